@@ -1,0 +1,175 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { subnetLayout } from "../lib/cidr";
+import { Connections } from "./connections";
+
+export interface NetworkArgs {
+    /** VPC IPv4 range, a private block /16–/20. Default (config) 10.0.0.0/16. */
+    cidr: string;
+    /** Availability zones to span, one public and one private subnet in each. Default (config) 3. */
+    azCount: number;
+    /** Zone names; default: the first `azCount` zones `aws.getAvailabilityZones` reports. */
+    availabilityZones?: string[];
+    /** "perAz": a NAT gateway in every zone (no cross-zone dependency); "single": one, cheap. Default (config) perAz. */
+    natGateways: "perAz" | "single";
+    /** ECR, CloudWatch Logs and Secrets Manager interface endpoints. Default (config) on in prod. */
+    interfaceEndpoints: boolean;
+    /** AWS region, for endpoint service names. */
+    region: string;
+}
+
+/** Interface endpoints tasks in private subnets need to start without crossing the NAT. */
+export const INTERFACE_ENDPOINT_SERVICES = ["ecr.api", "ecr.dkr", "logs", "secretsmanager"] as const;
+
+/**
+ * A VPC over `azCount` zones: public subnets (load balancer, NAT gateways) and private subnets
+ * (tasks, cache, PrivateLink endpoint) in each, NAT per zone or single, an S3 gateway endpoint and
+ * optional interface endpoints.
+ */
+export class Network extends pulumi.ComponentResource {
+    readonly vpc: aws.ec2.Vpc;
+    readonly publicSubnets: aws.ec2.Subnet[] = [];
+    readonly privateSubnets: aws.ec2.Subnet[] = [];
+    readonly natGateways: aws.ec2.NatGateway[] = [];
+    readonly natIps: aws.ec2.Eip[] = [];
+    readonly privateRouteTables: aws.ec2.RouteTable[] = [];
+    readonly zones: pulumi.Output<string>[];
+    private readonly child: pulumi.CustomResourceOptions;
+
+    constructor(name: string, private readonly args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("payment-gateway:network:Network", name, {}, opts);
+        this.child = { parent: this };
+
+        this.zones = this.selectZones();
+        this.vpc = this.createVpc(name);
+        this.createPublicSubnets(name);
+        this.createNatGateways(name);
+        this.createPrivateSubnets(name);
+        this.createGatewayEndpoints(name);
+        if (args.interfaceEndpoints) this.createInterfaceEndpoints(name);
+
+        this.registerOutputs({ vpcId: this.vpc.id });
+    }
+
+    get vpcId(): pulumi.Output<string> {
+        return this.vpc.id;
+    }
+    get publicSubnetIds(): pulumi.Output<string>[] {
+        return this.publicSubnets.map((s) => s.id);
+    }
+    get privateSubnetIds(): pulumi.Output<string>[] {
+        return this.privateSubnets.map((s) => s.id);
+    }
+    /** The NAT gateways' public addresses: what the outside world (an IP access list) sees of the tasks. */
+    get natPublicIps(): pulumi.Output<string>[] {
+        return this.natIps.map((ip) => ip.publicIp);
+    }
+
+    private selectZones(): pulumi.Output<string>[] {
+        const { azCount, availabilityZones } = this.args;
+        if (availabilityZones) return availabilityZones.map((z) => pulumi.output(z));
+        const available = aws.getAvailabilityZonesOutput({ state: "available" }, { parent: this });
+        return Array.from({ length: azCount }, (_, i) =>
+            available.names.apply((names) => {
+                if (names.length < azCount) throw new Error(`network.azCount is ${azCount} but the region has only ${names.length} available zones`);
+                return names[i];
+            }),
+        );
+    }
+
+    private createVpc(name: string): aws.ec2.Vpc {
+        return new aws.ec2.Vpc(name, {
+            cidrBlock: this.args.cidr,
+            enableDnsHostnames: true, // PrivateLink and interface endpoints need private DNS
+            enableDnsSupport: true,
+            tags: { Name: name },
+        }, this.child);
+    }
+
+    private createPublicSubnets(name: string): void {
+        const layout = subnetLayout(this.args.cidr, this.args.azCount);
+        const igw = new aws.ec2.InternetGateway(name, { vpcId: this.vpc.id, tags: { Name: name } }, this.child);
+        const routes = new aws.ec2.RouteTable(`${name}-public`, {
+            vpcId: this.vpc.id,
+            routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
+            tags: { Name: `${name}-public` },
+        }, this.child);
+        layout.public.forEach((cidrBlock, i) => {
+            const subnet = new aws.ec2.Subnet(`${name}-public-${i}`, {
+                vpcId: this.vpc.id,
+                cidrBlock,
+                availabilityZone: this.zones[i],
+                mapPublicIpOnLaunch: false,
+                tags: { Name: `${name}-public-${i}`, tier: "public" },
+            }, this.child);
+            new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: subnet.id, routeTableId: routes.id }, this.child);
+            this.publicSubnets.push(subnet);
+        });
+    }
+
+    private createNatGateways(name: string): void {
+        const count = this.args.natGateways === "perAz" ? this.args.azCount : 1;
+        for (let i = 0; i < count; i++) {
+            const ip = new aws.ec2.Eip(`${name}-nat-${i}`, { domain: "vpc", tags: { Name: `${name}-nat-${i}` } }, this.child);
+            this.natIps.push(ip);
+            this.natGateways.push(new aws.ec2.NatGateway(`${name}-nat-${i}`, {
+                allocationId: ip.id,
+                subnetId: this.publicSubnets[i].id,
+                tags: { Name: `${name}-nat-${i}` },
+            }, this.child));
+        }
+    }
+
+    private createPrivateSubnets(name: string): void {
+        const layout = subnetLayout(this.args.cidr, this.args.azCount);
+        layout.private.forEach((cidrBlock, i) => {
+            const subnet = new aws.ec2.Subnet(`${name}-private-${i}`, {
+                vpcId: this.vpc.id,
+                cidrBlock,
+                availabilityZone: this.zones[i],
+                tags: { Name: `${name}-private-${i}`, tier: "private" },
+            }, this.child);
+            // Each zone egresses through its own NAT gateway when there is one per zone.
+            const nat = this.natGateways[Math.min(i, this.natGateways.length - 1)];
+            const routes = new aws.ec2.RouteTable(`${name}-private-${i}`, {
+                vpcId: this.vpc.id,
+                routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
+                tags: { Name: `${name}-private-${i}` },
+            }, this.child);
+            new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: subnet.id, routeTableId: routes.id }, this.child);
+            this.privateSubnets.push(subnet);
+            this.privateRouteTables.push(routes);
+        });
+    }
+
+    private createGatewayEndpoints(name: string): void {
+        // ECR stores image layers in S3: the gateway endpoint keeps pulls off the NAT, at no cost.
+        new aws.ec2.VpcEndpoint(`${name}-s3`, {
+            vpcId: this.vpc.id,
+            serviceName: `com.amazonaws.${this.args.region}.s3`,
+            vpcEndpointType: "Gateway",
+            routeTableIds: this.privateRouteTables.map((t) => t.id),
+            tags: { Name: `${name}-s3` },
+        }, this.child);
+    }
+
+    private createInterfaceEndpoints(name: string): void {
+        const endpoints = new Connections(`${name}-endpoints`, {
+            vpcId: this.vpc.id,
+            description: "AWS interface endpoints: HTTPS from inside the VPC",
+        }, this.child);
+        // Sources: the VPC's own range (tasks in the private subnets); nothing from outside.
+        endpoints.allowFromCidrs([this.args.cidr], 443, "HTTPS from the VPC");
+        for (const service of INTERFACE_ENDPOINT_SERVICES) {
+            new aws.ec2.VpcEndpoint(`${name}-${service.replace(".", "-")}`, {
+                vpcId: this.vpc.id,
+                serviceName: `com.amazonaws.${this.args.region}.${service}`,
+                vpcEndpointType: "Interface",
+                privateDnsEnabled: true,
+                subnetIds: this.privateSubnetIds,
+                securityGroupIds: [endpoints.id],
+                tags: { Name: `${name}-${service}` },
+            }, this.child);
+        }
+    }
+}

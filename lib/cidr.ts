@@ -1,0 +1,36 @@
+/** IPv4 CIDR arithmetic for carving subnets. Plain functions, no resources. */
+
+export function parseCidr(cidr: string): { base: number; prefix: number } {
+    const [ip, prefix] = cidr.split("/");
+    const base = ip.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0);
+    return { base, prefix: Number(prefix) };
+}
+
+export function formatCidr(base: number, prefix: number): string {
+    const octets = [24, 16, 8, 0].map((shift) => Math.floor(base / 2 ** shift) % 256);
+    return `${octets.join(".")}/${prefix}`;
+}
+
+/** The `index`-th subnet of `cidr` that is `newBits` longer (Terraform's cidrsubnet). */
+export function cidrSubnet(cidr: string, newBits: number, index: number): string {
+    const { base, prefix } = parseCidr(cidr);
+    const subPrefix = prefix + newBits;
+    if (subPrefix > 32) throw new Error(`${cidr} cannot be split into /${subPrefix} subnets`);
+    if (index < 0 || index >= 2 ** newBits) throw new Error(`${cidr} has no subnet ${index} of /${subPrefix}`);
+    const networkBase = base - (base % 2 ** (32 - prefix));
+    return formatCidr(networkBase + index * 2 ** (32 - subPrefix), subPrefix);
+}
+
+/**
+ * Subnets for `azCount` zones: the VPC is cut into 16 equal blocks; private subnets (tasks, cache,
+ * endpoints) take blocks 0–7 and public subnets (load balancer, NAT) blocks 8–15, one per zone,
+ * so adding a zone later never renumbers an existing subnet.
+ */
+export function subnetLayout(vpcCidr: string, azCount: number): { private: string[]; public: string[] } {
+    if (azCount < 1 || azCount > 8) throw new Error(`azCount must be 1–8; got ${azCount}`);
+    const zones = Array.from({ length: azCount }, (_, i) => i);
+    return {
+        private: zones.map((i) => cidrSubnet(vpcCidr, 4, i)),
+        public: zones.map((i) => cidrSubnet(vpcCidr, 4, 8 + i)),
+    };
+}

@@ -1,0 +1,488 @@
+/**
+ * The stack config contract: schema, defaults and validation.
+ *
+ * A plain module: it declares no resources. `validateConfig` takes the raw values of the
+ * `payment-gateway:*` keys (as the Pulumi CLI hands them to the program) and either returns the
+ * resolved, fully-defaulted config or throws a ConfigError that lists every problem at once,
+ * each naming the key, the value and what is allowed.
+ *
+ * Per-field defaults live here, not in Pulumi.yaml: the CLI applies a project-level default only
+ * to a whole top-level key, so a stack that sets `main.instances` would otherwise lose every other
+ * default of `main`.
+ */
+import { z } from "zod";
+import {
+    ATLAS_ELECTABLE_NODES,
+    ATLAS_TIERS,
+    AWS_REGION,
+    ELASTICACHE_MAX_NODES,
+    ELASTICACHE_SNAPSHOT_RETENTION_MAX,
+    FARGATE_CPU_VALUES,
+    HEALTH_CHECK,
+    LOG_RETENTION_DAYS,
+    RESERVED_COOKIE_PREFIXES,
+    STICKINESS_DURATION_SECONDS,
+    atlasRegionName,
+    describeFargateMemory,
+    isValidFargateSize,
+} from "./limits";
+
+export const PROJECT = "payment-gateway";
+export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+export const SERVICE_NAMES = ["admin", "main", "worker"] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/** Environment variables the program sets itself; extraEnvironment may not override them. */
+export const RESERVED_ENV_PREFIXES = ["MPG_DATABASE_", "MPG_GARNET_", "OTEL_"];
+export const RESERVED_ENV_NAMES = ["MPG_MAIN_WORKER_CONCURRENCY"];
+
+/** Memory (MiB) the worker process needs besides its jobs, and what each concurrent PDF job needs. */
+export const WORKER_BASE_MEMORY_MIB = 512;
+export const WORKER_MEMORY_PER_JOB_MIB = 256;
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks with messages a person can act on.
+
+const count = (min: number, max?: number) => {
+    let n = z
+        .number({ error: "must be a number" })
+        .int({ error: "must be a whole number" })
+        .min(min, { error: `must be at least ${min}` });
+    if (max !== undefined) n = n.max(max, { error: `must be at most ${max}` });
+    return n;
+};
+/** An object of known fields; any other field is an error (a typo should not pass silently). */
+const section = <T extends z.core.$ZodLooseShape>(shape: T) => z.strictObject(shape, { error: "must be an object" });
+const bool = () => z.boolean({ error: "must be true or false" });
+const text = (what = "a non-empty string") => z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` });
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+    z.enum(values, { error: `must be one of ${values.join(", ")}` });
+const numberIn = (values: readonly number[], what: string) =>
+    z.number({ error: "must be a number" }).refine((v) => values.includes(v), { error: `must be one of ${what}` });
+
+const CIDR = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/;
+const cidr = () => z.string({ error: "must be an IPv4 CIDR such as 203.0.113.0/24" }).regex(CIDR, { error: "must be an IPv4 CIDR such as 203.0.113.0/24" });
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const IMAGE_REF = /^[a-z0-9]+([._\-/:][a-z0-9]+)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+
+// ---------------------------------------------------------------------------------------------
+// Sections.
+
+const NetworkSchema = section({
+    /** VPC range: a private (RFC 1918) IPv4 block, /16 to /20. Default 10.0.0.0/16. */
+    cidr: cidr().default("10.0.0.0/16"),
+    /** Availability zones to spread over: 2–6 (prod at least 3). Default 3. */
+    azCount: count(2, 6).default(3),
+    /** Explicit AZ names; default: the first azCount zones the region reports. */
+    availabilityZones: z.array(text("an availability zone name"), { error: "must be a list of availability zone names" }).optional(),
+    /** "perAz" (one NAT gateway per AZ, required in prod) or "single" (cheap). Default perAz. */
+    natGateways: oneOf(["perAz", "single"]).default("perAz"),
+    /** Interface endpoints for ECR, CloudWatch Logs and Secrets Manager. Default: on in prod, off elsewhere. */
+    interfaceEndpoints: bool().optional(),
+});
+
+const HealthCheckSchema = section({
+    /** Seconds between checks, 5–300. Default 10. */
+    intervalSeconds: count(HEALTH_CHECK.intervalSeconds.min, HEALTH_CHECK.intervalSeconds.max).default(10),
+    /** Seconds before a check fails, 2–120 and below the interval. Default 5. */
+    timeoutSeconds: count(HEALTH_CHECK.timeoutSeconds.min, HEALTH_CHECK.timeoutSeconds.max).default(5),
+    /** Consecutive successes before a target is healthy, 2–10. Default 2. */
+    healthyThreshold: count(HEALTH_CHECK.threshold.min, HEALTH_CHECK.threshold.max).default(2),
+    /** Consecutive failures before a target is unhealthy, 2–10. Default 3. */
+    unhealthyThreshold: count(HEALTH_CHECK.threshold.min, HEALTH_CHECK.threshold.max).default(3),
+});
+
+const LoadBalancerSchema = section({
+    /** An existing ACM certificate covering admin.<domain> and api.<domain>. */
+    certificateArn: z.string({ error: "must be an ACM certificate ARN" }).regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, { error: "must be an ACM certificate ARN" }).optional(),
+    /** Route 53 hosted zone for <domain>: DNS validation of a created certificate and the alias records. */
+    hostedZoneId: z.string({ error: "must be a Route 53 hosted zone id" }).regex(/^Z[A-Z0-9]{1,31}$/, { error: "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ" }).optional(),
+    healthCheck: HealthCheckSchema.prefault({}),
+    /** Seconds a deregistering target keeps serving in-flight requests, 0–3600. Default 30. */
+    deregistrationDelaySeconds: count(HEALTH_CHECK.deregistrationDelaySeconds.min, HEALTH_CHECK.deregistrationDelaySeconds.max).default(30),
+    /** Seconds an idle connection stays open, 1–4000. Default 60. */
+    idleTimeoutSeconds: count(1, 4000).default(60),
+    /** Deletion protection. Default: on in prod. */
+    deletionProtection: bool().optional(),
+    /** S3 bucket for access logs; none by default. */
+    accessLogsBucket: text("an S3 bucket name").optional(),
+    waf: z
+        .strictObject({
+            /** WAFv2 web ACL on the ALB. Default: on in prod. */
+            enabled: bool().optional(),
+            /** Requests per client IP per 5 minutes before blocking, 10–2,000,000,000. Default 2000. */
+            rateLimit: count(10, 2_000_000_000).default(2000),
+        })
+        .prefault({}),
+});
+
+const DeploymentSchema = section({
+    /** Percent of desired tasks kept running during a rollout, 0–100. Default 100. */
+    minimumHealthyPercent: count(0, 100).default(100),
+    /** Percent of desired tasks allowed during a rollout (old and new overlap), 100–200. Default 200. */
+    maximumPercent: count(100, 200).default(200),
+    /** Seconds ECS ignores failing health checks after a task starts, 0–7200. Default 60. */
+    healthCheckGracePeriodSeconds: count(0, 7200).default(60),
+    /** Make `pulumi up` wait until the service is steady. Default: on in prod. */
+    waitForSteadyState: bool().optional(),
+});
+
+const BuildSchema = section({
+    /** Docker build context, relative to the project root. */
+    context: text("a directory path"),
+    /** Dockerfile path relative to the context. Default Dockerfile. */
+    dockerfile: text("a file path").default("Dockerfile"),
+    /** Target platform; default from `architecture` (linux/amd64 or linux/arm64). */
+    platform: oneOf(["linux/amd64", "linux/arm64"]).optional(),
+});
+
+const serviceFields = {
+    /** Desired task count and autoscaling floor; what an operator edits to rescale. Default 2. */
+    instances: count(1, 5000).default(2),
+    /** Autoscaling ceiling; equal to instances means no autoscaling. Default: instances. */
+    maxInstances: count(1, 5000).optional(),
+    /** Fargate cpu units: 256, 512, 1024, 2048, 4096, 8192 or 16384. Default 512. */
+    cpu: numberIn(FARGATE_CPU_VALUES, FARGATE_CPU_VALUES.join(", ")).default(512),
+    /** Fargate memory (MiB); must be a size Fargate offers for the cpu. Default 1024. */
+    memory: count(512).default(1024),
+    /** CPU architecture the image is built for: X86_64 or ARM64. Default X86_64. */
+    architecture: oneOf(["X86_64", "ARM64"]).default("X86_64"),
+    /** Image reference; pinning by digest (@sha256:…) is recommended. Exactly one of image and build. */
+    image: z.string({ error: "must be an image reference" }).regex(IMAGE_REF, { error: "must be an image reference such as registry.example.com/gateway/admin@sha256:<64 hex>" }).optional(),
+    /** Build and push the image with Docker instead of using `image`. */
+    build: BuildSchema.optional(),
+    /** Images the build mode's ECR repository keeps. Default 20. */
+    keepImages: count(1, 1000).default(20),
+    /** Port the container listens on. Default 8080. */
+    containerPort: count(1, 65535).default(8080),
+    /** CloudWatch Logs retention in days (a value CloudWatch accepts). Default 30. */
+    logRetentionDays: numberIn(LOG_RETENTION_DAYS, LOG_RETENTION_DAYS.join(", ")).default(30),
+    deployment: DeploymentSchema.prefault({}),
+    /** Further environment for the gateway's other settings (strings). Default none. */
+    extraEnvironment: z.record(
+        z.string().regex(ENV_NAME, { error: "must be an environment variable name" }),
+        z.string({ error: "must be a string (quote numbers and booleans)" }),
+        { error: "must be a map of NAME: value" },
+    ).default({}),
+};
+
+const StickinessSchema = section({
+    /** lb_cookie (the balancer's own cookie) or app_cookie (the application's session cookie). Default lb_cookie. */
+    type: oneOf(["lb_cookie", "app_cookie"]).default("lb_cookie"),
+    /** The application's session cookie name; required with app_cookie. */
+    cookieName: z.string({ error: "must be a cookie name" }).regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,255}$/, { error: "must be a cookie name (token characters only)" }).optional(),
+    /** Seconds a client stays on one instance, 1–604800. Default 86400. */
+    durationSeconds: count(STICKINESS_DURATION_SECONDS.min, STICKINESS_DURATION_SECONDS.max).default(86400),
+});
+
+const AdminSchema = section({
+    ...serviceFields,
+    stickiness: StickinessSchema.prefault({}),
+    /** CIDRs allowed to reach admin.<domain>; empty means anywhere. Default []. */
+    allowedCidrs: z.array(cidr(), { error: "must be a list of CIDRs" }).default([]),
+});
+const MainSchema = section(serviceFields);
+const WorkerSchema = section({
+    ...serviceFields,
+    /** PDF jobs each worker runs at once (MPG_MAIN_WORKER_CONCURRENCY), 1–64. Default 4. */
+    concurrency: count(1, 64).default(4),
+});
+
+const AtlasSchema = section({
+    /** Dedicated tier, M10 and up. Default M10. */
+    tier: oneOf(ATLAS_TIERS as [string, ...string[]]).default("M10"),
+    /** Atlas region (US_EAST_1); default: the AWS region. Must match it for PrivateLink. */
+    region: z.string({ error: "must be an Atlas region such as US_EAST_1" }).regex(/^[A-Z]{2}(_GOV)?_[A-Z]+_\d$/, { error: "must be an Atlas region such as US_EAST_1" }).optional(),
+    /** Organization to create the project in (24 hex characters). One of orgId and projectId. */
+    orgId: z.string({ error: "must be 24 hex characters" }).regex(/^[a-f0-9]{24}$/, { error: "must be 24 hex characters" }).optional(),
+    /** Existing Atlas project to use (24 hex characters). One of orgId and projectId. */
+    projectId: z.string({ error: "must be 24 hex characters" }).regex(/^[a-f0-9]{24}$/, { error: "must be 24 hex characters" }).optional(),
+    /** MongoDB major version such as 8.0. Default 8.0. */
+    mongoVersion: z.string({ error: "must be a version such as 8.0" }).regex(/^\d+\.\d+$/, { error: "must be a version such as 8.0" }).default("8.0"),
+    /** Electable nodes in the replica set: 3, 5 or 7. Default 3. */
+    electableNodes: numberIn(ATLAS_ELECTABLE_NODES, ATLAS_ELECTABLE_NODES.join(", ")).default(3),
+    /** Application database name. Default payment_gateway. */
+    databaseName: z.string({ error: "must be a database name" }).regex(/^[A-Za-z0-9_-]{1,63}$/, { error: "must be 1–63 letters, digits, _ or -" }).default("payment_gateway"),
+    /** Days the daily snapshots are kept, 1–365. Default 7. */
+    backupRetentionDays: count(1, 365).default(7),
+    /** Continuous backup (point-in-time restore). Default true; required in prod. */
+    pointInTimeRestore: bool().default(true),
+    /** Compute auto-scaling bounds; none by default. */
+    autoScaling: z
+        .strictObject({
+            minTier: oneOf(ATLAS_TIERS as [string, ...string[]]),
+            maxTier: oneOf(ATLAS_TIERS as [string, ...string[]]),
+        })
+        .optional(),
+    /** Connect over AWS PrivateLink. Default: on in prod (required there), else an IP access list of the NAT addresses. */
+    privateLink: bool().optional(),
+});
+
+const CacheSchema = section({
+    /** valkey or redis. Default valkey. */
+    engine: oneOf(["valkey", "redis"]).default("valkey"),
+    /** Engine version (valkey 7.2/8.0, redis 6.x/7.0/7.1). Default: 8.0 for valkey, 7.1 for redis. */
+    engineVersion: z.string({ error: "must be a version such as 8.0" }).regex(/^\d+\.(\d+|x)$/, { error: "must be a version such as 8.0" }).optional(),
+    /** Node type. Default cache.t4g.small. */
+    nodeType: z.string({ error: "must be a node type such as cache.t4g.small" }).regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: "must be a node type such as cache.t4g.small" }).default("cache.t4g.small"),
+    /** Primary + replicas, 1–6; at least 2 for automatic failover (required in prod). Default 2. */
+    nodes: count(1, ELASTICACHE_MAX_NODES).default(2),
+    /** Days of daily snapshots, 0–35 (0 turns backups off; at least 1 in prod). Default 7. */
+    snapshotRetentionDays: count(0, ELASTICACHE_SNAPSHOT_RETENTION_MAX).default(7),
+    /** Port. Default 6379. */
+    port: count(1024, 65535).default(6379),
+    /** Eviction policy; only policies that never evict keys without a TTL. Default volatile-lru. */
+    maxmemoryPolicy: oneOf(["volatile-lru", "volatile-lfu", "volatile-ttl", "volatile-random", "noeviction"]).default("volatile-lru"),
+});
+
+const PoolSchema = section({
+    /** Fraction of the tier's connections the application may use, 0.1–1. Default 0.8. */
+    headroom: z.number({ error: "must be a number" }).min(0.1, { error: "must be at least 0.1" }).max(1, { error: "must be at most 1" }).default(0.8),
+    /** Override of the derived MPG_DATABASE_MAX_POOL_SIZE for every service. */
+    maxPoolSize: count(1, 1000).optional(),
+    /** Override of the derived MPG_DATABASE_MIN_POOL_SIZE. */
+    minPoolSize: count(0, 1000).optional(),
+    /** Override of the derived MPG_DATABASE_MAX_CONNECTING. */
+    maxConnecting: count(1, 100).optional(),
+});
+
+const ObservabilitySchema = section({
+    /** Alarm e-mail recipients (SNS subscriptions). Default none. */
+    alarmEmails: z.array(z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: "must be an e-mail address" }), { error: "must be a list of e-mail addresses" }).default([]),
+});
+
+/** The raw `payment-gateway:*` keys, before defaults that depend on the environment. */
+export const ConfigSchema = section({
+    environment: oneOf(ENVIRONMENTS),
+    domain: z.string({ error: "must be a domain name such as pay.example.com" }).regex(DOMAIN, { error: "must be a lower-case domain name such as pay.example.com" }),
+    network: NetworkSchema.prefault({}),
+    loadBalancer: LoadBalancerSchema.prefault({}),
+    admin: AdminSchema.prefault({}),
+    main: MainSchema.prefault({}),
+    worker: WorkerSchema.prefault({}),
+    atlas: AtlasSchema.prefault({}),
+    cache: CacheSchema.prefault({}),
+    pool: PoolSchema.prefault({}),
+    observability: ObservabilitySchema.prefault({}),
+});
+export type RawConfig = z.input<typeof ConfigSchema>;
+type Parsed = z.output<typeof ConfigSchema>;
+
+/** The top-level keys of the contract, as they appear after `payment-gateway:`. */
+export const CONFIG_KEYS = Object.keys(ConfigSchema.shape) as (keyof Parsed)[];
+
+// ---------------------------------------------------------------------------------------------
+// Resolution: environment-dependent defaults and cross-field rules.
+
+function resolve(parsed: Parsed, awsRegion: string) {
+    const prod = parsed.environment === "prod";
+    const service = <S extends Parsed["main"]>(s: S) => ({
+        ...s,
+        maxInstances: s.maxInstances ?? s.instances,
+        platform: s.build?.platform ?? (s.architecture === "ARM64" ? "linux/arm64" : "linux/amd64"),
+        deployment: { ...s.deployment, waitForSteadyState: s.deployment.waitForSteadyState ?? prod },
+    });
+    return {
+        ...parsed,
+        prod,
+        region: awsRegion,
+        network: { ...parsed.network, interfaceEndpoints: parsed.network.interfaceEndpoints ?? prod },
+        loadBalancer: {
+            ...parsed.loadBalancer,
+            deletionProtection: parsed.loadBalancer.deletionProtection ?? prod,
+            waf: { ...parsed.loadBalancer.waf, enabled: parsed.loadBalancer.waf.enabled ?? prod },
+        },
+        admin: service(parsed.admin),
+        main: service(parsed.main),
+        worker: service(parsed.worker),
+        atlas: {
+            ...parsed.atlas,
+            region: parsed.atlas.region ?? atlasRegionName(awsRegion),
+            privateLink: parsed.atlas.privateLink ?? prod,
+        },
+        cache: {
+            ...parsed.cache,
+            engineVersion: parsed.cache.engineVersion ?? (parsed.cache.engine === "valkey" ? "8.0" : "7.1"),
+            failover: parsed.cache.nodes >= 2,
+        },
+    };
+}
+
+export type Config = ReturnType<typeof resolve>;
+export type ServiceConfig = Config["main"];
+
+export interface Problem {
+    /** Key path below the project namespace, e.g. "main.instances". */
+    path: string;
+    message: string;
+    value?: unknown;
+    /** Other key paths the rule read (cross-field rules); internal. */
+    reads?: string[];
+}
+
+/** Rules that span fields, and the Production HA Checklist in prod. */
+function crossFieldProblems(c: Config): Problem[] {
+    const problems: Problem[] = [];
+    const add = (path: string, message: string, value: unknown, ...reads: string[]) => problems.push({ path, message, value, reads });
+
+    for (const name of SERVICE_NAMES) {
+        const s = c[name];
+        if (s.maxInstances < s.instances) add(`${name}.maxInstances`, `must be at least ${name}.instances (${s.instances})`, s.maxInstances, `${name}.instances`);
+        if (!isValidFargateSize(s.cpu, s.memory)) add(`${name}.memory`, `is not a Fargate size for cpu ${s.cpu}; allowed memory: ${describeFargateMemory(s.cpu)}`, s.memory, `${name}.cpu`);
+        if (!!s.image === !!s.build) add(`${name}`, "needs exactly one of image and build", s.image ? { image: s.image, build: s.build } : undefined, `${name}.image`, `${name}.build`);
+        if (s.deployment.minimumHealthyPercent >= s.deployment.maximumPercent)
+            add(`${name}.deployment.minimumHealthyPercent`, `must be below deployment.maximumPercent (${s.deployment.maximumPercent})`, s.deployment.minimumHealthyPercent, `${name}.deployment.maximumPercent`);
+        if (s.build && s.build.platform && s.build.platform !== (s.architecture === "ARM64" ? "linux/arm64" : "linux/amd64"))
+            add(`${name}.build.platform`, `must match architecture ${s.architecture}`, s.build.platform, `${name}.architecture`);
+        for (const key of Object.keys(s.extraEnvironment)) {
+            if (RESERVED_ENV_NAMES.includes(key) || RESERVED_ENV_PREFIXES.some((p) => key.startsWith(p)))
+                add(`${name}.extraEnvironment.${key}`, `is set by the program (reserved: ${[...RESERVED_ENV_PREFIXES.map((p) => p + "*"), ...RESERVED_ENV_NAMES].join(", ")})`, s.extraEnvironment[key]);
+        }
+    }
+    const needed = WORKER_BASE_MEMORY_MIB + WORKER_MEMORY_PER_JOB_MIB * c.worker.concurrency;
+    if (c.worker.memory < needed)
+        add("worker.memory", `must leave ${WORKER_MEMORY_PER_JOB_MIB} MiB per concurrent job plus ${WORKER_BASE_MEMORY_MIB} MiB: at least ${needed} for concurrency ${c.worker.concurrency}`, c.worker.memory, "worker.concurrency");
+
+    const stick = c.admin.stickiness;
+    if (stick.type === "app_cookie" && !stick.cookieName) add("admin.stickiness.cookieName", "is required when stickiness.type is app_cookie", undefined, "admin.stickiness.type");
+    if (stick.cookieName && RESERVED_COOKIE_PREFIXES.some((p) => stick.cookieName!.toUpperCase().startsWith(p)))
+        add("admin.stickiness.cookieName", `must not start with a name the ALB reserves (${RESERVED_COOKIE_PREFIXES.join(", ")})`, stick.cookieName);
+    if (stick.type === "lb_cookie" && stick.cookieName) add("admin.stickiness.cookieName", "applies only to stickiness.type app_cookie", stick.cookieName, "admin.stickiness.type");
+
+    const hc = c.loadBalancer.healthCheck;
+    if (hc.intervalSeconds <= hc.timeoutSeconds)
+        add("loadBalancer.healthCheck.timeoutSeconds", `must be below healthCheck.intervalSeconds (${hc.intervalSeconds}); AWS rejects an interval that is not greater than the timeout`, hc.timeoutSeconds, "loadBalancer.healthCheck.intervalSeconds");
+    if (!c.loadBalancer.certificateArn && !c.loadBalancer.hostedZoneId)
+        add("loadBalancer", "needs certificateArn or hostedZoneId (to create and DNS-validate a certificate for the HTTPS listener)", undefined, "loadBalancer.certificateArn", "loadBalancer.hostedZoneId");
+
+    const prefix = Number(c.network.cidr.split("/")[1]);
+    if (!isPrivateCidr(c.network.cidr) || prefix < 16 || prefix > 20)
+        add("network.cidr", "must be a private (10/8, 172.16/12, 192.168/16) IPv4 block from /16 to /20", c.network.cidr);
+    if (c.network.availabilityZones && c.network.availabilityZones.length !== c.network.azCount)
+        add("network.availabilityZones", `must list exactly network.azCount (${c.network.azCount}) zones`, c.network.availabilityZones, "network.azCount");
+    if (c.network.availabilityZones && new Set(c.network.availabilityZones).size !== c.network.availabilityZones.length)
+        add("network.availabilityZones", "must not repeat a zone", c.network.availabilityZones);
+
+    if (!!c.atlas.orgId === !!c.atlas.projectId) add("atlas", "needs exactly one of orgId (create a project) and projectId (use an existing one)", undefined, "atlas.orgId", "atlas.projectId");
+    if (c.atlas.privateLink && c.atlas.region !== atlasRegionName(c.region))
+        add("atlas.region", `must be the AWS region's (${atlasRegionName(c.region)}) for PrivateLink`, c.atlas.region, "atlas.privateLink");
+    const tierIndex = (t: string) => ATLAS_TIERS.indexOf(t as (typeof ATLAS_TIERS)[number]);
+    if (c.atlas.autoScaling) {
+        const { minTier, maxTier } = c.atlas.autoScaling;
+        if (tierIndex(minTier) > tierIndex(maxTier)) add("atlas.autoScaling.minTier", `must not be above atlas.autoScaling.maxTier (${maxTier})`, minTier, "atlas.autoScaling.maxTier");
+        if (tierIndex(c.atlas.tier) < tierIndex(minTier) || tierIndex(c.atlas.tier) > tierIndex(maxTier))
+            add("atlas.tier", `must lie within atlas.autoScaling (${minTier}–${maxTier})`, c.atlas.tier, "atlas.autoScaling");
+    }
+    if (c.cache.nodes >= 2 && /^cache\.t[12]\./.test(c.cache.nodeType))
+        add("cache.nodeType", "must not be a T1/T2 node type, which has no Multi-AZ failover", c.cache.nodeType, "cache.nodes");
+
+    if (c.prod) {
+        const ha = (path: string, ok: boolean, rule: string, item: string, value: unknown) =>
+            !ok && add(path, `${rule} in prod (HA checklist: ${item})`, value);
+        ha("admin.instances", c.admin.instances >= 2, "must be at least 2", "two admin backend instances", c.admin.instances);
+        ha("main.instances", c.main.instances >= 2, "must be at least 2", "two main backend instances", c.main.instances);
+        ha("worker.instances", c.worker.instances >= 2, "must be at least 2", "no single PDF worker", c.worker.instances);
+        ha("network.azCount", c.network.azCount >= 3, "must be at least 3", "three availability zones", c.network.azCount);
+        ha("network.natGateways", c.network.natGateways === "perAz", "must be perAz", "no zone depends on another zone's NAT gateway", c.network.natGateways);
+        ha("cache.nodes", c.cache.nodes >= 2, "must be at least 2", "a cache with automatic failover", c.cache.nodes);
+        ha("cache.snapshotRetentionDays", c.cache.snapshotRetentionDays >= 1, "must be at least 1", "automated backups", c.cache.snapshotRetentionDays);
+        ha("atlas.pointInTimeRestore", c.atlas.pointInTimeRestore, "must be true", "automated backups", c.atlas.pointInTimeRestore);
+        ha("atlas.privateLink", c.atlas.privateLink, "must be true", "the database is reached only over PrivateLink", c.atlas.privateLink);
+        ha("loadBalancer.deletionProtection", c.loadBalancer.deletionProtection, "must be true", "the load balancer cannot be deleted by accident", c.loadBalancer.deletionProtection);
+        ha("loadBalancer.waf.enabled", c.loadBalancer.waf.enabled, "must be true", "a web application firewall in front of the gateway", c.loadBalancer.waf.enabled);
+    }
+    return problems;
+}
+
+function isPrivateCidr(value: string): boolean {
+    const [a, b] = value.split("/")[0].split(".").map(Number);
+    return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors.
+
+export function formatProblem(p: Problem): string {
+    const key = p.path ? `${PROJECT}:${p.path}` : PROJECT;
+    const got = p.value === undefined ? "" : `; got ${JSON.stringify(p.value)}`;
+    return `${key} ${p.message}${got}`;
+}
+
+export class ConfigError extends Error {
+    constructor(readonly problems: Problem[]) {
+        super(
+            `invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}); nothing was declared:\n` +
+                problems.map((p) => `  - ${formatProblem(p)}`).join("\n"),
+        );
+        this.name = "ConfigError";
+    }
+}
+
+function zodProblems(issues: z.core.$ZodIssue[]): Problem[] {
+    return issues.map((issue) => {
+        const path = issue.path.join(".");
+        if (issue.code === "unrecognized_keys") {
+            const parent = issue.path.length ? path : "";
+            return { path: parent, message: `has unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")} (check the spelling against Pulumi.yaml)` };
+        }
+        const input = (issue as { input?: unknown }).input;
+        if (input === undefined) return { path, message: `is required and ${issue.message}` };
+        return { path, message: issue.message, value: input };
+    });
+}
+
+/**
+ * Validate the raw `payment-gateway:*` values (objects already parsed from JSON) and resolve defaults.
+ * Throws ConfigError listing every problem: the schema's, and the cross-field and prod rules'
+ * (evaluated with bad values set aside, so one mistake does not hide another).
+ */
+export function validateConfig(raw: Record<string, unknown>, awsRegion: string | undefined): Config {
+    const problems: Problem[] = [];
+    if (!awsRegion) problems.push({ path: "", message: "needs aws:region (pulumi config set aws:region us-east-1)" });
+    else if (!AWS_REGION.test(awsRegion)) problems.push({ path: "", message: "needs aws:region to be an AWS region such as us-east-1", value: awsRegion });
+
+    // Parse; while the schema rejects values, set them aside (their defaults take their place) so
+    // the remaining rules can still be checked.
+    const failed: string[] = [];
+    let candidate: Record<string, unknown> = structuredClone(raw);
+    let parsed = ConfigSchema.safeParse(candidate, { reportInput: true });
+    for (let round = 0; !parsed.success && round < 5; round++) {
+        for (const issue of parsed.error.issues) {
+            const problem = zodProblems([issue])[0];
+            if (round === 0 || !problems.some((p) => p.path === problem.path && p.message === problem.message)) problems.push(problem);
+            const at = issue.path.map(String);
+            if (issue.code === "unrecognized_keys") for (const key of issue.keys) deletePath(candidate, [...at, key]);
+            else {
+                failed.push(at.join("."));
+                candidate = setAside(candidate, at);
+            }
+        }
+        parsed = ConfigSchema.safeParse(candidate, { reportInput: true });
+    }
+    if (parsed.success && awsRegion && AWS_REGION.test(awsRegion)) {
+        const config = resolve(parsed.data, awsRegion);
+        const touchesFailed = (path: string) => failed.some((f) => f === "" || path === f || path.startsWith(`${f}.`) || f.startsWith(`${path}.`));
+        problems.push(...crossFieldProblems(config).filter((p) => ![p.path, ...(p.reads ?? [])].some(touchesFailed)));
+        if (!problems.length) return config;
+    }
+    throw new ConfigError(problems.map(({ reads: _reads, ...p }) => p));
+}
+
+/** Removes the value at `path`; required top-level strings get a neutral stand-in so other rules still run. */
+function setAside(config: Record<string, unknown>, path: string[]): Record<string, unknown> {
+    if (path.length === 1 && path[0] === "domain") return { ...config, domain: "example.com" };
+    if (path.length === 0 || (path.length === 1 && path[0] === "environment")) return config; // nothing to stand in with
+    deletePath(config, path);
+    return config;
+}
+
+function deletePath(target: Record<string, unknown>, path: string[]): void {
+    let node: unknown = target;
+    for (const segment of path.slice(0, -1)) {
+        if (!node || typeof node !== "object") return;
+        node = (node as Record<string, unknown>)[segment];
+    }
+    if (node && typeof node === "object") delete (node as Record<string, unknown>)[path[path.length - 1]];
+}

@@ -1,0 +1,127 @@
+/**
+ * Limits that AWS and MongoDB Atlas enforce, as tables and predicates.
+ *
+ * Pulumi's mock engine accepts any value; these are the rules a real `pulumi up` would apply
+ * (sources in ../shared/reference/aws-atlas-limits.md, mirrored in the README). The config schema
+ * and the components check against them so that a bad value fails at validation, not mid-deploy.
+ */
+
+/** Fargate (Linux) task sizes: cpu units → allowed memory in MiB. */
+export const FARGATE_MEMORY_BY_CPU: Readonly<Record<number, readonly number[]>> = {
+    256: [512, 1024, 2048],
+    512: range(1024, 4096, 1024),
+    1024: range(2048, 8192, 1024),
+    2048: range(4096, 16384, 1024),
+    4096: range(8192, 30720, 1024),
+    8192: range(16384, 61440, 4096),
+    16384: range(32768, 122880, 8192),
+};
+
+export const FARGATE_CPU_VALUES: readonly number[] = Object.keys(FARGATE_MEMORY_BY_CPU).map(Number);
+
+export function isValidFargateSize(cpu: number, memory: number): boolean {
+    return FARGATE_MEMORY_BY_CPU[cpu]?.includes(memory) ?? false;
+}
+
+/** "1024–4096 MiB in steps of 1024" style description of the memory values a cpu allows. */
+export function describeFargateMemory(cpu: number): string {
+    const values = FARGATE_MEMORY_BY_CPU[cpu];
+    if (!values) return `no memory (cpu must be one of ${FARGATE_CPU_VALUES.join(", ")})`;
+    if (values.length <= 3) return values.join(", ");
+    return `${values[0]}–${values[values.length - 1]} in steps of ${values[1] - values[0]}`;
+}
+
+/** CloudWatch Logs accepts only these retention periods (days). */
+export const LOG_RETENTION_DAYS: readonly number[] = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+/** ELBv2 load balancer and target group names. */
+export const ELB_NAME_MAX = 32;
+/** Pulumi auto-naming appends "-" and 7 random characters. */
+export const PULUMI_AUTONAME_SUFFIX = 8;
+
+export function isValidElbName(name: string): boolean {
+    return (
+        name.length >= 1 &&
+        name.length <= ELB_NAME_MAX &&
+        /^[A-Za-z0-9-]+$/.test(name) &&
+        !name.startsWith("-") &&
+        !name.endsWith("-") &&
+        !name.startsWith("internal-")
+    );
+}
+
+/** ALB target-group health check. */
+export const HEALTH_CHECK = {
+    intervalSeconds: { min: 5, max: 300 },
+    timeoutSeconds: { min: 2, max: 120 },
+    threshold: { min: 2, max: 10 },
+    deregistrationDelaySeconds: { min: 0, max: 3600 },
+} as const;
+
+/** lb_cookie / app_cookie duration accepted by the API (Terraform allows 0, the API does not). */
+export const STICKINESS_DURATION_SECONDS = { min: 1, max: 604800 } as const;
+/** Cookie names the ALB reserves for itself. */
+export const RESERVED_COOKIE_PREFIXES: readonly string[] = ["AWSALB", "AWSALBAPP", "AWSALBTG"];
+
+/** ElastiCache AUTH token: the strictest of the create/modify API rules and Terraform's check. */
+export const ELASTICACHE_AUTH_TOKEN = /^[A-Za-z0-9!&#$^<>-]{16,128}$/;
+/** Characters a generated token may use beyond letters and digits. */
+export const ELASTICACHE_AUTH_TOKEN_SPECIALS = "!&#$^<>-";
+export const ELASTICACHE_MAX_NODES = 6;
+export const ELASTICACHE_SNAPSHOT_RETENTION_MAX = 35;
+
+/** ElastiCache replication group id: 1–40 characters, starts with a letter, no "--", no trailing hyphen. */
+export function isValidReplicationGroupId(id: string): boolean {
+    return /^[A-Za-z][A-Za-z0-9-]{0,39}$/.test(id) && !id.includes("--") && !id.endsWith("-");
+}
+
+/** Secrets Manager secret names. */
+export function isValidSecretName(name: string): boolean {
+    return /^[0-9A-Za-z/_+=.@-]{1,512}$/.test(name);
+}
+
+/** Secrets Manager recovery window: 0 (immediate) or 7–30 days. */
+export function isValidRecoveryWindow(days: number): boolean {
+    return days === 0 || (days >= 7 && days <= 30);
+}
+
+/** Atlas dedicated tiers (M10+) with their per-node connection limit. */
+export const ATLAS_TIER_CONNECTIONS = {
+    M10: 1500,
+    M20: 3000,
+    M30: 3000,
+    M40: 6000,
+    M50: 16000,
+    M60: 32000,
+    M80: 96000,
+    M140: 96000,
+    M200: 128000,
+    M300: 128000,
+} as const;
+
+export type AtlasTier = keyof typeof ATLAS_TIER_CONNECTIONS;
+export const ATLAS_TIERS = Object.keys(ATLAS_TIER_CONNECTIONS) as AtlasTier[];
+/** Connections Atlas keeps for itself on every node. */
+export const ATLAS_RESERVED_CONNECTIONS = 10;
+/** Electable node counts Atlas accepts for a replica set. */
+export const ATLAS_ELECTABLE_NODES: readonly number[] = [3, 5, 7];
+
+/** Atlas cluster names. */
+export function isValidAtlasClusterName(name: string): boolean {
+    return /^[a-zA-Z0-9][a-zA-Z0-9-]*$/.test(name);
+}
+
+/** AWS region (us-east-1) → Atlas region name (US_EAST_1). */
+export function atlasRegionName(awsRegion: string): string {
+    return awsRegion.toUpperCase().replace(/-/g, "_");
+}
+
+export const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+
+function range(from: number, to: number, step: number): number[] {
+    const values: number[] = [];
+    for (let v = from; v <= to; v += step) values.push(v);
+    return values;
+}

@@ -1,0 +1,54 @@
+/**
+ * Reads the stack's `payment-gateway:*` config as the Pulumi CLI hands it to the program and
+ * validates it (lib/config.ts) before anything is declared. Declares no resources.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { Config, ConfigError, PROJECT, validateConfig } from "./config";
+
+/** The raw values of every `payment-gateway:*` key, objects and arrays parsed from their JSON form. */
+export function readRawConfig(): Record<string, unknown> {
+    return rawConfigFrom(pulumi.runtime.allConfig());
+}
+
+/** `payment-gateway:*` entries of a namespaced key → string map (as the CLI passes config), parsed. */
+export function rawConfigFrom(all: Record<string, string>): Record<string, unknown> {
+    const raw: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(all)) {
+        if (!key.startsWith(`${PROJECT}:`)) continue;
+        raw[key.slice(PROJECT.length + 1)] = parseValue(value);
+    }
+    return raw;
+}
+
+function parseValue(value: string): unknown {
+    // Structured values reach the program as JSON; plain values as strings.
+    if (/^\s*[[{]/.test(value)) {
+        try {
+            return JSON.parse(value);
+        } catch {
+            return value;
+        }
+    }
+    return value;
+}
+
+/**
+ * The validated config. A bad config stops the program here with every problem listed; as a
+ * RunError it prints without a stack trace under the Pulumi CLI.
+ */
+export function loadConfig(): Config {
+    try {
+        return validateConfig(readRawConfig(), new pulumi.Config("aws").get("region"));
+    } catch (e) {
+        if (e instanceof ConfigError) throw new StackConfigError(e);
+        throw e;
+    }
+}
+
+export class StackConfigError extends pulumi.RunError {
+    readonly problems: ConfigError["problems"];
+    constructor(cause: ConfigError) {
+        super(cause.message);
+        this.problems = cause.problems;
+    }
+}

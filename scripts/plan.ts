@@ -1,0 +1,153 @@
+/**
+ * The offline preview: runs the program under the mock engine (no cloud account, no Pulumi CLI)
+ * and prints what `pulumi up` would declare.
+ *
+ *   npm run plan -- --stack prod [--set main.instances=3 ...] [--json]
+ */
+import { ProgramError, RecordedResource, Run, listStacks, runProgram } from "../tests/harness";
+
+export interface PlanArgs {
+    stack: string;
+    set: Record<string, unknown>;
+    json: boolean;
+}
+
+export function parseArgs(argv: string[]): PlanArgs {
+    const args: PlanArgs = { stack: "", set: {}, json: false };
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === "--json") args.json = true;
+        else if (arg === "--stack" || arg === "-s") args.stack = argv[++i] ?? "";
+        else if (arg.startsWith("--stack=")) args.stack = arg.slice(8);
+        else if (arg === "--set") {
+            const pair = argv[++i] ?? "";
+            const eq = pair.indexOf("=");
+            if (eq <= 0) throw new Error(`--set takes key.path=value; got "${pair}"`);
+            args.set[pair.slice(0, eq)] = parseValue(pair.slice(eq + 1));
+        } else throw new Error(`unknown argument "${arg}"`);
+    }
+    if (!args.stack) throw new Error(`--stack is required (one of ${listStacks().join(", ")})`);
+    return args;
+}
+
+/** Like `pulumi config set --path`: numbers and booleans are typed, JSON objects and arrays parsed, the rest strings. */
+function parseValue(text: string): unknown {
+    if (/^(true|false|-?\d+(\.\d+)?|\[.*\]|\{.*\})$/s.test(text)) {
+        try {
+            return JSON.parse(text);
+        } catch {
+            return text;
+        }
+    }
+    return text;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Sections. Each takes the run and returns lines; an empty list omits the section.
+
+type Section = (run: Run) => string[];
+
+export function table(rows: (string | number)[][]): string[] {
+    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
+    return rows.map((r) => r.map((cell, c) => (typeof cell === "number" ? String(cell).padStart(widths[c]) : String(cell).padEnd(widths[c]))).join("  ").trimEnd());
+}
+
+const summary: Section = (run) => {
+    const o = run.outputs;
+    return [`stack ${run.stack} · environment ${o.environment} · region ${o.region} · domain ${o.domain}`];
+};
+
+const tree: Section = (run) => {
+    const lines: string[] = [];
+    const children = (parent: string) => run.resources.filter((r) => r.parent === parent);
+    const stackUrn = run.resources.find((r) => !run.resources.some((p) => p.urn === r.parent))?.parent ?? "";
+    const walk = (r: RecordedResource, depth: number) => {
+        const kids = children(r.urn);
+        const flags = [r.protect ? "protected" : "", r.ignoreChanges.length ? `ignores ${r.ignoreChanges.join(",")}` : ""].filter(Boolean);
+        lines.push(`${"  ".repeat(depth)}${r.custom ? "·" : "▸"} ${r.name}  ${r.type}${flags.length ? `  [${flags.join("; ")}]` : ""}`);
+        // A component's own resources, then its sub-components.
+        for (const k of kids.filter((k) => k.custom)) walk(k, depth + 1);
+        for (const k of kids.filter((k) => !k.custom)) walk(k, depth + 1);
+    };
+    for (const r of children(stackUrn)) walk(r, 0);
+    return lines;
+};
+
+const counts: Section = (run) => {
+    const byType = new Map<string, number>();
+    for (const r of run.resources.filter((r) => r.custom)) byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
+    const rows = [...byType.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    return [...table([["type", "count"], ...rows.map(([t, n]) => [t, n])]), `total: ${run.resources.filter((r) => r.custom).length} resources`];
+};
+
+const capacity: Section = (run) => {
+    const services = run.outputs.services as Record<string, { instances: number; maxInstances: number; cpu: number; memory: number; image: string }> | undefined;
+    if (!services) return [];
+    return table([
+        ["service", "instances", "max", "cpu", "memory MiB", "image"],
+        ...Object.entries(services).map(([name, s]) => [name, s.instances, s.maxInstances, s.cpu, s.memory, s.image]),
+    ]);
+};
+
+export const SECTIONS: [string, Section][] = [
+    ["Stack", summary],
+    ["Capacity", capacity],
+    ["Resources", tree],
+    ["Resource counts", counts],
+];
+
+export function renderPlan(run: Run): string {
+    const out: string[] = [];
+    for (const [title, section] of SECTIONS) {
+        const lines = section(run);
+        if (!lines.length) continue;
+        out.push(`== ${title}`, ...lines, "");
+    }
+    return out.join("\n");
+}
+
+/** Machine-readable plan; secret inputs and outputs are redacted, as `pulumi preview` shows them. */
+export function planJson(run: Run): unknown {
+    const outputs = Object.fromEntries(Object.entries(run.outputs).map(([k, v]) => [k, run.secretOutputs.includes(k) ? "[secret]" : v]));
+    const resources = run.resources.map(({ outputs: _outputs, inputs, ...r }) => ({ ...r, inputs: redact(inputs, r.secretInputs) }));
+    return { stack: run.stack, outputs, resources };
+}
+
+function redact(inputs: Record<string, any>, secretPaths: string[]): Record<string, any> {
+    const copy = structuredClone(inputs);
+    for (const p of secretPaths) {
+        const parts = p.split(".");
+        let node: any = copy;
+        for (const part of parts.slice(0, -1)) node = node?.[part];
+        if (node && parts[parts.length - 1] in node) node[parts[parts.length - 1]] = "[secret]";
+    }
+    return copy;
+}
+
+async function main(): Promise<number> {
+    let args: PlanArgs;
+    try {
+        args = parseArgs(process.argv.slice(2));
+    } catch (e) {
+        console.error(`plan: ${(e as Error).message}`);
+        console.error("usage: npm run plan -- --stack <name> [--set key.path=value ...] [--json]");
+        return 2;
+    }
+    try {
+        const run = await runProgram({ stack: args.stack, set: args.set });
+        if (args.json) {
+            console.log(JSON.stringify(planJson(run), null, 2));
+        } else console.log(renderPlan(run));
+        return 0;
+    } catch (e) {
+        const cause = e instanceof ProgramError ? e.cause : e;
+        console.error((cause as Error).message);
+        return 1;
+    }
+}
+
+if (require.main === module) {
+    main().then((code) => {
+        process.exitCode = code;
+    });
+}

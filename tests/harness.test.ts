@@ -1,0 +1,84 @@
+import { strict as assert } from "assert";
+import * as path from "path";
+import { assembleConfig, readProject, runProgram, settle } from "./harness";
+import * as pulumi from "@pulumi/pulumi";
+
+describe("harness", () => {
+    describe("config assembly (as the Pulumi CLI does it)", () => {
+        it("namespaces stack keys and passes objects as JSON", () => {
+            const { values } = assembleConfig("prod");
+            assert.equal(values["payment-gateway:environment"], "prod");
+            assert.equal(values["aws:region"], "us-east-1");
+            assert.equal(JSON.parse(values["payment-gateway:main"]).instances, 3);
+        });
+
+        it("applies a --path override without losing the object's other fields", () => {
+            const { values } = assembleConfig("prod", { "main.instances": 5, "aws:region": "eu-west-1" });
+            const main = JSON.parse(values["payment-gateway:main"]);
+            assert.equal(main.instances, 5);
+            assert.equal(main.cpu, 1024);
+            assert.equal(values["aws:region"], "eu-west-1");
+        });
+
+        it("removes a key whose override is undefined", () => {
+            const { values } = assembleConfig("prod", { domain: undefined, "atlas.orgId": undefined });
+            assert.equal(values["payment-gateway:domain"], undefined);
+            assert.equal(JSON.parse(values["payment-gateway:atlas"]).orgId, undefined);
+        });
+
+        it("applies a Pulumi.yaml default only to a top-level key the stack does not set", () => {
+            const project = readProject();
+            const declared = Object.entries(project.config ?? {}).filter(([, d]) => typeof d === "object" && d && "default" in (d as object));
+            // Every declared default must reach a stack that does not set the key.
+            for (const [key, d] of declared) {
+                const { values } = assembleConfig("prod", { [key]: undefined });
+                assert.equal(values[`payment-gateway:${key}`], String((d as { default: unknown }).default));
+            }
+        });
+
+        it("refuses an unknown stack", () => {
+            assert.throws(() => assembleConfig("nope"), /no stack file Pulumi\.nope\.yaml/);
+        });
+    });
+
+    describe("recording", () => {
+        const fixture = path.join(__dirname, "fixtures", "options.ts");
+
+        it("records type, name, parent, options and secret inputs", async () => {
+            const run = await runProgram({ stack: "dev", program: fixture });
+            const key = run.one("aws:kms/key:Key", "key");
+            assert.equal(key.protect, true);
+            assert.match(key.outputs.arn, /^arn:aws:kms:us-east-1:123456789012:key\//);
+            const secret = run.one("aws:secretsmanager/secret:Secret", "secret");
+            assert.deepEqual(secret.ignoreChanges, ["description"]);
+            assert.equal(secret.protect, false);
+            assert.deepEqual(secret.propertyDependencies.kmsKeyId, [key.urn]);
+            const version = run.one("aws:secretsmanager/secretVersion:SecretVersion", "version");
+            assert.deepEqual(version.secretInputs, ["secretString"]);
+            assert.ok(version.dependsOn.includes(key.urn));
+            assert.ok(run.dependenciesOf(version).has(secret.urn));
+            assert.match(version.parent, /pulumi:pulumi:Stack/);
+        });
+
+        it("returns realistic generated values and keeps them secret", async () => {
+            const run = await runProgram({ stack: "dev", program: fixture });
+            const password = run.one("random:index/randomPassword:RandomPassword", "password");
+            assert.deepEqual(password.additionalSecretOutputs.sort(), ["bcryptHash", "result"]);
+            assert.match(run.outputs.passwordResult, /^[A-Za-z0-9]{24}$/);
+            assert.ok(run.secretOutputs.includes("passwordResult"));
+            assert.ok(!run.secretOutputs.includes("plain"));
+            assert.equal(run.outputs.plain, "visible");
+        });
+
+        it("answers and records invokes", async () => {
+            const run = await runProgram({ stack: "dev", program: fixture });
+            assert.equal(run.outputs.firstZone, "us-east-1a");
+            assert.ok(run.invokes.some((i) => i.token === "aws:index/getAvailabilityZones:getAvailabilityZones" && i.inputs.state === "available"));
+        });
+
+        it("settle awaits an output and tells whether it is secret", async () => {
+            const v = await settle(pulumi.secret(42));
+            assert.deepEqual(v, { value: 42, secret: true });
+        });
+    });
+});

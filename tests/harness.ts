@@ -1,0 +1,540 @@
+/**
+ * Runs the real index.ts in-process under Pulumi's mock engine, with stack config assembled the
+ * way the Pulumi CLI assembles it, and records everything the program registers.
+ *
+ *   const run = await runProgram({ stack: "prod", set: { "main.instances": 3 } });
+ *   run.one("aws:ecs/service:Service", "pg-main").inputs.desiredCount
+ *
+ * Used by the tests and by `npm run plan`.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as crypto from "crypto";
+import * as YAML from "yaml";
+import * as pulumi from "@pulumi/pulumi";
+
+export const ROOT = path.resolve(__dirname, "..");
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+export const ACCOUNT_ID = "123456789012";
+
+// -------------------------------------------------------------------------------------------------
+// Config, as the CLI assembles it.
+
+export interface ProjectFile {
+    name: string;
+    config?: Record<string, unknown>;
+}
+
+export function readProject(): ProjectFile {
+    return YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
+}
+
+export function listStacks(): string[] {
+    return fs
+        .readdirSync(ROOT)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => !!s)
+        .sort();
+}
+
+/** A config value in a stack file: plain, or `{ secure: <ciphertext> }`. */
+type StackValue = unknown;
+
+export interface AssembledConfig {
+    /** Namespaced key → the string the language host receives (objects as JSON). */
+    values: Record<string, string>;
+    secretKeys: string[];
+}
+
+/**
+ * Pulumi.yaml's project config overlaid by Pulumi.<stack>.yaml, then `set` (paths like
+ * `main.instances` or `aws:region`, as `pulumi config set --path` takes them).
+ *
+ * Like the CLI: a project value or default applies only to a top-level key the stack does not
+ * set (no deep merge); objects reach the program as JSON; `secure` values are secrets (the
+ * harness cannot decrypt them and passes a placeholder).
+ */
+export function assembleConfig(stack: string, set: Record<string, unknown> = {}): AssembledConfig {
+    const project = readProject();
+    const stackFile = path.join(ROOT, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(stackFile)) throw new Error(`no stack file Pulumi.${stack}.yaml (stacks: ${listStacks().join(", ")})`);
+    const stackConfig: Record<string, StackValue> = { ...(YAML.parse(fs.readFileSync(stackFile, "utf8"))?.config ?? {}) };
+    const namespaced = (key: string) => (key.includes(":") ? key : `${project.name}:${key}`);
+
+    const merged: Record<string, StackValue> = {};
+    for (const [key, value] of Object.entries(stackConfig)) merged[namespaced(key)] = value;
+    for (const [key, declaration] of Object.entries(project.config ?? {})) {
+        const k = namespaced(key);
+        if (k in merged) continue;
+        const d = declaration as Record<string, unknown> | string | number | boolean;
+        if (typeof d !== "object" || d === null) merged[k] = d;
+        else if ("default" in d) merged[k] = d.default;
+        else if ("value" in d) merged[k] = d.value;
+    }
+    for (const [keyPath, value] of Object.entries(set)) {
+        const [key, ...rest] = splitKeyPath(keyPath);
+        const k = namespaced(key);
+        if (rest.length === 0) {
+            if (value === undefined) delete merged[k];
+            else merged[k] = value;
+            continue;
+        }
+        const root = (merged[k] = structuredClone(isPlainObject(merged[k]) ? merged[k] : {})) as Record<string, unknown>;
+        let node = root;
+        for (const segment of rest.slice(0, -1)) {
+            if (!isPlainObject(node[segment])) node[segment] = {};
+            node = node[segment] as Record<string, unknown>;
+        }
+        const last = rest[rest.length - 1];
+        if (value === undefined) delete node[last];
+        else node[last] = value;
+    }
+
+    const values: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [key, value] of Object.entries(merged)) {
+        if (isPlainObject(value) && "secure" in value && Object.keys(value).length === 1) {
+            values[key] = "[secret]";
+            secretKeys.push(key);
+        } else if (typeof value === "string") values[key] = value;
+        else values[key] = isPlainObject(value) || Array.isArray(value) ? JSON.stringify(value) : String(value);
+    }
+    return { values, secretKeys };
+}
+
+/** `atlas.autoScaling.minTier` → [atlas, autoScaling, minTier]; `aws:region` stays whole. */
+function splitKeyPath(keyPath: string): string[] {
+    const colon = keyPath.indexOf(":");
+    if (colon >= 0) {
+        const [ns, rest] = [keyPath.slice(0, colon + 1), keyPath.slice(colon + 1)];
+        const parts = rest.split(".");
+        return [ns + parts[0], ...parts.slice(1)];
+    }
+    return keyPath.split(".");
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+// -------------------------------------------------------------------------------------------------
+// What the run records.
+
+export interface RecordedResource {
+    type: string;
+    name: string;
+    urn: string;
+    /** URN of the parent (the stack for top-level resources). */
+    parent: string;
+    custom: boolean;
+    /** Inputs with secrets unwrapped. */
+    inputs: Record<string, any>;
+    /** Dotted paths of the inputs that were secret (e.g. "secretString", "containerDefinitions"). */
+    secretInputs: string[];
+    /** Outputs the mock returned, secrets unwrapped. */
+    outputs: Record<string, any>;
+    id: string;
+    protect: boolean;
+    ignoreChanges: string[];
+    replaceOnChanges: string[];
+    deleteBeforeReplace: boolean;
+    retainOnDelete: boolean;
+    additionalSecretOutputs: string[];
+    /** URNs from `dependsOn`. */
+    dependsOn: string[];
+    /** Input name → URNs of the resources that input was computed from. */
+    propertyDependencies: Record<string, string[]>;
+    provider: string;
+}
+
+export interface Invocation {
+    token: string;
+    inputs: Record<string, any>;
+}
+
+export class Run {
+    constructor(
+        readonly stack: string,
+        readonly config: AssembledConfig,
+        readonly resources: RecordedResource[],
+        readonly invokes: Invocation[],
+        /** Stack outputs, secrets unwrapped. */
+        readonly outputs: Record<string, any>,
+        /** Names of the stack outputs that are secret. */
+        readonly secretOutputs: string[],
+    ) {}
+
+    ofType(type: string): RecordedResource[] {
+        return this.resources.filter((r) => r.type === type);
+    }
+
+    /** The single resource of `type` (named `name` when given); throws when there is not exactly one. */
+    one(type: string, name?: string): RecordedResource {
+        const found = this.ofType(type).filter((r) => name === undefined || r.name === name);
+        if (found.length !== 1)
+            throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${this.ofType(type).map((r) => r.name).join(", ")}`);
+        return found[0];
+    }
+
+    byUrn(urn: string): RecordedResource {
+        const found = this.resources.find((r) => r.urn === urn);
+        if (!found) throw new Error(`no resource ${urn}`);
+        return found;
+    }
+
+    /** Resources whose parent chain includes `ancestor`. */
+    descendants(ancestor: RecordedResource): RecordedResource[] {
+        const within = (r: RecordedResource): boolean => {
+            const parent = this.resources.find((p) => p.urn === r.parent);
+            return !!parent && (parent.urn === ancestor.urn || within(parent));
+        };
+        return this.resources.filter(within);
+    }
+
+    /** All URNs that `r` depends on: explicit dependsOn and property dependencies. */
+    dependenciesOf(r: RecordedResource): Set<string> {
+        return new Set([...r.dependsOn, ...Object.values(r.propertyDependencies).flat()]);
+    }
+}
+
+export interface RunOptions {
+    stack: string;
+    /** Config overrides by key path, e.g. { "main.instances": 3 }; undefined removes a key. */
+    set?: Record<string, unknown>;
+    /** Run as `pulumi preview` (apply callbacks on unknowns do not run). Default false. */
+    preview?: boolean;
+    /** Program to run instead of index.ts (the harness's own tests use a fixture). */
+    program?: string;
+}
+
+/** Thrown when the program fails; carries what was registered before the failure. */
+export class ProgramError extends Error {
+    constructor(readonly cause: unknown, readonly resources: RecordedResource[]) {
+        super(cause instanceof Error ? cause.message : String(cause));
+    }
+}
+
+// -------------------------------------------------------------------------------------------------
+// Mock engine.
+
+const REGION_FALLBACK = "us-east-1";
+
+/** A deterministic, realistic physical id or suffix from a resource's name. */
+function hash(text: string, length: number, alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"): string {
+    const bytes = crypto.createHash("sha256").update(text).digest();
+    let out = "";
+    for (let i = 0; out.length < length; i++) out += alphabet[bytes[i % bytes.length] % alphabet.length];
+    return out;
+}
+
+/** Pulumi's auto-name: the logical name, a hyphen and 7 random characters. */
+export function autoName(name: string): string {
+    return `${name}-${hash(name, 7, "abcdef0123456789")}`;
+}
+
+function generatePassword(inputs: Record<string, any>, seed: string): string {
+    let alphabet = "";
+    if (inputs.upper !== false) alphabet += "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    if (inputs.lower !== false) alphabet += "abcdefghijklmnopqrstuvwxyz";
+    if (inputs.numeric !== false && inputs.number !== false) alphabet += "0123456789";
+    if (inputs.special !== false) alphabet += inputs.overrideSpecial ?? "!@#$%&*()-_=+[]{}<>:?";
+    return hash(seed, inputs.length ?? 16, alphabet);
+}
+
+export function mockOutputs(type: string, name: string, inputs: Record<string, any>, region: string): { id: string; state: Record<string, any> } {
+    const id = `${name}-${hash(type + name, 8)}`;
+    const [pkg, mod] = type.split(":");
+    const service = (mod ?? "").split("/")[0];
+    const arnBase = `arn:aws:${service}:${region}:${ACCOUNT_ID}`;
+    const physicalName = inputs.name ?? autoName(name);
+    const state: Record<string, any> = { ...inputs };
+    if (pkg === "aws") Object.assign(state, { arn: `${arnBase}:${service}/${physicalName}`, name: physicalName, region, tagsAll: inputs.tags ?? {} });
+
+    switch (type) {
+        case "aws:ec2/vpc:Vpc":
+            return { id: `vpc-${hash(name, 17, "0123456789abcdef")}`, state };
+        case "aws:ec2/subnet:Subnet":
+            return { id: `subnet-${hash(name, 17, "0123456789abcdef")}`, state };
+        case "aws:ec2/securityGroup:SecurityGroup":
+            return { id: `sg-${hash(name, 17, "0123456789abcdef")}`, state };
+        case "aws:ec2/eip:Eip": {
+            const b = crypto.createHash("sha256").update(name).digest();
+            return { id: `eipalloc-${hash(name, 17, "0123456789abcdef")}`, state: { ...state, publicIp: `52.${b[0]}.${b[1]}.${b[2] % 254 + 1}` } };
+        }
+        case "aws:ec2/natGateway:NatGateway":
+            return { id: `nat-${hash(name, 17, "0123456789abcdef")}`, state };
+        case "aws:ec2/vpcEndpoint:VpcEndpoint":
+            return { id: `vpce-${hash(name, 17, "0123456789abcdef")}`, state: { ...state, dnsEntries: [{ dnsName: `vpce-${hash(name, 17)}.${inputs.serviceName}`, hostedZoneId: "Z7HUB22UULQXV" }] } };
+        case "aws:lb/loadBalancer:LoadBalancer": {
+            const suffix = hash(name, 10, "0123456789");
+            return { id: `${arnBase}:loadbalancer/app/${physicalName}/${suffix}`, state: { ...state, arn: `${arnBase}:loadbalancer/app/${physicalName}/${suffix}`, arnSuffix: `app/${physicalName}/${suffix}`, dnsName: `${physicalName}-${suffix}.${region}.elb.amazonaws.com`, zoneId: "Z35SXDOTRQ7X7K" } };
+        }
+        case "aws:lb/targetGroup:TargetGroup": {
+            const suffix = hash(name, 16, "0123456789abcdef");
+            return { id: `${arnBase}:targetgroup/${physicalName}/${suffix}`, state: { ...state, arn: `${arnBase}:targetgroup/${physicalName}/${suffix}`, arnSuffix: `targetgroup/${physicalName}/${suffix}` } };
+        }
+        case "aws:acm/certificate:Certificate":
+            return {
+                id: `${arnBase}:certificate/${hash(name, 8, "0123456789abcdef")}-0000-0000-0000-000000000000`,
+                state: {
+                    ...state,
+                    arn: `${arnBase}:certificate/${hash(name, 8, "0123456789abcdef")}-0000-0000-0000-000000000000`,
+                    domainValidationOptions: [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].map((d: string) => ({
+                        domainName: d,
+                        resourceRecordName: `_${hash(d, 32, "0123456789abcdef")}.${d}.`,
+                        resourceRecordType: "CNAME",
+                        resourceRecordValue: `_${hash(d + "v", 32, "0123456789abcdef")}.acm-validations.aws.`,
+                    })),
+                },
+            };
+        case "aws:secretsmanager/secret:Secret":
+            return { id: `${arnBase}:secret:${physicalName}-${hash(name, 6, "ABCDEFabcdef")}`, state: { ...state, arn: `${arnBase}:secret:${physicalName}-${hash(name, 6, "ABCDEFabcdef")}` } };
+        case "aws:kms/key:Key": {
+            const keyId = crypto.createHash("md5").update(name).digest("hex").replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
+            return { id: keyId, state: { ...state, keyId, arn: `${arnBase}:key/${keyId}` } };
+        }
+        case "aws:iam/role:Role":
+            return { id: physicalName, state: { ...state, arn: `arn:aws:iam::${ACCOUNT_ID}:role/${physicalName}` } };
+        case "aws:iam/policy:Policy":
+            return { id: `arn:aws:iam::${ACCOUNT_ID}:policy/${physicalName}`, state: { ...state, arn: `arn:aws:iam::${ACCOUNT_ID}:policy/${physicalName}` } };
+        case "aws:ecs/cluster:Cluster":
+            return { id: `${arnBase}:cluster/${physicalName}`, state: { ...state, arn: `${arnBase}:cluster/${physicalName}` } };
+        case "aws:ecs/taskDefinition:TaskDefinition":
+            return { id: inputs.family, state: { ...state, arn: `${arnBase}:task-definition/${inputs.family}:1`, revision: 1 } };
+        case "aws:ecr/repository:Repository":
+            return { id: physicalName, state: { ...state, repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${physicalName}` } };
+        case "aws:elasticache/replicationGroup:ReplicationGroup":
+            return {
+                id: inputs.replicationGroupId,
+                state: {
+                    ...state,
+                    primaryEndpointAddress: `master.${inputs.replicationGroupId}.${hash(name, 6)}.use1.cache.amazonaws.com`,
+                    readerEndpointAddress: `replica.${inputs.replicationGroupId}.${hash(name, 6)}.use1.cache.amazonaws.com`,
+                },
+            };
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return { id: physicalName, state };
+        case "mongodbatlas:index/project:Project":
+            return { id: hash(name, 24, "0123456789abcdef"), state };
+        case "mongodbatlas:index/advancedCluster:AdvancedCluster": {
+            const host = `${inputs.name.toLowerCase()}.${hash(name, 5)}.mongodb.net`;
+            return {
+                id: `${inputs.projectId}-${inputs.name}`,
+                state: {
+                    ...state,
+                    clusterId: hash(name, 24, "0123456789abcdef"),
+                    stateName: "IDLE",
+                    connectionStrings: {
+                        standardSrv: `mongodb+srv://${host}`,
+                        privateEndpoint: [{ srvConnectionString: `mongodb+srv://${inputs.name.toLowerCase()}-pl-0.${hash(name, 5)}.mongodb.net`, type: "MONGOD" }],
+                    },
+                },
+            };
+        }
+        case "mongodbatlas:index/privateLinkEndpoint:PrivateLinkEndpoint":
+            return { id: hash(name, 24, "0123456789abcdef"), state: { ...state, privateLinkId: hash(name, 24, "0123456789abcdef"), endpointServiceName: `com.amazonaws.vpce.${region}.vpce-svc-${hash(name, 17, "0123456789abcdef")}` } };
+        case "random:index/randomPassword:RandomPassword":
+        case "random:index/randomString:RandomString":
+            return { id: "none", state: { ...state, result: generatePassword(inputs, type + name) } };
+        case "random:index/randomId:RandomId":
+            return { id: hash(name, 8, "0123456789abcdef"), state: { ...state, hex: hash(name, (inputs.byteLength ?? 4) * 2, "0123456789abcdef") } };
+        default:
+            return { id, state };
+    }
+}
+
+function mockInvoke(token: string, inputs: Record<string, any>, region: string): Record<string, any> {
+    switch (token) {
+        case "aws:index/getAvailabilityZones:getAvailabilityZones":
+            return { names: ["a", "b", "c", "d"].map((z) => `${region}${z}`), zoneIds: [1, 2, 3, 4].map((n) => `use1-az${n}`), id: region };
+        case "aws:index/getRegion:getRegion":
+            return { name: region, region, id: region };
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+            return { accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/ci`, userId: "AIDAEXAMPLE", id: ACCOUNT_ID };
+        case "aws:index/getPartition:getPartition":
+            return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+        case "aws:iam/getPolicyDocument:getPolicyDocument":
+            return { json: JSON.stringify(policyDocument(inputs)), id: "policy" };
+        default:
+            throw new Error(`the harness has no mock for invoke ${token}; add one to tests/harness.ts`);
+    }
+}
+
+/** What aws.iam.getPolicyDocument renders, for the statements the program uses. */
+function policyDocument(inputs: Record<string, any>): Record<string, unknown> {
+    const list = (v: unknown) => (Array.isArray(v) && v.length === 1 ? v[0] : v);
+    return {
+        Version: "2012-10-17",
+        Statement: (inputs.statements ?? []).map((s: Record<string, any>) => ({
+            ...(s.sid ? { Sid: s.sid } : {}),
+            Effect: s.effect ?? "Allow",
+            ...(s.actions ? { Action: list(s.actions) } : {}),
+            ...(s.resources ? { Resource: list(s.resources) } : {}),
+            ...(s.principals ? { Principal: Object.fromEntries(s.principals.map((p: any) => [p.type, list(p.identifiers)])) } : {}),
+            ...(s.conditions
+                ? { Condition: s.conditions.reduce((acc: any, c: any) => ({ ...acc, [c.test]: { ...(acc[c.test] ?? {}), [c.variable]: list(c.values) } }), {}) }
+                : {}),
+        })),
+    };
+}
+
+/** Unwraps secret markers, collecting the dotted paths that were secret. */
+export function unwrapSecrets(value: any, at = "", found: string[] = []): any {
+    if (Array.isArray(value)) return value.map((v, i) => unwrapSecrets(v, at ? `${at}.${i}` : String(i), found));
+    if (value && typeof value === "object") {
+        if (value[SECRET_SIG_KEY] === SECRET_SIG) {
+            found.push(at);
+            return unwrapSecrets(value.value, at, []);
+        }
+        if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v, at ? `${at}.${k}` : k, found)]));
+    }
+    return value;
+}
+
+function wrapSecret(value: unknown): unknown {
+    return { [SECRET_SIG_KEY]: SECRET_SIG, value };
+}
+
+/** Forget the program's modules so that the next require runs them afresh. */
+function clearProgramModules(program: string): void {
+    for (const file of Object.keys(require.cache)) {
+        const ours = file.startsWith(ROOT + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`) && !file.includes(`${path.sep}tests${path.sep}`);
+        if (ours || file === program) delete require.cache[file];
+    }
+}
+
+let running = false;
+
+/** Runs index.ts for `stack` and returns everything it registered. */
+export async function runProgram(options: RunOptions): Promise<Run> {
+    if (running) throw new Error("runProgram is not re-entrant: await one run before starting another");
+    running = true;
+    try {
+        return await runOnce(options);
+    } finally {
+        running = false;
+    }
+}
+
+async function runOnce({ stack, set = {}, preview = false, program = path.join(ROOT, "index.ts") }: RunOptions): Promise<Run> {
+    const config = assembleConfig(stack, set);
+    const region = config.values["aws:region"] ?? REGION_FALLBACK;
+    const resources: RecordedResource[] = [];
+    const invokes: Invocation[] = [];
+    // Records made when a registration reaches the monitor, completed by newResource and the response.
+    const pending = new Map<string, RecordedResource[]>();
+
+    await pulumi.runtime.setMocks(
+        {
+            newResource(args) {
+                const secretInputs: string[] = [];
+                const inputs = unwrapSecrets(args.inputs ?? {}, "", secretInputs);
+                const { id, state } = mockOutputs(args.type, args.name, inputs, region);
+                const record = pending.get(`${args.type}::${args.name}`)?.shift();
+                if (!record) throw new Error(`harness: ${args.type} ${args.name} reached newResource without a registration`);
+                Object.assign(record, { inputs, secretInputs, outputs: state, id: args.custom === false ? "" : args.id || id, provider: args.provider ?? "" });
+                // Inputs that were secret stay secret in the outputs, as the engine keeps them;
+                // additionalSecretOutputs (e.g. a generated password's result) become secret.
+                const out: Record<string, any> = { ...state };
+                for (const key of new Set([...secretInputs.map((p) => p.split(".")[0]), ...record.additionalSecretOutputs]))
+                    if (key in out) out[key] = wrapSecret(out[key]);
+                return { id: args.custom === false ? "" : args.id || id, state: out };
+            },
+            call(args) {
+                const inputs = unwrapSecrets(args.inputs ?? {});
+                invokes.push({ token: args.token, inputs });
+                return mockInvoke(args.token, inputs, region);
+            },
+        },
+        readProject().name,
+        stack,
+        preview,
+    );
+    pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+
+    // The mock monitor does not pass resource options to newResource: record them from the request.
+    const settings = require("@pulumi/pulumi/runtime/settings");
+    const monitor = settings.getMonitor();
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: (err: any, res: any) => void) => {
+        const propertyDependencies: Record<string, string[]> = {};
+        req.getPropertydependenciesMap().forEach((deps: any, key: string) => (propertyDependencies[key] = deps.getUrnsList()));
+        const record: RecordedResource = {
+            type: req.getType(),
+            name: req.getName(),
+            urn: "",
+            parent: req.getParent(),
+            custom: req.getCustom(),
+            inputs: {},
+            secretInputs: [],
+            outputs: {},
+            id: "",
+            protect: req.getProtect() ?? false,
+            ignoreChanges: req.getIgnorechangesList(),
+            replaceOnChanges: req.getReplaceonchangesList(),
+            deleteBeforeReplace: req.getDeletebeforereplace(),
+            retainOnDelete: req.getRetainondelete() ?? false,
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+            dependsOn: req.getDependenciesList(),
+            propertyDependencies,
+            provider: "",
+        };
+        const key = `${record.type}::${record.name}`;
+        pending.set(key, [...(pending.get(key) ?? []), record]);
+        resources.push(record);
+        return register(req, (err: any, res: any) => {
+            if (res) record.urn = res.getUrn();
+            callback(err, res);
+        });
+    };
+
+    clearProgramModules(require.resolve(program));
+    const stackModule = require("@pulumi/pulumi/runtime/stack");
+    // A failure inside the program (an apply callback that throws, a rejected registration) also
+    // surfaces as an unhandled rejection, as it would fail `pulumi up`: collect them for the run.
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on("unhandledRejection", onRejection);
+    let exported: Record<string, any> | undefined;
+    try {
+        await stackModule.runInPulumiStack(async () => (exported = require(program)));
+        await settings.waitForRPCs();
+    } catch (e) {
+        throw new ProgramError(e, resources.filter((r) => r.type !== "pulumi:pulumi:Stack"));
+    } finally {
+        await new Promise((resolve) => setImmediate(resolve));
+        process.off("unhandledRejection", onRejection);
+    }
+    if (rejections.length) throw new ProgramError(rejections[0], resources.filter((r) => r.type !== "pulumi:pulumi:Stack"));
+    const secretOutputs: string[] = [];
+    const outputs: Record<string, any> = {};
+    for (const [key, value] of Object.entries(exported ?? {})) {
+        const found: string[] = [];
+        outputs[key] = unwrapSecrets(await resolveDeep(value), "", found);
+        if (found.length) secretOutputs.push(key);
+    }
+    return new Run(stack, config, resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), invokes, outputs, secretOutputs);
+}
+
+/** Resolves Outputs (and Outputs nested in plain values), keeping secrets as markers. */
+async function resolveDeep(value: any): Promise<any> {
+    if (pulumi.Output.isInstance(value)) {
+        const o = value as any;
+        const [v, secret] = await Promise.all([o.promise(), o.isSecret]);
+        const resolved = await resolveDeep(v);
+        return secret ? wrapSecret(resolved) : resolved;
+    }
+    if (Array.isArray(value)) return Promise.all(value.map(resolveDeep));
+    if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype)
+        return Object.fromEntries(await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolveDeep(v)])));
+    return value;
+}
+
+/** Awaits an Output's value (and whether it is secret) for an assertion. */
+export async function settle<T>(output: pulumi.Input<T>): Promise<{ value: T; secret: boolean }> {
+    const o = pulumi.output(output) as any;
+    const [value, secret] = await Promise.all([o.promise(), o.isSecret]);
+    return { value, secret };
+}

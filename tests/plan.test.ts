@@ -1,0 +1,66 @@
+import { strict as assert } from "assert";
+import { execFile } from "child_process";
+import * as path from "path";
+import { promisify } from "util";
+import { ROOT } from "./harness";
+import { parseArgs } from "../scripts/plan";
+
+const exec = promisify(execFile);
+
+/** Runs `npm run plan -- <args>` as a user would (without npm's banner). */
+async function plan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    try {
+        const { stdout, stderr } = await exec(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "scripts", "plan.ts"), ...args], { cwd: ROOT });
+        return { code: 0, stdout, stderr };
+    } catch (e: any) {
+        return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+}
+
+describe("npm run plan", () => {
+    it("parses --stack, --set with typed values, and --json", () => {
+        const args = parseArgs(["--stack", "prod", "--set", "main.instances=4", "--set", "atlas.tier=M40", "--set", "admin.allowedCidrs=[\"10.0.0.0/8\"]", "--json"]);
+        assert.deepEqual(args, { stack: "prod", json: true, set: { "main.instances": 4, "atlas.tier": "M40", "admin.allowedCidrs": ["10.0.0.0/8"] } });
+        assert.throws(() => parseArgs(["--set", "main.instances=4"]), /--stack is required/);
+        assert.throws(() => parseArgs(["--stack", "prod", "--set", "oops"]), /--set takes key.path=value/);
+    });
+
+    it("prints the component tree, resource counts and the capacity table for prod", async () => {
+        const { code, stdout } = await plan("--stack", "prod");
+        assert.equal(code, 0);
+        assert.match(stdout, /^stack prod · environment prod · region us-east-1 · domain pay\.example\.com$/m);
+        assert.match(stdout, /^▸ pg {2}payment-gateway:network:Network$/m);
+        assert.match(stdout, /^ {2}· pg {2}aws:ec2\/vpc:Vpc$/m);
+        assert.match(stdout, /^aws:ec2\/subnet:Subnet +6$/m);
+        assert.match(stdout, /^main +3 +8 +1024 +2048 +registry\.example\.com\/payment-gateway\/main@sha256:/m);
+    });
+
+    it("shows a rescale given with --set", async () => {
+        const { code, stdout } = await plan("--stack", "dev", "--set", "main.instances=2", "--set", "main.maxInstances=5");
+        assert.equal(code, 0);
+        assert.match(stdout, /^main +2 +5 +256 +512 /m);
+    });
+
+    it("prints JSON with --json", async () => {
+        const { code, stdout } = await plan("--stack", "dev", "--json");
+        assert.equal(code, 0);
+        const parsed = JSON.parse(stdout);
+        assert.equal(parsed.stack, "dev");
+        assert.ok(parsed.resources.some((r: any) => r.type === "aws:ec2/vpc:Vpc" && r.inputs.cidrBlock === "10.10.0.0/16"));
+    });
+
+    it("lists every config error and exits non-zero", async () => {
+        const { code, stdout, stderr } = await plan("--stack", "prod", "--set", "main.instances=1", "--set", "cache.engine=memcached");
+        assert.equal(code, 1);
+        assert.equal(stdout, "");
+        assert.match(stderr, /payment-gateway:main\.instances must be at least 2 in prod/);
+        assert.match(stderr, /payment-gateway:cache\.engine must be one of valkey, redis; got "memcached"/);
+        assert.doesNotMatch(stderr, /at Object\.<anonymous>/); // no stack trace
+    });
+
+    it("explains its usage", async () => {
+        const { code, stderr } = await plan("--stack");
+        assert.equal(code, 2);
+        assert.match(stderr, /usage: npm run plan -- --stack <name>/);
+    });
+});

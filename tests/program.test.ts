@@ -1,0 +1,32 @@
+import { strict as assert } from "assert";
+import { ProgramError, listStacks, runProgram } from "./harness";
+
+describe("program", () => {
+    for (const stack of listStacks()) {
+        it(`runs the ${stack} stack and exports its shape`, async () => {
+            const run = await runProgram({ stack });
+            assert.equal(run.outputs.environment, stack);
+            assert.ok(run.resources.filter((r) => r.custom).length > 10);
+            for (const name of ["admin", "main", "worker"]) assert.ok(run.outputs.services[name].instances >= 1, name);
+        });
+    }
+
+    const mistakes: [string, Record<string, unknown>, string[]][] = [
+        ["a prod rescale below the checklist and a typo", { "main.instances": 1, "admin.instnaces": 3 }, ["main.instances must be at least 2 in prod", 'admin has unknown key "instnaces"']],
+        ["quoted numbers and a bad tier", { "worker.concurrency": "8", "atlas.tier": "m30" }, ["worker.concurrency must be a number", "atlas.tier must be one of"]],
+        ["an impossible task size and a missing region", { "main.memory": 1000, "aws:region": undefined }, ["needs aws:region"]],
+        ["a domain with a scheme", { domain: "https://pay.example.com" }, ["domain must be a lower-case domain name"]],
+    ];
+    for (const [what, set, expected] of mistakes) {
+        it(`declares nothing for ${what}`, async () => {
+            const error = await runProgram({ stack: "prod", set }).then(
+                () => assert.fail("expected the program to refuse the config"),
+                (e: unknown) => e as ProgramError,
+            );
+            assert.ok(error instanceof ProgramError, String(error));
+            assert.deepEqual(error.resources.map((r) => r.urn), []);
+            for (const text of expected) assert.ok(error.message.includes(`payment-gateway${text.startsWith("needs") ? " " : ":"}${text}`), `missing "${text}" in:\n${error.message}`);
+            assert.match(error.message, /nothing was declared/);
+        });
+    }
+});
