@@ -181,7 +181,7 @@ const AdminSchema = section({
     ...serviceFields,
     stickiness: StickinessSchema.prefault({}),
     /** CIDRs allowed to reach admin.<domain>; empty means anywhere. Default []. */
-    allowedCidrs: z.array(cidr(), { error: "must be a list of CIDRs" }).default([]),
+    allowedCidrs: z.array(cidr(), { error: "must be a list of CIDRs" }).max(20, { error: "must list at most 20 CIDRs (each four take one listener rule)" }).default([]),
 });
 const MainSchema = section(serviceFields);
 const WorkerSchema = section({

@@ -66,7 +66,8 @@ const tree: Section = (run) => {
         const flags = [r.protect ? "protected" : "", r.ignoreChanges.length ? `ignores ${r.ignoreChanges.join(",")}` : ""].filter(Boolean);
         lines.push(`${"  ".repeat(depth)}${r.custom ? "·" : "▸"} ${r.name}  ${r.type}${flags.length ? `  [${flags.join("; ")}]` : ""}`);
         // A component's own resources, then its sub-components.
-        for (const k of kids.filter((k) => k.custom)) walk(k, depth + 1);
+        const ordered = kids.filter((k) => k.custom).sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name, "en", { numeric: true }));
+        for (const k of ordered) walk(k, depth + 1);
         for (const k of kids.filter((k) => !k.custom)) walk(k, depth + 1);
     };
     for (const r of children(stackUrn)) walk(r, 0);
@@ -89,8 +90,35 @@ const capacity: Section = (run) => {
     ]);
 };
 
+const routing: Section = (run) => {
+    const groups = run.ofType("aws:lb/targetGroup:TargetGroup");
+    const rules = run.ofType("aws:lb/listenerRule:ListenerRule");
+    if (!groups.length) return [];
+    const lines: string[] = [];
+    const https = run.ofType("aws:lb/listener:Listener").find((l) => l.inputs.protocol === "HTTPS");
+    const http = run.ofType("aws:lb/listener:Listener").find((l) => l.inputs.protocol === "HTTP");
+    if (https) lines.push(`listener 443 HTTPS (${https.inputs.sslPolicy}); anything else → ${https.inputs.defaultActions[0].fixedResponse?.statusCode ?? https.inputs.defaultActions[0].type}`);
+    if (http) lines.push(`listener 80 HTTP → ${http.inputs.defaultActions[0].redirect?.statusCode ?? http.inputs.defaultActions[0].type} to HTTPS`);
+    const rows: (string | number)[][] = [["host", "target group", "sticky", "allowed from", "health check"]];
+    for (const rule of [...rules].sort((a, b) => a.inputs.priority - b.inputs.priority)) {
+        const group = groups.find((g) => g.outputs.arn === rule.inputs.actions[0].targetGroupArn);
+        if (!group) continue;
+        const host = rule.inputs.conditions.find((c: any) => c.hostHeader)?.hostHeader.values.join(",");
+        const from = rule.inputs.conditions.find((c: any) => c.sourceIp)?.sourceIp.values.join(",") ?? "anywhere";
+        const st = group.inputs.stickiness;
+        const sticky = st?.enabled ? `${st.type}${st.cookieName ? ` ${st.cookieName}` : ""} ${st.cookieDuration}s` : "no";
+        const hc = group.inputs.healthCheck;
+        rows.push([host, group.name, sticky, from, `${hc.path} every ${hc.interval}s, timeout ${hc.timeout}s, ${hc.healthyThreshold}↑/${hc.unhealthyThreshold}↓`]);
+    }
+    lines.push(...table(rows));
+    const waf = run.ofType("aws:wafv2/webAcl:WebAcl")[0];
+    lines.push(waf ? `WAF: ${waf.inputs.rules.map((r: any) => r.statement.rateBasedStatement ? `${r.name} (${r.statement.rateBasedStatement.limit}/5 min)` : r.name).join(", ")}` : "WAF: off");
+    return lines;
+};
+
 export const SECTIONS: [string, Section][] = [
     ["Stack", summary],
+    ["Routing", routing],
     ["Capacity", capacity],
     ["Resources", tree],
     ["Resource counts", counts],

@@ -313,6 +313,8 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, a
                     readerEndpointAddress: `replica.${inputs.replicationGroupId}.${hash(name, 6)}.use1.cache.amazonaws.com`,
                 },
             };
+        case "aws:route53/record:Record":
+            return { id: `${inputs.zoneId}_${inputs.name}_${inputs.type}`, state: { ...state, fqdn: String(inputs.name).replace(/\.$/, "") } };
         case "aws:cloudwatch/logGroup:LogGroup":
             return { id: physicalName, state };
         case "mongodbatlas:index/project:Project":

@@ -1,0 +1,268 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { Connections } from "./connections";
+import { Network } from "./network";
+
+/** TLS 1.3 with TLS 1.2 fallback, forward-secret ciphers only. */
+export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/** Health-check path the gateway serves. */
+export const HEALTH_CHECK_PATH = "/health";
+/** An ALB listener-rule condition may hold at most 5 values in all; one is the host. */
+const SOURCE_IPS_PER_RULE = 4;
+
+export interface HealthCheckArgs {
+    /** Seconds between checks (> timeout). Default (config) 10. */
+    intervalSeconds: number;
+    /** Seconds before a check fails. Default (config) 5. */
+    timeoutSeconds: number;
+    /** Successes before healthy. Default (config) 2. */
+    healthyThreshold: number;
+    /** Failures before unhealthy. Default (config) 3. */
+    unhealthyThreshold: number;
+}
+
+export interface LoadBalancerArgs {
+    network: Network;
+    /** Hosts the certificate must cover, e.g. admin.<domain> and api.<domain>. */
+    hosts: string[];
+    /** Existing ACM certificate; default: one is created and DNS-validated in `hostedZoneId`. */
+    certificateArn?: string;
+    /** Route 53 zone for certificate validation and the hosts' alias records. Default: none. */
+    hostedZoneId?: string;
+    healthCheck: HealthCheckArgs;
+    /** Seconds a deregistering target finishes in-flight requests. Default (config) 30. */
+    deregistrationDelaySeconds: number;
+    /** Idle connection timeout. Default (config) 60. */
+    idleTimeoutSeconds: number;
+    /** Default (config): on in prod. */
+    deletionProtection: boolean;
+    /** S3 bucket for access logs. Default: none. */
+    accessLogsBucket?: string;
+    /** WAFv2 web ACL: AWS common and known-bad-inputs rules and a per-IP rate limit. Default (config): on in prod. */
+    waf: { enabled: boolean; rateLimit: number };
+}
+
+export type Stickiness =
+    | { type: "lb_cookie"; durationSeconds: number }
+    | { type: "app_cookie"; cookieName: string; durationSeconds: number };
+
+export interface RouteArgs {
+    /** Host header this route answers, e.g. admin.<domain>. */
+    host: string;
+    /** Container port the targets listen on. */
+    port: number;
+    /** Listener-rule priority (1–50000, unique). */
+    priority: number;
+    /** Cookie stickiness; default none (any target serves any request). */
+    stickiness?: Stickiness;
+    /** Only these client CIDRs reach the host; others get the default 404. Default: anywhere. */
+    allowedCidrs?: string[];
+}
+
+/** A host routed to a target group. */
+export interface Route {
+    host: string;
+    url: string;
+    targetGroup: aws.lb.TargetGroup;
+}
+
+/**
+ * The internet-facing Application Load Balancer: HTTPS on 443 (TLS 1.3 policy), HTTP 80 redirects,
+ * host-based routes to IP target groups with /health checks, and optionally a WAF, access logs
+ * and Route 53 aliases. It is the only thing in the program that accepts traffic from anywhere.
+ */
+export class LoadBalancer extends pulumi.ComponentResource {
+    readonly connections: Connections;
+    readonly alb: aws.lb.LoadBalancer;
+    readonly httpsListener: aws.lb.Listener;
+    readonly webAcl?: aws.wafv2.WebAcl;
+    readonly routes: Route[] = [];
+    private readonly child: pulumi.CustomResourceOptions;
+
+    constructor(private readonly name: string, private readonly args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("payment-gateway:loadBalancer:LoadBalancer", name, {}, opts);
+        this.child = { parent: this };
+
+        this.connections = this.createSecurityGroup();
+        this.alb = this.createLoadBalancer();
+        const certificateArn = this.certificate();
+        this.httpsListener = this.createHttpsListener(certificateArn);
+        this.createHttpRedirect();
+        if (args.waf.enabled) this.webAcl = this.createWaf();
+
+        this.registerOutputs({ dnsName: this.alb.dnsName });
+    }
+
+    get dnsName(): pulumi.Output<string> {
+        return this.alb.dnsName;
+    }
+
+    /** Routes `host` to a new target group; the caller registers its tasks in it. */
+    route(name: string, args: RouteArgs): Route {
+        const targetGroup = this.createTargetGroup(name, args);
+        this.createListenerRules(name, args, targetGroup);
+        if (this.args.hostedZoneId) this.createAlias(name, args.host);
+        const route = { host: args.host, url: `https://${args.host}`, targetGroup };
+        this.routes.push(route);
+        return route;
+    }
+
+    private createSecurityGroup(): Connections {
+        const connections = new Connections(`${this.name}-alb`, {
+            vpcId: this.args.network.vpcId,
+            description: "Load balancer: HTTPS and HTTP (redirect) from the internet",
+        }, this.child);
+        connections.allowFromCidrs(["0.0.0.0/0"], 443, "HTTPS from the internet");
+        connections.allowFromCidrs(["0.0.0.0/0"], 80, "HTTP from the internet (redirected to HTTPS)");
+        return connections;
+    }
+
+    private createLoadBalancer(): aws.lb.LoadBalancer {
+        const { accessLogsBucket } = this.args;
+        return new aws.lb.LoadBalancer(this.name, {
+            loadBalancerType: "application",
+            internal: false,
+            subnets: this.args.network.publicSubnetIds,
+            securityGroups: [this.connections.id],
+            dropInvalidHeaderFields: true,
+            enableDeletionProtection: this.args.deletionProtection,
+            idleTimeout: this.args.idleTimeoutSeconds,
+            accessLogs: accessLogsBucket ? { bucket: accessLogsBucket, prefix: this.name, enabled: true } : undefined,
+        }, this.child);
+    }
+
+    /** The listener's certificate: the configured one, or one created and DNS-validated for the hosts. */
+    private certificate(): pulumi.Input<string> {
+        if (this.args.certificateArn) return this.args.certificateArn;
+        const [primary, ...alternatives] = this.args.hosts;
+        const certificate = new aws.acm.Certificate(this.name, {
+            domainName: primary,
+            subjectAlternativeNames: alternatives,
+            validationMethod: "DNS",
+        }, this.child);
+        const records = this.args.hosts.map((host, i) =>
+            new aws.route53.Record(`${this.name}-validation-${i}`, {
+                zoneId: this.args.hostedZoneId!,
+                name: certificate.domainValidationOptions.apply((o) => o.find((d) => d.domainName === host)!.resourceRecordName!),
+                type: certificate.domainValidationOptions.apply((o) => o.find((d) => d.domainName === host)!.resourceRecordType!),
+                records: [certificate.domainValidationOptions.apply((o) => o.find((d) => d.domainName === host)!.resourceRecordValue!)],
+                ttl: 300,
+                allowOverwrite: true,
+            }, this.child),
+        );
+        // The listener takes the ARN from the validation, so it waits until the certificate is issued.
+        const validation = new aws.acm.CertificateValidation(this.name, {
+            certificateArn: certificate.arn,
+            validationRecordFqdns: records.map((r) => r.fqdn),
+        }, this.child);
+        return validation.certificateArn;
+    }
+
+    private createHttpsListener(certificateArn: pulumi.Input<string>): aws.lb.Listener {
+        return new aws.lb.Listener(`${this.name}-https`, {
+            loadBalancerArn: this.alb.arn,
+            port: 443,
+            protocol: "HTTPS",
+            sslPolicy: TLS_POLICY,
+            certificateArn,
+            defaultActions: [{ type: "fixed-response", fixedResponse: { statusCode: "404", contentType: "text/plain", messageBody: "Not found" } }],
+        }, this.child);
+    }
+
+    private createHttpRedirect(): aws.lb.Listener {
+        return new aws.lb.Listener(`${this.name}-http`, {
+            loadBalancerArn: this.alb.arn,
+            port: 80,
+            protocol: "HTTP",
+            defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+        }, this.child);
+    }
+
+    private createTargetGroup(name: string, args: RouteArgs): aws.lb.TargetGroup {
+        const hc = this.args.healthCheck;
+        const stickiness = args.stickiness;
+        return new aws.lb.TargetGroup(`${this.name}-${name}`, {
+            targetType: "ip", // Fargate tasks register by IP
+            port: args.port,
+            protocol: "HTTP",
+            vpcId: this.args.network.vpcId,
+            deregistrationDelay: this.args.deregistrationDelaySeconds,
+            healthCheck: {
+                enabled: true,
+                path: HEALTH_CHECK_PATH,
+                protocol: "HTTP",
+                matcher: "200",
+                interval: hc.intervalSeconds,
+                timeout: hc.timeoutSeconds,
+                healthyThreshold: hc.healthyThreshold,
+                unhealthyThreshold: hc.unhealthyThreshold,
+            },
+            stickiness: stickiness
+                ? {
+                      enabled: true,
+                      type: stickiness.type,
+                      cookieDuration: stickiness.durationSeconds,
+                      cookieName: stickiness.type === "app_cookie" ? stickiness.cookieName : undefined,
+                  }
+                : { enabled: false, type: "lb_cookie" },
+        }, this.child);
+    }
+
+    /** One rule per host, or per group of four allowed CIDRs when the host is restricted. */
+    private createListenerRules(name: string, args: RouteArgs, targetGroup: aws.lb.TargetGroup): void {
+        const cidrs = args.allowedCidrs ?? [];
+        const groups = cidrs.length ? chunk(cidrs, SOURCE_IPS_PER_RULE) : [undefined];
+        groups.forEach((sourceIps, i) => {
+            new aws.lb.ListenerRule(`${this.name}-${name}${groups.length > 1 ? `-${i}` : ""}`, {
+                listenerArn: this.httpsListener.arn,
+                priority: args.priority + i,
+                conditions: [{ hostHeader: { values: [args.host] } }, ...(sourceIps ? [{ sourceIp: { values: sourceIps } }] : [])],
+                actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+            }, this.child);
+        });
+    }
+
+    private createAlias(name: string, host: string): aws.route53.Record {
+        return new aws.route53.Record(`${this.name}-${name}`, {
+            zoneId: this.args.hostedZoneId!,
+            name: host,
+            type: "A",
+            aliases: [{ name: this.alb.dnsName, zoneId: this.alb.zoneId, evaluateTargetHealth: true }],
+        }, this.child);
+    }
+
+    private createWaf(): aws.wafv2.WebAcl {
+        const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true });
+        const managed = (name: string, priority: number) => ({
+            name,
+            priority,
+            overrideAction: { none: {} },
+            statement: { managedRuleGroupStatement: { vendorName: "AWS", name } },
+            visibilityConfig: visibility(name),
+        });
+        const acl = new aws.wafv2.WebAcl(this.name, {
+            scope: "REGIONAL",
+            defaultAction: { allow: {} },
+            rules: [
+                managed("AWSManagedRulesCommonRuleSet", 1),
+                managed("AWSManagedRulesKnownBadInputsRuleSet", 2),
+                {
+                    name: "rate-limit-per-ip",
+                    priority: 3,
+                    action: { block: {} },
+                    statement: { rateBasedStatement: { limit: this.args.waf.rateLimit, aggregateKeyType: "IP" } },
+                    visibilityConfig: visibility("rate-limit-per-ip"),
+                },
+            ],
+            visibilityConfig: visibility(`${this.name}-web-acl`),
+        }, this.child);
+        new aws.wafv2.WebAclAssociation(this.name, { resourceArn: this.alb.arn, webAclArn: acl.arn }, this.child);
+        return acl;
+    }
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+    const out: T[][] = [];
+    for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+    return out;
+}

@@ -1,0 +1,204 @@
+import { strict as assert } from "assert";
+import { PULUMI_AUTONAME_SUFFIX, isValidElbName } from "../../lib/limits";
+import { ProgramError, RecordedResource, Run, autoName, runProgram } from "../harness";
+
+const TG = "aws:lb/targetGroup:TargetGroup";
+const RULE = "aws:lb/listenerRule:ListenerRule";
+const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+
+function ruleFor(run: Run, host: string): RecordedResource[] {
+    return run.ofType(RULE).filter((r) => r.inputs.conditions.some((c: any) => c.hostHeader?.values.includes(host)));
+}
+function groupOf(run: Run, rule: RecordedResource): RecordedResource {
+    return run.ofType(TG).find((g) => g.outputs.arn === rule.inputs.actions[0].targetGroupArn)!;
+}
+
+describe("load balancer", () => {
+    let prod: Run, dev: Run;
+    before(async () => {
+        prod = await runProgram({ stack: "prod" });
+        dev = await runProgram({ stack: "dev" });
+    });
+
+    it("is an internet-facing ALB across the public subnets", () => {
+        for (const run of [prod, dev]) {
+            const alb = run.one("aws:lb/loadBalancer:LoadBalancer");
+            const publics = run.ofType("aws:ec2/subnet:Subnet").filter((s) => s.inputs.tags.tier === "public").map((s) => s.id);
+            assert.equal(alb.inputs.loadBalancerType, "application");
+            assert.equal(alb.inputs.internal, false);
+            assert.deepEqual([...alb.inputs.subnets].sort(), publics.sort());
+            assert.equal(alb.inputs.dropInvalidHeaderFields, true);
+        }
+        assert.equal(prod.one("aws:lb/loadBalancer:LoadBalancer").inputs.enableDeletionProtection, true);
+        assert.equal(dev.one("aws:lb/loadBalancer:LoadBalancer").inputs.enableDeletionProtection, false);
+    });
+
+    it("terminates TLS 1.3 on 443 with a DNS-validated certificate for both hosts", () => {
+        const https = prod.ofType("aws:lb/listener:Listener").find((l) => l.inputs.port === 443)!;
+        assert.equal(https.inputs.protocol, "HTTPS");
+        assert.equal(https.inputs.sslPolicy, "ELBSecurityPolicy-TLS13-1-2-2021-06");
+        const cert = prod.one("aws:acm/certificate:Certificate");
+        assert.equal(cert.inputs.domainName, "admin.pay.example.com");
+        assert.deepEqual(cert.inputs.subjectAlternativeNames, ["api.pay.example.com"]);
+        assert.equal(cert.inputs.validationMethod, "DNS");
+        const validation = prod.one("aws:acm/certificateValidation:CertificateValidation");
+        assert.equal(https.inputs.certificateArn, cert.outputs.arn);
+        // The listener waits for validation: its certificate comes from the validation resource.
+        assert.ok(https.propertyDependencies.certificateArn.includes(validation.urn));
+        const records = prod.ofType("aws:route53/record:Record").filter((r) => r.name.includes("validation"));
+        assert.equal(records.length, 2);
+        for (const r of records) {
+            assert.equal(r.inputs.zoneId, "Z0PRODEXAMPLE0000001");
+            assert.equal(r.inputs.type, "CNAME");
+        }
+        assert.deepEqual(validation.inputs.validationRecordFqdns.sort(), records.map((r) => r.outputs.fqdn).sort());
+    });
+
+    it("uses a configured certificate instead of creating one", async () => {
+        const arn = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab";
+        const run = await runProgram({ stack: "dev", set: { "loadBalancer.certificateArn": arn, "loadBalancer.hostedZoneId": undefined } });
+        assert.equal(run.ofType("aws:acm/certificate:Certificate").length, 0);
+        assert.equal(run.ofType("aws:lb/listener:Listener").find((l) => l.inputs.port === 443)!.inputs.certificateArn, arn);
+        assert.equal(run.ofType("aws:route53/record:Record").length, 0, "no zone, no records");
+    });
+
+    it("redirects HTTP to HTTPS with a 301", () => {
+        const http = prod.ofType("aws:lb/listener:Listener").find((l) => l.inputs.port === 80)!;
+        assert.equal(http.inputs.protocol, "HTTP");
+        assert.deepEqual(http.inputs.defaultActions, [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]);
+    });
+
+    it("routes admin.<domain> and api.<domain> to their target groups and anything else to a 404", () => {
+        const https = prod.ofType("aws:lb/listener:Listener").find((l) => l.inputs.port === 443)!;
+        assert.equal(https.inputs.defaultActions[0].type, "fixed-response");
+        assert.equal(https.inputs.defaultActions[0].fixedResponse.statusCode, "404");
+        const [admin] = ruleFor(prod, "admin.pay.example.com");
+        const [api] = ruleFor(prod, "api.pay.example.com");
+        assert.equal(groupOf(prod, admin).name, "pg-admin");
+        assert.equal(groupOf(prod, api).name, "pg-main");
+        for (const rule of [admin, api]) assert.equal(rule.inputs.listenerArn, https.outputs.arn);
+        assert.notEqual(admin.inputs.priority, api.inputs.priority);
+    });
+
+    it("health-checks /health on IP targets, every 10 s with a shorter timeout", () => {
+        for (const g of prod.ofType(TG)) {
+            assert.equal(g.inputs.targetType, "ip");
+            assert.equal(g.inputs.port, 8080);
+            assert.equal(g.inputs.healthCheck.path, "/health");
+            assert.equal(g.inputs.healthCheck.interval, 10);
+            assert.ok(g.inputs.healthCheck.timeout < g.inputs.healthCheck.interval);
+            assert.equal(g.inputs.healthCheck.healthyThreshold, 2);
+            assert.equal(g.inputs.healthCheck.unhealthyThreshold, 3);
+            assert.equal(g.inputs.deregistrationDelay, 30);
+        }
+    });
+
+    it("takes thresholds and the deregistration delay from config", async () => {
+        const run = await runProgram({ stack: "dev", set: { "loadBalancer.healthCheck.healthyThreshold": 5, "loadBalancer.healthCheck.unhealthyThreshold": 4, "loadBalancer.deregistrationDelaySeconds": 15 } });
+        for (const g of run.ofType(TG)) {
+            assert.equal(g.inputs.healthCheck.healthyThreshold, 5);
+            assert.equal(g.inputs.healthCheck.unhealthyThreshold, 4);
+            assert.equal(g.inputs.deregistrationDelay, 15);
+        }
+    });
+
+    it("keeps an admin client on one instance with the balancer's cookie, and never sticks main", () => {
+        const admin = prod.one(TG, "pg-admin");
+        assert.deepEqual(admin.inputs.stickiness, { enabled: true, type: "lb_cookie", cookieDuration: 86400 });
+        const main = prod.one(TG, "pg-main");
+        assert.equal(main.inputs.stickiness.enabled, false);
+    });
+
+    it("can stick admin on the application's own session cookie", async () => {
+        const run = await runProgram({ stack: "dev", set: { "admin.stickiness": { type: "app_cookie", cookieName: "mpg_session", durationSeconds: 3600 } } });
+        assert.deepEqual(run.one(TG, "pg-admin").inputs.stickiness, { enabled: true, type: "app_cookie", cookieName: "mpg_session", cookieDuration: 3600 });
+        assert.equal(run.one(TG, "pg-main").inputs.stickiness.enabled, false);
+    });
+
+    it("restricts the admin host to allowed CIDRs, four per rule", async () => {
+        const cidrs = ["198.51.100.0/24", "203.0.113.0/24", "192.0.2.0/24", "100.64.0.0/10", "172.16.0.0/12"];
+        const run = await runProgram({ stack: "dev", set: { "admin.allowedCidrs": cidrs } });
+        const rules = ruleFor(run, "admin.dev.pay.example.com").sort((a, b) => a.inputs.priority - b.inputs.priority);
+        assert.equal(rules.length, 2);
+        assert.deepEqual(rules.flatMap((r) => r.inputs.conditions.find((c: any) => c.sourceIp).sourceIp.values), cidrs);
+        for (const r of rules) assert.equal(groupOf(run, r).name, "pg-admin");
+        assert.ok(ruleFor(run, "api.dev.pay.example.com").every((r) => !r.inputs.conditions.some((c: any) => c.sourceIp)));
+    });
+
+    it("is the only thing that accepts traffic from anywhere", () => {
+        for (const run of [prod, dev]) {
+            const alb = run.one("aws:ec2/securityGroup:SecurityGroup", "pg-alb");
+            const open = run.ofType(INGRESS).filter((r) => r.inputs.cidrIpv4 === "0.0.0.0/0" || r.inputs.cidrIpv6 === "::/0");
+            assert.deepEqual(open.map((r) => r.inputs.securityGroupId), [alb.id, alb.id]);
+            assert.deepEqual(open.map((r) => r.inputs.fromPort).sort(), [443, 80]);
+            assert.deepEqual(run.one("aws:lb/loadBalancer:LoadBalancer").inputs.securityGroups, [alb.id]);
+            // Every ingress rule names a source.
+            for (const r of run.ofType(INGRESS)) assert.ok(r.inputs.cidrIpv4 || r.inputs.referencedSecurityGroupId || r.inputs.prefixListId, r.name);
+        }
+    });
+
+    it("puts a WAF with managed rules and a per-IP rate limit in front of prod", () => {
+        const acl = prod.one("aws:wafv2/webAcl:WebAcl");
+        assert.equal(acl.inputs.scope, "REGIONAL");
+        const names = acl.inputs.rules.map((r: any) => r.statement.managedRuleGroupStatement?.name ?? r.name);
+        assert.deepEqual(names, ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "rate-limit-per-ip"]);
+        const rate = acl.inputs.rules[2];
+        assert.deepEqual(rate.statement.rateBasedStatement, { limit: 2000, aggregateKeyType: "IP" });
+        assert.deepEqual(rate.action, { block: {} });
+        const association = prod.one("aws:wafv2/webAclAssociation:WebAclAssociation");
+        assert.equal(association.inputs.resourceArn, prod.one("aws:lb/loadBalancer:LoadBalancer").outputs.arn);
+        assert.equal(association.inputs.webAclArn, acl.outputs.arn);
+        assert.equal(dev.ofType("aws:wafv2/webAcl:WebAcl").length, 0);
+    });
+
+    it("takes the WAF rate limit from config", async () => {
+        const run = await runProgram({ stack: "dev", set: { "loadBalancer.waf": { enabled: true, rateLimit: 500 } } });
+        assert.equal(run.one("aws:wafv2/webAcl:WebAcl").inputs.rules[2].statement.rateBasedStatement.limit, 500);
+    });
+
+    it("writes access logs when a bucket is configured", async () => {
+        assert.equal(dev.one("aws:lb/loadBalancer:LoadBalancer").inputs.accessLogs, undefined);
+        const run = await runProgram({ stack: "dev", set: { "loadBalancer.accessLogsBucket": "pg-alb-logs" } });
+        assert.deepEqual(run.one("aws:lb/loadBalancer:LoadBalancer").inputs.accessLogs, { bucket: "pg-alb-logs", prefix: "pg", enabled: true });
+    });
+
+    it("aliases both hosts to the ALB in the configured zone", () => {
+        const alb = prod.one("aws:lb/loadBalancer:LoadBalancer");
+        const aliases = prod.ofType("aws:route53/record:Record").filter((r) => r.inputs.type === "A");
+        assert.deepEqual(aliases.map((r) => r.inputs.name).sort(), ["admin.pay.example.com", "api.pay.example.com"]);
+        for (const r of aliases) assert.deepEqual(r.inputs.aliases, [{ name: alb.outputs.dnsName, zoneId: alb.outputs.zoneId, evaluateTargetHealth: true }]);
+    });
+
+    it("keeps load balancer and target group names within AWS's 32 characters after auto-naming", () => {
+        for (const r of [...prod.ofType(TG), ...prod.ofType("aws:lb/loadBalancer:LoadBalancer")]) {
+            const physical = r.inputs.name ?? autoName(r.name);
+            assert.ok(r.inputs.name || r.name.length + PULUMI_AUTONAME_SUFFIX <= 32, r.name);
+            assert.ok(isValidElbName(physical), physical);
+        }
+    });
+
+    it("exports the ALB's DNS name and the two URLs", () => {
+        assert.match(prod.outputs.albDnsName, /^pg-[0-9a-f]{7}-\d+\.us-east-1\.elb\.amazonaws\.com$/);
+        assert.equal(prod.outputs.adminUrl, "https://admin.pay.example.com");
+        assert.equal(prod.outputs.apiUrl, "https://api.pay.example.com");
+    });
+
+    const refused: [string, Record<string, unknown>, string][] = [
+        ["a bad CIDR", { "admin.allowedCidrs": ["10.0.0.0/40"] }, "payment-gateway:admin.allowedCidrs.0 must be an IPv4 CIDR"],
+        ["one zone", { "network.azCount": 1 }, "payment-gateway:network.azCount must be at least 2; got 1"],
+        ["two zones in prod", { "network.azCount": 2 }, "payment-gateway:network.azCount must be at least 3 in prod"],
+        ["a cookie name the ALB reserves", { "admin.stickiness": { type: "app_cookie", cookieName: "AWSALBsession" } }, "payment-gateway:admin.stickiness.cookieName must not start with a name the ALB reserves"],
+        ["app_cookie without a cookie name", { "admin.stickiness.type": "app_cookie" }, "payment-gateway:admin.stickiness.cookieName is required when stickiness.type is app_cookie"],
+        ["a bad domain", { domain: "pay_example" }, "payment-gateway:domain must be a lower-case domain name"],
+        ["a stickiness duration of 0", { "admin.stickiness.durationSeconds": 0 }, "payment-gateway:admin.stickiness.durationSeconds must be at least 1; got 0"],
+        ["no certificate and no zone", { "loadBalancer.hostedZoneId": undefined }, "payment-gateway:loadBalancer needs certificateArn or hostedZoneId"],
+    ];
+    for (const [what, set, message] of refused) {
+        it(`refuses ${what} before declaring anything`, async () => {
+            const error = await runProgram({ stack: "prod", set }).then(() => assert.fail("accepted"), (e) => e as ProgramError);
+            assert.ok(error instanceof ProgramError);
+            assert.deepEqual(error.resources, []);
+            assert.ok(error.message.includes(message), error.message);
+        });
+    }
+});

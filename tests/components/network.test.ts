@@ -1,0 +1,90 @@
+import { strict as assert } from "assert";
+import { parseCidr } from "../../lib/cidr";
+import { Run, runProgram } from "../harness";
+
+const SUBNET = "aws:ec2/subnet:Subnet";
+
+function within(inner: string, outer: string): boolean {
+    const a = parseCidr(inner), b = parseCidr(outer);
+    return a.prefix >= b.prefix && Math.floor(a.base / 2 ** (32 - b.prefix)) === Math.floor(b.base / 2 ** (32 - b.prefix));
+}
+function overlaps(x: string, y: string): boolean {
+    return within(x, y) || within(y, x);
+}
+
+describe("network", () => {
+    let prod: Run, dev: Run;
+    before(async () => {
+        prod = await runProgram({ stack: "prod" });
+        dev = await runProgram({ stack: "dev" });
+    });
+
+    const subnets = (run: Run, tier: string) => run.ofType(SUBNET).filter((s) => s.inputs.tags.tier === tier).sort((a, b) => a.name.localeCompare(b.name));
+
+    it("spans three zones in prod with a public and a private subnet in each", () => {
+        const vpc = prod.one("aws:ec2/vpc:Vpc");
+        assert.equal(vpc.inputs.cidrBlock, "10.30.0.0/16");
+        for (const tier of ["public", "private"]) {
+            const found = subnets(prod, tier);
+            assert.equal(found.length, 3, tier);
+            assert.deepEqual(found.map((s) => s.inputs.availabilityZone), ["us-east-1a", "us-east-1b", "us-east-1c"]);
+            for (const s of found) assert.equal(s.inputs.vpcId, vpc.id);
+        }
+        const all = prod.ofType(SUBNET).map((s) => s.inputs.cidrBlock);
+        for (const c of all) assert.ok(within(c, "10.30.0.0/16"), c);
+        for (let i = 0; i < all.length; i++) for (let j = i + 1; j < all.length; j++) assert.ok(!overlaps(all[i], all[j]), `${all[i]} overlaps ${all[j]}`);
+        assert.ok(prod.ofType(SUBNET).every((s) => s.inputs.mapPublicIpOnLaunch !== true));
+    });
+
+    it("gives each prod zone its own NAT gateway, and the private route of a zone uses it", () => {
+        const nats = prod.ofType("aws:ec2/natGateway:NatGateway");
+        assert.equal(nats.length, 3);
+        const publics = subnets(prod, "public");
+        assert.deepEqual(new Set(nats.map((n) => n.inputs.subnetId)), new Set(publics.map((s) => s.id)));
+        for (const [i, privateSubnet] of subnets(prod, "private").entries()) {
+            const assoc = prod.ofType("aws:ec2/routeTableAssociation:RouteTableAssociation").find((a) => a.inputs.subnetId === privateSubnet.id)!;
+            const table = prod.ofType("aws:ec2/routeTable:RouteTable").find((t) => t.id === assoc.inputs.routeTableId)!;
+            const nat = nats.find((n) => n.id === table.inputs.routes[0].natGatewayId)!;
+            assert.equal(table.inputs.routes[0].cidrBlock, "0.0.0.0/0");
+            assert.equal(nat.inputs.subnetId, publics[i].id, `zone ${i} egresses through another zone's NAT`);
+        }
+    });
+
+    it("runs dev over two zones through a single NAT gateway", () => {
+        assert.equal(subnets(dev, "public").length, 2);
+        assert.equal(subnets(dev, "private").length, 2);
+        const nats = dev.ofType("aws:ec2/natGateway:NatGateway");
+        assert.equal(nats.length, 1);
+        const privateTables = dev.ofType("aws:ec2/routeTable:RouteTable").filter((t) => t.name.includes("private"));
+        assert.equal(privateTables.length, 2);
+        for (const t of privateTables) assert.equal(t.inputs.routes[0].natGatewayId, nats[0].id);
+    });
+
+    it("adds interface endpoints for ECR, Logs and Secrets Manager in prod, only the S3 gateway in dev", () => {
+        const endpoints = (run: Run) => run.ofType("aws:ec2/vpcEndpoint:VpcEndpoint");
+        const interfaces = endpoints(prod).filter((e) => e.inputs.vpcEndpointType === "Interface");
+        assert.deepEqual(interfaces.map((e) => e.inputs.serviceName).sort(), ["ecr.api", "ecr.dkr", "logs", "secretsmanager"].map((s) => `com.amazonaws.us-east-1.${s}`));
+        const privateIds = subnets(prod, "private").map((s) => s.id).sort();
+        for (const e of interfaces) {
+            assert.equal(e.inputs.privateDnsEnabled, true);
+            assert.deepEqual([...e.inputs.subnetIds].sort(), privateIds);
+        }
+        const s3 = endpoints(prod).find((e) => e.inputs.vpcEndpointType === "Gateway")!;
+        assert.equal(s3.inputs.serviceName, "com.amazonaws.us-east-1.s3");
+        assert.equal(s3.inputs.routeTableIds.length, 3);
+        assert.deepEqual(endpoints(dev).map((e) => e.inputs.vpcEndpointType), ["Gateway"]);
+    });
+
+    it("admits only HTTPS from the VPC to the interface endpoints", () => {
+        const sg = prod.one("aws:ec2/securityGroup:SecurityGroup", "pg-endpoints");
+        const rules = prod.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.securityGroupId === sg.id);
+        assert.deepEqual(rules.map((r) => [r.inputs.cidrIpv4, r.inputs.fromPort, r.inputs.toPort]), [["10.30.0.0/16", 443, 443]]);
+    });
+
+    it("takes zone names from the region unless config names them", async () => {
+        assert.ok(prod.invokes.some((i) => i.token === "aws:index/getAvailabilityZones:getAvailabilityZones"));
+        const named = await runProgram({ stack: "dev", set: { "network.availabilityZones": ["us-east-1d", "us-east-1f"] } });
+        assert.deepEqual(subnets(named, "private").map((s) => s.inputs.availabilityZone), ["us-east-1d", "us-east-1f"]);
+        assert.ok(!named.invokes.some((i) => i.token === "aws:index/getAvailabilityZones:getAvailabilityZones"));
+    });
+});
