@@ -5,14 +5,27 @@
  *                          └──api.<domain>────────────▶ main  ├─▶ Atlas replica set (PrivateLink)
  *                                            worker (queue) ◀─┘─▶ ElastiCache (Multi-AZ failover)
  *
- * Config is validated before anything is declared (lib/config.ts).
+ * Config is validated, and the MongoDB connection budget computed, before anything is declared.
  */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { SERVICE_NAMES } from "./lib/config";
+import { serviceEnvironment } from "./lib/environment";
 import { loadConfig } from "./lib/stackConfig";
 import { Network } from "./components/network";
-import { LoadBalancer } from "./components/loadBalancer";
+import { LoadBalancer, Route } from "./components/loadBalancer";
+import { KmsKey } from "./components/kmsKey";
+import { Database } from "./components/database";
+import { Cache } from "./components/cache";
+import { StoredSecret } from "./components/secret";
+import { Service } from "./components/service";
 
 const config = loadConfig();
+const stack = pulumi.getStack();
+const prefix = `payment-gateway-${stack}`;
+const protect = config.prod; // stateful resources cannot be deleted by accident in prod
 
+// --- Network and the one internet-facing entry point ----------------------------------------
 const network = new Network("pg", {
     cidr: config.network.cidr,
     azCount: config.network.azCount,
@@ -49,17 +62,86 @@ const adminRoute = lb.route("admin", {
 // API-key auth is stateless: any instance serves any request.
 const apiRoute = lb.route("main", { host: apiHost, port: config.main.containerPort, priority: 200 });
 
+// --- Data tier: keys, the Atlas replica set, the cache, and the secrets that reach them --------
+const dataKey = new KmsKey("pg-data-key", { description: `${prefix}: secrets and cache at rest`, alias: `${prefix}-data`, protect });
+const appKey = new KmsKey("pg-app-key", { description: `${prefix}: the gateway's envelope encryption (data keys cached in the cache)`, alias: `${prefix}-app`, protect });
+
+const database = new Database("pg", {
+    clusterName: `pg-${stack}`,
+    orgId: config.atlas.orgId,
+    projectId: config.atlas.projectId,
+    projectName: prefix,
+    tier: config.atlas.tier,
+    region: config.atlas.region,
+    awsRegion: config.region,
+    mongoVersion: config.atlas.mongoVersion,
+    electableNodes: config.atlas.electableNodes,
+    databaseName: config.atlas.databaseName,
+    backupRetentionDays: config.atlas.backupRetentionDays,
+    pointInTimeRestore: config.atlas.pointInTimeRestore,
+    autoScaling: config.atlas.autoScaling,
+    protect,
+    network,
+    privateLink: config.atlas.privateLink,
+});
+
+const cache = new Cache("pg", {
+    replicationGroupId: `pg-${stack}-cache`,
+    engine: config.cache.engine,
+    engineVersion: config.cache.engineVersion,
+    nodeType: config.cache.nodeType,
+    nodes: config.cache.nodes,
+    snapshotRetentionDays: config.cache.snapshotRetentionDays,
+    port: config.cache.port,
+    maxmemoryPolicy: config.cache.maxmemoryPolicy,
+    key: dataKey,
+    network,
+    protect,
+});
+
+const secretName = (name: string) => `payment-gateway/${stack}/${name}`;
+const secrets = {
+    MPG_DATABASE_URI: new StoredSecret("pg-database-uri", { name: secretName("database-uri"), description: "MongoDB connection string (MPG_DATABASE_URI)", value: database.uri, key: dataKey, protect }),
+    MPG_GARNET_URL: new StoredSecret("pg-cache-url", { name: secretName("cache-url"), description: "Cache URL with its AUTH token (MPG_GARNET_URL)", value: cache.url, key: dataKey, protect }),
+};
+
+// --- The gateway: one service component, three process groups ---------------------------------
+const cluster = new aws.ecs.Cluster("pg", { name: prefix, settings: [{ name: "containerInsights", value: "enabled" }] });
+
+const routes: Partial<Record<(typeof SERVICE_NAMES)[number], Route>> = { admin: adminRoute, main: apiRoute };
+const services = Object.fromEntries(
+    SERVICE_NAMES.map((name) => {
+        const service = new Service(`pg-${name}`, {
+            service: name,
+            namePrefix: prefix,
+            cluster,
+            network,
+            config: config[name],
+            environment: serviceEnvironment(config, name),
+            secrets,
+            route: routes[name],
+            dependsOn: database.readyForClients,
+            region: config.region,
+            root: __dirname,
+        });
+        cache.allowFrom(service, name);
+        database.allowFrom(service, name);
+        appKey.grantEncryptDecrypt(service.taskRole, `pg-${name}`, { parent: service });
+        return [name, service];
+    }),
+) as Record<(typeof SERVICE_NAMES)[number], Service>;
+
+// --- Outputs -----------------------------------------------------------------------------------
 export const environment = config.environment;
+export const region = config.region;
+export const domain = config.domain;
 export const vpcId = network.vpcId;
 export const albDnsName = lb.dnsName;
 export const adminUrl = adminRoute.url;
 export const apiUrl = apiRoute.url;
-export const region = config.region;
-export const domain = config.domain;
 /** Per service: desired and maximum instances, task size, image. */
-export const services = Object.fromEntries(
-    (["admin", "main", "worker"] as const).map((name) => {
-        const s = config[name];
-        return [name, { instances: s.instances, maxInstances: s.maxInstances, cpu: s.cpu, memory: s.memory, image: s.image ?? `build:${s.build!.context}` }];
-    }),
-);
+export const capacity = Object.fromEntries(SERVICE_NAMES.map((name) => [name, services[name].capacity]));
+export const atlasCluster = { name: database.cluster.name, host: database.host, tier: config.atlas.tier, nodes: config.atlas.electableNodes };
+export const cachePrimaryEndpoint = cache.primaryEndpoint;
+/** The connection budget the pool sizes were derived from. */
+export const connectionBudget = config.connections;

@@ -64,6 +64,12 @@ export interface Route {
     host: string;
     url: string;
     targetGroup: aws.lb.TargetGroup;
+    /** The listener rules forwarding to the group: a service may register tasks only once they exist. */
+    rules: aws.lb.ListenerRule[];
+    /** The load balancer's security group, the only source its targets admit. */
+    loadBalancer: Connections;
+    /** For the request-count scaling metric. */
+    loadBalancerArnSuffix: pulumi.Output<string>;
 }
 
 /**
@@ -100,9 +106,9 @@ export class LoadBalancer extends pulumi.ComponentResource {
     /** Routes `host` to a new target group; the caller registers its tasks in it. */
     route(name: string, args: RouteArgs): Route {
         const targetGroup = this.createTargetGroup(name, args);
-        this.createListenerRules(name, args, targetGroup);
+        const rules = this.createListenerRules(name, args, targetGroup);
         if (this.args.hostedZoneId) this.createAlias(name, args.host);
-        const route = { host: args.host, url: `https://${args.host}`, targetGroup };
+        const route = { host: args.host, url: `https://${args.host}`, targetGroup, rules, loadBalancer: this.connections, loadBalancerArnSuffix: this.alb.arnSuffix };
         this.routes.push(route);
         return route;
     }
@@ -209,17 +215,17 @@ export class LoadBalancer extends pulumi.ComponentResource {
     }
 
     /** One rule per host, or per group of four allowed CIDRs when the host is restricted. */
-    private createListenerRules(name: string, args: RouteArgs, targetGroup: aws.lb.TargetGroup): void {
+    private createListenerRules(name: string, args: RouteArgs, targetGroup: aws.lb.TargetGroup): aws.lb.ListenerRule[] {
         const cidrs = args.allowedCidrs ?? [];
         const groups = cidrs.length ? chunk(cidrs, SOURCE_IPS_PER_RULE) : [undefined];
-        groups.forEach((sourceIps, i) => {
+        return groups.map((sourceIps, i) =>
             new aws.lb.ListenerRule(`${this.name}-${name}${groups.length > 1 ? `-${i}` : ""}`, {
                 listenerArn: this.httpsListener.arn,
                 priority: args.priority + i,
                 conditions: [{ hostHeader: { values: [args.host] } }, ...(sourceIps ? [{ sourceIp: { values: sourceIps } }] : [])],
                 actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
-            }, this.child);
-        });
+            }, this.child),
+        );
     }
 
     private createAlias(name: string, host: string): aws.route53.Record {

@@ -11,6 +11,7 @@
  * default of `main`.
  */
 import { z } from "zod";
+import { ConnectionBudget, PoolBudgetError, planConnections } from "./pool";
 import {
     ATLAS_ELECTABLE_NODES,
     ATLAS_TIERS,
@@ -63,6 +64,7 @@ const numberIn = (values: readonly number[], what: string) =>
 
 const CIDR = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/;
 const cidr = () => z.string({ error: "must be an IPv4 CIDR such as 203.0.113.0/24" }).regex(CIDR, { error: "must be an IPv4 CIDR such as 203.0.113.0/24" });
+export const STACK_NAME = /^[a-z][a-z0-9-]{0,19}$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const IMAGE_REF = /^[a-z0-9]+([._\-/:][a-z0-9]+)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
@@ -160,6 +162,12 @@ const serviceFields = {
     /** CloudWatch Logs retention in days (a value CloudWatch accepts). Default 30. */
     logRetentionDays: numberIn(LOG_RETENTION_DAYS, LOG_RETENTION_DAYS.join(", ")).default(30),
     deployment: DeploymentSchema.prefault({}),
+    scaling: section({
+        /** Target average CPU (percent) the autoscaler keeps, 10–90. Default 60. */
+        cpuPercent: count(10, 90).default(60),
+        /** Target requests per task (ALB services), 1–100000. Default 1000. */
+        requestsPerTarget: count(1, 100000).default(1000),
+    }).prefault({}),
     /** Further environment for the gateway's other settings (strings). Default none. */
     extraEnvironment: z.record(
         z.string().regex(ENV_NAME, { error: "must be an environment variable name" }),
@@ -237,6 +245,12 @@ const CacheSchema = section({
     maxmemoryPolicy: oneOf(["volatile-lru", "volatile-lfu", "volatile-ttl", "volatile-random", "noeviction"]).default("volatile-lru"),
 });
 
+const PoolOverrideSchema = section({
+    maxPoolSize: count(1, 1000).optional(),
+    minPoolSize: count(0, 1000).optional(),
+    maxConnecting: count(1, 100).optional(),
+});
+
 const PoolSchema = section({
     /** Fraction of the tier's connections the application may use, 0.1–1. Default 0.8. */
     headroom: z.number({ error: "must be a number" }).min(0.1, { error: "must be at least 0.1" }).max(1, { error: "must be at most 1" }).default(0.8),
@@ -246,6 +260,10 @@ const PoolSchema = section({
     minPoolSize: count(0, 1000).optional(),
     /** Override of the derived MPG_DATABASE_MAX_CONNECTING. */
     maxConnecting: count(1, 100).optional(),
+    /** Per-service overrides (maxPoolSize, minPoolSize, maxConnecting), accepted when the whole budget fits. */
+    admin: PoolOverrideSchema.optional(),
+    main: PoolOverrideSchema.optional(),
+    worker: PoolOverrideSchema.optional(),
 });
 
 const ObservabilitySchema = section({
@@ -310,8 +328,12 @@ function resolve(parsed: Parsed, awsRegion: string) {
     };
 }
 
-export type Config = ReturnType<typeof resolve>;
+export type Config = ReturnType<typeof resolve> & {
+    /** The MongoDB connection budget and the pool sizes derived from it (lib/pool.ts). */
+    connections: ConnectionBudget;
+};
 export type ServiceConfig = Config["main"];
+type Resolved = ReturnType<typeof resolve>;
 
 export interface Problem {
     /** Key path below the project namespace, e.g. "main.instances". */
@@ -323,7 +345,7 @@ export interface Problem {
 }
 
 /** Rules that span fields, and the Production HA Checklist in prod. */
-function crossFieldProblems(c: Config): Problem[] {
+function crossFieldProblems(c: Resolved): Problem[] {
     const problems: Problem[] = [];
     const add = (path: string, message: string, value: unknown, ...reads: string[]) => problems.push({ path, message, value, reads });
 
@@ -438,8 +460,11 @@ function zodProblems(issues: z.core.$ZodIssue[]): Problem[] {
  * Throws ConfigError listing every problem: the schema's, and the cross-field and prod rules'
  * (evaluated with bad values set aside, so one mistake does not hide another).
  */
-export function validateConfig(raw: Record<string, unknown>, awsRegion: string | undefined): Config {
+export function validateConfig(raw: Record<string, unknown>, awsRegion: string | undefined, stack?: string): Config {
     const problems: Problem[] = [];
+    // The stack name is part of physical names (cache id ≤ 40, cluster and role names): keep it short and plain.
+    if (stack !== undefined && !STACK_NAME.test(stack))
+        problems.push({ path: "", message: "needs a stack name of 1–20 lower-case letters, digits and hyphens, starting with a letter (it is part of physical resource names)", value: stack });
     if (!awsRegion) problems.push({ path: "", message: "needs aws:region (pulumi config set aws:region us-east-1)" });
     else if (!AWS_REGION.test(awsRegion)) problems.push({ path: "", message: "needs aws:region to be an AWS region such as us-east-1", value: awsRegion });
 
@@ -465,9 +490,45 @@ export function validateConfig(raw: Record<string, unknown>, awsRegion: string |
         const config = resolve(parsed.data, awsRegion);
         const touchesFailed = (path: string) => failed.some((f) => f === "" || path === f || path.startsWith(`${f}.`) || f.startsWith(`${path}.`));
         problems.push(...crossFieldProblems(config).filter((p) => ![p.path, ...(p.reads ?? [])].some(touchesFailed)));
-        if (!problems.length) return config;
+        if (!problems.length) {
+            const connections = budgetProblems(config, problems);
+            if (connections) return { ...config, connections };
+        }
     }
     throw new ConfigError(problems.map(({ reads: _reads, ...p }) => p));
+}
+
+/** The connection budget (lib/pool.ts), or undefined with the reason added to `problems`. */
+function budgetProblems(c: Resolved, problems: Problem[]): ConnectionBudget | undefined {
+    const { headroom, maxPoolSize, minPoolSize, maxConnecting } = c.pool;
+    // An auto-scaled cluster may shrink to its floor: size for the smallest tier it can run on.
+    const tier = (c.atlas.autoScaling?.minTier ?? c.atlas.tier) as ConnectionBudget["tier"];
+    try {
+        const budget = planConnections({
+            tier,
+            headroom,
+            maxPoolSize,
+            minPoolSize,
+            maxConnecting,
+            services: SERVICE_NAMES.map((name) => ({
+                name,
+                maxInstances: c[name].maxInstances,
+                maximumPercent: c[name].deployment.maximumPercent,
+                ...c.pool[name],
+            })),
+        });
+        const worker = budget.services.find((s) => s.name === "worker")!;
+        if (worker.maxPoolSize < c.worker.concurrency)
+            problems.push({ path: "worker.concurrency", message: `exceeds the worker's MongoDB pool (${worker.maxPoolSize}): jobs would wait for connections; lower it or raise atlas.tier`, value: c.worker.concurrency });
+        for (const s of budget.services)
+            if (s.minPoolSize > s.maxPoolSize) problems.push({ path: `pool.${s.name}.minPoolSize`, message: `must not exceed the max pool size (${s.maxPoolSize})`, value: s.minPoolSize });
+        return problems.length ? undefined : budget;
+    } catch (e) {
+        if (!(e instanceof PoolBudgetError)) throw e;
+        const viaAutoScaling = tier !== c.atlas.tier ? ` (the auto-scaling floor ${tier})` : "";
+        problems.push(e.path === "atlas.tier" ? { path: "atlas.tier", message: `${tier}${viaAutoScaling} ${e.message}` } : { path: e.path, message: e.message });
+        return undefined;
+    }
 }
 
 /** Removes the value at `path`; required top-level strings get a neutral stand-in so other rules still run. */

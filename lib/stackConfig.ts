@@ -38,7 +38,7 @@ function parseValue(value: string): unknown {
  */
 export function loadConfig(): Config {
     try {
-        return validateConfig(readRawConfig(), new pulumi.Config("aws").get("region"));
+        return validateConfig(readRawConfig(), new pulumi.Config("aws").get("region"), pulumi.getStack());
     } catch (e) {
         if (e instanceof ConfigError) throw new StackConfigError(e);
         throw e;

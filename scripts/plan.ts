@@ -82,11 +82,11 @@ const counts: Section = (run) => {
 };
 
 const capacity: Section = (run) => {
-    const services = run.outputs.services as Record<string, { instances: number; maxInstances: number; cpu: number; memory: number; image: string }> | undefined;
+    const services = run.outputs.capacity as Record<string, { instances: number; maxInstances: number; cpu: number; memory: number; architecture: string; image: string }> | undefined;
     if (!services) return [];
     return table([
-        ["service", "instances", "max", "cpu", "memory MiB", "image"],
-        ...Object.entries(services).map(([name, s]) => [name, s.instances, s.maxInstances, s.cpu, s.memory, s.image]),
+        ["service", "instances", "max", "cpu", "memory MiB", "arch", "image"],
+        ...Object.entries(services).map(([name, s]) => [name, s.instances, s.maxInstances, s.cpu, s.memory, s.architecture, s.image]),
     ]);
 };
 
@@ -116,10 +116,55 @@ const routing: Section = (run) => {
     return lines;
 };
 
+const dataTier: Section = (run) => {
+    const lines: string[] = [];
+    const cluster = run.ofType("mongodbatlas:index/advancedCluster:AdvancedCluster")[0];
+    if (cluster) {
+        const region = cluster.inputs.replicationSpecs[0].regionConfigs[0];
+        const schedule = run.ofType("mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule")[0];
+        const privateLink = run.ofType("mongodbatlas:index/privateLinkEndpointService:PrivateLinkEndpointService").length > 0;
+        const accessList = run.ofType("mongodbatlas:index/projectIpAccessList:ProjectIpAccessList").map((a) => a.inputs.ipAddress ?? a.inputs.cidrBlock);
+        const scaling = region.autoScaling?.computeEnabled ? `, auto-scaling ${region.autoScaling.computeMinInstanceSize}–${region.autoScaling.computeMaxInstanceSize}` : "";
+        lines.push(
+            `Atlas ${cluster.inputs.name}: ${cluster.inputs.clusterType} of ${region.electableSpecs.nodeCount} electable nodes, ${region.electableSpecs.instanceSize}${scaling}, ${region.regionName}, MongoDB ${cluster.inputs.mongoDbMajorVersion}`,
+            `  backups: cloud backup ${cluster.inputs.backupEnabled ? "on" : "OFF"}, point-in-time ${cluster.inputs.pitEnabled ? "on" : "off"}` +
+                (schedule ? `, daily snapshots kept ${schedule.inputs.policyItemDaily.retentionValue} days` : "") +
+                `; termination protection ${cluster.inputs.terminationProtectionEnabled ? "on" : "off"}${cluster.protect ? "; protected" : ""}`,
+            `  reached ${privateLink ? "over PrivateLink only" : `from the NAT addresses ${accessList.join(", ")}`}`,
+        );
+    }
+    const group = run.ofType("aws:elasticache/replicationGroup:ReplicationGroup")[0];
+    if (group) {
+        const g = group.inputs;
+        lines.push(
+            `Cache ${g.replicationGroupId}: ${g.engine} ${g.engineVersion}, ${g.nodeType} × ${g.numCacheClusters} (primary + ${g.numCacheClusters - 1} replica${g.numCacheClusters === 2 ? "" : "s"})`,
+            `  automatic failover ${g.automaticFailoverEnabled ? "on" : "off"}, Multi-AZ ${g.multiAzEnabled ? "on" : "off"}; TLS ${g.transitEncryptionMode}, AUTH token, at rest KMS` +
+                `; snapshots ${g.snapshotRetentionLimit ? `kept ${g.snapshotRetentionLimit} days` : "OFF"}${group.protect ? "; protected" : ""}`,
+        );
+    }
+    return lines;
+};
+
+const budget: Section = (run) => {
+    const b = run.outputs.connectionBudget;
+    if (!b) return [];
+    const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+    return [
+        `atlas.tier ${b.tier}: ${b.limit.toLocaleString("en-US")} connections per node, ${b.reserved} reserved by Atlas, headroom ${b.headroom} → ${b.budget.toLocaleString("en-US")} for the gateway`,
+        ...table([
+            ["service", "peak tasks", "maxPool", "minPool", "maxConnecting", "peak conns/node"],
+            ...b.services.map((s: any) => [s.name + (s.overridden ? " (override)" : ""), s.peakTasks, s.maxPoolSize, s.minPoolSize, s.maxConnecting, s.peakConnections]),
+        ]),
+        `peak: ${b.peakTasks} tasks (maxInstances × deployment.maximumPercent), ${b.peakConnections.toLocaleString("en-US")} connections per node including 2 monitoring per task = ${pct(b.utilization)} of the tier's usable limit`,
+    ];
+};
+
 export const SECTIONS: [string, Section][] = [
     ["Stack", summary],
     ["Routing", routing],
     ["Capacity", capacity],
+    ["Data tier", dataTier],
+    ["MongoDB connection budget", budget],
     ["Resources", tree],
     ["Resource counts", counts],
 ];

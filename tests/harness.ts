@@ -303,7 +303,7 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, a
         case "aws:ecs/taskDefinition:TaskDefinition":
             return { id: inputs.family, state: { ...state, arn: `${arnBase}:task-definition/${inputs.family}:1`, revision: 1 } };
         case "aws:ecr/repository:Repository":
-            return { id: physicalName, state: { ...state, repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${physicalName}` } };
+            return { id: physicalName, state: { ...state, registryId: ACCOUNT_ID, repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${physicalName}`, arn: `${arnBase}:repository/${physicalName}` } };
         case "aws:elasticache/replicationGroup:ReplicationGroup":
             return {
                 id: inputs.replicationGroupId,
@@ -327,15 +327,21 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, a
                     ...state,
                     clusterId: hash(name, 24, "0123456789abcdef"),
                     stateName: "IDLE",
-                    connectionStrings: {
-                        standardSrv: `mongodb+srv://${host}`,
-                        privateEndpoint: [{ srvConnectionString: `mongodb+srv://${inputs.name.toLowerCase()}-pl-0.${hash(name, 5)}.mongodb.net`, type: "MONGOD" }],
-                    },
+                    // Private connection strings appear only once an endpoint service exists (read back via getAdvancedCluster).
+                    connectionStrings: { standardSrv: `mongodb+srv://${host}`, standard: `mongodb://${host}:27017`, privateEndpoints: [] },
                 },
             };
         }
         case "mongodbatlas:index/privateLinkEndpoint:PrivateLinkEndpoint":
             return { id: hash(name, 24, "0123456789abcdef"), state: { ...state, privateLinkId: hash(name, 24, "0123456789abcdef"), endpointServiceName: `com.amazonaws.vpce.${region}.vpce-svc-${hash(name, 17, "0123456789abcdef")}` } };
+        case "aws:ecs/service:Service":
+            return { id: `${arnBase}:service/${inputs.cluster?.split("/").pop()}/${physicalName}`, state: { ...state, arn: `${arnBase}:service/${physicalName}` } };
+        case "aws:appautoscaling/target:Target":
+            return { id: inputs.resourceId, state };
+        case "docker:index/image:Image": {
+            const repo = String(inputs.imageName).replace(/:[^:/]+$/, "");
+            return { id: inputs.imageName, state: { ...state, baseImageName: inputs.imageName, repoDigest: `${repo}@sha256:${hash(inputs.imageName, 64, "0123456789abcdef")}`, registryServer: inputs.registry?.server } };
+        }
         case "random:index/randomPassword:RandomPassword":
         case "random:index/randomString:RandomString":
             return { id: "none", state: { ...state, result: generatePassword(inputs, type + name) } };
@@ -346,8 +352,28 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, a
     }
 }
 
-function mockInvoke(token: string, inputs: Record<string, any>, region: string): Record<string, any> {
+function mockInvoke(token: string, inputs: Record<string, any>, region: string, resources: RecordedResource[]): Record<string, any> {
     switch (token) {
+        case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
+            return { userName: "AWS", password: `ecr-token-${hash(String(inputs.registryId), 24)}`, authorizationToken: "QVdTOnRva2Vu", proxyEndpoint: `https://${inputs.registryId}.dkr.ecr.${region}.amazonaws.com`, expiresAt: "2030-01-01T00:00:00Z", id: region };
+        case "mongodbatlas:index/getAdvancedCluster:getAdvancedCluster": {
+            // Read back after the endpoint service: the private connection string of each Atlas endpoint in the VPC.
+            const cluster = resources.find((r) => r.type === "mongodbatlas:index/advancedCluster:AdvancedCluster" && r.inputs.name === inputs.name);
+            if (!cluster) throw new Error(`no Atlas cluster ${inputs.name}`);
+            const endpoints = resources.filter((r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint" && String(r.inputs.serviceName).startsWith("com.amazonaws.vpce."));
+            return {
+                ...cluster.outputs,
+                connectionStrings: {
+                    ...cluster.outputs.connectionStrings,
+                    privateEndpoints: endpoints.map((e, i) => ({
+                        srvConnectionString: `mongodb+srv://${String(inputs.name).toLowerCase()}-pl-${i}.${hash(inputs.name, 5)}.mongodb.net`,
+                        connectionString: `mongodb://${String(inputs.name).toLowerCase()}-pl-${i}.${hash(inputs.name, 5)}.mongodb.net:1024`,
+                        type: "MONGOD",
+                        endpoints: [{ endpointId: e.id, providerName: "AWS", region: region.toUpperCase().replace(/-/g, "_") }],
+                    })),
+                },
+            };
+        }
         case "aws:index/getAvailabilityZones:getAvailabilityZones":
             return { names: ["a", "b", "c", "d"].map((z) => `${region}${z}`), zoneIds: [1, 2, 3, 4].map((n) => `use1-az${n}`), id: region };
         case "aws:index/getRegion:getRegion":
@@ -447,7 +473,7 @@ async function runOnce({ stack, set = {}, preview = false, program = path.join(R
             call(args) {
                 const inputs = unwrapSecrets(args.inputs ?? {});
                 invokes.push({ token: args.token, inputs });
-                return mockInvoke(args.token, inputs, region);
+                return mockInvoke(args.token, inputs, region, resources);
             },
         },
         readProject().name,

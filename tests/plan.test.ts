@@ -32,7 +32,7 @@ describe("npm run plan", () => {
         assert.match(stdout, /^▸ pg {2}payment-gateway:network:Network$/m);
         assert.match(stdout, /^ {2}· pg {2}aws:ec2\/vpc:Vpc$/m);
         assert.match(stdout, /^aws:ec2\/subnet:Subnet +6$/m);
-        assert.match(stdout, /^main +3 +8 +1024 +2048 +registry\.example\.com\/payment-gateway\/main@sha256:/m);
+        assert.match(stdout, /^main +3 +8 +1024 +2048 +X86_64 +registry\.example\.com\/payment-gateway\/main@sha256:/m);
     });
 
     it("shows a rescale given with --set", async () => {

@@ -7,7 +7,7 @@ describe("program", () => {
             const run = await runProgram({ stack });
             assert.equal(run.outputs.environment, stack);
             assert.ok(run.resources.filter((r) => r.custom).length > 10);
-            for (const name of ["admin", "main", "worker"]) assert.ok(run.outputs.services[name].instances >= 1, name);
+            for (const name of ["admin", "main", "worker"]) assert.ok(run.outputs.capacity[name].instances >= 1, name);
         });
     }
 

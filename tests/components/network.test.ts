@@ -61,7 +61,8 @@ describe("network", () => {
     });
 
     it("adds interface endpoints for ECR, Logs and Secrets Manager in prod, only the S3 gateway in dev", () => {
-        const endpoints = (run: Run) => run.ofType("aws:ec2/vpcEndpoint:VpcEndpoint");
+        // The network's own endpoints (the Atlas PrivateLink endpoint belongs to the database).
+        const endpoints = (run: Run) => run.descendants(run.one("payment-gateway:network:Network")).filter((r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint");
         const interfaces = endpoints(prod).filter((e) => e.inputs.vpcEndpointType === "Interface");
         assert.deepEqual(interfaces.map((e) => e.inputs.serviceName).sort(), ["ecr.api", "ecr.dkr", "logs", "secretsmanager"].map((s) => `com.amazonaws.us-east-1.${s}`));
         const privateIds = subnets(prod, "private").map((s) => s.id).sort();

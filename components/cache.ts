@@ -1,0 +1,127 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as random from "@pulumi/random";
+import { Connections } from "./connections";
+import { KmsKey } from "./kmsKey";
+import { Network } from "./network";
+
+export interface CacheArgs {
+    /** Replication group id: 1–40 characters, stable (changing it replaces the cache). */
+    replicationGroupId: string;
+    /** valkey or redis. Default (config) valkey. */
+    engine: "valkey" | "redis";
+    /** Engine version, e.g. 8.0. */
+    engineVersion: string;
+    /** Node type, e.g. cache.t4g.small. Editing it resizes in place. */
+    nodeType: string;
+    /** Primary + replicas; ≥ 2 turns on automatic failover and Multi-AZ. Editing it scales in place. */
+    nodes: number;
+    /** Daily snapshots kept (0 = none). */
+    snapshotRetentionDays: number;
+    /** Port. Default (config) 6379. */
+    port: number;
+    /** Eviction policy; never one that evicts keys without a TTL. */
+    maxmemoryPolicy: string;
+    /** At-rest encryption key. */
+    key: KmsKey;
+    network: Network;
+    /** Protect the replication group (prod). */
+    protect: boolean;
+}
+
+/**
+ * A Redis-compatible replication group for DEK caching, sessions and rate-limit state:
+ * TLS-only with an AUTH token, encrypted at rest, Multi-AZ with automatic failover when it has
+ * replicas, snapshotted daily, reachable only from the services it is opened to.
+ */
+export class Cache extends pulumi.ComponentResource {
+    readonly connections: Connections;
+    readonly replicationGroup: aws.elasticache.ReplicationGroup;
+    readonly authToken: random.RandomPassword;
+    private readonly child: pulumi.CustomResourceOptions;
+
+    constructor(private readonly name: string, private readonly args: CacheArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("payment-gateway:cache:Cache", name, {}, opts);
+        this.child = { parent: this };
+
+        this.authToken = this.createAuthToken();
+        this.connections = new Connections(`${name}-cache`, { vpcId: args.network.vpcId, description: "Cache: the engine port from the gateway's services only" }, this.child);
+        const subnetGroup = this.createSubnetGroup();
+        const parameterGroup = this.createParameterGroup();
+        this.replicationGroup = this.createReplicationGroup(subnetGroup, parameterGroup);
+
+        this.registerOutputs({ primaryEndpoint: this.primaryEndpoint });
+    }
+
+    get primaryEndpoint(): pulumi.Output<string> {
+        return this.replicationGroup.primaryEndpointAddress;
+    }
+
+    /** `rediss://default:<token>@<primary>:<port>/0`, a Pulumi secret (MPG_GARNET_URL). */
+    get url(): pulumi.Output<string> {
+        return pulumi.secret(
+            pulumi.interpolate`rediss://default:${this.authToken.result}@${this.replicationGroup.primaryEndpointAddress}:${this.args.port}/0`,
+        );
+    }
+
+    /** Lets `client` reach the cache's port. */
+    allowFrom(client: { connections: Connections }, name: string): void {
+        this.connections.allowFrom(client.connections, this.args.port, `cache port from ${name}`);
+    }
+
+    /** Parameter-group family for the engine and version (valkey8, redis7, redis6.x). */
+    static family(engine: string, version: string): string {
+        const major = version.split(".")[0];
+        return engine === "redis" && major === "6" ? "redis6.x" : `${engine}${major}`;
+    }
+
+    private createAuthToken(): random.RandomPassword {
+        // Letters and digits only: within what ElastiCache accepts, and safe inside a URL unencoded.
+        return new random.RandomPassword(`${this.name}-auth`, { length: 64, special: false }, this.child);
+    }
+
+    private createSubnetGroup(): aws.elasticache.SubnetGroup {
+        return new aws.elasticache.SubnetGroup(this.name, {
+            name: `${this.args.replicationGroupId}-subnets`,
+            description: "Private subnets of the gateway's VPC",
+            subnetIds: this.args.network.privateSubnetIds,
+        }, this.child);
+    }
+
+    private createParameterGroup(): aws.elasticache.ParameterGroup {
+        return new aws.elasticache.ParameterGroup(this.name, {
+            family: Cache.family(this.args.engine, this.args.engineVersion),
+            description: "Never evict keys without a TTL (sessions, rate limits, cached DEKs)",
+            parameters: [{ name: "maxmemory-policy", value: this.args.maxmemoryPolicy }],
+        }, this.child);
+    }
+
+    private createReplicationGroup(subnetGroup: aws.elasticache.SubnetGroup, parameterGroup: aws.elasticache.ParameterGroup): aws.elasticache.ReplicationGroup {
+        const a = this.args;
+        const failover = a.nodes >= 2;
+        return new aws.elasticache.ReplicationGroup(this.name, {
+            replicationGroupId: a.replicationGroupId,
+            description: "Payment gateway cache: DEKs, sessions, rate limits",
+            engine: a.engine,
+            engineVersion: a.engineVersion,
+            nodeType: a.nodeType,
+            numCacheClusters: a.nodes,
+            automaticFailoverEnabled: failover,
+            multiAzEnabled: failover,
+            port: a.port,
+            subnetGroupName: subnetGroup.name,
+            securityGroupIds: [this.connections.id],
+            parameterGroupName: parameterGroup.name,
+            transitEncryptionEnabled: true,
+            transitEncryptionMode: "required",
+            authToken: this.authToken.result,
+            atRestEncryptionEnabled: true,
+            kmsKeyId: a.key.arn,
+            snapshotRetentionLimit: a.snapshotRetentionDays,
+            snapshotWindow: "03:00-04:00",
+            maintenanceWindow: "sun:05:00-sun:06:00",
+            finalSnapshotIdentifier: `${a.replicationGroupId}-final`,
+            autoMinorVersionUpgrade: true,
+        }, { ...this.child, protect: a.protect });
+    }
+}

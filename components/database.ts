@@ -1,0 +1,215 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as mongodbatlas from "@pulumi/mongodbatlas";
+import * as random from "@pulumi/random";
+import { Connections } from "./connections";
+import { Network } from "./network";
+
+/** Atlas maps each replica-set node to its own port on the endpoint service, within this range. */
+export const ATLAS_PRIVATELINK_PORTS = { from: 1024, to: 65535 };
+
+export interface DatabaseArgs {
+    /** Stable cluster name; never derived from anything an operator edits (a new name is a new cluster). */
+    clusterName: string;
+    /** Create the Atlas project in this organization… */
+    orgId?: string;
+    /** …or use this existing project. */
+    projectId?: string;
+    /** Project name when one is created. */
+    projectName: string;
+    /** Dedicated tier, M10+. Editing it resizes the cluster in place. */
+    tier: string;
+    /** Atlas region, e.g. US_EAST_1. */
+    region: string;
+    /** AWS region of the VPC, e.g. us-east-1. */
+    awsRegion: string;
+    /** MongoDB major version. */
+    mongoVersion: string;
+    /** Electable nodes: 3, 5 or 7. Default (config) 3. */
+    electableNodes: number;
+    /** The application's database; the user may touch nothing else. */
+    databaseName: string;
+    /** Daily snapshot retention, days. */
+    backupRetentionDays: number;
+    /** Continuous backup (point-in-time restore). */
+    pointInTimeRestore: boolean;
+    /** Compute auto-scaling bounds; default none. */
+    autoScaling?: { minTier: string; maxTier: string };
+    /** Termination protection and Pulumi `protect` (prod). */
+    protect: boolean;
+    network: Network;
+    /** PrivateLink (prod); otherwise the NAT gateways' addresses are allowed. */
+    privateLink: boolean;
+}
+
+/**
+ * The Atlas replica set (transactions and change streams need one), its backups, the
+ * application's database user and the private path to it.
+ */
+export class Database extends pulumi.ComponentResource {
+    readonly projectId: pulumi.Output<string>;
+    readonly cluster: mongodbatlas.AdvancedCluster;
+    readonly user: mongodbatlas.DatabaseUser;
+    readonly password: random.RandomPassword;
+    readonly username: string;
+    /** The PrivateLink interface endpoint's security group, when PrivateLink is on. */
+    readonly connections?: Connections;
+    /** What must exist before a client can connect: the user and the network path. */
+    readonly readyForClients: pulumi.Resource[] = [];
+    /** The host of the SRV record the application connects to (the private endpoint's with PrivateLink). */
+    readonly host: pulumi.Output<string>;
+    /** The `mongodb+srv://` URI with credentials, TLS and majority writes: a Pulumi secret. */
+    readonly uri: pulumi.Output<string>;
+    private endpointId?: pulumi.Output<string>;
+    private readonly child: pulumi.CustomResourceOptions;
+
+    constructor(private readonly name: string, private readonly args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("payment-gateway:database:Database", name, {}, opts);
+        this.child = { parent: this };
+
+        this.projectId = this.project();
+        this.cluster = this.createCluster();
+        this.createBackupSchedule();
+        this.username = `${args.clusterName}-app`;
+        this.password = new random.RandomPassword(`${name}-app`, { length: 32, special: false }, this.child);
+        this.user = this.createUser();
+        this.readyForClients.push(this.user);
+        if (args.privateLink) this.connections = this.createPrivateLink();
+        else this.allowNatAddresses();
+        this.host = this.srvHost();
+        this.uri = pulumi.secret(
+            pulumi.all([this.host, this.password.result]).apply(([host, password]) =>
+                `mongodb+srv://${encodeURIComponent(this.username)}:${encodeURIComponent(password)}@${host}/${args.databaseName}` +
+                "?retryWrites=true&w=majority&tls=true&authSource=admin",
+            ),
+        );
+
+        this.registerOutputs({ clusterName: this.cluster.name });
+    }
+
+    /** Lets `client` reach the cluster through the PrivateLink endpoint (no-op without PrivateLink). */
+    allowFrom(client: { connections: Connections }, name: string): void {
+        this.connections?.allowFrom(client.connections, ATLAS_PRIVATELINK_PORTS, `MongoDB via PrivateLink from ${name}`);
+    }
+
+    private srvHost(): pulumi.Output<string> {
+        if (!this.args.privateLink) return this.cluster.connectionStrings.standardSrv.apply(stripScheme);
+        // The cluster's private connection strings exist only once the endpoint service does:
+        // read them back after it, and pick the one for our endpoint.
+        const cluster = mongodbatlas.getAdvancedClusterOutput(
+            { projectId: this.projectId, name: this.cluster.name },
+            { parent: this, dependsOn: this.readyForClients },
+        );
+        return pulumi.all([cluster.connectionStrings, this.endpointId!]).apply(([strings, endpointId]) => {
+            const found = strings.privateEndpoints.find((pe) => pe.endpoints.some((e) => e.endpointId === endpointId));
+            if (!found) throw new Error(`Atlas cluster ${this.args.clusterName} has no private connection string for endpoint ${endpointId}`);
+            return stripScheme(found.srvConnectionString);
+        });
+    }
+
+    private project(): pulumi.Output<string> {
+        if (this.args.projectId) return pulumi.output(this.args.projectId);
+        const project = new mongodbatlas.Project(this.name, {
+            name: this.args.projectName,
+            orgId: this.args.orgId!,
+        }, { ...this.child, protect: this.args.protect });
+        return project.id;
+    }
+
+    private createCluster(): mongodbatlas.AdvancedCluster {
+        const { tier, autoScaling } = this.args;
+        return new mongodbatlas.AdvancedCluster(this.name, {
+            projectId: this.projectId,
+            name: this.args.clusterName,
+            clusterType: "REPLICASET",
+            mongoDbMajorVersion: this.args.mongoVersion,
+            backupEnabled: true,
+            pitEnabled: this.args.pointInTimeRestore,
+            terminationProtectionEnabled: this.args.protect,
+            replicationSpecs: [{
+                regionConfigs: [{
+                    providerName: "AWS",
+                    regionName: this.args.region,
+                    priority: 7,
+                    electableSpecs: { instanceSize: tier, nodeCount: this.args.electableNodes },
+                    autoScaling: autoScaling
+                        ? { computeEnabled: true, computeScaleDownEnabled: true, computeMinInstanceSize: autoScaling.minTier, computeMaxInstanceSize: autoScaling.maxTier }
+                        : { computeEnabled: false },
+                }],
+            }],
+        }, {
+            ...this.child,
+            protect: this.args.protect,
+            // Atlas resizes an auto-scaled cluster itself; `pulumi up` must not resize it back.
+            ignoreChanges: autoScaling ? ["replicationSpecs[0].regionConfigs[0].electableSpecs.instanceSize"] : [],
+        });
+    }
+
+    private createBackupSchedule(): mongodbatlas.CloudBackupSchedule {
+        return new mongodbatlas.CloudBackupSchedule(this.name, {
+            projectId: this.projectId,
+            clusterName: this.cluster.name,
+            referenceHourOfDay: 3,
+            referenceMinuteOfHour: 0,
+            restoreWindowDays: this.args.pointInTimeRestore ? Math.min(this.args.backupRetentionDays, 7) : undefined,
+            policyItemDaily: { frequencyInterval: 1, retentionUnit: "days", retentionValue: this.args.backupRetentionDays },
+        }, this.child);
+    }
+
+    private createUser(): mongodbatlas.DatabaseUser {
+        return new mongodbatlas.DatabaseUser(this.name, {
+            projectId: this.projectId,
+            username: this.username,
+            password: this.password.result,
+            authDatabaseName: "admin",
+            // The application database only: no *AnyDatabase role, no admin role.
+            roles: [{ roleName: "readWrite", databaseName: this.args.databaseName }],
+            scopes: [{ name: this.cluster.name, type: "CLUSTER" }],
+        }, this.child);
+    }
+
+    private createPrivateLink(): Connections {
+        const { network } = this.args;
+        const endpoint = new mongodbatlas.PrivateLinkEndpoint(this.name, {
+            projectId: this.projectId,
+            providerName: "AWS",
+            region: this.args.awsRegion,
+        }, this.child);
+        const connections = new Connections(`${this.name}-atlas`, {
+            vpcId: network.vpcId,
+            description: "Atlas PrivateLink endpoint: MongoDB from the gateway's services only",
+        }, this.child);
+        const vpce = new aws.ec2.VpcEndpoint(`${this.name}-atlas`, {
+            vpcId: network.vpcId,
+            serviceName: endpoint.endpointServiceName,
+            vpcEndpointType: "Interface",
+            subnetIds: network.privateSubnetIds,
+            securityGroupIds: [connections.id],
+            tags: { Name: `${this.name}-atlas` },
+        }, this.child);
+        const service = new mongodbatlas.PrivateLinkEndpointService(this.name, {
+            projectId: this.projectId,
+            privateLinkId: endpoint.privateLinkId,
+            endpointServiceId: vpce.id,
+            providerName: "AWS",
+        }, this.child);
+        this.endpointId = vpce.id;
+        this.readyForClients.push(service);
+        return connections;
+    }
+
+    private allowNatAddresses(): void {
+        // Without PrivateLink the tasks reach Atlas through the NAT gateways: allow exactly those.
+        this.args.network.natIps.forEach((ip, i) => {
+            this.readyForClients.push(new mongodbatlas.ProjectIpAccessList(`${this.name}-nat-${i}`, {
+                projectId: this.projectId,
+                ipAddress: ip.publicIp,
+                comment: `NAT gateway ${i} of ${this.args.clusterName}`,
+            }, this.child));
+        });
+    }
+}
+
+function stripScheme(uri: string): string {
+    return uri.replace(/^mongodb(\+srv)?:\/\//, "");
+}

@@ -1,0 +1,238 @@
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as docker from "@pulumi/docker";
+import { ServiceConfig } from "../lib/config";
+import { contextHash } from "../lib/contextHash";
+import { Connections } from "./connections";
+import { Statement, allow, ecsTaskRole } from "./iam";
+import { Route } from "./loadBalancer";
+import { Network } from "./network";
+import { StoredSecret } from "./secret";
+
+export interface ServiceArgs {
+    /** Short service name: admin, main or worker. Names the container, log group and roles. */
+    service: string;
+    /** Prefix for stable physical names, e.g. payment-gateway-prod. */
+    namePrefix: string;
+    cluster: aws.ecs.Cluster;
+    network: Network;
+    /** Sizes, counts, image or build, rollout and scaling settings from config. */
+    config: ServiceConfig;
+    /** Plain environment (never a credential). */
+    environment: Record<string, pulumi.Input<string>>;
+    /** Environment variables delivered as ECS secrets, by name. */
+    secrets: Record<string, StoredSecret>;
+    /** The load-balancer route this service serves; none for a worker. */
+    route?: Route;
+    /** What the tasks read and must exist before the first starts (database user, endpoints). */
+    dependsOn?: pulumi.Resource[];
+    region: string;
+    /** Project root, against which build contexts resolve. */
+    root: string;
+}
+
+/**
+ * One gateway process group on ECS Fargate: task definition, service, security group, log
+ * group, least-privilege roles, optional autoscaling and, in build mode, an ECR repository and
+ * image. Used for admin and main (behind the load balancer) and for the PDF worker.
+ */
+export class Service extends pulumi.ComponentResource {
+    readonly connections: Connections;
+    readonly executionRole: aws.iam.Role;
+    readonly taskRole: aws.iam.Role;
+    readonly logGroup: aws.cloudwatch.LogGroup;
+    readonly taskDefinition: aws.ecs.TaskDefinition;
+    readonly service: aws.ecs.Service;
+    readonly image: pulumi.Output<string>;
+    readonly repository?: aws.ecr.Repository;
+    readonly scalingTarget?: aws.appautoscaling.Target;
+    private readonly child: pulumi.CustomResourceOptions;
+    private readonly autoscaled: boolean;
+
+    constructor(private readonly name: string, private readonly args: ServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("payment-gateway:service:Service", name, {}, opts);
+        this.child = { parent: this };
+        this.autoscaled = args.config.maxInstances > args.config.instances;
+
+        this.connections = this.createSecurityGroup();
+        this.logGroup = this.createLogGroup();
+        ({ image: this.image, repository: this.repository } = this.resolveImage());
+        this.executionRole = this.createExecutionRole();
+        this.taskRole = ecsTaskRole(`${name}-task`, `Task role of ${args.namePrefix}-${args.service}: what the gateway itself may call`, this.child);
+        this.taskDefinition = this.createTaskDefinition();
+        this.service = this.createService();
+        if (this.autoscaled) this.scalingTarget = this.createAutoscaling();
+
+        this.registerOutputs({ serviceName: this.service.name });
+    }
+
+    /** The service's desired count, autoscaling ceiling, task size and image, for outputs and the plan. */
+    get capacity() {
+        const c = this.args.config;
+        return { instances: c.instances, maxInstances: c.maxInstances, cpu: c.cpu, memory: c.memory, architecture: c.architecture, image: this.image };
+    }
+
+    private get containerName(): string {
+        return this.args.service;
+    }
+
+    private createSecurityGroup(): Connections {
+        const { route, service } = this.args;
+        const connections = new Connections(`${this.name}-svc`, {
+            vpcId: this.args.network.vpcId,
+            description: route ? `${service}: the container port from the load balancer only` : `${service}: no inbound traffic`,
+        }, this.child);
+        if (route) connections.allowFrom(route.loadBalancer, this.args.config.containerPort, `${service} container port from the load balancer`);
+        return connections;
+    }
+
+    private createLogGroup(): aws.cloudwatch.LogGroup {
+        return new aws.cloudwatch.LogGroup(this.name, {
+            name: `/ecs/${this.args.namePrefix}/${this.args.service}`,
+            retentionInDays: this.args.config.logRetentionDays,
+        }, this.child);
+    }
+
+    /** The image reference tasks run: the configured one, or the digest of a build pushed to ECR. */
+    private resolveImage(): { image: pulumi.Output<string>; repository?: aws.ecr.Repository } {
+        const { config } = this.args;
+        if (!config.build) return { image: pulumi.output(config.image!) };
+        const repository = new aws.ecr.Repository(this.name, {
+            name: `${this.args.namePrefix}/${this.args.service}`,
+            imageTagMutability: "IMMUTABLE",
+            imageScanningConfiguration: { scanOnPush: true },
+            encryptionConfigurations: [{ encryptionType: "KMS" }],
+        }, this.child);
+        new aws.ecr.LifecyclePolicy(this.name, {
+            repository: repository.name,
+            policy: JSON.stringify({
+                rules: [{
+                    rulePriority: 1,
+                    description: `keep the last ${config.keepImages} images`,
+                    selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: config.keepImages },
+                    action: { type: "expire" },
+                }],
+            }),
+        }, this.child);
+        const context = path.resolve(this.args.root, config.build.context);
+        const tag = contextHash(context, config.build.dockerfile, config.platform);
+        const token = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent: this });
+        const image = new docker.Image(this.name, {
+            imageName: pulumi.interpolate`${repository.repositoryUrl}:${tag}`,
+            build: { context, dockerfile: path.join(context, config.build.dockerfile), platform: config.platform },
+            registry: { server: repository.repositoryUrl, username: token.userName, password: pulumi.secret(token.password) },
+        }, this.child);
+        // Run exactly what was pushed: the digest, not the tag.
+        return { image: image.repoDigest, repository };
+    }
+
+    private createExecutionRole(): aws.iam.Role {
+        const role = ecsTaskRole(`${this.name}-exec`, `ECS agent for ${this.args.namePrefix}-${this.args.service}: pull, log, read its secrets`, this.child);
+        const statements: Statement[] = [
+            { Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${this.logGroup.arn}:*` },
+            ...Object.values(this.args.secrets).flatMap((s) => s.readStatements(this.args.region)),
+        ];
+        if (this.repository) {
+            statements.push(
+                // GetAuthorizationToken has no resource-level permissions: AWS requires "*" for it.
+                { Action: "ecr:GetAuthorizationToken", Resource: "*" },
+                { Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], Resource: this.repository.arn },
+            );
+        }
+        allow(role, `${this.name}-exec`, statements, this.child);
+        return role;
+    }
+
+    private createTaskDefinition(): aws.ecs.TaskDefinition {
+        const { config, environment, secrets } = this.args;
+        const secretArns = pulumi.all(Object.values(secrets).map((s) => s.arn));
+        const containerDefinitions = pulumi
+            .all([this.image, pulumi.output(environment), this.logGroup.name, secretArns])
+            .apply(([image, env, logGroup, arns]) =>
+                JSON.stringify([{
+                    name: this.containerName,
+                    image,
+                    essential: true,
+                    portMappings: this.args.route ? [{ containerPort: config.containerPort, protocol: "tcp" }] : [],
+                    environment: Object.entries(env as Record<string, string>).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value })),
+                    secrets: Object.keys(secrets).map((name, i) => ({ name, valueFrom: arns[i] })),
+                    logConfiguration: {
+                        logDriver: "awslogs",
+                        options: { "awslogs-group": logGroup, "awslogs-region": this.args.region, "awslogs-stream-prefix": this.args.service },
+                    },
+                    stopTimeout: 30,
+                }]),
+            );
+        return new aws.ecs.TaskDefinition(this.name, {
+            family: `${this.args.namePrefix}-${this.args.service}`,
+            networkMode: "awsvpc",
+            requiresCompatibilities: ["FARGATE"],
+            cpu: String(config.cpu),
+            memory: String(config.memory),
+            runtimePlatform: { cpuArchitecture: config.architecture, operatingSystemFamily: "LINUX" },
+            executionRoleArn: this.executionRole.arn,
+            taskRoleArn: this.taskRole.arn,
+            containerDefinitions,
+        }, this.child);
+    }
+
+    private createService(): aws.ecs.Service {
+        const { config, route, network } = this.args;
+        const d = config.deployment;
+        return new aws.ecs.Service(this.name, {
+            name: `${this.args.namePrefix}-${this.args.service}`,
+            cluster: this.args.cluster.arn,
+            taskDefinition: this.taskDefinition.arn,
+            desiredCount: config.instances,
+            launchType: "FARGATE",
+            platformVersion: "LATEST",
+            networkConfiguration: { subnets: network.privateSubnetIds, securityGroups: [this.connections.id], assignPublicIp: false },
+            loadBalancers: route ? [{ targetGroupArn: route.targetGroup.arn, containerName: this.containerName, containerPort: config.containerPort }] : [],
+            healthCheckGracePeriodSeconds: route ? d.healthCheckGracePeriodSeconds : undefined,
+            deploymentCircuitBreaker: { enable: true, rollback: true },
+            deploymentMinimumHealthyPercent: d.minimumHealthyPercent,
+            deploymentMaximumPercent: d.maximumPercent,
+            waitForSteadyState: d.waitForSteadyState,
+            propagateTags: "SERVICE",
+            enableExecuteCommand: false,
+        }, {
+            ...this.child,
+            // Nothing starts before what it reads exists: its secrets' values, its database user
+            // and endpoints, and (for a target group to accept tasks) the listener rule using it.
+            dependsOn: [...Object.values(this.args.secrets).map((s) => s.version), ...(this.args.dependsOn ?? []), ...(route?.rules ?? [])],
+            // With autoscaling, the scaler owns the running count; `instances` moves its floor.
+            ignoreChanges: this.autoscaled ? ["desiredCount"] : [],
+        });
+    }
+
+    private createAutoscaling(): aws.appautoscaling.Target {
+        const { config, route } = this.args;
+        const target = new aws.appautoscaling.Target(this.name, {
+            serviceNamespace: "ecs",
+            scalableDimension: "ecs:service:DesiredCount",
+            resourceId: pulumi.interpolate`service/${this.args.cluster.name}/${this.service.name}`,
+            minCapacity: config.instances,
+            maxCapacity: config.maxInstances,
+        }, this.child);
+        const policy = (suffix: string, predefinedMetricType: string, targetValue: number, resourceLabel?: pulumi.Input<string>) =>
+            new aws.appautoscaling.Policy(`${this.name}-${suffix}`, {
+                policyType: "TargetTrackingScaling",
+                serviceNamespace: target.serviceNamespace,
+                scalableDimension: target.scalableDimension,
+                resourceId: target.resourceId,
+                targetTrackingScalingPolicyConfiguration: {
+                    targetValue,
+                    predefinedMetricSpecification: { predefinedMetricType, resourceLabel },
+                    scaleInCooldown: 300,
+                    scaleOutCooldown: 60,
+                },
+            }, this.child);
+        policy("cpu", "ECSServiceAverageCPUUtilization", config.scaling.cpuPercent);
+        if (route) {
+            policy("requests", "ALBRequestCountPerTarget", config.scaling.requestsPerTarget,
+                pulumi.interpolate`${route.loadBalancerArnSuffix}/${route.targetGroup.arnSuffix}`);
+        }
+        return target;
+    }
+}

@@ -1,0 +1,168 @@
+/**
+ * MongoDB connection-pool sizing: a plain module, no resources.
+ *
+ * Every task holds one driver pool per replica-set member, plus the driver's monitoring
+ * connections to it. The worst case for a node is every task that can run at once — each
+ * service's autoscaling ceiling times the rollout's maximum percent (old and new tasks overlap) —
+ * each with a full pool. That must fit the tier's per-node limit, less what Atlas reserves, less
+ * the headroom kept for operators, migrations and tooling.
+ */
+import { ATLAS_RESERVED_CONNECTIONS, ATLAS_TIERS, ATLAS_TIER_CONNECTIONS, AtlasTier } from "./limits";
+
+/** Connections the Node.js driver keeps to each server besides its pool (monitor + RTT). */
+export const MONITORING_CONNECTIONS_PER_TASK = 2;
+/** Below this pool size the gateway starves under load. */
+export const MIN_POOL_SIZE = 10;
+/** The driver's default, and the most the gateway is built to use. */
+export const MAX_POOL_SIZE = 100;
+
+export interface ServiceDemand {
+    name: string;
+    /** Autoscaling ceiling. */
+    maxInstances: number;
+    /** Rollout maximum percent (200 = old and new tasks side by side). */
+    maximumPercent: number;
+    /** Per-service override of maxPoolSize. */
+    maxPoolSize?: number;
+    minPoolSize?: number;
+    maxConnecting?: number;
+}
+
+export interface PoolSizes {
+    maxPoolSize: number;
+    minPoolSize: number;
+    maxConnecting: number;
+}
+
+export interface ServicePlan extends PoolSizes {
+    name: string;
+    /** Tasks that can hold connections at once. */
+    peakTasks: number;
+    /** Connections this service can hold on one node at its peak. */
+    peakConnections: number;
+    overridden: boolean;
+}
+
+export interface ConnectionBudget {
+    tier: AtlasTier;
+    /** The tier's per-node connection limit. */
+    limit: number;
+    reserved: number;
+    headroom: number;
+    /** Connections the application may use on one node. */
+    budget: number;
+    services: ServicePlan[];
+    peakTasks: number;
+    peakConnections: number;
+    /** peakConnections as a share of the usable limit (limit − reserved). */
+    utilization: number;
+}
+
+export interface BudgetRequest {
+    tier: AtlasTier;
+    /** Fraction of the usable limit the application may take, 0.1–1. */
+    headroom: number;
+    services: ServiceDemand[];
+    /** Overrides for every service not overridden individually. */
+    maxPoolSize?: number;
+    minPoolSize?: number;
+    maxConnecting?: number;
+}
+
+export class PoolBudgetError extends Error {
+    constructor(message: string, readonly path: string) {
+        super(message);
+    }
+}
+
+export function peakTasks(s: Pick<ServiceDemand, "maxInstances" | "maximumPercent">): number {
+    return Math.ceil((s.maxInstances * s.maximumPercent) / 100);
+}
+
+export function budgetFor(tier: AtlasTier, headroom: number): number {
+    return Math.floor((ATLAS_TIER_CONNECTIONS[tier] - ATLAS_RESERVED_CONNECTIONS) * headroom);
+}
+
+/** Derived companions of a max pool size: a small warm floor and a modest connection-storm limit. */
+export function companions(maxPoolSize: number): Pick<PoolSizes, "minPoolSize" | "maxConnecting"> {
+    return {
+        minPoolSize: Math.floor(maxPoolSize / 10),
+        maxConnecting: Math.min(8, Math.max(2, Math.floor(maxPoolSize / 16))),
+    };
+}
+
+/**
+ * Pool sizes for every service, or a PoolBudgetError naming the tier, its limit, the peak task
+ * count, what would be left per task, and the smallest tier that fits.
+ */
+export function planConnections(req: BudgetRequest): ConnectionBudget {
+    const limit = ATLAS_TIER_CONNECTIONS[req.tier];
+    const budget = budgetFor(req.tier, req.headroom);
+    const sized = req.services.map((s) => ({ ...s, peakTasks: peakTasks(s), override: s.maxPoolSize ?? req.maxPoolSize }));
+    const fixed = sized.filter((s) => s.override !== undefined);
+    const free = sized.filter((s) => s.override === undefined);
+    const perTask = (s: { override?: number }) => s.override! + MONITORING_CONNECTIONS_PER_TASK;
+    const fixedConnections = fixed.reduce((n, s) => n + s.peakTasks * perTask(s), 0);
+    const freeTasks = free.reduce((n, s) => n + s.peakTasks, 0);
+    const totalTasks = sized.reduce((n, s) => n + s.peakTasks, 0);
+
+    if (fixedConnections > budget || (free.length && budget - fixedConnections < freeTasks * (MIN_POOL_SIZE + MONITORING_CONNECTIONS_PER_TASK))) {
+        const names = listNames(sized.map((s) => s.name));
+        if (fixed.length) {
+            const which = fixed.map((s) => `${s.name} ${s.override}`).join(", ");
+            throw new PoolBudgetError(
+                `pool override (${which}) does not fit atlas.tier ${req.tier}: ${names} can run ${totalTasks} tasks during a rollout, ` +
+                    `needing ${fixedConnections + freeTasks * (MIN_POOL_SIZE + MONITORING_CONNECTIONS_PER_TASK)} connections per node ` +
+                    `(overrides at their size, every other task at least ${MIN_POOL_SIZE} + ${MONITORING_CONNECTIONS_PER_TASK} monitoring), ` +
+                    `but ${budget} are available (${fmt(limit)} − ${ATLAS_RESERVED_CONNECTIONS} reserved, × ${req.headroom} headroom). ` +
+                    `Lower the override, raise atlas.tier or lower maxInstances.`,
+                "pool",
+            );
+        }
+        const left = Math.floor(budget / totalTasks) - MONITORING_CONNECTIONS_PER_TASK;
+        const fits = ATLAS_TIERS.find((t) => Math.floor(budgetFor(t, req.headroom) / totalTasks) - MONITORING_CONNECTIONS_PER_TASK >= MIN_POOL_SIZE);
+        throw new PoolBudgetError(
+            `allows ${fmt(limit)} connections per node; ${names} can run ${totalTasks} tasks during a rollout ` +
+                `(maxInstances × deployment.maximumPercent), leaving ${Math.max(0, left)} connections each, below the minimum of ${MIN_POOL_SIZE}. ` +
+                (fits ? `Use ${fits} or larger, or lower maxInstances.` : "No tier fits: lower maxInstances or deployment.maximumPercent."),
+            "atlas.tier",
+        );
+    }
+
+    const derived = free.length ? Math.min(MAX_POOL_SIZE, Math.floor((budget - fixedConnections) / freeTasks) - MONITORING_CONNECTIONS_PER_TASK) : 0;
+    const services: ServicePlan[] = sized.map((s) => {
+        const maxPoolSize = s.override ?? derived;
+        const c = companions(maxPoolSize);
+        const minPoolSize = Math.min(maxPoolSize, s.minPoolSize ?? req.minPoolSize ?? c.minPoolSize);
+        const maxConnecting = s.maxConnecting ?? req.maxConnecting ?? c.maxConnecting;
+        return {
+            name: s.name,
+            maxPoolSize,
+            minPoolSize,
+            maxConnecting,
+            peakTasks: s.peakTasks,
+            peakConnections: s.peakTasks * (maxPoolSize + MONITORING_CONNECTIONS_PER_TASK),
+            overridden: s.override !== undefined,
+        };
+    });
+    const peakConnections = services.reduce((n, s) => n + s.peakConnections, 0);
+    return {
+        tier: req.tier,
+        limit,
+        reserved: ATLAS_RESERVED_CONNECTIONS,
+        headroom: req.headroom,
+        budget,
+        services,
+        peakTasks: totalTasks,
+        peakConnections,
+        utilization: peakConnections / (limit - ATLAS_RESERVED_CONNECTIONS),
+    };
+}
+
+function listNames(names: string[]): string {
+    return names.length <= 1 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+}
+
+function fmt(n: number): string {
+    return n.toLocaleString("en-US");
+}
