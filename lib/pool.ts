@@ -111,7 +111,7 @@ export function planConnections(req: BudgetRequest): ConnectionBudget {
         if (fixed.length) {
             const which = fixed.map((s) => `${s.name} ${s.override}`).join(", ");
             throw new PoolBudgetError(
-                `pool override (${which}) does not fit atlas.tier ${req.tier}: ${names} can run ${totalTasks} tasks during a rollout, ` +
+                `override (${which}) does not fit atlas.tier ${req.tier}: ${names} can run ${totalTasks} tasks during a rollout, ` +
                     `needing ${fixedConnections + freeTasks * (MIN_POOL_SIZE + MONITORING_CONNECTIONS_PER_TASK)} connections per node ` +
                     `(overrides at their size, every other task at least ${MIN_POOL_SIZE} + ${MONITORING_CONNECTIONS_PER_TASK} monitoring), ` +
                     `but ${budget} are available (${fmt(limit)} − ${ATLAS_RESERVED_CONNECTIONS} reserved, × ${req.headroom} headroom). ` +

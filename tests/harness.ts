@@ -141,8 +141,10 @@ export interface RecordedResource {
     deleteBeforeReplace: boolean;
     retainOnDelete: boolean;
     additionalSecretOutputs: string[];
-    /** URNs from `dependsOn`. */
+    /** URNs from the `dependsOn` option: dependencies that no input accounts for. */
     dependsOn: string[];
+    /** Every dependency the engine sees: `dependsOn` and the resources inputs were computed from. */
+    dependencies: string[];
     /** Input name → URNs of the resources that input was computed from. */
     propertyDependencies: Record<string, string[]>;
     provider: string;
@@ -151,6 +153,11 @@ export interface RecordedResource {
 export interface Invocation {
     token: string;
     inputs: Record<string, any>;
+}
+
+/** Whether the input at dotted `path` was secret (itself, or inside a secret object or list). */
+export function isSecretInput(r: RecordedResource, path: string): boolean {
+    return r.secretInputs.some((p) => p === "" || path === p || path.startsWith(`${p}.`));
 }
 
 export class Run {
@@ -194,7 +201,7 @@ export class Run {
 
     /** All URNs that `r` depends on: explicit dependsOn and property dependencies. */
     dependenciesOf(r: RecordedResource): Set<string> {
-        return new Set([...r.dependsOn, ...Object.values(r.propertyDependencies).flat()]);
+        return new Set(r.dependencies);
     }
 }
 
@@ -505,7 +512,8 @@ async function runOnce({ stack, set = {}, preview = false, program = path.join(R
             deleteBeforeReplace: req.getDeletebeforereplace(),
             retainOnDelete: req.getRetainondelete() ?? false,
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-            dependsOn: req.getDependenciesList(),
+            dependsOn: req.getDependenciesList().filter((urn: string) => !Object.values(propertyDependencies).some((deps) => deps.includes(urn))),
+            dependencies: req.getDependenciesList(),
             propertyDependencies,
             provider: "",
         };

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
-import { ConfigError, validateConfig } from "../lib/config";
-import { rawConfigFrom } from "../lib/stackConfig";
-import { assembleConfig, listStacks } from "./harness";
+import { ConfigError, validateConfig } from "../../lib/config";
+import { rawConfigFrom } from "../../lib/stackConfig";
+import { assembleConfig, listStacks } from "../harness";
 
 /** The raw config a stack file (plus overrides) hands the program, and its AWS region. */
 function stackConfig(stack: string, set: Record<string, unknown> = {}) {

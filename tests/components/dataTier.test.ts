@@ -1,0 +1,337 @@
+import { strict as assert } from "assert";
+import { ELASTICACHE_AUTH_TOKEN } from "../../lib/limits";
+import { RecordedResource, Run, isSecretInput, runProgram } from "../harness";
+
+const CLUSTER = "mongodbatlas:index/advancedCluster:AdvancedCluster";
+const RG = "aws:elasticache/replicationGroup:ReplicationGroup";
+const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const SECRET = "aws:secretsmanager/secret:Secret";
+const VERSION = "aws:secretsmanager/secretVersion:SecretVersion";
+
+const container = (run: Run, name: string) => JSON.parse(run.one("aws:ecs/taskDefinition:TaskDefinition", `pg-${name}`).inputs.containerDefinitions)[0];
+const secretValue = (run: Run, name: string) => run.one(VERSION, name).inputs.secretString as string;
+const statementsOf = (run: Run, role: RecordedResource) =>
+    run.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.role === role.outputs.name).flatMap((p) => JSON.parse(p.inputs.policy).Statement);
+
+/** Every place a value appears in the clear: inputs outside their secret paths, and non-secret stack outputs. */
+function clearText(run: Run): string[] {
+    const places: string[] = [];
+    const walk = (r: RecordedResource, value: unknown, at: string) => {
+        if (isSecretInput(r, at)) return;
+        if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) walk(r, v, at ? `${at}.${k}` : k);
+        else if (typeof value === "string") places.push(value);
+    };
+    for (const r of run.resources) walk(r, r.inputs, "");
+    for (const [k, v] of Object.entries(run.outputs)) if (!run.secretOutputs.includes(k)) places.push(JSON.stringify(v));
+    return places;
+}
+
+describe("data tier", () => {
+    let prod: Run, dev: Run;
+    before(async () => {
+        prod = await runProgram({ stack: "prod" });
+        dev = await runProgram({ stack: "dev" });
+    });
+
+    describe("Atlas", () => {
+        it("is a replica set of three electable nodes of the configured tier, region and version", () => {
+            const c = prod.one(CLUSTER);
+            assert.equal(c.inputs.clusterType, "REPLICASET");
+            assert.equal(c.inputs.name, "pg-prod");
+            assert.equal(c.inputs.mongoDbMajorVersion, "8.0");
+            const region = c.inputs.replicationSpecs[0].regionConfigs[0];
+            assert.deepEqual([region.providerName, region.regionName, region.priority], ["AWS", "US_EAST_1", 7]);
+            assert.deepEqual(region.electableSpecs, { instanceSize: "M30", nodeCount: 3 });
+            assert.equal(c.inputs.replicationSpecs.length, 1);
+        });
+
+        it("takes five or seven electable nodes from config", async () => {
+            const run = await runProgram({ stack: "dev", set: { "atlas.electableNodes": 5 } });
+            assert.equal(run.one(CLUSTER).inputs.replicationSpecs[0].regionConfigs[0].electableSpecs.nodeCount, 5);
+        });
+
+        it("backs up continuously with a daily snapshot schedule", () => {
+            const c = prod.one(CLUSTER);
+            assert.equal(c.inputs.backupEnabled, true);
+            assert.equal(c.inputs.pitEnabled, true);
+            const schedule = prod.one("mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule");
+            assert.equal(schedule.inputs.clusterName, c.outputs.name);
+            assert.deepEqual(schedule.inputs.policyItemDaily, { frequencyInterval: 1, retentionUnit: "days", retentionValue: 14 });
+            assert.equal(dev.one("mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule").inputs.policyItemDaily.retentionValue, 2);
+        });
+
+        it("is termination-protected in prod only", () => {
+            assert.equal(prod.one(CLUSTER).inputs.terminationProtectionEnabled, true);
+            assert.equal(dev.one(CLUSTER).inputs.terminationProtectionEnabled, false);
+        });
+
+        it("auto-scales compute within configured bounds and leaves the size Atlas picks alone", async () => {
+            const run = await runProgram({ stack: "prod", set: { "atlas.autoScaling": { minTier: "M30", maxTier: "M60" } } });
+            const c = run.one(CLUSTER);
+            assert.deepEqual(c.inputs.replicationSpecs[0].regionConfigs[0].autoScaling, { computeEnabled: true, computeScaleDownEnabled: true, computeMinInstanceSize: "M30", computeMaxInstanceSize: "M60" });
+            assert.deepEqual(c.ignoreChanges, ["replicationSpecs[0].regionConfigs[0].electableSpecs.instanceSize"]);
+            assert.deepEqual(prod.one(CLUSTER).ignoreChanges, []);
+        });
+
+        it("creates the project in the organization, or uses an existing one", async () => {
+            const project = prod.one("mongodbatlas:index/project:Project");
+            assert.equal(project.inputs.orgId, "5f0000000000000000000001");
+            assert.equal(prod.one(CLUSTER).inputs.projectId, project.id);
+            const existing = await runProgram({ stack: "dev", set: { "atlas.orgId": undefined, "atlas.projectId": "65aa00000000000000000abc" } });
+            assert.equal(existing.ofType("mongodbatlas:index/project:Project").length, 0);
+            assert.equal(existing.one(CLUSTER).inputs.projectId, "65aa00000000000000000abc");
+        });
+
+        it("is reached over PrivateLink in prod, from the services only", () => {
+            const endpoint = prod.one("mongodbatlas:index/privateLinkEndpoint:PrivateLinkEndpoint");
+            assert.deepEqual([endpoint.inputs.providerName, endpoint.inputs.region], ["AWS", "us-east-1"]);
+            const vpce = prod.one("aws:ec2/vpcEndpoint:VpcEndpoint", "pg-atlas");
+            assert.equal(vpce.inputs.serviceName, endpoint.outputs.endpointServiceName);
+            assert.equal(vpce.inputs.vpcEndpointType, "Interface");
+            const privateIds = prod.ofType("aws:ec2/subnet:Subnet").filter((s) => s.inputs.tags.tier === "private").map((s) => s.id).sort();
+            assert.deepEqual([...vpce.inputs.subnetIds].sort(), privateIds);
+            const service = prod.one("mongodbatlas:index/privateLinkEndpointService:PrivateLinkEndpointService");
+            assert.equal(service.inputs.endpointServiceId, vpce.id);
+            assert.equal(service.inputs.privateLinkId, endpoint.outputs.privateLinkId);
+            const sg = prod.one("aws:ec2/securityGroup:SecurityGroup", "pg-atlas");
+            assert.deepEqual(vpce.inputs.securityGroupIds, [sg.id]);
+            const sources = prod.ofType(INGRESS).filter((r) => r.inputs.securityGroupId === sg.id);
+            const serviceGroups = ["admin", "main", "worker"].map((n) => prod.one("aws:ec2/securityGroup:SecurityGroup", `pg-${n}-svc`).id);
+            assert.deepEqual(sources.map((r) => r.inputs.referencedSecurityGroupId).sort(), serviceGroups.sort());
+            assert.ok(sources.every((r) => r.inputs.fromPort === 1024 && r.inputs.toPort === 65535 && !r.inputs.cidrIpv4));
+            assert.equal(prod.ofType("mongodbatlas:index/projectIpAccessList:ProjectIpAccessList").length, 0);
+        });
+
+        it("allows only the NAT gateways' addresses without PrivateLink, never 0.0.0.0/0", () => {
+            const entries = dev.ofType("mongodbatlas:index/projectIpAccessList:ProjectIpAccessList");
+            const natIps = dev.ofType("aws:ec2/eip:Eip").map((e) => e.outputs.publicIp);
+            assert.deepEqual(entries.map((e) => e.inputs.ipAddress).sort(), natIps.sort());
+            assert.equal(dev.ofType("mongodbatlas:index/privateLinkEndpoint:PrivateLinkEndpoint").length, 0);
+            for (const run of [dev, prod])
+                for (const e of run.ofType("mongodbatlas:index/projectIpAccessList:ProjectIpAccessList")) assert.ok(e.inputs.cidrBlock !== "0.0.0.0/0" && e.inputs.ipAddress !== "0.0.0.0");
+        });
+
+        it("has an application user with readWrite on the application database only", () => {
+            const user = prod.one("mongodbatlas:index/databaseUser:DatabaseUser");
+            assert.deepEqual(user.inputs.roles, [{ roleName: "readWrite", databaseName: "payment_gateway" }]);
+            assert.deepEqual(user.inputs.scopes, [{ name: "pg-prod", type: "CLUSTER" }]);
+            assert.equal(user.inputs.authDatabaseName, "admin");
+            const password = prod.one("random:index/randomPassword:RandomPassword", "pg-app");
+            assert.equal(user.inputs.password, password.outputs.result);
+            assert.ok(isSecretInput(user, "password"));
+            assert.ok(password.inputs.length >= 24);
+        });
+    });
+
+    describe("MPG_DATABASE_URI", () => {
+        it("is the private-endpoint SRV string with credentials, TLS and majority writes, stored as a secret", () => {
+            const uri = secretValue(prod, "pg-database-uri");
+            const password = prod.one("random:index/randomPassword:RandomPassword", "pg-app").outputs.result;
+            assert.equal(uri, `mongodb+srv://pg-prod-app:${password}@pg-prod-pl-0.${uri.split(".")[1]}.mongodb.net/payment_gateway?retryWrites=true&w=majority&tls=true&authSource=admin`);
+            assert.ok(isSecretInput(prod.one(VERSION, "pg-database-uri"), "secretString"));
+            assert.equal(prod.one(SECRET, "pg-database-uri").inputs.name, "payment-gateway/prod/database-uri");
+        });
+
+        it("reads the private connection string back only after the endpoint service exists", () => {
+            const read = prod.invokes.filter((i) => i.token === "mongodbatlas:index/getAdvancedCluster:getAdvancedCluster");
+            assert.equal(read.length, 1);
+            assert.equal(read[0].inputs.name, "pg-prod");
+        });
+
+        it("uses the public SRV string without PrivateLink", () => {
+            assert.match(secretValue(dev, "pg-database-uri"), /^mongodb\+srv:\/\/pg-dev-app:[A-Za-z0-9]{32}@pg-dev\.[a-z0-9]{5}\.mongodb\.net\/payment_gateway\?retryWrites=true&w=majority&tls=true/);
+        });
+
+        it("reaches every service as an ECS secret, never as plain environment", () => {
+            const arn = prod.one(SECRET, "pg-database-uri").outputs.arn;
+            const cacheArn = prod.one(SECRET, "pg-cache-url").outputs.arn;
+            for (const name of ["admin", "main", "worker"]) {
+                const c = container(prod, name);
+                assert.deepEqual(c.secrets, [{ name: "MPG_DATABASE_URI", valueFrom: arn }, { name: "MPG_GARNET_URL", valueFrom: cacheArn }]);
+                assert.ok(!c.environment.some((e: any) => e.name === "MPG_DATABASE_URI" || e.name === "MPG_GARNET_URL"));
+            }
+        });
+
+        it("may be read by each execution role, and nothing else readable", () => {
+            const arns = ["pg-database-uri", "pg-cache-url"].map((n) => prod.one(SECRET, n).outputs.arn).sort();
+            const dataKey = prod.one("aws:kms/key:Key", "pg-data-key").outputs.arn;
+            for (const name of ["admin", "main", "worker"]) {
+                const statements = statementsOf(prod, prod.one("aws:iam/role:Role", `pg-${name}-exec`));
+                const reads = statements.filter((s: any) => [s.Action].flat().includes("secretsmanager:GetSecretValue"));
+                assert.deepEqual(reads.map((s: any) => s.Resource).sort(), arns);
+                const decrypt = statements.filter((s: any) => [s.Action].flat().includes("kms:Decrypt"));
+                assert.ok(decrypt.every((s: any) => s.Resource === dataKey && s.Condition.StringEquals["kms:ViaService"] === "secretsmanager.us-east-1.amazonaws.com"));
+                assert.equal(statementsOf(prod, prod.one("aws:iam/role:Role", `pg-${name}-task`)).some((s: any) => JSON.stringify(s).includes("secretsmanager")), false);
+            }
+        });
+    });
+
+    describe("cache", () => {
+        it("is a valkey replication group with Multi-AZ automatic failover in prod", () => {
+            const g = prod.one(RG).inputs;
+            assert.deepEqual([g.engine, g.engineVersion, g.nodeType, g.numCacheClusters], ["valkey", "8.0", "cache.m7g.large", 3]);
+            assert.equal(g.automaticFailoverEnabled, true);
+            assert.equal(g.multiAzEnabled, true);
+            assert.equal(g.replicationGroupId, "pg-prod-cache");
+        });
+
+        it("may run a single node without failover in dev", () => {
+            const g = dev.one(RG).inputs;
+            assert.equal(g.numCacheClusters, 1);
+            assert.equal(g.automaticFailoverEnabled, false);
+            assert.equal(g.multiAzEnabled, false);
+        });
+
+        it("runs redis when configured", async () => {
+            const run = await runProgram({ stack: "dev", set: { "cache.engine": "redis" } });
+            const g = run.one(RG).inputs;
+            assert.deepEqual([g.engine, g.engineVersion], ["redis", "7.1"]);
+            assert.equal(run.one("aws:elasticache/parameterGroup:ParameterGroup").inputs.family, "redis7");
+        });
+
+        it("requires TLS with a generated AUTH token ElastiCache accepts", () => {
+            const g = prod.one(RG);
+            assert.equal(g.inputs.transitEncryptionEnabled, true);
+            assert.equal(g.inputs.transitEncryptionMode, "required");
+            const token = prod.one("random:index/randomPassword:RandomPassword", "pg-auth").outputs.result;
+            assert.equal(g.inputs.authToken, token);
+            assert.ok(isSecretInput(g, "authToken"));
+            assert.match(token, ELASTICACHE_AUTH_TOKEN);
+        });
+
+        it("encrypts at rest with the data key and snapshots daily, keeping a final snapshot", () => {
+            const g = prod.one(RG).inputs;
+            assert.equal(g.atRestEncryptionEnabled, true);
+            assert.equal(g.kmsKeyId, prod.one("aws:kms/key:Key", "pg-data-key").outputs.arn);
+            assert.equal(g.snapshotRetentionLimit, 14);
+            assert.match(g.snapshotWindow, /^\d\d:\d\d-\d\d:\d\d$/);
+            assert.equal(g.finalSnapshotIdentifier, "pg-prod-cache-final");
+        });
+
+        it("never evicts keys without a TTL", () => {
+            const params = prod.one("aws:elasticache/parameterGroup:ParameterGroup");
+            assert.equal(params.inputs.family, "valkey8");
+            assert.deepEqual(params.inputs.parameters, [{ name: "maxmemory-policy", value: "volatile-lru" }]);
+            assert.equal(prod.one(RG).inputs.parameterGroupName, params.outputs.name);
+        });
+
+        it("lives in the private subnets and admits its port only from the three services", () => {
+            const subnets = prod.one("aws:elasticache/subnetGroup:SubnetGroup");
+            const privateIds = prod.ofType("aws:ec2/subnet:Subnet").filter((s) => s.inputs.tags.tier === "private").map((s) => s.id).sort();
+            assert.deepEqual([...subnets.inputs.subnetIds].sort(), privateIds);
+            const sg = prod.one("aws:ec2/securityGroup:SecurityGroup", "pg-cache");
+            assert.deepEqual(prod.one(RG).inputs.securityGroupIds, [sg.id]);
+            const rules = prod.ofType(INGRESS).filter((r) => r.inputs.securityGroupId === sg.id);
+            const serviceGroups = ["admin", "main", "worker"].map((n) => prod.one("aws:ec2/securityGroup:SecurityGroup", `pg-${n}-svc`).id);
+            assert.deepEqual(rules.map((r) => r.inputs.referencedSecurityGroupId).sort(), serviceGroups.sort());
+            assert.ok(rules.every((r) => r.inputs.fromPort === 6379 && r.inputs.toPort === 6379));
+        });
+
+        it("hands the services MPG_GARNET_URL = rediss://default:<token>@<primary>:<port>/0 as a secret", () => {
+            const token = prod.one("random:index/randomPassword:RandomPassword", "pg-auth").outputs.result;
+            const primary = prod.one(RG).outputs.primaryEndpointAddress;
+            assert.equal(secretValue(prod, "pg-cache-url"), `rediss://default:${token}@${primary}:6379/0`);
+            assert.ok(isSecretInput(prod.one(VERSION, "pg-cache-url"), "secretString"));
+        });
+    });
+
+    describe("KMS", () => {
+        it("has rotating customer-managed keys", () => {
+            for (const k of prod.ofType("aws:kms/key:Key")) assert.equal(k.inputs.enableKeyRotation, true);
+            assert.deepEqual(prod.ofType("aws:kms/alias:Alias").map((a) => a.inputs.name).sort(), ["alias/payment-gateway-prod-app", "alias/payment-gateway-prod-data"]);
+        });
+
+        it("lets the task roles generate and decrypt data keys with the application key only", () => {
+            const appKey = prod.one("aws:kms/key:Key", "pg-app-key").outputs.arn;
+            for (const name of ["admin", "main", "worker"]) {
+                const statements = statementsOf(prod, prod.one("aws:iam/role:Role", `pg-${name}-task`));
+                assert.deepEqual(statements, [{ Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: appKey }]);
+            }
+        });
+    });
+
+    describe("data safety", () => {
+        const stateful = (run: Run) => [
+            run.one(CLUSTER),
+            run.one("mongodbatlas:index/project:Project"),
+            run.one(RG),
+            ...run.ofType("aws:kms/key:Key"),
+            ...run.ofType(SECRET),
+        ];
+
+        it("protects the cluster, project, cache, keys and secrets in prod, and nothing stateful is left unprotected", () => {
+            for (const r of stateful(prod)) assert.equal(r.protect, true, `${r.type} ${r.name}`);
+            for (const r of stateful(dev)) assert.equal(r.protect, false, `${r.type} ${r.name}`);
+        });
+
+        // Inputs whose change replaces the resource (provider ForceNew / RequiresReplace).
+        const replaceOnChange: Record<string, string[]> = {
+            [RG]: ["replicationGroupId", "atRestEncryptionEnabled", "kmsKeyId", "subnetGroupName", "port", "engine"],
+            [CLUSTER]: ["name", "projectId"],
+            "mongodbatlas:index/project:Project": ["name", "orgId"],
+            "aws:kms/key:Key": [],
+            [SECRET]: ["name"],
+        };
+
+        const rescales: [string, Record<string, unknown>][] = [
+            ["instances", { "main.instances": 4, "admin.maxInstances": 6 }],
+            ["the Atlas tier", { "atlas.tier": "M40" }],
+            ["the cache's node count and type", { "cache.nodes": 2, "cache.nodeType": "cache.r7g.large" }],
+        ];
+        for (const [what, set] of rescales) {
+            it(`keeps every stateful resource's URN and replace-on-change inputs when rescaling ${what}`, async () => {
+                const after = await runProgram({ stack: "prod", set });
+                for (const before of stateful(prod)) {
+                    const now = after.resources.find((r) => r.urn === before.urn);
+                    assert.ok(now, `${before.urn} would be replaced`);
+                    for (const key of replaceOnChange[before.type]) assert.deepEqual(now.inputs[key], before.inputs[key], `${before.name}.${key}`);
+                    assert.equal(now.protect, true);
+                }
+            });
+        }
+
+        it("actually applies the rescale in place", async () => {
+            const after = await runProgram({ stack: "prod", set: { "atlas.tier": "M40", "cache.nodes": 2 } });
+            assert.equal(after.one(CLUSTER).inputs.replicationSpecs[0].regionConfigs[0].electableSpecs.instanceSize, "M40");
+            assert.equal(after.one(RG).inputs.numCacheClusters, 2);
+        });
+
+        it("never shows a generated password or token in a task definition, a plain input or a non-secret output", () => {
+            for (const run of [prod, dev]) {
+                const generated = run.ofType("random:index/randomPassword:RandomPassword").map((p) => p.outputs.result);
+                assert.equal(generated.length, 2);
+                const clear = clearText(run);
+                for (const value of generated) assert.ok(!clear.some((text) => text.includes(value)), "a generated credential appears in the clear");
+                for (const td of run.ofType("aws:ecs/taskDefinition:TaskDefinition")) for (const value of generated) assert.ok(!td.inputs.containerDefinitions.includes(value));
+            }
+        });
+    });
+
+    describe("order", () => {
+        it("starts no service before its secrets have values, its database user and its endpoint exist", () => {
+            const needs = [
+                prod.one(VERSION, "pg-database-uri"),
+                prod.one(VERSION, "pg-cache-url"),
+                prod.one("mongodbatlas:index/databaseUser:DatabaseUser"),
+                prod.one("mongodbatlas:index/privateLinkEndpointService:PrivateLinkEndpointService"),
+            ];
+            for (const s of prod.ofType("aws:ecs/service:Service")) {
+                for (const n of needs) assert.ok(s.dependsOn.includes(n.urn), `${s.name} does not wait for ${n.type}`);
+            }
+            const natEntries = dev.ofType("mongodbatlas:index/projectIpAccessList:ProjectIpAccessList");
+            for (const s of dev.ofType("aws:ecs/service:Service")) for (const n of natEntries) assert.ok(s.dependsOn.includes(n.urn));
+        });
+
+        it("adds no needless explicit dependencies", () => {
+            const explicit = prod.resources.filter((r) => r.dependsOn.length).map((r) => r.type);
+            assert.deepEqual([...new Set(explicit)], ["aws:ecs/service:Service"]);
+        });
+    });
+
+    it("exports the cluster's name and host and the cache's primary endpoint, without credentials", () => {
+        assert.equal(prod.outputs.atlasCluster.name, "pg-prod");
+        assert.match(prod.outputs.atlasCluster.host, /^pg-prod-pl-0\.[a-z0-9]{5}\.mongodb\.net$/);
+        assert.equal(prod.outputs.cachePrimaryEndpoint, prod.one(RG).outputs.primaryEndpointAddress);
+        assert.ok(!prod.secretOutputs.includes("atlasCluster"));
+    });
+});

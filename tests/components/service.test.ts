@@ -1,0 +1,246 @@
+import { strict as assert } from "assert";
+import { ProgramError, RecordedResource, Run, isSecretInput, runProgram } from "../harness";
+
+const SERVICE = "aws:ecs/service:Service";
+const TASKDEF = "aws:ecs/taskDefinition:TaskDefinition";
+const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+
+const container = (run: Run, name: string) => JSON.parse(run.one(TASKDEF, `pg-${name}`).inputs.containerDefinitions)[0];
+const env = (run: Run, name: string): Record<string, string> => Object.fromEntries(container(run, name).environment.map((e: any) => [e.name, e.value]));
+const policies = (run: Run, role: RecordedResource) => run.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.role === role.outputs.name).map((p) => JSON.parse(p.inputs.policy));
+
+describe("services", () => {
+    let prod: Run, dev: Run;
+    before(async () => {
+        prod = await runProgram({ stack: "prod" });
+        dev = await runProgram({ stack: "dev" });
+    });
+
+    it("are one component used three times", () => {
+        const components = prod.ofType("payment-gateway:service:Service");
+        assert.deepEqual(components.map((c) => c.name).sort(), ["pg-admin", "pg-main", "pg-worker"]);
+        for (const c of components) {
+            const kinds = new Set(prod.descendants(c).map((r) => r.type));
+            for (const t of [SERVICE, TASKDEF, "aws:cloudwatch/logGroup:LogGroup", "aws:iam/role:Role", "aws:ec2/securityGroup:SecurityGroup"]) assert.ok(kinds.has(t), `${c.name} lacks ${t}`);
+        }
+    });
+
+    it("run in an ECS cluster with Container Insights", () => {
+        const cluster = prod.one("aws:ecs/cluster:Cluster");
+        assert.deepEqual(cluster.inputs.settings, [{ name: "containerInsights", value: "enabled" }]);
+        for (const s of prod.ofType(SERVICE)) assert.equal(s.inputs.cluster, cluster.outputs.arn);
+    });
+
+    it("size Fargate tasks from config, on the configured architecture", async () => {
+        const td = prod.one(TASKDEF, "pg-main");
+        assert.deepEqual([td.inputs.cpu, td.inputs.memory], ["1024", "2048"]);
+        assert.deepEqual(td.inputs.requiresCompatibilities, ["FARGATE"]);
+        assert.equal(td.inputs.networkMode, "awsvpc");
+        assert.deepEqual(td.inputs.runtimePlatform, { cpuArchitecture: "X86_64", operatingSystemFamily: "LINUX" });
+        const arm = await runProgram({ stack: "dev", set: { "main.architecture": "ARM64", "main.cpu": 512, "main.memory": 2048 } });
+        const armTd = arm.one(TASKDEF, "pg-main");
+        assert.equal(armTd.inputs.runtimePlatform.cpuArchitecture, "ARM64");
+        assert.deepEqual([armTd.inputs.cpu, armTd.inputs.memory], ["512", "2048"]);
+    });
+
+    it("refuse a Fargate size AWS does not offer, naming the allowed memory, before declaring anything", async () => {
+        const error = await runProgram({ stack: "dev", set: { "worker.cpu": 1024, "worker.memory": 1024 } }).then(() => assert.fail("accepted"), (e) => e as ProgramError);
+        assert.deepEqual(error.resources, []);
+        assert.match(error.message, /payment-gateway:worker\.memory is not a Fargate size for cpu 1024; allowed memory: 2048–8192 in steps of 1024; got 1024/);
+    });
+
+    it("run in every zone's private subnets without public IPs", () => {
+        const privateIds = prod.ofType("aws:ec2/subnet:Subnet").filter((s) => s.inputs.tags.tier === "private").map((s) => s.id).sort();
+        for (const s of prod.ofType(SERVICE)) {
+            assert.deepEqual([...s.inputs.networkConfiguration.subnets].sort(), privateIds);
+            assert.equal(s.inputs.networkConfiguration.assignPublicIp, false);
+            assert.equal(s.inputs.launchType, "FARGATE");
+        }
+    });
+
+    it("admit only their container port, only from the load balancer; the worker admits nothing", () => {
+        const alb = prod.one("aws:ec2/securityGroup:SecurityGroup", "pg-alb");
+        for (const name of ["admin", "main"]) {
+            const sg = prod.one("aws:ec2/securityGroup:SecurityGroup", `pg-${name}-svc`);
+            const rules = prod.ofType(INGRESS).filter((r) => r.inputs.securityGroupId === sg.id);
+            assert.deepEqual(rules.map((r) => [r.inputs.referencedSecurityGroupId, r.inputs.fromPort, r.inputs.toPort]), [[alb.id, 8080, 8080]]);
+            assert.deepEqual(prod.one(SERVICE, `pg-${name}`).inputs.networkConfiguration.securityGroups, [sg.id]);
+        }
+        const worker = prod.one("aws:ec2/securityGroup:SecurityGroup", "pg-worker-svc");
+        assert.deepEqual(prod.ofType(INGRESS).filter((r) => r.inputs.securityGroupId === worker.id), []);
+    });
+
+    it("register admin and main in their target groups, and wait for the listener rules", () => {
+        for (const [name, tg] of [["admin", "pg-admin"], ["main", "pg-main"]]) {
+            const svc = prod.one(SERVICE, `pg-${name}`);
+            const group = prod.one("aws:lb/targetGroup:TargetGroup", tg);
+            assert.deepEqual(svc.inputs.loadBalancers, [{ targetGroupArn: group.outputs.arn, containerName: name, containerPort: 8080 }]);
+            const rules = prod.ofType("aws:lb/listenerRule:ListenerRule").filter((r) => r.inputs.actions[0].targetGroupArn === group.outputs.arn);
+            for (const r of rules) assert.ok(svc.dependsOn.includes(r.urn), `${name} does not wait for ${r.name}`);
+        }
+        assert.deepEqual(prod.one(SERVICE, "pg-worker").inputs.loadBalancers, []);
+    });
+
+    it("autoscale between instances and maxInstances on CPU, and on requests per target behind the ALB", () => {
+        for (const [name, min, max] of [["admin", 2, 4], ["main", 3, 8], ["worker", 2, 6]] as const) {
+            const svc = prod.one(SERVICE, `pg-${name}`);
+            const target = prod.one("aws:appautoscaling/target:Target", `pg-${name}`);
+            assert.deepEqual([target.inputs.minCapacity, target.inputs.maxCapacity], [min, max]);
+            assert.equal(target.inputs.resourceId, `service/payment-gateway-prod/payment-gateway-prod-${name}`);
+            assert.equal(target.inputs.scalableDimension, "ecs:service:DesiredCount");
+            assert.equal(svc.inputs.desiredCount, min);
+            assert.deepEqual(svc.ignoreChanges, ["desiredCount"]);
+            const policies = prod.ofType("aws:appautoscaling/policy:Policy").filter((p) => p.inputs.resourceId === target.inputs.resourceId);
+            const metrics = policies.map((p) => p.inputs.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.predefinedMetricType).sort();
+            assert.deepEqual(metrics, name === "worker" ? ["ECSServiceAverageCPUUtilization"] : ["ALBRequestCountPerTarget", "ECSServiceAverageCPUUtilization"]);
+            const cpu = policies.find((p) => p.name.endsWith("-cpu"))!;
+            assert.equal(cpu.inputs.targetTrackingScalingPolicyConfiguration.targetValue, 60);
+        }
+        const requests = prod.one("aws:appautoscaling/policy:Policy", "pg-main-requests").inputs.targetTrackingScalingPolicyConfiguration;
+        const alb = prod.one("aws:lb/loadBalancer:LoadBalancer");
+        const tg = prod.one("aws:lb/targetGroup:TargetGroup", "pg-main");
+        assert.equal(requests.predefinedMetricSpecification.resourceLabel, `${alb.outputs.arnSuffix}/${tg.outputs.arnSuffix}`);
+        assert.equal(requests.targetValue, 1000);
+    });
+
+    it("do not autoscale when maxInstances equals instances, and then own desiredCount", () => {
+        assert.equal(dev.ofType("aws:appautoscaling/target:Target").length, 0);
+        for (const s of dev.ofType(SERVICE)) {
+            assert.equal(s.inputs.desiredCount, 1);
+            assert.deepEqual(s.ignoreChanges, []);
+        }
+    });
+
+    it("rescale when main.instances is edited, changing the running floor and nothing else", async () => {
+        const after = await runProgram({ stack: "prod", set: { "main.instances": 5 } });
+        const changed: string[] = [];
+        for (const r of after.resources) {
+            const before = prod.resources.find((b) => b.urn === r.urn);
+            assert.ok(before, `new resource ${r.urn}`);
+            for (const key of new Set([...Object.keys(r.inputs), ...Object.keys(before.inputs)])) {
+                if (JSON.stringify(r.inputs[key]) !== JSON.stringify(before.inputs[key])) changed.push(`${r.type} ${r.name} ${key}`);
+            }
+        }
+        assert.equal(after.resources.length, prod.resources.length);
+        assert.deepEqual(changed.sort(), ["aws:appautoscaling/target:Target pg-main minCapacity", "aws:ecs/service:Service pg-main desiredCount"]);
+        assert.deepEqual(after.one(SERVICE, "pg-main").ignoreChanges, ["desiredCount"], "the scaler owns the running count; its floor moved");
+    });
+
+    it("refuse fewer than two instances of any service in prod", async () => {
+        const error = await runProgram({ stack: "prod", set: { "admin.instances": 1, "worker.instances": 1 } }).then(() => assert.fail("accepted"), (e) => e as ProgramError);
+        assert.deepEqual(error.resources, []);
+        assert.match(error.message, /payment-gateway:admin\.instances must be at least 2 in prod/);
+        assert.match(error.message, /payment-gateway:worker\.instances must be at least 2 in prod/);
+    });
+
+    it("roll out safely: circuit breaker with rollback, 100/200 percent, grace period, steady state in prod", () => {
+        for (const s of prod.ofType(SERVICE)) {
+            assert.deepEqual(s.inputs.deploymentCircuitBreaker, { enable: true, rollback: true });
+            assert.equal(s.inputs.deploymentMinimumHealthyPercent, 100);
+            assert.equal(s.inputs.deploymentMaximumPercent, 200);
+            assert.equal(s.inputs.waitForSteadyState, true);
+        }
+        assert.equal(prod.one(SERVICE, "pg-admin").inputs.healthCheckGracePeriodSeconds, 60);
+        assert.equal(prod.one(SERVICE, "pg-worker").inputs.healthCheckGracePeriodSeconds, undefined, "no load balancer, no grace period");
+        assert.ok(dev.ofType(SERVICE).every((s) => s.inputs.waitForSteadyState === false));
+    });
+
+    it("take rollout percentages and the grace period from config", async () => {
+        const run = await runProgram({ stack: "dev", set: { "main.deployment": { minimumHealthyPercent: 50, maximumPercent: 150, healthCheckGracePeriodSeconds: 120, waitForSteadyState: true } } });
+        const s = run.one(SERVICE, "pg-main");
+        assert.deepEqual([s.inputs.deploymentMinimumHealthyPercent, s.inputs.deploymentMaximumPercent, s.inputs.healthCheckGracePeriodSeconds, s.inputs.waitForSteadyState], [50, 150, 120, true]);
+    });
+
+    it("give the worker its concurrency, and no port, load balancer or stickiness", () => {
+        assert.equal(env(prod, "worker").MPG_MAIN_WORKER_CONCURRENCY, "8");
+        assert.equal(env(dev, "worker").MPG_MAIN_WORKER_CONCURRENCY, "2");
+        assert.equal(env(prod, "main").MPG_MAIN_WORKER_CONCURRENCY, undefined);
+        assert.deepEqual(container(prod, "worker").portMappings, []);
+        assert.equal(prod.ofType("aws:lb/targetGroup:TargetGroup").filter((g) => g.name.includes("worker")).length, 0);
+    });
+
+    it("run the configured image", () => {
+        assert.equal(container(prod, "admin").image, "registry.example.com/payment-gateway/admin@sha256:4f1d9c3e2b7a6d5c8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d");
+        assert.equal(prod.ofType("aws:ecr/repository:Repository").length, 0);
+    });
+
+    it("in build mode, build and push to an immutable, scanned ECR repository and run the pushed digest", async () => {
+        const run = await runProgram({ stack: "dev", set: { "admin.image": undefined, "admin.build": { context: "tests/fixtures/app" }, "admin.keepImages": 5 } });
+        const repo = run.one("aws:ecr/repository:Repository");
+        assert.equal(repo.inputs.name, "payment-gateway-dev/admin");
+        assert.equal(repo.inputs.imageTagMutability, "IMMUTABLE");
+        assert.deepEqual(repo.inputs.imageScanningConfiguration, { scanOnPush: true });
+        const lifecycle = JSON.parse(run.one("aws:ecr/lifecyclePolicy:LifecyclePolicy").inputs.policy);
+        assert.equal(lifecycle.rules[0].selection.countNumber, 5);
+        assert.equal(lifecycle.rules[0].selection.countType, "imageCountMoreThan");
+        const image = run.one("docker:index/image:Image");
+        assert.match(image.inputs.imageName, new RegExp(`^${repo.outputs.repositoryUrl}:[0-9a-f]{16}$`));
+        assert.equal(image.inputs.build.platform, "linux/amd64");
+        assert.match(image.inputs.build.context, /tests\/fixtures\/app$/);
+        assert.ok(isSecretInput(image, "registry.password"), "the registry token is secret");
+        assert.equal(container(run, "admin").image, image.outputs.repoDigest);
+        assert.match(container(run, "admin").image, /@sha256:[0-9a-f]{64}$/);
+        // Only the building service may pull from the repository.
+        const pulls = policies(run, run.one("aws:iam/role:Role", "pg-admin-exec")).flatMap((p: any) => p.Statement).filter((s: any) => JSON.stringify(s.Action).includes("ecr:BatchGetImage"));
+        assert.deepEqual(pulls.map((s: any) => s.Resource), [repo.outputs.arn]);
+        assert.equal(container(run, "main").image, "registry.example.com/payment-gateway/main:1.0.0");
+    });
+
+    it("tag a build by its content, so unchanged sources do not rebuild", async () => {
+        const set = { "admin.image": undefined, "admin.build": { context: "tests/fixtures/app" } };
+        const a = (await runProgram({ stack: "dev", set })).one("docker:index/image:Image").inputs.imageName;
+        const b = (await runProgram({ stack: "dev", set })).one("docker:index/image:Image").inputs.imageName;
+        const arm = (await runProgram({ stack: "dev", set: { ...set, "admin.architecture": "ARM64" } })).one("docker:index/image:Image").inputs;
+        assert.equal(a, b);
+        assert.notEqual(arm.imageName, a);
+        assert.equal(arm.build.platform, "linux/arm64");
+    });
+
+    it("log to a log group per service with the configured retention", () => {
+        for (const name of ["admin", "main", "worker"]) {
+            const group = prod.one("aws:cloudwatch/logGroup:LogGroup", `pg-${name}`);
+            assert.equal(group.inputs.name, `/ecs/payment-gateway-prod/${name}`);
+            assert.equal(group.inputs.retentionInDays, 365);
+            const log = container(prod, name).logConfiguration;
+            assert.equal(log.logDriver, "awslogs");
+            assert.equal(log.options["awslogs-group"], group.inputs.name);
+        }
+        assert.equal(dev.one("aws:cloudwatch/logGroup:LogGroup", "pg-main").inputs.retentionInDays, 7);
+    });
+
+    it("give each service its own execution and task roles, with no wildcard actions", () => {
+        for (const name of ["admin", "main", "worker"]) {
+            const exec = prod.one("aws:iam/role:Role", `pg-${name}-exec`);
+            const task = prod.one("aws:iam/role:Role", `pg-${name}-task`);
+            const td = prod.one(TASKDEF, `pg-${name}`);
+            assert.equal(td.inputs.executionRoleArn, exec.outputs.arn);
+            assert.equal(td.inputs.taskRoleArn, task.outputs.arn);
+            assert.equal(JSON.parse(exec.inputs.assumeRolePolicy).Statement[0].Principal.Service, "ecs-tasks.amazonaws.com");
+            const statements = policies(prod, exec).flatMap((p: any) => p.Statement);
+            const logs = statements.find((s: any) => JSON.stringify(s.Action).includes("logs:PutLogEvents"));
+            assert.equal(logs.Resource, `${prod.one("aws:cloudwatch/logGroup:LogGroup", `pg-${name}`).outputs.arn}:*`);
+        }
+        for (const p of prod.ofType("aws:iam/rolePolicy:RolePolicy")) {
+            for (const s of JSON.parse(p.inputs.policy).Statement) {
+                const actions = [s.Action].flat();
+                assert.ok(actions.every((a: string) => a !== "*" && !a.endsWith(":*")), `${p.name}: ${actions}`);
+                assert.ok([s.Resource].flat().every((r: string) => r !== "*"), `${p.name}: Resource *`);
+            }
+        }
+    });
+
+    it("share one environment: pool sizes everywhere, extraEnvironment per service", async () => {
+        const run = await runProgram({ stack: "dev", set: { "main.extraEnvironment": { MPG_LOG_LEVEL: "debug" } } });
+        for (const name of ["admin", "main", "worker"]) {
+            const e = env(run, name);
+            for (const key of ["MPG_DATABASE_MAX_POOL_SIZE", "MPG_DATABASE_MIN_POOL_SIZE", "MPG_DATABASE_MAX_CONNECTING"]) assert.match(e[key], /^\d+$/, `${name} ${key}`);
+        }
+        assert.equal(env(run, "main").MPG_LOG_LEVEL, "debug");
+        assert.equal(env(run, "admin").MPG_LOG_LEVEL, undefined);
+    });
+
+    it("export desired and maximum instances, task size and image per service", () => {
+        assert.deepEqual(prod.outputs.capacity.main, { instances: 3, maxInstances: 8, cpu: 1024, memory: 2048, architecture: "X86_64", image: container(prod, "main").image });
+        assert.deepEqual(dev.outputs.capacity.worker.instances, 1);
+    });
+});
