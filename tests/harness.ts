@@ -440,15 +440,30 @@ function clearProgramModules(program: string): void {
     }
 }
 
+const stackRuns = new Map<string, Promise<Run>>();
+
+/** The run of a stack exactly as its files configure it, shared by every test that reads it (do not mutate). */
+export function stackRun(stack: string): Promise<Run> {
+    if (!stackRuns.has(stack)) stackRuns.set(stack, runProgram({ stack }));
+    return stackRuns.get(stack)!;
+}
+
 let running = false;
 
 /** Runs index.ts for `stack` and returns everything it registered. */
 export async function runProgram(options: RunOptions): Promise<Run> {
     if (running) throw new Error("runProgram is not re-entrant: await one run before starting another");
     running = true;
+    // The SDK captures a stack trace for every promise it creates; mapping each through ts-node's
+    // source maps costs most of a run. Short, plain V8 traces while the program runs; mapped ones after.
+    const { prepareStackTrace, stackTraceLimit } = Error;
+    (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
+    Error.stackTraceLimit = 4;
     try {
         return await runOnce(options);
     } finally {
+        Error.prepareStackTrace = prepareStackTrace;
+        Error.stackTraceLimit = stackTraceLimit;
         running = false;
     }
 }

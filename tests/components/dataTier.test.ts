@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { ELASTICACHE_AUTH_TOKEN } from "../../lib/limits";
-import { RecordedResource, Run, isSecretInput, runProgram } from "../harness";
+import { RecordedResource, Run, isSecretInput, runProgram, stackRun } from "../harness";
 
 const CLUSTER = "mongodbatlas:index/advancedCluster:AdvancedCluster";
 const RG = "aws:elasticache/replicationGroup:ReplicationGroup";
@@ -29,8 +29,8 @@ function clearText(run: Run): string[] {
 describe("data tier", () => {
     let prod: Run, dev: Run;
     before(async () => {
-        prod = await runProgram({ stack: "prod" });
-        dev = await runProgram({ stack: "dev" });
+        prod = await stackRun("prod");
+        dev = await stackRun("dev");
     });
 
     describe("Atlas", () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { PULUMI_AUTONAME_SUFFIX, isValidElbName } from "../../lib/limits";
-import { ProgramError, RecordedResource, Run, autoName, runProgram } from "../harness";
+import { ProgramError, RecordedResource, Run, autoName, runProgram, stackRun } from "../harness";
 
 const TG = "aws:lb/targetGroup:TargetGroup";
 const RULE = "aws:lb/listenerRule:ListenerRule";
@@ -16,8 +16,8 @@ function groupOf(run: Run, rule: RecordedResource): RecordedResource {
 describe("load balancer", () => {
     let prod: Run, dev: Run;
     before(async () => {
-        prod = await runProgram({ stack: "prod" });
-        dev = await runProgram({ stack: "dev" });
+        prod = await stackRun("prod");
+        dev = await stackRun("dev");
     });
 
     it("is an internet-facing ALB across the public subnets", () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { ProgramError, RecordedResource, Run, isSecretInput, runProgram } from "../harness";
+import { ProgramError, RecordedResource, Run, isSecretInput, runProgram, stackRun } from "../harness";
 
 const SERVICE = "aws:ecs/service:Service";
 const TASKDEF = "aws:ecs/taskDefinition:TaskDefinition";
@@ -12,8 +12,8 @@ const policies = (run: Run, role: RecordedResource) => run.ofType("aws:iam/roleP
 describe("services", () => {
     let prod: Run, dev: Run;
     before(async () => {
-        prod = await runProgram({ stack: "prod" });
-        dev = await runProgram({ stack: "dev" });
+        prod = await stackRun("prod");
+        dev = await stackRun("dev");
     });
 
     it("are one component used three times", () => {
