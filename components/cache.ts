@@ -45,7 +45,7 @@ export class Cache extends pulumi.ComponentResource {
         this.child = { parent: this };
 
         this.authToken = this.createAuthToken();
-        this.connections = new Connections(`${name}-cache`, { vpcId: args.network.vpcId, description: "Cache: the engine port from the gateway's services only" }, this.child);
+        this.connections = new Connections(`${name}-cache`, { vpcId: args.network.vpcId, description: "Cache: the engine port from the gateway services only" }, this.child);
         const subnetGroup = this.createSubnetGroup();
         const parameterGroup = this.createParameterGroup();
         this.replicationGroup = this.createReplicationGroup(subnetGroup, parameterGroup);

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { isValidSecurityGroupDescription, isValidSecurityGroupRuleDescription } from "../lib/limits";
 
 export type PortRange = number | { from: number; to: number };
 
@@ -16,6 +17,7 @@ export class Connections {
         args: { vpcId: pulumi.Input<string>; description: string },
         private readonly opts: pulumi.CustomResourceOptions,
     ) {
+        if (!isValidSecurityGroupDescription(args.description)) throw new Error(`security group ${name}: EC2 rejects the description "${args.description}"`);
         this.securityGroup = new aws.ec2.SecurityGroup(name, { vpcId: args.vpcId, description: args.description, tags: { Name: name } }, opts);
         new aws.vpc.SecurityGroupEgressRule(`${name}-egress`, {
             securityGroupId: this.securityGroup.id,
@@ -31,6 +33,7 @@ export class Connections {
 
     /** Admit `port` from the members of `peer` only. */
     allowFrom(peer: Connections, port: PortRange, description: string): aws.vpc.SecurityGroupIngressRule {
+        checkRuleDescription(description);
         const { from, to } = typeof port === "number" ? { from: port, to: port } : port;
         return new aws.vpc.SecurityGroupIngressRule(`${this.name}-from-${peer.name}-${from}`, {
             securityGroupId: this.securityGroup.id,
@@ -44,6 +47,7 @@ export class Connections {
 
     /** Admit `port` from each of `cidrs`. */
     allowFromCidrs(cidrs: string[], port: number, description: string): aws.vpc.SecurityGroupIngressRule[] {
+        checkRuleDescription(description);
         return cidrs.map((cidr, i) => new aws.vpc.SecurityGroupIngressRule(`${this.name}-${port}-cidr${i}`, {
             securityGroupId: this.securityGroup.id,
             cidrIpv4: cidr,
@@ -53,4 +57,8 @@ export class Connections {
             description,
         }, this.opts));
     }
+}
+
+function checkRuleDescription(description: string): void {
+    if (!isValidSecurityGroupRuleDescription(description)) throw new Error(`EC2 rejects the security-group rule description "${description}"`);
 }

@@ -177,7 +177,7 @@ export class Database extends pulumi.ComponentResource {
         }, this.child);
         const connections = new Connections(`${this.name}-atlas`, {
             vpcId: network.vpcId,
-            description: "Atlas PrivateLink endpoint: MongoDB from the gateway's services only",
+            description: "Atlas PrivateLink endpoint: MongoDB from the gateway services only",
         }, this.child);
         const vpce = new aws.ec2.VpcEndpoint(`${this.name}-atlas`, {
             vpcId: network.vpcId,

@@ -52,6 +52,16 @@ export function isValidElbName(name: string): boolean {
     );
 }
 
+/** EC2 security-group descriptions: ASCII letters, digits, spaces and ._-:/()#,@[]+=&;{}!$* (no apostrophe), ≤ 255. */
+export function isValidSecurityGroupDescription(text: string): boolean {
+    return text.length <= 255 && /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/.test(text);
+}
+
+/** Security-group rule descriptions: as above without "&". */
+export function isValidSecurityGroupRuleDescription(text: string): boolean {
+    return text.length <= 255 && /^[A-Za-z0-9 ._\-:/()#,@[\]+=;{}!$*]*$/.test(text);
+}
+
 /** ALB target-group health check. */
 export const HEALTH_CHECK = {
     intervalSeconds: { min: 5, max: 300 },

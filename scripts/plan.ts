@@ -84,10 +84,14 @@ const counts: Section = (run) => {
 const capacity: Section = (run) => {
     const services = run.outputs.capacity as Record<string, { instances: number; maxInstances: number; cpu: number; memory: number; architecture: string; image: string }> | undefined;
     if (!services) return [];
-    return table([
-        ["service", "instances", "max", "cpu", "memory MiB", "arch", "image"],
-        ...Object.entries(services).map(([name, s]) => [name, s.instances, s.maxInstances, s.cpu, s.memory, s.architecture, s.image]),
-    ]);
+    const unpinned = Object.entries(services).filter(([, s]) => !/@sha256:[0-9a-f]{64}$/.test(s.image));
+    return [
+        ...table([
+            ["service", "instances", "max", "cpu", "memory MiB", "arch", "image"],
+            ...Object.entries(services).map(([name, s]) => [name, s.instances, s.maxInstances, s.cpu, s.memory, s.architecture, s.image]),
+        ]),
+        ...unpinned.map(([name, s]) => `! ${name}: ${s.image} is not pinned by digest; the tag can move under a running service (use image@sha256:…)`),
+    ];
 };
 
 const routing: Section = (run) => {

@@ -35,6 +35,13 @@ describe("npm run plan", () => {
         assert.match(stdout, /^main +3 +8 +1024 +2048 +X86_64 +registry\.example\.com\/payment-gateway\/main@sha256:/m);
     });
 
+    it("says which images are not pinned by digest", async () => {
+        const prod = await plan("--stack", "prod");
+        assert.doesNotMatch(prod.stdout, /not pinned/);
+        const dev = await plan("--stack", "dev");
+        assert.match(dev.stdout, /^! admin: registry\.example\.com\/payment-gateway\/admin:1\.0\.0 is not pinned by digest/m);
+    });
+
     it("shows a rescale given with --set", async () => {
         const { code, stdout } = await plan("--stack", "dev", "--set", "main.instances=2", "--set", "main.maxInstances=5");
         assert.equal(code, 0);

@@ -1,15 +1,26 @@
 import { strict as assert } from "assert";
-import { ProgramError, listStacks, runProgram } from "./harness";
+import { isValidSecurityGroupDescription, isValidSecurityGroupRuleDescription } from "../lib/limits";
+import { ProgramError, listStacks, runProgram, stackRun } from "./harness";
 
 describe("program", () => {
     for (const stack of listStacks()) {
         it(`runs the ${stack} stack and exports its shape`, async () => {
-            const run = await runProgram({ stack });
+            const run = await stackRun(stack);
             assert.equal(run.outputs.environment, stack);
             assert.ok(run.resources.filter((r) => r.custom).length > 10);
             for (const name of ["admin", "main", "worker"]) assert.ok(run.outputs.capacity[name].instances >= 1, name);
         });
     }
+
+    it("describes every security group and rule in characters EC2 accepts", async () => {
+        for (const stack of listStacks()) {
+            const run = await stackRun(stack);
+            for (const sg of run.ofType("aws:ec2/securityGroup:SecurityGroup")) assert.ok(isValidSecurityGroupDescription(sg.inputs.description), sg.inputs.description);
+            const rules = [...run.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"), ...run.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")];
+            assert.ok(rules.length > 0);
+            for (const r of rules) assert.ok(isValidSecurityGroupRuleDescription(r.inputs.description), r.inputs.description);
+        }
+    });
 
     const mistakes: [string, Record<string, unknown>, string[]][] = [
         ["a prod rescale below the checklist and a typo", { "main.instances": 1, "admin.instnaces": 3 }, ["main.instances must be at least 2 in prod", 'admin has unknown key "instnaces"']],
