@@ -85,6 +85,9 @@ const database = new Database("pg", {
     privateLink: config.atlas.privateLink,
 });
 
+// Connections beyond the budget the pools were sized for mean something else is connecting.
+database.alertOnConnections(config.connections.budget, config.observability.alarmEmails);
+
 const cache = new Cache("pg", {
     replicationGroupId: `pg-${stack}-cache`,
     engine: config.cache.engine,

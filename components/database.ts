@@ -87,6 +87,25 @@ export class Database extends pulumi.ComponentResource {
         this.registerOutputs({ clusterName: this.cluster.name });
     }
 
+    /**
+     * Alerts the project's owners (and `emails`) when the cluster's connections exceed
+     * `threshold` per node: more than the connection budget means something besides the sized
+     * pools is connecting, or the budget is wrong.
+     */
+    alertOnConnections(threshold: number, emails: string[]): mongodbatlas.AlertConfiguration {
+        return new mongodbatlas.AlertConfiguration(`${this.name}-connections`, {
+            projectId: this.projectId,
+            eventType: "OUTSIDE_METRIC_THRESHOLD",
+            enabled: true,
+            matchers: [{ fieldName: "CLUSTER_NAME", operator: "EQUALS", value: this.args.clusterName }],
+            metricThresholdConfig: { metricName: "CONNECTIONS", operator: "GREATER_THAN", threshold, units: "RAW", mode: "AVERAGE" },
+            notifications: [
+                { typeName: "GROUP", roles: ["GROUP_OWNER"], emailEnabled: true, intervalMin: 15, delayMin: 0 },
+                ...emails.map((emailAddress) => ({ typeName: "EMAIL", emailAddress, intervalMin: 15, delayMin: 0 })),
+            ],
+        }, this.child);
+    }
+
     /** Lets `client` reach the cluster through the PrivateLink endpoint (no-op without PrivateLink). */
     allowFrom(client: { connections: Connections }, name: string): void {
         this.connections?.allowFrom(client.connections, ATLAS_PRIVATELINK_PORTS, `MongoDB via PrivateLink from ${name}`);

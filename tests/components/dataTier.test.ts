@@ -123,6 +123,19 @@ describe("data tier", () => {
         });
     });
 
+    it("alerts when connections exceed the budget the pools were sized for", async () => {
+        const alert = prod.one("mongodbatlas:index/alertConfiguration:AlertConfiguration", "pg-connections");
+        assert.equal(alert.inputs.projectId, prod.one("mongodbatlas:index/project:Project").id);
+        assert.deepEqual(alert.inputs.matchers, [{ fieldName: "CLUSTER_NAME", operator: "EQUALS", value: "pg-prod" }]);
+        assert.deepEqual(alert.inputs.metricThresholdConfig, { metricName: "CONNECTIONS", operator: "GREATER_THAN", threshold: prod.outputs.connectionBudget.budget, units: "RAW", mode: "AVERAGE" });
+        assert.equal(prod.outputs.connectionBudget.budget, Math.floor((3000 - 10) * 0.8));
+        const bigger = await runProgram({ stack: "prod", set: { "atlas.tier": "M40", "observability.alarmEmails": ["oncall@example.com"] } });
+        const moved = bigger.one("mongodbatlas:index/alertConfiguration:AlertConfiguration", "pg-connections").inputs;
+        assert.equal(moved.metricThresholdConfig.threshold, Math.floor((6000 - 10) * 0.8));
+        assert.deepEqual(moved.notifications.map((n: any) => n.typeName), ["GROUP", "EMAIL"]);
+        assert.equal(moved.notifications[1].emailAddress, "oncall@example.com");
+    });
+
     describe("MPG_DATABASE_URI", () => {
         it("is the private-endpoint SRV string with credentials, TLS and majority writes, stored as a secret", () => {
             const uri = secretValue(prod, "pg-database-uri");
