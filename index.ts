@@ -19,6 +19,7 @@ import { Database } from "./components/database";
 import { Cache } from "./components/cache";
 import { StoredSecret } from "./components/secret";
 import { Service } from "./components/service";
+import { Alarms } from "./components/alarms";
 
 const config = loadConfig();
 const stack = pulumi.getStack();
@@ -87,6 +88,7 @@ const database = new Database("pg", {
 
 // Connections beyond the budget the pools were sized for mean something else is connecting.
 database.alertOnConnections(config.connections.budget, config.observability.alarmEmails);
+database.alertOnReplicationLag(config.observability.alarms.replicationLagSeconds, config.observability.alarmEmails);
 
 const cache = new Cache("pg", {
     replicationGroupId: `pg-${stack}-cache`,
@@ -109,7 +111,11 @@ const secrets = {
 };
 
 // --- The gateway: one service component, three process groups ---------------------------------
-const cluster = new aws.ecs.Cluster("pg", { name: prefix, settings: [{ name: "containerInsights", value: "enabled" }] });
+const cluster = new aws.ecs.Cluster("pg", {
+    name: prefix,
+    settings: [{ name: "containerInsights", value: "enabled" }],
+    tags: { project: "payment-gateway", environment: config.environment },
+});
 
 const routes: Partial<Record<(typeof SERVICE_NAMES)[number], Route>> = { admin: adminRoute, main: apiRoute };
 const services = Object.fromEntries(
@@ -124,6 +130,7 @@ const services = Object.fromEntries(
             secrets,
             route: routes[name],
             dependsOn: database.readyForClients,
+            collectorImage: config.observability.tracing && !config.observability.otlpEndpoint ? config.observability.collectorImage : undefined,
             region: config.region,
             root: __dirname,
         });
@@ -133,6 +140,19 @@ const services = Object.fromEntries(
         return [name, service];
     }),
 ) as Record<(typeof SERVICE_NAMES)[number], Service>;
+
+// --- Alarms and dashboard ------------------------------------------------------------------
+const alarms = new Alarms("pg", {
+    prefix,
+    region: config.region,
+    emails: config.observability.alarmEmails,
+    thresholds: config.observability.alarms,
+    loadBalancerArnSuffix: lb.alb.arnSuffix,
+    targetGroups: [adminRoute, apiRoute].map((r) => ({ name: r.name, arnSuffix: r.targetGroup.arnSuffix })),
+    clusterName: cluster.name,
+    services: SERVICE_NAMES.map((name) => ({ name, serviceName: services[name].service.name })),
+    cacheNodeIds: cache.nodeIds,
+});
 
 // --- Outputs -----------------------------------------------------------------------------------
 export const environment = config.environment;
@@ -146,5 +166,6 @@ export const apiUrl = apiRoute.url;
 export const capacity = Object.fromEntries(SERVICE_NAMES.map((name) => [name, services[name].capacity]));
 export const atlasCluster = { name: database.cluster.name, host: database.host, tier: config.atlas.tier, nodes: config.atlas.electableNodes };
 export const cachePrimaryEndpoint = cache.primaryEndpoint;
+export const alarmTopicArn = alarms.topic.arn;
 /** The connection budget the pool sizes were derived from. */
 export const connectionBudget = config.connections;

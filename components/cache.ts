@@ -57,6 +57,11 @@ export class Cache extends pulumi.ComponentResource {
         return this.replicationGroup.primaryEndpointAddress;
     }
 
+    /** The member clusters ElastiCache creates: <replication group id>-001, -002, … (metric dimensions). */
+    get nodeIds(): string[] {
+        return Array.from({ length: this.args.nodes }, (_, i) => `${this.args.replicationGroupId}-${String(i + 1).padStart(3, "0")}`);
+    }
+
     /** `rediss://default:<token>@<primary>:<port>/0`, a Pulumi secret (MPG_GARNET_URL). */
     get url(): pulumi.Output<string> {
         return pulumi.secret(

@@ -93,12 +93,21 @@ export class Database extends pulumi.ComponentResource {
      * pools is connecting, or the budget is wrong.
      */
     alertOnConnections(threshold: number, emails: string[]): mongodbatlas.AlertConfiguration {
-        return new mongodbatlas.AlertConfiguration(`${this.name}-connections`, {
+        return this.metricAlert("connections", "CONNECTIONS", threshold, "RAW", emails);
+    }
+
+    /** Alerts when a secondary lags the primary by more than `seconds`. */
+    alertOnReplicationLag(seconds: number, emails: string[]): mongodbatlas.AlertConfiguration {
+        return this.metricAlert("replication-lag", "OPLOG_SLAVE_LAG_MASTER_TIME", seconds, "SECONDS", emails);
+    }
+
+    private metricAlert(suffix: string, metricName: string, threshold: number, units: string, emails: string[]): mongodbatlas.AlertConfiguration {
+        return new mongodbatlas.AlertConfiguration(`${this.name}-${suffix}`, {
             projectId: this.projectId,
             eventType: "OUTSIDE_METRIC_THRESHOLD",
             enabled: true,
             matchers: [{ fieldName: "CLUSTER_NAME", operator: "EQUALS", value: this.args.clusterName }],
-            metricThresholdConfig: { metricName: "CONNECTIONS", operator: "GREATER_THAN", threshold, units: "RAW", mode: "AVERAGE" },
+            metricThresholdConfig: { metricName, operator: "GREATER_THAN", threshold, units, mode: "AVERAGE" },
             notifications: [
                 { typeName: "GROUP", roles: ["GROUP_OWNER"], emailEnabled: true, intervalMin: 15, delayMin: 0 },
                 ...emails.map((emailAddress) => ({ typeName: "EMAIL", emailAddress, intervalMin: 15, delayMin: 0 })),

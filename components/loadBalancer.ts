@@ -61,6 +61,8 @@ export interface RouteArgs {
 
 /** A host routed to a target group. */
 export interface Route {
+    /** The route's name (admin, main): names its target group. */
+    name: string;
     host: string;
     url: string;
     targetGroup: aws.lb.TargetGroup;
@@ -108,7 +110,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
         const targetGroup = this.createTargetGroup(name, args);
         const rules = this.createListenerRules(name, args, targetGroup);
         if (this.args.hostedZoneId) this.createAlias(name, args.host);
-        const route = { host: args.host, url: `https://${args.host}`, targetGroup, rules, loadBalancer: this.connections, loadBalancerArnSuffix: this.alb.arnSuffix };
+        const route = { name, host: args.host, url: `https://${args.host}`, targetGroup, rules, loadBalancer: this.connections, loadBalancerArnSuffix: this.alb.arnSuffix };
         this.routes.push(route);
         return route;
     }
@@ -211,6 +213,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
                       cookieName: stickiness.type === "app_cookie" ? stickiness.cookieName : undefined,
                   }
                 : { enabled: false, type: "lb_cookie" },
+            tags: { service: name, host: args.host },
         }, this.child);
     }
 

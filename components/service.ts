@@ -27,6 +27,8 @@ export interface ServiceArgs {
     route?: Route;
     /** What the tasks read and must exist before the first starts (database user, endpoints). */
     dependsOn?: pulumi.Resource[];
+    /** Run an OpenTelemetry collector sidecar (this image) that exports traces to X-Ray. Default: none. */
+    collectorImage?: string;
     region: string;
     /** Project root, against which build contexts resolve. */
     root: string;
@@ -60,6 +62,7 @@ export class Service extends pulumi.ComponentResource {
         ({ image: this.image, repository: this.repository } = this.resolveImage());
         this.executionRole = this.createExecutionRole();
         this.taskRole = ecsTaskRole(`${name}-task`, `Task role of ${args.namePrefix}-${args.service}: what the gateway itself may call`, this.child);
+        if (args.collectorImage) this.allowTraceExport();
         this.taskDefinition = this.createTaskDefinition();
         this.service = this.createService();
         if (this.autoscaled) this.scalingTarget = this.createAutoscaling();
@@ -144,6 +147,45 @@ export class Service extends pulumi.ComponentResource {
         return role;
     }
 
+    /** What the collector needs to send traces to X-Ray, and nothing more. */
+    private allowTraceExport(): void {
+        allow(this.taskRole, `${this.name}-xray`, [{
+            // X-Ray has no resource-level permissions: these actions take only "*".
+            Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"],
+            Resource: "*",
+        }], this.child);
+    }
+
+    /** The AWS Distro for OpenTelemetry collector: OTLP in on localhost, traces out to X-Ray. */
+    private collectorContainer(image: string, logGroup: string): Record<string, unknown> {
+        const config = [
+            "receivers:",
+            "  otlp:",
+            "    protocols:",
+            "      grpc: { endpoint: 0.0.0.0:4317 }",
+            "      http: { endpoint: 0.0.0.0:4318 }",
+            "processors:",
+            "  batch: {}",
+            "exporters:",
+            `  awsxray: { region: ${this.args.region} }`,
+            "service:",
+            "  pipelines:",
+            "    traces: { receivers: [otlp], processors: [batch], exporters: [awsxray] }",
+        ].join("\n");
+        return {
+            name: "otel-collector",
+            image,
+            // Telemetry must never take a payment process down with it.
+            essential: false,
+            memoryReservation: 64,
+            environment: [{ name: "AOT_CONFIG_CONTENT", value: config }],
+            logConfiguration: {
+                logDriver: "awslogs",
+                options: { "awslogs-group": logGroup, "awslogs-region": this.args.region, "awslogs-stream-prefix": "otel" },
+            },
+        };
+    }
+
     private createTaskDefinition(): aws.ecs.TaskDefinition {
         const { config, environment, secrets } = this.args;
         const secretArns = pulumi.all(Object.values(secrets).map((s) => s.arn));
@@ -162,7 +204,7 @@ export class Service extends pulumi.ComponentResource {
                         options: { "awslogs-group": logGroup, "awslogs-region": this.args.region, "awslogs-stream-prefix": this.args.service },
                     },
                     stopTimeout: 30,
-                }]),
+                }, ...(this.args.collectorImage ? [this.collectorContainer(this.args.collectorImage, logGroup)] : [])]),
             );
         return new aws.ecs.TaskDefinition(this.name, {
             family: `${this.args.namePrefix}-${this.args.service}`,
@@ -174,6 +216,7 @@ export class Service extends pulumi.ComponentResource {
             executionRoleArn: this.executionRole.arn,
             taskRoleArn: this.taskRole.arn,
             containerDefinitions,
+            tags: { service: this.args.service },
         }, this.child);
     }
 
@@ -196,6 +239,7 @@ export class Service extends pulumi.ComponentResource {
             waitForSteadyState: d.waitForSteadyState,
             propagateTags: "SERVICE",
             enableExecuteCommand: false,
+            tags: { service: this.args.service },
         }, {
             ...this.child,
             // Nothing starts before what it reads exists: its secrets' values, its database user

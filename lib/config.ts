@@ -266,9 +266,29 @@ const PoolSchema = section({
     worker: PoolOverrideSchema.optional(),
 });
 
+export const DEFAULT_COLLECTOR_IMAGE = "public.ecr.aws/aws-observability/aws-otel-collector:v0.40.0";
+
 const ObservabilitySchema = section({
-    /** Alarm e-mail recipients (SNS subscriptions). Default none. */
+    /** Alarm e-mail recipients (SNS subscriptions, Atlas alert e-mails). Default none. */
     alarmEmails: z.array(z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: "must be an e-mail address" }), { error: "must be a list of e-mail addresses" }).default([]),
+    /** OpenTelemetry traces. Default true; required in prod. */
+    tracing: bool().default(true),
+    /** OTLP/HTTP endpoint of an external collector; default: an AWS Distro for OpenTelemetry sidecar exporting to X-Ray. */
+    otlpEndpoint: z.string({ error: "must be an http(s) URL" }).regex(/^https?:\/\/[^\s/]+(:\d+)?(\/\S*)?$/, { error: "must be an http(s) URL such as https://otlp.example.com:4318" }).optional(),
+    /** The collector sidecar's image. Default the AWS Distro for OpenTelemetry collector, pinned. */
+    collectorImage: z.string({ error: "must be an image reference" }).regex(IMAGE_REF, { error: "must be an image reference" }).default(DEFAULT_COLLECTOR_IMAGE),
+    alarms: section({
+        /** ALB 5xx responses as a percent of requests, over 5 minutes. Default 5. */
+        http5xxPercent: z.number({ error: "must be a number" }).min(0.1, { error: "must be at least 0.1" }).max(100, { error: "must be at most 100" }).default(5),
+        /** ALB p95 target response time, seconds. Default 1. */
+        responseTimeSeconds: z.number({ error: "must be a number" }).min(0.01, { error: "must be at least 0.01" }).max(60, { error: "must be at most 60" }).default(1),
+        /** ECS service CPU and memory utilisation, percent. Default 85. */
+        servicePercent: count(10, 100).default(85),
+        /** Cache engine CPU and memory usage, percent. Default 80. */
+        cachePercent: count(10, 100).default(80),
+        /** Replication lag (cache and Atlas), seconds. Default 10. */
+        replicationLagSeconds: count(1, 3600).default(10),
+    }).prefault({}),
 });
 
 /** The raw `payment-gateway:*` keys, before defaults that depend on the environment. */
@@ -413,6 +433,7 @@ function crossFieldProblems(c: Resolved): Problem[] {
         ha("atlas.pointInTimeRestore", c.atlas.pointInTimeRestore, "must be true", "automated backups", c.atlas.pointInTimeRestore);
         ha("atlas.privateLink", c.atlas.privateLink, "must be true", "the database is reached only over PrivateLink", c.atlas.privateLink);
         ha("loadBalancer.deletionProtection", c.loadBalancer.deletionProtection, "must be true", "the load balancer cannot be deleted by accident", c.loadBalancer.deletionProtection);
+        ha("observability.tracing", c.observability.tracing, "must be true", "OpenTelemetry connected", c.observability.tracing);
         ha("loadBalancer.waf.enabled", c.loadBalancer.waf.enabled, "must be true", "a web application firewall in front of the gateway", c.loadBalancer.waf.enabled);
     }
     return problems;

@@ -2,12 +2,24 @@
  * The one place the services' plain environment is assembled. Credentials never pass through
  * here: they reach the tasks as ECS secrets (index.ts).
  */
-import { Config, ServiceName } from "./config";
+import { Config, PROJECT, ServiceName } from "./config";
+
+/** Where the collector sidecar listens (OTLP over HTTP); tasks share localhost in awsvpc mode. */
+export const SIDECAR_OTLP_ENDPOINT = "http://localhost:4318";
 
 export function serviceEnvironment(config: Config, name: ServiceName): Record<string, string> {
     const pool = config.connections.services.find((s) => s.name === name)!;
+    const o = config.observability;
     return {
         ...config[name].extraEnvironment,
+        ...(o.tracing
+            ? {
+                  OTEL_EXPORTER_OTLP_ENDPOINT: o.otlpEndpoint ?? SIDECAR_OTLP_ENDPOINT,
+                  OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
+                  OTEL_SERVICE_NAME: `${PROJECT}-${name}`,
+                  OTEL_RESOURCE_ATTRIBUTES: `deployment.environment=${config.environment},service.namespace=${PROJECT}`,
+              }
+            : { OTEL_SDK_DISABLED: "true" }),
         MPG_DATABASE_MAX_POOL_SIZE: String(pool.maxPoolSize),
         MPG_DATABASE_MIN_POOL_SIZE: String(pool.minPoolSize),
         MPG_DATABASE_MAX_CONNECTING: String(pool.maxConnecting),

@@ -62,6 +62,19 @@ export function isValidSecurityGroupRuleDescription(text: string): boolean {
     return text.length <= 255 && /^[A-Za-z0-9 ._\-:/()#,@[\]+=;{}!$*]*$/.test(text);
 }
 
+/**
+ * IAM actions that support no resource-level permissions: AWS requires `"Resource": "*"` for them.
+ * Any other action must name its resources.
+ */
+export const ACTIONS_WITHOUT_RESOURCE_SCOPE: readonly string[] = [
+    "ecr:GetAuthorizationToken",
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+    "xray:GetSamplingRules",
+    "xray:GetSamplingTargets",
+    "xray:GetSamplingStatisticSummaries",
+];
+
 /** ALB target-group health check. */
 export const HEALTH_CHECK = {
     intervalSeconds: { min: 5, max: 300 },

@@ -257,7 +257,7 @@ describe("data tier", () => {
         it("lets the task roles generate and decrypt data keys with the application key only", () => {
             const appKey = prod.one("aws:kms/key:Key", "pg-app-key").outputs.arn;
             for (const name of ["admin", "main", "worker"]) {
-                const statements = statementsOf(prod, prod.one("aws:iam/role:Role", `pg-${name}-task`));
+                const statements = statementsOf(prod, prod.one("aws:iam/role:Role", `pg-${name}-task`)).filter((s: any) => JSON.stringify(s.Action).includes("kms:"));
                 assert.deepEqual(statements, [{ Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: appKey }]);
             }
         });

@@ -1,0 +1,207 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+
+export interface AlarmThresholds {
+    /** ALB 5xx responses as a percent of requests. */
+    http5xxPercent: number;
+    /** ALB p95 target response time, seconds. */
+    responseTimeSeconds: number;
+    /** ECS service CPU and memory utilisation, percent. */
+    servicePercent: number;
+    /** Cache engine CPU and memory usage, percent. */
+    cachePercent: number;
+    /** Cache replication lag, seconds. */
+    replicationLagSeconds: number;
+}
+
+export interface AlarmsArgs {
+    /** Physical-name prefix, e.g. payment-gateway-prod. */
+    prefix: string;
+    region: string;
+    /** E-mail subscriptions of the alarm topic. */
+    emails: string[];
+    thresholds: AlarmThresholds;
+    loadBalancerArnSuffix: pulumi.Output<string>;
+    targetGroups: { name: string; arnSuffix: pulumi.Output<string> }[];
+    clusterName: pulumi.Input<string>;
+    services: { name: string; serviceName: pulumi.Input<string> }[];
+    /** The cache's node ids (<replication group id>-001, -002, …). */
+    cacheNodeIds: string[];
+}
+
+const FIVE_MINUTES = 300;
+
+/**
+ * CloudWatch alarms into one SNS topic, and a dashboard of the same metrics: the load balancer's
+ * 5xx rate and latency, unhealthy targets, each service's CPU and memory, and the cache's CPU,
+ * memory, evictions and replication lag.
+ */
+export class Alarms extends pulumi.ComponentResource {
+    readonly topic: aws.sns.Topic;
+    readonly alarms: aws.cloudwatch.MetricAlarm[] = [];
+    readonly dashboard: aws.cloudwatch.Dashboard;
+    private readonly child: pulumi.CustomResourceOptions;
+
+    constructor(private readonly name: string, private readonly args: AlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("payment-gateway:observability:Alarms", name, {}, opts);
+        this.child = { parent: this };
+
+        // Not KMS-encrypted: CloudWatch can publish to a CMK-encrypted topic only with a key policy
+        // naming it, and alarm notifications carry no payment data.
+        this.topic = new aws.sns.Topic(name, { name: `${args.prefix}-alarms` }, this.child);
+        args.emails.forEach((endpoint, i) => new aws.sns.TopicSubscription(`${name}-email-${i}`, { topic: this.topic.arn, protocol: "email", endpoint }, this.child));
+
+        this.loadBalancerAlarms();
+        this.serviceAlarms();
+        this.cacheAlarms();
+        this.dashboard = this.createDashboard();
+        this.registerOutputs({ topicArn: this.topic.arn });
+    }
+
+    private alarm(suffix: string, args: Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions" | "name">): aws.cloudwatch.MetricAlarm {
+        const alarm = new aws.cloudwatch.MetricAlarm(`${this.name}-${suffix}`, {
+            name: `${this.args.prefix}-${suffix}`,
+            alarmActions: [this.topic.arn],
+            okActions: [this.topic.arn],
+            ...args,
+        }, this.child);
+        this.alarms.push(alarm);
+        return alarm;
+    }
+
+    private loadBalancerAlarms(): void {
+        const t = this.args.thresholds;
+        const lb = this.args.loadBalancerArnSuffix;
+        const sum = (id: string, metricName: string) => ({
+            id,
+            metric: { namespace: "AWS/ApplicationELB", metricName, dimensions: { LoadBalancer: lb }, period: 60, stat: "Sum" },
+            returnData: false,
+        });
+        this.alarm("alb-5xx-rate", {
+            alarmDescription: `More than ${t.http5xxPercent}% of requests answered 5xx`,
+            comparisonOperator: "GreaterThanThreshold",
+            threshold: t.http5xxPercent,
+            evaluationPeriods: 5,
+            datapointsToAlarm: 3,
+            treatMissingData: "notBreaching",
+            metricQueries: [
+                sum("target5xx", "HTTPCode_Target_5XX_Count"),
+                sum("elb5xx", "HTTPCode_ELB_5XX_Count"),
+                sum("requests", "RequestCount"),
+                { id: "rate", expression: "100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / requests", label: "5xx percent", returnData: true },
+            ],
+        });
+        this.alarm("alb-latency-p95", {
+            alarmDescription: `p95 target response time above ${t.responseTimeSeconds}s`,
+            namespace: "AWS/ApplicationELB",
+            metricName: "TargetResponseTime",
+            dimensions: { LoadBalancer: lb },
+            extendedStatistic: "p95",
+            period: 60,
+            evaluationPeriods: 5,
+            datapointsToAlarm: 3,
+            comparisonOperator: "GreaterThanThreshold",
+            threshold: t.responseTimeSeconds,
+            treatMissingData: "notBreaching",
+        });
+        for (const tg of this.args.targetGroups) {
+            this.alarm(`${tg.name}-unhealthy-hosts`, {
+                alarmDescription: `${tg.name}: a target failed its /health checks`,
+                namespace: "AWS/ApplicationELB",
+                metricName: "UnHealthyHostCount",
+                dimensions: { LoadBalancer: lb, TargetGroup: tg.arnSuffix },
+                statistic: "Maximum",
+                period: 60,
+                evaluationPeriods: 3,
+                comparisonOperator: "GreaterThanThreshold",
+                threshold: 0,
+                treatMissingData: "notBreaching",
+            });
+        }
+    }
+
+    private serviceAlarms(): void {
+        const t = this.args.thresholds;
+        for (const s of this.args.services) {
+            for (const [metricName, label] of [["CPUUtilization", "cpu"], ["MemoryUtilization", "memory"]]) {
+                this.alarm(`${s.name}-${label}`, {
+                    alarmDescription: `${s.name}: ${label} above ${t.servicePercent}% for 10 minutes`,
+                    namespace: "AWS/ECS",
+                    metricName,
+                    dimensions: { ClusterName: this.args.clusterName, ServiceName: s.serviceName },
+                    statistic: "Average",
+                    period: FIVE_MINUTES,
+                    evaluationPeriods: 2,
+                    comparisonOperator: "GreaterThanThreshold",
+                    threshold: t.servicePercent,
+                });
+            }
+        }
+    }
+
+    private cacheAlarms(): void {
+        const t = this.args.thresholds;
+        const replicas = this.args.cacheNodeIds.length > 1;
+        for (const node of this.args.cacheNodeIds) {
+            const metric = (suffix: string, metricName: string, threshold: number, statistic: string, description: string) =>
+                this.alarm(`${node}-${suffix}`, {
+                    alarmDescription: `${node}: ${description}`,
+                    namespace: "AWS/ElastiCache",
+                    metricName,
+                    dimensions: { CacheClusterId: node },
+                    statistic,
+                    period: 60,
+                    evaluationPeriods: 5,
+                    datapointsToAlarm: 3,
+                    comparisonOperator: "GreaterThanThreshold",
+                    threshold,
+                    treatMissingData: "notBreaching",
+                });
+            metric("cpu", "EngineCPUUtilization", t.cachePercent, "Average", `engine CPU above ${t.cachePercent}%`);
+            metric("memory", "DatabaseMemoryUsagePercentage", t.cachePercent, "Average", `memory above ${t.cachePercent}%`);
+            // Every key here (sessions, rate limits, DEKs) matters: any eviction is worth a look.
+            metric("evictions", "Evictions", 0, "Sum", "keys were evicted");
+            if (replicas) metric("replication-lag", "ReplicationLag", t.replicationLagSeconds, "Maximum", `replication lag above ${t.replicationLagSeconds}s`);
+        }
+    }
+
+    private createDashboard(): aws.cloudwatch.Dashboard {
+        const { region, clusterName, services, cacheNodeIds, targetGroups } = this.args;
+        const serviceNames = pulumi.all(services.map((s) => s.serviceName));
+        const body = pulumi.all([this.args.loadBalancerArnSuffix, pulumi.all(targetGroups.map((t) => t.arnSuffix)), clusterName, serviceNames]).apply(([lb, tgs, cluster, names]) => {
+            const widget = (title: string, metrics: unknown[][], stat = "Average") => ({
+                type: "metric",
+                width: 12,
+                height: 6,
+                properties: { title, region, stat, period: 60, metrics },
+            });
+            return JSON.stringify({
+                widgets: [
+                    widget("ALB requests and 5xx", [
+                        ["AWS/ApplicationELB", "RequestCount", "LoadBalancer", lb],
+                        ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "LoadBalancer", lb],
+                        ["AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "LoadBalancer", lb],
+                    ], "Sum"),
+                    widget("ALB p95 response time", [["AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", lb]], "p95"),
+                    widget("Healthy and unhealthy targets", tgs.flatMap((tg) => [
+                        ["AWS/ApplicationELB", "HealthyHostCount", "LoadBalancer", lb, "TargetGroup", tg],
+                        ["AWS/ApplicationELB", "UnHealthyHostCount", "LoadBalancer", lb, "TargetGroup", tg],
+                    ]), "Maximum"),
+                    widget("Service CPU and memory", names.flatMap((name) => [
+                        ["AWS/ECS", "CPUUtilization", "ClusterName", cluster, "ServiceName", name],
+                        ["AWS/ECS", "MemoryUtilization", "ClusterName", cluster, "ServiceName", name],
+                    ])),
+                    widget("Cache CPU and memory", cacheNodeIds.flatMap((n) => [
+                        ["AWS/ElastiCache", "EngineCPUUtilization", "CacheClusterId", n],
+                        ["AWS/ElastiCache", "DatabaseMemoryUsagePercentage", "CacheClusterId", n],
+                    ])),
+                    widget("Cache evictions and replication lag", cacheNodeIds.flatMap((n) => [
+                        ["AWS/ElastiCache", "Evictions", "CacheClusterId", n],
+                        ["AWS/ElastiCache", "ReplicationLag", "CacheClusterId", n],
+                    ]), "Maximum"),
+                ],
+            });
+        });
+        return new aws.cloudwatch.Dashboard(this.name, { dashboardName: this.args.prefix, dashboardBody: body }, this.child);
+    }
+}

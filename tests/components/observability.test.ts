@@ -1,0 +1,129 @@
+import { strict as assert } from "assert";
+import { Run, runProgram, stackRun } from "../harness";
+
+const containers = (run: Run, name: string) => JSON.parse(run.one("aws:ecs/taskDefinition:TaskDefinition", `pg-${name}`).inputs.containerDefinitions);
+const env = (c: any): Record<string, string> => Object.fromEntries(c.environment.map((e: any) => [e.name, e.value]));
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+
+describe("observability", () => {
+    let prod: Run, dev: Run;
+    before(async () => {
+        prod = await stackRun("prod");
+        dev = await stackRun("dev");
+    });
+
+    describe("OpenTelemetry", () => {
+        it("runs a non-essential collector sidecar in every task and points the gateway at it", () => {
+            for (const name of ["admin", "main", "worker"]) {
+                const [app, collector] = containers(prod, name);
+                assert.equal(collector.name, "otel-collector");
+                assert.equal(collector.image, "public.ecr.aws/aws-observability/aws-otel-collector:v0.40.0");
+                assert.equal(collector.essential, false);
+                const config = env(collector).AOT_CONFIG_CONTENT;
+                assert.match(config, /http: \{ endpoint: 0\.0\.0\.0:4318 \}/);
+                assert.match(config, /awsxray: \{ region: us-east-1 \}/);
+                assert.match(config, /traces: \{ receivers: \[otlp\], processors: \[batch\], exporters: \[awsxray\] \}/);
+                const e = env(app);
+                assert.equal(e.OTEL_EXPORTER_OTLP_ENDPOINT, "http://localhost:4318");
+                assert.equal(e.OTEL_SERVICE_NAME, `payment-gateway-${name}`);
+                assert.equal(e.OTEL_RESOURCE_ATTRIBUTES, "deployment.environment=prod,service.namespace=payment-gateway");
+            }
+        });
+
+        it("lets the task role do what the exporter needs and nothing more", () => {
+            const task = prod.one("aws:iam/role:Role", "pg-main-task");
+            const xray = prod.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.role === task.outputs.name && p.inputs.policy.includes("xray"));
+            assert.equal(xray.length, 1);
+            const [statement] = JSON.parse(xray[0].inputs.policy).Statement;
+            assert.ok(statement.Action.every((a: string) => a.startsWith("xray:Put") || a.startsWith("xray:GetSampling")), statement.Action.join());
+        });
+
+        it("sends to an external endpoint instead, without a sidecar or X-Ray rights", async () => {
+            const run = await runProgram({ stack: "dev", set: { "observability.otlpEndpoint": "https://otlp.example.com:4318" } });
+            const defs = containers(run, "admin");
+            assert.equal(defs.length, 1);
+            assert.equal(env(defs[0]).OTEL_EXPORTER_OTLP_ENDPOINT, "https://otlp.example.com:4318");
+            assert.ok(!run.ofType("aws:iam/rolePolicy:RolePolicy").some((p) => p.inputs.policy.includes("xray")));
+        });
+
+        it("can be turned off outside prod, and not in prod", async () => {
+            const off = await runProgram({ stack: "dev", set: { "observability.tracing": false } });
+            assert.equal(containers(off, "main").length, 1);
+            assert.equal(env(containers(off, "main")[0]).OTEL_SDK_DISABLED, "true");
+            const refused = await runProgram({ stack: "prod", set: { "observability.tracing": false } }).then(() => "accepted", (e) => (e as Error).message);
+            assert.match(refused, /payment-gateway:observability\.tracing must be true in prod \(HA checklist: OpenTelemetry connected\)/);
+        });
+    });
+
+    describe("alarms", () => {
+        it("notify one SNS topic with the configured e-mail subscriptions", async () => {
+            const run = await runProgram({ stack: "dev", set: { "observability.alarmEmails": ["oncall@example.com", "payments@example.com"] } });
+            const topic = run.one("aws:sns/topic:Topic");
+            assert.deepEqual(run.ofType("aws:sns/topicSubscription:TopicSubscription").map((s) => [s.inputs.topic, s.inputs.protocol, s.inputs.endpoint]), [
+                [topic.outputs.arn, "email", "oncall@example.com"],
+                [topic.outputs.arn, "email", "payments@example.com"],
+            ]);
+            for (const a of run.ofType(ALARM)) assert.deepEqual(a.inputs.alarmActions, [topic.outputs.arn]);
+        });
+
+        it("watch the load balancer's 5xx rate and latency, and unhealthy hosts per target group", () => {
+            const lb = prod.one("aws:lb/loadBalancer:LoadBalancer").outputs.arnSuffix;
+            const rate = prod.one(ALARM, "pg-alb-5xx-rate").inputs;
+            assert.equal(rate.threshold, 5);
+            const expression = rate.metricQueries.find((q: any) => q.returnData);
+            assert.equal(expression.expression, "100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / requests");
+            assert.ok(rate.metricQueries.filter((q: any) => q.metric).every((q: any) => q.metric.dimensions.LoadBalancer === lb));
+            const latency = prod.one(ALARM, "pg-alb-latency-p95").inputs;
+            assert.deepEqual([latency.metricName, latency.extendedStatistic, latency.threshold], ["TargetResponseTime", "p95", 1]);
+            for (const tg of ["admin", "main"]) {
+                const a = prod.one(ALARM, `pg-${tg}-unhealthy-hosts`).inputs;
+                assert.equal(a.metricName, "UnHealthyHostCount");
+                assert.equal(a.dimensions.TargetGroup, prod.one("aws:lb/targetGroup:TargetGroup", `pg-${tg}`).outputs.arnSuffix);
+                assert.equal(a.threshold, 0);
+            }
+        });
+
+        it("watch CPU and memory per service", () => {
+            for (const name of ["admin", "main", "worker"]) {
+                for (const [suffix, metric] of [["cpu", "CPUUtilization"], ["memory", "MemoryUtilization"]]) {
+                    const a = prod.one(ALARM, `pg-${name}-${suffix}`).inputs;
+                    assert.equal(a.metricName, metric);
+                    assert.deepEqual(a.dimensions, { ClusterName: "payment-gateway-prod", ServiceName: `payment-gateway-prod-${name}` });
+                    assert.equal(a.threshold, 85);
+                }
+            }
+        });
+
+        it("watch every cache node's CPU, memory, evictions and replication lag", () => {
+            const nodes = ["pg-prod-cache-001", "pg-prod-cache-002", "pg-prod-cache-003"];
+            for (const node of nodes) {
+                for (const [suffix, metric] of [["cpu", "EngineCPUUtilization"], ["memory", "DatabaseMemoryUsagePercentage"], ["evictions", "Evictions"], ["replication-lag", "ReplicationLag"]]) {
+                    const a = prod.one(ALARM, `pg-${node}-${suffix}`).inputs;
+                    assert.equal(a.metricName, metric);
+                    assert.deepEqual(a.dimensions, { CacheClusterId: node });
+                }
+            }
+            assert.equal(prod.one(ALARM, "pg-pg-prod-cache-001-evictions").inputs.threshold, 0);
+            // A single node has nothing to lag behind.
+            assert.equal(dev.ofType(ALARM).filter((a) => a.name.endsWith("replication-lag")).length, 0);
+        });
+
+        it("alert in Atlas on connections above the budget and on replication lag", () => {
+            const lag = prod.one("mongodbatlas:index/alertConfiguration:AlertConfiguration", "pg-replication-lag").inputs;
+            assert.deepEqual(lag.metricThresholdConfig, { metricName: "OPLOG_SLAVE_LAG_MASTER_TIME", operator: "GREATER_THAN", threshold: 10, units: "SECONDS", mode: "AVERAGE" });
+            assert.ok(prod.one("mongodbatlas:index/alertConfiguration:AlertConfiguration", "pg-connections"));
+        });
+
+        it("name alarms within CloudWatch's limits", () => {
+            for (const a of prod.ofType(ALARM)) assert.ok(a.inputs.name.length <= 255 && a.inputs.name.startsWith("payment-gateway-prod-"), a.inputs.name);
+        });
+    });
+
+    it("draws a dashboard of the same metrics", () => {
+        const body = JSON.parse(prod.one("aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody);
+        const metrics = body.widgets.flatMap((w: any) => w.properties.metrics.map((m: any[]) => m[1]));
+        for (const m of ["RequestCount", "HTTPCode_Target_5XX_Count", "TargetResponseTime", "UnHealthyHostCount", "CPUUtilization", "MemoryUtilization", "EngineCPUUtilization", "DatabaseMemoryUsagePercentage", "Evictions", "ReplicationLag"])
+            assert.ok(metrics.includes(m), m);
+        assert.equal(prod.one("aws:cloudwatch/dashboard:Dashboard").inputs.dashboardName, "payment-gateway-prod");
+    });
+});
