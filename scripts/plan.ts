@@ -5,6 +5,7 @@
  *   npm run plan -- --stack prod [--set main.instances=3 ...] [--json]
  */
 import { ProgramError, RecordedResource, Run, listStacks, runProgram } from "../tests/harness";
+import { Result, evaluate } from "../policy/rules";
 
 export interface PlanArgs {
     stack: string;
@@ -163,12 +164,26 @@ const budget: Section = (run) => {
     ];
 };
 
+function findings(kind: "checklist" | "security"): Section {
+    return (run) => {
+        const results = evaluate(run.policyResources()).filter((r) => r.rule.kind === kind);
+        const line = (r: Result) => {
+            const ok = r.finding.violations.length === 0;
+            const note = ok ? r.finding.evidence : `${r.finding.violations.join("; ")}${r.enforced ? "" : " (enforced in prod only)"}`;
+            return `${ok ? "✓" : "✗"} ${r.rule.title}: ${note}`;
+        };
+        return results.map(line);
+    };
+}
+
 export const SECTIONS: [string, Section][] = [
     ["Stack", summary],
     ["Routing", routing],
     ["Capacity", capacity],
     ["Data tier", dataTier],
     ["MongoDB connection budget", budget],
+    ["Production HA Checklist", findings("checklist")],
+    ["Security rules", findings("security")],
     ["Resources", tree],
     ["Resource counts", counts],
 ];

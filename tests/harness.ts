@@ -12,6 +12,7 @@ import * as path from "path";
 import * as crypto from "crypto";
 import * as YAML from "yaml";
 import * as pulumi from "@pulumi/pulumi";
+import type { Resource as PolicyView } from "../policy/rules";
 
 export const ROOT = path.resolve(__dirname, "..");
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -197,6 +198,18 @@ export class Run {
             return !!parent && (parent.urn === ancestor.urn || within(parent));
         };
         return this.resources.filter(within);
+    }
+
+    /** The resources as the policy rules see them (inputs as props, as in a preview). */
+    policyResources(): PolicyView[] {
+        return this.resources.map((r) => ({
+            type: r.type,
+            name: r.name,
+            urn: r.urn,
+            props: r.inputs,
+            protect: r.protect,
+            parentType: this.resources.find((p) => p.urn === r.parent)?.type,
+        }));
     }
 
     /** All URNs that `r` depends on: explicit dependsOn and property dependencies. */

@@ -42,6 +42,19 @@ describe("npm run plan", () => {
         assert.match(dev.stdout, /^! admin: registry\.example\.com\/payment-gateway\/admin:1\.0\.0 is not pinned by digest/m);
     });
 
+    it("prints the HA checklist and the security rules, ✓ or ✗ with the reason", async () => {
+        const prod = await plan("--stack", "prod");
+        const checklist = prod.stdout.split("== Production HA Checklist\n")[1].split("\n\n")[0].split("\n");
+        assert.equal(checklist.length, 8);
+        assert.ok(checklist.every((l) => l.startsWith("✓ ")), checklist.join("\n"));
+        assert.match(prod.stdout, /^✓ 3-node replica set: pg-prod: 3 electable nodes, M30$/m);
+        assert.match(prod.stdout, /^✓ pool sizes tuned for instance count: 2376 of 2990 connections per node at peak \(M30\)$/m);
+        assert.match(prod.stdout, /^✓ no IAM wildcard actions on all resources: /m);
+        const dev = await plan("--stack", "dev");
+        assert.match(dev.stdout, /^✗ cache with failover: pg-dev-cache: 1 node, no replica to fail over to; .* \(enforced in prod only\)$/m);
+        assert.match(dev.stdout, /^✗ ≥2 admin and ≥2 main instances: admin: 1 instance; main: 1 instance \(enforced in prod only\)$/m);
+    });
+
     it("shows a rescale given with --set", async () => {
         const { code, stdout } = await plan("--stack", "dev", "--set", "main.instances=2", "--set", "main.maxInstances=5");
         assert.equal(code, 0);

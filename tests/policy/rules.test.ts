@@ -1,0 +1,144 @@
+import { strict as assert } from "assert";
+import { CHECKLIST, RULES, Resource, Rule, SECURITY, evaluate } from "../../policy/rules";
+import { listStacks, runProgram, stackRun } from "../harness";
+
+// ---------------------------------------------------------------------------------------------
+// A small stack that satisfies every rule; each test breaks one thing.
+
+function container(env: Record<string, string>, extra: object[] = []) {
+    return JSON.stringify([{ name: "app", environment: Object.entries(env).map(([name, value]) => ({ name, value })) }, ...extra]);
+}
+const appEnv = { MPG_DATABASE_MAX_POOL_SIZE: "50", OTEL_EXPORTER_OTLP_ENDPOINT: "http://localhost:4318", OTEL_SERVICE_NAME: "payment-gateway-main" };
+const LB = "payment-gateway:loadBalancer:LoadBalancer";
+
+function good(): Resource[] {
+    const r = (type: string, name: string, props: Record<string, any>, parentType?: string): Resource => ({ type, name, urn: `urn:${type}::${name}`, props, parentType });
+    const services = ["admin", "main", "worker"];
+    return [
+        r("aws:ecs/cluster:Cluster", "pg", { tags: { environment: "prod" } }),
+        r("mongodbatlas:index/advancedCluster:AdvancedCluster", "pg", {
+            name: "pg-prod", clusterType: "REPLICASET", backupEnabled: true, pitEnabled: true,
+            replicationSpecs: [{ regionConfigs: [{ electableSpecs: { instanceSize: "M30", nodeCount: 3 } }] }],
+        }),
+        r("mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule", "pg", { policyItemDaily: { retentionValue: 7 } }),
+        r("aws:elasticache/replicationGroup:ReplicationGroup", "pg", {
+            replicationGroupId: "pg-prod-cache", numCacheClusters: 2, automaticFailoverEnabled: true, multiAzEnabled: true,
+            atRestEncryptionEnabled: true, transitEncryptionEnabled: true, transitEncryptionMode: "required", snapshotRetentionLimit: 7,
+        }),
+        r("aws:lb/loadBalancer:LoadBalancer", "pg", { internal: false }, LB),
+        r("aws:lb/listener:Listener", "pg-https", { protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" }, LB),
+        r("aws:lb/listener:Listener", "pg-http", { protocol: "HTTP", defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS" } }] }, LB),
+        r("aws:lb/targetGroup:TargetGroup", "pg-admin", { tags: { service: "admin" }, healthCheck: { path: "/health", interval: 10, timeout: 5 }, stickiness: { enabled: true, type: "lb_cookie", cookieDuration: 86400 } }, LB),
+        r("aws:lb/targetGroup:TargetGroup", "pg-main", { tags: { service: "main" }, healthCheck: { path: "/health", interval: 10, timeout: 5 }, stickiness: { enabled: false, type: "lb_cookie" } }, LB),
+        r("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "pg-alb-443", { cidrIpv4: "0.0.0.0/0", fromPort: 443, toPort: 443 }, LB),
+        r("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "pg-cache-from-main", { referencedSecurityGroupId: "sg-1", fromPort: 6379, toPort: 6379 }),
+        r("aws:secretsmanager/secret:Secret", "uri", { kmsKeyId: "arn:aws:kms:us-east-1:1:key/x" }),
+        r("aws:kms/key:Key", "data", { enableKeyRotation: true }),
+        r("aws:iam/rolePolicy:RolePolicy", "exec", { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "arn:aws:secretsmanager:us-east-1:1:secret:x" }, { Effect: "Allow", Action: ["xray:PutTraceSegments"], Resource: "*" }] }) }),
+        ...services.flatMap((s) => [
+            r("aws:ecs/service:Service", `pg-${s}`, { name: `payment-gateway-prod-${s}`, tags: { service: s }, desiredCount: 2, deploymentMaximumPercent: 200, networkConfiguration: { assignPublicIp: false } }),
+            r("aws:ecs/taskDefinition:TaskDefinition", `pg-${s}`, { tags: { service: s }, containerDefinitions: container(appEnv, [{ name: "otel-collector" }]) }),
+        ]),
+    ];
+}
+
+function change(resources: Resource[], name: string, type: string, edit: (props: Record<string, any>) => void): Resource[] {
+    const copy = structuredClone(resources);
+    const target = copy.find((r) => r.name === name && r.type === type);
+    assert.ok(target, `${type} ${name} not in fixture`);
+    edit(target.props);
+    return copy;
+}
+
+const rule = (id: string): Rule => RULES.find((r) => r.id === id)!;
+const violations = (id: string, rs: Resource[]) => rule(id).check(rs).violations;
+
+describe("policy rules", () => {
+    it("all hold on the good fixture", () => {
+        for (const r of RULES) assert.deepEqual(r.check(good()).violations, [], r.id);
+    });
+
+    const broken: [string, (rs: Resource[]) => Resource[], RegExp][] = [
+        ["replica-set-three-nodes", (rs) => change(rs, "pg", "mongodbatlas:index/advancedCluster:AdvancedCluster", (p) => (p.replicationSpecs[0].regionConfigs[0].electableSpecs.nodeCount = 1)), /1 electable node\(s\), fewer than 3/],
+        ["replica-set-three-nodes", (rs) => change(rs, "pg", "mongodbatlas:index/advancedCluster:AdvancedCluster", (p) => (p.clusterType = "SHARDED")), /not REPLICASET/],
+        ["cache-failover", (rs) => change(rs, "pg", "aws:elasticache/replicationGroup:ReplicationGroup", (p) => (p.numCacheClusters = 1)), /no replica to fail over to/],
+        ["cache-failover", (rs) => change(rs, "pg", "aws:elasticache/replicationGroup:ReplicationGroup", (p) => (p.multiAzEnabled = false)), /Multi-AZ off/],
+        ["two-admin-two-main", (rs) => change(rs, "pg-admin", "aws:ecs/service:Service", (p) => (p.desiredCount = 1)), /admin: 1 instance/],
+        ["load-balancer-health-checks", (rs) => change(rs, "pg-main", "aws:lb/targetGroup:TargetGroup", (p) => (p.healthCheck.path = "/")), /pg-main: health check path \/, not \/health/],
+        ["load-balancer-health-checks", (rs) => change(rs, "pg-main", "aws:lb/targetGroup:TargetGroup", (p) => (p.healthCheck.timeout = 10)), /interval 10s not above timeout 10s/],
+        ["admin-sticky-sessions", (rs) => change(rs, "pg-admin", "aws:lb/targetGroup:TargetGroup", (p) => (p.stickiness.enabled = false)), /admin target group is not cookie-sticky/],
+        ["admin-sticky-sessions", (rs) => change(rs, "pg-main", "aws:lb/targetGroup:TargetGroup", (p) => (p.stickiness.enabled = true)), /main target group is sticky/],
+        ["pool-sizes-tuned", (rs) => change(rs, "pg-main", "aws:ecs/service:Service", (p) => (p.desiredCount = 30)), /can open \d+ connections per node at peak; M30 allows 2990/],
+        ["pool-sizes-tuned", (rs) => change(rs, "pg-worker", "aws:ecs/taskDefinition:TaskDefinition", (p) => (p.containerDefinitions = container({ ...appEnv, MPG_DATABASE_MAX_POOL_SIZE: "" }, [{ name: "otel-collector" }]))), /worker: MPG_DATABASE_MAX_POOL_SIZE not set/],
+        ["opentelemetry-connected", (rs) => change(rs, "pg-admin", "aws:ecs/taskDefinition:TaskDefinition", (p) => (p.containerDefinitions = container({ ...appEnv, OTEL_SERVICE_NAME: "" }, [{ name: "otel-collector" }]))), /no OTLP endpoint or service name/],
+        ["opentelemetry-connected", (rs) => change(rs, "pg-admin", "aws:ecs/taskDefinition:TaskDefinition", (p) => (p.containerDefinitions = container(appEnv))), /exports to localhost without a collector sidecar/],
+        ["automated-backups", (rs) => change(rs, "pg", "mongodbatlas:index/advancedCluster:AdvancedCluster", (p) => (p.pitEnabled = false)), /continuous backup \(point-in-time\) off/],
+        ["automated-backups", (rs) => change(rs, "pg", "aws:elasticache/replicationGroup:ReplicationGroup", (p) => (p.snapshotRetentionLimit = 0)), /pg-prod-cache: no snapshots/],
+        ["automated-backups", (rs) => rs.filter((r) => r.type !== "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule"), /no backup schedule/],
+        ["only-load-balancer-public", (rs) => change(rs, "pg-cache-from-main", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", (p) => (p.cidrIpv4 = "0.0.0.0/0")), /open to the internet outside the load balancer/],
+        ["only-load-balancer-public", (rs) => change(rs, "pg-alb-443", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", (p) => Object.assign(p, { fromPort: 0, toPort: 65535 })), /load balancer open on 0-65535/],
+        ["only-load-balancer-public", (rs) => change(rs, "pg-main", "aws:ecs/service:Service", (p) => (p.networkConfiguration.assignPublicIp = true)), /tasks get public IPs/],
+        ["encryption-at-rest-and-in-transit", (rs) => change(rs, "pg", "aws:elasticache/replicationGroup:ReplicationGroup", (p) => (p.transitEncryptionMode = "preferred")), /TLS not required/],
+        ["encryption-at-rest-and-in-transit", (rs) => change(rs, "pg-https", "aws:lb/listener:Listener", (p) => (p.sslPolicy = "ELBSecurityPolicy-2016-08")), /allows less than TLS 1\.3/],
+        ["encryption-at-rest-and-in-transit", (rs) => change(rs, "data", "aws:kms/key:Key", (p) => (p.enableKeyRotation = false)), /key rotation off/],
+        ["no-credentials-in-task-definitions", (rs) => change(rs, "pg-main", "aws:ecs/taskDefinition:TaskDefinition", (p) => (p.containerDefinitions = container({ ...appEnv, MPG_DATABASE_URI: "mongodb+srv://app:pw@host/db" }, [{ name: "otel-collector" }]))), /MPG_DATABASE_URI holds a credential/],
+        ["no-credentials-in-task-definitions", (rs) => change(rs, "pg-main", "aws:ecs/taskDefinition:TaskDefinition", (p) => (p.containerDefinitions = container({ ...appEnv, STRIPE_API_KEY: "sk_live_x" }, [{ name: "otel-collector" }]))), /STRIPE_API_KEY looks like a secret/],
+        ["no-iam-wildcards", (rs) => change(rs, "exec", "aws:iam/rolePolicy:RolePolicy", (p) => (p.policy = JSON.stringify({ Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }))), /wildcard action \*/],
+        ["no-iam-wildcards", (rs) => change(rs, "exec", "aws:iam/rolePolicy:RolePolicy", (p) => (p.policy = JSON.stringify({ Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::b" }] }))), /wildcard action s3:\*/],
+        ["no-iam-wildcards", (rs) => change(rs, "exec", "aws:iam/rolePolicy:RolePolicy", (p) => (p.policy = JSON.stringify({ Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "*" }] }))), /secretsmanager:GetSecretValue on every resource/],
+    ];
+    for (const [id, breakIt, expected] of broken) {
+        it(`${id} catches ${expected.source}`, () => {
+            const rs = breakIt(good());
+            const found = violations(id, rs);
+            assert.ok(found.some((v) => expected.test(v)), found.join("\n") || "no violation");
+            // Exactly this rule fails.
+            const failing = RULES.filter((r) => r.check(rs).violations.length).map((r) => r.id);
+            assert.deepEqual(failing, [id]);
+        });
+    }
+
+    it("does not judge what is unknown until apply", () => {
+        const rs = change(good(), "pg-main", "aws:ecs/taskDefinition:TaskDefinition", (p) => (p.containerDefinitions = undefined));
+        assert.deepEqual(violations("pool-sizes-tuned", rs), []);
+        assert.equal(rule("pool-sizes-tuned").check(rs).evidence, "pool sizes known only after apply");
+        assert.deepEqual(violations("no-credentials-in-task-definitions", rs), []);
+    });
+
+    it("enforces the checklist on prod stacks only, and security everywhere", () => {
+        const dev = change(good(), "pg", "aws:ecs/cluster:Cluster", (p) => (p.tags.environment = "dev"));
+        for (const r of evaluate(dev)) assert.equal(r.enforced, r.rule.kind === "security", r.rule.id);
+        for (const r of evaluate(good())) assert.equal(r.enforced, true);
+        assert.equal(CHECKLIST.length, 8);
+        assert.equal(SECURITY.length, 4);
+    });
+
+    describe("over the mocked program", () => {
+        for (const stack of listStacks()) {
+            it(`${stack}: every enforced rule holds`, async () => {
+                const run = await stackRun(stack);
+                const failing = evaluate(run.policyResources()).filter((r) => r.enforced && r.finding.violations.length);
+                assert.deepEqual(failing.map((r) => `${r.rule.id}: ${r.finding.violations.join("; ")}`), []);
+            });
+        }
+
+        it("prod passes every rule, mandatory or not", async () => {
+            const run = await stackRun("prod");
+            const results = evaluate(run.policyResources());
+            assert.ok(results.every((r) => r.enforced));
+            assert.deepEqual(results.filter((r) => r.finding.violations.length).map((r) => r.rule.id), []);
+        });
+
+        it("a deliberately broken config fails exactly the right rule", async () => {
+            const run = await runProgram({ stack: "dev", set: { "main.extraEnvironment": { PAYMENT_PROVIDER_API_KEY: "sk_live_123" } } });
+            const failing = evaluate(run.policyResources()).filter((r) => r.finding.violations.length && r.enforced).map((r) => r.rule.id);
+            assert.deepEqual(failing, ["no-credentials-in-task-definitions"]);
+        });
+
+        it("a staging cache without a replica fails exactly the failover item when the checklist applies", async () => {
+            const run = await runProgram({ stack: "staging", set: { "cache.nodes": 1 } });
+            const failing = evaluate(run.policyResources(), { enforceChecklist: true }).filter((r) => r.finding.violations.length).map((r) => r.rule.id);
+            assert.deepEqual(failing, ["cache-failover"]);
+        });
+    });
+});
