@@ -67,6 +67,12 @@ describe("npm run plan", () => {
         const parsed = JSON.parse(stdout);
         assert.equal(parsed.stack, "dev");
         assert.ok(parsed.resources.some((r: any) => r.type === "aws:ec2/vpc:Vpc" && r.inputs.cidrBlock === "10.10.0.0/16"));
+        // Secret inputs are redacted, as a preview shows them.
+        const versions = parsed.resources.filter((r: any) => r.type === "aws:secretsmanager/secretVersion:SecretVersion");
+        assert.equal(versions.length, 2);
+        for (const v of versions) assert.equal(v.inputs.secretString, "[secret]");
+        assert.doesNotMatch(stdout, /mongodb\+srv:\/\/[^"]*:[^"]*@/);
+        assert.doesNotMatch(stdout, /rediss:\/\/default:/);
     });
 
     it("lists every config error and exits non-zero", async () => {

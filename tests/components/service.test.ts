@@ -241,6 +241,16 @@ describe("services", () => {
         assert.equal(env(run, "admin").MPG_LOG_LEVEL, undefined);
     });
 
+    it("re-derive every service's pool when a ceiling moves, so ECS rolls the tasks", async () => {
+        const after = await runProgram({ stack: "prod", set: { "main.maxInstances": 12 } });
+        for (const name of ["admin", "main", "worker"]) {
+            const before = Number(env(prod, name).MPG_DATABASE_MAX_POOL_SIZE);
+            const now = Number(env(after, name).MPG_DATABASE_MAX_POOL_SIZE);
+            assert.ok(now < before, `${name}: ${before} → ${now}`);
+            assert.notEqual(after.one(TASKDEF, `pg-${name}`).inputs.containerDefinitions, prod.one(TASKDEF, `pg-${name}`).inputs.containerDefinitions);
+        }
+    });
+
     it("export desired and maximum instances, task size and image per service", () => {
         assert.deepEqual(prod.outputs.capacity.main, { instances: 3, maxInstances: 8, cpu: 1024, memory: 2048, architecture: "X86_64", image: container(prod, "main").image });
         assert.deepEqual(dev.outputs.capacity.worker.instances, 1);
