@@ -9,7 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { SERVICE_NAMES } from "./lib/config";
+import { SERVICE_NAMES, ServiceName } from "./lib/config";
 import { serviceEnvironment } from "./lib/environment";
 import { loadConfig } from "./lib/stackConfig";
 import { Network } from "./components/network";
@@ -117,7 +117,7 @@ const cluster = new aws.ecs.Cluster("pg", {
     tags: { project: "payment-gateway", environment: config.environment },
 });
 
-const routes: Partial<Record<(typeof SERVICE_NAMES)[number], Route>> = { admin: adminRoute, main: apiRoute };
+const routes: Partial<Record<ServiceName, Route>> = { admin: adminRoute, main: apiRoute };
 const services = Object.fromEntries(
     SERVICE_NAMES.map((name) => {
         const service = new Service(`pg-${name}`, {
@@ -130,16 +130,15 @@ const services = Object.fromEntries(
             secrets,
             route: routes[name],
             dependsOn: database.readyForClients,
+            reaches: [cache, database],
+            taskPermissions: appKey.encryptDecryptStatements(),
             collectorImage: config.observability.tracing && !config.observability.otlpEndpoint ? config.observability.collectorImage : undefined,
             region: config.region,
             root: __dirname,
         });
-        cache.allowFrom(service, name);
-        database.allowFrom(service, name);
-        appKey.grantEncryptDecrypt(service.taskRole, `pg-${name}`, { parent: service });
         return [name, service];
     }),
-) as Record<(typeof SERVICE_NAMES)[number], Service>;
+) as Record<ServiceName, Service>;
 
 // --- Alarms and dashboard ------------------------------------------------------------------
 const alarms = new Alarms("pg", {

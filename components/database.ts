@@ -115,9 +115,12 @@ export class Database extends pulumi.ComponentResource {
         }, this.child);
     }
 
-    /** Lets `client` reach the cluster through the PrivateLink endpoint (no-op without PrivateLink). */
-    allowFrom(client: { connections: Connections }, name: string): void {
-        this.connections?.allowFrom(client.connections, ATLAS_PRIVATELINK_PORTS, `MongoDB via PrivateLink from ${name}`);
+    /**
+     * Lets `client` reach the cluster through the PrivateLink endpoint (without PrivateLink the NAT
+     * addresses are already allowed); returns what must exist before the client starts.
+     */
+    allowFrom(client: { connections: Connections }, name: string): pulumi.Resource[] {
+        return this.connections ? [this.connections.allowFrom(client.connections, ATLAS_PRIVATELINK_PORTS, `MongoDB via PrivateLink from ${name}`)] : [];
     }
 
     private srvHost(): pulumi.Output<string> {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { allow } from "./iam";
+import { Statement } from "./iam";
 
 export interface KmsKeyArgs {
     /** What the key protects. */
@@ -33,7 +33,7 @@ export class KmsKey extends pulumi.ComponentResource {
     }
 
     /** Envelope encryption: generate data keys and decrypt them, with this key only. */
-    grantEncryptDecrypt(role: aws.iam.Role, grantee: string, opts: pulumi.CustomResourceOptions): aws.iam.RolePolicy {
-        return allow(role, `${grantee}-${this.name}`, [{ Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: this.key.arn }], opts);
+    encryptDecryptStatements(): Statement[] {
+        return [{ Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: this.key.arn }];
     }
 }

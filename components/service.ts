@@ -27,6 +27,10 @@ export interface ServiceArgs {
     route?: Route;
     /** What the tasks read and must exist before the first starts (database user, endpoints). */
     dependsOn?: pulumi.Resource[];
+    /** Data stores the tasks connect to: each opens its door to this service before it starts. Default none. */
+    reaches?: { allowFrom(client: { connections: Connections }, name: string): pulumi.Resource[] }[];
+    /** What the gateway itself may do (the task role), e.g. use the application key. Default nothing. */
+    taskPermissions?: Statement[];
     /** Run an OpenTelemetry collector sidecar (this image) that exports traces to X-Ray. Default: none. */
     collectorImage?: string;
     region: string;
@@ -58,13 +62,15 @@ export class Service extends pulumi.ComponentResource {
         this.autoscaled = args.config.maxInstances > args.config.instances;
 
         this.connections = this.createSecurityGroup();
+        const paths = (args.reaches ?? []).flatMap((store) => store.allowFrom(this, args.service));
         this.logGroup = this.createLogGroup();
         ({ image: this.image, repository: this.repository } = this.resolveImage());
-        this.executionRole = this.createExecutionRole();
+        this.executionRole = ecsTaskRole(`${name}-exec`, `ECS agent for ${args.namePrefix}-${args.service}: pull, log, read its secrets`, this.child);
         this.taskRole = ecsTaskRole(`${name}-task`, `Task role of ${args.namePrefix}-${args.service}: what the gateway itself may call`, this.child);
-        if (args.collectorImage) this.allowTraceExport();
+        const permissions = [this.grantExecution(), ...this.grantTask()];
         this.taskDefinition = this.createTaskDefinition();
-        this.service = this.createService();
+        // A task must not start before it can read its secrets, use its keys and reach its stores.
+        this.service = this.createService([...permissions, ...paths]);
         if (this.autoscaled) this.scalingTarget = this.createAutoscaling();
 
         this.registerOutputs({ serviceName: this.service.name });
@@ -130,8 +136,8 @@ export class Service extends pulumi.ComponentResource {
         return { image: image.repoDigest, repository };
     }
 
-    private createExecutionRole(): aws.iam.Role {
-        const role = ecsTaskRole(`${this.name}-exec`, `ECS agent for ${this.args.namePrefix}-${this.args.service}: pull, log, read its secrets`, this.child);
+    /** What the ECS agent needs to start a task: write its logs, read its secrets, pull its image. */
+    private grantExecution(): aws.iam.RolePolicy {
         const statements: Statement[] = [
             { Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${this.logGroup.arn}:*` },
             ...Object.values(this.args.secrets).flatMap((s) => s.readStatements(this.args.region)),
@@ -143,17 +149,20 @@ export class Service extends pulumi.ComponentResource {
                 { Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], Resource: this.repository.arn },
             );
         }
-        allow(role, `${this.name}-exec`, statements, this.child);
-        return role;
+        return allow(this.executionRole, `${this.name}-exec`, statements, this.child);
     }
 
-    /** What the collector needs to send traces to X-Ray, and nothing more. */
-    private allowTraceExport(): void {
-        allow(this.taskRole, `${this.name}-xray`, [{
-            // X-Ray has no resource-level permissions: these actions take only "*".
-            Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"],
-            Resource: "*",
-        }], this.child);
+    /** What the gateway itself may do: the given permissions, plus trace export with a collector. */
+    private grantTask(): aws.iam.RolePolicy[] {
+        const statements = [...(this.args.taskPermissions ?? [])];
+        if (this.args.collectorImage) {
+            statements.push({
+                // X-Ray has no resource-level permissions: these actions take only "*".
+                Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"],
+                Resource: "*",
+            });
+        }
+        return statements.length ? [allow(this.taskRole, `${this.name}-task`, statements, this.child)] : [];
     }
 
     /** The AWS Distro for OpenTelemetry collector: OTLP in on localhost, traces out to X-Ray. */
@@ -220,7 +229,7 @@ export class Service extends pulumi.ComponentResource {
         }, this.child);
     }
 
-    private createService(): aws.ecs.Service {
+    private createService(prerequisites: pulumi.Resource[]): aws.ecs.Service {
         const { config, route, network } = this.args;
         const d = config.deployment;
         return new aws.ecs.Service(this.name, {
@@ -242,9 +251,10 @@ export class Service extends pulumi.ComponentResource {
             tags: { service: this.args.service },
         }, {
             ...this.child,
-            // Nothing starts before what it reads exists: its secrets' values, its database user
-            // and endpoints, and (for a target group to accept tasks) the listener rule using it.
-            dependsOn: [...Object.values(this.args.secrets).map((s) => s.version), ...(this.args.dependsOn ?? []), ...(route?.rules ?? [])],
+            // Nothing starts before what it reads exists: its secrets' values, its permissions, its
+            // database user and network paths, and (for a target group to accept tasks) the
+            // listener rule using it.
+            dependsOn: [...Object.values(this.args.secrets).map((s) => s.version), ...prerequisites, ...(this.args.dependsOn ?? []), ...(route?.rules ?? [])],
             // With autoscaling, the scaler owns the running count; `instances` moves its floor.
             ignoreChanges: this.autoscaled ? ["desiredCount"] : [],
         });

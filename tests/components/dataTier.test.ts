@@ -335,6 +335,22 @@ describe("data tier", () => {
             for (const s of dev.ofType("aws:ecs/service:Service")) for (const n of natEntries) assert.ok(s.dependsOn.includes(n.urn));
         });
 
+        it("starts no service before its permissions and its paths to the cache and the database exist", () => {
+            for (const name of ["admin", "main", "worker"]) {
+                const svc = prod.one("aws:ecs/service:Service", `pg-${name}`);
+                for (const role of [`pg-${name}-exec`, `pg-${name}-task`]) {
+                    const roleName = prod.one("aws:iam/role:Role", role).outputs.name;
+                    const policies = prod.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.role === roleName);
+                    assert.ok(policies.length > 0, role);
+                    for (const p of policies) assert.ok(svc.dependsOn.includes(p.urn), `${svc.name} does not wait for ${p.name}`);
+                }
+                const sg = prod.one("aws:ec2/securityGroup:SecurityGroup", `pg-${name}-svc`).id;
+                const paths = prod.ofType(INGRESS).filter((r) => r.inputs.referencedSecurityGroupId === sg);
+                assert.equal(paths.length, 2, "cache and Atlas endpoint");
+                for (const p of paths) assert.ok(svc.dependsOn.includes(p.urn), `${svc.name} does not wait for ${p.name}`);
+            }
+        });
+
         it("adds no needless explicit dependencies", () => {
             const explicit = prod.resources.filter((r) => r.dependsOn.length).map((r) => r.type);
             assert.deepEqual([...new Set(explicit)], ["aws:ecs/service:Service"]);
