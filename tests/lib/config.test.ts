@@ -133,6 +133,17 @@ describe("config", () => {
         assert.deepEqual(found, ["payment-gateway:main.instances must be a whole number; got 1.5"]);
     });
 
+    it("refuses a stack name that cannot be part of physical names, with the other problems", () => {
+        const { raw, region } = stackConfig("dev", { "main.instances": 0 });
+        assert.throws(() => validateConfig(raw, region, "Prod_EU"), (e: Error) => {
+            assert.match(e.message, /payment-gateway needs a stack name of 1–20 lower-case letters, digits and hyphens, starting with a letter .*; got "Prod_EU"/);
+            assert.match(e.message, /payment-gateway:main\.instances must be at least 1; got 0/);
+            return true;
+        });
+        assert.equal(validateConfig(stackConfig("dev").raw, "us-east-1", "dev").environment, "dev");
+        assert.throws(() => validateConfig(stackConfig("dev").raw, "us-east-1", "a".repeat(21)), /needs a stack name/);
+    });
+
     it("explains the allowed memory for each Fargate cpu", () => {
         const found = problems("dev", { "admin.cpu": 256, "admin.memory": 4096 });
         assert.deepEqual(found, ["payment-gateway:admin.memory is not a Fargate size for cpu 256; allowed memory: 512, 1024, 2048; got 4096"]);
