@@ -20,10 +20,15 @@ export interface AlarmsArgs {
     region: string;
     /** E-mail subscriptions of the alarm topic. */
     emails: string[];
+    /** Default (config) observability.alarms. */
     thresholds: AlarmThresholds;
+    /** The ALB's metric dimension (app/<name>/<id>). */
     loadBalancerArnSuffix: pulumi.Output<string>;
+    /** Target groups to watch for unhealthy hosts. */
     targetGroups: { name: string; arnSuffix: pulumi.Output<string> }[];
+    /** ECS cluster of the services. */
     clusterName: pulumi.Input<string>;
+    /** Services to watch for CPU and memory. */
     services: { name: string; serviceName: pulumi.Input<string> }[];
     /** The cache's node ids (<replication group id>-001, -002, …). */
     cacheNodeIds: string[];

@@ -24,6 +24,7 @@ export interface CacheArgs {
     maxmemoryPolicy: string;
     /** At-rest encryption key. */
     key: KmsKey;
+    /** The VPC: the cache lives in its private subnets. */
     network: Network;
     /** Protect the replication group (prod). */
     protect: boolean;

@@ -37,6 +37,7 @@ export interface DatabaseArgs {
     autoScaling?: { minTier: string; maxTier: string };
     /** Termination protection and Pulumi `protect` (prod). */
     protect: boolean;
+    /** The VPC: the PrivateLink endpoint sits in its private subnets. */
     network: Network;
     /** PrivateLink (prod); otherwise the NAT gateways' addresses are allowed. */
     privateLink: boolean;

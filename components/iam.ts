@@ -1,11 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 
+/** An IAM policy statement; Effect defaults to Allow. */
 export interface Statement {
     Sid?: string;
+    /** Default Allow. */
     Effect?: "Allow" | "Deny";
+    /** Named actions; never a wildcard. */
     Action: string | string[];
+    /** The resources the actions apply to; "*" only for actions AWS cannot scope. */
     Resource: pulumi.Input<string> | pulumi.Input<string>[];
+    /** Default none. */
     Condition?: Record<string, Record<string, pulumi.Input<string> | pulumi.Input<string>[]>>;
 }
 

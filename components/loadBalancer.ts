@@ -22,6 +22,7 @@ export interface HealthCheckArgs {
 }
 
 export interface LoadBalancerArgs {
+    /** The VPC: the ALB spans its public subnets. */
     network: Network;
     /** Hosts the certificate must cover, e.g. admin.<domain> and api.<domain>. */
     hosts: string[];

@@ -15,7 +15,9 @@ export interface ServiceArgs {
     service: string;
     /** Prefix for stable physical names, e.g. payment-gateway-prod. */
     namePrefix: string;
+    /** The ECS cluster to run in. */
     cluster: aws.ecs.Cluster;
+    /** The VPC: tasks run in its private subnets. */
     network: Network;
     /** Sizes, counts, image or build, rollout and scaling settings from config. */
     config: ServiceConfig;
@@ -33,6 +35,7 @@ export interface ServiceArgs {
     taskPermissions?: Statement[];
     /** Run an OpenTelemetry collector sidecar (this image) that exports traces to X-Ray. Default: none. */
     collectorImage?: string;
+    /** AWS region, for log and service endpoints. */
     region: string;
     /** Project root, against which build contexts resolve. */
     root: string;
