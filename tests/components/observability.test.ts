@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import * as YAML from "yaml";
 import { Run, runProgram, stackRun } from "../harness";
 
 const containers = (run: Run, name: string) => JSON.parse(run.one("aws:ecs/taskDefinition:TaskDefinition", `pg-${name}`).inputs.containerDefinitions);
@@ -19,10 +20,10 @@ describe("observability", () => {
                 assert.equal(collector.name, "otel-collector");
                 assert.equal(collector.image, "public.ecr.aws/aws-observability/aws-otel-collector:v0.40.0");
                 assert.equal(collector.essential, false);
-                const config = env(collector).AOT_CONFIG_CONTENT;
-                assert.match(config, /http: \{ endpoint: 0\.0\.0\.0:4318 \}/);
-                assert.match(config, /awsxray: \{ region: us-east-1 \}/);
-                assert.match(config, /traces: \{ receivers: \[otlp\], processors: \[batch\], exporters: \[awsxray\] \}/);
+                const config = YAML.parse(env(collector).AOT_CONFIG_CONTENT);
+                assert.deepEqual(config.receivers.otlp.protocols, { grpc: { endpoint: "0.0.0.0:4317" }, http: { endpoint: "0.0.0.0:4318" } });
+                assert.deepEqual(config.exporters, { awsxray: { region: "us-east-1" } });
+                assert.deepEqual(config.service.pipelines, { traces: { receivers: ["otlp"], processors: ["batch"], exporters: ["awsxray"] } });
                 const e = env(app);
                 assert.equal(e.OTEL_EXPORTER_OTLP_ENDPOINT, "http://localhost:4318");
                 assert.equal(e.OTEL_SERVICE_NAME, `payment-gateway-${name}`);
