@@ -461,6 +461,11 @@ export function stackRun(stack: string): Promise<Run> {
     return stackRuns.get(stack)!;
 }
 
+/** The prod and dev runs most component tests compare. */
+export async function baselines(): Promise<{ prod: Run; dev: Run }> {
+    return { prod: await stackRun("prod"), dev: await stackRun("dev") };
+}
+
 let running = false;
 
 /** Runs index.ts for `stack` and returns everything it registered. */

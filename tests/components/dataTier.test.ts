@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { ELASTICACHE_AUTH_TOKEN } from "../../lib/limits";
-import { RecordedResource, Run, isSecretInput, runProgram, stackRun } from "../harness";
+import { RecordedResource, Run, isSecretInput, runProgram, baselines } from "../harness";
 
 const CLUSTER = "mongodbatlas:index/advancedCluster:AdvancedCluster";
 const RG = "aws:elasticache/replicationGroup:ReplicationGroup";
@@ -28,10 +28,7 @@ function clearText(run: Run): string[] {
 
 describe("data tier", () => {
     let prod: Run, dev: Run;
-    before(async () => {
-        prod = await stackRun("prod");
-        dev = await stackRun("dev");
-    });
+    before(async () => ({ prod, dev } = await baselines()));
 
     describe("Atlas", () => {
         it("is a replica set of three electable nodes of the configured tier, region and version", () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { PULUMI_AUTONAME_SUFFIX, isValidElbName } from "../../lib/limits";
-import { ProgramError, RecordedResource, Run, autoName, runProgram, stackRun } from "../harness";
+import { ProgramError, RecordedResource, Run, autoName, runProgram, baselines } from "../harness";
 
 const TG = "aws:lb/targetGroup:TargetGroup";
 const RULE = "aws:lb/listenerRule:ListenerRule";
@@ -15,10 +15,7 @@ function groupOf(run: Run, rule: RecordedResource): RecordedResource {
 
 describe("load balancer", () => {
     let prod: Run, dev: Run;
-    before(async () => {
-        prod = await stackRun("prod");
-        dev = await stackRun("dev");
-    });
+    before(async () => ({ prod, dev } = await baselines()));
 
     it("is an internet-facing ALB across the public subnets", () => {
         for (const run of [prod, dev]) {

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { parseCidr } from "../../lib/cidr";
-import { Run, runProgram, stackRun } from "../harness";
+import { Run, runProgram, baselines } from "../harness";
 
 const SUBNET = "aws:ec2/subnet:Subnet";
 
@@ -14,10 +14,7 @@ function overlaps(x: string, y: string): boolean {
 
 describe("network", () => {
     let prod: Run, dev: Run;
-    before(async () => {
-        prod = await stackRun("prod");
-        dev = await stackRun("dev");
-    });
+    before(async () => ({ prod, dev } = await baselines()));
 
     const subnets = (run: Run, tier: string) => run.ofType(SUBNET).filter((s) => s.inputs.tags.tier === tier).sort((a, b) => a.name.localeCompare(b.name));
 

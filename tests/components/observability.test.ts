@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import * as YAML from "yaml";
-import { Run, runProgram, stackRun } from "../harness";
+import { Run, runProgram, baselines } from "../harness";
 
 const containers = (run: Run, name: string) => JSON.parse(run.one("aws:ecs/taskDefinition:TaskDefinition", `pg-${name}`).inputs.containerDefinitions);
 const env = (c: any): Record<string, string> => Object.fromEntries(c.environment.map((e: any) => [e.name, e.value]));
@@ -8,10 +8,7 @@ const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 
 describe("observability", () => {
     let prod: Run, dev: Run;
-    before(async () => {
-        prod = await stackRun("prod");
-        dev = await stackRun("dev");
-    });
+    before(async () => ({ prod, dev } = await baselines()));
 
     describe("OpenTelemetry", () => {
         it("runs a non-essential collector sidecar in every task and points the gateway at it", () => {

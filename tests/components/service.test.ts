@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { ACTIONS_WITHOUT_RESOURCE_SCOPE } from "../../lib/limits";
-import { ProgramError, RecordedResource, Run, isSecretInput, runProgram, stackRun } from "../harness";
+import { ProgramError, RecordedResource, Run, isSecretInput, runProgram, baselines } from "../harness";
 
 const SERVICE = "aws:ecs/service:Service";
 const TASKDEF = "aws:ecs/taskDefinition:TaskDefinition";
@@ -12,10 +12,7 @@ const policies = (run: Run, role: RecordedResource) => run.ofType("aws:iam/roleP
 
 describe("services", () => {
     let prod: Run, dev: Run;
-    before(async () => {
-        prod = await stackRun("prod");
-        dev = await stackRun("dev");
-    });
+    before(async () => ({ prod, dev } = await baselines()));
 
     it("are one component used three times", () => {
         const components = prod.ofType("payment-gateway:service:Service");
