@@ -84,6 +84,7 @@ const database = new Database("pg", {
     protect,
     network,
     privateLink: config.atlas.privateLink,
+    authentication: config.atlas.authentication,
 });
 
 // Connections beyond the budget the pools were sized for mean something else is connecting.

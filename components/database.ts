@@ -41,6 +41,17 @@ export interface DatabaseArgs {
     network: Network;
     /** PrivateLink (prod); otherwise the NAT gateways' addresses are allowed. */
     privateLink: boolean;
+    /**
+     * "password": one application user with a generated password; "iam": a user per client for its
+     * task role (MONGODB-AWS), no password at all. Default (config) password.
+     */
+    authentication: "password" | "iam";
+}
+
+/** What a client of the database brings: its security group and the role its tasks run as. */
+export interface DatabaseClient {
+    connections: Connections;
+    taskRole: aws.iam.Role;
 }
 
 /**
@@ -50,9 +61,10 @@ export interface DatabaseArgs {
 export class Database extends pulumi.ComponentResource {
     readonly projectId: pulumi.Output<string>;
     readonly cluster: mongodbatlas.AdvancedCluster;
-    readonly user: mongodbatlas.DatabaseUser;
-    readonly password: random.RandomPassword;
-    readonly username: string;
+    /** The application user and its generated password (password authentication). */
+    readonly user?: mongodbatlas.DatabaseUser;
+    readonly password?: random.RandomPassword;
+    readonly username?: string;
     /** The PrivateLink interface endpoint's security group, when PrivateLink is on. */
     readonly connections?: Connections;
     /** What must exist before a client can connect: the user and the network path. */
@@ -71,19 +83,16 @@ export class Database extends pulumi.ComponentResource {
         this.projectId = this.project();
         this.cluster = this.createCluster();
         this.createBackupSchedule();
-        this.username = `${args.clusterName}-app`;
-        this.password = new random.RandomPassword(`${name}-app`, { length: 32, special: false }, this.child);
-        this.user = this.createUser();
-        this.readyForClients.push(this.user);
+        if (args.authentication === "password") {
+            this.username = `${args.clusterName}-app`;
+            this.password = new random.RandomPassword(`${name}-app`, { length: 32, special: false }, this.child);
+            this.user = this.createUser(this.name, { username: this.username, password: this.password.result, authDatabaseName: "admin" });
+            this.readyForClients.push(this.user);
+        }
         if (args.privateLink) this.connections = this.createPrivateLink();
         else this.allowNatAddresses();
         this.host = this.srvHost();
-        this.uri = pulumi.secret(
-            pulumi.all([this.host, this.password.result]).apply(([host, password]) =>
-                `mongodb+srv://${encodeURIComponent(this.username)}:${encodeURIComponent(password)}@${host}/${args.databaseName}` +
-                "?retryWrites=true&w=majority&tls=true&authSource=admin",
-            ),
-        );
+        this.uri = pulumi.secret(this.connectionString());
 
         this.registerOutputs({ clusterName: this.cluster.name });
     }
@@ -118,10 +127,15 @@ export class Database extends pulumi.ComponentResource {
 
     /**
      * Lets `client` reach the cluster through the PrivateLink endpoint (without PrivateLink the NAT
-     * addresses are already allowed); returns what must exist before the client starts.
+     * addresses are already allowed) and, with IAM authentication, log in as its task role.
+     * Returns what must exist before the client starts.
      */
-    allowFrom(client: { connections: Connections }, name: string): pulumi.Resource[] {
-        return this.connections ? [this.connections.allowFrom(client.connections, ATLAS_PRIVATELINK_PORTS, `MongoDB via PrivateLink from ${name}`)] : [];
+    allowFrom(client: DatabaseClient, name: string): pulumi.Resource[] {
+        const ready: pulumi.Resource[] = [];
+        if (this.connections) ready.push(this.connections.allowFrom(client.connections, ATLAS_PRIVATELINK_PORTS, `MongoDB via PrivateLink from ${name}`));
+        if (this.args.authentication === "iam")
+            ready.push(this.createUser(`${this.name}-${name}`, { username: client.taskRole.arn, awsIamType: "ROLE", authDatabaseName: "$external" }));
+        return ready;
     }
 
     private srvHost(): pulumi.Output<string> {
@@ -188,12 +202,21 @@ export class Database extends pulumi.ComponentResource {
         }, this.child);
     }
 
-    private createUser(): mongodbatlas.DatabaseUser {
-        return new mongodbatlas.DatabaseUser(this.name, {
+    /** TLS, majority writes, and either the password user's credentials or the MONGODB-AWS mechanism. */
+    private connectionString(): pulumi.Output<string> {
+        const db = this.args.databaseName;
+        const options = "retryWrites=true&w=majority&tls=true";
+        if (this.args.authentication === "iam")
+            return pulumi.interpolate`mongodb+srv://${this.host}/${db}?authSource=%24external&authMechanism=MONGODB-AWS&${options}`;
+        return pulumi.all([this.host, this.password!.result]).apply(([host, password]) =>
+            `mongodb+srv://${encodeURIComponent(this.username!)}:${encodeURIComponent(password)}@${host}/${db}?${options}&authSource=admin`,
+        );
+    }
+
+    private createUser(name: string, identity: Pick<mongodbatlas.DatabaseUserArgs, "username" | "password" | "awsIamType" | "authDatabaseName">): mongodbatlas.DatabaseUser {
+        return new mongodbatlas.DatabaseUser(name, {
             projectId: this.projectId,
-            username: this.username,
-            password: this.password.result,
-            authDatabaseName: "admin",
+            ...identity,
             // The application database only: no *AnyDatabase role, no admin role.
             roles: [{ roleName: "readWrite", databaseName: this.args.databaseName }],
             scopes: [{ name: this.cluster.name, type: "CLUSTER" }],

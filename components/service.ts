@@ -30,7 +30,7 @@ export interface ServiceArgs {
     /** What the tasks read and must exist before the first starts (database user, endpoints). */
     dependsOn?: pulumi.Resource[];
     /** Data stores the tasks connect to: each opens its door to this service before it starts. Default none. */
-    reaches?: { allowFrom(client: { connections: Connections }, name: string): pulumi.Resource[] }[];
+    reaches?: { allowFrom(client: { connections: Connections; taskRole: aws.iam.Role }, name: string): pulumi.Resource[] }[];
     /** What the gateway itself may do (the task role), e.g. use the application key. Default nothing. */
     taskPermissions?: Statement[];
     /** Run an OpenTelemetry collector sidecar (this image) that exports traces to X-Ray. Default: none. */
@@ -65,11 +65,11 @@ export class Service extends pulumi.ComponentResource {
         this.autoscaled = args.config.maxInstances > args.config.instances;
 
         this.connections = this.createSecurityGroup();
-        const paths = (args.reaches ?? []).flatMap((store) => store.allowFrom(this, args.service));
         this.logGroup = this.createLogGroup();
         ({ image: this.image, repository: this.repository } = this.resolveImage());
         this.executionRole = ecsTaskRole(`${name}-exec`, `ECS agent for ${args.namePrefix}-${args.service}: pull, log, read its secrets`, this.child);
         this.taskRole = ecsTaskRole(`${name}-task`, `Task role of ${args.namePrefix}-${args.service}: what the gateway itself may call`, this.child);
+        const paths = (args.reaches ?? []).flatMap((store) => store.allowFrom(this, args.service));
         const permissions = [this.grantExecution(), ...this.grantTask()];
         this.taskDefinition = this.createTaskDefinition();
         // A task must not start before it can read its secrets, use its keys and reach its stores.

@@ -226,6 +226,8 @@ const AtlasSchema = section({
         .optional(),
     /** Connect over AWS PrivateLink. Default: on in prod (required there), else an IP access list of the NAT addresses. */
     privateLink: bool().optional(),
+    /** password (a generated password) or iam (each service's task role, MONGODB-AWS). Default password. */
+    authentication: oneOf(["password", "iam"]).default("password"),
 });
 
 const CacheSchema = section({

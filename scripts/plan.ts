@@ -135,7 +135,8 @@ const dataTier: Section = (run) => {
             `  backups: cloud backup ${cluster.inputs.backupEnabled ? "on" : "OFF"}, point-in-time ${cluster.inputs.pitEnabled ? "on" : "off"}` +
                 (schedule ? `, daily snapshots kept ${schedule.inputs.policyItemDaily.retentionValue} days` : "") +
                 `; termination protection ${cluster.inputs.terminationProtectionEnabled ? "on" : "off"}${cluster.protect ? "; protected" : ""}`,
-            `  reached ${privateLink ? "over PrivateLink only" : `from the NAT addresses ${accessList.join(", ")}`}`,
+            `  reached ${privateLink ? "over PrivateLink only" : `from the NAT addresses ${accessList.join(", ")}`}; ` +
+                `users: ${run.ofType("mongodbatlas:index/databaseUser:DatabaseUser").map((u) => (u.inputs.awsIamType === "ROLE" ? `${u.name} (IAM role)` : `${u.inputs.username} (password)`)).join(", ")}`,
         );
     }
     const group = run.ofType("aws:elasticache/replicationGroup:ReplicationGroup")[0];

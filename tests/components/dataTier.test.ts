@@ -133,6 +133,29 @@ describe("data tier", () => {
         assert.equal(moved.notifications[1].emailAddress, "oncall@example.com");
     });
 
+    describe("with IAM authentication", () => {
+        let iam: Run;
+        before(async () => (iam = await runProgram({ stack: "prod", set: { "atlas.authentication": "iam" } })));
+
+        it("gives each service a user for its task role on the application database, and no password", () => {
+            assert.equal(iam.ofType("random:index/randomPassword:RandomPassword").filter((p) => p.name === "pg-app").length, 0);
+            const users = iam.ofType("mongodbatlas:index/databaseUser:DatabaseUser");
+            assert.deepEqual(users.map((u) => u.name).sort(), ["pg-admin", "pg-main", "pg-worker"]);
+            for (const name of ["admin", "main", "worker"]) {
+                const user = iam.one("mongodbatlas:index/databaseUser:DatabaseUser", `pg-${name}`).inputs;
+                assert.equal(user.username, iam.one("aws:iam/role:Role", `pg-${name}-task`).outputs.arn);
+                assert.deepEqual([user.awsIamType, user.authDatabaseName, user.password], ["ROLE", "$external", undefined]);
+                assert.deepEqual(user.roles, [{ roleName: "readWrite", databaseName: "payment_gateway" }]);
+            }
+        });
+
+        it("connects with MONGODB-AWS, and each service waits for its own user", () => {
+            assert.match(secretValue(iam, "pg-database-uri"), /^mongodb\+srv:\/\/pg-prod-pl-0\.[a-z0-9]{5}\.mongodb\.net\/payment_gateway\?authSource=%24external&authMechanism=MONGODB-AWS&retryWrites=true&w=majority&tls=true$/);
+            for (const name of ["admin", "main", "worker"])
+                assert.ok(iam.one("aws:ecs/service:Service", `pg-${name}`).dependsOn.includes(iam.one("mongodbatlas:index/databaseUser:DatabaseUser", `pg-${name}`).urn));
+        });
+    });
+
     describe("MPG_DATABASE_URI", () => {
         it("is the private-endpoint SRV string with credentials, TLS and majority writes, stored as a secret", () => {
             const uri = secretValue(prod, "pg-database-uri");
