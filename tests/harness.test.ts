@@ -26,14 +26,23 @@ describe("harness", () => {
             assert.equal(JSON.parse(values["payment-gateway:atlas"]).orgId, undefined);
         });
 
-        it("applies a Pulumi.yaml default only to a top-level key the stack does not set", () => {
-            const project = readProject();
-            const declared = Object.entries(project.config ?? {}).filter(([, d]) => typeof d === "object" && d && "default" in (d as object));
-            // Every declared default must reach a stack that does not set the key.
-            for (const [key, d] of declared) {
-                const { values } = assembleConfig("prod", { [key]: undefined });
-                assert.equal(values[`payment-gateway:${key}`], String((d as { default: unknown }).default));
-            }
+        it("applies a Pulumi.yaml default or value only to a top-level key the stack does not set", () => {
+            const project = {
+                ...readProject(),
+                config: {
+                    environment: { type: "string", default: "dev" }, // the stack sets it: the stack wins
+                    tier: { type: "string", default: "M10" },
+                    replicas: 3,
+                    cache: { value: { nodes: 1, engine: "redis" } }, // the stack sets cache: no merge
+                    labels: { value: { team: "payments" } },
+                },
+            };
+            const { values } = assembleConfig("prod", { cache: { nodes: 3 } }, project);
+            assert.equal(values["payment-gateway:environment"], "prod");
+            assert.equal(values["payment-gateway:tier"], "M10");
+            assert.equal(values["payment-gateway:replicas"], "3");
+            assert.deepEqual(JSON.parse(values["payment-gateway:cache"]), { nodes: 3 });
+            assert.deepEqual(JSON.parse(values["payment-gateway:labels"]), { team: "payments" });
         });
 
         it("refuses an unknown stack", () => {

@@ -56,8 +56,7 @@ export interface AssembledConfig {
  * set (no deep merge); objects reach the program as JSON; `secure` values are secrets (the
  * harness cannot decrypt them and passes a placeholder).
  */
-export function assembleConfig(stack: string, set: Record<string, unknown> = {}): AssembledConfig {
-    const project = readProject();
+export function assembleConfig(stack: string, set: Record<string, unknown> = {}, project: ProjectFile = readProject()): AssembledConfig {
     const stackFile = path.join(ROOT, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(stackFile)) throw new Error(`no stack file Pulumi.${stack}.yaml (stacks: ${listStacks().join(", ")})`);
     const stackConfig: Record<string, StackValue> = { ...(YAML.parse(fs.readFileSync(stackFile, "utf8"))?.config ?? {}) };

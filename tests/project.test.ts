@@ -25,8 +25,9 @@ describe("project files", () => {
     it("declares config only in forms the Pulumi CLI accepts", () => {
         // Project config: a plain value, or { type: string|integer|boolean|array, description, default, secret, items }.
         // The CLI rejects `type: object` and object defaults, so structured keys are documented in comments.
+        assert.deepEqual(Object.keys(project.config ?? {}).sort(), ["domain", "environment"]);
         for (const [key, declaration] of Object.entries(project.config ?? {})) {
-            if (typeof declaration !== "object" || declaration === null) continue;
+            assert.ok(typeof declaration === "object" && declaration !== null, `${key}: declare it with a type and description`);
             const d = declaration as Record<string, unknown>;
             assert.ok(["string", "integer", "boolean", "array"].includes(d.type as string), `${key}: type ${d.type}`);
             for (const field of Object.keys(d)) assert.ok(["type", "description", "default", "secret", "items"].includes(field), `${key}: field ${field}`);
