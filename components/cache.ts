@@ -39,6 +39,7 @@ export class Cache extends pulumi.ComponentResource {
     readonly connections: Connections;
     readonly replicationGroup: aws.elasticache.ReplicationGroup;
     readonly authToken: random.RandomPassword;
+    private readonly finalSnapshotSuffix: random.RandomId;
     private readonly child: pulumi.CustomResourceOptions;
 
     constructor(private readonly name: string, private readonly args: CacheArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -46,6 +47,8 @@ export class Cache extends pulumi.ComponentResource {
         this.child = { parent: this };
 
         this.authToken = this.createAuthToken();
+        // One final snapshot per life of the group: a fixed name would collide on the second teardown.
+        this.finalSnapshotSuffix = new random.RandomId(`${name}-final`, { byteLength: 4 }, this.child);
         this.connections = new Connections(`${name}-cache`, { vpcId: args.network.vpcId, description: "Cache: the engine port from the gateway services only" }, this.child);
         const subnetGroup = this.createSubnetGroup();
         const parameterGroup = this.createParameterGroup();
@@ -126,7 +129,7 @@ export class Cache extends pulumi.ComponentResource {
             snapshotRetentionLimit: a.snapshotRetentionDays,
             snapshotWindow: "03:00-04:00",
             maintenanceWindow: "sun:05:00-sun:06:00",
-            finalSnapshotIdentifier: `${a.replicationGroupId}-final`,
+            finalSnapshotIdentifier: pulumi.interpolate`${a.replicationGroupId}-final-${this.finalSnapshotSuffix.hex}`,
             autoMinorVersionUpgrade: true,
         }, { ...this.child, protect: a.protect });
     }

@@ -12,7 +12,10 @@ export interface SecretArgs {
     key: KmsKey;
     /** Protect the secret from deletion (prod). Default false. */
     protect?: boolean;
-    /** Days a deleted secret can be restored: 0 or 7–30. Default 30. */
+    /**
+     * Days a deleted secret can be restored: 0 or 7–30. Default 30 when protected, else 0: a name
+     * pending deletion cannot be reused, which would block re-creating a torn-down dev stack.
+     */
     recoveryWindowInDays?: number;
 }
 
@@ -28,7 +31,7 @@ export class StoredSecret extends pulumi.ComponentResource {
             name: args.name,
             description: args.description,
             kmsKeyId: args.key.arn,
-            recoveryWindowInDays: args.recoveryWindowInDays ?? 30,
+            recoveryWindowInDays: args.recoveryWindowInDays ?? (args.protect ? 30 : 0),
         }, { parent: this, protect: args.protect ?? false });
         this.version = new aws.secretsmanager.SecretVersion(name, {
             secretId: this.secret.id,

@@ -163,6 +163,9 @@ describe("data tier", () => {
             assert.equal(uri, `mongodb+srv://pg-prod-app:${password}@pg-prod-pl-0.${uri.split(".")[1]}.mongodb.net/payment_gateway?retryWrites=true&w=majority&tls=true&authSource=admin`);
             assert.ok(isSecretInput(prod.one(VERSION, "pg-database-uri"), "secretString"));
             assert.equal(prod.one(SECRET, "pg-database-uri").inputs.name, "payment-gateway/prod/database-uri");
+            // Recoverable for 30 days in prod; deleted at once elsewhere, so a torn-down stack can be re-created.
+            assert.equal(prod.one(SECRET, "pg-database-uri").inputs.recoveryWindowInDays, 30);
+            assert.equal(dev.one(SECRET, "pg-database-uri").inputs.recoveryWindowInDays, 0);
         });
 
         it("reads the private connection string back only after the endpoint service exists", () => {
@@ -238,7 +241,9 @@ describe("data tier", () => {
             assert.equal(g.kmsKeyId, prod.one("aws:kms/key:Key", "pg-data-key").outputs.arn);
             assert.equal(g.snapshotRetentionLimit, 14);
             assert.match(g.snapshotWindow, /^\d\d:\d\d-\d\d:\d\d$/);
-            assert.equal(g.finalSnapshotIdentifier, "pg-prod-cache-final");
+            const suffix = prod.one("random:index/randomId:RandomId", "pg-final").outputs.hex;
+            assert.match(suffix, /^[0-9a-f]{8}$/);
+            assert.equal(g.finalSnapshotIdentifier, `pg-prod-cache-final-${suffix}`);
         });
 
         it("never evicts keys without a TTL", () => {
