@@ -35,10 +35,12 @@ export class Network extends pulumi.ComponentResource {
     readonly privateRouteTables: aws.ec2.RouteTable[] = [];
     readonly zones: pulumi.Output<string>[];
     private readonly child: pulumi.CustomResourceOptions;
+    private readonly layout: { private: string[]; public: string[] };
 
     constructor(name: string, private readonly args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("payment-gateway:network:Network", name, {}, opts);
         this.child = { parent: this };
+        this.layout = subnetLayout(args.cidr, args.azCount);
 
         this.zones = this.selectZones();
         this.vpc = this.createVpc(name);
@@ -87,14 +89,13 @@ export class Network extends pulumi.ComponentResource {
     }
 
     private createPublicSubnets(name: string): void {
-        const layout = subnetLayout(this.args.cidr, this.args.azCount);
         const igw = new aws.ec2.InternetGateway(name, { vpcId: this.vpc.id, tags: { Name: name } }, this.child);
         const routes = new aws.ec2.RouteTable(`${name}-public`, {
             vpcId: this.vpc.id,
             routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
             tags: { Name: `${name}-public` },
         }, this.child);
-        layout.public.forEach((cidrBlock, i) => {
+        this.layout.public.forEach((cidrBlock, i) => {
             const subnet = new aws.ec2.Subnet(`${name}-public-${i}`, {
                 vpcId: this.vpc.id,
                 cidrBlock,
@@ -121,8 +122,7 @@ export class Network extends pulumi.ComponentResource {
     }
 
     private createPrivateSubnets(name: string): void {
-        const layout = subnetLayout(this.args.cidr, this.args.azCount);
-        layout.private.forEach((cidrBlock, i) => {
+        this.layout.private.forEach((cidrBlock, i) => {
             const subnet = new aws.ec2.Subnet(`${name}-private-${i}`, {
                 vpcId: this.vpc.id,
                 cidrBlock,

@@ -83,6 +83,11 @@ function envOf(container: any): Record<string, string> {
     return Object.fromEntries((container.environment ?? []).map((e: any) => [e.name, e.value]));
 }
 
+/** The autoscaling target of an ECS service (its resourceId ends with the service's name). */
+function scalingTargetOf(rs: Resource[], service: Resource): Resource | undefined {
+    return ofType(rs, T.scalingTarget).find((t) => typeof t.props.resourceId === "string" && t.props.resourceId.endsWith(`/${service.props.name}`));
+}
+
 /** The stack's environment, from the ECS cluster's `environment` tag. */
 export function environmentOf(rs: Resource[]): string | undefined {
     return ofType(rs, T.ecsCluster)[0]?.props.tags?.environment;
@@ -142,7 +147,7 @@ const twoInstances: Rule = {
                 v.push(`no ${name} service`);
                 continue;
             }
-            const target = ofType(rs, T.scalingTarget).find((t) => typeof t.props.resourceId === "string" && t.props.resourceId.endsWith(`/${service.props.name}`));
+            const target = scalingTargetOf(rs, service);
             const floor = target?.props.minCapacity ?? service.props.desiredCount;
             if (floor !== undefined && floor < 2) v.push(`${name}: ${floor} instance`);
             seen.push(`${name} ${floor}${target ? `–${target.props.maxCapacity}` : ""}`);
@@ -213,7 +218,7 @@ const poolSizes: Rule = {
                 v.push(`${name}: MPG_DATABASE_MAX_POOL_SIZE not set`);
                 continue;
             }
-            const target = ofType(rs, T.scalingTarget).find((t) => typeof t.props.resourceId === "string" && t.props.resourceId.endsWith(`/${service.props.name}`));
+            const target = scalingTargetOf(rs, service);
             const ceiling = target?.props.maxCapacity ?? service.props.desiredCount ?? 0;
             const peak = Math.ceil((ceiling * (service.props.deploymentMaximumPercent ?? 200)) / 100);
             need += peak * (pool + 2);

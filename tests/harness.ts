@@ -486,9 +486,12 @@ export async function runProgram(options: RunOptions): Promise<Run> {
 }
 
 async function runOnce({ stack, set = {}, preview = false, program = path.join(ROOT, "index.ts") }: RunOptions): Promise<Run> {
-    const config = assembleConfig(stack, set);
+    const project = readProject();
+    const config = assembleConfig(stack, set, project);
     const region = config.values["aws:region"] ?? REGION_FALLBACK;
     const resources: RecordedResource[] = [];
+    /** What the program declared: everything but the stack resource the runtime registers itself. */
+    const declared = () => resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
     const invokes: Invocation[] = [];
     // Records made when a registration reaches the monitor, completed by newResource and the response.
     const pending = new Map<string, RecordedResource[]>();
@@ -515,7 +518,7 @@ async function runOnce({ stack, set = {}, preview = false, program = path.join(R
                 return mockInvoke(args.token, inputs, region, resources);
             },
         },
-        readProject().name,
+        project.name,
         stack,
         preview,
     );
@@ -570,12 +573,12 @@ async function runOnce({ stack, set = {}, preview = false, program = path.join(R
         await stackModule.runInPulumiStack(async () => (exported = require(program)));
         await settings.waitForRPCs();
     } catch (e) {
-        throw new ProgramError(e, resources.filter((r) => r.type !== "pulumi:pulumi:Stack"));
+        throw new ProgramError(e, declared());
     } finally {
         await new Promise((resolve) => setImmediate(resolve));
         process.off("unhandledRejection", onRejection);
     }
-    if (rejections.length) throw new ProgramError(rejections[0], resources.filter((r) => r.type !== "pulumi:pulumi:Stack"));
+    if (rejections.length) throw new ProgramError(rejections[0], declared());
     const secretOutputs: string[] = [];
     const outputs: Record<string, any> = {};
     for (const [key, value] of Object.entries(exported ?? {})) {
@@ -583,7 +586,7 @@ async function runOnce({ stack, set = {}, preview = false, program = path.join(R
         outputs[key] = unwrapSecrets(await resolveDeep(value), "", found);
         if (found.length) secretOutputs.push(key);
     }
-    return new Run(stack, config, resources.filter((r) => r.type !== "pulumi:pulumi:Stack"), invokes, outputs, secretOutputs);
+    return new Run(stack, config, declared(), invokes, outputs, secretOutputs);
 }
 
 /** Resolves Outputs (and Outputs nested in plain values), keeping secrets as markers. */
