@@ -97,6 +97,12 @@ export class Cache extends pulumi.ComponentResource {
         }, this.child);
     }
 
+    /**
+     * Auto-named, never a fixed name: the family is replace-on-change, and an engine upgrade that
+     * changes it must create the new group first, move the cluster onto it (applied immediately),
+     * and only then delete the old one, which ElastiCache refuses while a cluster still uses it
+     * (InvalidCacheParameterGroupState). A fixed name would force delete-before-replace.
+     */
     private createParameterGroup(): aws.elasticache.ParameterGroup {
         return new aws.elasticache.ParameterGroup(this.name, {
             family: Cache.family(this.args.engine, this.args.engineVersion),
@@ -131,6 +137,9 @@ export class Cache extends pulumi.ComponentResource {
             maintenanceWindow: "sun:05:00-sun:06:00",
             finalSnapshotIdentifier: pulumi.interpolate`${a.replicationGroupId}-final-${this.finalSnapshotSuffix.hex}`,
             autoMinorVersionUpgrade: true,
+            // Default false queues a node-type, version or parameter-group change until the weekly
+            // window while `pulumi up` reports success; the old parameter group then cannot go.
+            applyImmediately: true,
         }, { ...this.child, protect: a.protect });
     }
 }

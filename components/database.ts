@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as mongodbatlas from "@pulumi/mongodbatlas";
 import * as random from "@pulumi/random";
+import { atlasMatcherProblems } from "../lib/limits";
 import { Connections } from "./connections";
 import { Network } from "./network";
 
@@ -103,20 +104,29 @@ export class Database extends pulumi.ComponentResource {
      * pools is connecting, or the budget is wrong.
      */
     alertOnConnections(threshold: number, emails: string[]): mongodbatlas.AlertConfiguration {
-        return this.metricAlert("connections", "CONNECTIONS", threshold, "RAW", emails);
+        // The pools' connections land on the primary (reads and writes go there).
+        return this.metricAlert("connections", "CONNECTIONS", threshold, "RAW", emails, "PRIMARY");
     }
 
     /** Alerts when a secondary lags the primary by more than `seconds`. */
     alertOnReplicationLag(seconds: number, emails: string[]): mongodbatlas.AlertConfiguration {
-        return this.metricAlert("replication-lag", "OPLOG_SLAVE_LAG_MASTER_TIME", seconds, "SECONDS", emails);
+        return this.metricAlert("replication-lag", "OPLOG_SLAVE_LAG_MASTER_TIME", seconds, "SECONDS", emails, "SECONDARY");
     }
 
-    private metricAlert(suffix: string, metricName: string, threshold: number, units: string, emails: string[]): mongodbatlas.AlertConfiguration {
+    /**
+     * A host-metric alert on the project's nodes of one type. Host metrics accept host matchers
+     * only (not CLUSTER_NAME): checked against Atlas's table before the alert is declared.
+     */
+    private metricAlert(suffix: string, metricName: string, threshold: number, units: string, emails: string[], typeName: "PRIMARY" | "SECONDARY"): mongodbatlas.AlertConfiguration {
+        const eventType = "OUTSIDE_METRIC_THRESHOLD";
+        const matchers = [{ fieldName: "TYPE_NAME", operator: "EQUALS", value: typeName }];
+        const refused = atlasMatcherProblems(eventType, matchers);
+        if (refused.length) throw new Error(`Atlas alert ${suffix}: ${refused.join("; ")}`);
         return new mongodbatlas.AlertConfiguration(`${this.name}-${suffix}`, {
             projectId: this.projectId,
-            eventType: "OUTSIDE_METRIC_THRESHOLD",
+            eventType,
             enabled: true,
-            matchers: [{ fieldName: "CLUSTER_NAME", operator: "EQUALS", value: this.args.clusterName }],
+            matchers,
             metricThresholdConfig: { metricName, operator: "GREATER_THAN", threshold, units, mode: "AVERAGE" },
             notifications: [
                 { typeName: "GROUP", roles: ["GROUP_OWNER"], emailEnabled: true, intervalMin: 15, delayMin: 0 },
@@ -172,6 +182,10 @@ export class Database extends pulumi.ComponentResource {
             backupEnabled: true,
             pitEnabled: this.args.pointInTimeRestore,
             terminationProtectionEnabled: this.args.protect,
+            // Atlas-managed sizes (auto-scaled instanceSize, diskSizeGb, diskIops) live in the
+            // effective specs, apart from what we send: an update of any other field never re-sends
+            // a stale size and scales the cluster back (the provider's answer to ignoreChanges).
+            useEffectiveFields: true,
             replicationSpecs: [{
                 regionConfigs: [{
                     providerName: "AWS",
@@ -183,12 +197,7 @@ export class Database extends pulumi.ComponentResource {
                         : { computeEnabled: false },
                 }],
             }],
-        }, {
-            ...this.child,
-            protect: this.args.protect,
-            // Atlas resizes an auto-scaled cluster itself; `pulumi up` must not resize it back.
-            ignoreChanges: autoScaling ? ["replicationSpecs[0].regionConfigs[0].electableSpecs.instanceSize"] : [],
-        });
+        }, { ...this.child, protect: this.args.protect });
     }
 
     private createBackupSchedule(): mongodbatlas.CloudBackupSchedule {

@@ -44,6 +44,11 @@ export class StoredSecret extends pulumi.ComponentResource {
         return this.secret.arn;
     }
 
+    /** The id of the version holding the current value: it changes whenever the value does. */
+    get versionId(): pulumi.Output<string> {
+        return this.version.versionId;
+    }
+
     /** Statements that let a task's execution role read this secret (and decrypt it, via Secrets Manager only). */
     readStatements(region: string) {
         return [

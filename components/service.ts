@@ -1,3 +1,4 @@
+import * as crypto from "crypto";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
@@ -9,6 +10,9 @@ import { Statement, allow, ecsTaskRole } from "./iam";
 import { Route } from "./loadBalancer";
 import { Network } from "./network";
 import { StoredSecret } from "./secret";
+
+/** Container label carrying the digest of the secrets' version ids (see `secretsVersion`). */
+export const SECRETS_VERSION_LABEL = "payment-gateway.secrets-version";
 
 export interface ServiceArgs {
     /** Short service name: admin, main or worker. Names the container, log group and roles. */
@@ -198,16 +202,25 @@ export class Service extends pulumi.ComponentResource {
         };
     }
 
+    /** A digest of the version ids of every secret the tasks read. */
+    private secretsVersion(): pulumi.Output<string> {
+        const ids = Object.entries(this.args.secrets).map(([name, s]) => pulumi.interpolate`${name}=${s.versionId}`);
+        return pulumi.all(ids).apply((pairs) => crypto.createHash("sha256").update(pairs.sort().join("\n")).digest("hex").slice(0, 16));
+    }
+
     private createTaskDefinition(): aws.ecs.TaskDefinition {
         const { config, environment, secrets } = this.args;
         const secretArns = pulumi.all(Object.values(secrets).map((s) => s.arn));
         const containerDefinitions = pulumi
-            .all([this.image, pulumi.output(environment), this.logGroup.name, secretArns])
-            .apply(([image, env, logGroup, arns]) =>
+            .all([this.image, pulumi.output(environment), this.logGroup.name, secretArns, this.secretsVersion()])
+            .apply(([image, env, logGroup, arns, secretsVersion]) =>
                 JSON.stringify([{
                     name: this.containerName,
                     image,
                     essential: true,
+                    // ECS reads `secrets` only when a task starts: a new value of any of them must
+                    // make a new task definition, so the service rolls onto it.
+                    dockerLabels: { [SECRETS_VERSION_LABEL]: secretsVersion },
                     portMappings: this.args.route ? [{ containerPort: config.containerPort, protocol: "tcp" }] : [],
                     environment: Object.entries(env as Record<string, string>).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value })),
                     secrets: Object.keys(secrets).map((name, i) => ({ name, valueFrom: arns[i] })),

@@ -309,6 +309,11 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, a
             };
         case "aws:secretsmanager/secret:Secret":
             return { id: `${arnBase}:secret:${physicalName}-${hash(name, 6, "ABCDEFabcdef")}`, state: { ...state, arn: `${arnBase}:secret:${physicalName}-${hash(name, 6, "ABCDEFabcdef")}` } };
+        case "aws:secretsmanager/secretVersion:SecretVersion": {
+            // Secrets Manager gives every new value a new version id (a UUID).
+            const uuid = crypto.createHash("md5").update(`${inputs.secretId}|${inputs.secretString}`).digest("hex").replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
+            return { id: `${inputs.secretId}|${uuid}`, state: { ...state, arn: inputs.secretId, versionId: uuid } };
+        }
         case "aws:kms/key:Key": {
             const keyId = crypto.createHash("md5").update(name).digest("hex").replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
             return { id: keyId, state: { ...state, keyId, arn: `${arnBase}:key/${keyId}` } };

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { ELASTICACHE_AUTH_TOKEN } from "../../lib/limits";
+import { ELASTICACHE_AUTH_TOKEN, atlasMatcherProblems } from "../../lib/limits";
 import { RecordedResource, Run, isSecretInput, runProgram, baselines } from "../harness";
 
 const CLUSTER = "mongodbatlas:index/advancedCluster:AdvancedCluster";
@@ -66,8 +66,10 @@ describe("data tier", () => {
             const run = await runProgram({ stack: "prod", set: { "atlas.autoScaling": { minTier: "M30", maxTier: "M60" } } });
             const c = run.one(CLUSTER);
             assert.deepEqual(c.inputs.replicationSpecs[0].regionConfigs[0].autoScaling, { computeEnabled: true, computeScaleDownEnabled: true, computeMinInstanceSize: "M30", computeMaxInstanceSize: "M60" });
-            assert.deepEqual(c.ignoreChanges, ["replicationSpecs[0].regionConfigs[0].electableSpecs.instanceSize"]);
-            assert.deepEqual(prod.one(CLUSTER).ignoreChanges, []);
+            // Effective fields, not a partial ignoreChanges: Atlas's sizes are never sent back stale.
+            assert.equal(c.inputs.useEffectiveFields, true);
+            assert.deepEqual(c.ignoreChanges, []);
+            assert.equal(prod.one(CLUSTER).inputs.useEffectiveFields, true);
         });
 
         it("creates the project in the organization, or uses an existing one", async () => {
@@ -123,7 +125,8 @@ describe("data tier", () => {
     it("alerts when connections exceed the budget the pools were sized for", async () => {
         const alert = prod.one("mongodbatlas:index/alertConfiguration:AlertConfiguration", "pg-connections");
         assert.equal(alert.inputs.projectId, prod.one("mongodbatlas:index/project:Project").id);
-        assert.deepEqual(alert.inputs.matchers, [{ fieldName: "CLUSTER_NAME", operator: "EQUALS", value: "pg-prod" }]);
+        assert.equal(alert.inputs.eventType, "OUTSIDE_METRIC_THRESHOLD");
+        assert.deepEqual(alert.inputs.matchers, [{ fieldName: "TYPE_NAME", operator: "EQUALS", value: "PRIMARY" }]);
         assert.deepEqual(alert.inputs.metricThresholdConfig, { metricName: "CONNECTIONS", operator: "GREATER_THAN", threshold: prod.outputs.connectionBudget.budget, units: "RAW", mode: "AVERAGE" });
         assert.equal(prod.outputs.connectionBudget.budget, Math.floor((3000 - 10) * 0.8));
         const bigger = await runProgram({ stack: "prod", set: { "atlas.tier": "M40", "observability.alarmEmails": ["oncall@example.com"] } });
@@ -202,6 +205,15 @@ describe("data tier", () => {
         });
     });
 
+    it("alerts on replication lag of the secondaries, with matchers a host-metric alert accepts", () => {
+        const lag = prod.one("mongodbatlas:index/alertConfiguration:AlertConfiguration", "pg-replication-lag");
+        assert.deepEqual(lag.inputs.matchers, [{ fieldName: "TYPE_NAME", operator: "EQUALS", value: "SECONDARY" }]);
+        assert.equal(lag.inputs.metricThresholdConfig.metricName, "OPLOG_SLAVE_LAG_MASTER_TIME");
+        for (const run of [prod, dev])
+            for (const alert of run.ofType("mongodbatlas:index/alertConfiguration:AlertConfiguration"))
+                assert.deepEqual(atlasMatcherProblems(alert.inputs.eventType, alert.inputs.matchers), [], alert.name);
+    });
+
     describe("cache", () => {
         it("is a valkey replication group with Multi-AZ automatic failover in prod", () => {
             const g = prod.one(RG).inputs;
@@ -251,6 +263,25 @@ describe("data tier", () => {
             assert.equal(params.inputs.family, "valkey8");
             assert.deepEqual(params.inputs.parameters, [{ name: "maxmemory-policy", value: "volatile-lru" }]);
             assert.equal(prod.one(RG).inputs.parameterGroupName, params.outputs.name);
+        });
+
+        it("applies a change at once, never queued until the maintenance window", () => {
+            for (const run of [prod, dev]) assert.equal(run.one(RG).inputs.applyImmediately, true);
+        });
+
+        it("moves to a new parameter group on an engine upgrade before the old one can be deleted", async () => {
+            const before = await runProgram({ stack: "dev", set: { "cache.engineVersion": "7.2" } });
+            const [old, now] = [before, dev].map((run) => run.one("aws:elasticache/parameterGroup:ParameterGroup"));
+            assert.deepEqual([old.inputs.family, now.inputs.family], ["valkey7", "valkey8"]);
+            // Same URN, a replace-on-change family: Pulumi replaces it, and by default creates the new
+            // group first and deletes the old one last, after the cluster (applied at once) has left it.
+            assert.equal(old.urn, now.urn);
+            for (const group of [old, now]) {
+                assert.equal(group.inputs.name, undefined, "a fixed name would force delete-before-replace");
+                assert.equal(group.deleteBeforeReplace, false);
+            }
+            assert.equal(dev.one(RG).inputs.parameterGroupName, now.outputs.name);
+            assert.ok(dev.one(RG).propertyDependencies.parameterGroupName.includes(now.urn));
         });
 
         it("lives in the private subnets and admits its port only from the three services", () => {

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { ACTIONS_WITHOUT_RESOURCE_SCOPE } from "../../lib/limits";
+import { SECRETS_VERSION_LABEL } from "../../components/service";
 import { ProgramError, RecordedResource, Run, isSecretInput, runProgram, baselines } from "../harness";
 
 const SERVICE = "aws:ecs/service:Service";
@@ -246,6 +247,27 @@ describe("services", () => {
             assert.ok(now < before, `${name}: ${before} → ${now}`);
             assert.notEqual(after.one(TASKDEF, `pg-${name}`).inputs.containerDefinitions, prod.one(TASKDEF, `pg-${name}`).inputs.containerDefinitions);
         }
+    });
+
+    it("roll onto a new value of any secret they read, within the connection budget", async () => {
+        const label = (run: Run, name: string) => container(run, name).dockerLabels[SECRETS_VERSION_LABEL];
+        const versions = (run: Run) => run.ofType("aws:secretsmanager/secretVersion:SecretVersion").map((v) => `${v.name}=${v.outputs.versionId}`);
+        // The database URI's value changes (a password user becomes IAM authentication): a new secret
+        // version, so every task definition changes and ECS replaces the tasks holding the old URI.
+        const after = await runProgram({ stack: "dev", set: { "atlas.authentication": "iam" } });
+        assert.notDeepEqual(versions(after), versions(dev));
+        for (const name of ["admin", "main", "worker"]) {
+            assert.match(label(dev, name), /^[0-9a-f]{16}$/);
+            assert.notEqual(label(after, name), label(dev, name), name);
+        }
+        // An edit that leaves every secret as it is leaves the label (and the running tasks) alone.
+        const rescaled = await runProgram({ stack: "dev", set: { "main.logRetentionDays": 14 } });
+        for (const name of ["admin", "main", "worker"]) assert.equal(label(rescaled, name), label(dev, name));
+        // The rollout that follows starts at most maximumPercent of the ceiling: the budget counts that peak.
+        const budget = prod.outputs.connectionBudget;
+        const expectedPeak = [4, 8, 6].reduce((sum, max) => sum + Math.ceil((max * 200) / 100), 0); // admin, main, worker at 200%
+        assert.equal(budget.peakTasks, expectedPeak);
+        assert.ok(budget.peakConnections <= budget.budget);
     });
 
     it("export desired and maximum instances, task size and image per service", () => {

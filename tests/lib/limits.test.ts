@@ -4,6 +4,7 @@ import {
     ELASTICACHE_AUTH_TOKEN,
     FARGATE_MEMORY_BY_CPU,
     LOG_RETENTION_DAYS,
+    atlasMatcherProblems,
     atlasRegionName,
     describeFargateMemory,
     isValidElbName,
@@ -77,5 +78,15 @@ describe("AWS and Atlas limits", () => {
         assert.equal(ATLAS_TIER_CONNECTIONS.M10, 1500);
         assert.equal(ATLAS_TIER_CONNECTIONS.M300, 128000);
         assert.equal(atlasRegionName("eu-west-1"), "EU_WEST_1");
+    });
+
+    it("refuses the Atlas alert matchers Atlas refuses for the event type", () => {
+        assert.deepEqual(atlasMatcherProblems("OUTSIDE_METRIC_THRESHOLD", [{ fieldName: "TYPE_NAME", operator: "EQUALS", value: "PRIMARY" }]), []);
+        assert.deepEqual(atlasMatcherProblems("OUTSIDE_METRIC_THRESHOLD", [{ fieldName: "REPLICA_SET_NAME", operator: "STARTS_WITH", value: "atlas-" }]), []);
+        assert.match(atlasMatcherProblems("OUTSIDE_METRIC_THRESHOLD", [{ fieldName: "CLUSTER_NAME", operator: "EQUALS", value: "pg-prod" }]).join(), /host event\) takes matcher fields TYPE_NAME.*not CLUSTER_NAME/);
+        assert.deepEqual(atlasMatcherProblems("NO_PRIMARY", [{ fieldName: "CLUSTER_NAME", operator: "EQUALS", value: "pg-prod" }]), []);
+        assert.match(atlasMatcherProblems("OUTSIDE_METRIC_THRESHOLD", [{ fieldName: "TYPE_NAME", operator: "EQUALS", value: "LEADER" }]).join(), /not LEADER/);
+        assert.match(atlasMatcherProblems("OUTSIDE_METRIC_THRESHOLD", [{ fieldName: "PORT", operator: "LIKE", value: "27017" }]).join(), /operator LIKE/);
+        assert.match(atlasMatcherProblems("SOMETHING_ELSE", []).join(), /not in the table/);
     });
 });
