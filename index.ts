@@ -47,7 +47,10 @@ const lb = new LoadBalancer("pg", {
     deregistrationDelaySeconds: config.loadBalancer.deregistrationDelaySeconds,
     idleTimeoutSeconds: config.loadBalancer.idleTimeoutSeconds,
     deletionProtection: config.loadBalancer.deletionProtection,
-    accessLogsBucket: config.loadBalancer.accessLogsBucket,
+    accessLogs: config.loadBalancer.accessLogs
+        ? { bucket: config.loadBalancer.accessLogsBucket, retentionDays: config.loadBalancer.accessLogsRetentionDays, protect }
+        : undefined,
+    region: config.region,
     waf: config.loadBalancer.waf,
 });
 // Admin sessions (WebAuthn login) are cookie sessions: a client stays on one instance.

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { AccessLogBucket } from "./accessLogs";
 import { Connections } from "./connections";
 import { Network } from "./network";
 
@@ -37,8 +38,13 @@ export interface LoadBalancerArgs {
     idleTimeoutSeconds: number;
     /** Default (config): on in prod. */
     deletionProtection: boolean;
-    /** S3 bucket for access logs. Default: none. */
-    accessLogsBucket?: string;
+    /**
+     * Access logs: into `bucket` (an existing one, whose policy is its owner's), or into a bucket
+     * created here that keeps them `retentionDays` and is protected with `protect`. Default: none.
+     */
+    accessLogs?: { bucket?: string; retentionDays: number; protect: boolean };
+    /** AWS region, for the access-log delivery principal. */
+    region: string;
     /** WAFv2 web ACL: AWS common and known-bad-inputs rules and a per-IP rate limit. Default (config): on in prod. */
     waf: { enabled: boolean; rateLimit: number };
 }
@@ -85,6 +91,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
     readonly alb: aws.lb.LoadBalancer;
     readonly httpsListener: aws.lb.Listener;
     readonly webAcl?: aws.wafv2.WebAcl;
+    /** The access-log bucket the program created, when it created one. */
+    accessLogBucket?: AccessLogBucket;
     readonly routes: Route[] = [];
     private readonly child: pulumi.CustomResourceOptions;
 
@@ -127,7 +135,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
     }
 
     private createLoadBalancer(): aws.lb.LoadBalancer {
-        const { accessLogsBucket } = this.args;
+        const logs = this.accessLogTarget();
         return new aws.lb.LoadBalancer(this.name, {
             loadBalancerType: "application",
             internal: false,
@@ -136,8 +144,26 @@ export class LoadBalancer extends pulumi.ComponentResource {
             dropInvalidHeaderFields: true,
             enableDeletionProtection: this.args.deletionProtection,
             idleTimeout: this.args.idleTimeoutSeconds,
-            accessLogs: accessLogsBucket ? { bucket: accessLogsBucket, prefix: this.name, enabled: true } : undefined,
-        }, this.child);
+            accessLogs: logs ? { bucket: logs.bucket, prefix: this.name, enabled: true } : undefined,
+        }, {
+            ...this.child,
+            // AWS refuses an internet-facing ALB before the gateway, and access logging before it may write.
+            dependsOn: [...this.args.network.internetReady, ...(logs?.ready ?? [])],
+        });
+    }
+
+    /** The bucket the access logs go to, creating one when none is named. */
+    private accessLogTarget(): { bucket: pulumi.Input<string>; ready: pulumi.Resource[] } | undefined {
+        const logs = this.args.accessLogs;
+        if (!logs) return undefined;
+        if (logs.bucket) return { bucket: logs.bucket, ready: [] };
+        this.accessLogBucket = new AccessLogBucket(`${this.name}-alb-logs`, {
+            region: this.args.region,
+            prefix: this.name,
+            retentionDays: logs.retentionDays,
+            protect: logs.protect,
+        }, { parent: this });
+        return { bucket: this.accessLogBucket.bucketName, ready: this.accessLogBucket.ready };
     }
 
     /** The listener's certificate: the configured one, or one created and DNS-validated for the hosts. */
@@ -218,17 +244,26 @@ export class LoadBalancer extends pulumi.ComponentResource {
         }, this.child);
     }
 
-    /** One rule per host, or per group of four allowed CIDRs when the host is restricted. */
+    /**
+     * One rule per host, or per group of four allowed CIDRs when the host is restricted. Group i
+     * keeps its name and priority (`priority + i`) whatever the list's length: growing or
+     * shrinking the list adds or removes rules at the end, and never creates a rule at a priority
+     * another still holds (PriorityInUse).
+     */
     private createListenerRules(name: string, args: RouteArgs, targetGroup: aws.lb.TargetGroup): aws.lb.ListenerRule[] {
         const cidrs = args.allowedCidrs ?? [];
         const groups = cidrs.length ? chunk(cidrs, SOURCE_IPS_PER_RULE) : [undefined];
         return groups.map((sourceIps, i) =>
-            new aws.lb.ListenerRule(`${this.name}-${name}${groups.length > 1 ? `-${i}` : ""}`, {
+            new aws.lb.ListenerRule(i === 0 ? `${this.name}-${name}` : `${this.name}-${name}-${i}`, {
                 listenerArn: this.httpsListener.arn,
                 priority: args.priority + i,
                 conditions: [{ hostHeader: { values: [args.host] } }, ...(sourceIps ? [{ sourceIp: { values: sourceIps } }] : [])],
                 actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
-            }, this.child),
+            }, {
+                ...this.child,
+                // Earlier versions named the first group "-0" when there were five or more CIDRs.
+                aliases: i === 0 ? [{ name: `${this.name}-${name}-0` }] : [],
+            }),
         );
     }
 

@@ -28,6 +28,8 @@ export const INTERFACE_ENDPOINT_SERVICES = ["ecr.api", "ecr.dkr", "logs", "secre
  */
 export class Network extends pulumi.ComponentResource {
     readonly vpc: aws.ec2.Vpc;
+    /** Attached to the VPC on creation; whatever faces the internet waits for it (`internetReady`). */
+    readonly internetGateway: aws.ec2.InternetGateway;
     readonly publicSubnets: aws.ec2.Subnet[] = [];
     readonly privateSubnets: aws.ec2.Subnet[] = [];
     readonly natGateways: aws.ec2.NatGateway[] = [];
@@ -44,6 +46,7 @@ export class Network extends pulumi.ComponentResource {
 
         this.zones = this.selectZones();
         this.vpc = this.createVpc(name);
+        this.internetGateway = this.createInternetGateway(name);
         this.createPublicSubnets(name);
         this.createNatGateways(name);
         this.createPrivateSubnets(name);
@@ -62,6 +65,15 @@ export class Network extends pulumi.ComponentResource {
     get privateSubnetIds(): pulumi.Output<string>[] {
         return this.privateSubnets.map((s) => s.id);
     }
+    /**
+     * What an internet-facing resource (a NAT gateway, its address, the load balancer) must wait
+     * for: nothing references the gateway, and without it AWS refuses them (Gateway.NotAttached,
+     * "VPC has no internet gateway").
+     */
+    get internetReady(): pulumi.Resource[] {
+        return [this.internetGateway];
+    }
+
     /** The NAT gateways' public addresses: what the outside world (an IP access list) sees of the tasks. */
     get natPublicIps(): pulumi.Output<string>[] {
         return this.natIps.map((ip) => ip.publicIp);
@@ -88,11 +100,14 @@ export class Network extends pulumi.ComponentResource {
         }, this.child);
     }
 
+    private createInternetGateway(name: string): aws.ec2.InternetGateway {
+        return new aws.ec2.InternetGateway(name, { vpcId: this.vpc.id, tags: { Name: name } }, this.child);
+    }
+
     private createPublicSubnets(name: string): void {
-        const igw = new aws.ec2.InternetGateway(name, { vpcId: this.vpc.id, tags: { Name: name } }, this.child);
         const routes = new aws.ec2.RouteTable(`${name}-public`, {
             vpcId: this.vpc.id,
-            routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
+            routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: this.internetGateway.id }],
             tags: { Name: `${name}-public` },
         }, this.child);
         this.layout.public.forEach((cidrBlock, i) => {
@@ -111,13 +126,14 @@ export class Network extends pulumi.ComponentResource {
     private createNatGateways(name: string): void {
         const count = this.args.natGateways === "perAz" ? this.args.azCount : 1;
         for (let i = 0; i < count; i++) {
-            const ip = new aws.ec2.Eip(`${name}-nat-${i}`, { domain: "vpc", tags: { Name: `${name}-nat-${i}` } }, this.child);
+            const afterGateway = { ...this.child, dependsOn: this.internetReady };
+            const ip = new aws.ec2.Eip(`${name}-nat-${i}`, { domain: "vpc", tags: { Name: `${name}-nat-${i}` } }, afterGateway);
             this.natIps.push(ip);
             this.natGateways.push(new aws.ec2.NatGateway(`${name}-nat-${i}`, {
                 allocationId: ip.id,
                 subnetId: this.publicSubnets[i].id,
                 tags: { Name: `${name}-nat-${i}` },
-            }, this.child));
+            }, afterGateway));
         }
     }
 

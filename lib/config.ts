@@ -25,6 +25,7 @@ import {
     STICKINESS_DURATION_SECONDS,
     atlasRegionName,
     describeFargateMemory,
+    isValidBucketName,
     isValidFargateSize,
 } from "./limits";
 
@@ -108,8 +109,12 @@ const LoadBalancerSchema = section({
     idleTimeoutSeconds: count(1, 4000).default(60),
     /** Deletion protection. Default: on in prod. */
     deletionProtection: bool().optional(),
-    /** S3 bucket for access logs; none by default. */
-    accessLogsBucket: text("an S3 bucket name").optional(),
+    /** Write access logs. Default: on in prod (required there) or when accessLogsBucket is set. */
+    accessLogs: bool().optional(),
+    /** An existing S3 bucket for the access logs; default: the program creates one when accessLogs is on. */
+    accessLogsBucket: z.string({ error: "must be an S3 bucket name" }).refine(isValidBucketName, { error: "must be an S3 bucket name: 3–63 lower-case letters, digits, dots and hyphens, a letter or digit at each end, no \"..\", not an IP address" }).optional(),
+    /** Days the created bucket keeps a log object, 1–3653. Default 365. */
+    accessLogsRetentionDays: count(1, 3653).default(365),
     waf: z
         .strictObject({
             /** WAFv2 web ACL on the ALB. Default: on in prod. */
@@ -332,6 +337,7 @@ function resolve(parsed: Parsed, awsRegion: string) {
         loadBalancer: {
             ...parsed.loadBalancer,
             deletionProtection: parsed.loadBalancer.deletionProtection ?? prod,
+            accessLogs: parsed.loadBalancer.accessLogs ?? (prod || !!parsed.loadBalancer.accessLogsBucket),
             waf: { ...parsed.loadBalancer.waf, enabled: parsed.loadBalancer.waf.enabled ?? prod },
         },
         admin: service(parsed.admin),
@@ -398,6 +404,8 @@ function crossFieldProblems(c: Resolved): Problem[] {
     const hc = c.loadBalancer.healthCheck;
     if (hc.intervalSeconds <= hc.timeoutSeconds)
         add("loadBalancer.healthCheck.timeoutSeconds", `must be below healthCheck.intervalSeconds (${hc.intervalSeconds}); AWS rejects an interval that is not greater than the timeout`, hc.timeoutSeconds, "loadBalancer.healthCheck.intervalSeconds");
+    if (c.loadBalancer.accessLogsBucket && !c.loadBalancer.accessLogs)
+        add("loadBalancer.accessLogs", "must not be false when loadBalancer.accessLogsBucket names a bucket", false, "loadBalancer.accessLogsBucket");
     if (!c.loadBalancer.certificateArn && !c.loadBalancer.hostedZoneId)
         add("loadBalancer", "needs certificateArn or hostedZoneId (to create and DNS-validate a certificate for the HTTPS listener)", undefined, "loadBalancer.certificateArn", "loadBalancer.hostedZoneId");
 
@@ -434,6 +442,7 @@ function crossFieldProblems(c: Resolved): Problem[] {
         ha("cache.snapshotRetentionDays", c.cache.snapshotRetentionDays >= 1, "must be at least 1", "automated backups", c.cache.snapshotRetentionDays);
         ha("atlas.pointInTimeRestore", c.atlas.pointInTimeRestore, "must be true", "automated backups", c.atlas.pointInTimeRestore);
         ha("atlas.privateLink", c.atlas.privateLink, "must be true", "the database is reached only over PrivateLink", c.atlas.privateLink);
+        ha("loadBalancer.accessLogs", c.loadBalancer.accessLogs, "must be true", "an audit trail of every request the load balancer answers", c.loadBalancer.accessLogs);
         ha("loadBalancer.deletionProtection", c.loadBalancer.deletionProtection, "must be true", "the load balancer cannot be deleted by accident", c.loadBalancer.deletionProtection);
         ha("observability.tracing", c.observability.tracing, "must be true", "OpenTelemetry connected", c.observability.tracing);
         ha("loadBalancer.waf.enabled", c.loadBalancer.waf.enabled, "must be true", "a web application firewall in front of the gateway", c.loadBalancer.waf.enabled);

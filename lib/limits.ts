@@ -52,6 +52,58 @@ export function isValidElbName(name: string): boolean {
     );
 }
 
+/**
+ * The Elastic Load Balancing account that writes access logs in each region opened before August
+ * 2022 (AWS ALB guide, "Enable access logs": attach a policy to the bucket; the same table as the
+ * AWS provider's `aws_elb_service_account`, hashicorp/terraform-provider-aws
+ * internal/service/elb/service_account_data_source.go). Newer regions grant the log-delivery
+ * service principal instead (ELB_LOG_DELIVERY_PRINCIPAL).
+ */
+export const ELB_LOG_ACCOUNT_BY_REGION: Readonly<Record<string, string>> = {
+    "af-south-1": "098369216593",
+    "ap-east-1": "754344448648",
+    "ap-northeast-1": "582318560864",
+    "ap-northeast-2": "600734575887",
+    "ap-northeast-3": "383597477331",
+    "ap-south-1": "718504428378",
+    "ap-southeast-1": "114774131450",
+    "ap-southeast-2": "783225319266",
+    "ap-southeast-3": "589379963580",
+    "ca-central-1": "985666609251",
+    "eu-central-1": "054676820928",
+    "eu-north-1": "897822967062",
+    "eu-south-1": "635631232127",
+    "eu-west-1": "156460612806",
+    "eu-west-2": "652711504416",
+    "eu-west-3": "009996457667",
+    "me-south-1": "076674570225",
+    "sa-east-1": "507241528517",
+    "us-east-1": "127311923021",
+    "us-east-2": "033677994240",
+    "us-gov-east-1": "190560391635",
+    "us-gov-west-1": "048591011584",
+    "us-west-1": "027434742980",
+    "us-west-2": "797873946194",
+};
+export const ELB_LOG_DELIVERY_PRINCIPAL = "logdelivery.elasticloadbalancing.amazonaws.com";
+
+/** The principal that delivers a region's ALB access logs, as a bucket policy names it. */
+export function elbLogWriter(region: string): { AWS: string } | { Service: string } {
+    const account = ELB_LOG_ACCOUNT_BY_REGION[region];
+    return account ? { AWS: `arn:aws:iam::${account}:root` } : { Service: ELB_LOG_DELIVERY_PRINCIPAL };
+}
+
+/** S3 bucket names (general purpose): 3–63 of a-z 0-9 . -, a letter or digit at each end, no "..", not an IP, no reserved prefix or suffix. */
+export function isValidBucketName(name: string): boolean {
+    return (
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) &&
+        !name.includes("..") &&
+        !/^\d+\.\d+\.\d+\.\d+$/.test(name) &&
+        !/^(xn--|sthree-|amzn-s3-demo-)/.test(name) &&
+        !/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name)
+    );
+}
+
 /** EC2 security-group descriptions: ASCII letters, digits, spaces and ._-:/()#,@[]+=&;{}!$* (no apostrophe), ≤ 255. */
 export function isValidSecurityGroupDescription(text: string): boolean {
     return text.length <= 255 && /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/.test(text);

@@ -141,6 +141,8 @@ export interface RecordedResource {
     deleteBeforeReplace: boolean;
     retainOnDelete: boolean;
     additionalSecretOutputs: string[];
+    /** Aliases: URNs (or, as structured specs, names) this resource was known by before. */
+    aliases: string[];
     /** URNs from the `dependsOn` option: dependencies that no input accounts for. */
     dependsOn: string[];
     /** Every dependency the engine sees: `dependsOn` and the resources inputs were computed from. */
@@ -309,6 +311,11 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, a
             };
         case "aws:secretsmanager/secret:Secret":
             return { id: `${arnBase}:secret:${physicalName}-${hash(name, 6, "ABCDEFabcdef")}`, state: { ...state, arn: `${arnBase}:secret:${physicalName}-${hash(name, 6, "ABCDEFabcdef")}` } };
+        case "aws:s3/bucket:Bucket": {
+            // S3 ARNs carry no region or account.
+            const bucket = inputs.bucket ?? autoName(name);
+            return { id: bucket, state: { ...state, bucket, arn: `arn:aws:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com` } };
+        }
         case "aws:secretsmanager/secretVersion:SecretVersion": {
             // Secrets Manager gives every new value a new version id (a UUID).
             const uuid = crypto.createHash("md5").update(`${inputs.secretId}|${inputs.secretString}`).digest("hex").replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
@@ -552,6 +559,10 @@ async function runOnce({ stack, set = {}, preview = false, program = path.join(R
             deleteBeforeReplace: req.getDeletebeforereplace(),
             retainOnDelete: req.getRetainondelete() ?? false,
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+            aliases: [
+                ...req.getAliasurnsList(),
+                ...req.getAliasesList().map((a: any) => a.getUrn() || a.getSpec()?.getName()).filter(Boolean),
+            ],
             dependsOn: req.getDependenciesList().filter((urn: string) => !Object.values(propertyDependencies).some((deps) => deps.includes(urn))),
             dependencies: req.getDependenciesList(),
             propertyDependencies,

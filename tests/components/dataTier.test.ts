@@ -409,7 +409,10 @@ describe("data tier", () => {
 
         it("adds no needless explicit dependencies", () => {
             const explicit = prod.resources.filter((r) => r.dependsOn.length).map((r) => r.type);
-            assert.deepEqual([...new Set(explicit)], ["aws:ecs/service:Service"]);
+            // Each waits for what it uses but does not reference: services for their secrets, paths
+            // and permissions; NAT gateways, their addresses and the ALB for the internet gateway
+            // (and the ALB for its access-log bucket policy).
+            assert.deepEqual([...new Set(explicit)].sort(), ["aws:ec2/eip:Eip", "aws:ec2/natGateway:NatGateway", "aws:ecs/service:Service", "aws:lb/loadBalancer:LoadBalancer"]);
         });
     });
 

@@ -122,6 +122,29 @@ describe("load balancer", () => {
         assert.ok(ruleFor(run, "api.dev.pay.example.com").every((r) => !r.inputs.conditions.some((c: any) => c.sourceIp)));
     });
 
+    it("keeps each admin rule's name and priority as the allowed CIDRs grow and shrink", async () => {
+        const cidrs = (n: number) => Array.from({ length: n }, (_, i) => `198.51.${i}.0/24`);
+        const rulesOf = (run: Run) => ruleFor(run, "admin.dev.pay.example.com").map((r) => ({ urn: r.urn, priority: r.inputs.priority })).sort((a, b) => a.priority - b.priority);
+        const sizes = [0, 3, 4, 5, 9, 6, 2];
+        const runs: { urn: string; priority: number }[][] = [];
+        for (const n of sizes) runs.push(rulesOf(await runProgram({ stack: "dev", set: { "admin.allowedCidrs": cidrs(n) } })));
+        // Rule i is always the same resource at priority 100 + i: from one list to the next, a rule
+        // that stays is updated in place and a new rule takes a priority nobody holds.
+        const byPriority = new Map<number, string>();
+        for (const [k, rules] of runs.entries()) {
+            assert.equal(rules.length, Math.max(1, Math.ceil(sizes[k] / 4)), `${sizes[k]} CIDRs`);
+            rules.forEach((r, i) => assert.equal(r.priority, 100 + i));
+            for (const r of rules) {
+                if (!byPriority.has(r.priority)) byPriority.set(r.priority, r.urn);
+                assert.equal(r.urn, byPriority.get(r.priority), `priority ${r.priority} changed hands at ${sizes[k]} CIDRs`);
+            }
+        }
+        assert.ok(runs[0][0].urn.endsWith("::pg-admin"));
+        // Stacks deployed when five or more CIDRs named the first rule "pg-admin-0" keep it.
+        const first = ruleFor(dev, "admin.dev.pay.example.com")[0];
+        assert.ok(first.aliases.some((a) => a === "pg-admin-0" || a.endsWith("::pg-admin-0")), first.aliases.join());
+    });
+
     it("is the only thing that accepts traffic from anywhere", () => {
         for (const run of [prod, dev]) {
             const alb = run.one("aws:ec2/securityGroup:SecurityGroup", "pg-alb");
@@ -153,10 +176,47 @@ describe("load balancer", () => {
         assert.equal(run.one("aws:wafv2/webAcl:WebAcl").inputs.rules[2].statement.rateBasedStatement.limit, 500);
     });
 
-    it("writes access logs when a bucket is configured", async () => {
+    it("writes access logs to a named bucket, creating none", async () => {
         assert.equal(dev.one("aws:lb/loadBalancer:LoadBalancer").inputs.accessLogs, undefined);
         const run = await runProgram({ stack: "dev", set: { "loadBalancer.accessLogsBucket": "pg-alb-logs" } });
         assert.deepEqual(run.one("aws:lb/loadBalancer:LoadBalancer").inputs.accessLogs, { bucket: "pg-alb-logs", prefix: "pg", enabled: true });
+        assert.equal(run.ofType("aws:s3/bucket:Bucket").length, 0);
+    });
+
+    it("keeps prod's access logs in a bucket of its own: SSE-S3, private, TLS-only, written by log delivery only, expiring", () => {
+        const bucket = prod.one("aws:s3/bucket:Bucket");
+        assert.equal(bucket.protect, true);
+        assert.notEqual(bucket.inputs.forceDestroy, true);
+        const alb = prod.one("aws:lb/loadBalancer:LoadBalancer");
+        assert.deepEqual(alb.inputs.accessLogs, { bucket: bucket.outputs.bucket, prefix: "pg", enabled: true });
+        const of = (type: string) => prod.one(type, "pg-alb-logs");
+        assert.deepEqual(of("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
+        const block = of("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs;
+        assert.deepEqual([block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets], [true, true, true, true]);
+        assert.equal(of("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules[0].expiration.days, 365);
+        const policy = of("aws:s3/bucketPolicy:BucketPolicy");
+        assert.equal(policy.inputs.bucket, bucket.id);
+        const [write, tls] = JSON.parse(policy.inputs.policy).Statement;
+        // us-east-1 predates August 2022: its Elastic Load Balancing account writes the logs.
+        assert.deepEqual(write.Principal, { AWS: "arn:aws:iam::127311923021:root" });
+        assert.equal(write.Action, "s3:PutObject");
+        assert.equal(write.Resource, `${bucket.outputs.arn}/pg/AWSLogs/123456789012/*`);
+        assert.deepEqual([tls.Effect, tls.Condition], ["Deny", { Bool: { "aws:SecureTransport": "false" } }]);
+        // The load balancer turns logging on only once it may write.
+        assert.ok(alb.dependsOn.includes(policy.urn));
+        assert.equal(dev.ofType("aws:s3/bucket:Bucket").length, 0);
+    });
+
+    it("lets a region opened after August 2022 deliver logs through the service principal", async () => {
+        const run = await runProgram({ stack: "dev", set: { "loadBalancer.accessLogs": true, "loadBalancer.accessLogsRetentionDays": 90, "aws:region": "ap-southeast-4" } });
+        const [write] = JSON.parse(run.one("aws:s3/bucketPolicy:BucketPolicy").inputs.policy).Statement;
+        assert.deepEqual(write.Principal, { Service: "logdelivery.elasticloadbalancing.amazonaws.com" });
+        assert.equal(run.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules[0].expiration.days, 90);
+        assert.equal(run.one("aws:s3/bucket:Bucket").protect, false);
+    });
+
+    it("waits for the internet gateway before creating the internet-facing load balancer", () => {
+        for (const run of [prod, dev]) assert.ok(run.one("aws:lb/loadBalancer:LoadBalancer").dependsOn.includes(run.one("aws:ec2/internetGateway:InternetGateway").urn));
     });
 
     it("aliases both hosts to the ALB in the configured zone", () => {

@@ -47,6 +47,16 @@ describe("network", () => {
         }
     });
 
+    it("creates no NAT gateway or address before the internet gateway is attached", () => {
+        for (const run of [prod, dev]) {
+            const igw = run.one("aws:ec2/internetGateway:InternetGateway");
+            assert.equal(igw.inputs.vpcId, run.one("aws:ec2/vpc:Vpc").id);
+            const waiting = [...run.ofType("aws:ec2/natGateway:NatGateway"), ...run.ofType("aws:ec2/eip:Eip")];
+            assert.ok(waiting.length >= 2);
+            for (const r of waiting) assert.ok(r.dependsOn.includes(igw.urn), `${r.type} ${r.name}`);
+        }
+    });
+
     it("runs dev over two zones through a single NAT gateway", () => {
         assert.equal(subnets(dev, "public").length, 2);
         assert.equal(subnets(dev, "private").length, 2);
