@@ -4,6 +4,8 @@ import * as aws from "@pulumi/aws";
 export interface AlarmThresholds {
     /** ALB 5xx responses as a percent of requests. */
     http5xxPercent: number;
+    /** 5xx the load balancer answers itself, per minute. */
+    loadBalancer5xxPerMinute: number;
     /** ALB p95 target response time, seconds. */
     responseTimeSeconds: number;
     /** ECS service CPU and memory utilisation, percent. */
@@ -44,6 +46,8 @@ const FIVE_MINUTES = 300;
 export class Alarms extends pulumi.ComponentResource {
     readonly topic: aws.sns.Topic;
     readonly alarms: aws.cloudwatch.MetricAlarm[] = [];
+    /** The alarms customers would feel: 5xx rate, the ALB's own 5xx, and no healthy target per route. */
+    readonly customerFacing: aws.cloudwatch.MetricAlarm[] = [];
     readonly dashboard: aws.cloudwatch.Dashboard;
     private readonly child: pulumi.CustomResourceOptions;
 
@@ -82,7 +86,7 @@ export class Alarms extends pulumi.ComponentResource {
             metric: { namespace: "AWS/ApplicationELB", metricName, dimensions: { LoadBalancer: lb }, period: 60, stat: "Sum" },
             returnData: false,
         });
-        this.alarm("alb-5xx-rate", {
+        this.customerFacing.push(this.alarm("alb-5xx-rate", {
             alarmDescription: `More than ${t.http5xxPercent}% of requests answered 5xx`,
             comparisonOperator: "GreaterThanThreshold",
             threshold: t.http5xxPercent,
@@ -95,7 +99,23 @@ export class Alarms extends pulumi.ComponentResource {
                 sum("requests", "RequestCount"),
                 { id: "rate", expression: "100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / requests", label: "5xx percent", returnData: true },
             ],
-        });
+        }));
+        // The rate above divides by RequestCount, which may be missing in a total outage: the
+        // balancer's own 5xx count (503 with no healthy target) alarms regardless.
+        this.customerFacing.push(this.alarm("alb-own-5xx", {
+            alarmDescription: `The load balancer itself answered more than ${t.loadBalancer5xxPerMinute} 5xx a minute (no healthy target, or targets failing connections)`,
+            namespace: "AWS/ApplicationELB",
+            metricName: "HTTPCode_ELB_5XX_Count",
+            dimensions: { LoadBalancer: lb },
+            statistic: "Sum",
+            period: 60,
+            evaluationPeriods: 3,
+            datapointsToAlarm: 2,
+            comparisonOperator: "GreaterThanThreshold",
+            threshold: t.loadBalancer5xxPerMinute,
+            // No data: no 5xx from the balancer.
+            treatMissingData: "notBreaching",
+        }));
         this.alarm("alb-latency-p95", {
             alarmDescription: `p95 target response time above ${t.responseTimeSeconds}s`,
             namespace: "AWS/ApplicationELB",
@@ -110,6 +130,20 @@ export class Alarms extends pulumi.ComponentResource {
             treatMissingData: "notBreaching",
         });
         for (const tg of this.args.targetGroups) {
+            // Every task gone and none able to start: HealthyHostCount is 0 or, with nothing
+            // registered, not reported at all, so missing data counts as breaching.
+            this.customerFacing.push(this.alarm(`${tg.name}-no-healthy-hosts`, {
+                alarmDescription: `${tg.name}: no healthy target; every request gets a 503`,
+                namespace: "AWS/ApplicationELB",
+                metricName: "HealthyHostCount",
+                dimensions: { LoadBalancer: lb, TargetGroup: tg.arnSuffix },
+                statistic: "Minimum",
+                period: 60,
+                evaluationPeriods: 2,
+                comparisonOperator: "LessThanThreshold",
+                threshold: 1,
+                treatMissingData: "breaching",
+            }));
             this.alarm(`${tg.name}-unhealthy-hosts`, {
                 alarmDescription: `${tg.name}: a target failed its /health checks`,
                 namespace: "AWS/ApplicationELB",

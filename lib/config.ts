@@ -287,6 +287,8 @@ const ObservabilitySchema = section({
     alarms: section({
         /** ALB 5xx responses as a percent of requests, over 5 minutes. Default 5. */
         http5xxPercent: z.number({ error: "must be a number" }).min(0.1, { error: "must be at least 0.1" }).max(100, { error: "must be at most 100" }).default(5),
+        /** 5xx responses the load balancer itself answers (no healthy target, 502/503/504) per minute. Default 10. */
+        loadBalancer5xxPerMinute: count(1, 1_000_000).default(10),
         /** ALB p95 target response time, seconds. Default 1. */
         responseTimeSeconds: z.number({ error: "must be a number" }).min(0.01, { error: "must be at least 0.01" }).max(60, { error: "must be at most 60" }).default(1),
         /** ECS service CPU and memory utilisation, percent. Default 85. */

@@ -117,6 +117,17 @@ const routing: Section = (run) => {
     }
     lines.push(...table(rows));
     const waf = run.ofType("aws:wafv2/webAcl:WebAcl")[0];
+    const alb = run.ofType("aws:lb/loadBalancer:LoadBalancer")[0];
+    const logs = alb?.inputs.accessLogs;
+    const created = run.ofType("aws:s3/bucket:Bucket").find((b) => b.outputs.bucket === logs?.bucket);
+    const expiry = created && run.ofType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").find((l) => l.inputs.bucket === created.id)?.inputs.rules[0].expiration.days;
+    lines.push(
+        !logs?.enabled
+            ? "access logs: off"
+            : created
+              ? `access logs: → s3://${logs.bucket}/${logs.prefix}/ (created here: SSE-S3, TLS-only, kept ${expiry} days${created.protect ? ", protected" : ""})`
+              : `access logs: → s3://${logs.bucket}/${logs.prefix}/ (an existing bucket; its policy is its owner's)`,
+    );
     lines.push(waf ? `WAF: ${waf.inputs.rules.map((r: any) => r.statement.rateBasedStatement ? `${r.name} (${r.statement.rateBasedStatement.limit}/5 min)` : r.name).join(", ")}` : "WAF: off");
     return lines;
 };
@@ -151,6 +162,28 @@ const dataTier: Section = (run) => {
     return lines;
 };
 
+const alarms: Section = (run) => {
+    const list = [...run.ofType("aws:cloudwatch/metricAlarm:MetricAlarm")].sort((a, b) => a.inputs.name.localeCompare(b.inputs.name));
+    if (!list.length) return [];
+    const ops: Record<string, string> = { GreaterThanThreshold: ">", LessThanThreshold: "<", GreaterThanOrEqualToThreshold: "≥", LessThanOrEqualToThreshold: "≤" };
+    const metric = (a: RecordedResource) =>
+        a.inputs.metricName
+            ? `${a.inputs.metricName} ${a.inputs.extendedStatistic ?? a.inputs.statistic}`
+            : a.inputs.metricQueries?.find((q: any) => q.returnData)?.label ?? "expression";
+    return [
+        ...table([
+            ["alarm", "when", "for", "missing data"],
+            ...list.map((a) => [
+                a.inputs.name,
+                `${metric(a)} ${ops[a.inputs.comparisonOperator] ?? a.inputs.comparisonOperator} ${a.inputs.threshold}`,
+                `${a.inputs.datapointsToAlarm ?? a.inputs.evaluationPeriods} of ${a.inputs.evaluationPeriods} × ${a.inputs.period ?? 60}s`,
+                a.inputs.treatMissingData ?? "missing (default)",
+            ]),
+        ]),
+        `→ SNS topic ${run.ofType("aws:sns/topic:Topic")[0]?.inputs.name}; Atlas alerts: ${run.ofType("mongodbatlas:index/alertConfiguration:AlertConfiguration").map((a) => `${a.inputs.metricThresholdConfig?.metricName} > ${a.inputs.metricThresholdConfig?.threshold} on ${a.inputs.matchers.map((m: any) => m.value).join(",")}`).join("; ")}`,
+    ];
+};
+
 const budget: Section = (run) => {
     const b = run.outputs.connectionBudget;
     if (!b) return [];
@@ -183,6 +216,7 @@ export const SECTIONS: [string, Section][] = [
     ["Capacity", capacity],
     ["Data tier", dataTier],
     ["MongoDB connection budget", budget],
+    ["Alarms", alarms],
     ["Production HA Checklist", findings("checklist")],
     ["Security rules", findings("security")],
     ["Resources", tree],

@@ -33,6 +33,11 @@ describe("npm run plan", () => {
         assert.match(stdout, /^ {2}· pg {2}aws:ec2\/vpc:Vpc$/m);
         assert.match(stdout, /^aws:ec2\/subnet:Subnet +6$/m);
         assert.match(stdout, /^main +3 +8 +1024 +2048 +X86_64 +registry\.example\.com\/payment-gateway\/main@sha256:/m);
+        // Where a reviewer looks for them: the access-log bucket and the alarm list.
+        assert.match(stdout, /^access logs: → s3:\/\/pg-alb-logs-[0-9a-f]{7}\/pg\/ \(created here: SSE-S3, TLS-only, kept 365 days, protected\)$/m);
+        assert.match(stdout, /^payment-gateway-prod-admin-no-healthy-hosts +HealthyHostCount Minimum < 1 +2 of 2 × 60s +breaching$/m);
+        assert.match(stdout, /^payment-gateway-prod-alb-own-5xx +HTTPCode_ELB_5XX_Count Sum > 10 +2 of 3 × 60s +notBreaching$/m);
+        assert.match(stdout, /Atlas alerts: CONNECTIONS > 2392 on PRIMARY; OPLOG_SLAVE_LAG_MASTER_TIME > 10 on SECONDARY$/m);
     });
 
     it("says which images are not pinned by digest", async () => {

@@ -81,6 +81,24 @@ describe("observability", () => {
             }
         });
 
+        it("raise an alarm on a total outage of admin or api, when no target is left to report", async () => {
+            const lb = prod.one("aws:lb/loadBalancer:LoadBalancer").outputs.arnSuffix;
+            for (const tg of ["admin", "main"]) {
+                const a = prod.one(ALARM, `pg-${tg}-no-healthy-hosts`).inputs;
+                assert.deepEqual([a.namespace, a.metricName, a.statistic], ["AWS/ApplicationELB", "HealthyHostCount", "Minimum"]);
+                assert.deepEqual(a.dimensions, { LoadBalancer: lb, TargetGroup: prod.one("aws:lb/targetGroup:TargetGroup", `pg-${tg}`).outputs.arnSuffix });
+                assert.deepEqual([a.comparisonOperator, a.threshold], ["LessThanThreshold", 1]);
+                // With nothing registered the metric is not reported at all: silence is the outage.
+                assert.equal(a.treatMissingData, "breaching");
+            }
+            const own = prod.one(ALARM, "pg-alb-own-5xx").inputs;
+            assert.deepEqual([own.metricName, own.statistic, own.comparisonOperator, own.threshold], ["HTTPCode_ELB_5XX_Count", "Sum", "GreaterThanThreshold", 10]);
+            assert.deepEqual(own.dimensions, { LoadBalancer: lb });
+            assert.equal(own.metricQueries, undefined, "not a ratio over RequestCount, which may be missing");
+            const tuned = await runProgram({ stack: "dev", set: { "observability.alarms.loadBalancer5xxPerMinute": 50 } });
+            assert.equal(tuned.one(ALARM, "pg-alb-own-5xx").inputs.threshold, 50);
+        });
+
         it("watch CPU and memory per service", () => {
             for (const name of ["admin", "main", "worker"]) {
                 for (const [suffix, metric] of [["cpu", "CPUUtilization"], ["memory", "MemoryUtilization"]]) {
