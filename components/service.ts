@@ -5,6 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import { ServiceConfig } from "../lib/config";
 import { contextHash } from "../lib/contextHash";
+import { ecrRepositoryOf } from "../lib/images";
 import { Connections } from "./connections";
 import { Statement, allow, ecsTaskRole } from "./iam";
 import { Route } from "./loadBalancer";
@@ -149,11 +150,13 @@ export class Service extends pulumi.ComponentResource {
             { Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${this.logGroup.arn}:*` },
             ...Object.values(this.args.secrets).flatMap((s) => s.readStatements(this.args.region)),
         ];
-        if (this.repository) {
+        // A private ECR image (built here, or named in `image`) is pulled with the execution role.
+        const repository = this.repository?.arn ?? (this.args.config.image ? ecrRepositoryOf(this.args.config.image)?.arn : undefined);
+        if (repository) {
             statements.push(
                 // GetAuthorizationToken has no resource-level permissions: AWS requires "*" for it.
                 { Action: "ecr:GetAuthorizationToken", Resource: "*" },
-                { Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], Resource: this.repository.arn },
+                { Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], Resource: repository },
             );
         }
         return allow(this.executionRole, `${this.name}-exec`, statements, this.child);

@@ -185,6 +185,19 @@ describe("services", () => {
         assert.equal(container(run, "main").image, "registry.example.com/payment-gateway/main:1.0.0");
     });
 
+    it("may pull a configured private ECR image, from that repository only", async () => {
+        const image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/payments/main@sha256:" + "a".repeat(64);
+        const run = await runProgram({ stack: "dev", set: { "main.image": image } });
+        const statements = (name: string) => policies(run, run.one("aws:iam/role:Role", `pg-${name}-exec`)).flatMap((p: any) => p.Statement);
+        const pull = statements("main").find((s: any) => JSON.stringify(s.Action).includes("ecr:BatchGetImage"));
+        assert.deepEqual([...pull.Action].sort(), ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]);
+        assert.equal(pull.Resource, "arn:aws:ecr:us-east-1:123456789012:repository/payments/main");
+        assert.deepEqual(statements("main").filter((s: any) => s.Action === "ecr:GetAuthorizationToken").map((s: any) => s.Resource), ["*"]);
+        // Images from any other registry need no ECR rights.
+        for (const name of ["admin", "worker"]) assert.ok(!JSON.stringify(statements(name)).includes("ecr:"), name);
+        assert.ok(!JSON.stringify(policies(dev, dev.one("aws:iam/role:Role", "pg-main-exec"))).includes("ecr:"));
+    });
+
     it("tag a build by its content, so unchanged sources do not rebuild", async () => {
         const set = { "admin.image": undefined, "admin.build": { context: "tests/fixtures/app" } };
         const a = (await runProgram({ stack: "dev", set })).one("docker:index/image:Image").inputs.imageName;
