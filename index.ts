@@ -136,6 +136,8 @@ const services = Object.fromEntries(
             dependsOn: database.readyForClients,
             reaches: [cache, database],
             taskPermissions: appKey.encryptDecryptStatements(),
+            // The worker has no load balancer to notice it hang: its container checks itself.
+            containerHealthCheck: name === "worker" && config.worker.healthCheck.enabled ? config.worker.healthCheck : undefined,
             collectorImage: config.observability.tracing && !config.observability.otlpEndpoint ? config.observability.collectorImage : undefined,
             region: config.region,
             root: __dirname,

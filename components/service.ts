@@ -12,6 +12,9 @@ import { Route } from "./loadBalancer";
 import { Network } from "./network";
 import { StoredSecret } from "./secret";
 
+/** The OpenTelemetry collector sidecar's container name. */
+const COLLECTOR_CONTAINER = "otel-collector";
+
 /** Container label carrying the digest of the secrets' version ids (see `secretsVersion`). */
 export const SECRETS_VERSION_LABEL = "payment-gateway.secrets-version";
 
@@ -38,6 +41,8 @@ export interface ServiceArgs {
     reaches?: { allowFrom(client: { connections: Connections; taskRole: aws.iam.Role }, name: string): pulumi.Resource[] }[];
     /** What the gateway itself may do (the task role), e.g. use the application key. Default nothing. */
     taskPermissions?: Statement[];
+    /** A container health check: ECS replaces a task whose check fails. Default none (the load balancer checks routed services). */
+    containerHealthCheck?: { command: string[]; intervalSeconds: number; timeoutSeconds: number; retries: number; startPeriodSeconds: number };
     /** Run an OpenTelemetry collector sidecar (this image) that exports traces to X-Ray. Default: none. */
     collectorImage?: string;
     /** AWS region, for log and service endpoints. */
@@ -192,7 +197,7 @@ export class Service extends pulumi.ComponentResource {
             "    traces: { receivers: [otlp], processors: [batch], exporters: [awsxray] }",
         ].join("\n");
         return {
-            name: "otel-collector",
+            name: COLLECTOR_CONTAINER,
             image,
             // Telemetry must never take a payment process down with it.
             essential: false,
@@ -203,6 +208,12 @@ export class Service extends pulumi.ComponentResource {
                 options: { "awslogs-group": logGroup, "awslogs-region": this.args.region, "awslogs-stream-prefix": "otel" },
             },
         };
+    }
+
+    private healthCheck(): { healthCheck?: Record<string, unknown> } {
+        const hc = this.args.containerHealthCheck;
+        if (!hc) return {};
+        return { healthCheck: { command: hc.command, interval: hc.intervalSeconds, timeout: hc.timeoutSeconds, retries: hc.retries, startPeriod: hc.startPeriodSeconds } };
     }
 
     /** A digest of the version ids of every secret the tasks read. */
@@ -232,6 +243,9 @@ export class Service extends pulumi.ComponentResource {
                         options: { "awslogs-group": logGroup, "awslogs-region": this.args.region, "awslogs-stream-prefix": this.args.service },
                     },
                     stopTimeout: 30,
+                    ...this.healthCheck(),
+                    // Spans sent before the collector listens are lost: start it first (it stays non-essential).
+                    ...(this.args.collectorImage ? { dependsOn: [{ containerName: COLLECTOR_CONTAINER, condition: "START" }] } : {}),
                 }, ...(this.args.collectorImage ? [this.collectorContainer(this.args.collectorImage, logGroup)] : [])]),
             );
         return new aws.ecs.TaskDefinition(this.name, {

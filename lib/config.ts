@@ -197,10 +197,39 @@ const AdminSchema = section({
     allowedCidrs: z.array(cidr(), { error: "must be a list of CIDRs" }).max(20, { error: "must list at most 20 CIDRs (each four take one listener rule)" }).default([]),
 });
 const MainSchema = section(serviceFields);
+/**
+ * The worker's container health check (ECS HealthCheck: interval 5–300 s, timeout 2–60 s, retries
+ * 1–10, start period 0–300 s). The worker has no load balancer: without it ECS replaces a worker
+ * only when its process exits, never when it hangs.
+ */
+const ContainerHealthCheckSchema = section({
+    /** Check the worker at all. Default true. */
+    enabled: bool().default(true),
+    /**
+     * The command, ["CMD", …] or ["CMD-SHELL", "…"]. Default: CMD-SHELL `curl -fsS
+     * http://localhost:<containerPort>/health || exit 1` (assumes the worker image, the gateway's,
+     * serves /health on containerPort and carries curl).
+     */
+    command: z
+        .array(text("a non-empty string"), { error: "must be a list such as [\"CMD-SHELL\", \"curl -fsS http://localhost:8080/health || exit 1\"]" })
+        .min(2, { error: "must be CMD or CMD-SHELL followed by the command" })
+        .refine((c) => c[0] === "CMD" || c[0] === "CMD-SHELL", { error: "must start with CMD or CMD-SHELL" })
+        .optional(),
+    /** Seconds between checks, 5–300. Default 30. */
+    intervalSeconds: count(5, 300).default(30),
+    /** Seconds before a check fails, 2–60, below the interval. Default 5. */
+    timeoutSeconds: count(2, 60).default(5),
+    /** Consecutive failures before the container is unhealthy (and the task replaced), 1–10. Default 3. */
+    retries: count(1, 10).default(3),
+    /** Seconds after start during which failures do not count, 0–300. Default 60. */
+    startPeriodSeconds: count(0, 300).default(60),
+});
+
 const WorkerSchema = section({
     ...serviceFields,
     /** PDF jobs each worker runs at once (MPG_MAIN_WORKER_CONCURRENCY), 1–64. Default 4. */
     concurrency: count(1, 64).default(4),
+    healthCheck: ContainerHealthCheckSchema.prefault({}),
 });
 
 const AtlasSchema = section({
@@ -344,7 +373,13 @@ function resolve(parsed: Parsed, awsRegion: string) {
         },
         admin: service(parsed.admin),
         main: service(parsed.main),
-        worker: service(parsed.worker),
+        worker: {
+            ...service(parsed.worker),
+            healthCheck: {
+                ...parsed.worker.healthCheck,
+                command: parsed.worker.healthCheck.command ?? ["CMD-SHELL", `curl -fsS http://localhost:${parsed.worker.containerPort}/health || exit 1`],
+            },
+        },
         atlas: {
             ...parsed.atlas,
             region: parsed.atlas.region ?? atlasRegionName(awsRegion),
@@ -396,6 +431,10 @@ function crossFieldProblems(c: Resolved): Problem[] {
     const needed = WORKER_BASE_MEMORY_MIB + WORKER_MEMORY_PER_JOB_MIB * c.worker.concurrency;
     if (c.worker.memory < needed)
         add("worker.memory", `must leave ${WORKER_MEMORY_PER_JOB_MIB} MiB per concurrent job plus ${WORKER_BASE_MEMORY_MIB} MiB: at least ${needed} for concurrency ${c.worker.concurrency}`, c.worker.memory, "worker.concurrency");
+
+    const whc = c.worker.healthCheck;
+    if (whc.timeoutSeconds >= whc.intervalSeconds)
+        add("worker.healthCheck.timeoutSeconds", `must be below worker.healthCheck.intervalSeconds (${whc.intervalSeconds})`, whc.timeoutSeconds, "worker.healthCheck.intervalSeconds");
 
     const stick = c.admin.stickiness;
     if (stick.type === "app_cookie" && !stick.cookieName) add("admin.stickiness.cookieName", "is required when stickiness.type is app_cookie", undefined, "admin.stickiness.type");

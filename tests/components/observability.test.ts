@@ -21,6 +21,8 @@ describe("observability", () => {
                 assert.deepEqual(config.receivers.otlp.protocols, { grpc: { endpoint: "0.0.0.0:4317" }, http: { endpoint: "0.0.0.0:4318" } });
                 assert.deepEqual(config.exporters, { awsxray: { region: "us-east-1" } });
                 assert.deepEqual(config.service.pipelines, { traces: { receivers: ["otlp"], processors: ["batch"], exporters: ["awsxray"] } });
+                // The app starts only once the collector has: no span is sent before it listens.
+                assert.deepEqual(app.dependsOn, [{ containerName: "otel-collector", condition: "START" }]);
                 const e = env(app);
                 assert.equal(e.OTEL_EXPORTER_OTLP_ENDPOINT, "http://localhost:4318");
                 assert.equal(e.OTEL_SERVICE_NAME, `payment-gateway-${name}`);
@@ -38,6 +40,7 @@ describe("observability", () => {
 
         it("sends to an external endpoint instead, without a sidecar or X-Ray rights", async () => {
             const run = await runProgram({ stack: "dev", set: { "observability.otlpEndpoint": "https://otlp.example.com:4318" } });
+            for (const name of ["admin", "main", "worker"]) assert.equal(containers(run, name)[0].dependsOn, undefined, "no sidecar to wait for");
             const defs = containers(run, "admin");
             assert.equal(defs.length, 1);
             assert.equal(env(defs[0]).OTEL_EXPORTER_OTLP_ENDPOINT, "https://otlp.example.com:4318");

@@ -158,6 +158,43 @@ describe("services", () => {
         assert.equal(prod.ofType("aws:lb/targetGroup:TargetGroup").filter((g) => g.name.includes("worker")).length, 0);
     });
 
+    it("replace a hung worker: its container checks itself, admin and main are checked by the load balancer", async () => {
+        assert.deepEqual(container(prod, "worker").healthCheck, {
+            command: ["CMD-SHELL", "curl -fsS http://localhost:8080/health || exit 1"],
+            interval: 30,
+            timeout: 5,
+            retries: 3,
+            startPeriod: 60,
+        });
+        for (const name of ["admin", "main"]) assert.equal(container(prod, name).healthCheck, undefined);
+        const run = await runProgram({
+            stack: "dev",
+            set: { "worker.containerPort": 9000, "worker.healthCheck": { intervalSeconds: 15, retries: 5 } },
+        });
+        assert.deepEqual(container(run, "worker").healthCheck, { command: ["CMD-SHELL", "curl -fsS http://localhost:9000/health || exit 1"], interval: 15, timeout: 5, retries: 5, startPeriod: 60 });
+        const custom = await runProgram({ stack: "dev", set: { "worker.healthCheck": { command: ["CMD", "/app/healthcheck"] } } });
+        assert.deepEqual(container(custom, "worker").healthCheck.command, ["CMD", "/app/healthcheck"]);
+        const off = await runProgram({ stack: "dev", set: { "worker.healthCheck.enabled": false } });
+        assert.equal(container(off, "worker").healthCheck, undefined);
+    });
+
+    it("refuse a worker health check ECS would refuse, before declaring anything", async () => {
+        const error = await runProgram({
+            stack: "dev",
+            set: { "worker.healthCheck": { command: ["curl", "localhost"], intervalSeconds: 400, timeoutSeconds: 61, retries: 0 } },
+        }).then(() => assert.fail("accepted"), (e) => e as ProgramError);
+        assert.deepEqual(error.resources, []);
+        for (const text of [
+            /worker\.healthCheck\.command must start with CMD or CMD-SHELL; got \["curl","localhost"\]/,
+            /worker\.healthCheck\.intervalSeconds must be at most 300; got 400/,
+            /worker\.healthCheck\.timeoutSeconds must be at most 60; got 61/,
+            /worker\.healthCheck\.retries must be at least 1; got 0/,
+        ])
+            assert.match(error.message, text);
+        const slow = await runProgram({ stack: "dev", set: { "worker.healthCheck": { intervalSeconds: 10, timeoutSeconds: 10 } } }).then(() => assert.fail("accepted"), (e) => e as ProgramError);
+        assert.match(slow.message, /worker\.healthCheck\.timeoutSeconds must be below worker\.healthCheck\.intervalSeconds \(10\); got 10/);
+    });
+
     it("run the configured image", () => {
         assert.equal(container(prod, "admin").image, "registry.example.com/payment-gateway/admin@sha256:4f1d9c3e2b7a6d5c8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d");
         assert.equal(prod.ofType("aws:ecr/repository:Repository").length, 0);
