@@ -347,7 +347,8 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, a
         case "aws:route53/record:Record":
             return { id: `${inputs.zoneId}_${inputs.name}_${inputs.type}`, state: { ...state, fqdn: String(inputs.name).replace(/\.$/, "") } };
         case "aws:cloudwatch/logGroup:LogGroup":
-            return { id: physicalName, state };
+            // The group's ARN, as CloudWatch Logs forms it (the provider drops the trailing ":*").
+            return { id: physicalName, state: { ...state, arn: `arn:aws:logs:${region}:${ACCOUNT_ID}:log-group:${physicalName}` } };
         case "mongodbatlas:index/project:Project":
             return { id: hash(name, 24, "0123456789abcdef"), state };
         case "mongodbatlas:index/advancedCluster:AdvancedCluster": {

