@@ -13,7 +13,15 @@
 import { z } from "zod";
 import { ConnectionBudget, PoolBudgetError, planConnections } from "./pool";
 import {
+    ACM_DOMAIN_NAME_MAX,
+    ATLAS_AWS_REGIONS,
     ATLAS_ELECTABLE_NODES,
+    ATLAS_MONGODB_VERSIONS,
+    AWS_REGION_ZONES,
+    COLLECTOR_PORTS,
+    DNS_NAME_MAX,
+    ELASTICACHE_ENGINE_VERSIONS,
+    ELASTICACHE_NODE_TYPES,
     ATLAS_TIERS,
     AWS_REGION,
     ELASTICACHE_MAX_NODES,
@@ -26,10 +34,18 @@ import {
     atlasRegionName,
     describeFargateMemory,
     isValidBucketName,
+    isValidAtlasClusterName,
     isValidFargateSize,
+    isValidReplicationGroupId,
 } from "./limits";
 
 export const PROJECT = "payment-gateway";
+/**
+ * What the offline harness hands the program in place of a `secure:` value it cannot decrypt (the
+ * engine hands the decrypted value). Such a value is not validated: its default, if any, stands
+ * in, and the plan says so (Config.undecrypted).
+ */
+export const UNDECRYPTED = "[secure value, not decrypted offline]";
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 export const SERVICE_NAMES = ["admin", "main", "worker"] as const;
@@ -46,22 +62,48 @@ export const WORKER_MEMORY_PER_JOB_MIB = 256;
 // ---------------------------------------------------------------------------------------------
 // Building blocks with messages a person can act on.
 
+// What the Pulumi CLI writes is accepted where its meaning is unambiguous: `pulumi config set
+// --path` types only true/false and integers and stores everything else as a string (decimals,
+// versions, JSON lists; pulumi/pulumi#18064), and a stack file may quote a number.
+
+/** "0.7" or "12" → a number; anything else as it is. */
+const numeric = (v: unknown) => (typeof v === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v);
+/** "true"/"false" → a boolean. */
+const boolean = (v: unknown) => (v === "true" ? true : v === "false" ? false : v);
+/** A JSON list written as a string → the list. */
+const jsonList = (v: unknown) => {
+    if (typeof v !== "string" || !v.trim().startsWith("[")) return v;
+    try {
+        return JSON.parse(v);
+    } catch {
+        return v;
+    }
+};
+/** 8 (YAML's reading of an unquoted 8.0) → "8.0"; 7.2 → "7.2". */
+const version = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? (Number.isInteger(v) ? v.toFixed(1) : String(v)) : v);
+
+/** A whole number in [min, max]; a number beyond the safe range is "too big", not "not whole". */
 const count = (min: number, max?: number) => {
+    const most = `must be at most ${max ?? Number.MAX_SAFE_INTEGER}`;
     let n = z
         .number({ error: "must be a number" })
-        .int({ error: "must be a whole number" })
+        .int({ error: (issue) => (issue.code === "too_big" ? most : "must be a whole number") })
         .min(min, { error: `must be at least ${min}` });
-    if (max !== undefined) n = n.max(max, { error: `must be at most ${max}` });
-    return n;
+    if (max !== undefined) n = n.max(max, { error: most });
+    return z.preprocess(numeric, n);
 };
+/** A number in [min, max]. */
+const decimal = (min: number, max: number) =>
+    z.preprocess(numeric, z.number({ error: "must be a number" }).min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` }));
 /** An object of known fields; any other field is an error (a typo should not pass silently). */
 const section = <T extends z.core.$ZodLooseShape>(shape: T) => z.strictObject(shape, { error: "must be an object" });
-const bool = () => z.boolean({ error: "must be true or false" });
+const bool = () => z.preprocess(boolean, z.boolean({ error: "must be true or false" }));
 const text = (what = "a non-empty string") => z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` });
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
     z.enum(values, { error: `must be one of ${values.join(", ")}` });
 const numberIn = (values: readonly number[], what: string) =>
-    z.number({ error: "must be a number" }).refine((v) => values.includes(v), { error: `must be one of ${what}` });
+    z.preprocess(numeric, z.number({ error: "must be a number" }).refine((v) => values.includes(v), { error: `must be one of ${what}` }));
+const list = <T extends z.ZodType>(item: T, what: string) => z.preprocess(jsonList, z.array(item, { error: `must be a list of ${what}` }));
 
 const CIDR = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/;
 const cidr = () => z.string({ error: "must be an IPv4 CIDR such as 203.0.113.0/24" }).regex(CIDR, { error: "must be an IPv4 CIDR such as 203.0.113.0/24" });
@@ -79,7 +121,7 @@ const NetworkSchema = section({
     /** Availability zones to spread over: 2–6 (prod at least 3). Default 3. */
     azCount: count(2, 6).default(3),
     /** Explicit AZ names; default: the first azCount zones the region reports. */
-    availabilityZones: z.array(text("an availability zone name"), { error: "must be a list of availability zone names" }).optional(),
+    availabilityZones: list(z.string({ error: "must be an availability zone name such as us-east-1a" }).regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { error: "must be an availability zone name such as us-east-1a" }), "availability zone names").optional(),
     /** "perAz" (one NAT gateway per AZ, required in prod) or "single" (cheap). Default perAz. */
     natGateways: oneOf(["perAz", "single"]).default("perAz"),
     /** Interface endpoints for ECR, CloudWatch Logs and Secrets Manager. Default: on in prod, off elsewhere. */
@@ -175,9 +217,9 @@ const serviceFields = {
     }).prefault({}),
     /** Further environment for the gateway's other settings (strings). Default none. */
     extraEnvironment: z.record(
-        z.string().regex(ENV_NAME, { error: "must be an environment variable name" }),
+        z.string().regex(ENV_NAME),
         z.string({ error: "must be a string (quote numbers and booleans)" }),
-        { error: "must be a map of NAME: value" },
+        { error: (issue) => (issue.code === "invalid_key" ? "is not an environment variable name: letters, digits and _, not starting with a digit" : "must be a map of NAME: value") },
     ).default({}),
 };
 
@@ -194,7 +236,7 @@ const AdminSchema = section({
     ...serviceFields,
     stickiness: StickinessSchema.prefault({}),
     /** CIDRs allowed to reach admin.<domain>; empty means anywhere. Default []. */
-    allowedCidrs: z.array(cidr(), { error: "must be a list of CIDRs" }).max(20, { error: "must list at most 20 CIDRs (each four take one listener rule)" }).default([]),
+    allowedCidrs: list(cidr(), "CIDRs").pipe(z.array(z.string()).max(20, { error: "must list at most 20 CIDRs (each four take one listener rule)" })).default([]),
 });
 const MainSchema = section(serviceFields);
 /**
@@ -235,14 +277,14 @@ const WorkerSchema = section({
 const AtlasSchema = section({
     /** Dedicated tier, M10 and up. Default M10. */
     tier: oneOf(ATLAS_TIERS as [string, ...string[]]).default("M10"),
-    /** Atlas region (US_EAST_1); default: the AWS region. Must match it for PrivateLink. */
-    region: z.string({ error: "must be an Atlas region such as US_EAST_1" }).regex(/^[A-Z]{2}(_GOV)?_[A-Z]+_\d$/, { error: "must be an Atlas region such as US_EAST_1" }).optional(),
+    /** Atlas region (US_EAST_1), one of Atlas's AWS regions; default: the AWS region's. Must match it for PrivateLink. */
+    region: z.string({ error: "must be an Atlas region such as US_EAST_1" }).refine((r) => ATLAS_AWS_REGIONS.includes(r), { error: "must be an Atlas AWS region such as US_EAST_1 (upper-case, underscores; one of the AWS regions in lib/limits.ts)" }).optional(),
     /** Organization to create the project in (24 hex characters). One of orgId and projectId. */
     orgId: z.string({ error: "must be 24 hex characters" }).regex(/^[a-f0-9]{24}$/, { error: "must be 24 hex characters" }).optional(),
     /** Existing Atlas project to use (24 hex characters). One of orgId and projectId. */
     projectId: z.string({ error: "must be 24 hex characters" }).regex(/^[a-f0-9]{24}$/, { error: "must be 24 hex characters" }).optional(),
-    /** MongoDB major version such as 8.0. Default 8.0. */
-    mongoVersion: z.string({ error: "must be a version such as 8.0" }).regex(/^\d+\.\d+$/, { error: "must be a version such as 8.0" }).default("8.0"),
+    /** MongoDB major version Atlas deploys: 7.0 or 8.0. Default 8.0. */
+    mongoVersion: z.preprocess(version, oneOf(ATLAS_MONGODB_VERSIONS as [string, ...string[]])).default("8.0"),
     /** Electable nodes in the replica set: 3, 5 or 7. Default 3. */
     electableNodes: numberIn(ATLAS_ELECTABLE_NODES, ATLAS_ELECTABLE_NODES.join(", ")).default(3),
     /** Application database name. Default payment_gateway. */
@@ -267,10 +309,14 @@ const AtlasSchema = section({
 const CacheSchema = section({
     /** valkey or redis. Default valkey. */
     engine: oneOf(["valkey", "redis"]).default("valkey"),
-    /** Engine version (valkey 7.2/8.0, redis 6.x/7.0/7.1). Default: 8.0 for valkey, 7.1 for redis. */
-    engineVersion: z.string({ error: "must be a version such as 8.0" }).regex(/^\d+\.(\d+|x)$/, { error: "must be a version such as 8.0" }).optional(),
-    /** Node type. Default cache.t4g.small. */
-    nodeType: z.string({ error: "must be a node type such as cache.t4g.small" }).regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: "must be a node type such as cache.t4g.small" }).default("cache.t4g.small"),
+    /** Engine version (valkey 7.2–9.1, redis 6.0/6.2/6.x/7.0/7.1). Default: 8.0 for valkey, 7.1 for redis. */
+    engineVersion: z.preprocess(version, z.string({ error: "must be a version such as 8.0" }).regex(/^\d+\.(\d+|x)$/, { error: "must be a version such as 8.0" })).optional(),
+    /** Node type, one ElastiCache offers without data tiering. Default cache.t4g.small. */
+    nodeType: z
+        .string({ error: "must be a node type such as cache.t4g.small" })
+        .refine((t) => t in ELASTICACHE_NODE_TYPES, { error: "must be an ElastiCache node type such as cache.t4g.small or cache.r7g.large (see lib/limits.ts)" })
+        .refine((t) => !ELASTICACHE_NODE_TYPES[t]?.dataTiering, { error: "is a data-tiering node type (r6gd), which needs data tiering enabled; this program does not enable it: use cache.r7g or cache.r6g" })
+        .default("cache.t4g.small"),
     /** Primary + replicas, 1–6; at least 2 for automatic failover (required in prod). Default 2. */
     nodes: count(1, ELASTICACHE_MAX_NODES).default(2),
     /** Days of daily snapshots, 0–35 (0 turns backups off; at least 1 in prod). Default 7. */
@@ -289,7 +335,7 @@ const PoolOverrideSchema = section({
 
 const PoolSchema = section({
     /** Fraction of the tier's connections the application may use, 0.1–1. Default 0.8. */
-    headroom: z.number({ error: "must be a number" }).min(0.1, { error: "must be at least 0.1" }).max(1, { error: "must be at most 1" }).default(0.8),
+    headroom: decimal(0.1, 1).default(0.8),
     /** Override of the derived MPG_DATABASE_MAX_POOL_SIZE for every service. */
     maxPoolSize: count(1, 1000).optional(),
     /** Override of the derived MPG_DATABASE_MIN_POOL_SIZE. */
@@ -306,7 +352,7 @@ export const DEFAULT_COLLECTOR_IMAGE = "public.ecr.aws/aws-observability/aws-ote
 
 const ObservabilitySchema = section({
     /** Alarm e-mail recipients (SNS subscriptions, Atlas alert e-mails). Default none. */
-    alarmEmails: z.array(z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: "must be an e-mail address" }), { error: "must be a list of e-mail addresses" }).default([]),
+    alarmEmails: list(z.email({ error: "must be an e-mail address such as oncall@example.com" }), "e-mail addresses").default([]),
     /** OpenTelemetry traces. Default true; required in prod. */
     tracing: bool().default(true),
     /** OTLP/HTTP endpoint of an external collector; default: an AWS Distro for OpenTelemetry sidecar exporting to X-Ray. */
@@ -315,11 +361,11 @@ const ObservabilitySchema = section({
     collectorImage: z.string({ error: "must be an image reference" }).regex(IMAGE_REF, { error: "must be an image reference" }).default(DEFAULT_COLLECTOR_IMAGE),
     alarms: section({
         /** ALB 5xx responses as a percent of requests, over 5 minutes. Default 5. */
-        http5xxPercent: z.number({ error: "must be a number" }).min(0.1, { error: "must be at least 0.1" }).max(100, { error: "must be at most 100" }).default(5),
+        http5xxPercent: decimal(0.1, 100).default(5),
         /** 5xx responses the load balancer itself answers (no healthy target, 502/503/504) per minute. Default 10. */
         loadBalancer5xxPerMinute: count(1, 1_000_000).default(10),
         /** ALB p95 target response time, seconds. Default 1. */
-        responseTimeSeconds: z.number({ error: "must be a number" }).min(0.01, { error: "must be at least 0.01" }).max(60, { error: "must be at most 60" }).default(1),
+        responseTimeSeconds: decimal(0.01, 60).default(1),
         /** ECS service CPU and memory utilisation, percent. Default 85. */
         servicePercent: count(10, 100).default(85),
         /** Cache engine CPU and memory usage, percent. Default 80. */
@@ -396,6 +442,8 @@ function resolve(parsed: Parsed, awsRegion: string) {
 export type Config = ReturnType<typeof resolve> & {
     /** The MongoDB connection budget and the pool sizes derived from it (lib/pool.ts). */
     connections: ConnectionBudget;
+    /** Keys whose value was a secure value the offline harness could not decrypt (never under the engine). */
+    undecrypted: string[];
 };
 export type ServiceConfig = Config["main"];
 type Resolved = ReturnType<typeof resolve>;
@@ -409,10 +457,11 @@ export interface Problem {
     reads?: string[];
 }
 
-/** Rules that span fields, and the Production HA Checklist in prod. */
-function crossFieldProblems(c: Resolved): Problem[] {
+/** Rules that span fields (and the stack's name and region), and the Production HA Checklist in prod. */
+function crossFieldProblems(c: Resolved, stack?: string): Problem[] {
     const problems: Problem[] = [];
     const add = (path: string, message: string, value: unknown, ...reads: string[]) => problems.push({ path, message, value, reads });
+    problems.push(...nameProblems(c, stack), ...regionProblems(c));
 
     for (const name of SERVICE_NAMES) {
         const s = c[name];
@@ -425,8 +474,11 @@ function crossFieldProblems(c: Resolved): Problem[] {
             add(`${name}.build.platform`, `must match architecture ${s.architecture}`, s.build.platform, `${name}.architecture`);
         for (const key of Object.keys(s.extraEnvironment)) {
             if (RESERVED_ENV_NAMES.includes(key) || RESERVED_ENV_PREFIXES.some((p) => key.startsWith(p)))
-                add(`${name}.extraEnvironment.${key}`, `is set by the program (reserved: ${[...RESERVED_ENV_PREFIXES.map((p) => p + "*"), ...RESERVED_ENV_NAMES].join(", ")})`, s.extraEnvironment[key]);
+                add(formatPath([name, "extraEnvironment", key]), `is set by the program (reserved: ${[...RESERVED_ENV_PREFIXES.map((p) => p + "*"), ...RESERVED_ENV_NAMES].join(", ")})`, s.extraEnvironment[key]);
         }
+        // In awsvpc mode the sidecar shares the task's network namespace: one port, one listener.
+        if (c.observability.tracing && !c.observability.otlpEndpoint && COLLECTOR_PORTS.includes(s.containerPort))
+            add(`${name}.containerPort`, `is a port the OpenTelemetry collector sidecar listens on in the same task (${COLLECTOR_PORTS.join(", ")}); choose another`, s.containerPort, "observability.tracing", "observability.otlpEndpoint");
     }
     const needed = WORKER_BASE_MEMORY_MIB + WORKER_MEMORY_PER_JOB_MIB * c.worker.concurrency;
     if (c.worker.memory < needed)
@@ -435,6 +487,9 @@ function crossFieldProblems(c: Resolved): Problem[] {
     const whc = c.worker.healthCheck;
     if (whc.timeoutSeconds >= whc.intervalSeconds)
         add("worker.healthCheck.timeoutSeconds", `must be below worker.healthCheck.intervalSeconds (${whc.intervalSeconds})`, whc.timeoutSeconds, "worker.healthCheck.intervalSeconds");
+
+    for (const [i, range] of c.admin.allowedCidrs.entries())
+        if (networkAddress(range) !== range) add(formatPath(["admin", "allowedCidrs", i]), `has host bits set: the block is ${networkAddress(range)}`, range);
 
     const stick = c.admin.stickiness;
     if (stick.type === "app_cookie" && !stick.cookieName) add("admin.stickiness.cookieName", "is required when stickiness.type is app_cookie", undefined, "admin.stickiness.type");
@@ -453,6 +508,8 @@ function crossFieldProblems(c: Resolved): Problem[] {
     const prefix = Number(c.network.cidr.split("/")[1]);
     if (!isPrivateCidr(c.network.cidr) || prefix < 16 || prefix > 20)
         add("network.cidr", "must be a private (10/8, 172.16/12, 192.168/16) IPv4 block from /16 to /20", c.network.cidr);
+    else if (networkAddress(c.network.cidr) !== c.network.cidr)
+        add("network.cidr", `has host bits set: the block is ${networkAddress(c.network.cidr)}`, c.network.cidr);
     if (c.network.availabilityZones && c.network.availabilityZones.length !== c.network.azCount)
         add("network.availabilityZones", `must list exactly network.azCount (${c.network.azCount}) zones`, c.network.availabilityZones, "network.azCount");
     if (c.network.availabilityZones && new Set(c.network.availabilityZones).size !== c.network.availabilityZones.length)
@@ -468,6 +525,9 @@ function crossFieldProblems(c: Resolved): Problem[] {
         if (tierIndex(c.atlas.tier) < tierIndex(minTier) || tierIndex(c.atlas.tier) > tierIndex(maxTier))
             add("atlas.tier", `must lie within atlas.autoScaling (${minTier}–${maxTier})`, c.atlas.tier, "atlas.autoScaling");
     }
+    const versions = ELASTICACHE_ENGINE_VERSIONS[c.cache.engine];
+    if (!versions.includes(c.cache.engineVersion))
+        add("cache.engineVersion", `is not a ${c.cache.engine} version ElastiCache offers: one of ${versions.join(", ")}`, c.cache.engineVersion, "cache.engine");
     if (c.cache.nodes >= 2 && /^cache\.t[12]\./.test(c.cache.nodeType))
         add("cache.nodeType", "must not be a T1/T2 node type, which has no Multi-AZ failover", c.cache.nodeType, "cache.nodes");
 
@@ -489,6 +549,64 @@ function crossFieldProblems(c: Resolved): Problem[] {
         ha("loadBalancer.waf.enabled", c.loadBalancer.waf.enabled, "must be true", "a web application firewall in front of the gateway", c.loadBalancer.waf.enabled);
     }
     return problems;
+}
+
+/**
+ * The physical names the program derives from the stack name and the domain, against the limits
+ * of the services that hold them.
+ */
+function nameProblems(c: Resolved, stack?: string): Problem[] {
+    const problems: Problem[] = [];
+    if (stack !== undefined && STACK_NAME.test(stack)) {
+        const cache = `pg-${stack}-cache`;
+        if (!isValidReplicationGroupId(cache))
+            problems.push({ path: "", message: `needs a stack name without a trailing or doubled hyphen: the cache's id ${cache} must be 1–40 characters with no "--" and no hyphen at the end`, value: stack });
+        else if (!isValidAtlasClusterName(`pg-${stack}`))
+            problems.push({ path: "", message: `needs a stack name that makes a valid Atlas cluster name (pg-${stack})`, value: stack });
+        const environment = ENVIRONMENTS.find((e) => e === stack);
+        if (environment && c.environment !== environment)
+            problems.push({
+                path: "environment",
+                message: `must be ${environment} in the stack named ${environment}: the environment decides the protections (protect, termination protection, secret recovery, WAF, PrivateLink, the HA checklist)`,
+                value: c.environment,
+                reads: ["stack"],
+            });
+    }
+    // admin.<domain> is the longer of the two hosts (and the certificate's first name).
+    const host = `admin.${c.domain}`;
+    if (host.length > DNS_NAME_MAX) problems.push({ path: "domain", message: `makes admin.<domain> ${host.length} characters long; a DNS name is at most ${DNS_NAME_MAX}`, value: c.domain });
+    else if (!c.loadBalancer.certificateArn && host.length > ACM_DOMAIN_NAME_MAX)
+        problems.push({
+            path: "domain",
+            message: `makes ${host} ${host.length} characters long; ACM issues a certificate for a first name of at most ${ACM_DOMAIN_NAME_MAX}: shorten the domain or set loadBalancer.certificateArn`,
+            value: c.domain,
+            reads: ["loadBalancer.certificateArn"],
+        });
+    return problems;
+}
+
+/** What the stack's region decides: its zones, and where a certificate must live. */
+function regionProblems(c: Resolved): Problem[] {
+    const problems: Problem[] = [];
+    const add = (path: string, message: string, value: unknown, ...reads: string[]) => problems.push({ path, message, value, reads: ["aws:region", ...reads] });
+    const zones = AWS_REGION_ZONES[c.region];
+    if (zones !== undefined && c.network.azCount > zones)
+        add("network.azCount", `must be at most ${zones}: ${c.region} offers every account ${zones} availability zones`, c.network.azCount);
+    for (const [i, zone] of (c.network.availabilityZones ?? []).entries())
+        if (!new RegExp(`^${c.region}[a-z]$`).test(zone)) add(formatPath(["network", "availabilityZones", i]), `must be a zone of the stack's region ${c.region} (${c.region}a, ${c.region}b, …)`, zone);
+    const certRegion = c.loadBalancer.certificateArn?.split(":")[3];
+    if (certRegion && certRegion !== c.region)
+        add("loadBalancer.certificateArn", `must be a certificate in the load balancer's region ${c.region}, not ${certRegion} (an ALB uses certificates of its own region only)`, c.loadBalancer.certificateArn);
+    return problems;
+}
+
+/** The block's network address in CIDR form (10.0.0.1/16 → 10.0.0.0/16). */
+function networkAddress(value: string): string {
+    const [ip, bits] = value.split("/");
+    const n = ip.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
+    const size = 2 ** (32 - Number(bits));
+    const base = Math.floor(n / size) * size;
+    return `${[24, 16, 8, 0].map((shift) => Math.floor(base / 2 ** shift) % 256).join(".")}/${bits}`;
 }
 
 function isPrivateCidr(value: string): boolean {
@@ -515,12 +633,49 @@ export class ConfigError extends Error {
     }
 }
 
+/**
+ * A key path as `pulumi config set --path` takes it: `main.instances`, `admin.allowedCidrs[0]`,
+ * `main.extraEnvironment["my-var"]`.
+ */
+export function formatPath(segments: readonly PropertyKey[]): string {
+    return segments
+        .map((seg, i) => {
+            if (typeof seg === "number") return `[${seg}]`;
+            const key = String(seg);
+            if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return i === 0 ? key : `.${key}`;
+            return `[${JSON.stringify(key)}]`;
+        })
+        .join("");
+}
+
+/** Whether key path `child` is `parent` or lies below it. */
+function within(child: string, parent: string): boolean {
+    return parent === "" || child === parent || child.startsWith(`${parent}.`) || child.startsWith(`${parent}[`);
+}
+
+const TYPE_NAMES: Record<string, string> = { string: "a string", number: "a number", boolean: "true or false", array: "a list", object: "an object" };
+
+/** Plain-language messages for any check the schema did not word itself (zod's own text never reaches a user). */
+const defaultMessage: z.core.$ZodErrorMap = (issue) => {
+    switch (issue.code) {
+        case "invalid_type":
+            return `must be ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
+        case "too_big":
+            return `must be at most ${issue.maximum}`;
+        case "too_small":
+            return `must be at least ${issue.minimum}`;
+        case "invalid_value":
+            return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+        default:
+            return "is not valid here";
+    }
+};
+
 function zodProblems(issues: z.core.$ZodIssue[]): Problem[] {
     return issues.map((issue) => {
-        const path = issue.path.join(".");
+        const path = formatPath(issue.path);
         if (issue.code === "unrecognized_keys") {
-            const parent = issue.path.length ? path : "";
-            return { path: parent, message: `has unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")} (check the spelling against Pulumi.yaml)` };
+            return { path, message: `has unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")} (check the spelling against Pulumi.yaml)` };
         }
         const input = (issue as { input?: unknown }).input;
         if (input === undefined) return { path, message: `is required and ${issue.message}` };
@@ -540,32 +695,42 @@ export function validateConfig(raw: Record<string, unknown>, awsRegion: string |
         problems.push({ path: "", message: "needs a stack name of 1–20 lower-case letters, digits and hyphens, starting with a letter (it is part of physical resource names)", value: stack });
     if (!awsRegion) problems.push({ path: "", message: "needs aws:region (pulumi config set aws:region us-east-1)" });
     else if (!AWS_REGION.test(awsRegion)) problems.push({ path: "", message: "needs aws:region to be an AWS region such as us-east-1", value: awsRegion });
+    else if (!(awsRegion in AWS_REGION_ZONES))
+        problems.push({ path: "", message: `needs aws:region to be an AWS commercial region Atlas serves (${Object.keys(AWS_REGION_ZONES).join(", ")})`, value: awsRegion });
+    const failed: string[] = [];
+    if (stack !== undefined && !STACK_NAME.test(stack)) failed.push("stack");
 
     // Parse; while the schema rejects values, set them aside (their defaults take their place) so
-    // the remaining rules can still be checked.
-    const failed: string[] = [];
+    // the remaining rules can still be checked. A value is reported once, where it was refused.
     let candidate: Record<string, unknown> = structuredClone(raw);
-    let parsed = ConfigSchema.safeParse(candidate, { reportInput: true });
+    const undecrypted = pathsOf(candidate, (v) => v === UNDECRYPTED);
+    const parse = () => ConfigSchema.safeParse(candidate, { reportInput: true, error: defaultMessage });
+    let parsed = parse();
     for (let round = 0; !parsed.success && round < 5; round++) {
         for (const issue of parsed.error.issues) {
             const problem = zodProblems([issue])[0];
-            if (round === 0 || !problems.some((p) => p.path === problem.path && p.message === problem.message)) problems.push(problem);
+            const opaque = undecrypted.some((u) => within(problem.path, u));
+            if (!opaque && !problems.some((p) => p.path === problem.path && p.message === problem.message)) problems.push(problem);
             const at = issue.path.map(String);
             if (issue.code === "unrecognized_keys") for (const key of issue.keys) deletePath(candidate, [...at, key]);
             else {
-                failed.push(at.join("."));
-                candidate = setAside(candidate, at);
+                // A bad list item sets aside the whole list: deleting the item alone would leave a hole.
+                const item = typeof issue.path[issue.path.length - 1] === "number";
+                const aside = item ? issue.path.slice(0, -1) : issue.path;
+                failed.push(formatPath(aside));
+                candidate = setAside(candidate, aside.map(String));
             }
         }
-        parsed = ConfigSchema.safeParse(candidate, { reportInput: true });
+        parsed = parse();
     }
     if (parsed.success && awsRegion && AWS_REGION.test(awsRegion)) {
+        if (!(awsRegion in AWS_REGION_ZONES)) failed.push("aws:region");
         const config = resolve(parsed.data, awsRegion);
-        const touchesFailed = (path: string) => failed.some((f) => f === "" || path === f || path.startsWith(`${f}.`) || f.startsWith(`${path}.`));
-        problems.push(...crossFieldProblems(config).filter((p) => ![p.path, ...(p.reads ?? [])].some(touchesFailed)));
+        const touchesFailed = (path: string) => failed.some((f) => within(path, f) || (path !== "" && within(f, path)));
+        problems.push(...crossFieldProblems(config, stack).filter((p) => ![p.path, ...(p.reads ?? [])].some(touchesFailed)));
         if (!problems.length) {
             const connections = budgetProblems(config, problems);
-            if (connections) return { ...config, connections };
+            if (connections) return { ...config, connections, undecrypted };
         }
     }
     throw new ConfigError(problems.map(({ reads: _reads, ...p }) => p));
@@ -593,15 +758,37 @@ function budgetProblems(c: Resolved, problems: Problem[]): ConnectionBudget | un
         const worker = budget.services.find((s) => s.name === "worker")!;
         if (worker.maxPoolSize < c.worker.concurrency)
             problems.push({ path: "worker.concurrency", message: `exceeds the worker's MongoDB pool (${worker.maxPoolSize}): jobs would wait for connections; lower it or raise atlas.tier`, value: c.worker.concurrency });
-        for (const s of budget.services)
-            if (s.minPoolSize > s.maxPoolSize) problems.push({ path: `pool.${s.name}.minPoolSize`, message: `must not exceed the max pool size (${s.maxPoolSize})`, value: s.minPoolSize });
+        // A floor above the ceiling is named where it was set: the service's override, or the global key.
+        const override = (name: string) => c.pool[name as ServiceName];
+        for (const s of budget.services) {
+            if (s.minPoolSize <= s.maxPoolSize) continue;
+            const own = override(s.name)?.minPoolSize !== undefined;
+            const path = own ? `pool.${s.name}.minPoolSize` : "pool.minPoolSize";
+            const derived = (override(s.name)?.maxPoolSize ?? c.pool.maxPoolSize) === undefined ? ", derived from the budget" : "";
+            const message = `must not exceed the max pool size${own ? "" : ` of ${s.name}`} (${s.maxPoolSize}${derived})`;
+            if (!problems.some((p) => p.path === path)) problems.push({ path, message, value: s.minPoolSize });
+        }
         return problems.length ? undefined : budget;
     } catch (e) {
         if (!(e instanceof PoolBudgetError)) throw e;
         const viaAutoScaling = tier !== c.atlas.tier ? ` (the auto-scaling floor ${tier})` : "";
-        problems.push(e.path === "atlas.tier" ? { path: "atlas.tier", message: `${tier}${viaAutoScaling} ${e.message}` } : { path: e.path, message: e.message });
+        if (e.path === "atlas.tier") problems.push({ path: "atlas.tier", message: `${tier}${viaAutoScaling} ${e.message}` });
+        else {
+            // An override that does not fit is named by the key that was set, with its value.
+            const name = SERVICE_NAMES.find((n) => c.pool[n]?.maxPoolSize !== undefined);
+            const [path, value] = name ? [`pool.${name}.maxPoolSize`, c.pool[name]!.maxPoolSize] : c.pool.maxPoolSize !== undefined ? ["pool.maxPoolSize", c.pool.maxPoolSize] : [e.path, undefined];
+            problems.push({ path, message: e.message, value });
+        }
         return undefined;
     }
+}
+
+/** Key paths of the values below `value` for which `test` holds. */
+function pathsOf(value: unknown, test: (v: unknown) => boolean, at: PropertyKey[] = []): string[] {
+    if (test(value)) return [formatPath(at)];
+    if (Array.isArray(value)) return value.flatMap((v, i) => pathsOf(v, test, [...at, i]));
+    if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => pathsOf(v, test, [...at, k]));
+    return [];
 }
 
 /** Removes the value at `path`; required top-level strings get a neutral stand-in so other rules still run. */

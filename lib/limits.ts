@@ -223,6 +223,103 @@ export function atlasMatcherProblems(eventType: string, matchers: AtlasMatcher[]
     ]);
 }
 
+/**
+ * The AWS commercial regions the program deploys to, with the availability zones every account
+ * can use there (AWS "Regions and Availability Zones"; read 2026-11-29). An account may be offered
+ * more (us-west-1 has a third zone, ap-northeast-1 a fourth, for older accounts only): these are the
+ * counts a new account is sure of. Atlas runs dedicated clusters in every AWS commercial region
+ * (MongoDB Atlas "Amazon Web Services" reference: "Atlas supports all AWS regions other than some
+ * regions in China and US GovCloud"), under the region's upper-snake name (US_EAST_1).
+ */
+export const AWS_REGION_ZONES: Readonly<Record<string, number>> = {
+    "us-east-1": 6,
+    "us-east-2": 3,
+    "us-west-1": 2,
+    "us-west-2": 4,
+    "ca-central-1": 3,
+    "ca-west-1": 3,
+    "mx-central-1": 3,
+    "sa-east-1": 3,
+    "eu-west-1": 3,
+    "eu-west-2": 3,
+    "eu-west-3": 3,
+    "eu-central-1": 3,
+    "eu-central-2": 3,
+    "eu-south-1": 3,
+    "eu-south-2": 3,
+    "eu-north-1": 3,
+    "il-central-1": 3,
+    "me-south-1": 3,
+    "me-central-1": 3,
+    "af-south-1": 3,
+    "ap-east-1": 3,
+    "ap-south-1": 3,
+    "ap-south-2": 3,
+    "ap-northeast-1": 3,
+    "ap-northeast-2": 4,
+    "ap-northeast-3": 3,
+    "ap-southeast-1": 3,
+    "ap-southeast-2": 3,
+    "ap-southeast-3": 3,
+    "ap-southeast-4": 3,
+    "ap-southeast-5": 3,
+    "ap-southeast-7": 3,
+};
+export const AWS_REGIONS = Object.keys(AWS_REGION_ZONES);
+/** Atlas region names of the AWS regions above (Atlas's AWS regions). */
+export const ATLAS_AWS_REGIONS = AWS_REGIONS.map(atlasRegionName);
+
+/**
+ * MongoDB major versions Atlas deploys on dedicated clusters with manual upgrades (MongoDB
+ * Software Lifecycle Schedules, "MongoDB Atlas Dedicated (Major Release only)": 7.0 until
+ * 2027-08-31, 8.0 until 2029-10-31; 6.0 ended 2025-07-31; read 2026-11-29). Atlas upgrades one
+ * major at a time and refuses a downgrade.
+ */
+export const ATLAS_MONGODB_VERSIONS: readonly string[] = ["7.0", "8.0"];
+
+/**
+ * ElastiCache engine versions a node-based replication group accepts, per engine (ElastiCache
+ * "Supported engines and versions", read 2026-11-29; Redis OSS 4 and 5 left standard support on
+ * 2026-01-31 and take a patch-level version, so they are not offered). Valkey has no 6.x; Redis
+ * OSS stops at 7.1.
+ */
+export const ELASTICACHE_ENGINE_VERSIONS: Readonly<Record<"valkey" | "redis", readonly string[]>> = {
+    valkey: ["7.2", "8.0", "8.1", "8.2", "9.0", "9.1"],
+    redis: ["6.0", "6.2", "6.x", "7.0", "7.1"],
+};
+
+/**
+ * ElastiCache node types for Valkey and Redis OSS (ElastiCache "Supported node types", current
+ * and previous generation still offered; read 2026-11-29). `dataTiering` types (r6gd) need data
+ * tiering enabled, which this program does not do.
+ */
+export const ELASTICACHE_NODE_TYPES: Readonly<Record<string, { dataTiering?: true }>> = Object.fromEntries([
+    ...sizes("cache.t4g", ["micro", "small", "medium"]),
+    ...sizes("cache.t3", ["micro", "small", "medium"]),
+    ...sizes("cache.t2", ["micro", "small", "medium"]),
+    ...sizes("cache.m7g", ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"]),
+    ...sizes("cache.m6g", ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"]),
+    ...sizes("cache.m5", ["large", "xlarge", "2xlarge", "4xlarge", "12xlarge", "24xlarge"]),
+    ...sizes("cache.m4", ["large", "xlarge", "2xlarge", "4xlarge", "10xlarge"]),
+    ...sizes("cache.r7g", ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"]),
+    ...sizes("cache.r6g", ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"]),
+    ...sizes("cache.r5", ["large", "xlarge", "2xlarge", "4xlarge", "12xlarge", "24xlarge"]),
+    ...sizes("cache.r4", ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "16xlarge"]),
+    ...sizes("cache.c7gn", ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"]),
+    ...sizes("cache.r6gd", ["xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"], { dataTiering: true }),
+]);
+
+function sizes(family: string, names: string[], traits: { dataTiering?: true } = {}): [string, { dataTiering?: true }][] {
+    return names.map((n) => [`${family}.${n}`, traits]);
+}
+
+/** ACM: the first domain name (CN) of a requested certificate is at most 64 characters; any DNS name at most 253. */
+export const ACM_DOMAIN_NAME_MAX = 64;
+export const DNS_NAME_MAX = 253;
+
+/** Ports the OpenTelemetry collector sidecar listens on in the task's shared network namespace (OTLP gRPC, OTLP HTTP, its own metrics). */
+export const COLLECTOR_PORTS: readonly number[] = [4317, 4318, 8888];
+
 /** Atlas cluster names. */
 export function isValidAtlasClusterName(name: string): boolean {
     return /^[a-zA-Z0-9][a-zA-Z0-9-]*$/.test(name);

@@ -111,7 +111,7 @@ export function planConnections(req: BudgetRequest): ConnectionBudget {
         if (fixed.length) {
             const which = fixed.map((s) => `${s.name} ${s.override}`).join(", ");
             throw new PoolBudgetError(
-                `override (${which}) does not fit atlas.tier ${req.tier}: ${names} can run ${totalTasks} tasks during a rollout, ` +
+                `does not fit atlas.tier ${req.tier} (overrides: ${which}): ${names} can run ${totalTasks} tasks during a rollout, ` +
                     `needing ${fixedConnections + freeTasks * (MIN_POOL_SIZE + MONITORING_CONNECTIONS_PER_TASK)} connections per node ` +
                     `(overrides at their size, every other task at least ${MIN_POOL_SIZE} + ${MONITORING_CONNECTIONS_PER_TASK} monitoring), ` +
                     `but ${budget} are available (${fmt(limit)} − ${ATLAS_RESERVED_CONNECTIONS} reserved, × ${req.headroom} headroom). ` +
@@ -133,7 +133,8 @@ export function planConnections(req: BudgetRequest): ConnectionBudget {
     const services: ServicePlan[] = sized.map((s) => {
         const maxPoolSize = s.override ?? derived;
         const c = companions(maxPoolSize);
-        const minPoolSize = Math.min(maxPoolSize, s.minPoolSize ?? req.minPoolSize ?? c.minPoolSize);
+        // Not clamped: a floor above the ceiling is the caller's to refuse (lib/config.ts names the key).
+        const minPoolSize = s.minPoolSize ?? req.minPoolSize ?? c.minPoolSize;
         const maxConnecting = s.maxConnecting ?? req.maxConnecting ?? c.maxConnecting;
         return {
             name: s.name,

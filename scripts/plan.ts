@@ -2,9 +2,11 @@
  * The offline preview: runs the program under the mock engine (no cloud account, no Pulumi CLI)
  * and prints what `pulumi up` would declare.
  *
- *   npm run plan -- --stack prod [--set main.instances=3 ...] [--json]
+ *   npm run plan -- --stack prod [--set main.instances=3 ...] [--set-string key=007] [--json]
  */
-import { ProgramError, RecordedResource, Run, listStacks, runProgram } from "../tests/harness";
+import { UNDECRYPTED } from "../lib/config";
+import type { StackConfigError } from "../lib/stackConfig";
+import { ProgramError, RecordedResource, Run, listStacks, parseKeyPath, runProgram } from "../tests/harness";
 import { Result, evaluate } from "../policy/rules";
 
 export interface PlanArgs {
@@ -20,25 +22,32 @@ export function parseArgs(argv: string[]): PlanArgs {
         if (arg === "--json") args.json = true;
         else if (arg === "--stack" || arg === "-s") args.stack = argv[++i] ?? "";
         else if (arg.startsWith("--stack=")) args.stack = arg.slice(8);
-        else if (arg === "--set") {
+        else if (arg === "--set" || arg === "--set-string") {
             const pair = argv[++i] ?? "";
             const eq = pair.indexOf("=");
-            if (eq <= 0) throw new Error(`--set takes key.path=value; got "${pair}"`);
-            args.set[pair.slice(0, eq)] = parseValue(pair.slice(eq + 1));
+            if (eq <= 0) throw new Error(`${arg} takes key.path=value; got "${pair}"`);
+            const [key, text] = [pair.slice(0, eq), pair.slice(eq + 1)];
+            const path = parseKeyPath(key); // refuses a malformed path, or one through __proto__, before anything runs
+            args.set[key] = arg === "--set-string" || path.length === 1 ? text : typeLikeCli(text);
         } else throw new Error(`unknown argument "${arg}"`);
     }
     if (!args.stack) throw new Error(`--stack is required (one of ${listStacks().join(", ")})`);
     return args;
 }
 
-/** Like `pulumi config set --path`: numbers and booleans are typed, JSON objects and arrays parsed, the rest strings. */
-function parseValue(text: string): unknown {
-    if (/^(true|false|-?\d+(\.\d+)?|\[.*\]|\{.*\})$/s.test(text)) {
-        try {
-            return JSON.parse(text);
-        } catch {
-            return text;
-        }
+/**
+ * Exactly as `pulumi config set --path` types a nested value (sdk/go/common/resource/config,
+ * adjustObjectValue): "true" and "false" are booleans, an integer is a number unless it has a
+ * leading 0, and everything else (decimals, versions such as 8.0, JSON) stays a string. A
+ * top-level key is always a string. `--set-string` keeps any value a string (the CLI's `--type string`).
+ */
+export function typeLikeCli(text: string): unknown {
+    if (text === "true") return true;
+    if (text === "false") return false;
+    if (text.length > 1 && text[0] === "0") return text;
+    if (/^[+-]?\d+$/.test(text)) {
+        const n = BigInt(text);
+        if (n >= -(2n ** 63n) && n < 2n ** 63n) return Number(n);
     }
     return text;
 }
@@ -55,7 +64,11 @@ export function table(rows: (string | number)[][]): string[] {
 
 const summary: Section = (run) => {
     const o = run.outputs;
-    return [`stack ${run.stack} · environment ${o.environment} · region ${o.region} · domain ${o.domain}`];
+    const undecrypted = Object.entries(run.config.values).filter(([, v]) => v.includes(UNDECRYPTED)).map(([k]) => k);
+    return [
+        `stack ${run.stack} · environment ${o.environment} · region ${o.region} · domain ${o.domain}`,
+        ...undecrypted.map((k) => `! ${k} holds a secure value the offline plan cannot decrypt: it is not validated here, and its default (if any) stands in; \`pulumi preview\` judges it`),
+    ];
 };
 
 const tree: Section = (run) => {
@@ -253,11 +266,13 @@ function redact(inputs: Record<string, any>, secretPaths: string[]): Record<stri
 
 async function main(): Promise<number> {
     let args: PlanArgs;
+    const argv = process.argv.slice(2);
     try {
-        args = parseArgs(process.argv.slice(2));
+        args = parseArgs(argv);
     } catch (e) {
         console.error(`plan: ${(e as Error).message}`);
-        console.error("usage: npm run plan -- --stack <name> [--set key.path=value ...] [--json]");
+        console.error("usage: npm run plan -- --stack <name> [--set key.path=value ...] [--set-string key.path=value ...] [--json]");
+        if (argv.includes("--json")) console.log(JSON.stringify({ error: (e as Error).message }, null, 2));
         return 2;
     }
     try {
@@ -268,7 +283,15 @@ async function main(): Promise<number> {
         return 0;
     } catch (e) {
         const cause = e instanceof ProgramError ? e.cause : e;
-        console.error((cause as Error).message);
+        const message = cause instanceof Error ? cause.message : String(cause);
+        console.error(message);
+        // Tooling gets the problems as data; a person the text above.
+        if (args.json) {
+            // The program's modules are loaded afresh for each run: recognise its error by shape, not class.
+            const config = cause as Partial<StackConfigError>;
+            const problems = Array.isArray(config.problems) ? config.problems.map((p) => ({ key: p.path ? `payment-gateway:${p.path}` : "payment-gateway", message: p.message, ...(p.value === undefined ? {} : { value: p.value }) })) : undefined;
+            console.log(JSON.stringify({ error: problems ? "invalid stack configuration" : message, ...(problems ? { problems } : {}) }, null, 2));
+        }
         return 1;
     }
 }

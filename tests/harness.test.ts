@@ -1,6 +1,8 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
 import * as path from "path";
-import { assembleConfig, readProject, runProgram, settle } from "./harness";
+import { UNDECRYPTED } from "../lib/config";
+import { ROOT, assembleConfig, parseKeyPath, readProject, runProgram, settle } from "./harness";
 import * as pulumi from "@pulumi/pulumi";
 
 describe("harness", () => {
@@ -47,6 +49,38 @@ describe("harness", () => {
 
         it("refuses an unknown stack", () => {
             assert.throws(() => assembleConfig("nope"), /no stack file Pulumi\.nope\.yaml/);
+        });
+
+        it("takes paths as `pulumi config set --path` does: indexes, quoted keys, appends", () => {
+            assert.deepEqual(parseKeyPath("admin.allowedCidrs[0]"), ["admin", "allowedCidrs", 0]);
+            assert.deepEqual(parseKeyPath('main.extraEnvironment["my.var"]'), ["main", "extraEnvironment", "my.var"]);
+            assert.deepEqual(parseKeyPath("aws:region"), ["aws:region"]);
+            const { values } = assembleConfig("prod", { "admin.allowedCidrs[0]": "203.0.113.0/24", "admin.allowedCidrs[1]": "198.51.100.0/24" });
+            assert.deepEqual(JSON.parse(values["payment-gateway:admin"]).allowedCidrs, ["203.0.113.0/24", "198.51.100.0/24"]);
+            assert.throws(() => assembleConfig("prod", { "admin.allowedCidrs[2]": "203.0.113.0/24" }), /list index 2 is out of range \(the list has 0 items/);
+            for (const bad of ["main..instances", "main[x]", ".main", "main.instances["]) assert.throws(() => parseKeyPath(bad), /not a config path|starts with a key/, bad);
+        });
+
+        it("refuses a path through an object's prototype, and changes nothing", () => {
+            for (const key of ["__proto__.polluted", "main.__proto__.polluted", "constructor.prototype.polluted", 'main["__proto__"]'])
+                assert.throws(() => assembleConfig("prod", { [key]: "yes" }), /refuses the path segment/, key);
+            assert.equal(({} as Record<string, unknown>).polluted, undefined);
+        });
+
+        it("hands nested secure values over as the engine would, marking the key secret", () => {
+            const { values, secretKeys } = assembleConfig("prod", { "observability.alarmEmails": [{ secure: "v1:abc" }] });
+            assert.deepEqual(JSON.parse(values["payment-gateway:observability"]).alarmEmails, [UNDECRYPTED]);
+            assert.deepEqual(secretKeys, ["payment-gateway:observability"]);
+        });
+
+        it("names a stack file that is not valid YAML", () => {
+            const file = path.join(ROOT, "Pulumi.broken-fixture.yaml");
+            fs.writeFileSync(file, "config:\n  aws:region: us-east-1\n   payment-gateway:domain: [\n");
+            try {
+                assert.throws(() => assembleConfig("broken-fixture"), /^Error: Pulumi\.broken-fixture\.yaml is not valid YAML: /);
+            } finally {
+                fs.unlinkSync(file);
+            }
         });
     });
 

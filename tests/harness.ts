@@ -13,6 +13,7 @@ import * as crypto from "crypto";
 import * as YAML from "yaml";
 import * as pulumi from "@pulumi/pulumi";
 import type { Resource as PolicyView } from "../policy/rules";
+import { UNDECRYPTED } from "../lib/config";
 
 export const ROOT = path.resolve(__dirname, "..");
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -57,9 +58,7 @@ export interface AssembledConfig {
  * harness cannot decrypt them and passes a placeholder).
  */
 export function assembleConfig(stack: string, set: Record<string, unknown> = {}, project: ProjectFile = readProject()): AssembledConfig {
-    const stackFile = path.join(ROOT, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(stackFile)) throw new Error(`no stack file Pulumi.${stack}.yaml (stacks: ${listStacks().join(", ")})`);
-    const stackConfig: Record<string, StackValue> = { ...(YAML.parse(fs.readFileSync(stackFile, "utf8"))?.config ?? {}) };
+    const stackConfig = readStackFile(stack);
     const namespaced = (key: string) => (key.includes(":") ? key : `${project.name}:${key}`);
 
     const merged: Record<string, StackValue> = {};
@@ -73,45 +72,97 @@ export function assembleConfig(stack: string, set: Record<string, unknown> = {},
         else if ("value" in d) merged[k] = d.value;
     }
     for (const [keyPath, value] of Object.entries(set)) {
-        const [key, ...rest] = splitKeyPath(keyPath);
-        const k = namespaced(key);
+        const [key, ...rest] = parseKeyPath(keyPath);
+        const k = namespaced(String(key));
         if (rest.length === 0) {
             if (value === undefined) delete merged[k];
             else merged[k] = value;
             continue;
         }
-        const root = (merged[k] = structuredClone(isPlainObject(merged[k]) ? merged[k] : {})) as Record<string, unknown>;
-        let node = root;
-        for (const segment of rest.slice(0, -1)) {
-            if (!isPlainObject(node[segment])) node[segment] = {};
-            node = node[segment] as Record<string, unknown>;
+        // As `pulumi config set --path`: containers are created as the path needs them, a list
+        // index may be at most the list's length (which appends).
+        const container = (next: string | number) => (typeof next === "number" ? [] : {});
+        const holds = (v: unknown, next: string | number) => (typeof next === "number" ? Array.isArray(v) : isPlainObject(v));
+        merged[k] = structuredClone(holds(merged[k], rest[0]) ? merged[k] : container(rest[0]));
+        let node = merged[k] as Record<string | number, unknown>;
+        for (const [i, segment] of rest.entries()) {
+            if (typeof segment === "number" && (!Array.isArray(node) || segment > node.length))
+                throw new Error(`--set ${keyPath}: list index ${segment} is out of range (the list has ${Array.isArray(node) ? node.length : 0} items; an index may append at most one)`);
+            if (i === rest.length - 1) {
+                if (value === undefined) {
+                    if (Array.isArray(node)) node.splice(segment as number, 1);
+                    else delete node[segment];
+                } else node[segment] = value;
+                break;
+            }
+            if (!holds(node[segment], rest[i + 1])) node[segment] = container(rest[i + 1]);
+            node = node[segment] as Record<string | number, unknown>;
         }
-        const last = rest[rest.length - 1];
-        if (value === undefined) delete node[last];
-        else node[last] = value;
     }
 
     const values: Record<string, string> = {};
     const secretKeys: string[] = [];
     for (const [key, value] of Object.entries(merged)) {
-        if (isPlainObject(value) && "secure" in value && Object.keys(value).length === 1) {
-            values[key] = "[secret]";
-            secretKeys.push(key);
-        } else if (typeof value === "string") values[key] = value;
-        else values[key] = isPlainObject(value) || Array.isArray(value) ? JSON.stringify(value) : String(value);
+        // The engine hands the program every secure value decrypted, at any depth, and treats a
+        // key holding one as secret. Offline there is no key to decrypt with: a placeholder the
+        // config loader recognises stands in (lib/config.ts, UNDECRYPTED).
+        const { value: plain, secure } = decrypt(value);
+        if (secure) secretKeys.push(key);
+        values[key] = typeof plain === "string" ? plain : isPlainObject(plain) || Array.isArray(plain) ? JSON.stringify(plain) : String(plain);
     }
     return { values, secretKeys };
 }
 
-/** `atlas.autoScaling.minTier` → [atlas, autoScaling, minTier]; `aws:region` stays whole. */
-function splitKeyPath(keyPath: string): string[] {
-    const colon = keyPath.indexOf(":");
-    if (colon >= 0) {
-        const [ns, rest] = [keyPath.slice(0, colon + 1), keyPath.slice(colon + 1)];
-        const parts = rest.split(".");
-        return [ns + parts[0], ...parts.slice(1)];
+/** A stack file's `config`, or an error naming the file. */
+function readStackFile(stack: string): Record<string, StackValue> {
+    const file = `Pulumi.${stack}.yaml`;
+    const stackFile = path.join(ROOT, file);
+    if (!fs.existsSync(stackFile)) throw new Error(`no stack file ${file} (stacks: ${listStacks().join(", ")})`);
+    const doc = YAML.parseDocument(fs.readFileSync(stackFile, "utf8"));
+    if (doc.errors.length) throw new Error(`${file} is not valid YAML: ${doc.errors[0].message.split("\n")[0]}`);
+    const parsed = doc.toJS();
+    if (parsed !== null && !isPlainObject(parsed)) throw new Error(`${file} must be a YAML mapping with a config: section`);
+    const config = parsed?.config ?? {};
+    if (!isPlainObject(config)) throw new Error(`${file}: config must be a mapping of keys to values`);
+    return { ...config };
+}
+
+/** Replaces `{ secure: … }` values, at any depth, by the placeholder; says whether there were any. */
+function decrypt(value: unknown): { value: unknown; secure: boolean } {
+    if (isPlainObject(value) && "secure" in value && Object.keys(value).length === 1) return { value: UNDECRYPTED, secure: true };
+    if (Array.isArray(value)) {
+        const items = value.map(decrypt);
+        return { value: items.map((i) => i.value), secure: items.some((i) => i.secure) };
     }
-    return keyPath.split(".");
+    if (isPlainObject(value)) {
+        const entries = Object.entries(value).map(([k, v]) => [k, decrypt(v)] as const);
+        return { value: Object.fromEntries(entries.map(([k, d]) => [k, d.value])), secure: entries.some(([, d]) => d.secure) };
+    }
+    return { value, secure: false };
+}
+
+/** Path segments a config path may never name: they reach an object's prototype. */
+const FORBIDDEN_SEGMENTS = ["__proto__", "constructor", "prototype"];
+
+/**
+ * `pulumi config set --path` syntax: `atlas.autoScaling.minTier`, `admin.allowedCidrs[0]`,
+ * `main.extraEnvironment["my.var"]`, `aws:region` (a namespaced key stays whole).
+ */
+export function parseKeyPath(keyPath: string): (string | number)[] {
+    const headEnd = keyPath.search(/[.[]/);
+    const head = headEnd < 0 ? keyPath : keyPath.slice(0, headEnd);
+    if (!head) throw new Error(`--set ${keyPath}: a path starts with a key`);
+    const segments: (string | number)[] = [head];
+    const re = /\.([^.[\]]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]/y;
+    for (let at = head.length; at < keyPath.length; at = re.lastIndex) {
+        re.lastIndex = at;
+        const m = re.exec(keyPath);
+        if (!m) throw new Error(`--set ${keyPath}: not a config path (use key.field, key.list[0] or key["field.with.dots"])`);
+        segments.push(m[1] !== undefined ? m[1] : m[2] !== undefined ? Number(m[2]) : JSON.parse(`"${m[3]}"`));
+    }
+    const refused = segments.find((seg) => FORBIDDEN_SEGMENTS.includes(String(seg).replace(/^[^:]*:/, "")));
+    if (refused !== undefined) throw new Error(`--set ${keyPath}: refuses the path segment "${refused}"`);
+    return segments;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

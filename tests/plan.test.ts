@@ -3,7 +3,7 @@ import { execFile } from "child_process";
 import * as path from "path";
 import { promisify } from "util";
 import { ROOT } from "./harness";
-import { parseArgs } from "../scripts/plan";
+import { parseArgs, typeLikeCli } from "../scripts/plan";
 
 const exec = promisify(execFile);
 
@@ -20,7 +20,8 @@ async function plan(...args: string[]): Promise<{ code: number; stdout: string; 
 describe("npm run plan", () => {
     it("parses --stack, --set with typed values, and --json", () => {
         const args = parseArgs(["--stack", "prod", "--set", "main.instances=4", "--set", "atlas.tier=M40", "--set", "admin.allowedCidrs=[\"10.0.0.0/8\"]", "--json"]);
-        assert.deepEqual(args, { stack: "prod", json: true, set: { "main.instances": 4, "atlas.tier": "M40", "admin.allowedCidrs": ["10.0.0.0/8"] } });
+        // Typed exactly as `pulumi config set --path` types them: only true/false and integers.
+        assert.deepEqual(args, { stack: "prod", json: true, set: { "main.instances": 4, "atlas.tier": "M40", "admin.allowedCidrs": '["10.0.0.0/8"]' } });
         assert.throws(() => parseArgs(["--set", "main.instances=4"]), /--stack is required/);
         assert.throws(() => parseArgs(["--stack", "prod", "--set", "oops"]), /--set takes key.path=value/);
     });
@@ -87,6 +88,39 @@ describe("npm run plan", () => {
         assert.match(stderr, /payment-gateway:main\.instances must be at least 2 in prod/);
         assert.match(stderr, /payment-gateway:cache\.engine must be one of valkey, redis; got "memcached"/);
         assert.doesNotMatch(stderr, /at Object\.<anonymous>/); // no stack trace
+    });
+
+    it("types --set values exactly as `pulumi config set --path` does", () => {
+        const cases: [string, unknown][] = [["true", true], ["false", false], ["12", 12], ["-3", -3], ["+5", 5], ["0", 0], ["0.7", "0.7"], ["8.0", "8.0"], ["007", "007"], ['["10.0.0.0/8"]', '["10.0.0.0/8"]'], ["99999999999999999999", "99999999999999999999"], ["True", "True"]];
+        for (const [text, typed] of cases) assert.deepEqual(typeLikeCli(text), typed, text);
+        // A top-level key is always a string; --set-string keeps a number-looking value a string.
+        assert.deepEqual(parseArgs(["--stack", "dev", "--set", "domain=123", "--set-string", "worker.image=007", "--set", "main.cpu=512"]).set, { domain: "123", "worker.image": "007", "main.cpu": 512 });
+    });
+
+    it("accepts what the CLI would write: decimals, versions and list indexes", async () => {
+        const { code, stdout, stderr } = await plan("--stack", "prod", "--set", "pool.headroom=0.7", "--set", "atlas.mongoVersion=8.0", "--set", "admin.allowedCidrs[0]=203.0.113.0/24");
+        assert.equal(code, 0, stderr);
+        assert.match(stdout, /^admin\.pay\.example\.com +pg-admin +lb_cookie 86400s +203\.0\.113\.0\/24 /m);
+        assert.match(stdout, /headroom 0\.7 /);
+        assert.match(stdout, /MongoDB 8\.0$/m);
+    });
+
+    it("refuses a --set path through a prototype without running anything", async () => {
+        const { code, stdout, stderr } = await plan("--stack", "prod", "--set", "__proto__.polluted=yes", "--json");
+        assert.equal(code, 2);
+        assert.match(stderr, /^plan: --set __proto__\.polluted: refuses the path segment "__proto__"$/m);
+        assert.deepEqual(JSON.parse(stdout), { error: '--set __proto__.polluted: refuses the path segment "__proto__"' });
+        assert.doesNotMatch(stderr, /\n\s+at /, "no stack trace");
+    });
+
+    it("prints a bad config as JSON on stdout for tooling, and as text on stderr", async () => {
+        const { code, stdout, stderr } = await plan("--stack", "prod", "--set", "main.instances=1", "--set", "cache.nodeType=cache.x9.huge", "--json");
+        assert.equal(code, 1);
+        assert.match(stderr, /payment-gateway:main\.instances must be at least 2 in prod/);
+        const parsed = JSON.parse(stdout);
+        assert.equal(parsed.error, "invalid stack configuration");
+        assert.deepEqual(parsed.problems.map((p: any) => p.key).sort(), ["payment-gateway:cache.nodeType", "payment-gateway:main.instances"]);
+        assert.deepEqual(parsed.problems.find((p: any) => p.key === "payment-gateway:main.instances").value, 1);
     });
 
     it("explains its usage", async () => {

@@ -24,7 +24,7 @@ describe("program", () => {
 
     const mistakes: [string, Record<string, unknown>, string[]][] = [
         ["a prod rescale below the checklist and a typo", { "main.instances": 1, "admin.instnaces": 3 }, ["main.instances must be at least 2 in prod", 'admin has unknown key "instnaces"']],
-        ["quoted numbers and a bad tier", { "worker.concurrency": "8", "atlas.tier": "m30" }, ["worker.concurrency must be a number", "atlas.tier must be one of"]],
+        ["a word for a number and a bad tier", { "worker.concurrency": "eight", "atlas.tier": "m30" }, ["worker.concurrency must be a number", "atlas.tier must be one of"]],
         ["an impossible task size and a missing region", { "main.memory": 1000, "aws:region": undefined }, ["needs aws:region"]],
         ["a domain with a scheme", { domain: "https://pay.example.com" }, ["domain must be a lower-case domain name"]],
     ];

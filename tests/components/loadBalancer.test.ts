@@ -241,7 +241,7 @@ describe("load balancer", () => {
     });
 
     const refused: [string, Record<string, unknown>, string][] = [
-        ["a bad CIDR", { "admin.allowedCidrs": ["10.0.0.0/40"] }, "payment-gateway:admin.allowedCidrs.0 must be an IPv4 CIDR"],
+        ["a bad CIDR", { "admin.allowedCidrs": ["10.0.0.0/40"] }, "payment-gateway:admin.allowedCidrs[0] must be an IPv4 CIDR"],
         ["one zone", { "network.azCount": 1 }, "payment-gateway:network.azCount must be at least 2; got 1"],
         ["two zones in prod", { "network.azCount": 2 }, "payment-gateway:network.azCount must be at least 3 in prod"],
         ["a cookie name the ALB reserves", { "admin.stickiness": { type: "app_cookie", cookieName: "AWSALBsession" } }, "payment-gateway:admin.stickiness.cookieName must not start with a name the ALB reserves"],

@@ -115,7 +115,7 @@ describe("connection pool sizing", () => {
     it("refuses an override that does not fit, naming it", () => {
         const e = refusal(() => planConnections({ tier: "M10", headroom: 0.8, maxPoolSize: 100, services: services(4, 8, 6) }));
         assert.equal(e.path, "pool");
-        assert.match(e.message, /^override \(admin 100, main 100, worker 100\) does not fit atlas\.tier M10: admin, main and worker can run 36 tasks during a rollout/);
+        assert.match(e.message, /^does not fit atlas\.tier M10 \(overrides: admin 100, main 100, worker 100\): admin, main and worker can run 36 tasks during a rollout/);
         assert.match(e.message, /but 1192 are available/);
     });
 
@@ -176,7 +176,7 @@ describe("connection pool sizing", () => {
 
         it("refuses a per-service override that does not fit", () => {
             const message = refused({ "pool.main": { maxPoolSize: 500 } });
-            assert.match(message, /payment-gateway:pool override \(main 500\) does not fit atlas\.tier M30/);
+            assert.match(message, /payment-gateway:pool\.main\.maxPoolSize does not fit atlas\.tier M30 \(overrides: main 500\)/);
         });
     });
 });
