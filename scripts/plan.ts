@@ -264,40 +264,45 @@ function redact(inputs: Record<string, any>, secretPaths: string[]): Record<stri
     return copy;
 }
 
-async function main(): Promise<number> {
+/** Where the plan writes: the process's streams, or a test's buffers. */
+export interface PlanIO {
+    out(text: string): void;
+    err(text: string): void;
+}
+const processIO: PlanIO = { out: (t) => console.log(t), err: (t) => console.error(t) };
+
+/** The command: parses `argv`, runs the program and prints; returns the exit code (0 ok, 1 refused config, 2 bad usage). */
+export async function plan(argv: string[], io: PlanIO = processIO): Promise<number> {
     let args: PlanArgs;
-    const argv = process.argv.slice(2);
     try {
         args = parseArgs(argv);
     } catch (e) {
-        console.error(`plan: ${(e as Error).message}`);
-        console.error("usage: npm run plan -- --stack <name> [--set key.path=value ...] [--set-string key.path=value ...] [--json]");
-        if (argv.includes("--json")) console.log(JSON.stringify({ error: (e as Error).message }, null, 2));
+        io.err(`plan: ${(e as Error).message}`);
+        io.err("usage: npm run plan -- --stack <name> [--set key.path=value ...] [--set-string key.path=value ...] [--json]");
+        if (argv.includes("--json")) io.out(JSON.stringify({ error: (e as Error).message }, null, 2));
         return 2;
     }
     try {
         const run = await runProgram({ stack: args.stack, set: args.set });
-        if (args.json) {
-            console.log(JSON.stringify(planJson(run), null, 2));
-        } else console.log(renderPlan(run));
+        io.out(args.json ? JSON.stringify(planJson(run), null, 2) : renderPlan(run));
         return 0;
     } catch (e) {
         const cause = e instanceof ProgramError ? e.cause : e;
         const message = cause instanceof Error ? cause.message : String(cause);
-        console.error(message);
+        io.err(message);
         // Tooling gets the problems as data; a person the text above.
         if (args.json) {
             // The program's modules are loaded afresh for each run: recognise its error by shape, not class.
             const config = cause as Partial<StackConfigError>;
             const problems = Array.isArray(config.problems) ? config.problems.map((p) => ({ key: p.path ? `payment-gateway:${p.path}` : "payment-gateway", message: p.message, ...(p.value === undefined ? {} : { value: p.value }) })) : undefined;
-            console.log(JSON.stringify({ error: problems ? "invalid stack configuration" : message, ...(problems ? { problems } : {}) }, null, 2));
+            io.out(JSON.stringify({ error: problems ? "invalid stack configuration" : message, ...(problems ? { problems } : {}) }, null, 2));
         }
         return 1;
     }
 }
 
 if (require.main === module) {
-    main().then((code) => {
+    plan(process.argv.slice(2)).then((code) => {
         process.exitCode = code;
     });
 }

@@ -3,18 +3,30 @@ import { execFile } from "child_process";
 import * as path from "path";
 import { promisify } from "util";
 import { ROOT } from "./harness";
-import { parseArgs, typeLikeCli } from "../scripts/plan";
+import { parseArgs, plan as planCommand, typeLikeCli } from "../scripts/plan";
 
 const exec = promisify(execFile);
 
-/** Runs `npm run plan -- <args>` as a user would (without npm's banner). */
-async function plan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs `npm run plan -- <args>` as a user would, in a process of its own (without npm's banner). */
+async function planProcess(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     try {
         const { stdout, stderr } = await exec(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "scripts", "plan.ts"), ...args], { cwd: ROOT });
         return { code: 0, stdout, stderr };
     } catch (e: any) {
         return { code: e.code, stdout: e.stdout, stderr: e.stderr };
     }
+}
+
+const runs = new Map<string, Promise<{ code: number; stdout: string; stderr: string }>>();
+/** The same command in this process (the CLI's own entry point, its streams captured); runs with the same arguments are shared. */
+function plan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const key = JSON.stringify(args);
+    if (!runs.has(key)) {
+        const out: string[] = [];
+        const err: string[] = [];
+        runs.set(key, planCommand(args, { out: (t) => out.push(t), err: (t) => err.push(t) }).then((code) => ({ code, stdout: out.map((t) => `${t}\n`).join(""), stderr: err.map((t) => `${t}\n`).join("") })));
+    }
+    return runs.get(key)!;
 }
 
 describe("npm run plan", () => {
@@ -26,8 +38,8 @@ describe("npm run plan", () => {
         assert.throws(() => parseArgs(["--stack", "prod", "--set", "oops"]), /--set takes key.path=value/);
     });
 
-    it("prints the component tree, resource counts and the capacity table for prod", async () => {
-        const { code, stdout } = await plan("--stack", "prod");
+    it("prints the component tree, resource counts and the capacity table for prod, as its own process", async () => {
+        const { code, stdout } = await planProcess("--stack", "prod");
         assert.equal(code, 0);
         assert.match(stdout, /^stack prod · environment prod · region us-east-1 · domain pay\.example\.com$/m);
         assert.match(stdout, /^▸ pg {2}payment-gateway:network:Network$/m);
@@ -123,8 +135,8 @@ describe("npm run plan", () => {
         assert.deepEqual(parsed.problems.find((p: any) => p.key === "payment-gateway:main.instances").value, 1);
     });
 
-    it("explains its usage", async () => {
-        const { code, stderr } = await plan("--stack");
+    it("explains its usage, exiting 2 as a process", async () => {
+        const { code, stderr } = await planProcess("--stack");
         assert.equal(code, 2);
         assert.match(stderr, /usage: npm run plan -- --stack <name>/);
     });

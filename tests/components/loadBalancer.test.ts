@@ -125,7 +125,7 @@ describe("load balancer", () => {
     it("keeps each admin rule's name and priority as the allowed CIDRs grow and shrink", async () => {
         const cidrs = (n: number) => Array.from({ length: n }, (_, i) => `198.51.${i}.0/24`);
         const rulesOf = (run: Run) => ruleFor(run, "admin.dev.pay.example.com").map((r) => ({ urn: r.urn, priority: r.inputs.priority })).sort((a, b) => a.priority - b.priority);
-        const sizes = [0, 3, 4, 5, 9, 6, 2];
+        const sizes = [0, 4, 5, 9, 2];
         const runs: { urn: string; priority: number }[][] = [];
         for (const n of sizes) runs.push(rulesOf(await runProgram({ stack: "dev", set: { "admin.allowedCidrs": cidrs(n) } })));
         // Rule i is always the same resource at priority 100 + i: from one list to the next, a rule
