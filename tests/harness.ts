@@ -14,6 +14,7 @@ import * as YAML from "yaml";
 import * as pulumi from "@pulumi/pulumi";
 import type { Resource as PolicyView } from "../policy/rules";
 import { UNDECRYPTED } from "../lib/config";
+import { AWS_REGION_ZONES } from "../lib/limits";
 
 export const ROOT = path.resolve(__dirname, "..");
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -457,8 +458,12 @@ function mockInvoke(token: string, inputs: Record<string, any>, region: string, 
                 },
             };
         }
-        case "aws:index/getAvailabilityZones:getAvailabilityZones":
-            return { names: ["a", "b", "c", "d"].map((z) => `${region}${z}`), zoneIds: [1, 2, 3, 4].map((n) => `use1-az${n}`), id: region };
+        case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+            // As many zones as the region offers every account (lib/limits.ts).
+            const count = AWS_REGION_ZONES[region] ?? 3;
+            const letters = "abcdef".slice(0, count).split("");
+            return { names: letters.map((z) => `${region}${z}`), zoneIds: letters.map((_, n) => `${region.replace(/-/g, "").slice(0, 4)}-az${n + 1}`), id: region };
+        }
         case "aws:index/getRegion:getRegion":
             return { name: region, region, id: region };
         case "aws:index/getCallerIdentity:getCallerIdentity":

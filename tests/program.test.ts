@@ -27,6 +27,7 @@ describe("program", () => {
         ["a word for a number and a bad tier", { "worker.concurrency": "eight", "atlas.tier": "m30" }, ["worker.concurrency must be a number", "atlas.tier must be one of"]],
         ["an impossible task size and a missing region", { "main.memory": 1000, "aws:region": undefined }, ["needs aws:region"]],
         ["a domain with a scheme", { domain: "https://pay.example.com" }, ["domain must be a lower-case domain name"]],
+        ["more zones than the region offers", { "aws:region": "us-west-1", "atlas.region": "US_WEST_1" }, ["network.azCount must be at most 2: us-west-1 offers every account 2 availability zones; got 3"]],
     ];
     for (const [what, set, expected] of mistakes) {
         it(`declares nothing for ${what}`, async () => {
