@@ -20,11 +20,14 @@ import { Cache } from "./components/cache";
 import { StoredSecret } from "./components/secret";
 import { Service } from "./components/service";
 import { Alarms } from "./components/alarms";
+import { Drills } from "./components/drills";
 
 const config = loadConfig();
 const stack = pulumi.getStack();
 const prefix = `payment-gateway-${stack}`;
 const protect = config.prod; // stateful resources cannot be deleted by accident in prod
+// What the failover drills find this stack's ECS tasks and cache by (FIS resolves those by tags).
+const drillTag = { key: "payment-gateway:stack", value: stack };
 
 // --- Network and the one internet-facing entry point ----------------------------------------
 const network = new Network("pg", {
@@ -106,6 +109,7 @@ const cache = new Cache("pg", {
     key: dataKey,
     network,
     protect,
+    tags: { [drillTag.key]: drillTag.value },
 });
 
 const secretName = (name: string) => `payment-gateway/${stack}/${name}`;
@@ -141,6 +145,7 @@ const services = Object.fromEntries(
             collectorImage: config.observability.tracing && !config.observability.otlpEndpoint ? config.observability.collectorImage : undefined,
             region: config.region,
             root: __dirname,
+            tags: { [drillTag.key]: drillTag.value },
         });
         return [name, service];
     }),
@@ -159,6 +164,25 @@ const alarms = new Alarms("pg", {
     cacheNodeIds: cache.nodeIds,
 });
 
+// --- Failover drills: the HA checklist proved under failure, guarded by the customer-facing alarms ---
+const failoverDrills = config.drills.enabled
+    ? new Drills("pg", {
+          prefix,
+          region: config.region,
+          targetTag: drillTag,
+          cluster,
+          services: SERVICE_NAMES.map((name) => ({ name, serviceName: services[name].service.name })),
+          cache: { arn: cache.replicationGroup.arn, failover: config.cache.failover },
+          vpcArn: network.vpc.arn,
+          privateSubnetArns: network.privateSubnets.map((s) => s.arn),
+          zone: config.drills.zone ?? network.zones[0],
+          durationMinutes: config.drills.durationMinutes,
+          taskLossPercent: config.drills.taskLossPercent,
+          stopAlarms: alarms.customerFacing,
+          atlas: { projectId: database.projectId, clusterName: `pg-${stack}` },
+      })
+    : undefined;
+
 // --- Outputs -----------------------------------------------------------------------------------
 export const environment = config.environment;
 export const region = config.region;
@@ -174,3 +198,5 @@ export const cachePrimaryEndpoint = cache.primaryEndpoint;
 export const alarmTopicArn = alarms.topic.arn;
 /** The connection budget the pool sizes were derived from. */
 export const connectionBudget = config.connections;
+/** Per drill: its FIS template id, what it proves and the exact start and stop commands; and the Atlas failover test. */
+export const drills = failoverDrills?.commands ?? {};

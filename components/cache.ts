@@ -28,6 +28,8 @@ export interface CacheArgs {
     network: Network;
     /** Protect the replication group (prod). */
     protect: boolean;
+    /** Tags (the cache-failover drill finds the group by them; a tag edit is in place). Default none. */
+    tags?: Record<string, string>;
 }
 
 /**
@@ -140,6 +142,7 @@ export class Cache extends pulumi.ComponentResource {
             // Default false queues a node-type, version or parameter-group change until the weekly
             // window while `pulumi up` reports success; the old parameter group then cannot go.
             applyImmediately: true,
+            tags: a.tags,
         }, { ...this.child, protect: a.protect });
     }
 }

@@ -47,6 +47,8 @@ export interface ServiceArgs {
     collectorImage?: string;
     /** AWS region, for log and service endpoints. */
     region: string;
+    /** Tags for the service, which ECS propagates to its tasks (the drills find tasks by them). Default none. */
+    tags?: Record<string, string>;
     /** Project root, against which build contexts resolve. */
     root: string;
 }
@@ -281,7 +283,7 @@ export class Service extends pulumi.ComponentResource {
             waitForSteadyState: d.waitForSteadyState,
             propagateTags: "SERVICE",
             enableExecuteCommand: false,
-            tags: { service: this.args.service },
+            tags: { ...this.args.tags, service: this.args.service },
         }, {
             ...this.child,
             // Nothing starts before what it reads exists: its secrets' values, its permissions, its

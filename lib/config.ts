@@ -11,6 +11,7 @@
  * default of `main`.
  */
 import { z } from "zod";
+import { FIS_DURATION_MINUTES } from "./fis";
 import { ConnectionBudget, PoolBudgetError, planConnections } from "./pool";
 import {
     ACM_DOMAIN_NAME_MAX,
@@ -375,6 +376,17 @@ const ObservabilitySchema = section({
     }).prefault({}),
 });
 
+const DrillsSchema = section({
+    /** Declare the failover drills (FIS experiment templates; they cost nothing until started). Default true; required in prod. */
+    enabled: bool().default(true),
+    /** The availability zone the zone-outage drill takes down. Default: the stack's first zone. */
+    zone: z.string({ error: "must be an availability zone name such as us-east-1a" }).regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { error: "must be an availability zone name such as us-east-1a" }).optional(),
+    /** Minutes a zone outage or cache interruption lasts, 1–720 (FIS: PT1M–PT12H). Default 10. */
+    durationMinutes: count(FIS_DURATION_MINUTES.min, FIS_DURATION_MINUTES.max).default(10),
+    /** Percent of each service's tasks the task-loss drill stops at once, 1–100. Default 50. */
+    taskLossPercent: count(1, 100).default(50),
+});
+
 /** The raw `payment-gateway:*` keys, before defaults that depend on the environment. */
 export const ConfigSchema = section({
     environment: oneOf(ENVIRONMENTS),
@@ -388,6 +400,7 @@ export const ConfigSchema = section({
     cache: CacheSchema.prefault({}),
     pool: PoolSchema.prefault({}),
     observability: ObservabilitySchema.prefault({}),
+    drills: DrillsSchema.prefault({}),
 });
 export type RawConfig = z.input<typeof ConfigSchema>;
 type Parsed = z.output<typeof ConfigSchema>;
@@ -546,6 +559,7 @@ function crossFieldProblems(c: Resolved, stack?: string): Problem[] {
         ha("loadBalancer.accessLogs", c.loadBalancer.accessLogs, "must be true", "an audit trail of every request the load balancer answers", c.loadBalancer.accessLogs);
         ha("loadBalancer.deletionProtection", c.loadBalancer.deletionProtection, "must be true", "the load balancer cannot be deleted by accident", c.loadBalancer.deletionProtection);
         ha("observability.tracing", c.observability.tracing, "must be true", "OpenTelemetry connected", c.observability.tracing);
+        ha("drills.enabled", c.drills.enabled, "must be true", "failover drills that prove the checklist holds, guarded by stop conditions", c.drills.enabled);
         ha("loadBalancer.waf.enabled", c.loadBalancer.waf.enabled, "must be true", "a web application firewall in front of the gateway", c.loadBalancer.waf.enabled);
     }
     return problems;
@@ -592,6 +606,10 @@ function regionProblems(c: Resolved): Problem[] {
     const zones = AWS_REGION_ZONES[c.region];
     if (zones !== undefined && c.network.azCount > zones)
         add("network.azCount", `must be at most ${zones}: ${c.region} offers every account ${zones} availability zones`, c.network.azCount);
+    const drillZone = c.drills.zone;
+    if (drillZone && !new RegExp(`^${c.region}[a-z]$`).test(drillZone)) add("drills.zone", `must be a zone of the stack's region ${c.region}`, drillZone);
+    else if (drillZone && c.network.availabilityZones && !c.network.availabilityZones.includes(drillZone))
+        add("drills.zone", `must be one of the stack's zones (network.availabilityZones: ${c.network.availabilityZones.join(", ")})`, drillZone, "network.availabilityZones");
     for (const [i, zone] of (c.network.availabilityZones ?? []).entries())
         if (!new RegExp(`^${c.region}[a-z]$`).test(zone)) add(formatPath(["network", "availabilityZones", i]), `must be a zone of the stack's region ${c.region} (${c.region}a, ${c.region}b, …)`, zone);
     const certRegion = c.loadBalancer.certificateArn?.split(":")[3];

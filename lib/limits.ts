@@ -125,7 +125,25 @@ export const ACTIONS_WITHOUT_RESOURCE_SCOPE: readonly string[] = [
     "xray:GetSamplingRules",
     "xray:GetSamplingTargets",
     "xray:GetSamplingStatisticSummaries",
+    "tag:GetResources",
+    "ec2:DescribeNetworkAcls",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeVpcs",
+    "ec2:DescribeManagedPrefixLists",
+    "logs:CreateLogDelivery",
+    "logs:PutResourcePolicy",
+    "logs:DescribeResourcePolicies",
+    "logs:DescribeLogGroups",
 ];
+
+/**
+ * Actions a request does not tie to a resource the policy could name, which AWS scopes by a
+ * condition key instead (`"*"` with that condition): ecs:ListTasks by `ecs:cluster` (Amazon ECS
+ * developer guide, identity-based policy examples).
+ */
+export const ACTIONS_SCOPED_BY_CONDITION: Readonly<Record<string, string>> = {
+    "ecs:ListTasks": "ecs:cluster",
+};
 
 /** ALB target-group health check. */
 export const HEALTH_CHECK = {

@@ -6,7 +6,7 @@
  * A value that is unknown until apply (undefined here) is never a violation: the rule judges what
  * it can see.
  */
-import { ACTIONS_WITHOUT_RESOURCE_SCOPE, ATLAS_RESERVED_CONNECTIONS, ATLAS_TIER_CONNECTIONS } from "../lib/limits";
+import { ACTIONS_SCOPED_BY_CONDITION, ACTIONS_WITHOUT_RESOURCE_SCOPE, ATLAS_RESERVED_CONNECTIONS, ATLAS_TIER_CONNECTIONS } from "../lib/limits";
 
 /** A resource as the rules see it: its type, name and input properties. */
 export interface Resource {
@@ -29,8 +29,8 @@ export interface Finding {
 export interface Rule {
     id: string;
     title: string;
-    /** Checklist items are enforced in prod stacks; security rules everywhere. */
-    kind: "checklist" | "security";
+    /** Checklist items and operations rules are enforced in prod stacks; security rules everywhere. */
+    kind: "checklist" | "operations" | "security";
     check(resources: Resource[]): Finding;
 }
 
@@ -59,6 +59,7 @@ const T = {
     rolePolicy: "aws:iam/rolePolicy:RolePolicy",
     policy: "aws:iam/policy:Policy",
     lbComponent: "payment-gateway:loadBalancer:LoadBalancer",
+    fisTemplate: "aws:fis/experimentTemplate:ExperimentTemplate",
 };
 const WORLD = ["0.0.0.0/0", "::/0"];
 
@@ -349,7 +350,9 @@ const noIamWildcards: Rule = {
                 const resources: string[] = [s.Resource].flat().filter(Boolean);
                 for (const a of actions) if (a === "*" || a.endsWith(":*")) v.push(`${p.name}: wildcard action ${a}`);
                 if (resources.includes("*")) {
-                    const scoped = actions.filter((a) => !ACTIONS_WITHOUT_RESOURCE_SCOPE.includes(a));
+                    const conditionKeys = Object.values<Record<string, unknown>>(s.Condition ?? {}).flatMap((c) => Object.keys(c));
+                    const scopedByCondition = (a: string) => !!ACTIONS_SCOPED_BY_CONDITION[a] && conditionKeys.includes(ACTIONS_SCOPED_BY_CONDITION[a]);
+                    const scoped = actions.filter((a) => !ACTIONS_WITHOUT_RESOURCE_SCOPE.includes(a) && !scopedByCondition(a));
                     if (scoped.length) v.push(`${p.name}: ${scoped.join(", ")} on every resource`);
                 }
             }
@@ -358,9 +361,34 @@ const noIamWildcards: Rule = {
     },
 };
 
+// -------------------------------------------------------------------------------------------------
+// Operations.
+
+const drills: Rule = {
+    id: "failover-drills",
+    title: "failover drills, each stopped by alarms and aimed at this stack only",
+    kind: "operations",
+    check(rs) {
+        const templates = ofType(rs, T.fisTemplate);
+        if (!templates.length) return finding(["no failover drill (FIS experiment template) is declared"], "no drills");
+        const v: string[] = [];
+        for (const t of templates) {
+            const stops: any[] = t.props.stopConditions ?? [];
+            if (!stops.length || stops.some((c) => c.source !== "aws:cloudwatch:alarm" || !c.value)) v.push(`${t.name}: every stop condition must be a CloudWatch alarm (none, or "none", lets a drill run on while customers feel it)`);
+            for (const target of t.props.targets ?? []) {
+                if (!target.resourceArns?.length && !target.resourceTags?.length) v.push(`${t.name}: target ${target.name} selects account-wide`);
+                if (target.resourceType === "aws:ecs:task" && !target.parameters?.cluster) v.push(`${t.name}: target ${target.name} is not limited to this stack's cluster`);
+            }
+        }
+        const stopCount = Math.min(...templates.map((t) => (t.props.stopConditions ?? []).length));
+        return finding(v, `${templates.length} drills (${templates.map((t) => t.props.tags?.drill ?? t.name).join(", ")}), each stopped by ${stopCount}+ alarms`);
+    },
+};
+
+export const OPERATIONS: Rule[] = [drills];
 export const CHECKLIST: Rule[] = [replicaSet, cacheFailover, twoInstances, healthChecks, adminSticky, poolSizes, openTelemetry, backups];
 export const SECURITY: Rule[] = [onlyLoadBalancerPublic, encryption, noCredentialsInTaskDefinitions, noIamWildcards];
-export const RULES: Rule[] = [...CHECKLIST, ...SECURITY];
+export const RULES: Rule[] = [...CHECKLIST, ...OPERATIONS, ...SECURITY];
 
 /** Runs every rule. Checklist items are enforced when the stack is prod (or `enforceChecklist`). */
 export function evaluate(resources: Resource[], options: { enforceChecklist?: boolean } = {}): Result[] {

@@ -211,7 +211,33 @@ const budget: Section = (run) => {
     ];
 };
 
-function findings(kind: "checklist" | "security"): Section {
+const drillsSection: Section = (run) => {
+    const templates = [...run.ofType("aws:fis/experimentTemplate:ExperimentTemplate")].sort((a, b) => a.name.localeCompare(b.name));
+    if (!templates.length) return ["off (drills.enabled false): nothing proves the HA checklist under failure"];
+    const cache = run.ofType("aws:elasticache/replicationGroup:ReplicationGroup")[0];
+    const alarmNames = (arns: string[]) => arns.map((a) => a.split(":alarm:")[1] ?? a).join(", ");
+    const describe = (t: RecordedResource) => {
+        const zone = [...t.inputs.targets].flatMap((x: any) => [x.parameters?.availabilityZoneIdentifier, ...(x.filters ?? []).flatMap((f: any) => f.values)]).find(Boolean);
+        const duration = t.inputs.actions.flatMap((a: any) => a.parameters ?? []).find((p: any) => p.key === "duration")?.value;
+        const what = t.inputs.actions.map((a: any) => {
+            const target = t.inputs.targets.find((x: any) => x.name === a.target.value);
+            const which = target.parameters?.service ?? target.name;
+            return `${a.actionId.split(":").slice(1).join(":")} → ${which} (${target.selectionMode})`;
+        });
+        return [t.inputs.tags.drill, zone ?? "every zone", duration ?? "instant", what.join("; ")];
+    };
+    const stops = alarmNames(templates[0].inputs.stopConditions.map((c: any) => c.value));
+    const outputs = run.outputs.drills ?? {};
+    return [
+        ...table([["drill", "zone", "duration", "actions → targets"], ...templates.map(describe)]),
+        ...(cache && !cache.inputs.multiAzEnabled ? [`cache: ${cache.inputs.numCacheClusters} node without Multi-AZ, so no cache power interruption (nothing to fail over to)`] : []),
+        `stop conditions (each drill): ${stops}`,
+        `logs: ${run.ofType("aws:cloudwatch/logGroup:LogGroup").find((g) => String(g.inputs.name).startsWith("/aws/vendedlogs/fis/"))?.inputs.name}`,
+        ...Object.entries<any>(outputs).map(([name, d]) => `${name}: ${d.start}`),
+    ];
+};
+
+function findings(kind: "checklist" | "operations" | "security"): Section {
     return (run) => {
         const results = evaluate(run.policyResources()).filter((r) => r.rule.kind === kind);
         const line = (r: Result) => {
@@ -231,6 +257,8 @@ export const SECTIONS: [string, Section][] = [
     ["MongoDB connection budget", budget],
     ["Alarms", alarms],
     ["Production HA Checklist", findings("checklist")],
+    ["Failover drills", drillsSection],
+    ["Operations rules", findings("operations")],
     ["Security rules", findings("security")],
     ["Resources", tree],
     ["Resource counts", counts],

@@ -325,10 +325,14 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, a
     if (pkg === "aws") Object.assign(state, { arn: `${arnBase}:${service}/${physicalName}`, name: physicalName, region, tagsAll: inputs.tags ?? {} });
 
     switch (type) {
-        case "aws:ec2/vpc:Vpc":
-            return { id: `vpc-${hash(name, 17, "0123456789abcdef")}`, state };
-        case "aws:ec2/subnet:Subnet":
-            return { id: `subnet-${hash(name, 17, "0123456789abcdef")}`, state };
+        case "aws:ec2/vpc:Vpc": {
+            const id = `vpc-${hash(name, 17, "0123456789abcdef")}`;
+            return { id, state: { ...state, arn: `${arnBase}:vpc/${id}` } };
+        }
+        case "aws:ec2/subnet:Subnet": {
+            const id = `subnet-${hash(name, 17, "0123456789abcdef")}`;
+            return { id, state: { ...state, arn: `${arnBase}:subnet/${id}` } };
+        }
         case "aws:ec2/securityGroup:SecurityGroup":
             return { id: `sg-${hash(name, 17, "0123456789abcdef")}`, state };
         case "aws:ec2/eip:Eip": {
@@ -392,12 +396,17 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, a
                 id: inputs.replicationGroupId,
                 state: {
                     ...state,
+                    arn: `arn:aws:elasticache:${region}:${ACCOUNT_ID}:replicationgroup:${inputs.replicationGroupId}`,
                     primaryEndpointAddress: `master.${inputs.replicationGroupId}.${hash(name, 6)}.use1.cache.amazonaws.com`,
                     readerEndpointAddress: `replica.${inputs.replicationGroupId}.${hash(name, 6)}.use1.cache.amazonaws.com`,
                 },
             };
         case "aws:route53/record:Record":
             return { id: `${inputs.zoneId}_${inputs.name}_${inputs.type}`, state: { ...state, fqdn: String(inputs.name).replace(/\.$/, "") } };
+        case "aws:cloudwatch/metricAlarm:MetricAlarm":
+            return { id: inputs.name, state: { ...state, arn: `arn:aws:cloudwatch:${region}:${ACCOUNT_ID}:alarm:${inputs.name}` } };
+        case "aws:fis/experimentTemplate:ExperimentTemplate":
+            return { id: `EXT${hash(name, 13, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")}`, state };
         case "aws:cloudwatch/logGroup:LogGroup":
             // The group's ARN, as CloudWatch Logs forms it (the provider drops the trailing ":*").
             return { id: physicalName, state: { ...state, arn: `arn:aws:logs:${region}:${ACCOUNT_ID}:log-group:${physicalName}` } };

