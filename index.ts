@@ -6,6 +6,8 @@
  *                                            worker (queue) ◀─┘─▶ ElastiCache (Multi-AZ failover)
  *
  * Config is validated, and the MongoDB connection budget computed, before anything is declared.
+ * The program reads back what its last deployment recorded (a reference to its own stack) to know
+ * which step of a credential rotation the next `pulumi up` takes.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
@@ -22,181 +24,185 @@ import { Service } from "./components/service";
 import { Alarms } from "./components/alarms";
 import { Drills } from "./components/drills";
 
-const config = loadConfig();
-const stack = pulumi.getStack();
-const prefix = `payment-gateway-${stack}`;
-const protect = config.prod; // stateful resources cannot be deleted by accident in prod
-// What the failover drills find this stack's ECS tasks and cache by (FIS resolves those by tags).
-const drillTag = { key: "payment-gateway:stack", value: stack };
+export = async () => {
+    const config = loadConfig();
+    const stack = pulumi.getStack();
+    const prefix = `payment-gateway-${stack}`;
+    const protect = config.prod; // stateful resources cannot be deleted by accident in prod
+    // What the failover drills find this stack's ECS tasks and cache by (FIS resolves those by tags).
+    const drillTag = { key: "payment-gateway:stack", value: stack };
 
-// --- Network and the one internet-facing entry point ----------------------------------------
-const network = new Network("pg", {
-    cidr: config.network.cidr,
-    azCount: config.network.azCount,
-    availabilityZones: config.network.availabilityZones,
-    natGateways: config.network.natGateways,
-    interfaceEndpoints: config.network.interfaceEndpoints,
-    region: config.region,
-});
+    // --- Network and the one internet-facing entry point ----------------------------------------
+    const network = new Network("pg", {
+        cidr: config.network.cidr,
+        azCount: config.network.azCount,
+        availabilityZones: config.network.availabilityZones,
+        natGateways: config.network.natGateways,
+        interfaceEndpoints: config.network.interfaceEndpoints,
+        region: config.region,
+    });
 
-const adminHost = `admin.${config.domain}`;
-const apiHost = `api.${config.domain}`;
-const lb = new LoadBalancer("pg", {
-    network,
-    hosts: [adminHost, apiHost],
-    certificateArn: config.loadBalancer.certificateArn,
-    hostedZoneId: config.loadBalancer.hostedZoneId,
-    healthCheck: config.loadBalancer.healthCheck,
-    deregistrationDelaySeconds: config.loadBalancer.deregistrationDelaySeconds,
-    idleTimeoutSeconds: config.loadBalancer.idleTimeoutSeconds,
-    deletionProtection: config.loadBalancer.deletionProtection,
-    accessLogs: config.loadBalancer.accessLogs
-        ? { bucket: config.loadBalancer.accessLogsBucket, retentionDays: config.loadBalancer.accessLogsRetentionDays, protect }
-        : undefined,
-    region: config.region,
-    waf: config.loadBalancer.waf,
-});
-// Admin sessions (WebAuthn login) are cookie sessions: a client stays on one instance.
-const adminRoute = lb.route("admin", {
-    host: adminHost,
-    port: config.admin.containerPort,
-    priority: 100,
-    stickiness: config.admin.stickiness.type === "app_cookie"
-        ? { type: "app_cookie", cookieName: config.admin.stickiness.cookieName!, durationSeconds: config.admin.stickiness.durationSeconds }
-        : { type: "lb_cookie", durationSeconds: config.admin.stickiness.durationSeconds },
-    allowedCidrs: config.admin.allowedCidrs,
-});
-// API-key auth is stateless: any instance serves any request.
-const apiRoute = lb.route("main", { host: apiHost, port: config.main.containerPort, priority: 200 });
+    const adminHost = `admin.${config.domain}`;
+    const apiHost = `api.${config.domain}`;
+    const lb = new LoadBalancer("pg", {
+        network,
+        hosts: [adminHost, apiHost],
+        certificateArn: config.loadBalancer.certificateArn,
+        hostedZoneId: config.loadBalancer.hostedZoneId,
+        healthCheck: config.loadBalancer.healthCheck,
+        deregistrationDelaySeconds: config.loadBalancer.deregistrationDelaySeconds,
+        idleTimeoutSeconds: config.loadBalancer.idleTimeoutSeconds,
+        deletionProtection: config.loadBalancer.deletionProtection,
+        accessLogs: config.loadBalancer.accessLogs
+            ? { bucket: config.loadBalancer.accessLogsBucket, retentionDays: config.loadBalancer.accessLogsRetentionDays, protect }
+            : undefined,
+        region: config.region,
+        waf: config.loadBalancer.waf,
+    });
+    // Admin sessions (WebAuthn login) are cookie sessions: a client stays on one instance.
+    const adminRoute = lb.route("admin", {
+        host: adminHost,
+        port: config.admin.containerPort,
+        priority: 100,
+        stickiness: config.admin.stickiness.type === "app_cookie"
+            ? { type: "app_cookie", cookieName: config.admin.stickiness.cookieName!, durationSeconds: config.admin.stickiness.durationSeconds }
+            : { type: "lb_cookie", durationSeconds: config.admin.stickiness.durationSeconds },
+        allowedCidrs: config.admin.allowedCidrs,
+    });
+    // API-key auth is stateless: any instance serves any request.
+    const apiRoute = lb.route("main", { host: apiHost, port: config.main.containerPort, priority: 200 });
 
-// --- Data tier: keys, the Atlas replica set, the cache, and the secrets that reach them --------
-const dataKey = new KmsKey("pg-data-key", { description: `${prefix}: secrets and cache at rest`, alias: `${prefix}-data`, protect });
-const appKey = new KmsKey("pg-app-key", { description: `${prefix}: the gateway's envelope encryption (data keys cached in the cache)`, alias: `${prefix}-app`, protect });
+    // --- Data tier: keys, the Atlas replica set, the cache, and the secrets that reach them --------
+    const dataKey = new KmsKey("pg-data-key", { description: `${prefix}: secrets and cache at rest`, alias: `${prefix}-data`, protect });
+    const appKey = new KmsKey("pg-app-key", { description: `${prefix}: the gateway's envelope encryption (data keys cached in the cache)`, alias: `${prefix}-app`, protect });
 
-const database = new Database("pg", {
-    clusterName: `pg-${stack}`,
-    orgId: config.atlas.orgId,
-    projectId: config.atlas.projectId,
-    projectName: prefix,
-    tier: config.atlas.tier,
-    region: config.atlas.region,
-    awsRegion: config.region,
-    mongoVersion: config.atlas.mongoVersion,
-    electableNodes: config.atlas.electableNodes,
-    databaseName: config.atlas.databaseName,
-    backupRetentionDays: config.atlas.backupRetentionDays,
-    pointInTimeRestore: config.atlas.pointInTimeRestore,
-    autoScaling: config.atlas.autoScaling,
-    protect,
-    network,
-    privateLink: config.atlas.privateLink,
-    authentication: config.atlas.authentication,
-});
+    const database = new Database("pg", {
+        clusterName: `pg-${stack}`,
+        orgId: config.atlas.orgId,
+        projectId: config.atlas.projectId,
+        projectName: prefix,
+        tier: config.atlas.tier,
+        region: config.atlas.region,
+        awsRegion: config.region,
+        mongoVersion: config.atlas.mongoVersion,
+        electableNodes: config.atlas.electableNodes,
+        databaseName: config.atlas.databaseName,
+        backupRetentionDays: config.atlas.backupRetentionDays,
+        pointInTimeRestore: config.atlas.pointInTimeRestore,
+        autoScaling: config.atlas.autoScaling,
+        protect,
+        network,
+        privateLink: config.atlas.privateLink,
+        authentication: config.atlas.authentication,
+    });
 
-// Connections beyond the budget the pools were sized for mean something else is connecting.
-database.alertOnConnections(config.connections.budget, config.observability.alarmEmails);
-database.alertOnReplicationLag(config.observability.alarms.replicationLagSeconds, config.observability.alarmEmails);
+    // Connections beyond the budget the pools were sized for mean something else is connecting.
+    database.alertOnConnections(config.connections.budget, config.observability.alarmEmails);
+    database.alertOnReplicationLag(config.observability.alarms.replicationLagSeconds, config.observability.alarmEmails);
 
-const cache = new Cache("pg", {
-    replicationGroupId: `pg-${stack}-cache`,
-    engine: config.cache.engine,
-    engineVersion: config.cache.engineVersion,
-    nodeType: config.cache.nodeType,
-    nodes: config.cache.nodes,
-    snapshotRetentionDays: config.cache.snapshotRetentionDays,
-    port: config.cache.port,
-    maxmemoryPolicy: config.cache.maxmemoryPolicy,
-    key: dataKey,
-    network,
-    protect,
-    tags: { [drillTag.key]: drillTag.value },
-});
+    const cache = new Cache("pg", {
+        replicationGroupId: `pg-${stack}-cache`,
+        engine: config.cache.engine,
+        engineVersion: config.cache.engineVersion,
+        nodeType: config.cache.nodeType,
+        nodes: config.cache.nodes,
+        snapshotRetentionDays: config.cache.snapshotRetentionDays,
+        port: config.cache.port,
+        maxmemoryPolicy: config.cache.maxmemoryPolicy,
+        key: dataKey,
+        network,
+        protect,
+        tags: { [drillTag.key]: drillTag.value },
+    });
 
-const secretName = (name: string) => `payment-gateway/${stack}/${name}`;
-const secrets = {
-    MPG_DATABASE_URI: new StoredSecret("pg-database-uri", { name: secretName("database-uri"), description: "MongoDB connection string (MPG_DATABASE_URI)", value: database.uri, key: dataKey, protect }),
-    MPG_GARNET_URL: new StoredSecret("pg-cache-url", { name: secretName("cache-url"), description: "Cache URL with its AUTH token (MPG_GARNET_URL)", value: cache.url, key: dataKey, protect }),
+    const secretName = (name: string) => `payment-gateway/${stack}/${name}`;
+    const secrets = {
+        MPG_DATABASE_URI: new StoredSecret("pg-database-uri", { name: secretName("database-uri"), description: "MongoDB connection string (MPG_DATABASE_URI)", value: database.uri, key: dataKey, protect }),
+        MPG_GARNET_URL: new StoredSecret("pg-cache-url", { name: secretName("cache-url"), description: "Cache URL with its AUTH token (MPG_GARNET_URL)", value: cache.url, key: dataKey, protect }),
+    };
+
+    // --- The gateway: one service component, three process groups ---------------------------------
+    const cluster = new aws.ecs.Cluster("pg", {
+        name: prefix,
+        settings: [{ name: "containerInsights", value: "enabled" }],
+        tags: { project: "payment-gateway", environment: config.environment },
+    });
+
+    const routes: Partial<Record<ServiceName, Route>> = { admin: adminRoute, main: apiRoute };
+    const services = Object.fromEntries(
+        SERVICE_NAMES.map((name) => {
+            const service = new Service(`pg-${name}`, {
+                service: name,
+                namePrefix: prefix,
+                cluster,
+                network,
+                config: config[name],
+                environment: serviceEnvironment(config, name),
+                secrets,
+                route: routes[name],
+                dependsOn: database.readyForClients,
+                reaches: [cache, database],
+                taskPermissions: appKey.encryptDecryptStatements(),
+                // The worker has no load balancer to notice it hang: its container checks itself.
+                containerHealthCheck: name === "worker" && config.worker.healthCheck.enabled ? config.worker.healthCheck : undefined,
+                collectorImage: config.observability.tracing && !config.observability.otlpEndpoint ? config.observability.collectorImage : undefined,
+                region: config.region,
+                root: __dirname,
+                tags: { [drillTag.key]: drillTag.value },
+            });
+            return [name, service];
+        }),
+    ) as Record<ServiceName, Service>;
+
+    // --- Alarms and dashboard ------------------------------------------------------------------
+    const alarms = new Alarms("pg", {
+        prefix,
+        region: config.region,
+        emails: config.observability.alarmEmails,
+        thresholds: config.observability.alarms,
+        loadBalancerArnSuffix: lb.alb.arnSuffix,
+        targetGroups: [adminRoute, apiRoute].map((r) => ({ name: r.name, arnSuffix: r.targetGroup.arnSuffix })),
+        clusterName: cluster.name,
+        services: SERVICE_NAMES.map((name) => ({ name, serviceName: services[name].service.name })),
+        cacheNodeIds: cache.nodeIds,
+    });
+
+    // --- Failover drills: the HA checklist proved under failure, guarded by the customer-facing alarms ---
+    const failoverDrills = config.drills.enabled
+        ? new Drills("pg", {
+              prefix,
+              region: config.region,
+              targetTag: drillTag,
+              cluster,
+              services: SERVICE_NAMES.map((name) => ({ name, serviceName: services[name].service.name })),
+              cache: { arn: cache.replicationGroup.arn, failover: config.cache.failover },
+              vpcArn: network.vpc.arn,
+              privateSubnetArns: network.privateSubnets.map((s) => s.arn),
+              zone: config.drills.zone ?? network.zones[0],
+              durationMinutes: config.drills.durationMinutes,
+              taskLossPercent: config.drills.taskLossPercent,
+              stopAlarms: alarms.customerFacing,
+              atlas: { projectId: database.projectId, clusterName: `pg-${stack}` },
+          })
+        : undefined;
+
+    // --- Outputs ---------------------------------------------------------------------------------
+    return {
+        environment: config.environment,
+        region: config.region,
+        domain: config.domain,
+        vpcId: network.vpcId,
+        albDnsName: lb.dnsName,
+        adminUrl: adminRoute.url,
+        apiUrl: apiRoute.url,
+        /** Per service: desired and maximum instances, task size, image. */
+        capacity: Object.fromEntries(SERVICE_NAMES.map((name) => [name, services[name].capacity])),
+        atlasCluster: { name: database.cluster.name, host: database.host, tier: config.atlas.tier, nodes: config.atlas.electableNodes },
+        cachePrimaryEndpoint: cache.primaryEndpoint,
+        alarmTopicArn: alarms.topic.arn,
+        /** The connection budget the pool sizes were derived from. */
+        connectionBudget: config.connections,
+        /** Per drill: its FIS template id, what it proves and the exact start and stop commands; and the Atlas failover test. */
+        drills: failoverDrills?.commands ?? {},
+    };
 };
-
-// --- The gateway: one service component, three process groups ---------------------------------
-const cluster = new aws.ecs.Cluster("pg", {
-    name: prefix,
-    settings: [{ name: "containerInsights", value: "enabled" }],
-    tags: { project: "payment-gateway", environment: config.environment },
-});
-
-const routes: Partial<Record<ServiceName, Route>> = { admin: adminRoute, main: apiRoute };
-const services = Object.fromEntries(
-    SERVICE_NAMES.map((name) => {
-        const service = new Service(`pg-${name}`, {
-            service: name,
-            namePrefix: prefix,
-            cluster,
-            network,
-            config: config[name],
-            environment: serviceEnvironment(config, name),
-            secrets,
-            route: routes[name],
-            dependsOn: database.readyForClients,
-            reaches: [cache, database],
-            taskPermissions: appKey.encryptDecryptStatements(),
-            // The worker has no load balancer to notice it hang: its container checks itself.
-            containerHealthCheck: name === "worker" && config.worker.healthCheck.enabled ? config.worker.healthCheck : undefined,
-            collectorImage: config.observability.tracing && !config.observability.otlpEndpoint ? config.observability.collectorImage : undefined,
-            region: config.region,
-            root: __dirname,
-            tags: { [drillTag.key]: drillTag.value },
-        });
-        return [name, service];
-    }),
-) as Record<ServiceName, Service>;
-
-// --- Alarms and dashboard ------------------------------------------------------------------
-const alarms = new Alarms("pg", {
-    prefix,
-    region: config.region,
-    emails: config.observability.alarmEmails,
-    thresholds: config.observability.alarms,
-    loadBalancerArnSuffix: lb.alb.arnSuffix,
-    targetGroups: [adminRoute, apiRoute].map((r) => ({ name: r.name, arnSuffix: r.targetGroup.arnSuffix })),
-    clusterName: cluster.name,
-    services: SERVICE_NAMES.map((name) => ({ name, serviceName: services[name].service.name })),
-    cacheNodeIds: cache.nodeIds,
-});
-
-// --- Failover drills: the HA checklist proved under failure, guarded by the customer-facing alarms ---
-const failoverDrills = config.drills.enabled
-    ? new Drills("pg", {
-          prefix,
-          region: config.region,
-          targetTag: drillTag,
-          cluster,
-          services: SERVICE_NAMES.map((name) => ({ name, serviceName: services[name].service.name })),
-          cache: { arn: cache.replicationGroup.arn, failover: config.cache.failover },
-          vpcArn: network.vpc.arn,
-          privateSubnetArns: network.privateSubnets.map((s) => s.arn),
-          zone: config.drills.zone ?? network.zones[0],
-          durationMinutes: config.drills.durationMinutes,
-          taskLossPercent: config.drills.taskLossPercent,
-          stopAlarms: alarms.customerFacing,
-          atlas: { projectId: database.projectId, clusterName: `pg-${stack}` },
-      })
-    : undefined;
-
-// --- Outputs -----------------------------------------------------------------------------------
-export const environment = config.environment;
-export const region = config.region;
-export const domain = config.domain;
-export const vpcId = network.vpcId;
-export const albDnsName = lb.dnsName;
-export const adminUrl = adminRoute.url;
-export const apiUrl = apiRoute.url;
-/** Per service: desired and maximum instances, task size, image. */
-export const capacity = Object.fromEntries(SERVICE_NAMES.map((name) => [name, services[name].capacity]));
-export const atlasCluster = { name: database.cluster.name, host: database.host, tier: config.atlas.tier, nodes: config.atlas.electableNodes };
-export const cachePrimaryEndpoint = cache.primaryEndpoint;
-export const alarmTopicArn = alarms.topic.arn;
-/** The connection budget the pool sizes were derived from. */
-export const connectionBudget = config.connections;
-/** Per drill: its FIS template id, what it proves and the exact start and stop commands; and the Atlas failover test. */
-export const drills = failoverDrills?.commands ?? {};

@@ -303,6 +303,21 @@ const AtlasSchema = section({
         .optional(),
     /** Connect over AWS PrivateLink. Default: on in prod (required there), else an IP access list of the NAT addresses. */
     privateLink: bool().optional(),
+    /** Restore this stack's cluster from a backup of a source cluster (it overwrites the cluster's data). Default: none. */
+    restore: section({
+        /** The project of the cluster whose backup is restored (24 hex characters). */
+        sourceProjectId: z.string({ error: "must be 24 hex characters" }).regex(/^[a-f0-9]{24}$/, { error: "must be 24 hex characters" }),
+        /** The cluster whose backup is restored. */
+        sourceClusterName: z.string({ error: "must be an Atlas cluster name" }).refine(isValidAtlasClusterName, { error: "must be an Atlas cluster name (letters, digits and hyphens, starting with a letter or digit)" }),
+        /** Restore to this moment, ISO-8601 UTC (2026-11-28T21:30:00Z); exactly one of pointInTime and snapshotId. */
+        pointInTime: z.string({ error: "must be an ISO-8601 UTC time such as 2026-11-28T21:30:00Z" }).regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?Z$/, { error: "must be an ISO-8601 UTC time such as 2026-11-28T21:30:00Z" }).optional(),
+        /** Restore this snapshot (its id, 24 hex characters); exactly one of pointInTime and snapshotId. */
+        snapshotId: z.string({ error: "must be a snapshot id (24 hex characters)" }).regex(/^[a-f0-9]{24}$/, { error: "must be a snapshot id (24 hex characters)" }).optional(),
+        /** Days back the source's continuous backup reaches (its restore window). Default 7, what this program gives its clusters. */
+        restoreWindowDays: count(1, 365).default(7),
+        /** Allow a restore into a prod stack (it overwrites its data). Default false. */
+        allowIntoProd: bool().default(false),
+    }).optional(),
     /** password (a generated password) or iam (each service's task role, MONGODB-AWS). Default password. */
     authentication: oneOf(["password", "iam"]).default("password"),
 });
@@ -376,6 +391,17 @@ const ObservabilitySchema = section({
     }).prefault({}),
 });
 
+/** A rotation label: changing it rotates. Letters, digits and hyphens (it is part of a database user's name). */
+const rotationLabel = () =>
+    z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.string({ error: "must be a label such as 2026-12 or 2" }).regex(/^[a-z0-9][a-z0-9-]{0,15}$/, { error: "must be 1–16 lower-case letters, digits and hyphens, such as 2026-12 or 2" }));
+
+const RotationSchema = section({
+    /** Rotate the cache AUTH token: change the label. Two `pulumi up`s: the new token is added, then the old one dropped. Default: never rotated. */
+    cache: rotationLabel().optional(),
+    /** Rotate the database password: change the label. Two `pulumi up`s: a new user takes over, then the old one is removed. Default: never rotated. */
+    database: rotationLabel().optional(),
+});
+
 const DrillsSchema = section({
     /** Declare the failover drills (FIS experiment templates; they cost nothing until started). Default true; required in prod. */
     enabled: bool().default(true),
@@ -401,6 +427,9 @@ export const ConfigSchema = section({
     pool: PoolSchema.prefault({}),
     observability: ObservabilitySchema.prefault({}),
     drills: DrillsSchema.prefault({}),
+    rotation: RotationSchema.prefault({}),
+    /** gateway (the whole topology) or restore-drill (an Atlas cluster that a backup is restored into, and nothing else). Default gateway. */
+    purpose: oneOf(["gateway", "restore-drill"]).default("gateway"),
 });
 export type RawConfig = z.input<typeof ConfigSchema>;
 type Parsed = z.output<typeof ConfigSchema>;

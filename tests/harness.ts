@@ -279,6 +279,11 @@ export interface RunOptions {
     preview?: boolean;
     /** Program to run instead of index.ts (the harness's own tests use a fixture). */
     program?: string;
+    /**
+     * The stack's outputs from its last deployment, as `pulumi stack output --json` prints them
+     * (what the program reads back through a reference to its own stack). Default: never deployed.
+     */
+    previous?: Record<string, unknown>;
 }
 
 /** Thrown when the program fails; carries what was registered before the failure. */
@@ -563,7 +568,7 @@ export async function runProgram(options: RunOptions): Promise<Run> {
     }
 }
 
-async function runOnce({ stack, set = {}, preview = false, program = path.join(ROOT, "index.ts") }: RunOptions): Promise<Run> {
+async function runOnce({ stack, set = {}, preview = false, program = path.join(ROOT, "index.ts"), previous = {} }: RunOptions): Promise<Run> {
     const project = readProject();
     const config = assembleConfig(stack, set, project);
     const region = config.values["aws:region"] ?? REGION_FALLBACK;
@@ -577,6 +582,9 @@ async function runOnce({ stack, set = {}, preview = false, program = path.join(R
     await pulumi.runtime.setMocks(
         {
             newResource(args) {
+                // A stack reference is read, not registered: answer with the stack's last outputs.
+                if (args.type === "pulumi:pulumi:StackReference")
+                    return { id: args.inputs.name, state: { name: args.inputs.name, outputs: previous, secretOutputNames: [] } };
                 const secretInputs: string[] = [];
                 const inputs = unwrapSecrets(args.inputs ?? {}, "", secretInputs);
                 const { id, state } = mockOutputs(args.type, args.name, inputs, region);
@@ -652,7 +660,11 @@ async function runOnce({ stack, set = {}, preview = false, program = path.join(R
     process.on("unhandledRejection", onRejection);
     let exported: Record<string, any> | undefined;
     try {
-        await stackModule.runInPulumiStack(async () => (exported = require(program)));
+        await stackModule.runInPulumiStack(async () => {
+            // A program may export its outputs, or a function that declares everything and returns them.
+            const loaded = require(program);
+            exported = typeof loaded === "function" ? await loaded() : loaded;
+        });
         await settings.waitForRPCs();
     } catch (e) {
         throw new ProgramError(e, declared());
