@@ -11,9 +11,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { SERVICE_NAMES, ServiceName } from "./lib/config";
+import { Config, SERVICE_NAMES, ServiceName } from "./lib/config";
 import { serviceEnvironment } from "./lib/environment";
-import { loadConfig } from "./lib/stackConfig";
+import { RotationRecord, planCacheRotation, planDatabaseRotation } from "./lib/rotation";
+import { loadConfig, previousOutputs } from "./lib/stackConfig";
 import { Network } from "./components/network";
 import { LoadBalancer, Route } from "./components/loadBalancer";
 import { KmsKey } from "./components/kmsKey";
@@ -31,6 +32,13 @@ export = async () => {
     const protect = config.prod; // stateful resources cannot be deleted by accident in prod
     // What the failover drills find this stack's ECS tasks and cache by (FIS resolves those by tags).
     const drillTag = { key: "payment-gateway:stack", value: stack };
+    // Which step of a credential rotation this update takes depends on the step the last one took.
+    const last = await previousOutputs(["rotation"]);
+    const rotation = {
+        cache: planCacheRotation(config.rotation.cache, last.outputs.rotation as RotationRecord | undefined),
+        database: planDatabaseRotation(config.rotation.database, last.outputs.rotation as RotationRecord | undefined, last.deployed),
+    };
+    if (config.purpose === "restore-drill") return restoreDrill(config, stack, prefix);
 
     // --- Network and the one internet-facing entry point ----------------------------------------
     const network = new Network("pg", {
@@ -94,6 +102,8 @@ export = async () => {
         network,
         privateLink: config.atlas.privateLink,
         authentication: config.atlas.authentication,
+        users: { current: rotation.database.current, keep: rotation.database.keep },
+        restore: config.atlas.restore,
     });
 
     // Connections beyond the budget the pools were sized for mean something else is connecting.
@@ -113,6 +123,7 @@ export = async () => {
         network,
         protect,
         tags: { [drillTag.key]: drillTag.value },
+        rotation: { label: rotation.cache.label, strategy: rotation.cache.strategy },
     });
 
     const secretName = (name: string) => `payment-gateway/${stack}/${name}`;
@@ -204,5 +215,49 @@ export = async () => {
         connectionBudget: config.connections,
         /** Per drill: its FIS template id, what it proves and the exact start and stop commands; and the Atlas failover test. */
         drills: failoverDrills?.commands ?? {},
+        /** The rotation step this update took: what the next update reads back to take the following one. */
+        rotation: {
+            cache: { label: rotation.cache.label, step: rotation.cache.step, now: rotation.cache.now, next: rotation.cache.next },
+            database: { label: rotation.database.label, step: rotation.database.step, previous: rotation.database.keep, now: rotation.database.now, next: rotation.database.next },
+        },
     };
 };
+
+/**
+ * A restore drill: a small, short-lived Atlas cluster that a backup (of prod, typically) is restored
+ * into, and nothing else: "automated backups" proved by a restore, not by a setting.
+ */
+function restoreDrill(config: Config, stack: string, prefix: string) {
+    const database = new Database("pg", {
+        clusterName: `pg-${stack}`,
+        orgId: config.atlas.orgId,
+        projectId: config.atlas.projectId,
+        projectName: prefix,
+        tier: config.atlas.tier,
+        region: config.atlas.region,
+        awsRegion: config.region,
+        mongoVersion: config.atlas.mongoVersion,
+        electableNodes: config.atlas.electableNodes,
+        databaseName: config.atlas.databaseName,
+        backupRetentionDays: config.atlas.backupRetentionDays,
+        pointInTimeRestore: config.atlas.pointInTimeRestore,
+        protect: false,
+        privateLink: false,
+        authentication: "none",
+        restore: config.atlas.restore,
+    });
+    const restored = `atlas backups restores list ${config.atlas.restore!.sourceClusterName} --projectId ${config.atlas.restore!.sourceProjectId}`;
+    return {
+        environment: config.environment,
+        region: config.region,
+        purpose: config.purpose,
+        atlasCluster: { name: database.cluster.name, tier: config.atlas.tier, nodes: config.atlas.electableNodes },
+        restoredFrom: config.atlas.restore,
+        /** How to watch the restore and check the data, then tear the drill down. */
+        verify: {
+            restoreJobs: restored,
+            cluster: pulumi.interpolate`atlas clusters describe ${database.cluster.name} --projectId ${database.projectId}`,
+            tearDown: `pulumi destroy --stack ${stack} --yes && pulumi stack rm ${stack} --yes`,
+        },
+    };
+}

@@ -30,6 +30,11 @@ export interface CacheArgs {
     protect: boolean;
     /** Tags (the cache-failover drill finds the group by them; a tag edit is in place). Default none. */
     tags?: Record<string, string>;
+    /**
+     * AUTH token rotation (lib/rotation.ts): a label regenerates the token, sent with ROTATE (the old
+     * token stays valid) and then SET (only the new one is). Default: the token generated with the cache.
+     */
+    rotation?: { label?: string; strategy?: "ROTATE" | "SET" };
 }
 
 /**
@@ -88,7 +93,9 @@ export class Cache extends pulumi.ComponentResource {
 
     private createAuthToken(): random.RandomPassword {
         // Letters and digits only: within what ElastiCache accepts, and safe inside a URL unencoded.
-        return new random.RandomPassword(`${this.name}-auth`, { length: 64, special: false }, this.child);
+        // A rotation label is a keeper: a new label is a new token. No label keeps the original one.
+        const label = this.args.rotation?.label;
+        return new random.RandomPassword(`${this.name}-auth`, { length: 64, special: false, keepers: label ? { rotation: label } : undefined }, this.child);
     }
 
     private createSubnetGroup(): aws.elasticache.SubnetGroup {
@@ -132,6 +139,7 @@ export class Cache extends pulumi.ComponentResource {
             transitEncryptionEnabled: true,
             transitEncryptionMode: "required",
             authToken: this.authToken.result,
+            authTokenUpdateStrategy: a.rotation?.strategy,
             atRestEncryptionEnabled: true,
             kmsKeyId: a.key.arn,
             snapshotRetentionLimit: a.snapshotRetentionDays,

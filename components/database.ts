@@ -38,15 +38,22 @@ export interface DatabaseArgs {
     autoScaling?: { minTier: string; maxTier: string };
     /** Termination protection and Pulumi `protect` (prod). */
     protect: boolean;
-    /** The VPC: the PrivateLink endpoint sits in its private subnets. */
-    network: Network;
+    /** The VPC: the PrivateLink endpoint sits in its private subnets. None: a cluster no client reaches (a restore drill). */
+    network?: Network;
     /** PrivateLink (prod); otherwise the NAT gateways' addresses are allowed. */
     privateLink: boolean;
     /**
      * "password": one application user with a generated password; "iam": a user per client for its
      * task role (MONGODB-AWS), no password at all. Default (config) password.
      */
-    authentication: "password" | "iam";
+    authentication: "password" | "iam" | "none";
+    /**
+     * Password users by rotation label ("" is the original user): the URI uses `current`; `keep`
+     * stays declared for one step while tasks holding its URI are replaced. Default: the original only.
+     */
+    users?: { current: string; keep?: string };
+    /** Restore the cluster from a backup of another cluster, before any client starts. Default: none. */
+    restore?: { sourceProjectId: string; sourceClusterName: string; pointInTime?: string; snapshotId?: string };
 }
 
 /** What a client of the database brings: its security group and the role its tasks run as. */
@@ -85,13 +92,14 @@ export class Database extends pulumi.ComponentResource {
         this.cluster = this.createCluster();
         this.createBackupSchedule();
         if (args.authentication === "password") {
-            this.username = `${args.clusterName}-app`;
-            this.password = new random.RandomPassword(`${name}-app`, { length: 32, special: false }, this.child);
-            this.user = this.createUser(this.name, { username: this.username, password: this.password.result, authDatabaseName: "admin" });
+            const users = args.users ?? { current: "" };
+            if (users.keep !== undefined && users.keep !== users.current) this.createPasswordUser(users.keep);
+            ({ user: this.user, password: this.password, username: this.username } = this.createPasswordUser(users.current));
             this.readyForClients.push(this.user);
         }
-        if (args.privateLink) this.connections = this.createPrivateLink();
-        else this.allowNatAddresses();
+        if (args.restore) this.readyForClients.push(this.createRestoreJob(args.restore));
+        if (args.network && args.privateLink) this.connections = this.createPrivateLink(args.network);
+        else if (args.network) this.allowNatAddresses(args.network);
         this.host = this.srvHost();
         this.uri = pulumi.secret(this.connectionString());
 
@@ -146,6 +154,34 @@ export class Database extends pulumi.ComponentResource {
         if (this.args.authentication === "iam")
             ready.push(this.createUser(`${this.name}-${name}`, { username: client.taskRole.arn, awsIamType: "ROLE", authDatabaseName: "$external" }));
         return ready;
+    }
+
+    /**
+     * The application user of a rotation label: "" is the original user (its names unchanged since
+     * before rotation existed), any other label a user and password of their own.
+     */
+    private createPasswordUser(label: string): { user: mongodbatlas.DatabaseUser; password: random.RandomPassword; username: string } {
+        const suffix = label ? `-${label}` : "";
+        const username = `${this.args.clusterName}-app${suffix}`;
+        const password = new random.RandomPassword(label ? `${this.name}-app${suffix}-password` : `${this.name}-app`, { length: 32, special: false }, this.child);
+        const user = this.createUser(label ? `${this.name}-app${suffix}` : this.name, { username, password: password.result, authDatabaseName: "admin" });
+        return { user, password, username };
+    }
+
+    /**
+     * Atlas's restore job into this cluster (it overwrites its data): a snapshot (automated
+     * delivery) or a point in time. A new point or snapshot is a new job, so a new restore.
+     */
+    private createRestoreJob(r: NonNullable<DatabaseArgs["restore"]>): mongodbatlas.CloudBackupSnapshotRestoreJob {
+        const target = { targetClusterName: this.cluster.name, targetProjectId: this.projectId };
+        return new mongodbatlas.CloudBackupSnapshotRestoreJob(`${this.name}-restore`, {
+            projectId: r.sourceProjectId,
+            clusterName: r.sourceClusterName,
+            snapshotId: r.snapshotId,
+            deliveryTypeConfig: r.snapshotId
+                ? { automated: true, ...target }
+                : { pointInTime: true, pointInTimeUtcSeconds: Math.floor(Date.parse(r.pointInTime!) / 1000), ...target },
+        }, this.child);
     }
 
     private srvHost(): pulumi.Output<string> {
@@ -217,6 +253,7 @@ export class Database extends pulumi.ComponentResource {
         const options = "retryWrites=true&w=majority&tls=true";
         if (this.args.authentication === "iam")
             return pulumi.interpolate`mongodb+srv://${this.host}/${db}?authSource=%24external&authMechanism=MONGODB-AWS&${options}`;
+        if (this.args.authentication === "none") return pulumi.interpolate`mongodb+srv://${this.host}/${db}?${options}`;
         return pulumi.all([this.host, this.password!.result]).apply(([host, password]) =>
             `mongodb+srv://${encodeURIComponent(this.username!)}:${encodeURIComponent(password)}@${host}/${db}?${options}&authSource=admin`,
         );
@@ -232,8 +269,7 @@ export class Database extends pulumi.ComponentResource {
         }, this.child);
     }
 
-    private createPrivateLink(): Connections {
-        const { network } = this.args;
+    private createPrivateLink(network: Network): Connections {
         const endpoint = new mongodbatlas.PrivateLinkEndpoint(this.name, {
             projectId: this.projectId,
             providerName: "AWS",
@@ -262,9 +298,9 @@ export class Database extends pulumi.ComponentResource {
         return connections;
     }
 
-    private allowNatAddresses(): void {
+    private allowNatAddresses(network: Network): void {
         // Without PrivateLink the tasks reach Atlas through the NAT gateways: allow exactly those.
-        this.args.network.natIps.forEach((ip, i) => {
+        network.natIps.forEach((ip, i) => {
             this.readyForClients.push(new mongodbatlas.ProjectIpAccessList(`${this.name}-nat-${i}`, {
                 projectId: this.projectId,
                 ipAddress: ip.publicIp,

@@ -500,12 +500,14 @@ export interface Problem {
 }
 
 /** Rules that span fields (and the stack's name and region), and the Production HA Checklist in prod. */
-function crossFieldProblems(c: Resolved, stack?: string): Problem[] {
+function crossFieldProblems(c: Resolved, stack: string | undefined, now: number): Problem[] {
     const problems: Problem[] = [];
     const add = (path: string, message: string, value: unknown, ...reads: string[]) => problems.push({ path, message, value, reads });
     problems.push(...nameProblems(c, stack), ...regionProblems(c));
 
-    for (const name of SERVICE_NAMES) {
+    // A restore drill runs no service: their settings (all defaults there) are not judged.
+    const services = c.purpose === "gateway" ? SERVICE_NAMES : [];
+    for (const name of services) {
         const s = c[name];
         if (s.maxInstances < s.instances) add(`${name}.maxInstances`, `must be at least ${name}.instances (${s.instances})`, s.maxInstances, `${name}.instances`);
         if (!isValidFargateSize(s.cpu, s.memory)) add(`${name}.memory`, `is not a Fargate size for cpu ${s.cpu}; allowed memory: ${describeFargateMemory(s.cpu)}`, s.memory, `${name}.cpu`);
@@ -523,7 +525,7 @@ function crossFieldProblems(c: Resolved, stack?: string): Problem[] {
             add(`${name}.containerPort`, `is a port the OpenTelemetry collector sidecar listens on in the same task (${COLLECTOR_PORTS.join(", ")}); choose another`, s.containerPort, "observability.tracing", "observability.otlpEndpoint");
     }
     const needed = WORKER_BASE_MEMORY_MIB + WORKER_MEMORY_PER_JOB_MIB * c.worker.concurrency;
-    if (c.worker.memory < needed)
+    if (services.length && c.worker.memory < needed)
         add("worker.memory", `must leave ${WORKER_MEMORY_PER_JOB_MIB} MiB per concurrent job plus ${WORKER_BASE_MEMORY_MIB} MiB: at least ${needed} for concurrency ${c.worker.concurrency}`, c.worker.memory, "worker.concurrency");
 
     const whc = c.worker.healthCheck;
@@ -544,7 +546,7 @@ function crossFieldProblems(c: Resolved, stack?: string): Problem[] {
         add("loadBalancer.healthCheck.timeoutSeconds", `must be below healthCheck.intervalSeconds (${hc.intervalSeconds}); AWS rejects an interval that is not greater than the timeout`, hc.timeoutSeconds, "loadBalancer.healthCheck.intervalSeconds");
     if (c.loadBalancer.accessLogsBucket && !c.loadBalancer.accessLogs)
         add("loadBalancer.accessLogs", "must not be false when loadBalancer.accessLogsBucket names a bucket", false, "loadBalancer.accessLogsBucket");
-    if (!c.loadBalancer.certificateArn && !c.loadBalancer.hostedZoneId)
+    if (c.purpose === "gateway" && !c.loadBalancer.certificateArn && !c.loadBalancer.hostedZoneId)
         add("loadBalancer", "needs certificateArn or hostedZoneId (to create and DNS-validate a certificate for the HTTPS listener)", undefined, "loadBalancer.certificateArn", "loadBalancer.hostedZoneId");
 
     const prefix = Number(c.network.cidr.split("/")[1]);
@@ -557,6 +559,12 @@ function crossFieldProblems(c: Resolved, stack?: string): Problem[] {
     if (c.network.availabilityZones && new Set(c.network.availabilityZones).size !== c.network.availabilityZones.length)
         add("network.availabilityZones", "must not repeat a zone", c.network.availabilityZones);
 
+    if (c.rotation.database !== undefined && c.atlas.authentication === "iam")
+        add("rotation.database", "has no password to rotate: with atlas.authentication iam each service logs in as its task role", c.rotation.database, "atlas.authentication");
+    problems.push(...restoreProblems(c, now));
+    if (c.purpose === "restore-drill" && !c.atlas.restore)
+        add("atlas.restore", "is required when purpose is restore-drill: a restore drill restores a backup", undefined, "purpose");
+    if (c.purpose === "restore-drill" && c.prod) add("purpose", "must be gateway in prod: a restore drill is a short-lived stack of its own", c.purpose, "environment");
     if (!!c.atlas.orgId === !!c.atlas.projectId) add("atlas", "needs exactly one of orgId (create a project) and projectId (use an existing one)", undefined, "atlas.orgId", "atlas.projectId");
     if (c.atlas.privateLink && c.atlas.region !== atlasRegionName(c.region))
         add("atlas.region", `must be the AWS region's (${atlasRegionName(c.region)}) for PrivateLink`, c.atlas.region, "atlas.privateLink");
@@ -591,6 +599,31 @@ function crossFieldProblems(c: Resolved, stack?: string): Problem[] {
         ha("drills.enabled", c.drills.enabled, "must be true", "failover drills that prove the checklist holds, guarded by stop conditions", c.drills.enabled);
         ha("loadBalancer.waf.enabled", c.loadBalancer.waf.enabled, "must be true", "a web application firewall in front of the gateway", c.loadBalancer.waf.enabled);
     }
+    return problems;
+}
+
+/** A restore overwrites the target cluster's data: exactly one point to restore, within the source's window, never by accident in prod. */
+function restoreProblems(c: Resolved, now: number): Problem[] {
+    const r = c.atlas.restore;
+    if (!r) return [];
+    const problems: Problem[] = [];
+    if (!!r.pointInTime === !!r.snapshotId)
+        problems.push({ path: "atlas.restore", message: "needs exactly one of pointInTime (ISO-8601 UTC) and snapshotId", value: { pointInTime: r.pointInTime, snapshotId: r.snapshotId } });
+    if (r.pointInTime) {
+        const at = Date.parse(r.pointInTime);
+        const oldest = now - r.restoreWindowDays * 24 * 3600 * 1000;
+        if (Number.isNaN(at) || new Date(at).toISOString().slice(0, 10) !== r.pointInTime.slice(0, 10)) problems.push({ path: "atlas.restore.pointInTime", message: "is not a real moment (check the date)", value: r.pointInTime });
+        else if (at > now) problems.push({ path: "atlas.restore.pointInTime", message: `is in the future (now is ${new Date(now).toISOString()})`, value: r.pointInTime });
+        else if (at < oldest)
+            problems.push({
+                path: "atlas.restore.pointInTime",
+                message: `is before the source's restore window (${r.restoreWindowDays} days: ${new Date(oldest).toISOString()} at the earliest); restore a snapshot (snapshotId) instead`,
+                value: r.pointInTime,
+                reads: ["atlas.restore.restoreWindowDays"],
+            });
+    }
+    if (c.prod && !r.allowIntoProd)
+        problems.push({ path: "atlas.restore.allowIntoProd", message: "must be true to restore into a prod stack: the restore overwrites its data", value: r.allowIntoProd, reads: ["environment"] });
     return problems;
 }
 
@@ -735,7 +768,7 @@ function zodProblems(issues: z.core.$ZodIssue[]): Problem[] {
  * Throws ConfigError listing every problem: the schema's, and the cross-field and prod rules'
  * (evaluated with bad values set aside, so one mistake does not hide another).
  */
-export function validateConfig(raw: Record<string, unknown>, awsRegion: string | undefined, stack?: string): Config {
+export function validateConfig(raw: Record<string, unknown>, awsRegion: string | undefined, stack?: string, now: number = Date.now()): Config {
     const problems: Problem[] = [];
     // The stack name is part of physical names (cache id ≤ 40, cluster and role names): keep it short and plain.
     if (stack !== undefined && !STACK_NAME.test(stack))
@@ -774,7 +807,7 @@ export function validateConfig(raw: Record<string, unknown>, awsRegion: string |
         if (!(awsRegion in AWS_REGION_ZONES)) failed.push("aws:region");
         const config = resolve(parsed.data, awsRegion);
         const touchesFailed = (path: string) => failed.some((f) => within(path, f) || (path !== "" && within(f, path)));
-        problems.push(...crossFieldProblems(config, stack).filter((p) => ![p.path, ...(p.reads ?? [])].some(touchesFailed)));
+        problems.push(...crossFieldProblems(config, stack, now).filter((p) => ![p.path, ...(p.reads ?? [])].some(touchesFailed)));
         if (!problems.length) {
             const connections = budgetProblems(config, problems);
             if (connections) return { ...config, connections, undecrypted };

@@ -38,7 +38,7 @@ function parseValue(value: string): unknown {
  */
 export function loadConfig(): Config {
     try {
-        return validateConfig(readRawConfig(), new pulumi.Config("aws").get("region"), pulumi.getStack());
+        return validateConfig(readRawConfig(), new pulumi.Config("aws").get("region"), pulumi.getStack(), Date.now());
     } catch (e) {
         if (e instanceof ConfigError) throw new StackConfigError(e);
         throw e;
@@ -51,4 +51,15 @@ export class StackConfigError extends pulumi.RunError {
         super(cause.message);
         this.problems = cause.problems;
     }
+}
+
+/**
+ * What the stack's last deployment recorded in its outputs, read back through a reference to the
+ * stack itself (nothing before the first deployment). `deployed` tells a stack that has run before.
+ */
+export async function previousOutputs(names: string[]): Promise<{ deployed: boolean; outputs: Record<string, unknown> }> {
+    const self = new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`);
+    const read = async (name: string) => (await self.getOutputDetails(name)).value;
+    const values = await Promise.all(names.map(async (name) => [name, await read(name)] as const));
+    return { deployed: (await read("environment")) !== undefined, outputs: Object.fromEntries(values.filter(([, v]) => v !== undefined)) };
 }

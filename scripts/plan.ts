@@ -4,6 +4,7 @@
  *
  *   npm run plan -- --stack prod [--set main.instances=3 ...] [--set-string key=007] [--json]
  */
+import * as fs from "fs";
 import { UNDECRYPTED } from "../lib/config";
 import type { StackConfigError } from "../lib/stackConfig";
 import { ProgramError, RecordedResource, Run, listStacks, parseKeyPath, runProgram } from "../tests/harness";
@@ -13,6 +14,8 @@ export interface PlanArgs {
     stack: string;
     set: Record<string, unknown>;
     json: boolean;
+    /** The stack's outputs from its last deployment (`pulumi stack output --json`), to plan the next rotation step. */
+    previous?: Record<string, unknown>;
 }
 
 export function parseArgs(argv: string[]): PlanArgs {
@@ -22,6 +25,7 @@ export function parseArgs(argv: string[]): PlanArgs {
         if (arg === "--json") args.json = true;
         else if (arg === "--stack" || arg === "-s") args.stack = argv[++i] ?? "";
         else if (arg.startsWith("--stack=")) args.stack = arg.slice(8);
+        else if (arg === "--previous") args.previous = readPrevious(argv[++i] ?? "");
         else if (arg === "--set" || arg === "--set-string") {
             const pair = argv[++i] ?? "";
             const eq = pair.indexOf("=");
@@ -33,6 +37,19 @@ export function parseArgs(argv: string[]): PlanArgs {
     }
     if (!args.stack) throw new Error(`--stack is required (one of ${listStacks().join(", ")})`);
     return args;
+}
+
+/** The JSON of `pulumi stack output --json > FILE`. */
+function readPrevious(file: string): Record<string, unknown> {
+    if (!file) throw new Error("--previous takes the file `pulumi stack output --json` wrote");
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+        throw new Error(`--previous ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : "not the JSON of `pulumi stack output --json`"}`);
+    }
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error(`--previous ${file}: not the JSON of \`pulumi stack output --json\``);
+    return parsed as Record<string, unknown>;
 }
 
 /**
@@ -66,7 +83,7 @@ const summary: Section = (run) => {
     const o = run.outputs;
     const undecrypted = Object.entries(run.config.values).filter(([, v]) => v.includes(UNDECRYPTED)).map(([k]) => k);
     return [
-        `stack ${run.stack} · environment ${o.environment} · region ${o.region} · domain ${o.domain}`,
+        `stack ${run.stack} · environment ${o.environment} · region ${o.region} · ${o.purpose === "restore-drill" ? "purpose restore-drill: an Atlas cluster a backup is restored into, nothing else" : `domain ${o.domain}`}`,
         ...undecrypted.map((k) => `! ${k} holds a secure value the offline plan cannot decrypt: it is not validated here, and its default (if any) stands in; \`pulumi preview\` judges it`),
     ];
 };
@@ -159,8 +176,13 @@ const dataTier: Section = (run) => {
             `  backups: cloud backup ${cluster.inputs.backupEnabled ? "on" : "OFF"}, point-in-time ${cluster.inputs.pitEnabled ? "on" : "off"}` +
                 (schedule ? `, daily snapshots kept ${schedule.inputs.policyItemDaily.retentionValue} days` : "") +
                 `; termination protection ${cluster.inputs.terminationProtectionEnabled ? "on" : "off"}${cluster.protect ? "; protected" : ""}`,
-            `  reached ${privateLink ? "over PrivateLink only" : `from the NAT addresses ${accessList.join(", ")}`}; ` +
-                `users: ${run.ofType("mongodbatlas:index/databaseUser:DatabaseUser").map((u) => (u.inputs.awsIamType === "ROLE" ? `${u.name} (IAM role)` : `${u.inputs.username} (password)`)).join(", ")}`,
+            ...run.ofType("mongodbatlas:index/cloudBackupSnapshotRestoreJob:CloudBackupSnapshotRestoreJob").map((j) => {
+                const d = j.inputs.deliveryTypeConfig;
+                const what = d.pointInTime ? `its state at ${new Date(d.pointInTimeUtcSeconds * 1000).toISOString()}` : `snapshot ${j.inputs.snapshotId}`;
+                return `  ! RESTORES ${what} of ${j.inputs.clusterName} (project ${j.inputs.projectId}) into this cluster, overwriting its data, before any service starts`;
+            }),
+            `  reached ${privateLink ? "over PrivateLink only" : accessList.length ? `from the NAT addresses ${accessList.join(", ")}` : "by no client (no access list)"}; ` +
+                `users: ${run.ofType("mongodbatlas:index/databaseUser:DatabaseUser").map((u) => (u.inputs.awsIamType === "ROLE" ? `${u.name} (IAM role)` : `${u.inputs.username} (password)`)).join(", ") || "none"}`,
         );
     }
     const group = run.ofType("aws:elasticache/replicationGroup:ReplicationGroup")[0];
@@ -194,6 +216,19 @@ const alarms: Section = (run) => {
             ]),
         ]),
         `→ SNS topic ${run.ofType("aws:sns/topic:Topic")[0]?.inputs.name}; Atlas alerts: ${run.ofType("mongodbatlas:index/alertConfiguration:AlertConfiguration").map((a) => `${a.inputs.metricThresholdConfig?.metricName} > ${a.inputs.metricThresholdConfig?.threshold} on ${a.inputs.matchers.map((m: any) => m.value).join(",")}`).join("; ")}`,
+    ];
+};
+
+const rotation: Section = (run) => {
+    const r = run.outputs.rotation;
+    if (!r) return [];
+    const line = (what: string, x: any) => `${what}: ${x.step === "none" ? "never rotated" : `label ${x.label}, step ${x.step}`}. This \`pulumi up\` ${x.now}; then ${x.next}.`;
+    const lowFloor = ["admin", "main", "worker"].filter((n) => (run.ofType("aws:ecs/service:Service").find((s) => s.name === `pg-${n}`)?.inputs.deploymentMinimumHealthyPercent ?? 100) < 100);
+    return [
+        line("cache AUTH token", r.cache),
+        line("database password", r.database),
+        ...(lowFloor.length && (r.cache.step === "rotate" || r.database.step === "switch") ? [`! ${lowFloor.join(", ")}: deployment.minimumHealthyPercent below 100 stops tasks before their replacements run; rotate with 100`] : []),
+        ...(Object.keys(run.previous).length ? [] : ["(no --previous: planned as if the stack had never been deployed; pass `pulumi stack output --json` to see its real next step)"]),
     ];
 };
 
@@ -255,6 +290,7 @@ export const SECTIONS: [string, Section][] = [
     ["Capacity", capacity],
     ["Data tier", dataTier],
     ["MongoDB connection budget", budget],
+    ["Credential rotation", rotation],
     ["Alarms", alarms],
     ["Production HA Checklist", findings("checklist")],
     ["Failover drills", drillsSection],
@@ -264,9 +300,14 @@ export const SECTIONS: [string, Section][] = [
     ["Resource counts", counts],
 ];
 
+/** Sections that judge the gateway's topology, which a restore drill does not have. */
+const GATEWAY_ONLY = ["Production HA Checklist", "Failover drills", "Operations rules", "MongoDB connection budget", "Credential rotation"];
+
 export function renderPlan(run: Run): string {
     const out: string[] = [];
+    const drill = run.outputs.purpose === "restore-drill";
     for (const [title, section] of SECTIONS) {
+        if (drill && GATEWAY_ONLY.includes(title)) continue;
         const lines = section(run);
         if (!lines.length) continue;
         out.push(`== ${title}`, ...lines, "");
@@ -311,7 +352,7 @@ export async function plan(argv: string[], io: PlanIO = processIO): Promise<numb
         return 2;
     }
     try {
-        const run = await runProgram({ stack: args.stack, set: args.set });
+        const run = await runProgram({ stack: args.stack, set: args.set, previous: args.previous });
         io.out(args.json ? JSON.stringify(planJson(run), null, 2) : renderPlan(run));
         return 0;
     } catch (e) {

@@ -41,6 +41,11 @@ export function listStacks(): string[] {
         .sort();
 }
 
+/** The stacks of the gateway itself: every stack file but those of `purpose: restore-drill` (short-lived, nothing to preview or drift-check). */
+export function gatewayStacks(): string[] {
+    return listStacks().filter((stack) => readStackFile(stack)["payment-gateway:purpose"] !== "restore-drill");
+}
+
 /** A config value in a stack file: plain, or `{ secure: <ciphertext> }`. */
 type StackValue = unknown;
 
@@ -224,6 +229,8 @@ export class Run {
         readonly outputs: Record<string, any>,
         /** Names of the stack outputs that are secret. */
         readonly secretOutputs: string[],
+        /** The last deployment's outputs the run was given (RunOptions.previous). */
+        readonly previous: Record<string, unknown> = {},
     ) {}
 
     ofType(type: string): RecordedResource[] {
@@ -442,7 +449,8 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, a
         }
         case "random:index/randomPassword:RandomPassword":
         case "random:index/randomString:RandomString":
-            return { id: "none", state: { ...state, result: generatePassword(inputs, type + name) } };
+            // A keeper change is a new value (rotation): it seeds the generated value too.
+            return { id: "none", state: { ...state, result: generatePassword(inputs, type + name + (inputs.keepers ? JSON.stringify(inputs.keepers) : "")) } };
         case "random:index/randomId:RandomId":
             return { id: hash(name, 8, "0123456789abcdef"), state: { ...state, hex: hash(name, (inputs.byteLength ?? 4) * 2, "0123456789abcdef") } };
         default:
@@ -607,6 +615,8 @@ async function runOnce({ stack, set = {}, preview = false, program = path.join(R
         project.name,
         stack,
         preview,
+        // What a self-managed backend calls the organization.
+        "organization",
     );
     pulumi.runtime.setAllConfig(config.values, config.secretKeys);
 
@@ -680,7 +690,7 @@ async function runOnce({ stack, set = {}, preview = false, program = path.join(R
         outputs[key] = unwrapSecrets(await resolveDeep(value), "", found);
         if (found.length) secretOutputs.push(key);
     }
-    return new Run(stack, config, declared(), invokes, outputs, secretOutputs);
+    return new Run(stack, config, declared(), invokes, outputs, secretOutputs, previous);
 }
 
 /** Resolves Outputs (and Outputs nested in plain values), keeping secrets as markers. */

@@ -1,5 +1,7 @@
 import { strict as assert } from "assert";
 import { execFile } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { ROOT } from "./harness";
@@ -133,6 +135,31 @@ describe("npm run plan", () => {
         assert.equal(parsed.error, "invalid stack configuration");
         assert.deepEqual(parsed.problems.map((p: any) => p.key).sort(), ["payment-gateway:cache.nodeType", "payment-gateway:main.instances"]);
         assert.deepEqual(parsed.problems.find((p: any) => p.key === "payment-gateway:main.instances").value, 1);
+    });
+
+    it("says which rotation step the next `pulumi up` takes, from the outputs of the last one", async () => {
+        const file = path.join(os.tmpdir(), `previous-${process.pid}.json`);
+        fs.writeFileSync(file, JSON.stringify({ environment: "prod", rotation: { cache: { label: "2", step: "rotate" }, database: { step: "none" } } }));
+        try {
+            const { code, stdout } = await plan("--stack", "prod", "--set", "rotation.cache=2", "--set", "rotation.database=2", "--previous", file);
+            assert.equal(code, 0);
+            assert.match(stdout, /^cache AUTH token: label 2, step set\. This `pulumi up` drops the old AUTH token: only the token of label 2 is valid; then nothing: the rotation is complete\.$/m);
+            assert.match(stdout, /^database password: label 2, step switch\. This `pulumi up` creates the user of label 2 with a new password .* the previous user \(the original\) stays for this step; then the next `pulumi up` \(once the services are steady\) removes the previous user\.$/m);
+        } finally {
+            fs.unlinkSync(file);
+        }
+        const fresh = await plan("--stack", "prod", "--set", "rotation.cache=2");
+        assert.match(fresh.stdout, /^cache AUTH token: label 2, step rotate\. This `pulumi up` adds a new AUTH token/m);
+        assert.match(fresh.stdout, /no --previous: planned as if the stack had never been deployed/);
+        const bad = await plan("--stack", "prod", "--previous", "/nonexistent.json");
+        assert.equal(bad.code, 2);
+        assert.match(bad.stderr, /--previous \/nonexistent\.json: no such file/);
+    });
+
+    it("warns before a restore overwrites a stack's data, and plans a restore drill as what it is", async () => {
+        const { stdout } = await plan("--stack", "restore-drill");
+        assert.match(stdout, /^ {2}! RESTORES snapshot 65f000000000000000000001 of pg-prod \(project 5f00000000000000000000aa\) into this cluster, overwriting its data/m);
+        assert.doesNotMatch(stdout, /== Production HA Checklist/);
     });
 
     it("explains its usage, exiting 2 as a process", async () => {

@@ -29,8 +29,10 @@ describe("config", () => {
         });
     }
 
-    it("has a stack file for each environment and nothing else", () => {
-        assert.deepEqual(listStacks(), ["dev", "prod", "staging"]);
+    it("has a stack file for each environment, and the restore drill's", () => {
+        assert.deepEqual(listStacks(), ["dev", "prod", "restore-drill", "staging"]);
+        const drill = stackConfig("restore-drill");
+        assert.equal(validateConfig(drill.raw, drill.region, "restore-drill").purpose, "restore-drill");
     });
 
     it("applies defaults field by field, some depending on the environment", () => {
