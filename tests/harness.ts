@@ -661,7 +661,10 @@ async function runOnce({ stack, set = {}, preview = false, program = path.join(R
         });
     };
 
-    clearProgramModules(require.resolve(program));
+    // A program that exports a function declares everything when called: load it once and call it
+    // for each run. One that declares at load time is loaded afresh.
+    const entry = require.resolve(program);
+    if (typeof require.cache[entry]?.exports !== "function") clearProgramModules(entry);
     const stackModule = require("@pulumi/pulumi/runtime/stack");
     // A failure inside the program (an apply callback that throws, a rejected registration) also
     // surfaces as an unhandled rejection, as it would fail `pulumi up`: collect them for the run.
