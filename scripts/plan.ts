@@ -9,20 +9,24 @@ import { UNDECRYPTED } from "../lib/config";
 import type { StackConfigError } from "../lib/stackConfig";
 import { ProgramError, RecordedResource, Run, listStacks, parseKeyPath, runProgram } from "../tests/harness";
 import { Result, evaluate } from "../policy/rules";
+import { renderDiagram } from "./diagram";
 
 export interface PlanArgs {
     stack: string;
     set: Record<string, unknown>;
     json: boolean;
+    /** Print the architecture as a Mermaid flowchart instead of the plan. */
+    diagram: boolean;
     /** The stack's outputs from its last deployment (`pulumi stack output --json`), to plan the next rotation step. */
     previous?: Record<string, unknown>;
 }
 
 export function parseArgs(argv: string[]): PlanArgs {
-    const args: PlanArgs = { stack: "", set: {}, json: false };
+    const args: PlanArgs = { stack: "", set: {}, json: false, diagram: false };
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         if (arg === "--json") args.json = true;
+        else if (arg === "--diagram") args.diagram = true;
         else if (arg === "--stack" || arg === "-s") args.stack = argv[++i] ?? "";
         else if (arg.startsWith("--stack=")) args.stack = arg.slice(8);
         else if (arg === "--previous") args.previous = readPrevious(argv[++i] ?? "");
@@ -347,13 +351,13 @@ export async function plan(argv: string[], io: PlanIO = processIO): Promise<numb
         args = parseArgs(argv);
     } catch (e) {
         io.err(`plan: ${(e as Error).message}`);
-        io.err("usage: npm run plan -- --stack <name> [--set key.path=value ...] [--set-string key.path=value ...] [--json]");
+        io.err("usage: npm run plan -- --stack <name> [--set key.path=value ...] [--set-string key.path=value ...] [--previous outputs.json] [--json | --diagram]");
         if (argv.includes("--json")) io.out(JSON.stringify({ error: (e as Error).message }, null, 2));
         return 2;
     }
     try {
         const run = await runProgram({ stack: args.stack, set: args.set, previous: args.previous });
-        io.out(args.json ? JSON.stringify(planJson(run), null, 2) : renderPlan(run));
+        io.out(args.diagram ? renderDiagram(run) : args.json ? JSON.stringify(planJson(run), null, 2) : renderPlan(run));
         return 0;
     } catch (e) {
         const cause = e instanceof ProgramError ? e.cause : e;

@@ -35,7 +35,7 @@ describe("npm run plan", () => {
     it("parses --stack, --set with typed values, and --json", () => {
         const args = parseArgs(["--stack", "prod", "--set", "main.instances=4", "--set", "atlas.tier=M40", "--set", "admin.allowedCidrs=[\"10.0.0.0/8\"]", "--json"]);
         // Typed exactly as `pulumi config set --path` types them: only true/false and integers.
-        assert.deepEqual(args, { stack: "prod", json: true, set: { "main.instances": 4, "atlas.tier": "M40", "admin.allowedCidrs": '["10.0.0.0/8"]' } });
+        assert.deepEqual(args, { stack: "prod", json: true, diagram: false, set: { "main.instances": 4, "atlas.tier": "M40", "admin.allowedCidrs": '["10.0.0.0/8"]' } });
         assert.throws(() => parseArgs(["--set", "main.instances=4"]), /--stack is required/);
         assert.throws(() => parseArgs(["--stack", "prod", "--set", "oops"]), /--set takes key.path=value/);
     });
@@ -160,6 +160,13 @@ describe("npm run plan", () => {
         const { stdout } = await plan("--stack", "restore-drill");
         assert.match(stdout, /^ {2}! RESTORES snapshot 65f000000000000000000001 of pg-prod \(project 5f00000000000000000000aa\) into this cluster, overwriting its data/m);
         assert.doesNotMatch(stdout, /== Production HA Checklist/);
+    });
+
+    it("prints the stack's architecture as Mermaid with --diagram, edits included", async () => {
+        const { code, stdout } = await plan("--stack", "dev", "--set", "network.natGateways=perAz", "--diagram");
+        assert.equal(code, 0);
+        assert.match(stdout, /^flowchart LR\n/);
+        assert.equal(stdout.match(/^ {8}nat_pg_nat_\d\("NAT gateway"\)$/gm)?.length, 2, "the edit's second NAT gateway is drawn");
     });
 
     it("explains its usage, exiting 2 as a process", async () => {
