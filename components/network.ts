@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { subnetLayout } from "../lib/cidr";
+import { INTERFACE_ENDPOINT_SERVICES } from "../lib/config";
 import { Connections } from "./connections";
 
 export interface NetworkArgs {
@@ -18,8 +19,6 @@ export interface NetworkArgs {
     region: string;
 }
 
-/** Interface endpoints tasks in private subnets need to start without crossing the NAT. */
-export const INTERFACE_ENDPOINT_SERVICES = ["ecr.api", "ecr.dkr", "logs", "secretsmanager"] as const;
 
 /**
  * A VPC over `azCount` zones: public subnets (load balancer, NAT gateways) and private subnets

@@ -11,6 +11,7 @@
  * default of `main`.
  */
 import { z } from "zod";
+import { Bom, DEFAULT_ASSUMPTIONS, PriceError, estimate } from "./cost";
 import { FIS_DURATION_MINUTES } from "./fis";
 import { ConnectionBudget, PoolBudgetError, planConnections } from "./pool";
 import {
@@ -413,6 +414,30 @@ const DrillsSchema = section({
     taskLossPercent: count(1, 100).default(50),
 });
 
+const CostSchema = section({
+    /** Refuse a stack whose monthly cost at its autoscaling ceiling exceeds this many USD. Default: none. */
+    monthlyBudget: decimal(1, 1_000_000_000).optional(),
+    /** Usage the estimate cannot know; each line priced from one is shown as an assumption. */
+    assumptions: section({
+        /** Requests through the load balancer and WAF per month. Default 10,000,000. */
+        requestsPerMonth: count(0, 1e15).default(DEFAULT_ASSUMPTIONS.requestsPerMonth),
+        /** Load balancer capacity units per hour. Default 1. */
+        lcuPerHour: decimal(0, 1e6).default(DEFAULT_ASSUMPTIONS.lcuPerHour),
+        /** GB through the NAT gateways per month. Default 50. */
+        natGbPerMonth: decimal(0, 1e9).default(DEFAULT_ASSUMPTIONS.natGbPerMonth),
+        /** GB through the interface endpoints per month. Default 10. */
+        endpointGbPerMonth: decimal(0, 1e9).default(DEFAULT_ASSUMPTIONS.endpointGbPerMonth),
+        /** GB of logs CloudWatch ingests per month. Default 10. */
+        logGbPerMonth: decimal(0, 1e9).default(DEFAULT_ASSUMPTIONS.logGbPerMonth),
+        /** GB of Atlas cloud backup storage. Default 20. */
+        atlasBackupGb: decimal(0, 1e9).default(DEFAULT_ASSUMPTIONS.atlasBackupGb),
+        /** GB of cache snapshots beyond the free one. Default 1. */
+        cacheSnapshotGb: decimal(0, 1e9).default(DEFAULT_ASSUMPTIONS.cacheSnapshotGb),
+        /** GB of access logs kept in S3. Default 10. */
+        accessLogGbStored: decimal(0, 1e9).default(DEFAULT_ASSUMPTIONS.accessLogGbStored),
+    }).prefault({}),
+});
+
 /** The raw `payment-gateway:*` keys, before defaults that depend on the environment. */
 export const ConfigSchema = section({
     environment: oneOf(ENVIRONMENTS),
@@ -428,6 +453,7 @@ export const ConfigSchema = section({
     observability: ObservabilitySchema.prefault({}),
     drills: DrillsSchema.prefault({}),
     rotation: RotationSchema.prefault({}),
+    cost: CostSchema.prefault({}),
     /** gateway (the whole topology) or restore-drill (an Atlas cluster that a backup is restored into, and nothing else). Default gateway. */
     purpose: oneOf(["gateway", "restore-drill"]).default("gateway"),
 });
@@ -488,7 +514,9 @@ export type Config = ReturnType<typeof resolve> & {
     undecrypted: string[];
 };
 export type ServiceConfig = Config["main"];
-type Resolved = ReturnType<typeof resolve>;
+export type Resolved = ReturnType<typeof resolve>;
+/** Interface endpoints tasks in private subnets need to start without crossing the NAT (`network.interfaceEndpoints`). */
+export const INTERFACE_ENDPOINT_SERVICES = ["ecr.api", "ecr.dkr", "logs", "secretsmanager"] as const;
 
 export interface Problem {
     /** Key path below the project namespace, e.g. "main.instances". */
@@ -810,10 +838,61 @@ export function validateConfig(raw: Record<string, unknown>, awsRegion: string |
         problems.push(...crossFieldProblems(config, stack, now).filter((p) => ![p.path, ...(p.reads ?? [])].some(touchesFailed)));
         if (!problems.length) {
             const connections = budgetProblems(config, problems);
-            if (connections) return { ...config, connections, undecrypted };
+            if (connections) {
+                costProblems(config, problems);
+                if (!problems.length) return { ...config, connections, undecrypted };
+            }
         }
     }
     throw new ConfigError(problems.map(({ reads: _reads, ...p }) => p));
+}
+
+/**
+ * The bill of materials of the validated config: what the program will declare, counted the way
+ * `bomFromResources` counts the declared resources (the tests hold the two equal).
+ */
+export function bomFromConfig(c: Resolved): Bom {
+    const gateway = c.purpose === "gateway";
+    const zones = c.network.azCount;
+    const nats = gateway ? (c.network.natGateways === "perAz" ? zones : 1) : 0;
+    const cacheNodes = c.cache.nodes;
+    return {
+        region: c.region,
+        services: gateway
+            ? SERVICE_NAMES.map((name) => ({ name, floor: c[name].instances, ceiling: c[name].maxInstances, vcpu: c[name].cpu / 1024, memoryGb: c[name].memory / 1024, architecture: c[name].architecture })).sort((a, b) => a.name.localeCompare(b.name))
+            : [],
+        loadBalancers: gateway ? 1 : 0,
+        loadBalancerZones: gateway ? zones : 0,
+        natGateways: nats,
+        elasticIps: nats,
+        endpointAzs: gateway ? ((c.network.interfaceEndpoints ? INTERFACE_ENDPOINT_SERVICES.length : 0) + (c.atlas.privateLink ? 1 : 0)) * zones : 0,
+        atlasPrivateEndpoints: gateway && c.atlas.privateLink ? 1 : 0,
+        cache: gateway ? { engine: c.cache.engine, nodeType: c.cache.nodeType, nodes: cacheNodes, snapshots: c.cache.snapshotRetentionDays > 0 } : undefined,
+        atlas: { tier: c.atlas.tier, ceilingTier: c.atlas.autoScaling?.maxTier ?? c.atlas.tier, nodes: c.atlas.electableNodes, backup: true },
+        kmsKeys: gateway ? 2 : 0,
+        secrets: gateway ? 2 : 0,
+        waf: gateway && c.loadBalancer.waf.enabled ? { rules: 3 } : undefined,
+        // The 5xx rate (3 metrics), the ALB's own 5xx, p95 latency; per target group no-healthy and
+        // unhealthy hosts; per service CPU and memory; per cache node CPU, memory, evictions (and lag with replicas).
+        alarmMetrics: gateway ? 3 + 1 + 1 + 2 * 2 + SERVICE_NAMES.length * 2 + cacheNodes * (3 + (cacheNodes > 1 ? 1 : 0)) : 0,
+        dashboards: gateway ? 1 : 0,
+        accessLogBucket: gateway && c.loadBalancer.accessLogs && !c.loadBalancer.accessLogsBucket,
+    };
+}
+
+/** A stack whose ceiling exceeds `cost.monthlyBudget` is refused, naming what costs most. */
+function costProblems(c: Resolved, problems: Problem[]): void {
+    const budget = c.cost.monthlyBudget;
+    if (budget === undefined) return;
+    try {
+        const e = estimate(bomFromConfig(c), c.cost.assumptions);
+        if (e.ceiling <= budget) return;
+        const top = [...e.lines].sort((a, b) => b.ceiling - a.ceiling).slice(0, 3).map((l) => `${l.item} $${l.ceiling.toFixed(2)}`);
+        problems.push({ path: "cost.monthlyBudget", message: `is below the stack's ceiling of $${e.ceiling.toFixed(2)}/month (floor $${e.floor.toFixed(2)}); the biggest contributors: ${top.join(", ")}`, value: budget });
+    } catch (err) {
+        if (!(err instanceof PriceError)) throw err;
+        problems.push({ path: "cost.monthlyBudget", message: `cannot be checked: ${err.message}`, value: budget });
+    }
 }
 
 /** The connection budget (lib/pool.ts), or undefined with the reason added to `problems`. */

@@ -10,6 +10,8 @@ import type { StackConfigError } from "../lib/stackConfig";
 import { ProgramError, RecordedResource, Run, listStacks, parseKeyPath, runProgram } from "../tests/harness";
 import { Result, evaluate } from "../policy/rules";
 import { renderDiagram } from "./diagram";
+import { DEFAULT_ASSUMPTIONS, Estimate, bomFromResources, difference, estimate } from "../lib/cost";
+import { PriceError } from "../lib/prices";
 
 export interface PlanArgs {
     stack: string;
@@ -236,6 +238,46 @@ const rotation: Section = (run) => {
     ];
 };
 
+/** The monthly estimate of what a run declares; a PriceError names a missing price. */
+export function estimateRun(run: Run): Estimate {
+    const assumptions = JSON.parse(run.config.values["payment-gateway:cost"] ?? "{}").assumptions ?? {};
+    return estimate(bomFromResources(run.outputs.region, run.resources), { ...DEFAULT_ASSUMPTIONS, ...assumptions });
+}
+
+const usd = (x: number) => `$${x.toFixed(2)}`;
+const signed = (x: number) => `${x >= 0 ? "+" : "−"}$${Math.abs(x).toFixed(2)}`;
+
+const cost: Section = (run) => {
+    let e: Estimate;
+    try {
+        e = estimateRun(run);
+    } catch (err) {
+        if (err instanceof PriceError) return [`no estimate: ${err.message}`];
+        throw err;
+    }
+    const lines = [
+        ...table([
+            ["component", "floor $/month", "ceiling $/month"],
+            ...e.byComponent.map((c) => [c.component, usd(c.floor), usd(c.ceiling)]),
+            ["total", usd(e.floor), usd(e.ceiling)],
+        ]),
+        "floor: every service at instances; ceiling: every service at maxInstances and Atlas at its auto-scaling maximum.",
+        "usage priced from assumptions (cost.assumptions.*), not from what is declared:",
+        ...e.lines.filter((l) => l.assumption).map((l) => `  ${l.component}: ${l.item}: ${l.assumption!.key} = ${l.assumption!.value.toLocaleString("en-US")} at $${l.assumption!.unitPrice} per ${l.assumption!.unit} → ${usd(l.floor)}`),
+        "not included: data transfer between zones and to the internet, Atlas data transfer, taxes, support plans, FIS experiment-minutes when a drill runs.",
+        ...e.advice.map((a) => `advice: ${a}`),
+    ];
+    if (run.baseline) {
+        try {
+            const delta = difference(estimateRun(run.baseline), e);
+            lines.push("this edit (--set) against the stack file:", ...table([["component", "floor", "ceiling"], ...delta.map((d) => [d.component, signed(d.floor), signed(d.ceiling)])]).map((l) => `  ${l}`));
+        } catch (err) {
+            if (!(err instanceof PriceError)) throw err;
+        }
+    }
+    return lines;
+};
+
 const budget: Section = (run) => {
     const b = run.outputs.connectionBudget;
     if (!b) return [];
@@ -295,6 +337,7 @@ export const SECTIONS: [string, Section][] = [
     ["Data tier", dataTier],
     ["MongoDB connection budget", budget],
     ["Credential rotation", rotation],
+    ["Monthly cost (estimate)", cost],
     ["Alarms", alarms],
     ["Production HA Checklist", findings("checklist")],
     ["Failover drills", drillsSection],
@@ -323,7 +366,15 @@ export function renderPlan(run: Run): string {
 export function planJson(run: Run): unknown {
     const outputs = Object.fromEntries(Object.entries(run.outputs).map(([k, v]) => [k, run.secretOutputs.includes(k) ? "[secret]" : v]));
     const resources = run.resources.map(({ outputs: _outputs, inputs, ...r }) => ({ ...r, inputs: redact(inputs, r.secretInputs) }));
-    return { stack: run.stack, outputs, resources };
+    let cost: unknown;
+    try {
+        const e = estimateRun(run);
+        cost = { ...e, ...(run.baseline ? { difference: difference(estimateRun(run.baseline), e) } : {}) };
+    } catch (err) {
+        if (!(err instanceof PriceError)) throw err;
+        cost = { error: err.message };
+    }
+    return { stack: run.stack, outputs, resources, cost };
 }
 
 function redact(inputs: Record<string, any>, secretPaths: string[]): Record<string, any> {
@@ -357,6 +408,8 @@ export async function plan(argv: string[], io: PlanIO = processIO): Promise<numb
     }
     try {
         const run = await runProgram({ stack: args.stack, set: args.set, previous: args.previous });
+        // With --set, the stack file as it is: what the edit adds is the difference.
+        if (Object.keys(args.set).length) run.baseline = await runProgram({ stack: args.stack, previous: args.previous }).catch(() => undefined);
         io.out(args.diagram ? renderDiagram(run) : args.json ? JSON.stringify(planJson(run), null, 2) : renderPlan(run));
         return 0;
     } catch (e) {

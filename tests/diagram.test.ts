@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import { renderDiagram } from "../scripts/diagram";
-import { README, END, START } from "../scripts/readme-diagram";
-import { Run, baselines, runProgram } from "./harness";
+import { COSTS, DIAGRAM, README, costSection, diagramSection } from "../scripts/readme";
+import { Run, baselines, gatewayStacks, runProgram, stackRun } from "./harness";
 
 /**
  * A strict parser of the Mermaid subset the diagram emits: `flowchart LR`, subgraphs with quoted
@@ -96,9 +96,12 @@ describe("the diagram", () => {
         ]);
     });
 
-    it("is the README's picture of what gets deployed", () => {
+    it("is the README's picture of what gets deployed, beside the example stacks' costs", async () => {
         const readme = fs.readFileSync(README, "utf8");
-        const block = readme.slice(readme.indexOf(START) + START.length, readme.indexOf(END));
-        assert.equal(block.trim(), `\`\`\`mermaid\n${renderDiagram(prod)}\n\`\`\``, "README.md's diagram is stale: run `npm run diagram`");
+        const section = (m: { start: string; end: string }) => readme.slice(readme.indexOf(m.start) + m.start.length, readme.indexOf(m.end)).trim();
+        assert.equal(section(DIAGRAM), diagramSection(prod), "README.md's diagram is stale: run `npm run readme`");
+        const runs = [];
+        for (const stack of gatewayStacks()) runs.push(await stackRun(stack));
+        assert.equal(section(COSTS), costSection(runs), "README.md's cost table is stale: run `npm run readme`");
     });
 });

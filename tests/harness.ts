@@ -233,6 +233,9 @@ export class Run {
         readonly previous: Record<string, unknown> = {},
     ) {}
 
+    /** The run of the stack file as it is, when this run applied --set edits (the plan's cost difference). */
+    baseline?: Run;
+
     ofType(type: string): RecordedResource[] {
         return this.resources.filter((r) => r.type === type);
     }

@@ -169,6 +169,22 @@ describe("npm run plan", () => {
         assert.equal(stdout.match(/^ {8}nat_pg_nat_\d\("NAT gateway"\)$/gm)?.length, 2, "the edit's second NAT gateway is drawn");
     });
 
+    it("prints the monthly cost, and what a rescale adds at the floor and the ceiling", async () => {
+        const { code, stdout } = await plan("--stack", "prod", "--set", "main.maxInstances=16");
+        assert.equal(code, 0);
+        assert.match(stdout, /^== Monthly cost \(estimate\)$/m);
+        assert.match(stdout, /^total +\$\d+\.\d\d +\$\d+\.\d\d$/m);
+        assert.match(stdout, /^ {2}network: NAT data processed: natGbPerMonth = 50 at \$0\.045 per GB processed → \$2\.25$/m);
+        // Eight more main tasks of 1 vCPU / 2 GB at the ceiling, by hand from the price table.
+        const added = (8 * (1 * 0.04048 + 2 * 0.004445) * 730).toFixed(2);
+        assert.match(stdout, new RegExp(`^ {2}services +\\+\\$0\\.00 +\\+\\$${added.replace(".", "\\.")}$`, "m"));
+        assert.match(stdout, new RegExp(`^ {2}total +\\+\\$0\\.00 +\\+\\$${added.replace(".", "\\.")}$`, "m"));
+        const json = JSON.parse((await plan("--stack", "prod", "--set", "main.maxInstances=16", "--json")).stdout);
+        assert.equal(json.cost.difference.find((d: any) => d.component === "total").ceiling, Number(added));
+        assert.ok(json.cost.floor > 0 && json.cost.ceiling > json.cost.floor);
+        assert.ok(json.cost.lines.some((l: any) => l.assumption?.key === "requestsPerMonth"));
+    });
+
     it("explains its usage, exiting 2 as a process", async () => {
         const { code, stderr } = await planProcess("--stack");
         assert.equal(code, 2);
