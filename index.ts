@@ -85,18 +85,7 @@ export = async () => {
     const appKey = new KmsKey("pg-app-key", { description: `${prefix}: the gateway's envelope encryption (data keys cached in the cache)`, alias: `${prefix}-app`, protect });
 
     const database = new Database("pg", {
-        clusterName: `pg-${stack}`,
-        orgId: config.atlas.orgId,
-        projectId: config.atlas.projectId,
-        projectName: prefix,
-        tier: config.atlas.tier,
-        region: config.atlas.region,
-        awsRegion: config.region,
-        mongoVersion: config.atlas.mongoVersion,
-        electableNodes: config.atlas.electableNodes,
-        databaseName: config.atlas.databaseName,
-        backupRetentionDays: config.atlas.backupRetentionDays,
-        pointInTimeRestore: config.atlas.pointInTimeRestore,
+        ...atlasCluster(config, stack, prefix),
         autoScaling: config.atlas.autoScaling,
         protect,
         network,
@@ -223,12 +212,9 @@ export = async () => {
     };
 };
 
-/**
- * A restore drill: a small, short-lived Atlas cluster that a backup (of prod, typically) is restored
- * into, and nothing else: "automated backups" proved by a restore, not by a setting.
- */
-function restoreDrill(config: Config, stack: string, prefix: string) {
-    const database = new Database("pg", {
+/** The Atlas cluster the stack's config describes, under its stable name. */
+function atlasCluster(config: Config, stack: string, prefix: string) {
+    return {
         clusterName: `pg-${stack}`,
         orgId: config.atlas.orgId,
         projectId: config.atlas.projectId,
@@ -241,6 +227,16 @@ function restoreDrill(config: Config, stack: string, prefix: string) {
         databaseName: config.atlas.databaseName,
         backupRetentionDays: config.atlas.backupRetentionDays,
         pointInTimeRestore: config.atlas.pointInTimeRestore,
+    };
+}
+
+/**
+ * A restore drill: a small, short-lived Atlas cluster that a backup (of prod, typically) is restored
+ * into, and nothing else: "automated backups" proved by a restore, not by a setting.
+ */
+function restoreDrill(config: Config, stack: string, prefix: string) {
+    const database = new Database("pg", {
+        ...atlasCluster(config, stack, prefix),
         protect: false,
         privateLink: false,
         authentication: "none",
