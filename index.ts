@@ -36,7 +36,7 @@ export = async () => {
     const last = await previousOutputs(["rotation"]);
     const rotation = {
         cache: planCacheRotation(config.rotation.cache, last.outputs.rotation as RotationRecord | undefined),
-        database: planDatabaseRotation(config.rotation.database, last.outputs.rotation as RotationRecord | undefined, last.deployed),
+        database: planDatabaseRotation(config.rotation.database, last.outputs.rotation as RotationRecord | undefined, last.deployed, config.atlas.authentication),
     };
     if (config.purpose === "restore-drill") return restoreDrill(config, stack, prefix);
 

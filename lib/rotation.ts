@@ -59,8 +59,10 @@ export function planCacheRotation(label: string | undefined, previous: RotationR
 }
 
 /** The database user's step, from its label and what the last deployment recorded. */
-export function planDatabaseRotation(label: string | undefined, previous: RotationRecord | undefined, deployed: boolean): DatabasePlan {
+export function planDatabaseRotation(label: string | undefined, previous: RotationRecord | undefined, deployed: boolean, authentication: "password" | "iam" = "password"): DatabasePlan {
     const last = previous?.database;
+    if (authentication === "iam")
+        return { step: "none", current: "", now: "there is no password: each service logs in as its task role (atlas.authentication iam)", next: "nothing to rotate (rotation.database is refused)" };
     if (label === undefined)
         return { step: "none", current: "", now: "the application user is the one created with the cluster", next: "set rotation.database to a new label to rotate its password" };
     if (last?.label !== label) {

@@ -264,7 +264,7 @@ const cost: Section = (run) => {
         "floor: every service at instances; ceiling: every service at maxInstances and Atlas at its auto-scaling maximum.",
         "usage priced from assumptions (cost.assumptions.*), not from what is declared:",
         ...e.lines.filter((l) => l.assumption).map((l) => `  ${l.component}: ${l.item}: ${l.assumption!.key} = ${l.assumption!.value.toLocaleString("en-US")} at $${l.assumption!.unitPrice} per ${l.assumption!.unit} → ${usd(l.floor)}`),
-        "not included: data transfer between zones and to the internet, Atlas data transfer, taxes, support plans, FIS experiment-minutes when a drill runs.",
+        "not included: data transfer between zones and to the internet, Atlas data transfer, taxes, support plans, FIS experiment-minutes when a drill runs; Route 53 adds nothing (records in an existing zone, alias queries free).",
         ...e.advice.map((a) => `advice: ${a}`),
     ];
     if (run.baseline) {

@@ -25,6 +25,8 @@ describe("credential rotation steps", () => {
         assert.deepEqual([done.step, done.keep], ["done", undefined]);
         const again = planDatabaseRotation("3", { database: { label: "2", step: "done" } }, true);
         assert.deepEqual([again.step, again.current, again.keep], ["switch", "3", "2"]);
+        // With IAM authentication there is no password, and the plan says so.
+        assert.match(planDatabaseRotation(undefined, undefined, true, "iam").now, /^there is no password/);
         // A stack never deployed has no previous user to keep.
         assert.equal(planDatabaseRotation("2", undefined, false).keep, undefined);
     });
