@@ -202,6 +202,8 @@ export = async () => {
         alarmTopicArn: alarms.topic.arn,
         /** The connection budget the pool sizes were derived from. */
         connectionBudget: config.connections,
+        /** The usage the cost estimate assumes (cost.assumptions, defaults applied). */
+        costAssumptions: config.cost.assumptions,
         /** Per drill: its FIS template id, what it proves and the exact start and stop commands; and the Atlas failover test. */
         drills: failoverDrills?.commands ?? {},
         /** The rotation step this update took: what the next update reads back to take the following one. */
@@ -249,6 +251,7 @@ function restoreDrill(config: Config, stack: string, prefix: string) {
         purpose: config.purpose,
         atlasCluster: { name: database.cluster.name, tier: config.atlas.tier, nodes: config.atlas.electableNodes },
         restoredFrom: config.atlas.restore,
+        costAssumptions: config.cost.assumptions,
         /** How to watch the restore and check the data, then tear the drill down. */
         verify: {
             restoreJobs: restored,

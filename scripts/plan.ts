@@ -240,8 +240,7 @@ const rotation: Section = (run) => {
 
 /** The monthly estimate of what a run declares; a PriceError names a missing price. */
 export function estimateRun(run: Run): Estimate {
-    const assumptions = JSON.parse(run.config.values["payment-gateway:cost"] ?? "{}").assumptions ?? {};
-    return estimate(bomFromResources(run.outputs.region, run.resources), { ...DEFAULT_ASSUMPTIONS, ...assumptions });
+    return estimate(bomFromResources(run.outputs.region, run.resources), run.outputs.costAssumptions ?? DEFAULT_ASSUMPTIONS);
 }
 
 const usd = (x: number) => `$${x.toFixed(2)}`;
