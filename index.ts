@@ -85,7 +85,7 @@ export = async () => {
     const appKey = new KmsKey("pg-app-key", { description: `${prefix}: the gateway's envelope encryption (data keys cached in the cache)`, alias: `${prefix}-app`, protect });
 
     const database = new Database("pg", {
-        ...atlasCluster(config, stack, prefix),
+        ...clusterArgs(config, stack, prefix),
         autoScaling: config.atlas.autoScaling,
         protect,
         network,
@@ -215,7 +215,7 @@ export = async () => {
 };
 
 /** The Atlas cluster the stack's config describes, under its stable name. */
-function atlasCluster(config: Config, stack: string, prefix: string) {
+function clusterArgs(config: Config, stack: string, prefix: string) {
     return {
         clusterName: `pg-${stack}`,
         orgId: config.atlas.orgId,
@@ -238,7 +238,7 @@ function atlasCluster(config: Config, stack: string, prefix: string) {
  */
 function restoreDrill(config: Config, stack: string, prefix: string) {
     const database = new Database("pg", {
-        ...atlasCluster(config, stack, prefix),
+        ...clusterArgs(config, stack, prefix),
         protect: false,
         privateLink: false,
         authentication: "none",

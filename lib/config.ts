@@ -105,6 +105,7 @@ const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
     z.enum(values, { error: `must be one of ${values.join(", ")}` });
 const numberIn = (values: readonly number[], what: string) =>
     z.preprocess(numeric, z.number({ error: "must be a number" }).refine((v) => values.includes(v), { error: `must be one of ${what}` }));
+const zoneName = () => z.string({ error: "must be an availability zone name such as us-east-1a" }).regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { error: "must be an availability zone name such as us-east-1a" });
 const list = <T extends z.ZodType>(item: T, what: string) => z.preprocess(jsonList, z.array(item, { error: `must be a list of ${what}` }));
 
 const CIDR = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/;
@@ -123,7 +124,7 @@ const NetworkSchema = section({
     /** Availability zones to spread over: 2–6 (prod at least 3). Default 3. */
     azCount: count(2, 6).default(3),
     /** Explicit AZ names; default: the first azCount zones the region reports. */
-    availabilityZones: list(z.string({ error: "must be an availability zone name such as us-east-1a" }).regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { error: "must be an availability zone name such as us-east-1a" }), "availability zone names").optional(),
+    availabilityZones: list(zoneName(), "availability zone names").optional(),
     /** "perAz" (one NAT gateway per AZ, required in prod) or "single" (cheap). Default perAz. */
     natGateways: oneOf(["perAz", "single"]).default("perAz"),
     /** Interface endpoints for ECR, CloudWatch Logs and Secrets Manager. Default: on in prod, off elsewhere. */
@@ -407,7 +408,7 @@ const DrillsSchema = section({
     /** Declare the failover drills (FIS experiment templates; they cost nothing until started). Default true; required in prod. */
     enabled: bool().default(true),
     /** The availability zone the zone-outage drill takes down. Default: the stack's first zone. */
-    zone: z.string({ error: "must be an availability zone name such as us-east-1a" }).regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { error: "must be an availability zone name such as us-east-1a" }).optional(),
+    zone: zoneName().optional(),
     /** Minutes a zone outage or cache interruption lasts, 1–720 (FIS: PT1M–PT12H). Default 10. */
     durationMinutes: count(FIS_DURATION_MINUTES.min, FIS_DURATION_MINUTES.max).default(10),
     /** Percent of each service's tasks the task-loss drill stops at once, 1–100. Default 50. */
@@ -696,12 +697,13 @@ function regionProblems(c: Resolved): Problem[] {
     const zones = AWS_REGION_ZONES[c.region];
     if (zones !== undefined && c.network.azCount > zones)
         add("network.azCount", `must be at most ${zones}: ${c.region} offers every account ${zones} availability zones`, c.network.azCount);
+    const inRegion = (zone: string) => new RegExp(`^${c.region}[a-z]$`).test(zone);
     const drillZone = c.drills.zone;
-    if (drillZone && !new RegExp(`^${c.region}[a-z]$`).test(drillZone)) add("drills.zone", `must be a zone of the stack's region ${c.region}`, drillZone);
+    if (drillZone && !inRegion(drillZone)) add("drills.zone", `must be a zone of the stack's region ${c.region}`, drillZone);
     else if (drillZone && c.network.availabilityZones && !c.network.availabilityZones.includes(drillZone))
         add("drills.zone", `must be one of the stack's zones (network.availabilityZones: ${c.network.availabilityZones.join(", ")})`, drillZone, "network.availabilityZones");
     for (const [i, zone] of (c.network.availabilityZones ?? []).entries())
-        if (!new RegExp(`^${c.region}[a-z]$`).test(zone)) add(formatPath(["network", "availabilityZones", i]), `must be a zone of the stack's region ${c.region} (${c.region}a, ${c.region}b, …)`, zone);
+        if (!inRegion(zone)) add(formatPath(["network", "availabilityZones", i]), `must be a zone of the stack's region ${c.region} (${c.region}a, ${c.region}b, …)`, zone);
     const certRegion = c.loadBalancer.certificateArn?.split(":")[3];
     if (certRegion && certRegion !== c.region)
         add("loadBalancer.certificateArn", `must be a certificate in the load balancer's region ${c.region}, not ${certRegion} (an ALB uses certificates of its own region only)`, c.loadBalancer.certificateArn);

@@ -145,6 +145,13 @@ export const ACTIONS_SCOPED_BY_CONDITION: Readonly<Record<string, string>> = {
     "ecs:ListTasks": "ecs:cluster",
 };
 
+/** Whether `action` may have `"*"` as its resource in a statement with `condition`: AWS allows nothing narrower, or the condition scopes it. */
+export function mayTakeAnyResource(action: string, condition: Record<string, Record<string, unknown>> | undefined): boolean {
+    if (ACTIONS_WITHOUT_RESOURCE_SCOPE.includes(action)) return true;
+    const key = ACTIONS_SCOPED_BY_CONDITION[action];
+    return !!key && Object.values(condition ?? {}).some((c) => key in c);
+}
+
 /** ALB target-group health check. */
 export const HEALTH_CHECK = {
     intervalSeconds: { min: 5, max: 300 },

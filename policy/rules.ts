@@ -6,7 +6,7 @@
  * A value that is unknown until apply (undefined here) is never a violation: the rule judges what
  * it can see.
  */
-import { ACTIONS_SCOPED_BY_CONDITION, ACTIONS_WITHOUT_RESOURCE_SCOPE, ATLAS_RESERVED_CONNECTIONS, ATLAS_TIER_CONNECTIONS } from "../lib/limits";
+import { ATLAS_RESERVED_CONNECTIONS, ATLAS_TIER_CONNECTIONS, mayTakeAnyResource } from "../lib/limits";
 
 /** A resource as the rules see it: its type, name and input properties. */
 export interface Resource {
@@ -350,9 +350,7 @@ const noIamWildcards: Rule = {
                 const resources: string[] = [s.Resource].flat().filter(Boolean);
                 for (const a of actions) if (a === "*" || a.endsWith(":*")) v.push(`${p.name}: wildcard action ${a}`);
                 if (resources.includes("*")) {
-                    const conditionKeys = Object.values<Record<string, unknown>>(s.Condition ?? {}).flatMap((c) => Object.keys(c));
-                    const scopedByCondition = (a: string) => !!ACTIONS_SCOPED_BY_CONDITION[a] && conditionKeys.includes(ACTIONS_SCOPED_BY_CONDITION[a]);
-                    const scoped = actions.filter((a) => !ACTIONS_WITHOUT_RESOURCE_SCOPE.includes(a) && !scopedByCondition(a));
+                    const scoped = actions.filter((a) => !mayTakeAnyResource(a, s.Condition));
                     if (scoped.length) v.push(`${p.name}: ${scoped.join(", ")} on every resource`);
                 }
             }
