@@ -3,6 +3,7 @@
  * validates it (lib/config.ts) before anything is declared. Declares no resources.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { now } from "./clock";
 import { Config, ConfigError, PROJECT, validateConfig } from "./config";
 
 /** The raw values of every `payment-gateway:*` key, objects and arrays parsed from their JSON form. */
@@ -38,7 +39,7 @@ function parseValue(value: string): unknown {
  */
 export function loadConfig(): Config {
     try {
-        return validateConfig(readRawConfig(), new pulumi.Config("aws").get("region"), pulumi.getStack(), Date.now());
+        return validateConfig(readRawConfig(), new pulumi.Config("aws").get("region"), pulumi.getStack(), now());
     } catch (e) {
         if (e instanceof ConfigError) throw new StackConfigError(e);
         throw e;

@@ -2,7 +2,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { UNDECRYPTED } from "../lib/config";
-import { ROOT, assembleConfig, parseKeyPath, readProject, runProgram, settle } from "./harness";
+import { ROOT, assembleConfig, later, parseKeyPath, readProject, runProgram, settle } from "./harness";
+import { now } from "../lib/clock";
 import * as pulumi from "@pulumi/pulumi";
 
 describe("harness", () => {
@@ -117,6 +118,19 @@ describe("harness", () => {
             const run = await runProgram({ stack: "dev", program: fixture });
             assert.equal(run.outputs.firstZone, "us-east-1a");
             assert.ok(run.invokes.some((i) => i.token === "aws:index/getAvailabilityZones:getAvailabilityZones" && i.inputs.state === "available"));
+        });
+
+        it("rehearses a later `pulumi up`: the last outputs read back, the clock moved, edits kept, the cloud's answers", async () => {
+            const dayTwo = path.join(__dirname, "fixtures", "dayTwo.ts");
+            const start = Date.parse("2026-01-01T00:00:00Z");
+            const first = await runProgram({ stack: "dev", program: dayTwo, now: start, set: { domain: "one.example.com" } });
+            assert.deepEqual([first.outputs.runs, first.outputs.clock, first.outputs.domain, first.outputs.firstZone], [1, start, "one.example.com", "us-east-1a"]);
+            const second = await later(first, { days: 30 });
+            assert.deepEqual([second.outputs.runs, second.outputs.clock, second.outputs.domain], [2, start + 30 * 86_400_000, "one.example.com"]);
+            assert.deepEqual(second.previous, first.outputs);
+            const third = await later(second, { days: 1, set: { domain: "two.example.com" }, answers: { "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({ names: ["us-east-1z"], zoneIds: ["use1-az9"], id: "x" }) } });
+            assert.deepEqual([third.outputs.runs, third.outputs.clock, third.outputs.domain, third.outputs.firstZone], [3, start + 31 * 86_400_000, "two.example.com", "us-east-1z"]);
+            assert.ok(Math.abs(now() - Date.now()) < 1000, "the real clock is back after the run");
         });
 
         it("settle awaits an output and tells whether it is secret", async () => {

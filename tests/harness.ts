@@ -15,6 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Resource as PolicyView } from "../policy/rules";
 import { UNDECRYPTED } from "../lib/config";
 import { AWS_REGION_ZONES } from "../lib/limits";
+import { setClock } from "../lib/clock";
 
 export const ROOT = path.resolve(__dirname, "..");
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -231,6 +232,8 @@ export class Run {
         readonly secretOutputs: string[],
         /** The last deployment's outputs the run was given (RunOptions.previous). */
         readonly previous: Record<string, unknown> = {},
+        /** The options the run was made with (what `later` repeats). */
+        readonly options: RunOptions = { stack },
     ) {}
 
     /** The run of the stack file as it is, when this run applied --set edits (the plan's cost difference). */
@@ -294,6 +297,41 @@ export interface RunOptions {
      * (what the program reads back through a reference to its own stack). Default: never deployed.
      */
     previous?: Record<string, unknown>;
+    /**
+     * The program's clock for this run (ms since the epoch; lib/clock.ts). Default: the real clock.
+     * A later `pulumi up` rehearsed days after the last one moves it forward (see `later`).
+     */
+    now?: number;
+    /**
+     * What the cloud answers to a data-source invoke at this moment, by token (e.g. an ECS service's
+     * current task definition, an Atlas restore job's state): overrides the harness's default answer.
+     */
+    answers?: Record<string, (inputs: Record<string, any>) => Record<string, any>>;
+}
+
+/** Options of a later `pulumi up` of the same stack (see `later`). */
+export interface LaterOptions {
+    /** How long after the last run this one happens. Default 0. */
+    days?: number;
+    /** Config edits made since (merged over the last run's; undefined removes one). Default none. */
+    set?: Record<string, unknown>;
+    /** What the cloud answers at that moment (RunOptions.answers). Default the last run's. */
+    answers?: RunOptions["answers"];
+}
+
+/**
+ * The next `pulumi up` of the stack `last` ran: the same config (plus `set`), the outputs `last`
+ * recorded read back through the stack's reference to itself, and the clock moved `days` forward.
+ * A day-2 sequence is a chain: `const step2 = await later(step1, { days: 1 })`.
+ */
+export function later(last: Run, { days = 0, set = {}, answers }: LaterOptions = {}): Promise<Run> {
+    return runProgram({
+        ...last.options,
+        set: { ...last.options.set, ...set },
+        previous: last.outputs,
+        now: (last.options.now ?? Date.now()) + days * 86_400_000,
+        answers: answers ?? last.options.answers,
+    });
 }
 
 /** Thrown when the program fails; carries what was registered before the failure. */
@@ -570,16 +608,19 @@ export async function runProgram(options: RunOptions): Promise<Run> {
     const { prepareStackTrace, stackTraceLimit } = Error;
     (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
     Error.stackTraceLimit = 4;
+    setClock(options.now);
     try {
         return await runOnce(options);
     } finally {
+        setClock(undefined);
         Error.prepareStackTrace = prepareStackTrace;
         Error.stackTraceLimit = stackTraceLimit;
         running = false;
     }
 }
 
-async function runOnce({ stack, set = {}, preview = false, program = path.join(ROOT, "index.ts"), previous = {} }: RunOptions): Promise<Run> {
+async function runOnce(options: RunOptions): Promise<Run> {
+    const { stack, set = {}, preview = false, program = path.join(ROOT, "index.ts"), previous = {}, answers = {} } = options;
     const project = readProject();
     const config = assembleConfig(stack, set, project);
     const region = config.values["aws:region"] ?? REGION_FALLBACK;
@@ -612,7 +653,8 @@ async function runOnce({ stack, set = {}, preview = false, program = path.join(R
             call(args) {
                 const inputs = unwrapSecrets(args.inputs ?? {});
                 invokes.push({ token: args.token, inputs });
-                return mockInvoke(args.token, inputs, region, resources);
+                const answer = answers[args.token];
+                return answer ? answer(inputs) : mockInvoke(args.token, inputs, region, resources);
             },
         },
         project.name,
@@ -696,7 +738,7 @@ async function runOnce({ stack, set = {}, preview = false, program = path.join(R
         outputs[key] = unwrapSecrets(await resolveDeep(value), "", found);
         if (found.length) secretOutputs.push(key);
     }
-    return new Run(stack, config, declared(), invokes, outputs, secretOutputs, previous);
+    return new Run(stack, config, declared(), invokes, outputs, secretOutputs, previous, options);
 }
 
 /** Resolves Outputs (and Outputs nested in plain values), keeping secrets as markers. */
