@@ -14,7 +14,8 @@ import * as aws from "@pulumi/aws";
 import { Config, SERVICE_NAMES, ServiceName } from "./lib/config";
 import { serviceEnvironment } from "./lib/environment";
 import { RotationRecord, planCacheRotation, planDatabaseRotation } from "./lib/rotation";
-import { loadConfig, previousOutputs } from "./lib/stackConfig";
+import { loadConfig, loadStackZones, previousOutputs } from "./lib/stackConfig";
+import { defaultDrillZone } from "./lib/drills";
 import { Network } from "./components/network";
 import { LoadBalancer, Route } from "./components/loadBalancer";
 import { KmsKey } from "./components/kmsKey";
@@ -27,6 +28,8 @@ import { Drills } from "./components/drills";
 
 export = async () => {
     const config = loadConfig();
+    // The zones the region really offers: named zones and the drill zone are checked against them before anything is declared.
+    const zones = config.purpose === "gateway" ? await loadStackZones(config) : undefined;
     const stack = pulumi.getStack();
     const prefix = `payment-gateway-${stack}`;
     const protect = config.prod; // stateful resources cannot be deleted by accident in prod
@@ -168,17 +171,21 @@ export = async () => {
     });
 
     // --- Failover drills: the HA checklist proved under failure, guarded by the customer-facing alarms ---
+    const drillZone = config.drills.zone ?? defaultDrillZone(zones!.stackZones, config.network.natGateways);
     const failoverDrills = config.drills.enabled
         ? new Drills("pg", {
               prefix,
               region: config.region,
               targetTag: drillTag,
               cluster,
-              services: SERVICE_NAMES.map((name) => ({ name, serviceName: services[name].service.name })),
-              cache: { arn: cache.replicationGroup.arn, failover: config.cache.failover },
+              services: SERVICE_NAMES.map((name) => ({ name, serviceName: services[name].service.name, instances: config[name].instances })),
+              cache: { arn: cache.replicationGroup.arn, replicationGroupId: cache.replicationGroup.replicationGroupId, nodes: config.cache.nodes, failover: config.cache.failover },
+              vpcId: network.vpcId,
               vpcArn: network.vpc.arn,
-              privateSubnetArns: network.privateSubnets.map((s) => s.arn),
-              zone: config.drills.zone ?? network.zones[0],
+              subnetArns: [...network.publicSubnets, ...network.privateSubnets].map((s) => s.arn),
+              loadBalancerArn: lb.alb.arn,
+              zone: drillZone,
+              zoneId: zones!.zoneIds[drillZone],
               durationMinutes: config.drills.durationMinutes,
               taskLossPercent: config.drills.taskLossPercent,
               stopAlarms: alarms.customerFacing,
@@ -204,7 +211,7 @@ export = async () => {
         connectionBudget: config.connections,
         /** The usage the cost estimate assumes (cost.assumptions, defaults applied). */
         costAssumptions: config.cost.assumptions,
-        /** Per drill: its FIS template id, what it proves and the exact start and stop commands; and the Atlas failover test. */
+        /** Exactly the drills this stack can run: per FIS drill its template id, what it proves and the exact start and stop commands (the zone outage also its zonal shift); the cache's TestFailover; the Atlas failover test. */
         drills: failoverDrills?.commands ?? {},
         /** The rotation step this update took: what the next update reads back to take the following one. */
         rotation: {

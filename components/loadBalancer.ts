@@ -145,6 +145,12 @@ export class LoadBalancer extends pulumi.ComponentResource {
             enableDeletionProtection: this.args.deletionProtection,
             idleTimeout: this.args.idleTimeoutSeconds,
             accessLogs: logs ? { bucket: logs.bucket, prefix: this.name, enabled: true } : undefined,
+            // Lets an operator move traffic away from an impaired zone with ARC zonal shift (off by
+            // default; ALBs support it with cross-zone load balancing on: ARC developer guide,
+            // "Application Load Balancers"). The load balancer attribute zonal_shift.config.enabled,
+            // changed in place (terraform-provider-aws internal/service/elbv2/load_balancer.go:
+            // enable_zonal_shift, Optional, Default false, not ForceNew). Nothing shifts until started.
+            enableZonalShift: true,
         }, {
             ...this.child,
             // AWS refuses an internet-facing ALB before the gateway, and access logging before it may write.

@@ -3,8 +3,9 @@
  * validates it (lib/config.ts) before anything is declared. Declares no resources.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
 import { now } from "./clock";
-import { Config, ConfigError, PROJECT, validateConfig } from "./config";
+import { Config, ConfigError, PROJECT, offeredZoneProblems, validateConfig } from "./config";
 
 /** The raw values of every `payment-gateway:*` key, objects and arrays parsed from their JSON form. */
 export function readRawConfig(): Record<string, unknown> {
@@ -44,6 +45,19 @@ export function loadConfig(): Config {
         if (e instanceof ConfigError) throw new StackConfigError(e);
         throw e;
     }
+}
+
+/**
+ * The zones the stack spreads over, checked against the zones the region really offers this
+ * account (an invoke, no resource): a named zone, the zone count or the drill zone the region or
+ * the stack does not have stops the program here, each problem naming its key, before anything is
+ * declared. Also each offered zone's id (use1-az1), which ARC zonal shift takes.
+ */
+export async function loadStackZones(config: Config): Promise<{ stackZones: string[]; zoneIds: Record<string, string> }> {
+    const offered = await aws.getAvailabilityZones({ state: "available" });
+    const { problems, stackZones } = offeredZoneProblems(config, offered.names);
+    if (problems.length) throw new StackConfigError(new ConfigError(problems));
+    return { stackZones, zoneIds: Object.fromEntries(offered.names.map((name, i) => [name, offered.zoneIds[i]])) };
 }
 
 export class StackConfigError extends pulumi.RunError {

@@ -5,7 +5,9 @@
  *   npm run plan -- --stack prod [--set main.instances=3 ...] [--set-string key=007] [--json]
  */
 import * as fs from "fs";
-import { UNDECRYPTED } from "../lib/config";
+import { SERVICE_NAMES, UNDECRYPTED, validateConfig } from "../lib/config";
+import { rawConfigFrom } from "../lib/stackConfig";
+import { absentDrills, planDrills } from "../lib/drills";
 import type { StackConfigError } from "../lib/stackConfig";
 import { ProgramError, RecordedResource, Run, listStacks, parseKeyPath, runProgram } from "../tests/harness";
 import { Result, evaluate } from "../policy/rules";
@@ -293,27 +295,33 @@ const budget: Section = (run) => {
 
 const drillsSection: Section = (run) => {
     const templates = [...run.ofType("aws:fis/experimentTemplate:ExperimentTemplate")].sort((a, b) => a.name.localeCompare(b.name));
-    if (!templates.length) return ["off (drills.enabled false): nothing proves the HA checklist under failure"];
-    const cache = run.ofType("aws:elasticache/replicationGroup:ReplicationGroup")[0];
+    const outputs = run.outputs.drills ?? {};
+    if (!Object.keys(outputs).length) return ["off (drills.enabled false): nothing proves the HA checklist under failure"];
     const alarmNames = (arns: string[]) => arns.map((a) => a.split(":alarm:")[1] ?? a).join(", ");
     const describe = (t: RecordedResource) => {
         const zone = [...t.inputs.targets].flatMap((x: any) => [x.parameters?.availabilityZoneIdentifier, ...(x.filters ?? []).flatMap((f: any) => f.values)]).find(Boolean);
         const duration = t.inputs.actions.flatMap((a: any) => a.parameters ?? []).find((p: any) => p.key === "duration")?.value;
         const what = t.inputs.actions.map((a: any) => {
             const target = t.inputs.targets.find((x: any) => x.name === a.target.value);
-            const which = target.parameters?.service ?? target.name;
+            const which = target.parameters?.service ?? (target.resourceType === "aws:ec2:subnet" ? "every subnet of the VPC in the zone" : target.name);
             return `${a.actionId.split(":").slice(1).join(":")} → ${which} (${target.selectionMode})`;
         });
-        return [t.inputs.tags.drill, zone ?? "every zone", duration ?? "instant", what.join("; ")];
+        return [t.inputs.tags.drill, zone ?? "every zone", duration ?? "instant", t.inputs.experimentOptions?.emptyTargetResolutionMode ?? "fail", what.join("; ")];
     };
-    const stops = alarmNames(templates[0].inputs.stopConditions.map((c: any) => c.value));
-    const outputs = run.outputs.drills ?? {};
+    // Why the stack has no more: from its config, as the program decided (lib/drills.ts).
+    const c = validateConfig(rawConfigFrom(run.config.values), run.config.values["aws:region"], run.stack);
+    const absent = absentDrills(planDrills({ services: SERVICE_NAMES.map((name) => ({ name, instances: c[name].instances })), cache: { nodes: c.cache.nodes, failover: c.cache.failover }, taskLossPercent: c.drills.taskLossPercent }));
+    const commands = Object.entries<any>(outputs).flatMap(([name, d]) => [`${name}: ${d.start}`, ...(d.zonalShift ? [`${name} zonal shift (traffic away from the zone): ${d.zonalShift.start}`] : [])]);
     return [
-        ...table([["drill", "zone", "duration", "actions → targets"], ...templates.map(describe)]),
-        ...(cache && !cache.inputs.multiAzEnabled ? [`cache: ${cache.inputs.numCacheClusters} node without Multi-AZ, so no cache power interruption (nothing to fail over to)`] : []),
-        `stop conditions (each drill): ${stops}`,
-        `logs: ${run.ofType("aws:cloudwatch/logGroup:LogGroup").find((g) => String(g.inputs.name).startsWith("/aws/vendedlogs/fis/"))?.inputs.name}`,
-        ...Object.entries<any>(outputs).map(([name, d]) => `${name}: ${d.start}`),
+        ...(templates.length ? table([["drill", "zone", "duration", "empty target", "actions → targets"], ...templates.map(describe)]) : ["no FIS drill: nothing this stack runs survives losing a zone or a task"]),
+        ...absent.map((a) => `absent: ${a.drill}: ${a.reason}`),
+        ...(templates.length
+            ? [
+                  `stop conditions (each drill): ${alarmNames(templates[0].inputs.stopConditions.map((c: any) => c.value))}`,
+                  `logs: ${run.ofType("aws:cloudwatch/logGroup:LogGroup").find((g) => String(g.inputs.name).startsWith("/aws/vendedlogs/fis/"))?.inputs.name}`,
+              ]
+            : []),
+        ...commands,
     ];
 };
 

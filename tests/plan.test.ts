@@ -75,6 +75,21 @@ describe("npm run plan", () => {
         assert.match(dev.stdout, /^✗ ≥2 admin and ≥2 main instances: admin: 1 instance; main: 1 instance \(enforced in prod only\)$/m);
     });
 
+    it("lists exactly the drills a stack can run with their commands, and why the others are absent", async () => {
+        const section = (stdout: string) => stdout.split("== Failover drills\n")[1].split("\n\n")[0];
+        const prod = section((await plan("--stack", "prod")).stdout);
+        assert.match(prod, /^zone-outage +us-east-1a +PT10M +skip +ecs:stop-task → zone-tasks \(ALL\); network:disrupt-connectivity → every subnet of the VPC in the zone \(ALL\)/m);
+        assert.match(prod, /^cache-primary-failover: aws elasticache test-failover --region us-east-1 --replication-group-id pg-prod-cache --node-group-id 0001$/m);
+        assert.match(prod, /^atlas-primary-failover: atlas clusters failover pg-prod /m);
+        assert.match(prod, /^zone-outage zonal shift \(traffic away from the zone\): aws arc-zonal-shift start-zonal-shift /m);
+        assert.doesNotMatch(prod, /absent/);
+        const dev = section((await plan("--stack", "dev")).stdout);
+        assert.doesNotMatch(dev, /aws fis start-experiment|test-failover/);
+        assert.match(dev, /^absent: zone-outage: admin runs 1 instance, main runs 1 instance, worker runs 1 instance: losing its zone is an outage/m);
+        assert.match(dev, /^absent: task-loss: admin runs 1 task/m);
+        assert.match(dev, /^absent: cache-primary-failover: the cache has 1 node/m);
+    });
+
     it("shows a rescale given with --set", async () => {
         const { code, stdout } = await plan("--stack", "dev", "--set", "main.instances=2", "--set", "main.maxInstances=5");
         assert.equal(code, 0);

@@ -38,7 +38,7 @@ function good(): Resource[] {
         r("aws:fis/experimentTemplate:ExperimentTemplate", "pg-task-loss", {
             tags: { drill: "task-loss" },
             stopConditions: [{ source: "aws:cloudwatch:alarm", value: "arn:aws:cloudwatch:us-east-1:1:alarm:5xx" }],
-            targets: [{ name: "main-tasks", resourceType: "aws:ecs:task", resourceTags: [{ key: "payment-gateway:stack", value: "prod" }], parameters: { cluster: "payment-gateway-prod", service: "payment-gateway-prod-main" }, selectionMode: "PERCENT(50)" }],
+            targets: [{ name: "main-tasks", resourceType: "aws:ecs:task", parameters: { cluster: "payment-gateway-prod", service: "payment-gateway-prod-main" }, selectionMode: "PERCENT(50)" }],
         }),
         ...services.flatMap((s) => [
             r("aws:ecs/service:Service", `pg-${s}`, { name: `payment-gateway-prod-${s}`, tags: { service: s }, desiredCount: 2, deploymentMaximumPercent: 200, networkConfiguration: { assignPublicIp: false } }),
@@ -89,8 +89,9 @@ describe("policy rules", () => {
         ["no-credentials-in-task-definitions", (rs) => change(rs, "pg-main", "aws:ecs/taskDefinition:TaskDefinition", (p) => (p.containerDefinitions = container({ ...appEnv, MPG_DATABASE_URI: "mongodb+srv://app:pw@host/db" }, [{ name: "otel-collector" }]))), /MPG_DATABASE_URI holds a credential/],
         ["no-credentials-in-task-definitions", (rs) => change(rs, "pg-main", "aws:ecs/taskDefinition:TaskDefinition", (p) => (p.containerDefinitions = container({ ...appEnv, STRIPE_API_KEY: "sk_live_x" }, [{ name: "otel-collector" }]))), /STRIPE_API_KEY looks like a secret/],
         ["failover-drills", (rs) => change(rs, "pg-task-loss", "aws:fis/experimentTemplate:ExperimentTemplate", (p) => (p.stopConditions = [{ source: "none" }])), /every stop condition must be a CloudWatch alarm/],
-        ["failover-drills", (rs) => change(rs, "pg-task-loss", "aws:fis/experimentTemplate:ExperimentTemplate", (p) => delete p.targets[0].resourceTags), /selects account-wide/],
-        ["failover-drills", (rs) => change(rs, "pg-task-loss", "aws:fis/experimentTemplate:ExperimentTemplate", (p) => delete p.targets[0].parameters), /not limited to this stack's cluster/],
+        ["failover-drills", (rs) => change(rs, "pg-task-loss", "aws:fis/experimentTemplate:ExperimentTemplate", (p) => delete p.targets[0].parameters), /selects account-wide/],
+        ["failover-drills", (rs) => change(rs, "pg-task-loss", "aws:fis/experimentTemplate:ExperimentTemplate", (p) => delete p.targets[0].parameters.cluster), /not limited to this stack's cluster/],
+        ["failover-drills", (rs) => change(rs, "pg-task-loss", "aws:fis/experimentTemplate:ExperimentTemplate", (p) => p.targets.push({ name: "zone-subnets", resourceType: "aws:ec2:subnet", parameters: { availabilityZoneIdentifier: "us-east-1a" }, selectionMode: "ALL" })), /zone-subnets is not limited to this stack's VPC/],
         ["no-iam-wildcards", (rs) => change(rs, "exec", "aws:iam/rolePolicy:RolePolicy", (p) => (p.policy = JSON.stringify({ Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }))), /wildcard action \*/],
         ["no-iam-wildcards", (rs) => change(rs, "exec", "aws:iam/rolePolicy:RolePolicy", (p) => (p.policy = JSON.stringify({ Statement: [{ Effect: "Allow", Action: "ecs:ListTasks", Resource: "*" }] }))), /ecs:ListTasks on every resource/],
         ["no-iam-wildcards", (rs) => change(rs, "exec", "aws:iam/rolePolicy:RolePolicy", (p) => (p.policy = JSON.stringify({ Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::b" }] }))), /wildcard action s3:\*/],
