@@ -127,6 +127,29 @@ describe("CI workflows", () => {
             assert.equal(pinned({ ref: "actions/checkout@11d5960a326750d5838078e36cf38b85af677262", comment: "" }), false);
         });
 
+        it("give each pinned action only inputs it has: actionlint checks them at the version's major tag", async () => {
+            // actionlint knows the inputs of popular actions by tag (actions/checkout@v4), not by commit:
+            // each pinned step is linted again under the tag of its version comment.
+            const steps = files().flatMap((f) => {
+                const doc = YAML.parse(fs.readFileSync(f, "utf8"));
+                const jobs = doc.jobs ? Object.values<any>(doc.jobs) : [{ steps: doc.runs.steps }];
+                const comments = new Map(uses(f).map((u) => [u.ref, u.comment]));
+                return jobs.flatMap((j) => j.steps ?? []).filter((s: any) => s.uses && !s.uses.startsWith("./")).map((s: any) => ({ f: path.basename(f), step: s, major: /^# (v\d+)\./.exec(comments.get(s.uses)!)![1] }));
+            });
+            assert.ok(steps.length >= 8);
+            const lint = async (action: string, inputs: string[]) => {
+                const withs = inputs.map((k) => `          ${k}: x\n`).join("");
+                const wf = `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ${action}\n${withs ? `        with:\n${withs}` : ""}`;
+                return (await runLint(wf, ".github/workflows/pinned.yml")).map((r) => r.message);
+            };
+            for (const { f, step, major } of steps) {
+                const action = `${step.uses.split("@")[0]}@${major}`;
+                assert.deepEqual(await lint(action, Object.keys(step.with ?? {})), [], `${f}: ${step.uses}`);
+                // The check is live for this action: an input it does not have is found.
+                assert.match((await lint(action, [...Object.keys(step.with ?? {}), "no-such-input"])).join(), /input "no-such-input" is not defined/, action);
+            }
+        });
+
         it("grant nothing at the top and each job only what it uses; an OIDC token only where AWS is reached", () => {
             const oidc: string[] = [];
             for (const f of fs.readdirSync(dir).filter((f) => f.endsWith(".yml"))) {
