@@ -130,8 +130,20 @@ const capacity: Section = (run) => {
             ...Object.entries(services).map(([name, s]) => [name, s.instances, s.maxInstances, s.cpu, s.memory, s.architecture, s.image]),
         ]),
         ...unpinned.map(([name, s]) => `! ${name}: ${s.image} is not pinned by digest; the tag can move under a running service (use image@sha256:…)`),
+        ...collectorImages(run)
+            .filter((image) => !/@sha256:[0-9a-f]{64}$/.test(image))
+            .map((image) => `! collector sidecar: ${image} is not pinned by digest (observability.collectorImage: pin it as image@sha256:…; see the README, Releases)`),
     ];
 };
+
+/** The OpenTelemetry collector sidecar images the task definitions run. */
+function collectorImages(run: Run): string[] {
+    const containers = run.ofType("aws:ecs/taskDefinition:TaskDefinition").flatMap((td) => {
+        const defs = td.inputs.containerDefinitions;
+        return (typeof defs === "string" ? JSON.parse(defs) : defs ?? []) as { name: string; image: string }[];
+    });
+    return [...new Set(containers.filter((c) => c.name === "otel-collector").map((c) => c.image))];
+}
 
 const routing: Section = (run) => {
     const groups = run.ofType("aws:lb/targetGroup:TargetGroup");

@@ -30,13 +30,14 @@ export interface ProjectFile {
     config?: Record<string, unknown>;
 }
 
-export function readProject(): ProjectFile {
-    return YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
+/** The Pulumi.yaml of the project in `dir` (default the gateway's, at the repository root). */
+export function readProject(dir: string = ROOT): ProjectFile {
+    return YAML.parse(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8"));
 }
 
-export function listStacks(): string[] {
+export function listStacks(dir: string = ROOT): string[] {
     return fs
-        .readdirSync(ROOT)
+        .readdirSync(dir)
         .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
         .filter((s): s is string => !!s)
         .sort();
@@ -64,8 +65,8 @@ export interface AssembledConfig {
  * set (no deep merge); objects reach the program as JSON; `secure` values are secrets (the
  * harness cannot decrypt them and passes a placeholder).
  */
-export function assembleConfig(stack: string, set: Record<string, unknown> = {}, project: ProjectFile = readProject()): AssembledConfig {
-    const stackConfig = readStackFile(stack);
+export function assembleConfig(stack: string, set: Record<string, unknown> = {}, project: ProjectFile = readProject(), dir: string = ROOT): AssembledConfig {
+    const stackConfig = readStackFile(stack, dir);
     const namespaced = (key: string) => (key.includes(":") ? key : `${project.name}:${key}`);
 
     const merged: Record<string, StackValue> = {};
@@ -121,10 +122,10 @@ export function assembleConfig(stack: string, set: Record<string, unknown> = {},
 }
 
 /** A stack file's `config`, or an error naming the file. */
-function readStackFile(stack: string): Record<string, StackValue> {
+function readStackFile(stack: string, dir: string = ROOT): Record<string, StackValue> {
     const file = `Pulumi.${stack}.yaml`;
-    const stackFile = path.join(ROOT, file);
-    if (!fs.existsSync(stackFile)) throw new Error(`no stack file ${file} (stacks: ${listStacks().join(", ")})`);
+    const stackFile = path.join(dir, file);
+    if (!fs.existsSync(stackFile)) throw new Error(`no stack file ${file} (stacks: ${listStacks(dir).join(", ")})`);
     const doc = YAML.parseDocument(fs.readFileSync(stackFile, "utf8"));
     if (doc.errors.length) throw new Error(`${file} is not valid YAML: ${doc.errors[0].message.split("\n")[0]}`);
     const parsed = doc.toJS();
@@ -293,6 +294,11 @@ export interface RunOptions {
     /** Program to run instead of index.ts (the harness's own tests use a fixture). */
     program?: string;
     /**
+     * Directory of another Pulumi project in the repository (its Pulumi.yaml, stack files and
+     * index.ts), e.g. `bootstrap/`. Default: the gateway at the repository root.
+     */
+    project?: string;
+    /**
      * The stack's outputs from its last deployment, as `pulumi stack output --json` prints them
      * (what the program reads back through a reference to its own stack). Default: never deployed.
      */
@@ -436,6 +442,11 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, a
         }
         case "aws:iam/role:Role":
             return { id: physicalName, state: { ...state, arn: `arn:aws:iam::${ACCOUNT_ID}:role/${physicalName}` } };
+        case "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
+            // IAM names an OIDC provider by its URL without the scheme.
+            const host = String(inputs.url).replace(/^https:\/\//, "");
+            return { id: `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/${host}`, state: { ...state, arn: `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/${host}` } };
+        }
         case "aws:iam/policy:Policy":
             return { id: `arn:aws:iam::${ACCOUNT_ID}:policy/${physicalName}`, state: { ...state, arn: `arn:aws:iam::${ACCOUNT_ID}:policy/${physicalName}` } };
         case "aws:ecs/cluster:Cluster":
@@ -620,9 +631,9 @@ export async function runProgram(options: RunOptions): Promise<Run> {
 }
 
 async function runOnce(options: RunOptions): Promise<Run> {
-    const { stack, set = {}, preview = false, program = path.join(ROOT, "index.ts"), previous = {}, answers = {} } = options;
-    const project = readProject();
-    const config = assembleConfig(stack, set, project);
+    const { stack, set = {}, preview = false, project: dir = ROOT, program = path.join(dir, "index.ts"), previous = {}, answers = {} } = options;
+    const project = readProject(dir);
+    const config = assembleConfig(stack, set, project, dir);
     const region = config.values["aws:region"] ?? REGION_FALLBACK;
     const resources: RecordedResource[] = [];
     /** What the program declared: everything but the stack resource the runtime registers itself. */

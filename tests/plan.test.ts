@@ -57,7 +57,13 @@ describe("npm run plan", () => {
 
     it("says which images are not pinned by digest", async () => {
         const prod = await plan("--stack", "prod");
-        assert.doesNotMatch(prod.stdout, /not pinned/);
+        // Prod's services are pinned; the collector's default image is a tag (its digest is not in the program).
+        assert.deepEqual(prod.stdout.match(/^! .*not pinned.*$/gm), [
+            "! collector sidecar: public.ecr.aws/aws-observability/aws-otel-collector:v0.40.0 is not pinned by digest (observability.collectorImage: pin it as image@sha256:…; see the README, Releases)",
+        ]);
+        const pinned = await plan("--stack", "prod", "--set", `observability.collectorImage=public.ecr.aws/aws-observability/aws-otel-collector:v0.40.0@sha256:${"c".repeat(64)}`);
+        assert.equal(pinned.code, 0);
+        assert.doesNotMatch(pinned.stdout, /not pinned/);
         const dev = await plan("--stack", "dev");
         assert.match(dev.stdout, /^! admin: registry\.example\.com\/payment-gateway\/admin:1\.0\.0 is not pinned by digest/m);
     });

