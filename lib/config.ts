@@ -10,6 +10,9 @@
  * to a whole top-level key, so a stack that sets `main.instances` would otherwise lose every other
  * default of `main`.
  */
+import * as fs from "fs";
+import * as path from "path";
+import { parse as parseLossless, stringify as stringifyLossless } from "lossless-json";
 import { z } from "zod";
 import { Bom, DEFAULT_ASSUMPTIONS, PriceError, estimate } from "./cost";
 import { FIS_DURATION_MINUTES } from "./fis";
@@ -48,6 +51,11 @@ export const PROJECT = "payment-gateway";
  * in, and the plan says so (Config.undecrypted).
  */
 export const UNDECRYPTED = "[secure value, not decrypted offline]";
+/**
+ * Keys no config may hold, at any depth: they name JavaScript's object machinery, where a value
+ * would vanish (`__proto__`) or be mistaken for something else. Refused by name, never dropped.
+ */
+export const FORBIDDEN_KEYS = ["__proto__", "constructor", "prototype"];
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 export const SERVICE_NAMES = ["admin", "main", "worker"] as const;
@@ -68,19 +76,63 @@ export const WORKER_MEMORY_PER_JOB_MIB = 256;
 // --path` types only true/false and integers and stores everything else as a string (decimals,
 // versions, JSON lists; pulumi/pulumi#18064), and a stack file may quote a number.
 
-/** "0.7" or "12" → a number; anything else as it is. */
-const numeric = (v: unknown) => (typeof v === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v);
+// Two readings apply to every field of a kind, present and future, in one place (`asTheFieldReads`,
+// used by validateConfig): a text field takes what the CLI stores for an unquoted value exactly as
+// it was typed (2024 → "2024", true → "true"), and a list field takes a list written as a JSON string.
+
+/** "0.7" or "12" → a number (a number too large to hold exactly is compared by its nearest); anything else as it is. */
+const numeric = (v: unknown) => (typeof v === "bigint" ? Number(v) : typeof v === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v);
 /** "true"/"false" → a boolean. */
 const boolean = (v: unknown) => (v === "true" ? true : v === "false" ? false : v);
-/** A JSON list written as a string → the list. */
-const jsonList = (v: unknown) => {
-    if (typeof v !== "string" || !v.trim().startsWith("[")) return v;
-    try {
-        return JSON.parse(v);
-    } catch {
-        return v;
+
+/**
+ * Parses config JSON (what the engine hands the program for a structured key, or a list written as
+ * a JSON string) without losing a digit: an integer beyond Number.MAX_SAFE_INTEGER, which
+ * `JSON.parse` would round (9007199254740993 → …992), is kept as a BigInt. A key named
+ * `__proto__` stays an own key, so that validation can refuse it by name.
+ */
+export function parseConfigJson(text: string): unknown {
+    return parseLossless(text, null, (digits) => {
+        const n = Number(digits);
+        return /^-?\d+$/.test(digits) && !Number.isSafeInteger(n) ? BigInt(digits) : n;
+    });
+}
+
+/** JSON of a value that may hold a BigInt (a number too large for a double), digits kept. */
+export function configJson(value: unknown, indent?: number): string {
+    return stringifyLossless(value, undefined, indent) ?? "undefined";
+}
+
+/**
+ * What the Pulumi CLI or YAML stores, read as a field of the `expected` type means it: the value
+ * to use instead, a message saying why it cannot be, or undefined when it is not such a case.
+ * - Text: `pulumi config set --path` stores an unquoted integer as a number and true/false as a
+ *   boolean (pulumi.com/docs/iac/cli/commands/pulumi_config_set), and YAML reads them so: their
+ *   text is exactly what was typed, up to Number.MAX_SAFE_INTEGER. A larger integer, or a
+ *   decimal (YAML reads an unquoted 1.50 as 1.5), cannot be known as typed: refused, with how to quote it.
+ * - List: a JSON list written as a string (the CLI stores `[...]` as a string) is the list.
+ */
+function asTheFieldReads(expected: string, value: unknown, key: string): { value: unknown } | { message: string } | undefined {
+    if (expected === "string") {
+        if (typeof value === "boolean" || (typeof value === "number" && Number.isSafeInteger(value))) return { value: String(value) };
+        if (typeof value === "bigint" || typeof value === "number") {
+            const typed = String(value);
+            if (typeof value === "bigint" || Number.isInteger(value))
+                return { message: `is a number beyond ${Number.MAX_SAFE_INTEGER}, which cannot be kept exactly as text: quote it (pulumi config set --path --type string ${key} ${typed}, or "${typed}" in the stack file)` };
+            return { message: `is a decimal number where text is expected, and YAML keeps no trace of how it was written (it reads 1.50 as 1.5): quote it in the stack file ("${typed}")` };
+        }
     }
-};
+    if (expected === "array" && typeof value === "string" && value.trim().startsWith("[")) {
+        try {
+            const list = parseConfigJson(value);
+            if (Array.isArray(list)) return { value: list };
+        } catch {
+            // reported below
+        }
+        return { message: `must be a list: a list written as a string must be JSON, such as ["a", "b"]` };
+    }
+    return undefined;
+}
 /** 8 (YAML's reading of an unquoted 8.0) → "8.0"; 7.2 → "7.2". */
 const version = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? (Number.isInteger(v) ? v.toFixed(1) : String(v)) : v);
 
@@ -106,7 +158,7 @@ const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
 const numberIn = (values: readonly number[], what: string) =>
     z.preprocess(numeric, z.number({ error: "must be a number" }).refine((v) => values.includes(v), { error: `must be one of ${what}` }));
 const zoneName = () => z.string({ error: "must be an availability zone name such as us-east-1a" }).regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { error: "must be an availability zone name such as us-east-1a" });
-const list = <T extends z.ZodType>(item: T, what: string) => z.preprocess(jsonList, z.array(item, { error: `must be a list of ${what}` }));
+const list = <T extends z.ZodType>(item: T, what: string) => z.array(item, { error: `must be a list of ${what}` });
 
 const CIDR = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/;
 const cidr = () => z.string({ error: "must be an IPv4 CIDR such as 203.0.113.0/24" }).regex(CIDR, { error: "must be an IPv4 CIDR such as 203.0.113.0/24" });
@@ -221,7 +273,7 @@ const serviceFields = {
     /** Further environment for the gateway's other settings (strings). Default none. */
     extraEnvironment: z.record(
         z.string().regex(ENV_NAME),
-        z.string({ error: "must be a string (quote numbers and booleans)" }),
+        z.string({ error: "must be text" }),
         { error: (issue) => (issue.code === "invalid_key" ? "is not an environment variable name: letters, digits and _, not starting with a digit" : "must be a map of NAME: value") },
     ).default({}),
 };
@@ -395,7 +447,7 @@ const ObservabilitySchema = section({
 
 /** A rotation label: changing it rotates. Letters, digits and hyphens (it is part of a database user's name). */
 const rotationLabel = () =>
-    z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.string({ error: "must be a label such as 2026-12 or 2" }).regex(/^[a-z0-9][a-z0-9-]{0,15}$/, { error: "must be 1–16 lower-case letters, digits and hyphens, such as 2026-12 or 2" }));
+    z.string({ error: "must be a label such as 2026-12 or 2" }).regex(/^[a-z0-9][a-z0-9-]{0,15}$/, { error: "must be 1–16 lower-case letters, digits and hyphens, such as 2026-12 or 2" });
 
 const RotationSchema = section({
     /** Rotate the cache AUTH token: change the label. Two `pulumi up`s: the new token is added, then the old one dropped. Default: never rotated. */
@@ -508,6 +560,34 @@ function resolve(parsed: Parsed, awsRegion: string) {
     };
 }
 
+/**
+ * The keys a resolved value defaults from (resolve above): a check that reads the resolved value
+ * reads them too. `main.maxInstances` defaults from `main.instances`, and so on.
+ */
+function defaultsFrom(key: string): string[] {
+    const [section, ...rest] = key.split(".");
+    if ((SERVICE_NAMES as readonly string[]).includes(section)) {
+        const fromService: Record<string, string[]> = {
+            maxInstances: [`${section}.instances`],
+            platform: [`${section}.architecture`],
+            "deployment.waitForSteadyState": ["environment"],
+            "healthCheck.command": [`${section}.containerPort`],
+        };
+        return fromService[rest.join(".")] ?? [];
+    }
+    const from: Record<string, string[]> = {
+        "network.interfaceEndpoints": ["environment"],
+        "loadBalancer.deletionProtection": ["environment"],
+        "loadBalancer.accessLogs": ["environment", "loadBalancer.accessLogsBucket"],
+        "loadBalancer.waf.enabled": ["environment"],
+        "atlas.region": ["aws:region"],
+        "atlas.privateLink": ["environment"],
+        "cache.engineVersion": ["cache.engine"],
+        "cache.failover": ["cache.nodes"],
+    };
+    return from[key] ?? [];
+}
+
 export type Config = ReturnType<typeof resolve> & {
     /** The MongoDB connection budget and the pool sizes derived from it (lib/pool.ts). */
     connections: ConnectionBudget;
@@ -596,7 +676,7 @@ function crossFieldProblems(c: Resolved, stack: string | undefined, now: number)
     if (c.purpose === "restore-drill" && c.prod) add("purpose", "must be gateway in prod: a restore drill is a short-lived stack of its own", c.purpose, "environment");
     if (!!c.atlas.orgId === !!c.atlas.projectId) add("atlas", "needs exactly one of orgId (create a project) and projectId (use an existing one)", undefined, "atlas.orgId", "atlas.projectId");
     if (c.atlas.privateLink && c.atlas.region !== atlasRegionName(c.region))
-        add("atlas.region", `must be the AWS region's (${atlasRegionName(c.region)}) for PrivateLink`, c.atlas.region, "atlas.privateLink");
+        add("atlas.region", `must be the AWS region's (${atlasRegionName(c.region)}) for PrivateLink`, c.atlas.region, "atlas.privateLink", "aws:region");
     const tierIndex = (t: string) => ATLAS_TIERS.indexOf(t as (typeof ATLAS_TIERS)[number]);
     if (c.atlas.autoScaling) {
         const { minTier, maxTier } = c.atlas.autoScaling;
@@ -612,7 +692,7 @@ function crossFieldProblems(c: Resolved, stack: string | undefined, now: number)
 
     if (c.prod) {
         const ha = (path: string, ok: boolean, rule: string, item: string, value: unknown) =>
-            !ok && add(path, `${rule} in prod (HA checklist: ${item})`, value);
+            !ok && add(path, `${rule} in prod (HA checklist: ${item})`, value, "environment");
         ha("admin.instances", c.admin.instances >= 2, "must be at least 2", "two admin backend instances", c.admin.instances);
         ha("main.instances", c.main.instances >= 2, "must be at least 2", "two main backend instances", c.main.instances);
         ha("worker.instances", c.worker.instances >= 2, "must be at least 2", "no single PDF worker", c.worker.instances);
@@ -627,6 +707,30 @@ function crossFieldProblems(c: Resolved, stack: string | undefined, now: number)
         ha("observability.tracing", c.observability.tracing, "must be true", "OpenTelemetry connected", c.observability.tracing);
         ha("drills.enabled", c.drills.enabled, "must be true", "failover drills that prove the checklist holds, guarded by stop conditions", c.drills.enabled);
         ha("loadBalancer.waf.enabled", c.loadBalancer.waf.enabled, "must be true", "a web application firewall in front of the gateway", c.loadBalancer.waf.enabled);
+    }
+    return problems;
+}
+
+/**
+ * A build context must be a directory holding the Dockerfile it names, resolved as the Service
+ * component resolves them (components/service.ts): otherwise the image build fails mid-`pulumi up`.
+ */
+function buildProblems(c: Resolved, root: string): Problem[] {
+    if (c.purpose !== "gateway") return [];
+    const problems: Problem[] = [];
+    for (const name of SERVICE_NAMES) {
+        const build = c[name].build;
+        if (!build) continue;
+        const context = path.resolve(root, build.context);
+        const dir = fs.statSync(context, { throwIfNoEntry: false });
+        if (!dir?.isDirectory()) {
+            problems.push({ path: `${name}.build.context`, message: dir ? `must be a directory; ${context} is a file` : `must be a directory relative to the project root; ${context} does not exist`, value: build.context });
+            continue;
+        }
+        const dockerfile = path.join(context, build.dockerfile);
+        const file = fs.statSync(dockerfile, { throwIfNoEntry: false });
+        if (!file?.isFile())
+            problems.push({ path: `${name}.build.dockerfile`, message: `must be a file in the build context; ${dockerfile} ${file ? "is a directory" : "does not exist"}`, value: build.dockerfile, reads: [`${name}.build.context`] });
     }
     return problems;
 }
@@ -752,15 +856,33 @@ function isPrivateCidr(value: string): boolean {
 
 export function formatProblem(p: Problem): string {
     const key = p.path ? `${PROJECT}:${p.path}` : PROJECT;
-    const got = p.value === undefined ? "" : `; got ${JSON.stringify(p.value)}`;
+    const got = p.value === undefined ? "" : `; got ${configJson(p.value)}`;
     return `${key} ${p.message}${got}`;
 }
 
+/** A rule that was not run because a value it reads was refused. */
+export interface Unchecked {
+    /** The key the rule guards (or the section it sizes). */
+    path: string;
+    /** What the rule checks. */
+    what: string;
+    /** The refused key paths it reads. */
+    reads: string[];
+}
+
+export function formatUnchecked(u: Unchecked): string {
+    return `${PROJECT}:${u.path}: ${u.what} was not checked: it reads ${u.reads.join(", ")}, refused above`;
+}
+
 export class ConfigError extends Error {
-    constructor(readonly problems: Problem[]) {
+    constructor(
+        readonly problems: Problem[],
+        readonly unchecked: Unchecked[] = [],
+    ) {
         super(
             `invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}); nothing was declared:\n` +
-                problems.map((p) => `  - ${formatProblem(p)}`).join("\n"),
+                problems.map((p) => `  - ${formatProblem(p)}`).join("\n") +
+                (unchecked.length ? `\nnot checked until those are fixed:\n${unchecked.map((u) => `  - ${formatUnchecked(u)}`).join("\n")}` : ""),
         );
         this.name = "ConfigError";
     }
@@ -817,12 +939,16 @@ function zodProblems(issues: z.core.$ZodIssue[]): Problem[] {
 }
 
 /**
- * Validate the raw `payment-gateway:*` values (objects already parsed from JSON) and resolve defaults.
- * Throws ConfigError listing every problem: the schema's, and the cross-field and prod rules'
- * (evaluated with bad values set aside, so one mistake does not hide another).
+ * Validate the raw `payment-gateway:*` values (objects already parsed from JSON, by parseConfigJson)
+ * and resolve defaults. Throws ConfigError listing every problem, one per key: the schema's, and
+ * the cross-field, prod, build, connection-budget and cost rules' (evaluated with bad values set
+ * aside, so one mistake does not hide another). A rule that reads a refused value is not run; the
+ * error says so, and why (ConfigError.unchecked). With `root` (the project directory), build
+ * contexts and Dockerfiles must exist.
  */
-export function validateConfig(raw: Record<string, unknown>, awsRegion: string | undefined, stack?: string, now: number = Date.now()): Config {
+export function validateConfig(raw: Record<string, unknown>, awsRegion: string | undefined, stack?: string, now: number = Date.now(), root?: string): Config {
     const problems: Problem[] = [];
+    const unchecked: Unchecked[] = [];
     // The stack name is part of physical names (cache id ≤ 40, cluster and role names): keep it short and plain.
     if (stack !== undefined && !STACK_NAME.test(stack))
         problems.push({ path: "", message: "needs a stack name of 1–20 lower-case letters, digits and hyphens, starting with a letter (it is part of physical resource names)", value: stack });
@@ -830,46 +956,146 @@ export function validateConfig(raw: Record<string, unknown>, awsRegion: string |
     else if (!AWS_REGION.test(awsRegion)) problems.push({ path: "", message: "needs aws:region to be an AWS region such as us-east-1", value: awsRegion });
     else if (!(awsRegion in AWS_REGION_ZONES))
         problems.push({ path: "", message: `needs aws:region to be an AWS commercial region Atlas serves (${Object.keys(AWS_REGION_ZONES).join(", ")})`, value: awsRegion });
+    /** Key paths whose value was refused and set aside (a default, or a neutral stand-in, takes its place). */
     const failed: string[] = [];
     if (stack !== undefined && !STACK_NAME.test(stack)) failed.push("stack");
+    // Without a usable region the other rules still run, against a stand-in; those that read the region do not.
+    const region = awsRegion && AWS_REGION.test(awsRegion) ? awsRegion : "us-east-1";
+    if (!awsRegion || !(awsRegion in AWS_REGION_ZONES)) failed.push("aws:region");
 
-    // Parse; while the schema rejects values, set them aside (their defaults take their place) so
-    // the remaining rules can still be checked. A value is reported once, where it was refused.
     let candidate: Record<string, unknown> = structuredClone(raw);
     const undecrypted = pathsOf(candidate, (v) => v === UNDECRYPTED);
+    for (const at of keysNamed(candidate, FORBIDDEN_KEYS)) {
+        problems.push({ path: formatPath(at), message: `is a key no config may have (${FORBIDDEN_KEYS.join(", ")} name JavaScript's object machinery, where a value would vanish): rename it` });
+        deletePath(candidate, at.map(String));
+    }
+
+    // Parse; while the schema rejects values, set them aside (their defaults take their place) so
+    // the remaining rules can still be checked. A key is reported once, where it was refused.
+    const standIns: string[] = [];
+    /** Set aside because they held a secure value the harness could not decrypt (not refused: unknown). */
+    const opaqueAside: string[] = [];
+    const asideAt = new Map<string, PropertyKey[]>();
+    const setAsideAt = (at: PropertyKey[]) => {
+        const key = formatPath(at);
+        failed.push(key);
+        asideAt.set(key, at);
+        const stood = setAside(candidate, at.map(String));
+        candidate = stood.config;
+        if (stood.standIn) standIns.push(key);
+    };
     const parse = () => ConfigSchema.safeParse(candidate, { reportInput: true, error: defaultMessage });
     let parsed = parse();
-    for (let round = 0; !parsed.success && round < 5; round++) {
+    for (let round = 0; !parsed.success && round < 10; round++) {
         for (const issue of parsed.error.issues) {
             const problem = zodProblems([issue])[0];
-            const opaque = undecrypted.some((u) => within(problem.path, u));
-            if (!opaque && !problems.some((p) => p.path === problem.path && p.message === problem.message)) problems.push(problem);
-            const at = issue.path.map(String);
-            if (issue.code === "unrecognized_keys") for (const key of issue.keys) deletePath(candidate, [...at, key]);
-            else {
-                // A bad list item sets aside the whole list: deleting the item alone would leave a hole.
-                const item = typeof issue.path[issue.path.length - 1] === "number";
-                const aside = item ? issue.path.slice(0, -1) : issue.path;
-                failed.push(formatPath(aside));
-                candidate = setAside(candidate, aside.map(String));
+            const at = issue.path;
+            if (issue.code === "unrecognized_keys") {
+                if (!problems.some((p) => p.path === problem.path && p.message === problem.message)) problems.push(problem);
+                for (const key of issue.keys) deletePath(candidate, [...at.map(String), key]);
+                continue;
             }
+            // A key is reported once: a second rule on a value already set aside is not reported, and a
+            // required key whose value was set aside is not reported as missing: what holds it stands aside too.
+            if (failed.some((f) => within(problem.path, f))) {
+                if (at.length > 1 && (issue as { input?: unknown }).input === undefined) setAsideAt(at.slice(0, -1));
+                continue;
+            }
+            const given = valueAt(candidate, at);
+            const reading = issue.code === "invalid_type" ? asTheFieldReads(issue.expected, given, problem.path) : undefined;
+            if (reading && "value" in reading) {
+                setPath(candidate, at, reading.value);
+                continue;
+            }
+            if (reading) Object.assign(problem, { message: reading.message });
+            // A number too large for a double is shown as it was written, not as the double nearest to it.
+            if (typeof given === "bigint") problem.value = given;
+            const opaque = undecrypted.some((u) => within(problem.path, u));
+            if (!opaque && !problems.some((p) => p.path === problem.path)) problems.push(problem);
+            // A bad list item sets aside the whole list: deleting the item alone would leave a hole.
+            const item = typeof at[at.length - 1] === "number";
+            setAsideAt(item ? at.slice(0, -1) : at);
+            if (opaque) opaqueAside.push(formatPath(item ? at.slice(0, -1) : at));
         }
         parsed = parse();
     }
-    if (parsed.success && awsRegion && AWS_REGION.test(awsRegion)) {
-        if (!(awsRegion in AWS_REGION_ZONES)) failed.push("aws:region");
-        const config = resolve(parsed.data, awsRegion);
+
+    // A secure value the offline harness could not decrypt: its default stands in; where a key has
+    // none (it is required, or its absence means something else), nothing honest can: say so.
+    const standsIn = (u: string) => {
+        const aside = [...asideAt.keys()].find((f) => within(u, f));
+        if (aside === undefined) return true; // the field took the placeholder as it is
+        return !standIns.includes(aside) && parsed.success && valueAt(parsed.data, asideAt.get(aside)!) !== undefined;
+    };
+    for (const u of undecrypted)
+        if (!standsIn(u) && !problems.some((p) => p.path === u))
+            problems.push({ path: u, message: `is a secure value the offline plan cannot decrypt, and no default can stand in for it: plan with a plain value (--set-string ${u}=…), or run \`pulumi preview\`, which decrypts it` });
+
+    if (parsed.success) {
+        const data = parsed.data;
+        const config = resolve(data, region);
         const touchesFailed = (path: string) => failed.some((f) => within(path, f) || (path !== "" && within(f, path)));
-        problems.push(...crossFieldProblems(config, stack, now).filter((p) => ![p.path, ...(p.reads ?? [])].some(touchesFailed)));
-        if (!problems.length) {
-            const connections = budgetProblems(config, problems);
-            if (connections) {
-                costProblems(config, problems);
-                if (!problems.length) return { ...config, connections, undecrypted };
-            }
+        const crossField: Problem[] = [];
+        for (const p of [...crossFieldProblems(config, stack, now), ...(root === undefined ? [] : buildProblems(config, root))]) {
+            if ([p.path, ...(p.reads ?? [])].some(touchesFailed) || problems.some((q) => q.path === p.path)) continue;
+            // One problem per key: two rules that refuse the same key say so together.
+            const same = crossField.find((q) => q.path === p.path);
+            if (same) same.message = `${same.message}, and ${p.message}`;
+            else crossField.push({ ...p });
         }
+        problems.push(...crossField);
+        // What the later checks must not rely on: refused values, and what cross-field rules refused
+        // (a rule reported on a whole section, such as "atlas needs exactly one of …", is about the keys it read).
+        const wrong = [...failed.filter((f) => !opaqueAside.includes(f)), ...crossField.flatMap((p) => (isSection(config, p.path) ? (p.reads ?? []) : [p.path]))].filter((k) => k !== "stack");
+        const dependent = <T>(path: string, what: string, check: (c: Resolved, out: Problem[]) => T, alsoReads: string[] = []): T | undefined => {
+            const reads = new Set<string>(alsoReads);
+            const found: Problem[] = [];
+            const result = check(recordingReads(config, reads), found);
+            // A value left to its default reads the keys it defaults from.
+            for (const r of [...reads]) if (valueAt(data, r.split(".")) === undefined) for (const from of defaultsFrom(r)) reads.add(from);
+            const touched = [...new Set([...reads].flatMap((r) => wrong.filter((w) => within(r, w) || within(w, r))))];
+            const refused = touched.filter((k) => !touched.some((other) => other !== k && within(k, other)));
+            if (refused.length) {
+                unchecked.push({ path, what, reads: refused });
+                return undefined;
+            }
+            problems.push(...found.filter((p) => !problems.some((q) => q.path === p.path)));
+            return found.length ? undefined : result;
+        };
+        if (failed.includes("environment") && !undecrypted.includes("environment"))
+            unchecked.push({ path: "environment", what: "the Production HA Checklist (and every rule that applies in prod only)", reads: ["environment"] });
+        const connections = dependent("pool", "the MongoDB connection budget (pool sizes against atlas.tier)", budgetProblems);
+        if (config.cost.monthlyBudget !== undefined) dependent("cost.monthlyBudget", "the monthly cost against the budget", costProblems);
+        if (!problems.length && connections) return { ...config, connections, undecrypted };
     }
-    throw new ConfigError(problems.map(({ reads: _reads, ...p }) => p));
+    throw new ConfigError(
+        problems.map(({ reads: _reads, ...p }) => p),
+        unchecked,
+    );
+}
+
+/** Whether `path` names a section (an object of keys) in the resolved config. */
+function isSection(config: Resolved, path: string): boolean {
+    if (path === "") return true;
+    const value = path.split(/[.[\]]+/).filter(Boolean).reduce<unknown>((node, seg) => (node && typeof node === "object" ? (node as Record<string, unknown>)[seg] : undefined), config);
+    return !!value && typeof value === "object" && !Array.isArray(value);
+}
+
+/**
+ * The config, as a view that records into `reads` the key path of every value a check reads (so
+ * that a check is not run on a value that was refused). The stack's region is `aws:region`.
+ */
+function recordingReads<T extends object>(config: T, reads: Set<string>, at: PropertyKey[] = []): T {
+    return new Proxy(config, {
+        get(target, key, receiver) {
+            const value = Reflect.get(target, key, receiver);
+            if (typeof key === "symbol") return value;
+            const here = [...at, Array.isArray(target) && /^\d+$/.test(key) ? Number(key) : key];
+            if (value && typeof value === "object" && !Array.isArray(value)) return recordingReads(value, reads, here);
+            if (typeof value !== "function") reads.add(here.length === 1 && key === "region" ? "aws:region" : formatPath(here));
+            return value;
+        },
+    });
 }
 
 /**
@@ -975,18 +1201,45 @@ function pathsOf(value: unknown, test: (v: unknown) => boolean, at: PropertyKey[
     return [];
 }
 
-/** Removes the value at `path`; required top-level strings get a neutral stand-in so other rules still run. */
-function setAside(config: Record<string, unknown>, path: string[]): Record<string, unknown> {
-    if (path.length === 1 && path[0] === "domain") return { ...config, domain: "example.com" };
-    if (path.length === 0 || (path.length === 1 && path[0] === "environment")) return config; // nothing to stand in with
+/**
+ * Removes the value at `path`; required top-level strings get a neutral stand-in so other rules
+ * still run (the rules that depend on the environment read "environment", and are not run then).
+ */
+function setAside(config: Record<string, unknown>, path: string[]): { config: Record<string, unknown>; standIn: boolean } {
+    if (path.length === 1 && path[0] === "domain") return { config: { ...config, domain: "example.com" }, standIn: true };
+    if (path.length === 1 && path[0] === "environment") return { config: { ...config, environment: "dev" }, standIn: true };
+    if (path.length === 0) return { config, standIn: false }; // nothing to stand in with
     deletePath(config, path);
-    return config;
+    return { config, standIn: false };
+}
+
+/** The value at `path` below `value`, or undefined. */
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+    let node = value;
+    for (const segment of path) {
+        if (!node || typeof node !== "object" || !Object.prototype.hasOwnProperty.call(node, segment)) return undefined;
+        node = (node as Record<PropertyKey, unknown>)[segment];
+    }
+    return node;
+}
+
+/** Replaces the value at an existing `path` below `target`. */
+function setPath(target: Record<string, unknown>, path: readonly PropertyKey[], value: unknown): void {
+    const parent = valueAt(target, path.slice(0, -1));
+    if (parent && typeof parent === "object") (parent as Record<PropertyKey, unknown>)[path[path.length - 1]] = value;
+}
+
+/** Paths of every own key named one of `names`, at any depth (the outermost of nested ones). */
+function keysNamed(value: unknown, names: string[], at: PropertyKey[] = []): PropertyKey[][] {
+    if (Array.isArray(value)) return value.flatMap((v, i) => keysNamed(v, names, [...at, i]));
+    if (!value || typeof value !== "object") return [];
+    return Object.keys(value).flatMap((k) => (names.includes(k) ? [[...at, k]] : keysNamed((value as Record<string, unknown>)[k], names, [...at, k])));
 }
 
 function deletePath(target: Record<string, unknown>, path: string[]): void {
     let node: unknown = target;
     for (const segment of path.slice(0, -1)) {
-        if (!node || typeof node !== "object") return;
+        if (!node || typeof node !== "object" || !Object.prototype.hasOwnProperty.call(node, segment)) return;
         node = (node as Record<string, unknown>)[segment];
     }
     if (node && typeof node === "object") delete (node as Record<string, unknown>)[path[path.length - 1]];

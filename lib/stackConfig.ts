@@ -2,10 +2,14 @@
  * Reads the stack's `payment-gateway:*` config as the Pulumi CLI hands it to the program and
  * validates it (lib/config.ts) before anything is declared. Declares no resources.
  */
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { now } from "./clock";
-import { Config, ConfigError, PROJECT, offeredZoneProblems, validateConfig } from "./config";
+import { Config, ConfigError, PROJECT, offeredZoneProblems, parseConfigJson, validateConfig } from "./config";
+
+/** The project directory, against which build contexts resolve (as index.ts gives the services). */
+const ROOT = path.resolve(__dirname, "..");
 
 /** The raw values of every `payment-gateway:*` key, objects and arrays parsed from their JSON form. */
 export function readRawConfig(): Record<string, unknown> {
@@ -14,19 +18,19 @@ export function readRawConfig(): Record<string, unknown> {
 
 /** `payment-gateway:*` entries of a namespaced key → string map (as the CLI passes config), parsed. */
 export function rawConfigFrom(all: Record<string, string>): Record<string, unknown> {
-    const raw: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(all)) {
-        if (!key.startsWith(`${PROJECT}:`)) continue;
-        raw[key.slice(PROJECT.length + 1)] = parseValue(value);
-    }
-    return raw;
+    // Built from entries, so that a key named __proto__ stays a key (and validation refuses it by name).
+    return Object.fromEntries(
+        Object.entries(all)
+            .filter(([key]) => key.startsWith(`${PROJECT}:`))
+            .map(([key, value]) => [key.slice(PROJECT.length + 1), parseValue(value)]),
+    );
 }
 
 function parseValue(value: string): unknown {
-    // Structured values reach the program as JSON; plain values as strings.
+    // Structured values reach the program as JSON (every digit of a large integer kept); plain values as strings.
     if (/^\s*[[{]/.test(value)) {
         try {
-            return JSON.parse(value);
+            return parseConfigJson(value);
         } catch {
             return value;
         }
@@ -40,7 +44,7 @@ function parseValue(value: string): unknown {
  */
 export function loadConfig(): Config {
     try {
-        return validateConfig(readRawConfig(), new pulumi.Config("aws").get("region"), pulumi.getStack(), now());
+        return validateConfig(readRawConfig(), new pulumi.Config("aws").get("region"), pulumi.getStack(), now(), ROOT);
     } catch (e) {
         if (e instanceof ConfigError) throw new StackConfigError(e);
         throw e;
@@ -62,9 +66,11 @@ export async function loadStackZones(config: Config): Promise<{ stackZones: stri
 
 export class StackConfigError extends pulumi.RunError {
     readonly problems: ConfigError["problems"];
+    readonly unchecked: ConfigError["unchecked"];
     constructor(cause: ConfigError) {
         super(cause.message);
         this.problems = cause.problems;
+        this.unchecked = cause.unchecked;
     }
 }
 

@@ -5,11 +5,11 @@
  *   npm run plan -- --stack prod [--set main.instances=3 ...] [--set-string key=007] [--json]
  */
 import * as fs from "fs";
-import { SERVICE_NAMES, UNDECRYPTED, validateConfig } from "../lib/config";
+import { SERVICE_NAMES, UNDECRYPTED, configJson, validateConfig } from "../lib/config";
 import { rawConfigFrom } from "../lib/stackConfig";
 import { absentDrills, planDrills } from "../lib/drills";
 import type { StackConfigError } from "../lib/stackConfig";
-import { ProgramError, RecordedResource, Run, listStacks, parseKeyPath, runProgram } from "../tests/harness";
+import { ProgramError, RecordedResource, Run, UsageError, listStacks, parseKeyPath, runProgram } from "../tests/harness";
 import { Result, evaluate } from "../policy/rules";
 import { renderDiagram } from "./diagram";
 import { DEFAULT_ASSUMPTIONS, Estimate, bomFromResources, difference, estimate } from "../lib/cost";
@@ -39,11 +39,18 @@ export function parseArgs(argv: string[]): PlanArgs {
             const eq = pair.indexOf("=");
             if (eq <= 0) throw new Error(`${arg} takes key.path=value; got "${pair}"`);
             const [key, text] = [pair.slice(0, eq), pair.slice(eq + 1)];
-            const path = parseKeyPath(key); // refuses a malformed path, or one through __proto__, before anything runs
+            let path: (string | number)[];
+            try {
+                path = parseKeyPath(key); // refuses a malformed path, or one through __proto__, before anything runs
+            } catch (e) {
+                throw new UsageError((e as Error).message.replace(/^--set /, `${arg} `));
+            }
             args.set[key] = arg === "--set-string" || path.length === 1 ? text : typeLikeCli(text);
         } else throw new Error(`unknown argument "${arg}"`);
     }
     if (!args.stack) throw new Error(`--stack is required (one of ${listStacks().join(", ")})`);
+    if (!listStacks().includes(args.stack)) throw new Error(`--stack ${args.stack}: no stack file Pulumi.${args.stack}.yaml (stacks: ${listStacks().join(", ")})`);
+    if (args.json && args.diagram) throw new Error("--json and --diagram are alternatives: give one of them");
     return args;
 }
 
@@ -71,8 +78,9 @@ export function typeLikeCli(text: string): unknown {
     if (text === "false") return false;
     if (text.length > 1 && text[0] === "0") return text;
     if (/^[+-]?\d+$/.test(text)) {
+        // An int64, every digit kept: a BigInt where a double would round it.
         const n = BigInt(text);
-        if (n >= -(2n ** 63n) && n < 2n ** 63n) return Number(n);
+        if (n >= -(2n ** 63n) && n < 2n ** 63n) return Number.isSafeInteger(Number(n)) ? Number(n) : n;
     }
     return text;
 }
@@ -92,7 +100,7 @@ const summary: Section = (run) => {
     const undecrypted = Object.entries(run.config.values).filter(([, v]) => v.includes(UNDECRYPTED)).map(([k]) => k);
     return [
         `stack ${run.stack} · environment ${o.environment} · region ${o.region} · ${o.purpose === "restore-drill" ? "purpose restore-drill: an Atlas cluster a backup is restored into, nothing else" : `domain ${o.domain}`}`,
-        ...undecrypted.map((k) => `! ${k} holds a secure value the offline plan cannot decrypt: it is not validated here, and its default (if any) stands in; \`pulumi preview\` judges it`),
+        ...undecrypted.map((k) => `! ${k} holds a secure value the offline plan cannot decrypt: it is not validated here, and its default stands in; \`pulumi preview\` judges it`),
     ];
 };
 
@@ -414,6 +422,8 @@ export interface PlanIO {
 }
 const processIO: PlanIO = { out: (t) => console.log(t), err: (t) => console.error(t) };
 
+const USAGE = "usage: npm run plan -- --stack <name> [--set key.path=value ...] [--set-string key.path=value ...] [--previous outputs.json] [--json | --diagram]";
+
 /** The command: parses `argv`, runs the program and prints; returns the exit code (0 ok, 1 refused config, 2 bad usage). */
 export async function plan(argv: string[], io: PlanIO = processIO): Promise<number> {
     let args: PlanArgs;
@@ -421,7 +431,7 @@ export async function plan(argv: string[], io: PlanIO = processIO): Promise<numb
         args = parseArgs(argv);
     } catch (e) {
         io.err(`plan: ${(e as Error).message}`);
-        io.err("usage: npm run plan -- --stack <name> [--set key.path=value ...] [--set-string key.path=value ...] [--previous outputs.json] [--json | --diagram]");
+        io.err(USAGE);
         if (argv.includes("--json")) io.out(JSON.stringify({ error: (e as Error).message }, null, 2));
         return 2;
     }
@@ -434,13 +444,23 @@ export async function plan(argv: string[], io: PlanIO = processIO): Promise<numb
     } catch (e) {
         const cause = e instanceof ProgramError ? e.cause : e;
         const message = cause instanceof Error ? cause.message : String(cause);
+        // Misuse found once the stack's files are read (a --set index past a list's end): usage, not config.
+        if (cause instanceof UsageError) {
+            io.err(`plan: ${message}`);
+            io.err(USAGE);
+            if (args.json) io.out(JSON.stringify({ error: message }, null, 2));
+            return 2;
+        }
         io.err(message);
         // Tooling gets the problems as data; a person the text above.
         if (args.json) {
             // The program's modules are loaded afresh for each run: recognise its error by shape, not class.
             const config = cause as Partial<StackConfigError>;
-            const problems = Array.isArray(config.problems) ? config.problems.map((p) => ({ key: p.path ? `payment-gateway:${p.path}` : "payment-gateway", message: p.message, ...(p.value === undefined ? {} : { value: p.value }) })) : undefined;
-            io.out(JSON.stringify({ error: problems ? "invalid stack configuration" : message, ...(problems ? { problems } : {}) }, null, 2));
+            const key = (path: string) => (path ? `payment-gateway:${path}` : "payment-gateway");
+            const problems = Array.isArray(config.problems) ? config.problems.map((p) => ({ key: key(p.path), message: p.message, ...(p.value === undefined ? {} : { value: p.value }) })) : undefined;
+            const unchecked = (config.unchecked ?? []).map((u) => ({ key: key(u.path), check: u.what, reads: u.reads.map(key) }));
+            // configJson: a number too large for a double is printed with every digit, as it was written.
+            io.out(configJson({ error: problems ? "invalid stack configuration" : message, ...(problems ? { problems } : {}), ...(unchecked.length ? { unchecked } : {}) }, 2));
         }
         return 1;
     }

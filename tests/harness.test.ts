@@ -83,6 +83,19 @@ describe("harness", () => {
                 fs.unlinkSync(file);
             }
         });
+
+        it("hands over every digit of an integer in a stack file or a --set, as the engine's JSON does", () => {
+            const file = path.join(ROOT, "Pulumi.digits-fixture.yaml");
+            fs.writeFileSync(file, "config:\n  payment-gateway:rotation:\n    database: 9007199254740993\n    cache: 12\n  payment-gateway:drills:\n    durationMinutes: 15\n");
+            try {
+                const { values } = assembleConfig("digits-fixture", { "main.extraEnvironment.ID": 12345678901234567n });
+                assert.equal(values["payment-gateway:rotation"], '{"database":9007199254740993,"cache":12}');
+                assert.equal(values["payment-gateway:drills"], '{"durationMinutes":15}');
+                assert.equal(values["payment-gateway:main"], '{"extraEnvironment":{"ID":12345678901234567}}');
+            } finally {
+                fs.unlinkSync(file);
+            }
+        });
     });
 
     describe("recording", () => {

@@ -13,7 +13,7 @@ import * as crypto from "crypto";
 import * as YAML from "yaml";
 import * as pulumi from "@pulumi/pulumi";
 import type { Resource as PolicyView } from "../policy/rules";
-import { UNDECRYPTED } from "../lib/config";
+import { FORBIDDEN_KEYS, UNDECRYPTED, configJson } from "../lib/config";
 import { AWS_REGION_ZONES } from "../lib/limits";
 import { setClock } from "../lib/clock";
 
@@ -95,7 +95,7 @@ export function assembleConfig(stack: string, set: Record<string, unknown> = {},
         let node = merged[k] as Record<string | number, unknown>;
         for (const [i, segment] of rest.entries()) {
             if (typeof segment === "number" && (!Array.isArray(node) || segment > node.length))
-                throw new Error(`--set ${keyPath}: list index ${segment} is out of range (the list has ${Array.isArray(node) ? node.length : 0} items; an index may append at most one)`);
+                throw new UsageError(`--set ${keyPath}: list index ${segment} is out of range (the list has ${Array.isArray(node) ? node.length : 0} items; an index may append at most one)`);
             if (i === rest.length - 1) {
                 if (value === undefined) {
                     if (Array.isArray(node)) node.splice(segment as number, 1);
@@ -116,7 +116,8 @@ export function assembleConfig(stack: string, set: Record<string, unknown> = {},
         // config loader recognises stands in (lib/config.ts, UNDECRYPTED).
         const { value: plain, secure } = decrypt(value);
         if (secure) secretKeys.push(key);
-        values[key] = typeof plain === "string" ? plain : isPlainObject(plain) || Array.isArray(plain) ? JSON.stringify(plain) : String(plain);
+        // As the engine's JSON, which keeps every digit of an integer the CLI stored (int64).
+        values[key] = typeof plain === "string" ? plain : isPlainObject(plain) || Array.isArray(plain) ? configJson(plain) : String(plain);
     }
     return { values, secretKeys };
 }
@@ -125,15 +126,27 @@ export function assembleConfig(stack: string, set: Record<string, unknown> = {},
 function readStackFile(stack: string, dir: string = ROOT): Record<string, StackValue> {
     const file = `Pulumi.${stack}.yaml`;
     const stackFile = path.join(dir, file);
-    if (!fs.existsSync(stackFile)) throw new Error(`no stack file ${file} (stacks: ${listStacks(dir).join(", ")})`);
-    const doc = YAML.parseDocument(fs.readFileSync(stackFile, "utf8"));
+    if (!fs.existsSync(stackFile)) throw new UsageError(`no stack file ${file} (stacks: ${listStacks(dir).join(", ")})`);
+    // Integers as the CLI reads them (int64): every digit kept, a BigInt where a double would round.
+    const doc = YAML.parseDocument(fs.readFileSync(stackFile, "utf8"), { intAsBigInt: true });
     if (doc.errors.length) throw new Error(`${file} is not valid YAML: ${doc.errors[0].message.split("\n")[0]}`);
-    const parsed = doc.toJS();
+    const parsed = safeIntegers(doc.toJS());
     if (parsed !== null && !isPlainObject(parsed)) throw new Error(`${file} must be a YAML mapping with a config: section`);
     const config = parsed?.config ?? {};
     if (!isPlainObject(config)) throw new Error(`${file}: config must be a mapping of keys to values`);
     return { ...config };
 }
+
+/** BigInts a double holds exactly → numbers; larger ones stay BigInts. */
+function safeIntegers(value: unknown): any {
+    if (typeof value === "bigint") return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+    if (Array.isArray(value)) return value.map(safeIntegers);
+    if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, safeIntegers(v)]));
+    return value;
+}
+
+/** Misuse of the harness's inputs (a stack that does not exist, a --set path the CLI would refuse): not a config problem. */
+export class UsageError extends Error {}
 
 /** Replaces `{ secure: … }` values, at any depth, by the placeholder; says whether there were any. */
 function decrypt(value: unknown): { value: unknown; secure: boolean } {
@@ -149,9 +162,6 @@ function decrypt(value: unknown): { value: unknown; secure: boolean } {
     return { value, secure: false };
 }
 
-/** Path segments a config path may never name: they reach an object's prototype. */
-const FORBIDDEN_SEGMENTS = ["__proto__", "constructor", "prototype"];
-
 /**
  * `pulumi config set --path` syntax: `atlas.autoScaling.minTier`, `admin.allowedCidrs[0]`,
  * `main.extraEnvironment["my.var"]`, `aws:region` (a namespaced key stays whole).
@@ -159,18 +169,28 @@ const FORBIDDEN_SEGMENTS = ["__proto__", "constructor", "prototype"];
 export function parseKeyPath(keyPath: string): (string | number)[] {
     const headEnd = keyPath.search(/[.[]/);
     const head = headEnd < 0 ? keyPath : keyPath.slice(0, headEnd);
-    if (!head) throw new Error(`--set ${keyPath}: a path starts with a key`);
+    if (!head) throw new UsageError(`--set ${keyPath}: a path starts with a key`);
     const segments: (string | number)[] = [head];
     const re = /\.([^.[\]]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]/y;
     for (let at = head.length; at < keyPath.length; at = re.lastIndex) {
         re.lastIndex = at;
         const m = re.exec(keyPath);
-        if (!m) throw new Error(`--set ${keyPath}: not a config path (use key.field, key.list[0] or key["field.with.dots"])`);
-        segments.push(m[1] !== undefined ? m[1] : m[2] !== undefined ? Number(m[2]) : JSON.parse(`"${m[3]}"`));
+        if (!m) throw new UsageError(`--set ${keyPath}: not a config path (use key.field, key.list[0] or key["field.with.dots"])`);
+        segments.push(m[1] !== undefined ? m[1] : m[2] !== undefined ? Number(m[2]) : quotedSegment(keyPath, m[3]));
     }
-    const refused = segments.find((seg) => FORBIDDEN_SEGMENTS.includes(String(seg).replace(/^[^:]*:/, "")));
-    if (refused !== undefined) throw new Error(`--set ${keyPath}: refuses the path segment "${refused}"`);
+    const refused = segments.find((seg) => FORBIDDEN_KEYS.includes(String(seg).replace(/^[^:]*:/, "")));
+    if (refused !== undefined) throw new UsageError(`--set ${keyPath}: refuses the path segment "${refused}"`);
     return segments;
+}
+
+/** A `["…"]` segment is a JSON string (as the CLI reads it); a bad escape is named, not left to the JSON parser's words. */
+function quotedSegment(keyPath: string, inner: string): string {
+    const bad = [...inner.matchAll(/\\(u[0-9a-fA-F]{4}|["\\/bfnrt])|\\.?|[\u0000-\u001f]/gs)].find((m) => m[1] === undefined);
+    if (bad)
+        throw new UsageError(
+            `--set ${keyPath}: the quoted segment ["${inner}"] has ${bad[0].startsWith("\\") ? `the escape ${bad[0]}, which JSON does not know` : "a control character"}; a quoted segment is a JSON string: escape only \\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX`,
+        );
+    return JSON.parse(`"${inner}"`);
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

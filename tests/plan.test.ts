@@ -126,7 +126,7 @@ describe("npm run plan", () => {
     });
 
     it("types --set values exactly as `pulumi config set --path` does", () => {
-        const cases: [string, unknown][] = [["true", true], ["false", false], ["12", 12], ["-3", -3], ["+5", 5], ["0", 0], ["0.7", "0.7"], ["8.0", "8.0"], ["007", "007"], ['["10.0.0.0/8"]', '["10.0.0.0/8"]'], ["99999999999999999999", "99999999999999999999"], ["True", "True"]];
+        const cases: [string, unknown][] = [["true", true], ["false", false], ["12", 12], ["-3", -3], ["+5", 5], ["0", 0], ["0.7", "0.7"], ["8.0", "8.0"], ["007", "007"], ['["10.0.0.0/8"]', '["10.0.0.0/8"]'], ["99999999999999999999", "99999999999999999999"], ["True", "True"], ["9007199254740991", 9007199254740991], ["9007199254740993", 9007199254740993n], ["-9223372036854775808", -9223372036854775808n]];
         for (const [text, typed] of cases) assert.deepEqual(typeLikeCli(text), typed, text);
         // A top-level key is always a string; --set-string keeps a number-looking value a string.
         assert.deepEqual(parseArgs(["--stack", "dev", "--set", "domain=123", "--set-string", "worker.image=007", "--set", "main.cpu=512"]).set, { domain: "123", "worker.image": "007", "main.cpu": 512 });
@@ -210,5 +210,61 @@ describe("npm run plan", () => {
         const { code, stderr } = await planProcess("--stack");
         assert.equal(code, 2);
         assert.match(stderr, /usage: npm run plan -- --stack <name>/);
+    });
+
+    describe("misuse is usage (exit 2), a bad config is every problem (exit 1), and neither prints a stack trace", () => {
+        const usage = /^usage: npm run plan -- --stack <name> /m;
+        const misuse: [string[], RegExp][] = [
+            [["--stack", "dev", "--json", "--diagram"], /^plan: --json and --diagram are alternatives: give one of them$/m],
+            [["--stack", "dev", "--diagram", "--json"], /^plan: --json and --diagram are alternatives/m],
+            [["--stack", "dev", "--set", 'main.extraEnvironment["a\\q"]=1'], /^plan: --set main\.extraEnvironment\["a\\q"\]: the quoted segment \["a\\q"\] has the escape \\q, which JSON does not know; a quoted segment is a JSON string: escape only/m],
+            [["--stack", "dev", "--set-string", 'main.extraEnvironment["a\tb"]=1'], /^plan: --set-string main\.extraEnvironment\["a\tb"\]: the quoted segment .* has a control character;/m],
+            [["--stack", "dev", "--set", 'main.extraEnvironment["\\u00zz"]=1'], /has the escape \\u, which JSON does not know/],
+            [["--stack", "nosuch"], /^plan: --stack nosuch: no stack file Pulumi\.nosuch\.yaml \(stacks: dev, prod, restore-drill, staging\)$/m],
+            [["--stack", "dev", "--set", "admin.allowedCidrs[3]=10.0.0.0/8"], /^plan: --set admin\.allowedCidrs\[3\]: list index 3 is out of range/m],
+        ];
+        for (const [argv, message] of misuse) {
+            it(`refuses ${argv.join(" ")} as usage`, async () => {
+                const { code, stdout, stderr } = await plan(...argv);
+                assert.equal(code, 2, stderr);
+                assert.match(stderr, message);
+                assert.match(stderr, usage);
+                assert.doesNotMatch(stderr, /\n\s+at /, "no stack trace");
+                if (argv.includes("--json")) assert.match(JSON.parse(stdout).error, /--json and --diagram/);
+                else assert.equal(stdout, "");
+            });
+        }
+
+        it("accepts the escapes a JSON string knows in a quoted segment", () => {
+            assert.deepEqual(Object.keys(parseArgs(["--stack", "dev", "--set", 'main.extraEnvironment["A\\u0042\\\\q"]=x']).set), ['main.extraEnvironment["A\\u0042\\\\q"]']);
+        });
+
+        it("names a missing build context by its key, with the problems as data under --json", async () => {
+            const { code, stdout, stderr } = await plan("--stack", "dev", "--set", "worker.build.context=no/such/dir", "--set", "admin.build.context=tests/fixtures/app/server.js", "--json");
+            assert.equal(code, 1);
+            assert.match(stderr, /payment-gateway:worker\.build\.context must be a directory relative to the project root; \S+no\/such\/dir does not exist; got "no\/such\/dir"/);
+            assert.doesNotMatch(stderr, /is not a directory|\n\s+at /);
+            const keys = JSON.parse(stdout).problems.map((p: any) => p.key);
+            assert.ok(keys.includes("payment-gateway:worker.build.context") && keys.includes("payment-gateway:admin.build.context"), keys.join(", "));
+        });
+
+        it("keeps a rotation label exactly as typed, and refuses one it cannot keep, quoting what was typed", async () => {
+            const kept = await plan("--stack", "prod", "--set", "rotation.database=2024");
+            assert.equal(kept.code, 0, kept.stderr);
+            assert.match(kept.stdout, /users: pg-prod-app-2024 \(password\)/);
+            const lossy = await plan("--stack", "prod", "--set", "rotation.database=9007199254740993", "--json");
+            assert.equal(lossy.code, 1);
+            assert.match(lossy.stderr, /payment-gateway:rotation\.database is a number beyond 9007199254740991, which cannot be kept exactly as text: quote it \(pulumi config set --path --type string rotation\.database 9007199254740993, or "9007199254740993" in the stack file\); got 9007199254740993$/m);
+            assert.doesNotMatch(lossy.stderr + lossy.stdout, /9007199254740992/);
+            assert.match(lossy.stdout, /"value": 9007199254740993\n/, "--json prints every digit");
+        });
+
+        it("lists what it could not check, and why, under --json", async () => {
+            const { code, stdout } = await plan("--stack", "prod", "--set", "main.instances=three", "--set", "cost.monthlyBudget=10", "--json");
+            assert.equal(code, 1);
+            const parsed = JSON.parse(stdout);
+            assert.deepEqual(parsed.problems.map((p: any) => p.key), ["payment-gateway:main.instances"]);
+            assert.deepEqual(parsed.unchecked, [{ key: "payment-gateway:cost.monthlyBudget", check: "the monthly cost against the budget", reads: ["payment-gateway:main.instances"] }]);
+        });
     });
 });

@@ -1,7 +1,9 @@
 import { strict as assert } from "assert";
+import * as path from "path";
 import { ConfigError, validateConfig } from "../../lib/config";
 import { rawConfigFrom } from "../../lib/stackConfig";
-import { assembleConfig, listStacks } from "../harness";
+import { typeLikeCli } from "../../scripts/plan";
+import { ROOT, assembleConfig, listStacks } from "../harness";
 
 /** The raw config a stack file (plus overrides) hands the program, and its AWS region. */
 function stackConfig(stack: string, set: Record<string, unknown> = {}) {
@@ -9,15 +11,29 @@ function stackConfig(stack: string, set: Record<string, unknown> = {}) {
     return { raw: rawConfigFrom(values), region: values["aws:region"] };
 }
 
-function problems(stack: string, set: Record<string, unknown>): string[] {
+/** The refusal of `set` on `stack`: its problems as printed, and the rules it says were not checked. */
+function refusal(stack: string, set: Record<string, unknown>, root?: string): { problems: string[]; unchecked: string[] } {
     const { raw, region } = stackConfig(stack, set);
     try {
-        validateConfig(raw, region);
+        validateConfig(raw, region, undefined, Date.now(), root);
     } catch (e) {
         assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${e}`);
-        return (e as ConfigError).message.split("\n").slice(1).map((l) => l.replace(/^ {2}- /, ""));
+        const [listed, notChecked = ""] = (e as ConfigError).message.split("\nnot checked until those are fixed:\n");
+        const lines = (text: string) => text.split("\n").filter(Boolean).map((l) => l.replace(/^ {2}- /, ""));
+        const found = { problems: lines(listed).slice(1), unchecked: lines(notChecked) };
+        assert.equal(found.problems.length, (e as ConfigError).problems.length, "each problem prints on one line");
+        return found;
     }
-    assert.fail(`expected ${JSON.stringify(set)} to be refused on ${stack}`);
+    assert.fail(`expected ${JSON.stringify(set, (_k, v) => (typeof v === "bigint" ? `${v}n` : v))} to be refused on ${stack}`);
+}
+
+function problems(stack: string, set: Record<string, unknown>, root?: string): string[] {
+    return refusal(stack, set, root).problems;
+}
+
+/** Values typed as `pulumi config set --path KEY TEXT` types them. */
+function typed(texts: Record<string, string>): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(texts).map(([key, text]) => [key, typeLikeCli(text)]));
 }
 
 describe("config", () => {
@@ -262,9 +278,10 @@ describe("config", () => {
         });
 
         it("never shows zod's own wording", () => {
-            const found = problems("dev", { "main.extraEnvironment": { GOOD: 1 }, "admin.stickiness": { cookieName: 7, type: "app_cookie" }, "worker.build": { context: 3 } });
+            const found = problems("dev", { "main.extraEnvironment": { GOOD: { nested: 1 } }, "admin.stickiness": { cookieName: [7], type: "app_cookie" }, "worker.build": { context: false, dockerfile: 1.5 } });
             for (const p of found) assert.doesNotMatch(p, /Invalid input|expected \w+, received/, p);
-            assert.ok(found.includes("payment-gateway:main.extraEnvironment.GOOD must be a string (quote numbers and booleans); got 1"), found.join("\n"));
+            assert.ok(found.includes('payment-gateway:main.extraEnvironment.GOOD must be text; got {"nested":1}'), found.join("\n"));
+            assert.ok(found.includes("payment-gateway:admin.stickiness.cookieName must be a cookie name; got [7]"), found.join("\n"));
         });
 
         it("names a bad environment variable by the naming rule, and an empty one visibly", () => {
@@ -285,5 +302,210 @@ describe("config", () => {
         assert.deepEqual(c.undecrypted.sort(), ["main.extraEnvironment.MPG_SENTRY_DSN", "observability.alarmEmails[0]"]);
         assert.deepEqual(c.observability.alarmEmails, [], "the list that held it stands aside: not validated offline");
         assert.equal(validateConfig(stackConfig("dev").raw, region).undecrypted.length, 0);
+    });
+
+    describe("text fields take what the CLI stores for an unquoted value, exactly as typed", () => {
+        // `pulumi config set --path` stores an unquoted integer as a number and true/false as a boolean.
+        const restore = { "atlas.restore.sourceProjectId": "5f00000000000000000000aa", "atlas.restore.snapshotId": "65f000000000000000000001" };
+        const accepted: [string, string, (c: ReturnType<typeof validateConfig>) => unknown, Record<string, unknown>?][] = [
+            ["atlas.databaseName", "2024", (c) => c.atlas.databaseName],
+            ["loadBalancer.accessLogsBucket", "123456", (c) => c.loadBalancer.accessLogsBucket],
+            ["admin.stickiness.cookieName", "12345", (c) => c.admin.stickiness.cookieName, { "admin.stickiness.type": "app_cookie" }],
+            ["atlas.restore.sourceClusterName", "2024", (c) => c.atlas.restore?.sourceClusterName, restore],
+            ["rotation.cache", "2024", (c) => c.rotation.cache],
+            ["rotation.database", "9007199254740991", (c) => c.rotation.database],
+            ["rotation.database", "7", (c) => c.rotation.database],
+            ["main.extraEnvironment.PORT", "8080", (c) => c.main.extraEnvironment.PORT],
+            ["main.extraEnvironment.FEATURE_ON", "true", (c) => c.main.extraEnvironment.FEATURE_ON],
+            ["worker.healthCheck.command[1]", "123", (c) => c.worker.healthCheck.command[1], { "worker.healthCheck.command": ["CMD", "x"] }],
+        ];
+        for (const [key, text, read, also = {}] of accepted) {
+            it(`accepts ${key}=${text}, as the text ${text}`, () => {
+                const set = { ...also, ...typed({ [key]: text }) };
+                assert.notEqual(typeof set[key], "string", "the CLI stores it as a number or a boolean");
+                const { raw, region } = stackConfig("dev", set);
+                assert.equal(read(validateConfig(raw, region)), text);
+            });
+        }
+
+        it("refuses an integer beyond the exact range, quoting the digits as typed and how to quote it", () => {
+            for (const [key, text] of [["rotation.database", "9007199254740993"], ["rotation.cache", "9007199254740992"], ["main.extraEnvironment.ACCOUNT", "12345678901234567"], ["atlas.databaseName", "-9007199254740993"]]) {
+                assert.deepEqual(problems("dev", typed({ [key]: text })), [
+                    `payment-gateway:${key} is a number beyond 9007199254740991, which cannot be kept exactly as text: quote it (pulumi config set --path --type string ${key} ${text}, or "${text}" in the stack file); got ${text}`,
+                ]);
+            }
+        });
+
+        it("keeps every digit of a large integer from the engine's JSON", () => {
+            const raw = rawConfigFrom({ "payment-gateway:rotation": '{"database": 9007199254740993, "cache": 12}' });
+            assert.deepEqual(raw.rotation, { database: 9007199254740993n, cache: 12 });
+        });
+
+        it("refuses a decimal where text is expected: YAML keeps no trace of how it was written", () => {
+            assert.deepEqual(problems("dev", { "main.extraEnvironment.RATIO": 1.5, "loadBalancer.accessLogsBucket": 12.25 }), [
+                'payment-gateway:loadBalancer.accessLogsBucket is a decimal number where text is expected, and YAML keeps no trace of how it was written (it reads 1.50 as 1.5): quote it in the stack file ("12.25"); got 12.25',
+                'payment-gateway:main.extraEnvironment.RATIO is a decimal number where text is expected, and YAML keeps no trace of how it was written (it reads 1.50 as 1.5): quote it in the stack file ("1.5"); got 1.5',
+            ]);
+        });
+
+        it("still judges the text by the field's rule", () => {
+            assert.deepEqual(problems("dev", typed({ "rotation.cache": "-5" })), ['payment-gateway:rotation.cache must be 1–16 lower-case letters, digits and hyphens, such as 2026-12 or 2; got "-5"']);
+            assert.match(problems("dev", typed({ "atlas.databaseName": "true", "atlas.region": "7" })).join("\n"), /atlas\.region must be an Atlas AWS region .*; got "7"/);
+        });
+    });
+
+    describe("a list written as a JSON string is the list, for every list", () => {
+        const lists: [string, string[], (c: ReturnType<typeof validateConfig>) => unknown][] = [
+            ["network.availabilityZones", ["us-east-1a", "us-east-1b"], (c) => c.network.availabilityZones],
+            ["admin.allowedCidrs", ["203.0.113.0/24"], (c) => c.admin.allowedCidrs],
+            ["observability.alarmEmails", ["oncall@example.com"], (c) => c.observability.alarmEmails],
+            ["worker.healthCheck.command", ["CMD-SHELL", "curl -f http://localhost:8080/health || exit 1"], (c) => c.worker.healthCheck.command],
+        ];
+        for (const [key, list, read] of lists) {
+            it(`accepts ${key} as a JSON string, and refuses one that is not JSON`, () => {
+                const { raw, region } = stackConfig("dev", { [key]: JSON.stringify(list) });
+                assert.deepEqual(read(validateConfig(raw, region)), list);
+                assert.deepEqual(problems("dev", { [key]: `[${JSON.stringify(list[0])},` }), [
+                    `payment-gateway:${key} must be a list: a list written as a string must be JSON, such as ["a", "b"]; got ${JSON.stringify(`[${JSON.stringify(list[0])},`)}`,
+                ]);
+            });
+        }
+
+        it("judges the items of a list written as a string at their index", () => {
+            assert.deepEqual(problems("dev", { "admin.allowedCidrs": '["10.0.0.0/8", "nope"]', "worker.healthCheck.command": '["RUN", "x"]' }), [
+                'payment-gateway:admin.allowedCidrs[1] must be an IPv4 CIDR such as 203.0.113.0/24; got "nope"',
+                'payment-gateway:worker.healthCheck.command must start with CMD or CMD-SHELL; got ["RUN","x"]',
+            ]);
+        });
+    });
+
+    describe("keys that name JavaScript's object machinery are refused by name, at any depth", () => {
+        const refusedKey = (key: string) => `payment-gateway:${key} is a key no config may have (__proto__, constructor, prototype name JavaScript's object machinery, where a value would vanish): rename it`;
+        /** The dev stack's config with `edit` applied to its JSON, as the engine would hand it. */
+        const edited = (edit: (values: Record<string, string>) => void) => {
+            const { values } = assembleConfig("dev");
+            edit(values);
+            return rawConfigFrom(values);
+        };
+        it("under extraEnvironment, in a section, and at the top level", () => {
+            const raw = edited((v) => {
+                v["payment-gateway:main"] = v["payment-gateway:main"].replace("{", '{"extraEnvironment":{"__proto__":"x","GOOD":"y","constructor":"z"},');
+                v["payment-gateway:atlas"] = v["payment-gateway:atlas"].replace("{", '{"prototype":{"polluted":true},');
+                v["payment-gateway:__proto__"] = '{"polluted": true}';
+                v["payment-gateway:constructor"] = "x";
+            });
+            assert.throws(() => validateConfig(raw, "us-east-1"), (e: ConfigError) => {
+                assert.deepEqual(
+                    e.problems.map((p) => `payment-gateway:${p.path}`).sort(),
+                    ["payment-gateway:__proto__", "payment-gateway:atlas.prototype", "payment-gateway:constructor", "payment-gateway:main.extraEnvironment.__proto__", "payment-gateway:main.extraEnvironment.constructor"],
+                );
+                assert.ok(e.message.includes(refusedKey("main.extraEnvironment.__proto__")), e.message);
+                assert.ok(e.message.includes(refusedKey("__proto__")), e.message);
+                return true;
+            });
+            assert.equal(({} as Record<string, unknown>).polluted, undefined, "nothing reached Object.prototype");
+        });
+    });
+
+    describe("one problem per key", () => {
+        const restore = { "atlas.restore.sourceProjectId": "5f00000000000000000000aa", "atlas.restore.sourceClusterName": "pg-prod", "atlas.restore.snapshotId": "65f000000000000000000001" };
+        const cases: [Record<string, unknown>, string][] = [
+            [{ ...restore, "atlas.restore.sourceProjectId": "xyz" }, 'payment-gateway:atlas.restore.sourceProjectId must be 24 hex characters; got "xyz"'],
+            [{ ...restore, "atlas.restore.sourceClusterName": "-bad" }, 'payment-gateway:atlas.restore.sourceClusterName must be an Atlas cluster name (letters, digits and hyphens, starting with a letter or digit); got "-bad"'],
+            [{ ...restore, "atlas.restore.sourceClusterName": 7.5 }, "payment-gateway:atlas.restore.sourceClusterName is a decimal number where text is expected"],
+            [{ "atlas.autoScaling": { minTier: "M1", maxTier: "M30" } }, 'payment-gateway:atlas.autoScaling.minTier must be one of M10, M20, M30, M40, M50, M60, M80, M140, M200, M300; got "M1"'],
+            [{ "atlas.autoScaling": { minTier: "M10", maxTier: 30 } }, "payment-gateway:atlas.autoScaling.maxTier must be one of M10"],
+            [{ "main.maxInstances": 2 ** 60 }, "payment-gateway:main.maxInstances must be at most 5000"],
+        ];
+        for (const [set, message] of cases) {
+            it(`reports ${Object.keys(set).join(", ")} once`, () => {
+                const found = problems("dev", set);
+                assert.equal(found.length, 1, found.join("\n"));
+                assert.ok(found[0].startsWith(message), found[0]);
+            });
+        }
+
+        it("says together what two rules refuse in one key", () => {
+            assert.deepEqual(problems("dev", { "network.availabilityZones": ["us-east-1a", "us-east-1a", "us-east-1b"] }), [
+                'payment-gateway:network.availabilityZones must list exactly network.azCount (2) zones, and must not repeat a zone; got ["us-east-1a","us-east-1a","us-east-1b"]',
+            ]);
+        });
+    });
+
+    describe("every problem that can be computed, and what could not be checked and why", () => {
+        it("checks the budget and the pool alongside a checklist problem", () => {
+            const found = refusal("prod", { "drills.enabled": false, "cost.monthlyBudget": 10, "pool.maxPoolSize": 1000 });
+            assert.equal(found.problems.length, 3, found.problems.join("\n"));
+            assert.ok(found.problems[0].startsWith("payment-gateway:drills.enabled must be true in prod"));
+            assert.ok(found.problems.some((p) => p.startsWith("payment-gateway:pool.maxPoolSize does not fit atlas.tier M30")), found.problems.join("\n"));
+            assert.ok(found.problems.some((p) => /^payment-gateway:cost\.monthlyBudget is below the stack's ceiling of \$\d+\.\d\d\/month/.test(p)), found.problems.join("\n"));
+            assert.deepEqual(found.unchecked, []);
+        });
+
+        it("says a check was not run, and which refused value it needed", () => {
+            const found = refusal("prod", { "main.instances": 1.5, "cost.monthlyBudget": 10, "atlas.tier": "M5" });
+            assert.deepEqual(found.problems, ["payment-gateway:main.instances must be a whole number; got 1.5", 'payment-gateway:atlas.tier must be one of M10, M20, M30, M40, M50, M60, M80, M140, M200, M300; got "M5"']);
+            assert.deepEqual(found.unchecked, [
+                "payment-gateway:pool: the MongoDB connection budget (pool sizes against atlas.tier) was not checked: it reads atlas.tier, refused above",
+                "payment-gateway:cost.monthlyBudget: the monthly cost against the budget was not checked: it reads main.instances, atlas.tier, refused above",
+            ]);
+        });
+
+        it("checks the budget with a checklist problem on a key it reads, and says why not", () => {
+            const found = refusal("prod", { "main.instances": 1, "cost.monthlyBudget": 10 });
+            assert.deepEqual(found.problems, ["payment-gateway:main.instances must be at least 2 in prod (HA checklist: two main backend instances); got 1"]);
+            assert.deepEqual(found.unchecked, ["payment-gateway:cost.monthlyBudget: the monthly cost against the budget was not checked: it reads main.instances, refused above"]);
+        });
+
+        it("counts a value that defaults from a refused one as refused", () => {
+            // dev sets no maxInstances: it defaults from instances, and the budget reads it.
+            assert.deepEqual(refusal("dev", { "main.instances": "three" }).unchecked, ["payment-gateway:pool: the MongoDB connection budget (pool sizes against atlas.tier) was not checked: it reads main.instances, refused above"]);
+            // The estimate reads defaults that depend on the environment (WAF, endpoints, PrivateLink, access logs).
+            assert.deepEqual(refusal("dev", { environment: "qa", "cost.monthlyBudget": 10 }).unchecked.slice(-1), ["payment-gateway:cost.monthlyBudget: the monthly cost against the budget was not checked: it reads environment, refused above"]);
+        });
+
+        it("goes on without a usable environment or region", () => {
+            const env = refusal("prod", { environment: "production", "main.maxInstances": 1 });
+            assert.deepEqual(env.problems, ['payment-gateway:environment must be one of dev, staging, prod; got "production"', "payment-gateway:main.maxInstances must be at least main.instances (3); got 1"]);
+            assert.deepEqual(env.unchecked, [
+                "payment-gateway:environment: the Production HA Checklist (and every rule that applies in prod only) was not checked: it reads environment, refused above",
+                "payment-gateway:pool: the MongoDB connection budget (pool sizes against atlas.tier) was not checked: it reads main.maxInstances, refused above",
+            ]);
+            // The region's own rules wait for a region; the others do not.
+            const region = refusal("dev", { "aws:region": "moon-base-1", "network.cidr": "10.10.0.1/16", "network.availabilityZones": ["eu-west-1a", "eu-west-1b"] });
+            assert.deepEqual(region.problems, ['payment-gateway needs aws:region to be an AWS region such as us-east-1; got "moon-base-1"', 'payment-gateway:network.cidr has host bits set: the block is 10.10.0.0/16; got "10.10.0.1/16"']);
+        });
+    });
+
+    describe("a secure value the offline plan cannot decrypt", () => {
+        it("is named where nothing can stand in for it: a required key, or one without a default", () => {
+            const restore = { "atlas.restore.sourceClusterName": "pg-prod", "atlas.restore.snapshotId": "65f000000000000000000001" };
+            for (const [key, also] of [["environment", {}], ["domain", {}], ["atlas.orgId", {}], ["loadBalancer.hostedZoneId", {}], ["atlas.restore.sourceProjectId", restore], ["admin.stickiness.cookieName", { "admin.stickiness.type": "app_cookie" }]] as const) {
+                assert.deepEqual(problems("dev", { ...also, [key]: { secure: "v1:abc" } }), [
+                    `payment-gateway:${key} is a secure value the offline plan cannot decrypt, and no default can stand in for it: plan with a plain value (--set-string ${key}=…), or run \`pulumi preview\`, which decrypts it`,
+                ]);
+            }
+        });
+
+        it("gives way to its default where there is one", () => {
+            const { raw, region } = stackConfig("dev", { "atlas.tier": { secure: "v1:abc" }, "cache.port": { secure: "v1:def" } });
+            const c = validateConfig(raw, region);
+            assert.deepEqual([c.atlas.tier, c.cache.port, c.undecrypted.sort()], ["M10", 6379, ["atlas.tier", "cache.port"]]);
+        });
+    });
+
+    describe("build contexts are checked against the project's files", () => {
+        const build = (context: string, dockerfile?: string) => ({ "admin.image": undefined, "admin.build": { context, ...(dockerfile ? { dockerfile } : {}) } });
+        it("accepts a directory that holds its Dockerfile", () => {
+            const { raw, region } = stackConfig("dev", build("tests/fixtures/app"));
+            assert.equal(validateConfig(raw, region, undefined, Date.now(), ROOT).admin.build?.context, "tests/fixtures/app");
+        });
+        it("names the key of a missing context, a file given as one, and a missing or misplaced Dockerfile", () => {
+            const app = path.join(ROOT, "tests/fixtures/app");
+            assert.deepEqual(problems("dev", build("tests/fixtures/nope"), ROOT), [`payment-gateway:admin.build.context must be a directory relative to the project root; ${path.join(ROOT, "tests/fixtures/nope")} does not exist; got "tests/fixtures/nope"`]);
+            assert.deepEqual(problems("dev", build("tests/fixtures/app/server.js"), ROOT), [`payment-gateway:admin.build.context must be a directory; ${app}/server.js is a file; got "tests/fixtures/app/server.js"`]);
+            assert.deepEqual(problems("dev", build("tests/fixtures/app", "Dockerfile.prod"), ROOT), [`payment-gateway:admin.build.dockerfile must be a file in the build context; ${app}/Dockerfile.prod does not exist; got "Dockerfile.prod"`]);
+            assert.deepEqual(problems("dev", build("tests/fixtures", "app"), ROOT), [`payment-gateway:admin.build.dockerfile must be a file in the build context; ${app} is a directory; got "app"`]);
+        });
     });
 });
