@@ -322,7 +322,7 @@ describe("services", () => {
     });
 
     it("export desired and maximum instances, task size and image per service", () => {
-        assert.deepEqual(prod.outputs.capacity.main, { instances: 3, maxInstances: 8, cpu: 1024, memory: 2048, architecture: "X86_64", image: container(prod, "main").image });
+        assert.deepEqual(prod.outputs.capacity.main, { instances: 3, maxInstances: 8, cpu: 1024, memory: 2048, architecture: "X86_64", image: container(prod, "main").image, secrets: {} });
         assert.deepEqual(dev.outputs.capacity.worker.instances, 1);
     });
 });
