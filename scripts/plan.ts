@@ -415,12 +415,19 @@ function findings(kind: "checklist" | "operations" | "security"): Section {
  * - mongodbatlas advancedCluster: `project_id` and `name` use RequiresReplace:
  *   mongodb/terraform-provider-mongodbatlas internal/service/advancedcluster/schema.go.
  * - mongodbatlas alertConfiguration: `project_id` RequiresReplace: internal/service/alertconfiguration/resource.go.
+ * - aws:elasticache/replicationGroup: `replication_group_id`, `port`, `at_rest_encryption_enabled`,
+ *   `kms_key_id`, `subnet_group_name`, `snapshot_arns`, `snapshot_name`, `data_tiering_enabled`
+ *   are ForceNew: terraform-provider-aws internal/service/elasticache/replication_group.go
+ *   (ResourceReplicationGroup schema, read at commit 16a38e6). That version also forced a new group
+ *   on `engine` and `transit_encryption_enabled`, which later versions update in place (redis →
+ *   valkey, TLS modes), so those two are not listed here: unverified for the version in use.
  * Any other change is shown as an update: the provider may still replace (`pulumi preview` says so).
  */
 export const REPLACED_BY: Readonly<Record<string, readonly string[]>> = {
     "aws:ecs/taskDefinition:TaskDefinition": ["*", "tags", "tagsAll", "skipDestroy", "trackLatest"],
     "mongodbatlas:index/advancedCluster:AdvancedCluster": ["name", "projectId"],
     "mongodbatlas:index/alertConfiguration:AlertConfiguration": ["projectId"],
+    "aws:elasticache/replicationGroup:ReplicationGroup": ["replicationGroupId", "port", "atRestEncryptionEnabled", "kmsKeyId", "subnetGroupName", "snapshotArns", "snapshotName", "dataTieringEnabled"],
 };
 
 export interface Change {

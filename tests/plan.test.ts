@@ -238,6 +238,16 @@ describe("npm run plan", () => {
         assert.match(quiet.stdout, /^~ pg-admin-cpu {2}aws:cloudwatch\/metricAlarm:MetricAlarm\n {4}alarmDescription: .*\n {4}threshold: 85 → 90$/m);
     });
 
+    it("flags an edit that would replace a protected stateful resource", async () => {
+        const { stdout } = await plan("--stack", "prod", "--set", "cache.port=6380");
+        assert.match(stdout, /^! pg \(aws:elasticache\/replicationGroup:ReplicationGroup\) is protected: `pulumi up` refuses to replace it$/m);
+        assert.match(stdout, /^± pg {2}aws:elasticache\/replicationGroup:ReplicationGroup {2}\(replaced\)\n {4}port: 6379 → 6380$/m);
+        // A rescale of the cache changes it in place.
+        const nodes = await plan("--stack", "prod", "--set", "cache.nodeType=cache.r7g.large");
+        assert.match(nodes.stdout, /^~ pg {2}aws:elasticache\/replicationGroup:ReplicationGroup\n {4}nodeType: cache\.m7g\.large → cache\.r7g\.large$/m);
+        assert.doesNotMatch(nodes.stdout, /is protected: `pulumi up` refuses/);
+    });
+
     it("counts Elastic IPs against the default quota of 5, across the stacks of the region", async () => {
         const dev = await plan("--stack", "dev");
         assert.match(dev.stdout, /^Elastic IPs: 1 \(one per NAT gateway\) of the default quota of 5 per region per account; with prod \(3\), staging \(1\) in us-east-1 in the same account: 5$/m);
