@@ -365,9 +365,8 @@ function range(from: number, to: number, step: number): number[] {
 
 /**
  * The ALB target-group health-check path: 1–1024 characters starting with "/" (ELBv2 API
- * `HealthCheckPath`, "Length Constraints: Minimum length of 1. Maximum length of 1024"; the AWS
- * provider's `aws_lb_target_group` validates the same, internal/service/elbv2/target_group.go
- * `health_check.path`: validation.StringLenBetween(1, 1024) and a leading "/").
+ * `CreateTargetGroup` `HealthCheckPath`, length 1–1024). Not re-read against the provider's
+ * internal/service/elbv2/target_group.go validation: the program also requires the leading "/".
  */
 export const HEALTH_CHECK_PATH_MAX = 1024;
 
