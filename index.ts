@@ -101,6 +101,8 @@ export = async () => {
     // Connections beyond the budget the pools were sized for mean something else is connecting.
     database.alertOnConnections(config.connections.budget, config.observability.alarmEmails);
     database.alertOnReplicationLag(config.observability.alarms.replicationLagSeconds, config.observability.alarmEmails);
+    database.alertOnDiskUsed(config.observability.alarms.databaseDiskPercent, config.observability.alarmEmails);
+    database.alertOnCpu(config.observability.alarms.databaseCpuPercent, config.observability.alarmEmails);
 
     const cache = new Cache("pg", {
         replicationGroupId: `pg-${stack}-cache`,
@@ -167,6 +169,8 @@ export = async () => {
         targetGroups: [adminRoute, apiRoute].map((r) => ({ name: r.name, arnSuffix: r.targetGroup.arnSuffix })),
         clusterName: cluster.name,
         services: SERVICE_NAMES.map((name) => ({ name, serviceName: services[name].service.name })),
+        // The worker has no target group to lose its healthy hosts: alarm when none of its tasks runs.
+        unrouted: SERVICE_NAMES.filter((name) => !routes[name]).map((name) => ({ name, serviceName: services[name].service.name })),
         cacheNodeIds: cache.nodeIds,
     });
 

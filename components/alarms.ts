@@ -32,6 +32,11 @@ export interface AlarmsArgs {
     clusterName: pulumi.Input<string>;
     /** Services to watch for CPU and memory. */
     services: { name: string; serviceName: pulumi.Input<string> }[];
+    /**
+     * Services no load balancer watches (the PDF worker): alarmed when none of their tasks runs.
+     * Needs Container Insights on the cluster. Default none.
+     */
+    unrouted?: { name: string; serviceName: pulumi.Input<string> }[];
     /** The cache's node ids (<replication group id>-001, -002, …). */
     cacheNodeIds: string[];
 }
@@ -62,6 +67,7 @@ export class Alarms extends pulumi.ComponentResource {
 
         this.loadBalancerAlarms();
         this.serviceAlarms();
+        this.runningTaskAlarms();
         this.cacheAlarms();
         this.dashboard = this.createDashboard();
         this.registerOutputs({ topicArn: this.topic.arn });
@@ -145,7 +151,7 @@ export class Alarms extends pulumi.ComponentResource {
                 treatMissingData: "breaching",
             }));
             this.alarm(`${tg.name}-unhealthy-hosts`, {
-                alarmDescription: `${tg.name}: a target failed its /health checks`,
+                alarmDescription: `${tg.name}: a target failed its health checks`,
                 namespace: "AWS/ApplicationELB",
                 metricName: "UnHealthyHostCount",
                 dimensions: { LoadBalancer: lb, TargetGroup: tg.arnSuffix },
@@ -175,6 +181,31 @@ export class Alarms extends pulumi.ComponentResource {
                     threshold: t.servicePercent,
                 });
             }
+        }
+    }
+
+    /**
+     * No task of a service without a load balancer runs: nothing else notices (no target group
+     * loses its healthy hosts), and its queue grows. Container Insights' `RunningTaskCount` in
+     * namespace `ECS/ContainerInsights`, dimensions ClusterName and ServiceName (CloudWatch User
+     * Guide, "Amazon ECS Container Insights metrics"); it is reported only with Container Insights
+     * on, which the cluster turns on. Missing data counts as breaching: a service with no task may
+     * report nothing.
+     */
+    private runningTaskAlarms(): void {
+        for (const s of this.args.unrouted ?? []) {
+            this.alarm(`${s.name}-no-running-task`, {
+                alarmDescription: `${s.name}: no task running for 3 minutes; its jobs wait in the queue`,
+                namespace: "ECS/ContainerInsights",
+                metricName: "RunningTaskCount",
+                dimensions: { ClusterName: this.args.clusterName, ServiceName: s.serviceName },
+                statistic: "Minimum",
+                period: 60,
+                evaluationPeriods: 3,
+                comparisonOperator: "LessThanThreshold",
+                threshold: 1,
+                treatMissingData: "breaching",
+            });
         }
     }
 

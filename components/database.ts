@@ -122,12 +122,30 @@ export class Database extends pulumi.ComponentResource {
     }
 
     /**
-     * A host-metric alert on the project's nodes of one type. Host metrics accept host matchers
+     * Alerts when a node's data disk is fuller than `percent`: Atlas host metric
+     * DISK_PARTITION_SPACE_USED_DATA (Atlas Admin API v2 `HostMetricThreshold` mapping, in the
+     * provider's tools/codegen/atlasapispec/raw-multi-version-api-spec.yml: a RAW metric, mode
+     * AVERAGE), on every node (no matcher).
+     */
+    alertOnDiskUsed(percent: number, emails: string[]): mongodbatlas.AlertConfiguration {
+        return this.metricAlert("disk-used", "DISK_PARTITION_SPACE_USED_DATA", percent, "RAW", emails);
+    }
+
+    /**
+     * Alerts when a node's CPU (user time, normalized to its cores) is above `percent`: Atlas host
+     * metric NORMALIZED_SYSTEM_CPU_USER (same source: a RAW metric, mode AVERAGE), on every node.
+     */
+    alertOnCpu(percent: number, emails: string[]): mongodbatlas.AlertConfiguration {
+        return this.metricAlert("cpu", "NORMALIZED_SYSTEM_CPU_USER", percent, "RAW", emails);
+    }
+
+    /**
+     * A host-metric alert on the project's nodes of one type (every node without `typeName`). Host metrics accept host matchers
      * only (not CLUSTER_NAME): checked against Atlas's table before the alert is declared.
      */
-    private metricAlert(suffix: string, metricName: string, threshold: number, units: string, emails: string[], typeName: "PRIMARY" | "SECONDARY"): mongodbatlas.AlertConfiguration {
+    private metricAlert(suffix: string, metricName: string, threshold: number, units: string, emails: string[], typeName?: "PRIMARY" | "SECONDARY"): mongodbatlas.AlertConfiguration {
         const eventType = "OUTSIDE_METRIC_THRESHOLD";
-        const matchers = [{ fieldName: "TYPE_NAME", operator: "EQUALS", value: typeName }];
+        const matchers = typeName ? [{ fieldName: "TYPE_NAME", operator: "EQUALS", value: typeName }] : [];
         const refused = atlasMatcherProblems(eventType, matchers);
         if (refused.length) throw new Error(`Atlas alert ${suffix}: ${refused.join("; ")}`);
         return new mongodbatlas.AlertConfiguration(`${this.name}-${suffix}`, {

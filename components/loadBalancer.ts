@@ -6,12 +6,14 @@ import { Network } from "./network";
 
 /** TLS 1.3 with TLS 1.2 fallback, forward-secret ciphers only. */
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
-/** Health-check path the gateway serves. */
+/** Health-check path the gateway serves: the default of `loadBalancer.healthCheck.path`. */
 export const HEALTH_CHECK_PATH = "/health";
 /** An ALB listener-rule condition may hold at most 5 values in all; one is the host. */
 const SOURCE_IPS_PER_RULE = 4;
 
 export interface HealthCheckArgs {
+    /** Path checked on every target. Default HEALTH_CHECK_PATH (/health; config loadBalancer.healthCheck.path). */
+    path?: string;
     /** Seconds between checks (> timeout). Default (config) 10. */
     intervalSeconds: number;
     /** Seconds before a check fails. Default (config) 5. */
@@ -230,7 +232,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
             deregistrationDelay: this.args.deregistrationDelaySeconds,
             healthCheck: {
                 enabled: true,
-                path: HEALTH_CHECK_PATH,
+                path: hc.path ?? HEALTH_CHECK_PATH,
                 protocol: "HTTP",
                 matcher: "200",
                 interval: hc.intervalSeconds,

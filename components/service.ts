@@ -6,6 +6,7 @@ import * as docker from "@pulumi/docker";
 import { ServiceConfig } from "../lib/config";
 import { contextHash } from "../lib/contextHash";
 import { ecrRepositoryOf } from "../lib/images";
+import { secretSource } from "../lib/limits";
 import { Connections } from "./connections";
 import { Statement, allow, ecsTaskRole } from "./iam";
 import { Route } from "./loadBalancer";
@@ -91,10 +92,26 @@ export class Service extends pulumi.ComponentResource {
         this.registerOutputs({ serviceName: this.service.name });
     }
 
-    /** The service's desired count, autoscaling ceiling, task size and image, for outputs and the plan. */
+    /**
+     * The service's desired count, autoscaling ceiling, task size, image and process (entry point
+     * and command; none: the image's own), and the sources of its own secrets (never their
+     * values), for outputs and the plan.
+     */
     get capacity() {
         const c = this.args.config;
-        return { instances: c.instances, maxInstances: c.maxInstances, cpu: c.cpu, memory: c.memory, architecture: c.architecture, image: this.image };
+        return {
+            instances: c.instances,
+            maxInstances: c.maxInstances,
+            cpu: c.cpu,
+            memory: c.memory,
+            architecture: c.architecture,
+            image: this.image,
+            ...(c.entryPoint ? { entryPoint: c.entryPoint } : {}),
+            ...(c.command ? { command: c.command } : {}),
+            ...(this.args.containerHealthCheck ? { healthCheck: this.args.containerHealthCheck.command } : {}),
+            secrets: Object.fromEntries(Object.entries(c.secrets).sort(([a], [b]) => a.localeCompare(b))),
+            ...(c.repositoryCredentials ? { repositoryCredentials: c.repositoryCredentials } : {}),
+        };
     }
 
     private get containerName(): string {
@@ -158,6 +175,16 @@ export class Service extends pulumi.ComponentResource {
             ...Object.values(this.args.secrets).flatMap((s) => s.readStatements(this.args.region)),
         ];
         // A private ECR image (built here, or named in `image`) is pulled with the execution role.
+        // The gateway's own secrets and a private registry's credentials, read by ECS when a task
+        // starts (ECS developer guide, "Amazon ECS task execution IAM role": secretsmanager:GetSecretValue
+        // for Secrets Manager secrets and repository credentials, ssm:GetParameters for SSM parameters).
+        // Granted on each secret's own ARN (a JSON key or version suffix is not part of it). A
+        // customer-managed KMS key's kms:Decrypt is its owner's to grant (the key policy).
+        const sources = Object.values(this.args.config.secrets).map((arn) => secretSource(arn)!);
+        const smArns = [...new Set([...sources.filter((x) => x.store === "secretsmanager").map((x) => x.resourceArn), ...(this.args.config.repositoryCredentials ? [this.args.config.repositoryCredentials] : [])])].sort();
+        const ssmArns = [...new Set(sources.filter((x) => x.store === "ssm").map((x) => x.resourceArn))].sort();
+        if (smArns.length) statements.push({ Action: "secretsmanager:GetSecretValue", Resource: smArns });
+        if (ssmArns.length) statements.push({ Action: "ssm:GetParameters", Resource: ssmArns });
         const repository = this.repository?.arn ?? (this.args.config.image ? ecrRepositoryOf(this.args.config.image)?.arn : undefined);
         if (repository) {
             statements.push(
@@ -239,7 +266,18 @@ export class Service extends pulumi.ComponentResource {
                     dockerLabels: { [SECRETS_VERSION_LABEL]: secretsVersion },
                     portMappings: this.args.route ? [{ containerPort: config.containerPort, protocol: "tcp" }] : [],
                     environment: Object.entries(env as Record<string, string>).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value })),
-                    secrets: Object.keys(secrets).map((name, i) => ({ name, valueFrom: arns[i] })),
+                    // The generated secrets, then the gateway's own (config `secrets`: existing ARNs).
+                    secrets: [
+                        ...Object.keys(secrets).map((name, i) => ({ name, valueFrom: arns[i] })),
+                        ...Object.entries(config.secrets).sort(([a], [b]) => a.localeCompare(b)).map(([name, valueFrom]) => ({ name, valueFrom })),
+                    ],
+                    // ECS task definition parameters `entryPoint` and `command` (Docker ENTRYPOINT and
+                    // CMD, one argument per item); unset, the image's own run.
+                    ...(config.entryPoint ? { entryPoint: config.entryPoint } : {}),
+                    ...(config.command ? { command: config.command } : {}),
+                    // A private registry other than ECR: ECS pulls with the credentials in this secret
+                    // (ECS task definition parameter `repositoryCredentials.credentialsParameter`).
+                    ...(config.repositoryCredentials ? { repositoryCredentials: { credentialsParameter: config.repositoryCredentials } } : {}),
                     logConfiguration: {
                         logDriver: "awslogs",
                         options: { "awslogs-group": logGroup, "awslogs-region": this.args.region, "awslogs-stream-prefix": this.args.service },

@@ -16,6 +16,7 @@ import { parse as parseLossless, stringify as stringifyLossless } from "lossless
 import { z } from "zod";
 import { Bom, DEFAULT_ASSUMPTIONS, PriceError, estimate } from "./cost";
 import { FIS_DURATION_MINUTES } from "./fis";
+import { ecrRepositoryOf } from "./images";
 import { ConnectionBudget, PoolBudgetError, planConnections } from "./pool";
 import {
     ACM_DOMAIN_NAME_MAX,
@@ -32,7 +33,10 @@ import {
     ELASTICACHE_MAX_NODES,
     ELASTICACHE_SNAPSHOT_RETENTION_MAX,
     FARGATE_CPU_VALUES,
+    FARGATE_MEMORY_BY_CPU,
     HEALTH_CHECK,
+    HEALTH_CHECK_PATH_MAX,
+    secretSource,
     LOG_RETENTION_DAYS,
     RESERVED_COOKIE_PREFIXES,
     STICKINESS_DURATION_SECONDS,
@@ -160,6 +164,12 @@ const numberIn = (values: readonly number[], what: string) =>
 const zoneName = () => z.string({ error: "must be an availability zone name such as us-east-1a" }).regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { error: "must be an availability zone name such as us-east-1a" });
 const list = <T extends z.ZodType>(item: T, what: string) => z.array(item, { error: `must be a list of ${what}` });
 
+/** A command or entry point: a list of non-empty strings, as ECS takes it (one argument per item). */
+const processList = (what: string) =>
+    list(text("a non-empty string"), `strings, one argument each, such as ["/app/worker"]`).pipe(z.array(z.string()).min(1, { error: `must list at least the executable; leave ${what} unset for the image's own` }));
+const SECRET_ARN_FORMS =
+    "must be the ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>[:<json-key>:<version-stage>:<version-id>]) or of an SSM parameter (arn:aws:ssm:<region>:<account>:parameter/<name>)";
+
 const CIDR = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/;
 const cidr = () => z.string({ error: "must be an IPv4 CIDR such as 203.0.113.0/24" }).regex(CIDR, { error: "must be an IPv4 CIDR such as 203.0.113.0/24" });
 export const STACK_NAME = /^[a-z][a-z0-9-]{0,19}$/;
@@ -184,6 +194,11 @@ const NetworkSchema = section({
 });
 
 const HealthCheckSchema = section({
+    /**
+     * Path the load balancer checks, 1–1024 characters starting with "/". Default /health (what
+     * the gateway serves); prod requires /health (HA checklist: load balancer health checks on /health).
+     */
+    path: z.string({ error: "must be a path such as /health" }).regex(/^\/[\x21-\x7e]*$/, { error: "must be a path such as /health (starting with /, no spaces)" }).max(HEALTH_CHECK_PATH_MAX, { error: `must be at most ${HEALTH_CHECK_PATH_MAX} characters` }).default("/health"),
     /** Seconds between checks, 5–300. Default 10. */
     intervalSeconds: count(HEALTH_CHECK.intervalSeconds.min, HEALTH_CHECK.intervalSeconds.max).default(10),
     /** Seconds before a check fails, 2–120 and below the interval. Default 5. */
@@ -270,6 +285,28 @@ const serviceFields = {
         /** Target requests per task (ALB services), 1–100000. Default 1000. */
         requestsPerTarget: count(1, 100000).default(1000),
     }).prefault({}),
+    /**
+     * The container's command (ECS `command`, Docker CMD): the process and its arguments, one per
+     * item. Default: the image's own. The worker's is required when it runs the main backend's image.
+     */
+    command: processList("command").optional(),
+    /** The container's entry point (ECS `entryPoint`, Docker ENTRYPOINT), one item per argument. Default: the image's own. */
+    entryPoint: processList("entryPoint").optional(),
+    /**
+     * The gateway's own secrets: NAME → the ARN of an existing Secrets Manager secret (optionally
+     * with `:json-key:version-stage:version-id`) or SSM parameter. ECS reads each when a task
+     * starts; only this service's execution role may read them. Default none.
+     */
+    secrets: z.record(
+        z.string().regex(ENV_NAME),
+        z.string({ error: SECRET_ARN_FORMS }).refine((v) => secretSource(v) !== undefined, { error: SECRET_ARN_FORMS }),
+        { error: (issue) => (issue.code === "invalid_key" ? "is not an environment variable name: letters, digits and _, not starting with a digit" : "must be a map of NAME: ARN") },
+    ).default({}),
+    /**
+     * Credentials for an image in a private registry other than ECR (ECS `repositoryCredentials`):
+     * the ARN of a Secrets Manager secret holding {"username","password"}. Default none (ECR or public).
+     */
+    repositoryCredentials: z.string({ error: "must be a Secrets Manager secret ARN" }).refine((v) => secretSource(v)?.store === "secretsmanager" && secretSource(v)?.resourceArn === v, { error: "must be the ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>), without a JSON key or version" }).optional(),
     /** Further environment for the gateway's other settings (strings). Default none. */
     extraEnvironment: z.record(
         z.string().regex(ENV_NAME),
@@ -324,6 +361,11 @@ const ContainerHealthCheckSchema = section({
 
 const WorkerSchema = section({
     ...serviceFields,
+    /**
+     * Fargate memory (MiB). Default: the smallest size Fargate offers for the cpu that leaves
+     * 256 MiB per concurrent job plus 512 (2048 with the default cpu 512 and concurrency 4).
+     */
+    memory: count(512).optional(),
     /** PDF jobs each worker runs at once (MPG_MAIN_WORKER_CONCURRENCY), 1–64. Default 4. */
     concurrency: count(1, 64).default(4),
     healthCheck: ContainerHealthCheckSchema.prefault({}),
@@ -421,7 +463,7 @@ const PoolSchema = section({
 export const DEFAULT_COLLECTOR_IMAGE = "public.ecr.aws/aws-observability/aws-otel-collector:v0.40.0";
 
 const ObservabilitySchema = section({
-    /** Alarm e-mail recipients (SNS subscriptions, Atlas alert e-mails). Default none. */
+    /** Alarm e-mail recipients (SNS subscriptions, Atlas alert e-mails). Default none; at least one in prod. */
     alarmEmails: list(z.email({ error: "must be an e-mail address such as oncall@example.com" }), "e-mail addresses").default([]),
     /** OpenTelemetry traces. Default true; required in prod. */
     tracing: bool().default(true),
@@ -442,6 +484,10 @@ const ObservabilitySchema = section({
         cachePercent: count(10, 100).default(80),
         /** Replication lag (cache and Atlas), seconds. Default 10. */
         replicationLagSeconds: count(1, 3600).default(10),
+        /** Atlas data disk used on any node, percent (Atlas alert). Default 80. */
+        databaseDiskPercent: count(10, 100).default(80),
+        /** Atlas CPU (user, normalized) on any node, percent (Atlas alert). Default 80. */
+        databaseCpuPercent: count(10, 100).default(80),
     }).prefault({}),
 });
 
@@ -541,7 +587,7 @@ function resolve(parsed: Parsed, awsRegion: string) {
         admin: service(parsed.admin),
         main: service(parsed.main),
         worker: {
-            ...service(parsed.worker),
+            ...service({ ...parsed.worker, memory: parsed.worker.memory ?? workerMemory(parsed.worker.cpu, parsed.worker.concurrency) }),
             healthCheck: {
                 ...parsed.worker.healthCheck,
                 command: parsed.worker.healthCheck.command ?? ["CMD-SHELL", `curl -fsS http://localhost:${parsed.worker.containerPort}/health || exit 1`],
@@ -572,6 +618,8 @@ function defaultsFrom(key: string): string[] {
             platform: [`${section}.architecture`],
             "deployment.waitForSteadyState": ["environment"],
             "healthCheck.command": [`${section}.containerPort`],
+            // The worker's memory defaults to what its cpu and concurrency need (workerMemory).
+            ...(section === "worker" ? { memory: ["worker.cpu", "worker.concurrency"] } : {}),
         };
         return fromService[rest.join(".")] ?? [];
     }
@@ -586,6 +634,13 @@ function defaultsFrom(key: string): string[] {
         "cache.failover": ["cache.nodes"],
     };
     return from[key] ?? [];
+}
+
+/** The smallest memory Fargate offers for `cpu` that fits `concurrency` jobs (or the largest it offers). */
+export function workerMemory(cpu: number, concurrency: number): number {
+    const needed = WORKER_BASE_MEMORY_MIB + WORKER_MEMORY_PER_JOB_MIB * concurrency;
+    const sizes = FARGATE_MEMORY_BY_CPU[cpu] ?? [1024];
+    return sizes.find((m) => m >= needed) ?? sizes[sizes.length - 1];
 }
 
 export type Config = ReturnType<typeof resolve> & {
@@ -629,10 +684,36 @@ function crossFieldProblems(c: Resolved, stack: string | undefined, now: number)
             if (RESERVED_ENV_NAMES.includes(key) || RESERVED_ENV_PREFIXES.some((p) => key.startsWith(p)))
                 add(formatPath([name, "extraEnvironment", key]), `is set by the program (reserved: ${[...RESERVED_ENV_PREFIXES.map((p) => p + "*"), ...RESERVED_ENV_NAMES].join(", ")})`, s.extraEnvironment[key]);
         }
+        // A secret is one more variable of the container: never one the program sets, never one set twice.
+        for (const [key, arn] of Object.entries(s.secrets)) {
+            if (RESERVED_ENV_NAMES.includes(key) || RESERVED_ENV_PREFIXES.some((p) => key.startsWith(p)))
+                add(formatPath([name, "secrets", key]), `is set by the program (reserved: ${[...RESERVED_ENV_PREFIXES.map((p) => p + "*"), ...RESERVED_ENV_NAMES].join(", ")})`, arn);
+            else if (key in s.extraEnvironment)
+                add(formatPath([name, "secrets", key]), `is also set in ${name}.extraEnvironment: a variable comes from one place (ECS refuses a name in both environment and secrets)`, arn, formatPath([name, "extraEnvironment", key]));
+        }
+        // repositoryCredentials is the way to a private registry other than ECR (ECS developer guide,
+        // "Using non-AWS container images in Amazon ECS"); ECR is pulled with the execution role.
+        if (s.repositoryCredentials && s.build)
+            add(`${name}.repositoryCredentials`, "does not apply with build: the built image is pushed to ECR and pulled with the execution role", s.repositoryCredentials, `${name}.build`);
+        else if (s.repositoryCredentials && s.image && ecrRepositoryOf(s.image))
+            add(`${name}.repositoryCredentials`, "does not apply to an ECR image, which is pulled with the execution role's ECR permissions; it is for other private registries", s.repositoryCredentials, `${name}.image`);
         // In awsvpc mode the sidecar shares the task's network namespace: one port, one listener.
         if (c.observability.tracing && !c.observability.otlpEndpoint && COLLECTOR_PORTS.includes(s.containerPort))
             add(`${name}.containerPort`, `is a port the OpenTelemetry collector sidecar listens on in the same task (${COLLECTOR_PORTS.join(", ")}); choose another`, s.containerPort, "observability.tracing", "observability.otlpEndpoint");
     }
+    // The PDF worker is a process of its own (the gateway's cmd/worker): on the main backend's image,
+    // without its own command it would start the main backend's API server.
+    const sameImage = !!(c.worker.image && c.worker.image === c.main.image) || !!(c.worker.build && c.main.build && JSON.stringify(c.worker.build) === JSON.stringify(c.main.build));
+    const sameProcess = JSON.stringify([c.worker.entryPoint, c.worker.command]) === JSON.stringify([c.main.entryPoint, c.main.command]);
+    if (services.length && sameImage && sameProcess)
+        add(
+            "worker.command",
+            c.worker.command === undefined && c.worker.entryPoint === undefined
+                ? "is required when the worker runs the main backend's image: without it the worker's tasks start the main backend's API server, not the PDF worker (the gateway's cmd/worker); set it to the worker's executable in the image, such as [\"/app/worker\"]"
+                : "must differ from main's (with worker.entryPoint) when the worker runs the main backend's image: otherwise the worker's tasks start the main backend's API server",
+            c.worker.command,
+            "worker.image", "worker.build", "worker.entryPoint", "main.image", "main.build", "main.command", "main.entryPoint",
+        );
     const needed = WORKER_BASE_MEMORY_MIB + WORKER_MEMORY_PER_JOB_MIB * c.worker.concurrency;
     if (services.length && c.worker.memory < needed)
         add("worker.memory", `must leave ${WORKER_MEMORY_PER_JOB_MIB} MiB per concurrent job plus ${WORKER_BASE_MEMORY_MIB} MiB: at least ${needed} for concurrency ${c.worker.concurrency}`, c.worker.memory, "worker.concurrency");
@@ -706,6 +787,9 @@ function crossFieldProblems(c: Resolved, stack: string | undefined, now: number)
         ha("loadBalancer.deletionProtection", c.loadBalancer.deletionProtection, "must be true", "the load balancer cannot be deleted by accident", c.loadBalancer.deletionProtection);
         ha("observability.tracing", c.observability.tracing, "must be true", "OpenTelemetry connected", c.observability.tracing);
         ha("drills.enabled", c.drills.enabled, "must be true", "failover drills that prove the checklist holds, guarded by stop conditions", c.drills.enabled);
+        ha("loadBalancer.healthCheck.path", c.loadBalancer.healthCheck.path === "/health", "must be /health", "load balancer health checks on /health", c.loadBalancer.healthCheck.path);
+        if (c.purpose === "gateway" && !c.observability.alarmEmails.length)
+            add("observability.alarmEmails", "must list at least one address in prod: otherwise every alarm notifies nobody (each address must then confirm the SNS subscription e-mail AWS sends it)", c.observability.alarmEmails);
         ha("loadBalancer.waf.enabled", c.loadBalancer.waf.enabled, "must be true", "a web application firewall in front of the gateway", c.loadBalancer.waf.enabled);
     }
     return problems;
@@ -1124,8 +1208,8 @@ export function bomFromConfig(c: Resolved): Bom {
         secrets: gateway ? 2 : 0,
         waf: gateway && c.loadBalancer.waf.enabled ? { rules: 3 } : undefined,
         // The 5xx rate (3 metrics), the ALB's own 5xx, p95 latency; per target group no-healthy and
-        // unhealthy hosts; per service CPU and memory; per cache node CPU, memory, evictions (and lag with replicas).
-        alarmMetrics: gateway ? 3 + 1 + 1 + 2 * 2 + SERVICE_NAMES.length * 2 + cacheNodes * (3 + (cacheNodes > 1 ? 1 : 0)) : 0,
+        // unhealthy hosts; per service CPU and memory; the worker's running tasks; per cache node CPU, memory, evictions (and lag with replicas).
+        alarmMetrics: gateway ? 3 + 1 + 1 + 2 * 2 + SERVICE_NAMES.length * 2 + 1 + cacheNodes * (3 + (cacheNodes > 1 ? 1 : 0)) : 0,
         dashboards: gateway ? 1 : 0,
         accessLogBucket: gateway && c.loadBalancer.accessLogs && !c.loadBalancer.accessLogsBucket,
     };

@@ -362,3 +362,56 @@ function range(from: number, to: number, step: number): number[] {
     for (let v = from; v <= to; v += step) values.push(v);
     return values;
 }
+
+/**
+ * The ALB target-group health-check path: 1–1024 characters starting with "/" (ELBv2 API
+ * `CreateTargetGroup` `HealthCheckPath`, length 1–1024). Not re-read against the provider's
+ * internal/service/elbv2/target_group.go validation: the program also requires the leading "/".
+ */
+export const HEALTH_CHECK_PATH_MAX = 1024;
+
+/**
+ * Where an ECS `secrets[].valueFrom` (and a `repositoryCredentials.credentialsParameter`) may
+ * point. AWS ECS developer guide, "Pass Secrets Manager secrets through Amazon ECS environment
+ * variables": `arn:aws:secretsmanager:region:aws_account_id:secret:secret-name:json-key:version-stage:version-id`,
+ * the last three segments optional as a group (each may be empty, e.g. `…:secret:name-AbCdEf:apiKey::`);
+ * a JSON key or version needs Fargate platform 1.4.0 or later (this program runs LATEST). "Pass
+ * Systems Manager parameters through Amazon ECS environment variables": the parameter's ARN,
+ * `arn:aws:ssm:region:aws_account_id:parameter/name`. Secret names: 1–512 of [A-Za-z0-9/_+=.@-]
+ * (provider internal/service/secretsmanager/validate.go); parameter names: letters, digits and
+ * [_.-/], the whole ARN at most 1011 characters (Systems
+ * Manager PutParameter `Name`: "The maximum length for a parameter name, including the full length of
+ * the parameter ARN, is 1011 characters").
+ */
+export const SECRETS_MANAGER_VALUE_FROM = /^arn:(aws|aws-cn|aws-us-gov):secretsmanager:([a-z]{2}(-gov)?-[a-z]+-\d):(\d{12}):secret:([A-Za-z0-9/_+=.@-]{1,512})(:([^:\s]*):([^:\s]*):([^:\s]*))?$/;
+export const SSM_PARAMETER_ARN = /^arn:(aws|aws-cn|aws-us-gov):ssm:([a-z]{2}(-gov)?-[a-z]+-\d):(\d{12}):parameter\/([A-Za-z0-9_.\-/]{1,1011})$/;
+
+/** Where a service secret comes from, and the ARN an IAM grant names (without JSON key or version). */
+export interface SecretSource {
+    store: "secretsmanager" | "ssm";
+    /** The secret's or parameter's own ARN: what `secretsmanager:GetSecretValue` / `ssm:GetParameters` is granted on. */
+    resourceArn: string;
+    /** The JSON key ECS extracts, if any. */
+    jsonKey?: string;
+    /** The version stage or id ECS reads, if pinned. */
+    version?: string;
+}
+
+/** The source of an ECS secret's `valueFrom`, or undefined when ECS would not accept it. */
+export function secretSource(valueFrom: string): SecretSource | undefined {
+    const sm = SECRETS_MANAGER_VALUE_FROM.exec(valueFrom);
+    if (sm) {
+        const resourceArn = valueFrom.split(":").slice(0, 7).join(":");
+        const [jsonKey, stage, id] = [sm[7], sm[8], sm[9]];
+        return { store: "secretsmanager", resourceArn, jsonKey: jsonKey || undefined, version: stage || id || undefined };
+    }
+    if (SSM_PARAMETER_ARN.test(valueFrom) && valueFrom.length <= 1011) return { store: "ssm", resourceArn: valueFrom };
+    return undefined;
+}
+
+/**
+ * Elastic IP addresses an account may allocate per region by default (Amazon VPC quotas, "Elastic
+ * IP addresses per Region: 5", adjustable; https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html).
+ * Every public NAT gateway holds one.
+ */
+export const EIP_DEFAULT_QUOTA_PER_REGION = 5;

@@ -157,6 +157,11 @@ const twoInstances: Rule = {
     },
 };
 
+/**
+ * The checklist names the path: /health. `loadBalancer.healthCheck.path` may differ outside prod
+ * (this rule then reports, not enforced), and validation refuses any other path in prod, so a
+ * stack the config accepts never fails this rule where it is enforced.
+ */
 const healthChecks: Rule = {
     id: "load-balancer-health-checks",
     title: "load balancer with health checks on /health",

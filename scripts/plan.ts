@@ -9,11 +9,15 @@ import { SERVICE_NAMES, UNDECRYPTED, configJson, validateConfig } from "../lib/c
 import { rawConfigFrom } from "../lib/stackConfig";
 import { absentDrills, planDrills } from "../lib/drills";
 import type { StackConfigError } from "../lib/stackConfig";
-import { ProgramError, RecordedResource, Run, UsageError, listStacks, parseKeyPath, runProgram } from "../tests/harness";
+import { ProgramError, RecordedResource, Run, UsageError, assembleConfig, gatewayStacks, isSecretInput, listStacks, parseKeyPath, runProgram } from "../tests/harness";
 import { Result, evaluate } from "../policy/rules";
 import { renderDiagram } from "./diagram";
 import { DEFAULT_ASSUMPTIONS, Estimate, bomFromResources, difference, estimate } from "../lib/cost";
 import { PriceError } from "../lib/prices";
+import { EIP_DEFAULT_QUOTA_PER_REGION } from "../lib/limits";
+
+/** What the plan prints in place of a value only `pulumi up` will know (`pulumi preview` shows such a value as unknown). */
+export const KNOWN_AFTER_UP = "(known after pulumi up)";
 
 export interface PlanArgs {
     stack: string;
@@ -128,19 +132,52 @@ const counts: Section = (run) => {
     return [...table([["type", "count"], ...rows.map(([t, n]) => [t, n])]), `total: ${run.resources.filter((r) => r.custom).length} resources`];
 };
 
+interface CapacityOutput {
+    instances: number;
+    maxInstances: number;
+    cpu: number;
+    memory: number;
+    architecture: string;
+    image: string;
+    entryPoint?: string[];
+    command?: string[];
+    healthCheck?: string[];
+    secrets?: Record<string, string>;
+    repositoryCredentials?: string;
+}
+
+/** A process as a shell would show it; the image's own when neither entry point nor command is set. */
+const processOf = (s: CapacityOutput) => (s.entryPoint || s.command ? [...(s.entryPoint ?? []), ...(s.command ?? [])].map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(" ") : "(the image's own)");
+
 const capacity: Section = (run) => {
-    const services = run.outputs.capacity as Record<string, { instances: number; maxInstances: number; cpu: number; memory: number; architecture: string; image: string }> | undefined;
+    const services = run.outputs.capacity as Record<string, CapacityOutput> | undefined;
     if (!services) return [];
     const unpinned = Object.entries(services).filter(([, s]) => !/@sha256:[0-9a-f]{64}$/.test(s.image));
     return [
         ...table([
-            ["service", "instances", "max", "cpu", "memory MiB", "arch", "image"],
-            ...Object.entries(services).map(([name, s]) => [name, s.instances, s.maxInstances, s.cpu, s.memory, s.architecture, s.image]),
+            ["service", "instances", "max", "cpu", "memory MiB", "arch", "process", "image"],
+            ...Object.entries(services).map(([name, s]) => [name, s.instances, s.maxInstances, s.cpu, s.memory, s.architecture, processOf(s), s.image]),
         ]),
         ...unpinned.map(([name, s]) => `! ${name}: ${s.image} is not pinned by digest; the tag can move under a running service (use image@sha256:…)`),
         ...collectorImages(run)
             .filter((image) => !/@sha256:[0-9a-f]{64}$/.test(image))
             .map((image) => `! collector sidecar: ${image} is not pinned by digest (observability.collectorImage: pin it as image@sha256:…; see the README, Releases)`),
+        ...Object.entries(services).filter(([, s]) => s.healthCheck).map(([name, s]) => `${name} container health check: ${s.healthCheck!.join(" ")}`),
+        ...Object.entries(services).filter(([, s]) => s.repositoryCredentials).map(([name, s]) => `${name} pulls its image with the registry credentials in ${s.repositoryCredentials} (ECS repositoryCredentials; its execution role may read that secret)`),
+    ];
+};
+
+/** The gateway's own secrets: where each comes from, never its value. */
+const serviceSecrets: Section = (run) => {
+    const services = run.outputs.capacity as Record<string, CapacityOutput> | undefined;
+    if (!services) return [];
+    const rows = Object.entries(services).flatMap(([name, s]) => Object.entries(s.secrets ?? {}).map(([env, arn]) => [name, env, arn.includes(":ssm:") ? "SSM parameter" : "Secrets Manager", arn]));
+    const generated = "MPG_DATABASE_URI and MPG_GARNET_URL: generated here, in Secrets Manager under the stack's data key";
+    if (!rows.length) return [generated, "no other secrets (<service>.secrets)"];
+    return [
+        generated,
+        ...table([["service", "variable", "from", "ARN (read when a task starts, by that service's execution role only)"], ...rows]),
+        "a new value under the same ARN reaches running tasks only when they restart; pin a version in the ARN (…:<json-key>:<version-stage>:<version-id>) to roll the service onto it",
     ];
 };
 
@@ -243,9 +280,17 @@ const alarms: Section = (run) => {
                 a.inputs.treatMissingData ?? "missing (default)",
             ]),
         ]),
-        `→ SNS topic ${run.ofType("aws:sns/topic:Topic")[0]?.inputs.name}; Atlas alerts: ${run.ofType("mongodbatlas:index/alertConfiguration:AlertConfiguration").map((a) => `${a.inputs.metricThresholdConfig?.metricName} > ${a.inputs.metricThresholdConfig?.threshold} on ${a.inputs.matchers.map((m: any) => m.value).join(",")}`).join("; ")}`,
+        `→ SNS topic ${run.ofType("aws:sns/topic:Topic")[0]?.inputs.name}; Atlas alerts: ${run.ofType("mongodbatlas:index/alertConfiguration:AlertConfiguration").map((a) => `${a.inputs.metricThresholdConfig?.metricName} > ${a.inputs.metricThresholdConfig?.threshold} on ${a.inputs.matchers?.length ? a.inputs.matchers.map((m: any) => m.value).join(",") : "every node"}`).join("; ")}`,
+        subscriptions(run),
     ];
 };
+
+function subscriptions(run: Run): string {
+    const emails = run.ofType("aws:sns/topicSubscription:TopicSubscription").map((s) => s.inputs.endpoint);
+    return emails.length
+        ? `e-mail: ${emails.join(", ")}; each address receives nothing until it confirms the subscription from the e-mail AWS sends it (check with aws sns list-subscriptions-by-topic)`
+        : "! no alarmEmails: the alarms notify nobody (observability.alarmEmails; required in prod)";
+}
 
 const rotation: Section = (run) => {
     const r = run.outputs.rotation;
@@ -345,6 +390,35 @@ const drillsSection: Section = (run) => {
     ];
 };
 
+/**
+ * Quotas a first `pulumi up` can run into. Elastic IPs: one per NAT gateway, and an account has
+ * EIP_DEFAULT_QUOTA_PER_REGION per region unless raised; the example stacks of one region may share an account.
+ */
+const quotas: Section = (run) => {
+    const eips = run.ofType("aws:ec2/eip:Eip").length;
+    if (!run.outputs.region || run.outputs.purpose === "restore-drill") return [];
+    const region = run.outputs.region;
+    const others = gatewayStacks().filter((s) => s !== run.stack).flatMap((stack) => {
+        try {
+            const values = assembleConfig(stack).values;
+            if (values["aws:region"] !== region) return [];
+            const network = JSON.parse(values["payment-gateway:network"] ?? "{}");
+            const count = network.natGateways === "single" ? 1 : Number(network.azCount ?? 3);
+            return [{ stack, count }];
+        } catch {
+            return [];
+        }
+    });
+    const together = eips + others.reduce((n, o) => n + o.count, 0);
+    return [
+        `Elastic IPs: ${eips} (one per NAT gateway) of the default quota of ${EIP_DEFAULT_QUOTA_PER_REGION} per region per account` +
+            (others.length ? `; with ${others.map((o) => `${o.stack} (${o.count})`).join(", ")} in ${region} in the same account: ${together}` : ""),
+        ...(eips > EIP_DEFAULT_QUOTA_PER_REGION || together > EIP_DEFAULT_QUOTA_PER_REGION
+            ? [`! ${together > eips ? `${together} together` : eips} exceed the default quota of ${EIP_DEFAULT_QUOTA_PER_REGION}: NAT gateway creation fails with AddressLimitExceeded unless the quota is raised first (Service Quotas: Amazon EC2, "EC2-VPC Elastic IPs") or the stacks use separate accounts or regions`]
+            : []),
+    ];
+};
+
 function findings(kind: "checklist" | "operations" | "security"): Section {
     return (run) => {
         const results = evaluate(run.policyResources()).filter((r) => r.rule.kind === kind);
@@ -357,14 +431,134 @@ function findings(kind: "checklist" | "operations" | "security"): Section {
     };
 }
 
+// -------------------------------------------------------------------------------------------------
+// What an edit changes: the run with the edit against the run of the stack file as it is.
+
+/**
+ * Inputs whose change replaces the resource (delete and create, or a new revision), by type, as
+ * the providers declare them; "*" means every input but those listed after it.
+ * - aws:ecs/taskDefinition: every argument but tags and skip_destroy is ForceNew (a task definition
+ *   revision is immutable): hashicorp/terraform-provider-aws internal/service/ecs/task_definition.go,
+ *   ResourceTaskDefinition schema (`track_latest`, added later, is not ForceNew either).
+ * - mongodbatlas advancedCluster: `project_id` and `name` use RequiresReplace:
+ *   mongodb/terraform-provider-mongodbatlas internal/service/advancedcluster/schema.go.
+ * - mongodbatlas alertConfiguration: `project_id` RequiresReplace: internal/service/alertconfiguration/resource.go.
+ * - aws:elasticache/replicationGroup: `replication_group_id`, `port`, `at_rest_encryption_enabled`,
+ *   `kms_key_id`, `subnet_group_name`, `snapshot_arns`, `snapshot_name`, `data_tiering_enabled`
+ *   are ForceNew: terraform-provider-aws internal/service/elasticache/replication_group.go
+ *   (ResourceReplicationGroup schema, read at commit 16a38e6). That version also forced a new group
+ *   on `engine` and `transit_encryption_enabled`, which later versions update in place (redis →
+ *   valkey, TLS modes), so those two are not listed here: unverified for the version in use.
+ * Any other change is shown as an update: the provider may still replace (`pulumi preview` says so).
+ */
+export const REPLACED_BY: Readonly<Record<string, readonly string[]>> = {
+    "aws:ecs/taskDefinition:TaskDefinition": ["*", "tags", "tagsAll", "skipDestroy", "trackLatest"],
+    "mongodbatlas:index/advancedCluster:AdvancedCluster": ["name", "projectId"],
+    "mongodbatlas:index/alertConfiguration:AlertConfiguration": ["projectId"],
+    "aws:elasticache/replicationGroup:ReplicationGroup": ["replicationGroupId", "port", "atRestEncryptionEnabled", "kmsKeyId", "subnetGroupName", "snapshotArns", "snapshotName", "dataTieringEnabled"],
+};
+
+export interface Change {
+    kind: "add" | "remove" | "replace" | "update";
+    type: string;
+    name: string;
+    /** Changed input paths, each "path: before → after" (a secret input: "path: [secret] changed"). */
+    fields: string[];
+}
+
+/** Leaf paths of a value; JSON text is read as JSON, and a list of named objects is keyed by name (environment, secrets). */
+function leaves(value: unknown, at: string, out: Map<string, unknown>): Map<string, unknown> {
+    if (typeof value === "string" && /^\s*[[{]/.test(value)) {
+        try {
+            return leaves(JSON.parse(value), at, out);
+        } catch {
+            /* plain text */
+        }
+    }
+    if (Array.isArray(value) && value.length && value.every((v) => v && typeof v === "object" && typeof v.name === "string")) {
+        for (const v of value) leaves(v.value !== undefined && Object.keys(v).length === 2 ? v.value : v, `${at}[${v.name}]`, out);
+        return out;
+    }
+    if (Array.isArray(value)) {
+        if (value.every((v) => v === null || typeof v !== "object")) out.set(at, JSON.stringify(value));
+        else value.forEach((v, i) => leaves(v, `${at}[${i}]`, out));
+        return out;
+    }
+    if (value && typeof value === "object") {
+        for (const [k, v] of Object.entries(value)) leaves(v, at ? `${at}.${k}` : k, out);
+        return out;
+    }
+    out.set(at, value);
+    return out;
+}
+
+const brief = (v: unknown) => {
+    const text = v === undefined ? "(none)" : typeof v === "string" ? v : JSON.stringify(v);
+    return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+};
+
+/** What `after` changes against `before`: resources added, removed, replaced or updated, and their changed inputs. */
+export function diffRuns(before: Run, after: Run): Change[] {
+    const key = (r: RecordedResource) => r.urn;
+    const old = new Map(before.resources.filter((r) => r.custom).map((r) => [key(r), r]));
+    const now = new Map(after.resources.filter((r) => r.custom).map((r) => [key(r), r]));
+    const changes: Change[] = [];
+    for (const [urn, r] of now) {
+        const was = old.get(urn);
+        if (!was) {
+            changes.push({ kind: "add", type: r.type, name: r.name, fields: [] });
+            continue;
+        }
+        const [a, b] = [leaves(was.inputs, "", new Map()), leaves(r.inputs, "", new Map())];
+        const paths = [...new Set([...a.keys(), ...b.keys()])].filter((p) => JSON.stringify(a.get(p)) !== JSON.stringify(b.get(p))).sort();
+        if (!paths.length) continue;
+        const top = [...new Set(paths.map((p) => p.split(/[.[]/)[0]))];
+        const rule = REPLACED_BY[r.type] ?? [];
+        const replaces = (field: string) => (rule[0] === "*" ? !rule.slice(1).includes(field) : rule.includes(field)) || r.replaceOnChanges.includes(field) || r.replaceOnChanges.includes("*");
+        const secret = (p: string) => isSecretInput(r, p.split(/[.[]/)[0]) || isSecretInput(was, p.split(/[.[]/)[0]);
+        changes.push({
+            kind: top.some(replaces) ? "replace" : "update",
+            type: r.type,
+            name: r.name,
+            fields: paths.map((p) => (secret(p) ? `${p}: [secret] changed` : `${p}: ${brief(a.get(p))} → ${brief(b.get(p))}`)),
+        });
+    }
+    for (const [urn, r] of old) if (!now.has(urn)) changes.push({ kind: "remove", type: r.type, name: r.name, fields: [] });
+    const order = { remove: 0, replace: 1, add: 2, update: 3 };
+    return changes.sort((x, y) => order[x.kind] - order[y.kind] || x.type.localeCompare(y.type) || x.name.localeCompare(y.name));
+}
+
+/** The services whose task definition the edit replaces: ECS starts new tasks and stops the old ones. */
+export function rollingServices(changes: Change[]): string[] {
+    return changes.filter((c) => c.kind === "replace" && c.type === "aws:ecs/taskDefinition:TaskDefinition").map((c) => c.name.replace(/^pg-/, "")).sort();
+}
+
+const edit: Section = (run) => {
+    if (!run.baseline) return [];
+    const changes = diffRuns(run.baseline, run);
+    if (!changes.length) return ["no resource changes: the stack file already says this"];
+    const counts = (["add", "remove", "replace", "update"] as const).map((k) => `${changes.filter((c) => c.kind === k).length} to ${k}`).join(", ");
+    const rolls = rollingServices(changes);
+    const sign = { add: "+", remove: "-", replace: "±", update: "~" };
+    return [
+        `against the stack file: ${counts}`,
+        rolls.length ? `services that roll (a new task definition: ECS starts new tasks, then stops the old): ${rolls.join(", ")}` : "no service rolls (no task definition changes)",
+        ...changes.filter((c) => (c.kind === "replace" || c.kind === "remove") && run.baseline!.resources.some((r) => r.name === c.name && r.type === c.type && r.protect)).map((c) => `! ${c.name} (${c.type}) is protected: \`pulumi up\` refuses to ${c.kind} it`),
+        ...changes.flatMap((c) => [`${sign[c.kind]} ${c.name}  ${c.type}${c.kind === "replace" ? "  (replaced)" : ""}`, ...c.fields.slice(0, 12).map((f) => `    ${f}`), ...(c.fields.length > 12 ? [`    … ${c.fields.length - 12} more`] : [])]),
+    ];
+};
+
 export const SECTIONS: [string, Section][] = [
     ["Stack", summary],
+    ["This edit (--set) against the stack file", edit],
     ["Routing", routing],
     ["Capacity", capacity],
+    ["Service secrets", serviceSecrets],
     ["Data tier", dataTier],
     ["MongoDB connection budget", budget],
     ["Credential rotation", rotation],
     ["Monthly cost (estimate)", cost],
+    ["Quotas", quotas],
     ["Alarms", alarms],
     ["Production HA Checklist", findings("checklist")],
     ["Failover drills", drillsSection],
@@ -386,7 +580,19 @@ export function renderPlan(run: Run): string {
         if (!lines.length) continue;
         out.push(`== ${title}`, ...lines, "");
     }
-    return out.join("\n");
+    return unknownUntilUp(run, out.join("\n"));
+}
+
+/** `text` with every value only `pulumi up` will know (Run.knownAfterUp) replaced by KNOWN_AFTER_UP. */
+export function unknownUntilUp(run: Run, text: string, quote: (v: string) => string = (v) => v): string {
+    const values = [...run.knownAfterUp(), ...(run.baseline?.knownAfterUp() ?? [])];
+    return values.reduce((t, v) => t.split(quote(v)).join(quote(KNOWN_AFTER_UP)), text);
+}
+
+/** The policy rules that fail and are enforced for this stack (what fails `pulumi preview --policy-pack`). */
+export function enforcedFailures(run: Run): Result[] {
+    if (run.outputs.purpose === "restore-drill") return [];
+    return evaluate(run.policyResources()).filter((r) => r.enforced && r.finding.violations.length);
 }
 
 /** Machine-readable plan; secret inputs and outputs are redacted, as `pulumi preview` shows them. */
@@ -401,7 +607,10 @@ export function planJson(run: Run): unknown {
         if (!(err instanceof PriceError)) throw err;
         cost = { error: err.message };
     }
-    return { stack: run.stack, outputs, resources, cost };
+    const failures = enforcedFailures(run).map((r) => ({ rule: r.rule.id, violations: r.finding.violations }));
+    const json = { stack: run.stack, outputs, resources, cost, policy: { failures }, ...(run.baseline ? { edit: { changes: diffRuns(run.baseline, run), rolls: rollingServices(diffRuns(run.baseline, run)) } } : {}) };
+    // A value only `pulumi up` will know is marked so (JSON-escaped: the values are plain ids and addresses).
+    return JSON.parse(unknownUntilUp(run, JSON.stringify(json), (v) => JSON.stringify(v).slice(1, -1)));
 }
 
 function redact(inputs: Record<string, any>, secretPaths: string[]): Record<string, any> {
@@ -424,7 +633,11 @@ const processIO: PlanIO = { out: (t) => console.log(t), err: (t) => console.erro
 
 const USAGE = "usage: npm run plan -- --stack <name> [--set key.path=value ...] [--set-string key.path=value ...] [--previous outputs.json] [--json | --diagram]";
 
-/** The command: parses `argv`, runs the program and prints; returns the exit code (0 ok, 1 refused config, 2 bad usage). */
+/**
+ * The command: parses `argv`, runs the program and prints; returns the exit code: 0 ok, 1 refused
+ * config, 2 bad usage, 3 a rule the policy pack enforces on this stack fails (the plan is printed,
+ * the failures named on stderr): what `pulumi preview --policy-pack policy` would refuse.
+ */
 export async function plan(argv: string[], io: PlanIO = processIO): Promise<number> {
     let args: PlanArgs;
     try {
@@ -440,7 +653,11 @@ export async function plan(argv: string[], io: PlanIO = processIO): Promise<numb
         // With --set, the stack file as it is: what the edit adds is the difference.
         if (Object.keys(args.set).length) run.baseline = await runProgram({ stack: args.stack, previous: args.previous }).catch(() => undefined);
         io.out(args.diagram ? renderDiagram(run) : args.json ? JSON.stringify(planJson(run), null, 2) : renderPlan(run));
-        return 0;
+        const failures = enforcedFailures(run);
+        if (!failures.length) return 0;
+        io.err(`plan: ${failures.length} rule${failures.length === 1 ? "" : "s"} the policy pack enforces on this stack fail${failures.length === 1 ? "s" : ""}; \`pulumi preview --policy-pack policy\` would refuse it:`);
+        for (const r of failures) io.err(`  ✗ ${r.rule.id} (${r.rule.title}): ${r.finding.violations.join("; ")}`);
+        return 3;
     } catch (e) {
         const cause = e instanceof ProgramError ? e.cause : e;
         const message = cause instanceof Error ? cause.message : String(cause);

@@ -241,6 +241,35 @@ export function isSecretInput(r: RecordedResource, path: string): boolean {
     return r.secretInputs.some((p) => p === "" || path === p || path.startsWith(`${p}.`));
 }
 
+/**
+ * Outputs the mock engine invents that exist only once `pulumi up` has created the resource: a real
+ * `pulumi preview` shows them as unknown (output<string>). By type, the output fields (mockOutputs
+ * below makes them up: FIS template ids EXT…, the Atlas project id, Elastic IP addresses, …).
+ */
+export const APPLY_TIME_OUTPUTS: Readonly<Record<string, readonly string[]>> = {
+    "aws:fis/experimentTemplate:ExperimentTemplate": ["id"],
+    "mongodbatlas:index/project:Project": ["id"],
+    "aws:ec2/eip:Eip": ["id", "publicIp"],
+    "aws:ec2/natGateway:NatGateway": ["id"],
+    "aws:ec2/vpc:Vpc": ["id"],
+    "aws:ec2/subnet:Subnet": ["id"],
+    "aws:lb/loadBalancer:LoadBalancer": ["dnsName"],
+    "aws:elasticache/replicationGroup:ReplicationGroup": ["primaryEndpointAddress", "readerEndpointAddress"],
+    "mongodbatlas:index/advancedCluster:AdvancedCluster": ["clusterId", "connectionStrings"],
+    "docker:index/image:Image": ["repoDigest"],
+};
+
+/** The string leaves of a value (and the host of each URL among them). */
+function stringLeaves(value: unknown): string[] {
+    if (typeof value === "string") {
+        const host = /^[a-z+]+:\/\/([^/:?]+)/.exec(value)?.[1];
+        return host ? [value, host] : [value];
+    }
+    if (Array.isArray(value)) return value.flatMap(stringLeaves);
+    if (value && typeof value === "object") return Object.values(value).flatMap(stringLeaves);
+    return [];
+}
+
 export class Run {
     constructor(
         readonly stack: string,
@@ -259,6 +288,15 @@ export class Run {
 
     /** The run of the stack file as it is, when this run applied --set edits (the plan's cost difference). */
     baseline?: Run;
+
+    /**
+     * The values in this run that only `pulumi up` will know (APPLY_TIME_OUTPUTS), longest first:
+     * whatever prints them must say so instead of passing the mock's stand-ins off as real.
+     */
+    knownAfterUp(): string[] {
+        const values = this.resources.flatMap((r) => (APPLY_TIME_OUTPUTS[r.type] ?? []).flatMap((field) => stringLeaves(field === "id" ? r.id : r.outputs[field])));
+        return [...new Set(values.filter((v) => v.length >= 6))].sort((a, b) => b.length - a.length || a.localeCompare(b));
+    }
 
     ofType(type: string): RecordedResource[] {
         return this.resources.filter((r) => r.type === type);

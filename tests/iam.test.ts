@@ -15,10 +15,14 @@ describe("IAM, against AWS's service reference", () => {
     let runs: Run[];
     before(async () => {
         const { prod, dev } = await baselines();
-        // Every optional grant: build mode, a private ECR image, IAM authentication, a created log bucket.
+        // Every optional grant: build mode, a private ECR image, IAM authentication, a created log
+        // bucket, a service's own secrets (Secrets Manager with a JSON key, SSM) and registry credentials.
         const variant = await runProgram({
             stack: "dev",
             set: {
+                "worker.secrets": { PROCESSOR_API_KEY: "arn:aws:secretsmanager:us-east-1:123456789012:secret:payments/processor-AbCdEf:apiKey::", SIGNING_KEY: "arn:aws:ssm:us-east-1:123456789012:parameter/payments/signing-key" },
+                "worker.image": "registry.example.com/payment-gateway/worker:1.0.0",
+                "worker.repositoryCredentials": "arn:aws:secretsmanager:us-east-1:123456789012:secret:registry-login-XyZ123",
                 "admin.image": undefined,
                 "admin.build": { context: "tests/fixtures/app" },
                 "main.image": `123456789012.dkr.ecr.us-east-1.amazonaws.com/payments/main@sha256:${"b".repeat(64)}`,

@@ -47,12 +47,16 @@ describe("npm run plan", () => {
         assert.match(stdout, /^▸ pg {2}payment-gateway:network:Network$/m);
         assert.match(stdout, /^ {2}· pg {2}aws:ec2\/vpc:Vpc$/m);
         assert.match(stdout, /^aws:ec2\/subnet:Subnet +6$/m);
-        assert.match(stdout, /^main +3 +8 +1024 +2048 +X86_64 +registry\.example\.com\/payment-gateway\/main@sha256:/m);
+        assert.match(stdout, /^main +3 +8 +1024 +2048 +X86_64 +\(the image's own\) +registry\.example\.com\/payment-gateway\/main@sha256:/m);
+        assert.match(stdout, /^worker +2 +6 +1024 +3072 +X86_64 +\/app\/worker +registry\.example\.com\/payment-gateway\/main@sha256:/m);
+        assert.match(stdout, /^worker container health check: CMD-SHELL curl -fsS http:\/\/localhost:8080\/health \|\| exit 1$/m);
         // Where a reviewer looks for them: the access-log bucket and the alarm list.
         assert.match(stdout, /^access logs: → s3:\/\/pg-alb-logs-[0-9a-f]{7}\/pg\/ \(created here: SSE-S3, TLS-only, kept 365 days, protected\)$/m);
         assert.match(stdout, /^payment-gateway-prod-admin-no-healthy-hosts +HealthyHostCount Minimum < 1 +2 of 2 × 60s +breaching$/m);
         assert.match(stdout, /^payment-gateway-prod-alb-own-5xx +HTTPCode_ELB_5XX_Count Sum > 10 +2 of 3 × 60s +notBreaching$/m);
-        assert.match(stdout, /Atlas alerts: CONNECTIONS > 2392 on PRIMARY; OPLOG_SLAVE_LAG_MASTER_TIME > 10 on SECONDARY$/m);
+        assert.match(stdout, /Atlas alerts: DISK_PARTITION_SPACE_USED_DATA > 80 on every node; NORMALIZED_SYSTEM_CPU_USER > 80 on every node; CONNECTIONS > 2392 on PRIMARY; OPLOG_SLAVE_LAG_MASTER_TIME > 10 on SECONDARY$/m);
+        assert.match(stdout, /^payment-gateway-prod-worker-no-running-task +RunningTaskCount Minimum < 1 +3 of 3 × 60s +breaching$/m);
+        assert.match(stdout, /^e-mail: oncall@example\.com; each address receives nothing until it confirms the subscription/m);
     });
 
     it("says which images are not pinned by digest", async () => {
@@ -267,4 +271,66 @@ describe("npm run plan", () => {
             assert.deepEqual(parsed.unchecked, [{ key: "payment-gateway:cost.monthlyBudget", check: "the monthly cost against the budget", reads: ["payment-gateway:main.instances"] }]);
         });
     });
+
+    it("exits 3 when a rule the policy pack enforces on the stack fails, still printing the plan", async () => {
+        const clean = await plan("--stack", "dev");
+        assert.equal(clean.code, 0, clean.stderr);
+        // A security rule is enforced everywhere: a token in plain environment fails dev too.
+        const leak = await plan("--stack", "dev", "--set", "main.extraEnvironment.API_TOKEN=abc123");
+        assert.equal(leak.code, 3);
+        assert.match(leak.stderr, /^ {2}✗ no-credentials-in-task-definitions \(no credential in a task definition\): pg-main\/main: API_TOKEN looks like a secret in plain environment/m);
+        assert.match(leak.stdout, /^== Security rules$/m);
+        // A checklist item fails dev without failing the plan: it is enforced in prod only.
+        assert.match(clean.stdout, /\(enforced in prod only\)$/m);
+    });
+
+    it("marks what only `pulumi up` will know instead of printing the mock engine's stand-ins", async () => {
+        const dev = await plan("--stack", "dev");
+        assert.match(dev.stdout, /^zone-outage: aws fis start-experiment --region us-east-1 --experiment-template-id \(known after pulumi up\) --tags drill=zone-outage$/m);
+        assert.match(dev.stdout, /^atlas-primary-failover: atlas clusters failover pg-dev --projectId \(known after pulumi up\) --force$/m);
+        assert.match(dev.stdout, /reached from the NAT addresses \(known after pulumi up\);/);
+        assert.doesNotMatch(dev.stdout, /EXT[A-Z0-9]{13}|\b52\.\d+\.\d+\.\d+\b/, "no made-up template id or address");
+        const json = JSON.parse((await plan("--stack", "prod", "--set", "main.maxInstances=16", "--json")).stdout);
+        assert.match(json.outputs.drills["zone-outage"].start, /--experiment-template-id \(known after pulumi up\)/);
+    });
+
+    it("shows what an edit changes besides cost: the resources, the fields, and the services that roll", async () => {
+        const { stdout } = await plan("--stack", "prod", "--set", "main.maxInstances=16");
+        const before = JSON.parse((await plan("--stack", "prod", "--json")).stdout).outputs.connectionBudget;
+        const json = JSON.parse((await plan("--stack", "prod", "--set", "main.maxInstances=16", "--json")).stdout);
+        const after = json.outputs.connectionBudget;
+        const pool = (b: any, name: string) => b.services.find((x: any) => x.name === name).maxPoolSize;
+        assert.ok(pool(after, "admin") < pool(before, "admin"), "a higher main ceiling shrinks every pool");
+        for (const name of ["admin", "main", "worker"]) {
+            assert.match(stdout, new RegExp(`^± pg-${name} {2}aws:ecs/taskDefinition:TaskDefinition {2}\\(replaced\\)$`, "m"));
+            assert.match(stdout, new RegExp(`^ {4}containerDefinitions\\[${name}\\]\\.environment\\[MPG_DATABASE_MAX_POOL_SIZE\\]: ${pool(before, name)} → ${pool(after, name)}$`, "m"));
+        }
+        assert.match(stdout, /^services that roll \(a new task definition: ECS starts new tasks, then stops the old\): admin, main, worker$/m);
+        assert.match(stdout, /^~ pg-main {2}aws:appautoscaling\/target:Target\n {4}maxCapacity: 8 → 16$/m);
+        assert.deepEqual(json.edit.rolls, ["admin", "main", "worker"]);
+        assert.ok(json.edit.changes.every((c: any) => c.kind !== "add" && c.kind !== "remove"));
+        // An edit no task reads rolls nothing.
+        const quiet = await plan("--stack", "dev", "--set", "observability.alarms.servicePercent=90");
+        assert.match(quiet.stdout, /^no service rolls \(no task definition changes\)$/m);
+        assert.match(quiet.stdout, /^~ pg-admin-cpu {2}aws:cloudwatch\/metricAlarm:MetricAlarm\n {4}alarmDescription: .*\n {4}threshold: 85 → 90$/m);
+    });
+
+    it("flags an edit that would replace a protected stateful resource", async () => {
+        const { stdout } = await plan("--stack", "prod", "--set", "cache.port=6380");
+        assert.match(stdout, /^! pg \(aws:elasticache\/replicationGroup:ReplicationGroup\) is protected: `pulumi up` refuses to replace it$/m);
+        assert.match(stdout, /^± pg {2}aws:elasticache\/replicationGroup:ReplicationGroup {2}\(replaced\)\n {4}port: 6379 → 6380$/m);
+        // A rescale of the cache changes it in place.
+        const nodes = await plan("--stack", "prod", "--set", "cache.nodeType=cache.r7g.large");
+        assert.match(nodes.stdout, /^~ pg {2}aws:elasticache\/replicationGroup:ReplicationGroup\n {4}nodeType: cache\.m7g\.large → cache\.r7g\.large$/m);
+        assert.doesNotMatch(nodes.stdout, /is protected: `pulumi up` refuses/);
+    });
+
+    it("counts Elastic IPs against the default quota of 5, across the stacks of the region", async () => {
+        const dev = await plan("--stack", "dev");
+        assert.match(dev.stdout, /^Elastic IPs: 1 \(one per NAT gateway\) of the default quota of 5 per region per account; with prod \(3\), staging \(1\) in us-east-1 in the same account: 5$/m);
+        assert.doesNotMatch(dev.stdout, /exceed the default quota/);
+        const more = await plan("--stack", "dev", "--set", "network.natGateways=perAz");
+        assert.match(more.stdout, /^! 6 together exceed the default quota of 5: NAT gateway creation fails with AddressLimitExceeded/m);
+    });
 });
+

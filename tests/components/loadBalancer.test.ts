@@ -90,9 +90,10 @@ describe("load balancer", () => {
         }
     });
 
-    it("takes thresholds and the deregistration delay from config", async () => {
-        const run = await runProgram({ stack: "dev", set: { "loadBalancer.healthCheck.healthyThreshold": 5, "loadBalancer.healthCheck.unhealthyThreshold": 4, "loadBalancer.deregistrationDelaySeconds": 15 } });
+    it("takes the health-check path, thresholds and the deregistration delay from config", async () => {
+        const run = await runProgram({ stack: "dev", set: { "loadBalancer.healthCheck.healthyThreshold": 5, "loadBalancer.healthCheck.unhealthyThreshold": 4, "loadBalancer.deregistrationDelaySeconds": 15, "loadBalancer.healthCheck.path": "/ready" } });
         for (const g of run.ofType(TG)) {
+            assert.equal(g.inputs.healthCheck.path, "/ready");
             assert.equal(g.inputs.healthCheck.healthyThreshold, 5);
             assert.equal(g.inputs.healthCheck.unhealthyThreshold, 4);
             assert.equal(g.inputs.deregistrationDelay, 15);

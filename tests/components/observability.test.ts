@@ -133,6 +133,36 @@ describe("observability", () => {
             assert.ok(prod.one("mongodbatlas:index/alertConfiguration:AlertConfiguration", "pg-connections"));
         });
 
+        it("alarm when the worker, which no load balancer watches, has no running task", () => {
+            const cluster = prod.one("aws:ecs/cluster:Cluster");
+            const worker = prod.one("aws:ecs/service:Service", "pg-worker");
+            const alarm = prod.one(ALARM, "pg-worker-no-running-task").inputs;
+            assert.equal(alarm.namespace, "ECS/ContainerInsights");
+            assert.equal(alarm.metricName, "RunningTaskCount");
+            assert.deepEqual(alarm.dimensions, { ClusterName: cluster.outputs.name, ServiceName: worker.outputs.name });
+            assert.deepEqual([alarm.statistic, alarm.comparisonOperator, alarm.threshold, alarm.treatMissingData], ["Minimum", "LessThanThreshold", 1, "breaching"]);
+            // Container Insights reports the metric: it is on for the cluster.
+            assert.deepEqual(cluster.inputs.settings, [{ name: "containerInsights", value: "enabled" }]);
+            // admin and main lose their healthy hosts instead: no running-task alarm for them.
+            assert.deepEqual(prod.ofType(ALARM).filter((a) => a.name.endsWith("-no-running-task")).map((a) => a.name), ["pg-worker-no-running-task"]);
+        });
+
+        it("alert in Atlas on every node's data disk and CPU, with host metrics Atlas accepts without matchers", () => {
+            const alert = (name: string) => prod.one("mongodbatlas:index/alertConfiguration:AlertConfiguration", name).inputs;
+            for (const [name, metricName] of [["pg-disk-used", "DISK_PARTITION_SPACE_USED_DATA"], ["pg-cpu", "NORMALIZED_SYSTEM_CPU_USER"]]) {
+                const a = alert(name);
+                assert.equal(a.eventType, "OUTSIDE_METRIC_THRESHOLD");
+                assert.deepEqual(a.metricThresholdConfig, { metricName, operator: "GREATER_THAN", threshold: 80, units: "RAW", mode: "AVERAGE" });
+                assert.deepEqual(a.matchers, [], "every node, primary and secondaries");
+                assert.deepEqual(a.notifications.filter((n: any) => n.typeName === "EMAIL").map((n: any) => n.emailAddress), ["oncall@example.com"]);
+            }
+        });
+
+        it("tell prod's on-call: at least one alarm e-mail, subscribed to the topic", () => {
+            const topic = prod.one("aws:sns/topic:Topic");
+            assert.deepEqual(prod.ofType("aws:sns/topicSubscription:TopicSubscription").map((s) => [s.inputs.topic, s.inputs.endpoint]), [[topic.outputs.arn, "oncall@example.com"]]);
+        });
+
         it("name alarms within CloudWatch's limits", () => {
             for (const a of prod.ofType(ALARM)) assert.ok(a.inputs.name.length <= 255 && a.inputs.name.startsWith("payment-gateway-prod-"), a.inputs.name);
         });

@@ -322,7 +322,52 @@ describe("services", () => {
     });
 
     it("export desired and maximum instances, task size and image per service", () => {
-        assert.deepEqual(prod.outputs.capacity.main, { instances: 3, maxInstances: 8, cpu: 1024, memory: 2048, architecture: "X86_64", image: container(prod, "main").image });
+        assert.deepEqual(prod.outputs.capacity.main, { instances: 3, maxInstances: 8, cpu: 1024, memory: 2048, architecture: "X86_64", image: container(prod, "main").image, secrets: {} });
         assert.deepEqual(dev.outputs.capacity.worker.instances, 1);
     });
+
+    it("run the worker's own process on the main backend's image, and show it in the capacity output", () => {
+        for (const run of [prod, dev]) {
+            assert.equal(container(run, "worker").image, container(run, "main").image, "the example stacks share the main image");
+            assert.deepEqual(container(run, "worker").command, ["/app/worker"]);
+            assert.equal(container(run, "main").command, undefined, "main runs the image's own process");
+            assert.equal(container(run, "worker").entryPoint, undefined);
+            assert.deepEqual(run.outputs.capacity.worker.command, ["/app/worker"]);
+            assert.deepEqual(run.outputs.capacity.worker.healthCheck, container(run, "worker").healthCheck.command);
+        }
+    });
+
+    it("deliver a service's own secrets from their ARNs, readable by that service's execution role only", async () => {
+        const sm = "arn:aws:secretsmanager:us-east-1:123456789012:secret:payment-gateway/processor-AbCdEf";
+        const ssm = "arn:aws:ssm:us-east-1:123456789012:parameter/payment-gateway/webhook-signing-key";
+        const registry = "arn:aws:secretsmanager:us-east-1:123456789012:secret:registry-login-XyZ123";
+        const run = await runProgram({
+            stack: "dev",
+            set: { "main.secrets": { PROCESSOR_API_KEY: `${sm}:apiKey::`, WEBHOOK_KEY: ssm }, "admin.repositoryCredentials": registry, "worker.entryPoint": ["/usr/bin/tini", "--"] },
+        });
+        const main = container(run, "main");
+        assert.deepEqual(main.secrets.map((x: any) => x.name), ["MPG_DATABASE_URI", "MPG_GARNET_URL", "PROCESSOR_API_KEY", "WEBHOOK_KEY"]);
+        assert.equal(main.secrets.find((x: any) => x.name === "PROCESSOR_API_KEY").valueFrom, `${sm}:apiKey::`);
+        assert.equal(main.secrets.find((x: any) => x.name === "WEBHOOK_KEY").valueFrom, ssm);
+        assert.ok(!main.environment.some((e: any) => ["PROCESSOR_API_KEY", "WEBHOOK_KEY"].includes(e.name)), "never plain environment");
+        const statements = (name: string, role = "exec") => policies(run, run.one("aws:iam/role:Role", `pg-${name}-${role}`)).flatMap((p: any) => p.Statement);
+        // Granted on the secret's own ARN (the JSON key is not part of it), and the parameter's.
+        assert.deepEqual(statements("main").find((x: any) => x.Action === "secretsmanager:GetSecretValue" && JSON.stringify(x.Resource).includes("processor")).Resource, [sm]);
+        assert.deepEqual(statements("main").find((x: any) => x.Action === "ssm:GetParameters").Resource, [ssm]);
+        for (const [name, role] of [["admin", "exec"], ["worker", "exec"], ["main", "task"], ["admin", "task"]]) {
+            const text = JSON.stringify(statements(name, role));
+            assert.ok(!text.includes("processor") && !text.includes("ssm:"), `${name} ${role} reads main's secrets`);
+        }
+        // A private registry's credentials: in the admin container, readable by admin's execution role only.
+        assert.deepEqual(container(run, "admin").repositoryCredentials, { credentialsParameter: registry });
+        assert.ok(statements("admin").some((x: any) => x.Action === "secretsmanager:GetSecretValue" && JSON.stringify(x.Resource).includes(registry)));
+        assert.ok(!JSON.stringify(statements("main")).includes(registry));
+        assert.equal(container(run, "main").repositoryCredentials, undefined);
+        assert.deepEqual(container(run, "worker").entryPoint, ["/usr/bin/tini", "--"]);
+        // The plan's view: where each comes from, never a value.
+        assert.deepEqual(run.outputs.capacity.main.secrets, { PROCESSOR_API_KEY: `${sm}:apiKey::`, WEBHOOK_KEY: ssm });
+        // Task definitions roll on the edit: the secrets are read when a task starts.
+        assert.notEqual(run.one(TASKDEF, "pg-main").inputs.containerDefinitions, dev.one(TASKDEF, "pg-main").inputs.containerDefinitions);
+    });
 });
+

@@ -122,6 +122,8 @@ describe("config", () => {
             [{ "atlas.pointInTimeRestore": false }, "payment-gateway:atlas.pointInTimeRestore must be true in prod (HA checklist: automated backups)"],
             [{ "atlas.privateLink": false }, "payment-gateway:atlas.privateLink must be true in prod"],
             [{ "loadBalancer.waf.enabled": false }, "payment-gateway:loadBalancer.waf.enabled must be true in prod"],
+            [{ "loadBalancer.healthCheck.path": "/healthz" }, 'payment-gateway:loadBalancer.healthCheck.path must be /health in prod (HA checklist: load balancer health checks on /health); got "/healthz"'],
+            [{ "observability.alarmEmails": [] }, "payment-gateway:observability.alarmEmails must list at least one address in prod: otherwise every alarm notifies nobody"],
         ];
         for (const [set, message] of checklist) {
             it(`refuses ${JSON.stringify(set)}`, () => {
@@ -508,4 +510,83 @@ describe("config", () => {
             assert.deepEqual(problems("dev", build("tests/fixtures", "app"), ROOT), [`payment-gateway:admin.build.dockerfile must be a file in the build context; ${app} is a directory; got "app"`]);
         });
     });
+
+    describe("day one", () => {
+        const SM = "arn:aws:secretsmanager:us-east-1:123456789012:secret:payment-gateway/processor-AbCdEf";
+        const SSM = "arn:aws:ssm:us-east-1:123456789012:parameter/payment-gateway/webhook-signing-key";
+        /** A stack from the documented defaults: only what has no default. */
+        const minimal = (extra: Record<string, unknown> = {}) => ({
+            environment: "dev",
+            domain: "pay.example.com",
+            loadBalancer: { hostedZoneId: "Z0DEVEXAMPLE00000001" },
+            atlas: { orgId: "5f0000000000000000000001" },
+            admin: { image: "registry.example.com/payment-gateway/admin:1.0.0" },
+            main: { image: "registry.example.com/payment-gateway/main:1.0.0" },
+            worker: { image: "registry.example.com/payment-gateway/main:1.0.0", command: ["/app/worker"] },
+            ...extra,
+        });
+
+        it("accepts a minimal stack from the documented defaults: the worker's memory fits its default concurrency", () => {
+            const c = validateConfig(minimal(), "us-east-1");
+            assert.equal(c.worker.concurrency, 4);
+            assert.ok(c.worker.memory >= 512 + 256 * c.worker.concurrency, `worker.memory ${c.worker.memory}`);
+            assert.equal(c.worker.memory, 2048, "the smallest Fargate size for cpu 512 that fits 4 jobs");
+            assert.equal(c.main.memory, 1024);
+            // A set memory is kept as it is, and judged.
+            assert.equal(validateConfig(minimal({ worker: { ...minimal().worker, memory: 4096 } }), "us-east-1").worker.memory, 4096);
+            assert.equal(validateConfig(minimal({ worker: { ...minimal().worker, concurrency: 2 } }), "us-east-1").worker.memory, 1024);
+        });
+
+        it("requires the worker's command when it runs the main backend's image, and passes it to the container", () => {
+            const { worker: _w, ...rest } = minimal();
+            assert.throws(() => validateConfig({ ...rest, worker: { image: "registry.example.com/payment-gateway/main:1.0.0" } }, "us-east-1"),
+                /payment-gateway:worker\.command is required when the worker runs the main backend's image: without it the worker's tasks start the main backend's API server/);
+            assert.throws(() => validateConfig(minimal({ main: { image: "registry.example.com/payment-gateway/main:1.0.0", command: ["/app/worker"] } }), "us-east-1"),
+                /payment-gateway:worker\.command must differ from main's/);
+            // A worker image of its own needs no command; an entry point alone distinguishes it too.
+            validateConfig({ ...rest, worker: { image: "registry.example.com/payment-gateway/worker:1.0.0" } }, "us-east-1");
+            validateConfig({ ...rest, worker: { image: "registry.example.com/payment-gateway/main:1.0.0", entryPoint: ["/app/worker"] } }, "us-east-1");
+            for (const stack of ["dev", "staging", "prod"]) assert.deepEqual(validateConfig(stackConfig(stack).raw, "us-east-1").worker.command, ["/app/worker"], stack);
+            assert.deepEqual(problems("dev", { "worker.command": [] }).filter((p) => p.includes("worker.command")), [
+                "payment-gateway:worker.command must list at least the executable; leave command unset for the image's own; got []",
+            ]);
+        });
+
+        it("takes a service's own secrets from Secrets Manager (whole, a JSON key, a version) or SSM, and refuses the rest", () => {
+            const c = validateConfig(minimal({ main: { image: "registry.example.com/payment-gateway/main:1.0.0", secrets: { PROCESSOR_API_KEY: SM, PROCESSOR_WEBHOOK: `${SM}:webhook::`, PREVIOUS_KEY: `${SM}::AWSPREVIOUS:`, SIGNING_KEY: SSM } } }), "us-east-1");
+            assert.deepEqual(Object.keys(c.main.secrets).sort(), ["PREVIOUS_KEY", "PROCESSOR_API_KEY", "PROCESSOR_WEBHOOK", "SIGNING_KEY"]);
+            const refused = problems("dev", {
+                "main.secrets": { MPG_DATABASE_URI: SM, OTEL_TOKEN: SSM, "1BAD": SM, PLAIN: "hunter2", HALF: `${SM}:key` },
+                "admin.secrets": { SHARED: SM },
+                "admin.extraEnvironment": { SHARED: "x" },
+            });
+            const expect = [
+                "payment-gateway:main.secrets.MPG_DATABASE_URI is set by the program",
+                "payment-gateway:main.secrets.OTEL_TOKEN is set by the program",
+                'payment-gateway:main.secrets["1BAD"] is not an environment variable name',
+                "payment-gateway:main.secrets.PLAIN must be the ARN of a Secrets Manager secret",
+                "payment-gateway:main.secrets.HALF must be the ARN of a Secrets Manager secret",
+                "payment-gateway:admin.secrets.SHARED is also set in admin.extraEnvironment",
+            ];
+            for (const e of expect) assert.ok(refused.some((p) => p.startsWith(e)), `expected "${e}" among:\n${refused.join("\n")}`);
+            // The value of a refused secret is never a credential in the message: only the ARN or text given.
+            assert.ok(refused.every((p) => !p.includes("undefined")));
+        });
+
+        it("takes registry credentials for a private registry other than ECR, as a Secrets Manager ARN", () => {
+            const c = validateConfig(minimal({ admin: { image: "registry.example.com/payment-gateway/admin:1.0.0", repositoryCredentials: SM } }), "us-east-1");
+            assert.equal(c.admin.repositoryCredentials, SM);
+            const refused = problems("dev", { "admin.repositoryCredentials": `${SM}:username::`, "main.repositoryCredentials": SM, "main.image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/gateway/main:1.0.0" });
+            assert.ok(refused.some((p) => p.startsWith("payment-gateway:admin.repositoryCredentials must be the ARN of a Secrets Manager secret")), refused.join("\n"));
+            assert.ok(refused.some((p) => p.startsWith("payment-gateway:main.repositoryCredentials does not apply to an ECR image")), refused.join("\n"));
+        });
+
+        it("makes the load balancer's health-check path config, /health by default", () => {
+            assert.equal(validateConfig(minimal(), "us-east-1").loadBalancer.healthCheck.path, "/health");
+            assert.equal(validateConfig(stackConfig("dev", { "loadBalancer.healthCheck.path": "/ready" }).raw, "us-east-1").loadBalancer.healthCheck.path, "/ready");
+            assert.ok(problems("dev", { "loadBalancer.healthCheck.path": "health" }).some((p) => p.startsWith("payment-gateway:loadBalancer.healthCheck.path must be a path such as /health")));
+            assert.ok(problems("dev", { "loadBalancer.healthCheck.path": `/${"a".repeat(1024)}` }).some((p) => p.startsWith("payment-gateway:loadBalancer.healthCheck.path must be at most 1024 characters")));
+        });
+    });
 });
+
