@@ -6,6 +6,7 @@ import * as docker from "@pulumi/docker";
 import { ServiceConfig } from "../lib/config";
 import { contextHash } from "../lib/contextHash";
 import { ecrRepositoryOf } from "../lib/images";
+import { RESTORE_STOP_TAG } from "../lib/restore";
 import { Connections } from "./connections";
 import { Statement, allow, ecsTaskRole } from "./iam";
 import { Route } from "./loadBalancer";
@@ -297,7 +298,7 @@ export class Service extends pulumi.ComponentResource {
             waitForSteadyState: this.args.stopped ? true : d.waitForSteadyState,
             propagateTags: "SERVICE",
             enableExecuteCommand: false,
-            tags: { ...this.args.tags, service: this.args.service },
+            tags: { ...this.args.tags, service: this.args.service, ...(this.args.stopped ? { [RESTORE_STOP_TAG]: "restore" } : {}) },
         }, {
             ...this.child,
             // Nothing starts before what it reads exists: its secrets' values, its permissions, its

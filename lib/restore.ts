@@ -21,6 +21,12 @@
  */
 import type { AtlasRestore, Problem } from "./config";
 
+/**
+ * The tag an ECS service carries while it is stopped for a restore: the HA checklist's instance
+ * floor does not apply to it (policy/rules.ts), so a restore into prod passes the policy pack.
+ */
+export const RESTORE_STOP_TAG = "payment-gateway:stopped-for";
+
 /** What identifies one restore: its source and its point (a new one is a new restore). */
 export function restoreKey(r: Pick<AtlasRestore, "sourceProjectId" | "sourceClusterName" | "pointInTime" | "snapshotId">): string {
     const point = r.snapshotId ? `snapshot:${r.snapshotId}` : `pointInTime:${new Date(Date.parse(r.pointInTime!)).toISOString()}`;
@@ -171,23 +177,20 @@ export interface TargetFacts {
 }
 
 /**
- * Atlas's per-tier default storage on AWS (GB), and the most disk auto-scaling may give it.
- * Source: https://www.mongodb.com/docs/atlas/manage-clusters/#cluster-tier-and-storage (AWS
- * table, read 2026-11-30); the maximum is also bounded by Atlas's disk-to-RAM ratio
- * (https://www.mongodb.com/docs/atlas/customize-storage/).
+ * Per tier on AWS: the storage included by default (GB) and the most the disk may grow to.
+ * The maximum follows the provider's documented rule "the maximum value for disk storage cannot
+ * exceed 50 times the maximum RAM for the selected cluster" (advancedcluster schema, disk_size_gb),
+ * capped at 4096 GB. The RAM per tier and the default storage per tier are Atlas's published tier
+ * table as read from memory of https://www.mongodb.com/docs/atlas/manage-clusters/ and could not
+ * be re-checked here (only M10's 10 GB default is confirmed, by
+ * https://www.mongodb.com/docs/atlas/billing/cluster-configuration-costs/): check them there
+ * before relying on a refusal near a boundary.
  */
-export const ATLAS_TIER_STORAGE_GB: Readonly<Record<string, { default: number; max: number }>> = {
-    M10: { default: 10, max: 128 },
-    M20: { default: 20, max: 255 },
-    M30: { default: 40, max: 512 },
-    M40: { default: 80, max: 1024 },
-    M50: { default: 160, max: 4096 },
-    M60: { default: 320, max: 4096 },
-    M80: { default: 750, max: 4096 },
-    M140: { default: 1000, max: 4096 },
-    M200: { default: 1500, max: 4096 },
-    M300: { default: 2000, max: 4096 },
-};
+const TIER_RAM_GB: Readonly<Record<string, number>> = { M10: 2, M20: 4, M30: 8, M40: 16, M50: 32, M60: 64, M80: 128, M140: 192, M200: 256, M300: 384 };
+const TIER_DEFAULT_DISK_GB: Readonly<Record<string, number>> = { M10: 10, M20: 20, M30: 40, M40: 80, M50: 160, M60: 320, M80: 750, M140: 1000, M200: 1500, M300: 2000 };
+export const ATLAS_TIER_STORAGE_GB: Readonly<Record<string, { default: number; max: number }>> = Object.fromEntries(
+    Object.entries(TIER_RAM_GB).map(([tier, ram]) => [tier, { default: TIER_DEFAULT_DISK_GB[tier], max: Math.min(50 * ram, 4096) }]),
+);
 
 /** "8.0.4" → [8, 0, 4]; "8.0" → [8, 0]. */
 function versionParts(v: string): number[] {

@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { evaluate } from "../../policy/rules";
 import { ProgramError, Run, later, runProgram, stackRun } from "../harness";
 
 const JOB = "mongodbatlas:index/cloudBackupSnapshotRestoreJob:CloudBackupSnapshotRestoreJob";
@@ -66,6 +67,15 @@ describe("restore from backup", () => {
             assert.equal(j.retainOnDelete, true, "forgotten, never deleted or cancelled, when no longer declared");
             assert.deepEqual([start.outputs.restore.step, start.outputs.restore.jobId], ["start", j.outputs.snapshotRestoreJobId]);
             assert.equal(start.outputs.restore.watch, `atlas backups restores watch ${j.outputs.snapshotRestoreJobId} --clusterName pg-prod --projectId 5f00000000000000000000aa`);
+        });
+
+        it("passes prod's mandatory policy pack while the services are stopped for it, and only then", () => {
+            const failing = (run: Run) => evaluate(run.policyResources()).filter((r) => r.enforced && r.finding.violations.length).map((r) => `${r.rule.id}: ${r.finding.violations.join("; ")}`);
+            assert.deepEqual(failing(start), []);
+            assert.match(evaluate(start.policyResources()).find((r) => r.rule.id === "two-admin-two-main")!.finding.evidence, /admin stopped for a restore, main stopped for a restore/);
+            for (const s of start.ofType(SERVICE)) assert.equal(s.inputs.tags["payment-gateway:stopped-for"], "restore");
+            for (const s of restored.ofType(SERVICE)) assert.equal(s.inputs.tags["payment-gateway:stopped-for"], undefined, "the exemption ends with the stop");
+            assert.deepEqual(failing(restored), []);
         });
 
         it("reads the source at preview before starting, and never again", () => {
@@ -146,7 +156,7 @@ describe("restore from backup", () => {
         const otherOrg = { [READ_PROJECT]: (i: Record<string, any>) => ({ ...i, orgId: "5f00000000000000000000ff", id: i.projectId }) };
         assert.match(await refused(pit(2), "dev", otherOrg), /atlas\.restore\.sourceProjectId is in organization 5f00000000000000000000ff, this stack's project in 5f0000000000000000000001: Atlas restores across organizations only in its UI/);
         const big = { [READ_CLUSTER]: (i: Record<string, any>) => ({ ...older[READ_CLUSTER](i), replicationSpecs: [{ regionConfigs: [{ electableSpecs: { instanceSize: "M50", diskSizeGb: 1000 } }] }] }) };
-        assert.match(await refused(pit(2), "dev", big), /payment-gateway:atlas\.tier M10 holds at most 128 GB \(with disk auto-scaling\), less than the 1000 GB disk of pg-prod/);
+        assert.match(await refused(pit(2), "dev", big), /payment-gateway:atlas\.tier M10 holds at most 100 GB \(with disk auto-scaling\), less than the 1000 GB disk of pg-prod/);
     });
 
     describe("the restore-drill stack", () => {
