@@ -277,7 +277,7 @@ function restoreDrill(config: Config, stack: string, prefix: string, restore: Re
         privateLink: false,
         authentication: "none",
     });
-    const job = restore.submitJob ? database.restoreFrom(source as RestoreSource, [database.cluster]) : undefined;
+    const job = restore.submitJob ? database.restoreFrom(source as RestoreSource, []) : undefined;
     const check = database.allowVerification(source.verifyFrom!);
     return {
         environment: config.environment,

@@ -105,18 +105,19 @@ export function planRestore(restore: AtlasRestore | undefined, last: RestoreReco
         const same = !restore || restoreKey(restore) === key;
         const state = describe(job);
         const what = `restore job ${watched.jobId} of ${watched.clusterName}`;
+        const stopped = clients ? "; every admin, main and worker task stays stopped" : "";
         if (state === "running")
             return {
                 step: "waiting", key, stopServices: true, submitJob: false, ...source,
-                now: `reads ${what}: still running; every admin, main and worker task stays stopped${same ? "" : " (atlas.restore now names another restore: it starts once this job has ended)"}`,
+                now: `reads ${what}: still running${stopped}${same ? "" : " (atlas.restore now names another restore: it starts once this job has ended)"}`,
                 next: "run `pulumi up` again once the job has finished (the `restore.watch` command follows it)",
             };
         if (same && state === "failed") {
             if (!restore) return { step: "none", stopServices: false, submitJob: false, now: `starts the services again on the data as it is: atlas.restore was removed after ${what} ${job.cancelled ? "was cancelled" : "failed"}`, next: "nothing" };
             const why = job.cancelled ? "was cancelled" : job.expired ? "expired" : "failed";
-            return { step: "failed", key, stopServices: true, submitJob: false, ...source, now: `reads ${what}: it ${why}; every admin, main and worker task STAYS STOPPED (the cluster's data is not the restored state)`, next: "set a new atlas.restore (another pointInTime or snapshotId) to restore again, or remove atlas.restore to start the services on the data as it is" };
+            return { step: "failed", key, stopServices: true, submitJob: false, ...source, now: `reads ${what}: it ${why}${clients ? "; every admin, main and worker task STAYS STOPPED" : ""} (the cluster's data is not the restored state)`, next: "set a new atlas.restore (another pointInTime or snapshotId) to restore again, or remove atlas.restore to start the services on the data as it is" };
         }
-        if (same) return { step: "restored", key, stopServices: false, submitJob: false, ...source, now: `reads ${what}: finished at ${job.finishedAt}; admin, main and worker return at their configured counts`, next: "nothing: the restore is done and is never run again by this config (remove atlas.restore when convenient)" };
+        if (same) return { step: "restored", key, stopServices: false, submitJob: false, ...source, now: `reads ${what}: finished at ${job.finishedAt}${clients ? "; admin, main and worker return at their configured counts" : ": check the data"}`, next: "nothing: the restore is done and is never run again by this config (remove atlas.restore when convenient)" };
         // The watched job has ended and the config names another restore: start it below.
     }
     if (!restore) return { step: "none", stopServices: false, submitJob: false, now: "restores nothing", next: "set atlas.restore to restore the cluster from a backup" };

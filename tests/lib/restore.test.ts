@@ -32,6 +32,7 @@ describe("restore (lib/restore.ts)", () => {
         const waiting = planRestore(r, first, running);
         assert.deepEqual([waiting.step, waiting.stopServices, waiting.submitJob], ["waiting", true, false]);
         assert.match(waiting.now, /still running; every admin, main and worker task stays stopped/);
+        assert.equal(planRestore(r, first, running, false).now, "reads restore job 6a0000000000000000000001 of pg-prod: still running", "a drill has no services to speak of");
 
         const again = planRestore(r, after(waiting), running);
         assert.equal(again.step, "waiting", "as many ups as it takes");
