@@ -7,19 +7,20 @@
  *
  * Config is validated, and the MongoDB connection budget computed, before anything is declared.
  * The program reads back what its last deployment recorded (a reference to its own stack) to know
- * which step of a credential rotation the next `pulumi up` takes.
+ * which step of a credential rotation or of a restore the next `pulumi up` takes.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { Config, SERVICE_NAMES, ServiceName } from "./lib/config";
 import { serviceEnvironment } from "./lib/environment";
 import { RotationRecord, planCacheRotation, planDatabaseRotation } from "./lib/rotation";
-import { loadConfig, loadStackZones, previousOutputs } from "./lib/stackConfig";
+import { checkRestoreSource, loadConfig, loadStackZones, previousOutputs, readRestoreJob } from "./lib/stackConfig";
 import { defaultDrillZone } from "./lib/drills";
+import { RestorePlan, RestoreRecord, jobToRead, planRestore, restoreRecord } from "./lib/restore";
 import { Network } from "./components/network";
 import { LoadBalancer, Route } from "./components/loadBalancer";
 import { KmsKey } from "./components/kmsKey";
-import { Database } from "./components/database";
+import { Database, RestoreSource } from "./components/database";
 import { Cache } from "./components/cache";
 import { StoredSecret } from "./components/secret";
 import { Service } from "./components/service";
@@ -27,7 +28,11 @@ import { Alarms } from "./components/alarms";
 import { Drills } from "./components/drills";
 
 export = async () => {
-    const config = loadConfig();
+    // Which step of a credential rotation or a restore this update takes depends on the step the
+    // last one took; a restore it already started is not judged against today's clock again.
+    const last = await previousOutputs(["rotation", "restore"]);
+    const lastRestore = last.outputs.restore as RestoreRecord | undefined;
+    const config = loadConfig(lastRestore?.key);
     // The zones the region really offers: named zones and the drill zone are checked against them before anything is declared.
     const zones = config.purpose === "gateway" ? await loadStackZones(config) : undefined;
     const stack = pulumi.getStack();
@@ -35,13 +40,12 @@ export = async () => {
     const protect = config.prod; // stateful resources cannot be deleted by accident in prod
     // What the failover drills find this stack's ECS tasks and cache by (FIS resolves those by tags).
     const drillTag = { key: "payment-gateway:stack", value: stack };
-    // Which step of a credential rotation this update takes depends on the step the last one took.
-    const last = await previousOutputs(["rotation"]);
+    const restore = await stepOfRestore(config, lastRestore);
     const rotation = {
         cache: planCacheRotation(config.rotation.cache, last.outputs.rotation as RotationRecord | undefined),
         database: planDatabaseRotation(config.rotation.database, last.outputs.rotation as RotationRecord | undefined, last.deployed, config.atlas.authentication),
     };
-    if (config.purpose === "restore-drill") return restoreDrill(config, stack, prefix);
+    if (config.purpose === "restore-drill") return restoreDrill(config, stack, prefix, restore);
 
     // --- Network and the one internet-facing entry point ----------------------------------------
     const network = new Network("pg", {
@@ -95,7 +99,6 @@ export = async () => {
         privateLink: config.atlas.privateLink,
         authentication: config.atlas.authentication,
         users: { current: rotation.database.current, keep: rotation.database.keep },
-        restore: config.atlas.restore,
     });
 
     // Connections beyond the budget the pools were sized for mean something else is connecting.
@@ -154,10 +157,15 @@ export = async () => {
                 region: config.region,
                 root: __dirname,
                 tags: { [drillTag.key]: drillTag.value },
+                // A restore overwrites the cluster: no task may use it until the restore has finished.
+                stopped: restore.stopServices,
             });
             return [name, service];
         }),
     ) as Record<ServiceName, Service>;
+
+    // --- Restore: submitted once, after every task has stopped --------------------------------------
+    const job = restore.submitJob ? database.restoreFrom(config.atlas.restore!, SERVICE_NAMES.flatMap((name) => services[name].stoppedBy)) : undefined;
 
     // --- Alarms and dashboard ------------------------------------------------------------------
     const alarms = new Alarms("pg", {
@@ -217,6 +225,8 @@ export = async () => {
         costAssumptions: config.cost.assumptions,
         /** Exactly the drills this stack can run: per FIS drill its template id, what it proves and the exact start and stop commands (the zone outage also its zonal shift); the cache's TestFailover; the Atlas failover test. */
         drills: failoverDrills?.commands ?? {},
+        /** The restore step this update took (what the next update reads back), and the command that watches the job. */
+        restore: restoreOutput(restore, job),
         /** The rotation step this update took: what the next update reads back to take the following one. */
         rotation: {
             cache: { label: rotation.cache.label, step: rotation.cache.step, now: rotation.cache.now, next: rotation.cache.next },
@@ -240,33 +250,61 @@ function clusterArgs(config: Config, stack: string, prefix: string) {
         databaseName: config.atlas.databaseName,
         backupRetentionDays: config.atlas.backupRetentionDays,
         pointInTimeRestore: config.atlas.pointInTimeRestore,
+        diskAutoScaling: config.atlas.diskAutoScaling,
     };
 }
 
 /**
- * A restore drill: a small, short-lived Atlas cluster that a backup (of prod, typically) is restored
- * into, and nothing else: "automated backups" proved by a restore, not by a setting.
+ * The step of the restore this update takes: the job the last step submitted is read back from
+ * Atlas first; a restore this update starts is checked against the source at preview.
  */
-function restoreDrill(config: Config, stack: string, prefix: string) {
+async function stepOfRestore(config: Config, last: RestoreRecord | undefined): Promise<RestorePlan> {
+    const watched = jobToRead(config.atlas.restore, last);
+    const plan = planRestore(config.atlas.restore, last, watched ? await readRestoreJob(watched) : undefined, config.purpose === "gateway");
+    if (plan.submitJob) await checkRestoreSource(config, config.atlas.restore!);
+    return plan;
+}
+
+/** The stack output `restore`: the record the next update reads back, and how to watch the job. */
+function restoreOutput(plan: RestorePlan, job: ReturnType<Database["restoreFrom"]> | undefined) {
+    const jobId: pulumi.Input<string | undefined> = job ? job.snapshotRestoreJobId : plan.jobId;
+    return pulumi.output(jobId).apply((id) => ({
+        ...restoreRecord(plan, id),
+        // `--clusterName` (the source) is required (atlas backups restores watch).
+        ...(id && plan.sourceClusterName ? { watch: `atlas backups restores watch ${id} --clusterName ${plan.sourceClusterName} --projectId ${plan.sourceProjectId}` } : {}),
+    }));
+}
+
+/**
+ * A restore drill: a small, short-lived Atlas cluster that a backup (of prod, typically) is restored
+ * into, and nothing else: "automated backups" proved by a restore, not by a setting. The data is
+ * checked with a temporary read-only user from the CIDR the config names.
+ */
+function restoreDrill(config: Config, stack: string, prefix: string, restore: RestorePlan) {
+    const source = config.atlas.restore!;
     const database = new Database("pg", {
         ...clusterArgs(config, stack, prefix),
         protect: false,
         privateLink: false,
         authentication: "none",
-        restore: config.atlas.restore,
     });
-    const restored = `atlas backups restores list ${config.atlas.restore!.sourceClusterName} --projectId ${config.atlas.restore!.sourceProjectId}`;
+    const job = restore.submitJob ? database.restoreFrom(source as RestoreSource, []) : undefined;
+    const check = database.allowVerification(source.verifyFrom!);
     return {
         environment: config.environment,
         region: config.region,
         purpose: config.purpose,
         atlasCluster: { name: database.cluster.name, tier: config.atlas.tier, nodes: config.atlas.electableNodes },
-        restoredFrom: config.atlas.restore,
+        restoredFrom: { sourceProjectId: source.sourceProjectId, sourceClusterName: source.sourceClusterName, pointInTime: source.pointInTime, snapshotId: source.snapshotId },
         costAssumptions: config.cost.assumptions,
-        /** How to watch the restore and check the data, then tear the drill down. */
+        restore: restoreOutput(restore, job),
+        /** How to watch the restore and check the data (a Pulumi secret: it holds the read-only password), then tear the drill down. */
         verify: {
-            restoreJobs: restored,
             cluster: pulumi.interpolate`atlas clusters describe ${database.cluster.name} --projectId ${database.projectId}`,
+            readOnlyUser: check.username,
+            readOnlyPassword: check.password,
+            connect: pulumi.interpolate`mongosh "${check.uri}" --eval "db.getCollectionNames().forEach((c) => print(c, db.getCollection(c).estimatedDocumentCount()))"`,
+            from: source.verifyFrom,
             tearDown: `pulumi destroy --stack ${stack} --yes && pulumi stack rm ${stack} --yes`,
         },
     };

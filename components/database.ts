@@ -36,6 +36,8 @@ export interface DatabaseArgs {
     pointInTimeRestore: boolean;
     /** Compute auto-scaling bounds; default none. */
     autoScaling?: { minTier: string; maxTier: string };
+    /** Disk auto-scaling (diskGbEnabled): Atlas grows the disk with the data. Default true (config atlas.diskAutoScaling). */
+    diskAutoScaling?: boolean;
     /** Termination protection and Pulumi `protect` (prod). */
     protect: boolean;
     /** The VPC: the PrivateLink endpoint sits in its private subnets. None: a cluster no client reaches (a restore drill). */
@@ -52,8 +54,14 @@ export interface DatabaseArgs {
      * stays declared for one step while tasks holding its URI are replaced. Default: the original only.
      */
     users?: { current: string; keep?: string };
-    /** Restore the cluster from a backup of another cluster, before any client starts. Default: none. */
-    restore?: { sourceProjectId: string; sourceClusterName: string; pointInTime?: string; snapshotId?: string };
+}
+
+/** A backup to restore into the cluster: a snapshot, or a point in time of the source's continuous backup. */
+export interface RestoreSource {
+    sourceProjectId: string;
+    sourceClusterName: string;
+    pointInTime?: string;
+    snapshotId?: string;
 }
 
 /** What a client of the database brings: its security group and the role its tasks run as. */
@@ -97,7 +105,6 @@ export class Database extends pulumi.ComponentResource {
             ({ user: this.user, password: this.password, username: this.username } = this.createPasswordUser(users.current));
             this.readyForClients.push(this.user);
         }
-        if (args.restore) this.readyForClients.push(this.createRestoreJob(args.restore));
         if (args.network && args.privateLink) this.connections = this.createPrivateLink(args.network);
         else if (args.network) this.allowNatAddresses(args.network);
         this.host = this.srvHost();
@@ -187,10 +194,15 @@ export class Database extends pulumi.ComponentResource {
     }
 
     /**
-     * Atlas's restore job into this cluster (it overwrites its data): a snapshot (automated
-     * delivery) or a point in time. A new point or snapshot is a new job, so a new restore.
+     * Submits Atlas's restore job into this cluster (it overwrites its data): a snapshot (automated
+     * delivery) or a point in time, once everything in `after` is done (the clients stopped).
+     * Declare it in the one `pulumi up` that starts the restore, never again (lib/restore.ts): the
+     * provider's create only submits the job, every input forces a new job, its delete cancels
+     * nothing for these delivery types, and a read that gets a 404 drops it from state so that a
+     * later declaration would submit it again. retainOnDelete: when the next `pulumi up` no longer
+     * declares it, Pulumi forgets it without calling the provider at all.
      */
-    private createRestoreJob(r: NonNullable<DatabaseArgs["restore"]>): mongodbatlas.CloudBackupSnapshotRestoreJob {
+    restoreFrom(r: RestoreSource, after: pulumi.Resource[]): mongodbatlas.CloudBackupSnapshotRestoreJob {
         const target = { targetClusterName: this.cluster.name, targetProjectId: this.projectId };
         return new mongodbatlas.CloudBackupSnapshotRestoreJob(`${this.name}-restore`, {
             projectId: r.sourceProjectId,
@@ -199,7 +211,34 @@ export class Database extends pulumi.ComponentResource {
             deliveryTypeConfig: r.snapshotId
                 ? { automated: true, ...target }
                 : { pointInTime: true, pointInTimeUtcSeconds: Math.floor(Date.parse(r.pointInTime!) / 1000), ...target },
+        }, { ...this.child, dependsOn: after, retainOnDelete: true });
+    }
+
+    /**
+     * A temporary read-only user (the application database only) with a generated password, and
+     * the project access list entry for `cidr`: what a person checking a restore drill's data
+     * connects with. Both go with the drill's stack.
+     */
+    allowVerification(cidr: string): { username: string; password: pulumi.Output<string>; uri: pulumi.Output<string> } {
+        const username = `${this.args.clusterName}-verify`;
+        const password = new random.RandomPassword(`${this.name}-verify`, { length: 32, special: false }, this.child);
+        new mongodbatlas.DatabaseUser(`${this.name}-verify`, {
+            projectId: this.projectId,
+            username,
+            password: password.result,
+            authDatabaseName: "admin",
+            roles: [{ roleName: "read", databaseName: this.args.databaseName }],
+            scopes: [{ name: this.cluster.name, type: "CLUSTER" }],
         }, this.child);
+        new mongodbatlas.ProjectIpAccessList(`${this.name}-verify`, {
+            projectId: this.projectId,
+            cidrBlock: cidr,
+            comment: `restore drill ${this.args.clusterName}: checking the restored data`,
+        }, this.child);
+        const uri = pulumi.all([this.cluster.connectionStrings.standardSrv, password.result]).apply(([srv, pw]) =>
+            `mongodb+srv://${encodeURIComponent(username)}:${encodeURIComponent(pw)}@${stripScheme(srv)}/${this.args.databaseName}?tls=true&authSource=admin&readPreference=secondaryPreferred`,
+        );
+        return { username, password: pulumi.secret(password.result), uri: pulumi.secret(uri) };
     }
 
     private srvHost(): pulumi.Output<string> {
@@ -228,6 +267,9 @@ export class Database extends pulumi.ComponentResource {
 
     private createCluster(): mongodbatlas.AdvancedCluster {
         const { tier, autoScaling } = this.args;
+        // The provider sends diskGbEnabled only when set, and documents its default as false
+        // (internal/service/advancedcluster/schema.go descDiskGBEnabled): send it always.
+        const diskGbEnabled = this.args.diskAutoScaling ?? true;
         return new mongodbatlas.AdvancedCluster(this.name, {
             projectId: this.projectId,
             name: this.args.clusterName,
@@ -247,8 +289,8 @@ export class Database extends pulumi.ComponentResource {
                     priority: 7,
                     electableSpecs: { instanceSize: tier, nodeCount: this.args.electableNodes },
                     autoScaling: autoScaling
-                        ? { computeEnabled: true, computeScaleDownEnabled: true, computeMinInstanceSize: autoScaling.minTier, computeMaxInstanceSize: autoScaling.maxTier }
-                        : { computeEnabled: false },
+                        ? { computeEnabled: true, computeScaleDownEnabled: true, computeMinInstanceSize: autoScaling.minTier, computeMaxInstanceSize: autoScaling.maxTier, diskGbEnabled }
+                        : { computeEnabled: false, diskGbEnabled },
                 }],
             }],
         }, { ...this.child, protect: this.args.protect });

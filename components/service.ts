@@ -7,6 +7,7 @@ import { ServiceConfig } from "../lib/config";
 import { contextHash } from "../lib/contextHash";
 import { ecrRepositoryOf } from "../lib/images";
 import { secretSource } from "../lib/limits";
+import { RESTORE_STOP_TAG } from "../lib/restore";
 import { Connections } from "./connections";
 import { Statement, allow, ecsTaskRole } from "./iam";
 import { Route } from "./loadBalancer";
@@ -52,6 +53,12 @@ export interface ServiceArgs {
     tags?: Record<string, string>;
     /** Project root, against which build contexts resolve. */
     root: string;
+    /**
+     * Run no task at all (while a restore overwrites the database): desired count 0, the
+     * autoscaling floor and ceiling 0 so the scaler cannot start one, and `pulumi up` waits until
+     * ECS reports the service steady at 0 tasks. Default false.
+     */
+    stopped?: boolean;
 }
 
 /**
@@ -111,7 +118,13 @@ export class Service extends pulumi.ComponentResource {
             ...(this.args.containerHealthCheck ? { healthCheck: this.args.containerHealthCheck.command } : {}),
             secrets: Object.fromEntries(Object.entries(c.secrets).sort(([a], [b]) => a.localeCompare(b))),
             ...(c.repositoryCredentials ? { repositoryCredentials: c.repositoryCredentials } : {}),
+            ...(this.args.stopped ? { stopped: true } : {}),
         };
+    }
+
+    /** What must have happened before the service's tasks are gone: its own update and its scaler's. */
+    get stoppedBy(): pulumi.Resource[] {
+        return [this.service, ...(this.scalingTarget ? [this.scalingTarget] : [])];
     }
 
     private get containerName(): string {
@@ -309,7 +322,7 @@ export class Service extends pulumi.ComponentResource {
             name: `${this.args.namePrefix}-${this.args.service}`,
             cluster: this.args.cluster.arn,
             taskDefinition: this.taskDefinition.arn,
-            desiredCount: config.instances,
+            desiredCount: this.args.stopped ? 0 : config.instances,
             launchType: "FARGATE",
             platformVersion: "LATEST",
             networkConfiguration: { subnets: network.privateSubnetIds, securityGroups: [this.connections.id], assignPublicIp: false },
@@ -318,18 +331,22 @@ export class Service extends pulumi.ComponentResource {
             deploymentCircuitBreaker: { enable: true, rollback: true },
             deploymentMinimumHealthyPercent: d.minimumHealthyPercent,
             deploymentMaximumPercent: d.maximumPercent,
-            waitForSteadyState: d.waitForSteadyState,
+            // Stopping for a restore waits until ECS reports 0 running tasks (the provider's
+            // waitServiceStable: one deployment, desiredCount == runningCount; terraform-provider-aws
+            // internal/service/ecs/service.go statusServiceWaitForStable) before the job is submitted.
+            waitForSteadyState: this.args.stopped ? true : d.waitForSteadyState,
             propagateTags: "SERVICE",
             enableExecuteCommand: false,
-            tags: { ...this.args.tags, service: this.args.service },
+            tags: { ...this.args.tags, service: this.args.service, ...(this.args.stopped ? { [RESTORE_STOP_TAG]: "restore" } : {}) },
         }, {
             ...this.child,
             // Nothing starts before what it reads exists: its secrets' values, its permissions, its
             // database user and network paths, and (for a target group to accept tasks) the
             // listener rule using it.
             dependsOn: [...Object.values(this.args.secrets).map((s) => s.version), ...prerequisites, ...(this.args.dependsOn ?? []), ...(route?.rules ?? [])],
-            // With autoscaling, the scaler owns the running count; `instances` moves its floor.
-            ignoreChanges: this.autoscaled ? ["desiredCount"] : [],
+            // With autoscaling, the scaler owns the running count; `instances` moves its floor. While
+            // stopped for a restore the program owns it: 0 is sent, not left to the scaler.
+            ignoreChanges: this.autoscaled && !this.args.stopped ? ["desiredCount"] : [],
         });
     }
 
@@ -339,8 +356,12 @@ export class Service extends pulumi.ComponentResource {
             serviceNamespace: "ecs",
             scalableDimension: "ecs:service:DesiredCount",
             resourceId: pulumi.interpolate`service/${this.args.cluster.name}/${this.service.name}`,
-            minCapacity: config.instances,
-            maxCapacity: config.maxInstances,
+            // 0 and 0 while stopped: RegisterScalableTarget moves the current capacity into the new
+            // range, and 0 is an allowed minimum for ECS services (Application Auto Scaling API
+            // reference, RegisterScalableTarget MinCapacity). Both are updated in place
+            // (terraform-provider-aws internal/service/appautoscaling/target.go resourceTargetUpdate).
+            minCapacity: this.args.stopped ? 0 : config.instances,
+            maxCapacity: this.args.stopped ? 0 : config.maxInstances,
         }, this.child);
         const policy = (suffix: string, predefinedMetricType: string, targetValue: number, resourceLabel?: pulumi.Input<string>) =>
             new aws.appautoscaling.Policy(`${this.name}-${suffix}`, {

@@ -18,6 +18,7 @@ import { Bom, DEFAULT_ASSUMPTIONS, PriceError, estimate } from "./cost";
 import { FIS_DURATION_MINUTES } from "./fis";
 import { ecrRepositoryOf } from "./images";
 import { ConnectionBudget, PoolBudgetError, planConnections } from "./pool";
+import { restoreKey } from "./restore";
 import {
     ACM_DOMAIN_NAME_MAX,
     ATLAS_AWS_REGIONS,
@@ -409,13 +410,21 @@ const AtlasSchema = section({
         pointInTime: z.string({ error: "must be an ISO-8601 UTC time such as 2026-11-28T21:30:00Z" }).regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?Z$/, { error: "must be an ISO-8601 UTC time such as 2026-11-28T21:30:00Z" }).optional(),
         /** Restore this snapshot (its id, 24 hex characters); exactly one of pointInTime and snapshotId. */
         snapshotId: z.string({ error: "must be a snapshot id (24 hex characters)" }).regex(/^[a-f0-9]{24}$/, { error: "must be a snapshot id (24 hex characters)" }).optional(),
-        /** Days back the source's continuous backup reaches (its restore window). Default 7, what this program gives its clusters. */
-        restoreWindowDays: count(1, 365).default(7),
+        /**
+         * restore-drill only: the IPv4 CIDR (your workstation's or VPN's) that the drill's temporary
+         * read-only user may connect from to check the restored data. Required in a restore drill.
+         */
+        verifyFrom: cidr().optional(),
         /** Allow a restore into a prod stack (it overwrites its data). Default false. */
         allowIntoProd: bool().default(false),
     }).optional(),
     /** password (a generated password) or iam (each service's task role, MONGODB-AWS). Default password. */
     authentication: oneOf(["password", "iam"]).default("password"),
+    /**
+     * Disk auto-scaling (diskGbEnabled): Atlas grows the disk as the data grows (the provider's
+     * default is off). Default true.
+     */
+    diskAutoScaling: bool().default(true),
 });
 
 const CacheSchema = section({
@@ -530,6 +539,8 @@ const CostSchema = section({
         logGbPerMonth: decimal(0, 1e9).default(DEFAULT_ASSUMPTIONS.logGbPerMonth),
         /** GB of Atlas cloud backup storage. Default 20. */
         atlasBackupGb: decimal(0, 1e9).default(DEFAULT_ASSUMPTIONS.atlasBackupGb),
+        /** GB of disk Atlas charges once disk auto-scaling grows it past the tier's included storage. Default 0. */
+        atlasDiskGb: decimal(0, 1e9).default(DEFAULT_ASSUMPTIONS.atlasDiskGb),
         /** GB of cache snapshots beyond the free one. Default 1. */
         cacheSnapshotGb: decimal(0, 1e9).default(DEFAULT_ASSUMPTIONS.cacheSnapshotGb),
         /** GB of access logs kept in S3. Default 10. */
@@ -650,6 +661,7 @@ export type Config = ReturnType<typeof resolve> & {
     undecrypted: string[];
 };
 export type ServiceConfig = Config["main"];
+export type AtlasRestore = NonNullable<Config["atlas"]["restore"]>;
 export type Resolved = ReturnType<typeof resolve>;
 /** Interface endpoints tasks in private subnets need to start without crossing the NAT (`network.interfaceEndpoints`). */
 export const INTERFACE_ENDPOINT_SERVICES = ["ecr.api", "ecr.dkr", "logs", "secretsmanager"] as const;
@@ -664,7 +676,7 @@ export interface Problem {
 }
 
 /** Rules that span fields (and the stack's name and region), and the Production HA Checklist in prod. */
-function crossFieldProblems(c: Resolved, stack: string | undefined, now: number): Problem[] {
+function crossFieldProblems(c: Resolved, stack: string | undefined, now: number, startedRestore?: string): Problem[] {
     const problems: Problem[] = [];
     const add = (path: string, message: string, value: unknown, ...reads: string[]) => problems.push({ path, message, value, reads });
     problems.push(...nameProblems(c, stack), ...regionProblems(c));
@@ -751,7 +763,7 @@ function crossFieldProblems(c: Resolved, stack: string | undefined, now: number)
 
     if (c.rotation.database !== undefined && c.atlas.authentication === "iam")
         add("rotation.database", "has no password to rotate: with atlas.authentication iam each service logs in as its task role", c.rotation.database, "atlas.authentication");
-    problems.push(...restoreProblems(c, now));
+    problems.push(...restoreProblems(c, now, startedRestore));
     if (c.purpose === "restore-drill" && !c.atlas.restore)
         add("atlas.restore", "is required when purpose is restore-drill: a restore drill restores a backup", undefined, "purpose");
     if (c.purpose === "restore-drill" && c.prod) add("purpose", "must be gateway in prod: a restore drill is a short-lived stack of its own", c.purpose, "environment");
@@ -820,7 +832,7 @@ function buildProblems(c: Resolved, root: string): Problem[] {
 }
 
 /** A restore overwrites the target cluster's data: exactly one point to restore, within the source's window, never by accident in prod. */
-function restoreProblems(c: Resolved, now: number): Problem[] {
+function restoreProblems(c: Resolved, now: number, startedRestore: string | undefined): Problem[] {
     const r = c.atlas.restore;
     if (!r) return [];
     const problems: Problem[] = [];
@@ -828,17 +840,19 @@ function restoreProblems(c: Resolved, now: number): Problem[] {
         problems.push({ path: "atlas.restore", message: "needs exactly one of pointInTime (ISO-8601 UTC) and snapshotId", value: { pointInTime: r.pointInTime, snapshotId: r.snapshotId } });
     if (r.pointInTime) {
         const at = Date.parse(r.pointInTime);
-        const oldest = now - r.restoreWindowDays * 24 * 3600 * 1000;
         if (Number.isNaN(at) || new Date(at).toISOString().slice(0, 10) !== r.pointInTime.slice(0, 10)) problems.push({ path: "atlas.restore.pointInTime", message: "is not a real moment (check the date)", value: r.pointInTime });
-        else if (at > now) problems.push({ path: "atlas.restore.pointInTime", message: `is in the future (now is ${new Date(now).toISOString()})`, value: r.pointInTime });
-        else if (at < oldest)
-            problems.push({
-                path: "atlas.restore.pointInTime",
-                message: `is before the source's restore window (${r.restoreWindowDays} days: ${new Date(oldest).toISOString()} at the earliest); restore a snapshot (snapshotId) instead`,
-                value: r.pointInTime,
-                reads: ["atlas.restore.restoreWindowDays"],
-            });
+        // Time-relative: only for a restore the last deployment did not start. A started restore's
+        // point does not become wrong as days pass (its window is checked against the source's
+        // backup schedule at preview, lib/restore.ts sourceProblems, when the restore is new).
+        else if (at > now && restoreKey(r) !== startedRestore) problems.push({ path: "atlas.restore.pointInTime", message: `is in the future (now is ${new Date(now).toISOString()})`, value: r.pointInTime });
     }
+    if (c.purpose === "restore-drill" && !r.verifyFrom)
+        problems.push({ path: "atlas.restore.verifyFrom", message: "is required when purpose is restore-drill: the CIDR the drill's read-only user checks the restored data from", reads: ["purpose"] });
+    if (c.purpose !== "restore-drill" && r.verifyFrom)
+        problems.push({ path: "atlas.restore.verifyFrom", message: "applies only when purpose is restore-drill (a gateway stack's cluster is reached by its services only)", value: r.verifyFrom, reads: ["purpose"] });
+    if (r.verifyFrom && networkAddress(r.verifyFrom) !== r.verifyFrom) problems.push({ path: "atlas.restore.verifyFrom", message: `has host bits set: the block is ${networkAddress(r.verifyFrom)}`, value: r.verifyFrom });
+    else if (r.verifyFrom && Number(r.verifyFrom.split("/")[1]) < 16)
+        problems.push({ path: "atlas.restore.verifyFrom", message: "must be /16 or narrower: the restored copy of the data is reachable from it", value: r.verifyFrom });
     if (c.prod && !r.allowIntoProd)
         problems.push({ path: "atlas.restore.allowIntoProd", message: "must be true to restore into a prod stack: the restore overwrites its data", value: r.allowIntoProd, reads: ["environment"] });
     return problems;
@@ -1030,7 +1044,15 @@ function zodProblems(issues: z.core.$ZodIssue[]): Problem[] {
  * error says so, and why (ConfigError.unchecked). With `root` (the project directory), build
  * contexts and Dockerfiles must exist.
  */
-export function validateConfig(raw: Record<string, unknown>, awsRegion: string | undefined, stack?: string, now: number = Date.now(), root?: string): Config {
+/** What validation needs besides the config: where build contexts resolve, and the restore the last deployment started. */
+export interface ValidationContext {
+    /** The project directory build contexts resolve against; without it they are not checked. */
+    root?: string;
+    /** The key of the restore the last deployment started: time-relative restore rules skip it. */
+    startedRestore?: string;
+}
+
+export function validateConfig(raw: Record<string, unknown>, awsRegion: string | undefined, stack?: string, now: number = Date.now(), { root, startedRestore }: ValidationContext = {}): Config {
     const problems: Problem[] = [];
     const unchecked: Unchecked[] = [];
     // The stack name is part of physical names (cache id ≤ 40, cluster and role names): keep it short and plain.
@@ -1120,7 +1142,7 @@ export function validateConfig(raw: Record<string, unknown>, awsRegion: string |
         const config = resolve(data, region);
         const touchesFailed = (path: string) => failed.some((f) => within(path, f) || (path !== "" && within(f, path)));
         const crossField: Problem[] = [];
-        for (const p of [...crossFieldProblems(config, stack, now), ...(root === undefined ? [] : buildProblems(config, root))]) {
+        for (const p of [...crossFieldProblems(config, stack, now, startedRestore), ...(root === undefined ? [] : buildProblems(config, root))]) {
             if ([p.path, ...(p.reads ?? [])].some(touchesFailed) || problems.some((q) => q.path === p.path)) continue;
             // One problem per key: two rules that refuse the same key say so together.
             const same = crossField.find((q) => q.path === p.path);
@@ -1203,7 +1225,7 @@ export function bomFromConfig(c: Resolved): Bom {
         endpointAzs: gateway ? ((c.network.interfaceEndpoints ? INTERFACE_ENDPOINT_SERVICES.length : 0) + (c.atlas.privateLink ? 1 : 0)) * zones : 0,
         atlasPrivateEndpoints: gateway && c.atlas.privateLink ? 1 : 0,
         cache: gateway ? { engine: c.cache.engine, nodeType: c.cache.nodeType, nodes: cacheNodes, snapshots: c.cache.snapshotRetentionDays > 0 } : undefined,
-        atlas: { tier: c.atlas.tier, ceilingTier: c.atlas.autoScaling?.maxTier ?? c.atlas.tier, nodes: c.atlas.electableNodes, backup: true },
+        atlas: { tier: c.atlas.tier, ceilingTier: c.atlas.autoScaling?.maxTier ?? c.atlas.tier, nodes: c.atlas.electableNodes, backup: true, diskAutoScaling: c.atlas.diskAutoScaling },
         kmsKeys: gateway ? 2 : 0,
         secrets: gateway ? 2 : 0,
         waf: gateway && c.loadBalancer.waf.enabled ? { rules: 3 } : undefined,

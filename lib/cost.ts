@@ -25,6 +25,12 @@ export interface CostAssumptions {
     logGbPerMonth: number;
     /** GB of Atlas cloud backup storage. Default 20. */
     atlasBackupGb: number;
+    /**
+     * GB of disk Atlas charges for once disk auto-scaling has grown the disk past the tier's
+     * included storage (Atlas then charges the whole disk, not the difference). Default 0: the
+     * disk is still the tier's included one.
+     */
+    atlasDiskGb: number;
     /** GB of cache snapshot storage beyond the free one. Default 1. */
     cacheSnapshotGb: number;
     /** GB of load-balancer access logs kept in S3. Default 10. */
@@ -38,6 +44,7 @@ export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
     endpointGbPerMonth: 10,
     logGbPerMonth: 10,
     atlasBackupGb: 20,
+    atlasDiskGb: 0,
     cacheSnapshotGb: 1,
     accessLogGbStored: 10,
 };
@@ -54,7 +61,7 @@ export interface Bom {
     endpointAzs: number;
     atlasPrivateEndpoints: number;
     cache?: { engine: "valkey" | "redis"; nodeType: string; nodes: number; snapshots: boolean };
-    atlas?: { tier: string; ceilingTier: string; nodes: number; backup: boolean };
+    atlas?: { tier: string; ceilingTier: string; nodes: number; backup: boolean; diskAutoScaling: boolean };
     kmsKeys: number;
     secrets: number;
     waf?: { rules: number };
@@ -130,6 +137,9 @@ export function estimate(bom: Bom, assumptions: CostAssumptions = DEFAULT_ASSUMP
         const nodes = a.nodes / 3;
         lines.push({ component: "atlas", item: `${a.nodes}-node ${a.tier}${a.ceilingTier !== a.tier ? `–${a.ceilingTier}` : ""} replica set`, floor: nodes * floor.usd * HOURS_PER_MONTH, ceiling: nodes * ceiling.usd * HOURS_PER_MONTH, price: floor });
         if (a.backup) usage("atlas", "cloud backup storage", "atlasBackupGb", P.atlasBackupGbMonth);
+        // Disk auto-scaling: the tier's included disk costs nothing extra; once Atlas grows it, the
+        // whole disk is charged per GB (priced for 3 nodes, each further node pro rata).
+        if (a.diskAutoScaling) usage("atlas", "disk grown by disk auto-scaling (the whole disk, once past the tier's included storage)", "atlasDiskGb", P.atlasDiskGbMonth, 3 / a.nodes);
         fixed("atlas", "private endpoint", bom.atlasPrivateEndpoints, P.atlasPrivateEndpointHour);
     }
     fixed("security", `KMS keys (${bom.kmsKeys})`, bom.kmsKeys, P.kmsKeyMonth, false);
@@ -218,7 +228,7 @@ export function bomFromResources(region: string, resources: PricedResource[]): B
         atlasPrivateEndpoints: of("mongodbatlas:index/privateLinkEndpoint:PrivateLinkEndpoint").length,
         cache: group ? { engine: group.engine, nodeType: group.nodeType, nodes: group.numCacheClusters, snapshots: group.snapshotRetentionLimit > 0 } : undefined,
         atlas: rc
-            ? { tier: rc.electableSpecs.instanceSize, ceilingTier: rc.autoScaling?.computeEnabled ? rc.autoScaling.computeMaxInstanceSize : rc.electableSpecs.instanceSize, nodes: rc.electableSpecs.nodeCount, backup: cluster.backupEnabled === true }
+            ? { tier: rc.electableSpecs.instanceSize, ceilingTier: rc.autoScaling?.computeEnabled ? rc.autoScaling.computeMaxInstanceSize : rc.electableSpecs.instanceSize, nodes: rc.electableSpecs.nodeCount, backup: cluster.backupEnabled === true, diskAutoScaling: rc.autoScaling?.diskGbEnabled === true }
             : undefined,
         kmsKeys: of("aws:kms/key:Key").length,
         secrets: of("aws:secretsmanager/secret:Secret").length,

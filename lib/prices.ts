@@ -77,6 +77,7 @@ export interface RegionPrices {
     cacheSnapshotGbMonth: Price;
     atlasClusterHour: Record<string, Price>;
     atlasBackupGbMonth: Price;
+    atlasDiskGbMonth: Price;
     atlasPrivateEndpointHour: Price;
     kmsKeyMonth: Price;
     secretMonth: Price;
@@ -107,6 +108,10 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
         cacheSnapshotGbMonth: p(0.085, "GB-month of snapshots beyond the free one", ELASTICACHE),
         atlasClusterHour: Object.fromEntries(Object.entries(ATLAS_CLUSTER_HOUR).map(([tier, usd]) => [tier, p(usd, "cluster-hour, 3 nodes", ATLAS, tier === "M30" ? true : undefined)])),
         atlasBackupGbMonth: p(0.14, "GB-month of cloud backup storage", "https://www.mongodb.com/docs/atlas/billing/cluster-configuration-costs/"),
+        // Not on a price list: derived from Atlas's own example (an AWS M30 at $0.54/hour becomes
+        // $0.65/hour with 200 GB of storage, the whole 200 GB charged): $0.11 / 200 GB × 730 h ≈ $0.40
+        // per GB-month for a 3-node replica set. Check the cluster's price in the Atlas UI.
+        atlasDiskGbMonth: p(0.4, "GB-month of disk beyond the tier's included storage (3 nodes)", "https://www.mongodb.com/docs/atlas/billing/invoice-breakdown/"),
         atlasPrivateEndpointHour: p(0.01, "private endpoint-hour", "https://www.mongodb.com/docs/atlas/billing/additional-services/"),
         kmsKeyMonth: p(1, "key-month", KMS),
         secretMonth: p(0.4, "secret-month", SECRETS),

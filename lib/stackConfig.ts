@@ -6,7 +6,9 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { now } from "./clock";
-import { Config, ConfigError, PROJECT, offeredZoneProblems, parseConfigJson, validateConfig } from "./config";
+import * as mongodbatlas from "@pulumi/mongodbatlas";
+import { AtlasRestore, Config, ConfigError, PROJECT, Problem, offeredZoneProblems, parseConfigJson, validateConfig } from "./config";
+import { JobState, SourceFacts, TargetFacts, sourceProblems } from "./restore";
 
 /** The project directory, against which build contexts resolve (as index.ts gives the services). */
 const ROOT = path.resolve(__dirname, "..");
@@ -42,9 +44,9 @@ function parseValue(value: string): unknown {
  * The validated config. A bad config stops the program here with every problem listed; as a
  * RunError it prints without a stack trace under the Pulumi CLI.
  */
-export function loadConfig(): Config {
+export function loadConfig(startedRestore?: string): Config {
     try {
-        return validateConfig(readRawConfig(), new pulumi.Config("aws").get("region"), pulumi.getStack(), now(), ROOT);
+        return validateConfig(readRawConfig(), new pulumi.Config("aws").get("region"), pulumi.getStack(), now(), { root: ROOT, startedRestore });
     } catch (e) {
         if (e instanceof ConfigError) throw new StackConfigError(e);
         throw e;
@@ -83,4 +85,44 @@ export async function previousOutputs(names: string[]): Promise<{ deployed: bool
     const read = async (name: string) => (await self.getOutputDetails(name)).value;
     const values = await Promise.all(names.map(async (name) => [name, await read(name)] as const));
     return { deployed: (await read("environment")) !== undefined, outputs: Object.fromEntries(values.filter(([, v]) => v !== undefined)) };
+}
+
+/**
+ * Refuses, as a config error naming the key, a new restore that Atlas would refuse: reads the
+ * source cluster (getAdvancedCluster: mongoDbVersion, mongoDbMajorVersion, backupEnabled,
+ * pitEnabled, the electable specs' instanceSize and diskSizeGb), its backup schedule
+ * (getCloudBackupSchedule: restoreWindowDays) and both projects' organizations (getProject: orgId)
+ * through the provider's data sources, which a preview runs. Nothing is declared before this.
+ */
+export async function checkRestoreSource(config: Config, restore: AtlasRestore): Promise<void> {
+    const { sourceProjectId: projectId, sourceClusterName: name } = restore;
+    const [cluster, schedule, sourceProject, targetOrgId] = await Promise.all([
+        mongodbatlas.getAdvancedCluster({ projectId, name, useEffectiveFields: true }),
+        mongodbatlas.getCloudBackupSchedule({ projectId, clusterName: name }),
+        mongodbatlas.getProject({ projectId }),
+        config.atlas.orgId ? Promise.resolve(config.atlas.orgId) : mongodbatlas.getProject({ projectId: config.atlas.projectId! }).then((p) => p.orgId),
+    ]);
+    // The effective specs are what Atlas runs (auto-scaling may have moved them); the configured ones otherwise.
+    const region = cluster.replicationSpecs?.[0]?.regionConfigs?.[0];
+    const specs = region?.effectiveElectableSpecs?.instanceSize ? region.effectiveElectableSpecs : region?.electableSpecs;
+    const source: SourceFacts = {
+        mongoDbVersion: cluster.mongoDbVersion,
+        mongoDbMajorVersion: cluster.mongoDbMajorVersion,
+        tier: specs?.instanceSize ?? "",
+        diskSizeGb: specs?.diskSizeGb ?? 0,
+        backupEnabled: cluster.backupEnabled,
+        pitEnabled: cluster.pitEnabled,
+        restoreWindowDays: schedule.restoreWindowDays || undefined,
+        sourceOrgId: sourceProject.orgId,
+        targetOrgId,
+    };
+    const target: TargetFacts = { mongoVersion: config.atlas.mongoVersion, tier: config.atlas.tier, diskAutoScaling: config.atlas.diskAutoScaling };
+    const problems: Problem[] = sourceProblems(restore, source, target, now());
+    if (problems.length) throw new StackConfigError(new ConfigError(problems));
+}
+
+/** The restore job as Atlas reports it now (getCloudBackupSnapshotRestoreJob). */
+export async function readRestoreJob(job: { projectId: string; clusterName: string; jobId: string }): Promise<JobState> {
+    const found = await mongodbatlas.getCloudBackupSnapshotRestoreJob({ projectId: job.projectId, clusterName: job.clusterName, snapshotRestoreJobId: job.jobId });
+    return { failed: found.failed, cancelled: found.cancelled, expired: found.expired, finishedAt: found.finishedAt || undefined };
 }

@@ -7,6 +7,7 @@
  * it can see.
  */
 import { ATLAS_RESERVED_CONNECTIONS, ATLAS_TIER_CONNECTIONS, mayTakeAnyResource } from "../lib/limits";
+import { RESTORE_STOP_TAG } from "../lib/restore";
 
 /** A resource as the rules see it: its type, name and input properties. */
 export interface Resource {
@@ -146,6 +147,11 @@ const twoInstances: Rule = {
             const [service] = tagged(rs, T.service, name);
             if (!service) {
                 v.push(`no ${name} service`);
+                continue;
+            }
+            // Stopped while a restore overwrites the database (lib/restore.ts): no task may run.
+            if (service.props.tags?.[RESTORE_STOP_TAG]) {
+                seen.push(`${name} stopped for a restore`);
                 continue;
             }
             const target = scalingTargetOf(rs, service);

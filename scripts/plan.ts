@@ -144,6 +144,8 @@ interface CapacityOutput {
     healthCheck?: string[];
     secrets?: Record<string, string>;
     repositoryCredentials?: string;
+    /** Stopped for a restore (desired count and autoscaling bounds 0). */
+    stopped?: boolean;
 }
 
 /** A process as a shell would show it; the image's own when neither entry point nor command is set. */
@@ -164,6 +166,7 @@ const capacity: Section = (run) => {
             .map((image) => `! collector sidecar: ${image} is not pinned by digest (observability.collectorImage: pin it as image@sha256:…; see the README, Releases)`),
         ...Object.entries(services).filter(([, s]) => s.healthCheck).map(([name, s]) => `${name} container health check: ${s.healthCheck!.join(" ")}`),
         ...Object.entries(services).filter(([, s]) => s.repositoryCredentials).map(([name, s]) => `${name} pulls its image with the registry credentials in ${s.repositoryCredentials} (ECS repositoryCredentials; its execution role may read that secret)`),
+        ...(Object.values(services).some((s) => s.stopped) ? [`! ${Object.entries(services).filter(([, s]) => s.stopped).map(([n]) => n).join(", ")}: STOPPED for the restore (desired count and autoscaling bounds 0) until it has finished`] : []),
     ];
 };
 
@@ -234,7 +237,9 @@ const dataTier: Section = (run) => {
         const region = cluster.inputs.replicationSpecs[0].regionConfigs[0];
         const schedule = run.ofType("mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule")[0];
         const privateLink = run.ofType("mongodbatlas:index/privateLinkEndpointService:PrivateLinkEndpointService").length > 0;
-        const accessList = run.ofType("mongodbatlas:index/projectIpAccessList:ProjectIpAccessList").map((a) => a.inputs.ipAddress ?? a.inputs.cidrBlock);
+        const entries = run.ofType("mongodbatlas:index/projectIpAccessList:ProjectIpAccessList");
+        const accessList = entries.filter((a) => a.inputs.ipAddress).map((a) => a.inputs.ipAddress);
+        const checkFrom = entries.filter((a) => a.inputs.cidrBlock).map((a) => a.inputs.cidrBlock);
         const scaling = region.autoScaling?.computeEnabled ? `, auto-scaling ${region.autoScaling.computeMinInstanceSize}–${region.autoScaling.computeMaxInstanceSize}` : "";
         lines.push(
             `Atlas ${cluster.inputs.name}: ${cluster.inputs.clusterType} of ${region.electableSpecs.nodeCount} electable nodes, ${region.electableSpecs.instanceSize}${scaling}, ${region.regionName}, MongoDB ${cluster.inputs.mongoDbMajorVersion}`,
@@ -244,9 +249,9 @@ const dataTier: Section = (run) => {
             ...run.ofType("mongodbatlas:index/cloudBackupSnapshotRestoreJob:CloudBackupSnapshotRestoreJob").map((j) => {
                 const d = j.inputs.deliveryTypeConfig;
                 const what = d.pointInTime ? `its state at ${new Date(d.pointInTimeUtcSeconds * 1000).toISOString()}` : `snapshot ${j.inputs.snapshotId}`;
-                return `  ! RESTORES ${what} of ${j.inputs.clusterName} (project ${j.inputs.projectId}) into this cluster, overwriting its data, before any service starts`;
+                return `  ! RESTORES ${what} of ${j.inputs.clusterName} (project ${j.inputs.projectId}) into this cluster, overwriting its data, once every task using it has stopped`;
             }),
-            `  reached ${privateLink ? "over PrivateLink only" : accessList.length ? `from the NAT addresses ${accessList.join(", ")}` : "by no client (no access list)"}; ` +
+            `  reached ${privateLink ? "over PrivateLink only" : accessList.length ? `from the NAT addresses ${accessList.join(", ")}` : checkFrom.length ? `from ${checkFrom.join(", ")} only (to check the restored data)` : "by no client (no access list)"}; ` +
                 `users: ${run.ofType("mongodbatlas:index/databaseUser:DatabaseUser").map((u) => (u.inputs.awsIamType === "ROLE" ? `${u.name} (IAM role)` : `${u.inputs.username} (password)`)).join(", ") || "none"}`,
         );
     }
@@ -301,6 +306,19 @@ const rotation: Section = (run) => {
         line("cache AUTH token", r.cache),
         line("database password", r.database),
         ...(lowFloor.length && (r.cache.step === "rotate" || r.database.step === "switch") ? [`! ${lowFloor.join(", ")}: deployment.minimumHealthyPercent below 100 stops tasks before their replacements run; rotate with 100`] : []),
+        ...(Object.keys(run.previous).length ? [] : ["(no --previous: planned as if the stack had never been deployed; pass `pulumi stack output --json` to see its real next step)"]),
+    ];
+};
+
+const restoreSection: Section = (run) => {
+    const r = run.outputs.restore;
+    if (!r) return [];
+    const offline = ["waiting", "restored", "failed"].includes(r.step);
+    return [
+        `restore: step ${r.step}. This \`pulumi up\` ${r.now}; then ${r.next}.`,
+        ...(r.step === "start" ? ["watch the job: the `restore.watch` output of `pulumi up` (atlas backups restores watch <job id> --clusterName … --projectId …)"] : r.watch ? [`watch the job: ${r.watch}`] : []),
+        ...(r.step === "start" && run.outputs.purpose !== "restore-drill" ? ["between this `pulumi up` and the next, the gateway serves nothing (its load-balancer alarms fire): check the job with the command above"] : []),
+        ...(offline ? ["(offline the plan cannot read Atlas: it assumes the job is still running; `pulumi preview` reads its real state)"] : []),
         ...(Object.keys(run.previous).length ? [] : ["(no --previous: planned as if the stack had never been deployed; pass `pulumi stack output --json` to see its real next step)"]),
     ];
 };
@@ -557,6 +575,7 @@ export const SECTIONS: [string, Section][] = [
     ["Data tier", dataTier],
     ["MongoDB connection budget", budget],
     ["Credential rotation", rotation],
+    ["Restore", restoreSection],
     ["Monthly cost (estimate)", cost],
     ["Quotas", quotas],
     ["Alarms", alarms],

@@ -549,6 +549,10 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, a
         }
         case "mongodbatlas:index/privateLinkEndpoint:PrivateLinkEndpoint":
             return { id: hash(name, 24, "0123456789abcdef"), state: { ...state, privateLinkId: hash(name, 24, "0123456789abcdef"), endpointServiceName: `com.amazonaws.vpce.${region}.vpce-svc-${hash(name, 17, "0123456789abcdef")}` } };
+        case "mongodbatlas:index/cloudBackupSnapshotRestoreJob:CloudBackupSnapshotRestoreJob": {
+            const jobId = hash(name + JSON.stringify(inputs), 24, "0123456789abcdef");
+            return { id: `${inputs.projectId}-${inputs.clusterName}-${jobId}`, state: { ...state, snapshotRestoreJobId: jobId, failed: false, cancelled: false, expired: false, finishedAt: "" } };
+        }
         case "aws:ecs/service:Service":
             return { id: `${arnBase}:service/${inputs.cluster?.split("/").pop()}/${physicalName}`, state: { ...state, arn: `${arnBase}:service/${physicalName}` } };
         case "aws:appautoscaling/target:Target":
@@ -575,7 +579,8 @@ function mockInvoke(token: string, inputs: Record<string, any>, region: string, 
         case "mongodbatlas:index/getAdvancedCluster:getAdvancedCluster": {
             // Read back after the endpoint service: the private connection string of each Atlas endpoint in the VPC.
             const cluster = resources.find((r) => r.type === "mongodbatlas:index/advancedCluster:AdvancedCluster" && r.inputs.name === inputs.name);
-            if (!cluster) throw new Error(`no Atlas cluster ${inputs.name}`);
+            // A cluster the program does not declare (a restore's source): an M30 with cloud and continuous backup.
+            if (!cluster) return ATLAS_SOURCE_CLUSTER(inputs);
             const endpoints = resources.filter((r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint" && String(r.inputs.serviceName).startsWith("com.amazonaws.vpce."));
             return {
                 ...cluster.outputs,
@@ -590,6 +595,15 @@ function mockInvoke(token: string, inputs: Record<string, any>, region: string, 
                 },
             };
         }
+        case "mongodbatlas:index/getCloudBackupSchedule:getCloudBackupSchedule":
+            // The source's schedule as this program writes its own (continuous backup: a 7-day window).
+            return { projectId: inputs.projectId, clusterName: inputs.clusterName, restoreWindowDays: 7, id: `${inputs.projectId}-${inputs.clusterName}` };
+        case "mongodbatlas:index/getProject:getProject":
+            // Every example stack's projects live in the example organization.
+            return { projectId: inputs.projectId, orgId: "5f0000000000000000000001", name: "source", id: inputs.projectId };
+        case "mongodbatlas:index/getCloudBackupSnapshotRestoreJob:getCloudBackupSnapshotRestoreJob":
+            // A job still running (a test answers `finishedAt` or `failed` to move it on).
+            return { ...inputs, failed: false, cancelled: false, expired: false, finishedAt: "", deliveryType: "automated", id: inputs.snapshotRestoreJobId };
         case "aws:index/getAvailabilityZones:getAvailabilityZones": {
             // As many zones as the region offers every account (lib/limits.ts).
             const count = AWS_REGION_ZONES[region] ?? 3;
@@ -608,6 +622,19 @@ function mockInvoke(token: string, inputs: Record<string, any>, region: string, 
             throw new Error(`the harness has no mock for invoke ${token}; add one to tests/harness.ts`);
     }
 }
+
+/** What getAdvancedCluster answers for a cluster the program does not declare (a restore's source). */
+export const ATLAS_SOURCE_CLUSTER = (inputs: Record<string, any>): Record<string, any> => ({
+    projectId: inputs.projectId,
+    name: inputs.name,
+    mongoDbMajorVersion: "8.0",
+    mongoDbVersion: "8.0.4",
+    backupEnabled: true,
+    pitEnabled: true,
+    stateName: "IDLE",
+    replicationSpecs: [{ regionConfigs: [{ providerName: "AWS", regionName: "US_EAST_1", electableSpecs: { instanceSize: "M30", nodeCount: 3, diskSizeGb: 40 }, effectiveElectableSpecs: { instanceSize: "M30", nodeCount: 3, diskSizeGb: 40 } }] }],
+    id: `${inputs.projectId}-${inputs.name}`,
+});
 
 /** What aws.iam.getPolicyDocument renders, for the statements the program uses. */
 function policyDocument(inputs: Record<string, any>): Record<string, unknown> {

@@ -184,7 +184,29 @@ describe("npm run plan", () => {
     it("warns before a restore overwrites a stack's data, and plans a restore drill as what it is", async () => {
         const { stdout } = await plan("--stack", "restore-drill");
         assert.match(stdout, /^ {2}! RESTORES snapshot 65f000000000000000000001 of pg-prod \(project 5f00000000000000000000aa\) into this cluster, overwriting its data/m);
+        assert.match(stdout, /^restore: step start\. This `pulumi up` RESTORES snapshot 65f000000000000000000001 of pg-prod/m);
+        assert.match(stdout, /^ {2}reached from 203\.0\.113\.0\/24 only \(to check the restored data\); users: pg-restore-drill-verify \(password\)$/m);
         assert.doesNotMatch(stdout, /== Production HA Checklist/);
+    });
+
+    it("says which restore step the next `pulumi up` takes, from the outputs of the last one", async () => {
+        const file = path.join(os.tmpdir(), `previous-restore-${process.pid}.json`);
+        const restore = ["--set", "atlas.restore.sourceProjectId=5f00000000000000000000aa", "--set", "atlas.restore.sourceClusterName=pg-prod", "--set-string", "atlas.restore.snapshotId=65f000000000000000000001"];
+        const key = "5f00000000000000000000aa/pg-prod/snapshot:65f000000000000000000001";
+        fs.writeFileSync(file, JSON.stringify({ environment: "dev", restore: { key, step: "start", jobId: "6a0000000000000000000001", sourceProjectId: "5f00000000000000000000aa", sourceClusterName: "pg-prod" } }));
+        try {
+            const fresh = await plan("--stack", "dev", ...restore);
+            assert.match(fresh.stdout, /^restore: step start\. This `pulumi up` stops every admin, main and worker task, then RESTORES snapshot 65f000000000000000000001/m);
+            assert.match(fresh.stdout, /^! admin, main, worker: STOPPED for the restore/m);
+            const { code, stdout } = await plan("--stack", "dev", ...restore, "--previous", file);
+            assert.equal(code, 0);
+            assert.match(stdout, /^restore: step waiting\. This `pulumi up` reads restore job 6a0000000000000000000001 of pg-prod: still running; every admin, main and worker task stays stopped/m);
+            assert.match(stdout, /^watch the job: atlas backups restores watch 6a0000000000000000000001 --clusterName pg-prod --projectId 5f00000000000000000000aa$/m);
+            assert.match(stdout, /offline the plan cannot read Atlas/);
+            assert.doesNotMatch(stdout, /! RESTORES/, "the job is not submitted again");
+        } finally {
+            fs.unlinkSync(file);
+        }
     });
 
     it("prints the stack's architecture as Mermaid with --diagram, edits included", async () => {

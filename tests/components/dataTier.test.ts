@@ -57,6 +57,13 @@ describe("data tier", () => {
             assert.equal(dev.one("mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule").inputs.policyItemDaily.retentionValue, 2);
         });
 
+        it("grows its disk with the data in every stack unless atlas.diskAutoScaling is false", async () => {
+            // The provider documents diskGbEnabled's default as false: it is sent, always.
+            for (const run of [prod, dev]) assert.deepEqual(run.one(CLUSTER).inputs.replicationSpecs[0].regionConfigs[0].autoScaling, { computeEnabled: false, diskGbEnabled: true }, run.stack);
+            const off = await runProgram({ stack: "dev", set: { "atlas.diskAutoScaling": false } });
+            assert.deepEqual(off.one(CLUSTER).inputs.replicationSpecs[0].regionConfigs[0].autoScaling, { computeEnabled: false, diskGbEnabled: false });
+        });
+
         it("is termination-protected in prod only", () => {
             assert.equal(prod.one(CLUSTER).inputs.terminationProtectionEnabled, true);
             assert.equal(dev.one(CLUSTER).inputs.terminationProtectionEnabled, false);
@@ -65,7 +72,7 @@ describe("data tier", () => {
         it("auto-scales compute within configured bounds and leaves the size Atlas picks alone", async () => {
             const run = await runProgram({ stack: "prod", set: { "atlas.autoScaling": { minTier: "M30", maxTier: "M60" } } });
             const c = run.one(CLUSTER);
-            assert.deepEqual(c.inputs.replicationSpecs[0].regionConfigs[0].autoScaling, { computeEnabled: true, computeScaleDownEnabled: true, computeMinInstanceSize: "M30", computeMaxInstanceSize: "M60" });
+            assert.deepEqual(c.inputs.replicationSpecs[0].regionConfigs[0].autoScaling, { computeEnabled: true, computeScaleDownEnabled: true, computeMinInstanceSize: "M30", computeMaxInstanceSize: "M60", diskGbEnabled: true });
             // Effective fields, not a partial ignoreChanges: Atlas's sizes are never sent back stale.
             assert.equal(c.inputs.useEffectiveFields, true);
             assert.deepEqual(c.ignoreChanges, []);

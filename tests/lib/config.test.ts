@@ -15,7 +15,7 @@ function stackConfig(stack: string, set: Record<string, unknown> = {}) {
 function refusal(stack: string, set: Record<string, unknown>, root?: string): { problems: string[]; unchecked: string[] } {
     const { raw, region } = stackConfig(stack, set);
     try {
-        validateConfig(raw, region, undefined, Date.now(), root);
+        validateConfig(raw, region, undefined, Date.now(), { root });
     } catch (e) {
         assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${e}`);
         const [listed, notChecked = ""] = (e as ConfigError).message.split("\nnot checked until those are fixed:\n");
@@ -500,7 +500,7 @@ describe("config", () => {
         const build = (context: string, dockerfile?: string) => ({ "admin.image": undefined, "admin.build": { context, ...(dockerfile ? { dockerfile } : {}) } });
         it("accepts a directory that holds its Dockerfile", () => {
             const { raw, region } = stackConfig("dev", build("tests/fixtures/app"));
-            assert.equal(validateConfig(raw, region, undefined, Date.now(), ROOT).admin.build?.context, "tests/fixtures/app");
+            assert.equal(validateConfig(raw, region, undefined, Date.now(), { root: ROOT }).admin.build?.context, "tests/fixtures/app");
         });
         it("names the key of a missing context, a file given as one, and a missing or misplaced Dockerfile", () => {
             const app = path.join(ROOT, "tests/fixtures/app");

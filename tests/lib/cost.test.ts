@@ -51,13 +51,25 @@ describe("cost estimate", () => {
             ...gatewayStacks().map((s) => [s, {}] as [string, Record<string, unknown>]),
             ["dev", { "main.architecture": "ARM64", "cache.engine": "redis", "cache.nodes": 2, "loadBalancer.waf.enabled": true, "network.interfaceEndpoints": true, "loadBalancer.accessLogs": true }],
             ["prod", { "atlas.autoScaling": { minTier: "M30", maxTier: "M60" }, "network.natGateways": "perAz", "atlas.electableNodes": 5 }],
-            ["staging", { "atlas.privateLink": false, "loadBalancer.accessLogsBucket": "my-logs" }],
+            ["staging", { "atlas.privateLink": false, "loadBalancer.accessLogsBucket": "my-logs", "atlas.diskAutoScaling": false }],
             ["restore-drill", {}],
         ];
         for (const [stack, set] of variants) {
             const run = Object.keys(set).length ? await runProgram({ stack, set }) : await stackRun(stack);
             assert.deepEqual(bomFromResources(run.outputs.region, run.resources), bomFromConfig(config(stack, set)), `${stack} ${JSON.stringify(set)}`);
         }
+    });
+
+    it("prices the disk Atlas grows with disk auto-scaling as an assumption, and nothing when it is off", () => {
+        const line = (e: ReturnType<typeof estimate>) => e.lines.find((l) => l.assumption?.key === "atlasDiskGb");
+        const included = line(estimate(bomFromConfig(config("prod"))))!;
+        assert.deepEqual([included.floor, included.assumption!.value], [0, 0], "the tier's included disk costs nothing extra");
+        assert.match(included.item, /disk grown by disk auto-scaling/);
+        // 200 GB on a 5-node replica set: the whole disk at the 3-node price, each further node pro rata.
+        const grown = line(estimate(bomFromConfig(config("prod", { "atlas.electableNodes": 5 })), { ...DEFAULT_ASSUMPTIONS, atlasDiskGb: 200 }))!;
+        assert.equal(cents(grown.floor), cents(200 * P.atlasDiskGbMonth.usd * (5 / 3)));
+        assert.equal(grown.floor, grown.ceiling);
+        assert.equal(line(estimate(bomFromConfig(config("prod", { "atlas.diskAutoScaling": false })), { ...DEFAULT_ASSUMPTIONS, atlasDiskGb: 200 })), undefined);
     });
 
     it("refuses to price a region or a node type the table lacks, naming it", () => {
