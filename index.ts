@@ -13,7 +13,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { Config, SERVICE_NAMES, ServiceName } from "./lib/config";
 import { serviceEnvironment } from "./lib/environment";
-import { RotationRecord, planCacheRotation, planDatabaseRotation } from "./lib/rotation";
+import { RotationRecord, Rollout, confirmRollout, liveLabel, planCacheRotation, planDatabaseRotation, rotationInProgress, secondStepDue } from "./lib/rotation";
+import { readServices } from "./lib/running";
 import { loadConfig, previousOutputs } from "./lib/stackConfig";
 import { Network } from "./components/network";
 import { LoadBalancer, Route } from "./components/loadBalancer";
@@ -34,10 +35,18 @@ export = async () => {
     const drillTag = { key: "payment-gateway:stack", value: stack };
     // Which step of a credential rotation this update takes depends on the step the last one took.
     const last = await previousOutputs(["rotation"]);
+    const record = last.outputs.rotation as RotationRecord | undefined;
+    // A second step drops a credential running tasks may hold: first ask ECS whether every service
+    // runs, alone, the task definition the last update deployed (read at preview too).
+    const labels = { cache: liveLabel(config.rotation.cache, record?.cache), database: liveLabel(config.rotation.database, record?.database) };
+    let rollout: Rollout | undefined;
+    if (secondStepDue(labels, record)) rollout = confirmRollout(record?.services, record?.services ? await readServices(record.services) : {});
     const rotation = {
-        cache: planCacheRotation(config.rotation.cache, last.outputs.rotation as RotationRecord | undefined),
-        database: planDatabaseRotation(config.rotation.database, last.outputs.rotation as RotationRecord | undefined, last.deployed, config.atlas.authentication),
+        cache: planCacheRotation(config.rotation.cache, record, rollout),
+        database: planDatabaseRotation(config.rotation.database, record, last.deployed, config.atlas.authentication, rollout),
     };
+    // While a step is under way, every `pulumi up` waits until each service is steady on what it deployed.
+    const rotating = rotationInProgress(rotation.cache, rotation.database);
     if (config.purpose === "restore-drill") return restoreDrill(config, stack, prefix);
 
     // --- Network and the one internet-facing entry point ----------------------------------------
@@ -136,7 +145,7 @@ export = async () => {
                 namePrefix: prefix,
                 cluster,
                 network,
-                config: config[name],
+                config: rotating ? { ...config[name], deployment: { ...config[name].deployment, waitForSteadyState: true } } : config[name],
                 environment: serviceEnvironment(config, name),
                 secrets,
                 route: routes[name],
@@ -206,10 +215,16 @@ export = async () => {
         costAssumptions: config.cost.assumptions,
         /** Per drill: its FIS template id, what it proves and the exact start and stop commands; and the Atlas failover test. */
         drills: failoverDrills?.commands ?? {},
-        /** The rotation step this update took: what the next update reads back to take the following one. */
+        /**
+         * The rotation step this update took (or held, and why), the label in force, and what each
+         * service was left running: what the next update reads back to take the following step.
+         */
         rotation: {
-            cache: { label: rotation.cache.label, step: rotation.cache.step, now: rotation.cache.now, next: rotation.cache.next },
-            database: { label: rotation.database.label, step: rotation.database.step, previous: rotation.database.keep, now: rotation.database.now, next: rotation.database.next },
+            cache: { label: rotation.cache.label, step: rotation.cache.step, now: rotation.cache.now, next: rotation.cache.next, ...(rotation.cache.held ? { held: rotation.cache.held } : {}) },
+            database: { label: rotation.database.label, step: rotation.database.step, previous: rotation.database.keep, now: rotation.database.now, next: rotation.database.next, ...(rotation.database.held ? { held: rotation.database.held } : {}) },
+            // The service's own outputs, as the provider read them back after ECS accepted the
+            // update (and, during a rotation step, once the service was steady).
+            services: Object.fromEntries(SERVICE_NAMES.map((name) => [name, { cluster: services[name].service.cluster, service: services[name].service.name, taskDefinition: services[name].service.taskDefinition }])),
         },
     };
 };
