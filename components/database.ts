@@ -5,6 +5,7 @@ import * as random from "@pulumi/random";
 import { atlasMatcherProblems } from "../lib/limits";
 import { Connections } from "./connections";
 import { Network } from "./network";
+import { UsersApplied } from "./usersApplied";
 
 /** Atlas maps each replica-set node to its own port on the endpoint service, within this range. */
 export const ATLAS_PRIVATELINK_PORTS = { from: 1024, to: 65535 };
@@ -95,7 +96,7 @@ export class Database extends pulumi.ComponentResource {
             const users = args.users ?? { current: "" };
             if (users.keep !== undefined && users.keep !== users.current) this.createPasswordUser(users.keep);
             ({ user: this.user, password: this.password, username: this.username } = this.createPasswordUser(users.current));
-            this.readyForClients.push(this.user);
+            this.readyForClients.push(this.user, this.appliedWait(this.user, `${this.name}-app${users.current ? `-${users.current}` : ""}`));
         }
         if (args.restore) this.readyForClients.push(this.createRestoreJob(args.restore));
         if (args.network && args.privateLink) this.connections = this.createPrivateLink(args.network);
@@ -151,9 +152,19 @@ export class Database extends pulumi.ComponentResource {
     allowFrom(client: DatabaseClient, name: string): pulumi.Resource[] {
         const ready: pulumi.Resource[] = [];
         if (this.connections) ready.push(this.connections.allowFrom(client.connections, ATLAS_PRIVATELINK_PORTS, `MongoDB via PrivateLink from ${name}`));
-        if (this.args.authentication === "iam")
-            ready.push(this.createUser(`${this.name}-${name}`, { username: client.taskRole.arn, awsIamType: "ROLE", authDatabaseName: "$external" }));
+        if (this.args.authentication === "iam") {
+            const user = this.createUser(`${this.name}-${name}`, { username: client.taskRole.arn, awsIamType: "ROLE", authDatabaseName: "$external" });
+            ready.push(user, this.appliedWait(user, `${this.name}-${name}`));
+        }
         return ready;
+    }
+
+    /**
+     * What a client waits for besides the user itself: Atlas applies a new user to the cluster
+     * after the provider's create returned, and until then it cannot log in (components/usersApplied.ts).
+     */
+    private appliedWait(user: mongodbatlas.DatabaseUser, name: string): UsersApplied {
+        return new UsersApplied(`${name}-applied`, { projectId: this.projectId, clusterName: this.cluster.name, username: user.username }, { ...this.child, dependsOn: [user] });
     }
 
     /**

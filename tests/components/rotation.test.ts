@@ -64,6 +64,7 @@ describe("credential rotation over successive `pulumi up`s", () => {
         for (const s of first.ofType("aws:ecs/service:Service")) {
             assert.ok(s.dependsOn.includes(first.one(USER, "pg-app-2").urn), `${s.name} waits for the new user`);
             assert.ok(!s.dependsOn.includes(first.one(USER, "pg").urn));
+            assert.ok(s.dependsOn.includes(first.one("pulumi-nodejs:dynamic/payment-gateway:UsersApplied", "pg-app-2-applied").urn), `${s.name} waits until Atlas applied the new user`);
         }
         for (const name of NAMES) assert.notEqual(label(first, name), label(dev, name), `${name} rolls onto the new credentials`);
         assert.deepEqual(waits(dev), [false, false, false], "dev does not wait by default");
