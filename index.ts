@@ -217,14 +217,16 @@ export = async () => {
         drills: failoverDrills?.commands ?? {},
         /**
          * The rotation step this update took (or held, and why), the label in force, and what each
-         * service was left running: what the next update reads back to take the following step.
+         * service was asked to run: what the next update reads back to take the following step.
          */
         rotation: {
             cache: { label: rotation.cache.label, step: rotation.cache.step, now: rotation.cache.now, next: rotation.cache.next, ...(rotation.cache.held ? { held: rotation.cache.held } : {}) },
             database: { label: rotation.database.label, step: rotation.database.step, previous: rotation.database.keep, now: rotation.database.now, next: rotation.database.next, ...(rotation.database.held ? { held: rotation.database.held } : {}) },
-            // The service's own outputs, as the provider read them back after ECS accepted the
-            // update (and, during a rotation step, once the service was steady).
-            services: Object.fromEntries(SERVICE_NAMES.map((name) => [name, { cluster: services[name].service.cluster, service: services[name].service.name, taskDefinition: services[name].service.taskDefinition }])),
+            // The task definition this update asked each service to run, never the service's own
+            // `taskDefinition` output: the provider reads that back from ECS after the update
+            // (internal/service/ecs/service.go, resourceServiceUpdate then resourceServiceRead), so
+            // after a circuit-breaker rollback it is the previous one, and would confirm the rollback.
+            services: Object.fromEntries(SERVICE_NAMES.map((name) => [name, { cluster: cluster.arn, service: services[name].service.name, taskDefinition: services[name].taskDefinition.arn }])),
         },
     };
 };

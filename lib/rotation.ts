@@ -3,9 +3,13 @@
  * `pulumi up` recorded in the stack's own `rotation` output. A plain module: it declares nothing.
  *
  * Cache AUTH token (ElastiCache's two-step token update, ModifyReplicationGroup
- * AuthTokenUpdateStrategy): a new label adds a new token while the old one stays valid (ROTATE) and
- * hands the services the new URL, so they roll onto it; the next `pulumi up` drops the old token
- * (SET). Database password (Atlas applies a user's new password at once and refuses the old): a new
+ * AuthTokenUpdateStrategy: ROTATE adds a token beside the current one, SET "allowed only after
+ * ROTATE" leaves only the token sent): a new label adds a new token while the old one stays valid
+ * (ROTATE) and hands the services the new URL, so they roll onto it; the next `pulumi up` drops the
+ * old token (SET). The provider sends token and strategy together whenever either changed
+ * (terraform-provider-aws internal/service/elasticache/replication_group.go,
+ * resourceReplicationGroupUpdate, HasChanges("auth_token", "auth_token_update_strategy")), so a held
+ * step, which declares the same token with the same strategy, sends nothing. Database password (Atlas applies a user's new password at once and refuses the old): a new
  * label creates a new user with a new password and moves the URI to it (the services roll); the
  * previous user is removed by the next `pulumi up`, once no task can still hold its URI.
  *
@@ -22,20 +26,20 @@ export interface RotationRecord {
     cache?: { label?: string; step?: CacheStep; held?: string };
     database?: { label?: string; step?: DatabaseStep; previous?: string; held?: string };
     /**
-     * Per service, what the update that wrote this record left it running: the ECS service and
-     * its cluster, and the task definition ECS accepted. Absent from records written before the
-     * second step was confirmed against ECS.
+     * Per service, what the update that wrote this record asked it to run: the ECS service and
+     * its cluster, and the task definition it was updated to. Absent from records written before
+     * the second step was confirmed against ECS.
      */
     services?: Record<string, DeployedService>;
 }
 
-/** An ECS service as an update left it. */
+/** An ECS service and the task definition an update asked it to run. */
 export interface DeployedService {
     /** Cluster ARN. */
     cluster: string;
     /** Service name. */
     service: string;
-    /** The task definition ARN (family:revision) the service was updated to. */
+    /** The task definition ARN (family:revision) the update declared for it. */
     taskDefinition: string;
 }
 
@@ -161,7 +165,7 @@ export function planCacheRotation(configured: string | undefined, previous: Rota
                 strategy: "ROTATE",
                 held,
                 now: `HOLDS the second step: both AUTH tokens stay valid${keptNote(configured, label)}. ${held}`,
-                next: "once every service runs the recorded task definition alone, `pulumi up` again drops the old token (see the rotation runbook: a rolled-back service needs `pulumi up --refresh`)",
+                next: "once every service runs the recorded task definition alone, `pulumi up` again drops the old token (a rolled-back service is rolled onto it again; see the rotation runbook)",
             };
         }
         return { label, step: "set", strategy: "SET", now: `drops the old AUTH token: only the token of label ${label} is valid (ECS confirms every service runs it)${keptNote(configured, label)}`, next: "nothing: the rotation is complete" };
@@ -199,7 +203,7 @@ export function planDatabaseRotation(configured: string | undefined, previous: R
                 keep: last.previous,
                 held,
                 now: `HOLDS the second step: the previous user (${last.previous || "the original"}) stays${keptNote(configured, label)}. ${held}`,
-                next: "once every service runs the recorded task definition alone, `pulumi up` again removes the previous user (see the rotation runbook: a rolled-back service needs `pulumi up --refresh`)",
+                next: "once every service runs the recorded task definition alone, `pulumi up` again removes the previous user (a rolled-back service is rolled onto it again; see the rotation runbook)",
             };
         }
         return { label, step: "cleanup", current: label, now: `removes the previous user (${last.previous || "the original"}); only the user of label ${label} remains (ECS confirms every service runs it)${keptNote(configured, label)}`, next: "nothing: the rotation is complete" };
