@@ -83,6 +83,8 @@ export class Database extends pulumi.ComponentResource {
     /** The `mongodb+srv://` URI with credentials, TLS and majority writes: a Pulumi secret. */
     readonly uri: pulumi.Output<string>;
     private endpointId?: pulumi.Output<string>;
+    /** The wait until Atlas has applied the password user the URI names. */
+    private applied?: UsersApplied;
     private readonly child: pulumi.CustomResourceOptions;
 
     constructor(private readonly name: string, private readonly args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -96,7 +98,8 @@ export class Database extends pulumi.ComponentResource {
             const users = args.users ?? { current: "" };
             if (users.keep !== undefined && users.keep !== users.current) this.createPasswordUser(users.keep);
             ({ user: this.user, password: this.password, username: this.username } = this.createPasswordUser(users.current));
-            this.readyForClients.push(this.user, this.appliedWait(this.user, `${this.name}-app${users.current ? `-${users.current}` : ""}`));
+            this.applied = this.appliedWait(this.user, `${this.name}-app${users.current ? `-${users.current}` : ""}`);
+            this.readyForClients.push(this.user, this.applied);
         }
         if (args.restore) this.readyForClients.push(this.createRestoreJob(args.restore));
         if (args.network && args.privateLink) this.connections = this.createPrivateLink(args.network);
@@ -265,7 +268,9 @@ export class Database extends pulumi.ComponentResource {
         if (this.args.authentication === "iam")
             return pulumi.interpolate`mongodb+srv://${this.host}/${db}?authSource=%24external&authMechanism=MONGODB-AWS&${options}`;
         if (this.args.authentication === "none") return pulumi.interpolate`mongodb+srv://${this.host}/${db}?${options}`;
-        return pulumi.all([this.host, this.password!.result]).apply(([host, password]) =>
+        // Known only once Atlas has applied the user: the secret holding the URI moves to a new
+        // user no sooner, so no task (a replacement, a scale-out) starts with a user that cannot log in yet.
+        return pulumi.all([this.host, this.password!.result, this.applied!.id]).apply(([host, password]) =>
             `mongodb+srv://${encodeURIComponent(this.username!)}:${encodeURIComponent(password)}@${host}/${db}?${options}&authSource=admin`,
         );
     }

@@ -39,6 +39,12 @@ describe("new database users: clients wait until Atlas has applied them", () => 
         for (const s of prod.ofType("aws:ecs/service:Service")) assert.ok(s.dependsOn.includes(wait.urn), `${s.name} waits until Atlas applied the user`);
     });
 
+    it("the URI secret names a new user only once Atlas has applied it (a task started meanwhile reads it)", async () => {
+        const dev = await stackRun("dev");
+        for (const run of [prod, dev])
+            assert.ok(run.one("aws:secretsmanager/secretVersion:SecretVersion", "pg-database-uri").propertyDependencies.secretString.includes(run.one(WAIT, "pg-app-applied").urn), run.stack);
+    });
+
     it("is a new wait for a new user only", async () => {
         const olds = { projectId: "p", clusterName: "pg-prod", username: "pg-prod-app" };
         assert.deepEqual(await usersAppliedProvider.diff!("id", { ...olds, __provider: "a" }, { ...olds, __provider: "b" }), { changes: false, replaces: [], deleteBeforeReplace: false });
