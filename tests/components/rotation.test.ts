@@ -55,6 +55,8 @@ describe("credential rotation over successive `pulumi up`s", () => {
         assert.deepEqual([first.one(RG).inputs.authToken, first.one(RG).inputs.authTokenUpdateStrategy], [token(first), "ROTATE"]);
         assert.ok(isSecretInput(first.one(RG), "authToken"));
         assert.ok(secretValue(first, "pg-cache-url").includes(token(first)));
+        // The URL secret (read by any task ECS starts) moves only once the replication group's update, ROTATE included, is done.
+        assert.ok(first.one("aws:secretsmanager/secretVersion:SecretVersion", "pg-cache-url").propertyDependencies.secretString.includes(first.one(RG).urn));
         assert.deepEqual(first.ofType(USER).map((u) => u.inputs.username).sort(), ["pg-dev-app", "pg-dev-app-2"]);
         assert.equal(first.one(USER, "pg").urn, dev.one(USER).urn, "the previous user is the same resource: not replaced");
         const password = first.one("random:index/randomPassword:RandomPassword", "pg-app-2-password").outputs.result;
