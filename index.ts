@@ -7,7 +7,8 @@
  *
  * Config is validated, and the MongoDB connection budget computed, before anything is declared.
  * The program reads back what its last deployment recorded (a reference to its own stack) to know
- * which step of a credential rotation the next `pulumi up` takes.
+ * which step of a credential rotation the next `pulumi up` takes, and, before a second step, what
+ * ECS runs now (lib/running.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
