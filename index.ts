@@ -7,13 +7,15 @@
  *
  * Config is validated, and the MongoDB connection budget computed, before anything is declared.
  * The program reads back what its last deployment recorded (a reference to its own stack) to know
- * which step of a credential rotation or of a restore the next `pulumi up` takes.
+ * which step of a credential rotation or of a restore the next `pulumi up` takes, and, before a
+ * rotation's second step, what ECS runs now (lib/running.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { Config, SERVICE_NAMES, ServiceName } from "./lib/config";
 import { serviceEnvironment } from "./lib/environment";
-import { RotationRecord, planCacheRotation, planDatabaseRotation } from "./lib/rotation";
+import { RotationRecord, Rollout, confirmRollout, liveLabel, planCacheRotation, planDatabaseRotation, rotationInProgress, secondStepDue } from "./lib/rotation";
+import { readServices } from "./lib/running";
 import { checkRestoreSource, loadConfig, loadStackZones, previousOutputs, readRestoreJob } from "./lib/stackConfig";
 import { defaultDrillZone } from "./lib/drills";
 import { RestorePlan, RestoreRecord, jobToRead, planRestore, restoreRecord } from "./lib/restore";
@@ -41,10 +43,18 @@ export = async () => {
     // What the failover drills find this stack's ECS tasks and cache by (FIS resolves those by tags).
     const drillTag = { key: "payment-gateway:stack", value: stack };
     const restore = await stepOfRestore(config, lastRestore);
+    const record = last.outputs.rotation as RotationRecord | undefined;
+    // A second step drops a credential running tasks may hold: first ask ECS whether every service
+    // runs, alone, the task definition the last update deployed (read at preview too).
+    const labels = { cache: liveLabel(config.rotation.cache, record?.cache), database: liveLabel(config.rotation.database, record?.database) };
+    let rollout: Rollout | undefined;
+    if (secondStepDue(labels, record)) rollout = confirmRollout(record?.services, record?.services ? await readServices(record.services) : {});
     const rotation = {
-        cache: planCacheRotation(config.rotation.cache, last.outputs.rotation as RotationRecord | undefined),
-        database: planDatabaseRotation(config.rotation.database, last.outputs.rotation as RotationRecord | undefined, last.deployed, config.atlas.authentication),
+        cache: planCacheRotation(config.rotation.cache, record, rollout),
+        database: planDatabaseRotation(config.rotation.database, record, last.deployed, config.atlas.authentication, rollout),
     };
+    // While a step is under way, every `pulumi up` waits until each service is steady on what it deployed.
+    const rotating = rotationInProgress(rotation.cache, rotation.database);
     if (config.purpose === "restore-drill") return restoreDrill(config, stack, prefix, restore);
 
     // --- Network and the one internet-facing entry point ----------------------------------------
@@ -144,7 +154,7 @@ export = async () => {
                 namePrefix: prefix,
                 cluster,
                 network,
-                config: config[name],
+                config: rotating ? { ...config[name], deployment: { ...config[name].deployment, waitForSteadyState: true } } : config[name],
                 environment: serviceEnvironment(config, name),
                 secrets,
                 route: routes[name],
@@ -227,10 +237,18 @@ export = async () => {
         drills: failoverDrills?.commands ?? {},
         /** The restore step this update took (what the next update reads back), and the command that watches the job. */
         restore: restoreOutput(restore, job),
-        /** The rotation step this update took: what the next update reads back to take the following one. */
+        /**
+         * The rotation step this update took (or held, and why), the label in force, and what each
+         * service was asked to run: what the next update reads back to take the following step.
+         */
         rotation: {
-            cache: { label: rotation.cache.label, step: rotation.cache.step, now: rotation.cache.now, next: rotation.cache.next },
-            database: { label: rotation.database.label, step: rotation.database.step, previous: rotation.database.keep, now: rotation.database.now, next: rotation.database.next },
+            cache: { label: rotation.cache.label, step: rotation.cache.step, now: rotation.cache.now, next: rotation.cache.next, ...(rotation.cache.held ? { held: rotation.cache.held } : {}) },
+            database: { label: rotation.database.label, step: rotation.database.step, previous: rotation.database.keep, now: rotation.database.now, next: rotation.database.next, ...(rotation.database.held ? { held: rotation.database.held } : {}) },
+            // The task definition this update asked each service to run, never the service's own
+            // `taskDefinition` output: the provider reads that back from ECS after the update
+            // (internal/service/ecs/service.go, resourceServiceUpdate then resourceServiceRead), so
+            // after a circuit-breaker rollback it is the previous one, and would confirm the rollback.
+            services: Object.fromEntries(SERVICE_NAMES.map((name) => [name, { cluster: cluster.arn, service: services[name].service.name, taskDefinition: services[name].taskDefinition.arn }])),
         },
     };
 };

@@ -5,6 +5,7 @@ import * as random from "@pulumi/random";
 import { atlasMatcherProblems } from "../lib/limits";
 import { Connections } from "./connections";
 import { Network } from "./network";
+import { UsersApplied } from "./usersApplied";
 
 /** Atlas maps each replica-set node to its own port on the endpoint service, within this range. */
 export const ATLAS_PRIVATELINK_PORTS = { from: 1024, to: 65535 };
@@ -90,6 +91,8 @@ export class Database extends pulumi.ComponentResource {
     /** The `mongodb+srv://` URI with credentials, TLS and majority writes: a Pulumi secret. */
     readonly uri: pulumi.Output<string>;
     private endpointId?: pulumi.Output<string>;
+    /** The wait until Atlas has applied the password user the URI names. */
+    private applied?: UsersApplied;
     private readonly child: pulumi.CustomResourceOptions;
 
     constructor(private readonly name: string, private readonly args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -103,7 +106,8 @@ export class Database extends pulumi.ComponentResource {
             const users = args.users ?? { current: "" };
             if (users.keep !== undefined && users.keep !== users.current) this.createPasswordUser(users.keep);
             ({ user: this.user, password: this.password, username: this.username } = this.createPasswordUser(users.current));
-            this.readyForClients.push(this.user);
+            this.applied = this.appliedWait(this.user, `${this.name}-app${users.current ? `-${users.current}` : ""}`);
+            this.readyForClients.push(this.user, this.applied);
         }
         if (args.network && args.privateLink) this.connections = this.createPrivateLink(args.network);
         else if (args.network) this.allowNatAddresses(args.network);
@@ -176,9 +180,19 @@ export class Database extends pulumi.ComponentResource {
     allowFrom(client: DatabaseClient, name: string): pulumi.Resource[] {
         const ready: pulumi.Resource[] = [];
         if (this.connections) ready.push(this.connections.allowFrom(client.connections, ATLAS_PRIVATELINK_PORTS, `MongoDB via PrivateLink from ${name}`));
-        if (this.args.authentication === "iam")
-            ready.push(this.createUser(`${this.name}-${name}`, { username: client.taskRole.arn, awsIamType: "ROLE", authDatabaseName: "$external" }));
+        if (this.args.authentication === "iam") {
+            const user = this.createUser(`${this.name}-${name}`, { username: client.taskRole.arn, awsIamType: "ROLE", authDatabaseName: "$external" });
+            ready.push(user, this.appliedWait(user, `${this.name}-${name}`));
+        }
         return ready;
+    }
+
+    /**
+     * What a client waits for besides the user itself: Atlas applies a new user to the cluster
+     * after the provider's create returned, and until then it cannot log in (components/usersApplied.ts).
+     */
+    private appliedWait(user: mongodbatlas.DatabaseUser, name: string): UsersApplied {
+        return new UsersApplied(`${name}-applied`, { projectId: this.projectId, clusterName: this.cluster.name, username: user.username }, { ...this.child, dependsOn: [user] });
     }
 
     /**
@@ -314,7 +328,9 @@ export class Database extends pulumi.ComponentResource {
         if (this.args.authentication === "iam")
             return pulumi.interpolate`mongodb+srv://${this.host}/${db}?authSource=%24external&authMechanism=MONGODB-AWS&${options}`;
         if (this.args.authentication === "none") return pulumi.interpolate`mongodb+srv://${this.host}/${db}?${options}`;
-        return pulumi.all([this.host, this.password!.result]).apply(([host, password]) =>
+        // Known only once Atlas has applied the user: the secret holding the URI moves to a new
+        // user no sooner, so no task (a replacement, a scale-out) starts with a user that cannot log in yet.
+        return pulumi.all([this.host, this.password!.result, this.applied!.id]).apply(([host, password]) =>
             `mongodb+srv://${encodeURIComponent(this.username!)}:${encodeURIComponent(password)}@${host}/${db}?${options}&authSource=admin`,
         );
     }

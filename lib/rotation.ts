@@ -3,17 +3,60 @@
  * `pulumi up` recorded in the stack's own `rotation` output. A plain module: it declares nothing.
  *
  * Cache AUTH token (ElastiCache's two-step token update, ModifyReplicationGroup
- * AuthTokenUpdateStrategy): a new label adds a new token while the old one stays valid (ROTATE) and
- * hands the services the new URL, so they roll onto it; the next `pulumi up` drops the old token
- * (SET). Database password (Atlas applies a user's new password at once and refuses the old): a new
+ * AuthTokenUpdateStrategy: ROTATE adds a token beside the current one, SET "allowed only after
+ * ROTATE" leaves only the token sent): a new label adds a new token while the old one stays valid
+ * (ROTATE) and hands the services the new URL, so they roll onto it; the next `pulumi up` drops the
+ * old token (SET). The provider sends token and strategy together whenever either changed
+ * (terraform-provider-aws internal/service/elasticache/replication_group.go,
+ * resourceReplicationGroupUpdate, HasChanges("auth_token", "auth_token_update_strategy")), so a held
+ * step, which declares the same token with the same strategy, sends nothing. Database password (Atlas applies a user's new password at once and refuses the old): a new
  * label creates a new user with a new password and moves the URI to it (the services roll); the
  * previous user is removed by the next `pulumi up`, once no task can still hold its URI.
+ *
+ * Two rules keep a running task's credential alive whatever the operator does:
+ * - The second step (SET; removing the previous user) is taken only once ECS confirms that every
+ *   service runs, alone, the task definition the last `pulumi up` deployed (`confirmRollout`);
+ *   otherwise the step is held: the old credential stays valid, and the plan and the outputs say why.
+ * - A label removed from the config keeps the live credential: the label the last `pulumi up`
+ *   recorded stays in force (`liveLabel`). Nothing is regenerated, re-sent or deleted.
  */
 
 /** What the stack's previous deployment recorded (its `rotation` output), if anything. */
 export interface RotationRecord {
-    cache?: { label?: string; step?: CacheStep };
-    database?: { label?: string; step?: DatabaseStep; previous?: string };
+    cache?: { label?: string; step?: CacheStep; held?: string };
+    database?: { label?: string; step?: DatabaseStep; previous?: string; held?: string };
+    /**
+     * Per service, what the update that wrote this record asked it to run: the ECS service and
+     * its cluster, and the task definition it was updated to. Absent from records written before
+     * the second step was confirmed against ECS.
+     */
+    services?: Record<string, DeployedService>;
+}
+
+/** An ECS service and the task definition an update asked it to run. */
+export interface DeployedService {
+    /** Cluster ARN. */
+    cluster: string;
+    /** Service name. */
+    service: string;
+    /** The task definition ARN (family:revision) the update declared for it. */
+    taskDefinition: string;
+}
+
+/**
+ * What ECS reports for a service now (the provider's `aws.ecs.getService`, that is
+ * DescribeServices): its task definition and its deployments (PRIMARY, and ACTIVE ones still
+ * running tasks while being replaced), or why it could not be read.
+ */
+export type ServiceNow =
+    | { taskDefinition: string; deployments: { status: string; taskDefinition: string; runningCount: number; desiredCount: number }[] }
+    | { error: string };
+
+/** Whether ECS confirms that the services moved onto what the last update deployed, and if not, why. */
+export interface Rollout {
+    confirmed: boolean;
+    /** Per service, what ECS runs that is not the recorded task definition (empty when confirmed). */
+    reasons: string[];
 }
 
 export type CacheStep = "none" | "rotate" | "set" | "done";
@@ -24,6 +67,8 @@ export interface CachePlan {
     step: CacheStep;
     /** The AuthTokenUpdateStrategy this `pulumi up` sends with the token (none: the token is not being rotated). */
     strategy?: "ROTATE" | "SET";
+    /** Why the second step is held this time (the old token stays valid). */
+    held?: string;
     /** What this `pulumi up` does, and what the next one will. */
     now: string;
     next: string;
@@ -36,13 +81,71 @@ export interface DatabasePlan {
     current: string;
     /** The label of a user kept for this step only, while tasks holding its URI are replaced. */
     keep?: string;
+    /** Why the second step is held this time (the previous user stays). */
+    held?: string;
     now: string;
     next: string;
 }
 
-/** The cache token's step, from its label and what the last deployment recorded. */
-export function planCacheRotation(label: string | undefined, previous: RotationRecord | undefined): CachePlan {
+/**
+ * The label in force: the configured one, or, when the config no longer sets one, the label the
+ * last deployment recorded (its credential is the live one; removing a label is a config
+ * clean-up, never a rotation back to the original credential).
+ */
+export function liveLabel(configured: string | undefined, last: { label?: string; step?: string } | undefined): string | undefined {
+    if (configured !== undefined) return configured;
+    return last?.step !== undefined && last.step !== "none" ? last.label : undefined;
+}
+
+/** Whether either credential's next step is a second step, one that drops what tasks may still hold. */
+export function secondStepDue(labels: { cache?: string; database?: string }, previous: RotationRecord | undefined): boolean {
+    const cache = previous?.cache, database = previous?.database;
+    const cacheDue = labels.cache !== undefined && cache?.label === labels.cache && cache.step === "rotate";
+    const databaseDue = labels.database !== undefined && database?.label === labels.database && database.step === "switch" && database.previous !== undefined;
+    return cacheDue || databaseDue;
+}
+
+/**
+ * Whether every service runs only the task definition the last update recorded for it. ECS keeps
+ * a deployment per task definition still running tasks (PRIMARY for the newest, ACTIVE for those
+ * being replaced); after a deployment circuit breaker rollback the service's task definition is the
+ * previous one again. So: exactly one deployment, PRIMARY, on the recorded task definition, and the
+ * service's task definition the same.
+ */
+export function confirmRollout(recorded: Record<string, DeployedService> | undefined, now: Record<string, ServiceNow>): Rollout {
+    if (!recorded || !Object.keys(recorded).length)
+        return { confirmed: false, reasons: ["the last `pulumi up` recorded no task definitions (it ran before they were recorded); this one records them, the next one checks them"] };
+    const reasons: string[] = [];
+    for (const [name, r] of Object.entries(recorded)) {
+        const s = now[name];
+        const revision = (arn: string) => arn.replace(/^.*:task-definition\//, "");
+        if (!s) reasons.push(`${name}: not read from ECS`);
+        else if ("error" in s) reasons.push(`${name}: ECS could not be read (${s.error})`);
+        else if (s.taskDefinition !== r.taskDefinition)
+            reasons.push(`${name}: runs ${revision(s.taskDefinition)}, not ${revision(r.taskDefinition)} (rolled back, or replaced outside this stack)`);
+        else if (s.deployments.length !== 1 || s.deployments[0].status !== "PRIMARY" || s.deployments[0].taskDefinition !== r.taskDefinition)
+            reasons.push(`${name}: still replacing tasks (${s.deployments.map((d) => `${d.status} ${revision(d.taskDefinition)} ${d.runningCount}/${d.desiredCount}`).join(", ")})`);
+    }
+    return { confirmed: reasons.length === 0, reasons };
+}
+
+/** Why a held step is held, in one line. */
+function holdReason(rollout: Rollout): string {
+    return `ECS does not confirm the services moved: ${rollout.reasons.join("; ")}`;
+}
+
+/** What a `now` sentence adds when the label in force is no longer in the config. */
+function keptNote(configured: string | undefined, label: string | undefined): string {
+    return configured === undefined && label !== undefined ? ` (rotation label ${label} is no longer in the config: its credential, the live one, is kept)` : "";
+}
+
+/**
+ * The cache token's step, from the configured label, what the last deployment recorded, and (for
+ * the second step) whether ECS confirms the services moved onto the new token.
+ */
+export function planCacheRotation(configured: string | undefined, previous: RotationRecord | undefined, rollout?: Rollout): CachePlan {
     const last = previous?.cache;
+    const label = liveLabel(configured, last);
     if (label === undefined)
         return { step: "none", now: "the AUTH token is the one generated with the cache; nothing to rotate", next: "set rotation.cache to a new label to rotate it" };
     if (last?.label !== label)
@@ -50,19 +153,32 @@ export function planCacheRotation(label: string | undefined, previous: RotationR
             label,
             step: "rotate",
             strategy: "ROTATE",
-            now: `adds a new AUTH token (label ${label}) while the old one stays valid, and rolls every service onto the new MPG_GARNET_URL`,
-            next: "the next `pulumi up` (once the services are steady) drops the old token",
+            now: `adds a new AUTH token (label ${label}) while the old one stays valid, and rolls every service onto the new MPG_GARNET_URL (waiting for steady state)`,
+            next: "the next `pulumi up` drops the old token, once ECS confirms every service runs the task definition this one deployed",
         };
-    if (last.step === "rotate")
-        return { label, step: "set", strategy: "SET", now: `drops the old AUTH token: only the token of label ${label} is valid`, next: "nothing: the rotation is complete" };
-    return { label, step: "done", strategy: "SET", now: `the token of label ${label} is the only valid one`, next: "set rotation.cache to a new label to rotate again" };
+    if (last.step === "rotate") {
+        if (!rollout?.confirmed) {
+            const held = rollout ? holdReason(rollout) : "ECS was not asked";
+            return {
+                label,
+                step: "rotate",
+                strategy: "ROTATE",
+                held,
+                now: `HOLDS the second step: both AUTH tokens stay valid${keptNote(configured, label)}. ${held}`,
+                next: "once every service runs the recorded task definition alone, `pulumi up` again drops the old token (a rolled-back service is rolled onto it again; see the rotation runbook)",
+            };
+        }
+        return { label, step: "set", strategy: "SET", now: `drops the old AUTH token: only the token of label ${label} is valid (ECS confirms every service runs it)${keptNote(configured, label)}`, next: "nothing: the rotation is complete" };
+    }
+    return { label, step: "done", strategy: "SET", now: `the token of label ${label} is the only valid one${keptNote(configured, label)}`, next: "set rotation.cache to a new label to rotate again" };
 }
 
-/** The database user's step, from its label and what the last deployment recorded. */
-export function planDatabaseRotation(label: string | undefined, previous: RotationRecord | undefined, deployed: boolean, authentication: "password" | "iam" = "password"): DatabasePlan {
+/** The database user's step, from the configured label, what the last deployment recorded, and (for the second step) ECS. */
+export function planDatabaseRotation(configured: string | undefined, previous: RotationRecord | undefined, deployed: boolean, authentication: "password" | "iam" = "password", rollout?: Rollout): DatabasePlan {
     const last = previous?.database;
     if (authentication === "iam")
         return { step: "none", current: "", now: "there is no password: each service logs in as its task role (atlas.authentication iam)", next: "nothing to rotate (rotation.database is refused)" };
+    const label = liveLabel(configured, last);
     if (label === undefined)
         return { step: "none", current: "", now: "the application user is the one created with the cluster", next: "set rotation.database to a new label to rotate its password" };
     if (last?.label !== label) {
@@ -73,11 +189,29 @@ export function planDatabaseRotation(label: string | undefined, previous: Rotati
             step: "switch",
             current: label,
             keep,
-            now: `creates the user of label ${label} with a new password and moves MPG_DATABASE_URI to it; every service rolls onto it${keep !== undefined ? `; the previous user (${keep || "the original"}) stays for this step` : ""}`,
-            next: keep !== undefined ? "the next `pulumi up` (once the services are steady) removes the previous user" : "nothing: there was no previous user",
+            now: `creates the user of label ${label} with a new password and moves MPG_DATABASE_URI to it; every service rolls onto it (waiting for steady state)${keep !== undefined ? `; the previous user (${keep || "the original"}) stays for this step` : ""}`,
+            next: keep !== undefined ? "the next `pulumi up` removes the previous user, once ECS confirms every service runs the task definition this one deployed" : "nothing: there was no previous user",
         };
     }
-    if (last.step === "switch" && last.previous !== undefined)
-        return { label, step: "cleanup", current: label, now: `removes the previous user (${last.previous || "the original"}); only the user of label ${label} remains`, next: "nothing: the rotation is complete" };
-    return { label, step: "done", current: label, now: `the user of label ${label} is the only application user`, next: "set rotation.database to a new label to rotate again" };
+    if (last.step === "switch" && last.previous !== undefined) {
+        if (!rollout?.confirmed) {
+            const held = rollout ? holdReason(rollout) : "ECS was not asked";
+            return {
+                label,
+                step: "switch",
+                current: label,
+                keep: last.previous,
+                held,
+                now: `HOLDS the second step: the previous user (${last.previous || "the original"}) stays${keptNote(configured, label)}. ${held}`,
+                next: "once every service runs the recorded task definition alone, `pulumi up` again removes the previous user (a rolled-back service is rolled onto it again; see the rotation runbook)",
+            };
+        }
+        return { label, step: "cleanup", current: label, now: `removes the previous user (${last.previous || "the original"}); only the user of label ${label} remains (ECS confirms every service runs it)${keptNote(configured, label)}`, next: "nothing: the rotation is complete" };
+    }
+    return { label, step: "done", current: label, now: `the user of label ${label} is the only application user${keptNote(configured, label)}`, next: "set rotation.database to a new label to rotate again" };
+}
+
+/** Whether a rotation step is under way: every service's `pulumi up` then waits for steady state. */
+export function rotationInProgress(cache: CachePlan, database: DatabasePlan): boolean {
+    return cache.step === "rotate" || cache.step === "set" || database.step === "switch" || database.step === "cleanup";
 }

@@ -509,8 +509,11 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, a
             return { id: `arn:aws:iam::${ACCOUNT_ID}:policy/${physicalName}`, state: { ...state, arn: `arn:aws:iam::${ACCOUNT_ID}:policy/${physicalName}` } };
         case "aws:ecs/cluster:Cluster":
             return { id: `${arnBase}:cluster/${physicalName}`, state: { ...state, arn: `${arnBase}:cluster/${physicalName}` } };
-        case "aws:ecs/taskDefinition:TaskDefinition":
-            return { id: inputs.family, state: { ...state, arn: `${arnBase}:task-definition/${inputs.family}:1`, revision: 1 } };
+        case "aws:ecs/taskDefinition:TaskDefinition": {
+            // ECS registers every new definition of a family as a new revision: a revision per content here.
+            const revision = 1 + crypto.createHash("sha256").update(JSON.stringify(inputs)).digest().readUInt16BE(0);
+            return { id: inputs.family, state: { ...state, arn: `${arnBase}:task-definition/${inputs.family}:${revision}`, revision } };
+        }
         case "aws:ecr/repository:Repository":
             return { id: physicalName, state: { ...state, registryId: ACCOUNT_ID, repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${physicalName}`, arn: `${arnBase}:repository/${physicalName}` } };
         case "aws:elasticache/replicationGroup:ReplicationGroup":
@@ -572,8 +575,14 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, a
     }
 }
 
-function mockInvoke(token: string, inputs: Record<string, any>, region: string, resources: RecordedResource[]): Record<string, any> {
+function mockInvoke(token: string, inputs: Record<string, any>, region: string, resources: RecordedResource[], previous: Record<string, any>): Record<string, any> {
     switch (token) {
+        case "aws:ecs/getService:getService": {
+            // A steady stack: each service runs, alone, the task definition its last deployment recorded.
+            const deployed = Object.values(previous.rotation?.services ?? {}).find((s: any) => s.service === inputs.serviceName && s.cluster === inputs.clusterArn) as { taskDefinition: string } | undefined;
+            if (!deployed) throw new Error(`no matching ECS Service found (${inputs.serviceName} in ${inputs.clusterArn})`);
+            return ecsServiceNow(inputs, [{ status: "PRIMARY", taskDefinition: deployed.taskDefinition }]);
+        }
         case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
             return { userName: "AWS", password: `ecr-token-${hash(String(inputs.registryId), 24)}`, authorizationToken: "QVdTOnRva2Vu", proxyEndpoint: `https://${inputs.registryId}.dkr.ecr.${region}.amazonaws.com`, expiresAt: "2030-01-01T00:00:00Z", id: region };
         case "mongodbatlas:index/getAdvancedCluster:getAdvancedCluster": {
@@ -635,6 +644,41 @@ export const ATLAS_SOURCE_CLUSTER = (inputs: Record<string, any>): Record<string
     replicationSpecs: [{ regionConfigs: [{ providerName: "AWS", regionName: "US_EAST_1", electableSpecs: { instanceSize: "M30", nodeCount: 3, diskSizeGb: 40 }, effectiveElectableSpecs: { instanceSize: "M30", nodeCount: 3, diskSizeGb: 40 } }] }],
     id: `${inputs.projectId}-${inputs.name}`,
 });
+
+/**
+ * What `aws.ecs.getService` returns for a service whose deployments are `deployments` (newest,
+ * PRIMARY, first; its task definition is the service's): a steady service has one, a rolling one
+ * an ACTIVE one too, a rolled-back one a PRIMARY on the previous task definition.
+ */
+export function ecsServiceNow(inputs: Record<string, any>, deployments: { status: string; taskDefinition: string; runningCount?: number }[]): Record<string, any> {
+    const desiredCount = 2;
+    const cluster = String(inputs.clusterArn);
+    return {
+        id: `${cluster.replace(":cluster/", ":service/")}/${inputs.serviceName}`,
+        arn: `${cluster.replace(":cluster/", ":service/")}/${inputs.serviceName}`,
+        clusterArn: cluster,
+        serviceName: inputs.serviceName,
+        status: "ACTIVE",
+        launchType: "FARGATE",
+        schedulingStrategy: "REPLICA",
+        desiredCount,
+        runningCount: deployments.reduce((n, d) => n + (d.runningCount ?? desiredCount), 0),
+        pendingCount: 0,
+        taskDefinition: deployments[0].taskDefinition,
+        deployments: deployments.map((d, i) => ({
+            id: `ecs-svc/${hash(`${inputs.serviceName}${d.taskDefinition}${i}`, 19, "0123456789")}`,
+            status: d.status,
+            taskDefinition: d.taskDefinition,
+            desiredCount: d.status === "PRIMARY" ? desiredCount : 0,
+            runningCount: d.runningCount ?? desiredCount,
+            pendingCount: 0,
+            createdAt: "2026-01-01T00:00:00Z",
+            updatedAt: "2026-01-01T00:00:00Z",
+        })),
+        events: [{ id: "e1", createdAt: "2026-01-01T00:00:00Z", message: `(service ${inputs.serviceName}) has reached a steady state.` }],
+        tags: {},
+    };
+}
 
 /** What aws.iam.getPolicyDocument renders, for the statements the program uses. */
 function policyDocument(inputs: Record<string, any>): Record<string, unknown> {
@@ -750,7 +794,7 @@ async function runOnce(options: RunOptions): Promise<Run> {
                 const inputs = unwrapSecrets(args.inputs ?? {});
                 invokes.push({ token: args.token, inputs });
                 const answer = answers[args.token];
-                return answer ? answer(inputs) : mockInvoke(args.token, inputs, region, resources);
+                return answer ? answer(inputs) : mockInvoke(args.token, inputs, region, resources, previous);
             },
         },
         project.name,

@@ -164,12 +164,20 @@ describe("npm run plan", () => {
 
     it("says which rotation step the next `pulumi up` takes, from the outputs of the last one", async () => {
         const file = path.join(os.tmpdir(), `previous-${process.pid}.json`);
-        fs.writeFileSync(file, JSON.stringify({ environment: "prod", rotation: { cache: { label: "2", step: "rotate" }, database: { step: "none" } } }));
+        const cluster = "arn:aws:ecs:us-east-1:123456789012:cluster/payment-gateway-prod";
+        // What the last `pulumi up` left each service running (ECS, by default in the harness, still runs exactly that).
+        const services = Object.fromEntries(["admin", "main", "worker"].map((n) => [n, { cluster, service: `payment-gateway-prod-${n}`, taskDefinition: `arn:aws:ecs:us-east-1:123456789012:task-definition/payment-gateway-prod-${n}:7` }]));
+        const rotation = { cache: { label: "2", step: "rotate" }, database: { step: "none" } };
         try {
+            fs.writeFileSync(file, JSON.stringify({ environment: "prod", rotation: { ...rotation, services } }));
             const { code, stdout } = await plan("--stack", "prod", "--set", "rotation.cache=2", "--set", "rotation.database=2", "--previous", file);
             assert.equal(code, 0);
-            assert.match(stdout, /^cache AUTH token: label 2, step set\. This `pulumi up` drops the old AUTH token: only the token of label 2 is valid; then nothing: the rotation is complete\.$/m);
-            assert.match(stdout, /^database password: label 2, step switch\. This `pulumi up` creates the user of label 2 with a new password .* the previous user \(the original\) stays for this step; then the next `pulumi up` \(once the services are steady\) removes the previous user\.$/m);
+            assert.match(stdout, /^cache AUTH token: label 2, step set\. This `pulumi up` drops the old AUTH token: only the token of label 2 is valid \(ECS confirms every service runs it\); then nothing: the rotation is complete\.$/m);
+            assert.match(stdout, /^database password: label 2, step switch\. This `pulumi up` creates the user of label 2 with a new password .* the previous user \(the original\) stays for this step; then the next `pulumi up` removes the previous user, once ECS confirms every service runs the task definition this one deployed\.$/m);
+            // The outputs of a stack deployed before the task definitions were recorded: the step is held, and the plan says why.
+            fs.writeFileSync(file, JSON.stringify({ environment: "prod", rotation }));
+            const held = await plan("--stack", "prod", "--set", "rotation.cache=2", "--previous", file);
+            assert.match(held.stdout, /^cache AUTH token: label 2, step rotate \(held\)\. This `pulumi up` HOLDS the second step: both AUTH tokens stay valid\. ECS does not confirm the services moved: the last `pulumi up` recorded no task definitions/m);
         } finally {
             fs.unlinkSync(file);
         }

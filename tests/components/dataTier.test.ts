@@ -164,6 +164,14 @@ describe("data tier", () => {
             for (const name of ["admin", "main", "worker"])
                 assert.ok(iam.one("aws:ecs/service:Service", `pg-${name}`).dependsOn.includes(iam.one("mongodbatlas:index/databaseUser:DatabaseUser", `pg-${name}`).urn));
         });
+
+        it("each service also waits until Atlas has applied its user (a new user cannot log in before)", () => {
+            for (const name of ["admin", "main", "worker"]) {
+                const wait = iam.one("pulumi-nodejs:dynamic/payment-gateway:UsersApplied", `pg-${name}-applied`);
+                assert.equal(wait.inputs.username, iam.one("aws:iam/role:Role", `pg-${name}-task`).outputs.arn);
+                assert.ok(iam.one("aws:ecs/service:Service", `pg-${name}`).dependsOn.includes(wait.urn));
+            }
+        });
     });
 
     describe("MPG_DATABASE_URI", () => {

@@ -1,26 +1,51 @@
 import { strict as assert } from "assert";
-import { planCacheRotation, planDatabaseRotation } from "../../lib/rotation";
+import { DeployedService, ServiceNow, confirmRollout, liveLabel, planCacheRotation, planDatabaseRotation, rotationInProgress, secondStepDue } from "../../lib/rotation";
+
+const td = (name: string, revision: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/payment-gateway-dev-${name}:${revision}`;
+const recorded: Record<string, DeployedService> = Object.fromEntries(
+    ["admin", "main", "worker"].map((n) => [n, { cluster: "arn:aws:ecs:us-east-1:123456789012:cluster/payment-gateway-dev", service: `payment-gateway-dev-${n}`, taskDefinition: td(n, 8) }]),
+);
+/** ECS steady on what was recorded, but for the services given. */
+const ecs = (overrides: Record<string, ServiceNow> = {}): Record<string, ServiceNow> => ({
+    ...Object.fromEntries(Object.entries(recorded).map(([n, r]) => [n, { taskDefinition: r.taskDefinition, deployments: [{ status: "PRIMARY", taskDefinition: r.taskDefinition, runningCount: 2, desiredCount: 2 }] }])),
+    ...overrides,
+});
+const confirmed = confirmRollout(recorded, ecs());
 
 describe("credential rotation steps", () => {
-    it("take the cache token from ROTATE to SET over two updates, then rest", () => {
+    it("take the cache token from ROTATE to SET over two updates once ECS confirms, then rest", () => {
         assert.equal(planCacheRotation(undefined, undefined).step, "none");
         assert.equal(planCacheRotation(undefined, undefined).strategy, undefined);
         const first = planCacheRotation("2", { cache: { step: "none" } });
         assert.deepEqual([first.step, first.strategy], ["rotate", "ROTATE"]);
-        const second = planCacheRotation("2", { cache: { label: "2", step: "rotate" } });
-        assert.deepEqual([second.step, second.strategy], ["set", "SET"]);
+        const second = planCacheRotation("2", { cache: { label: "2", step: "rotate" } }, confirmed);
+        assert.deepEqual([second.step, second.strategy, second.held], ["set", "SET", undefined]);
         const rest = planCacheRotation("2", { cache: { label: "2", step: "set" } });
         assert.deepEqual([rest.step, rest.strategy], ["done", "SET"]);
         // A new label mid-rotation starts over: a newer token is added while the last one stays valid.
-        assert.equal(planCacheRotation("3", { cache: { label: "2", step: "rotate" } }).step, "rotate");
+        assert.equal(planCacheRotation("3", { cache: { label: "2", step: "rotate" } }, confirmed).step, "rotate");
     });
 
-    it("switch the database to a new user, keep the previous one exactly one step, then remove it", () => {
+    it("hold the second step, keeping both tokens valid, unless ECS confirms", () => {
+        const rolledBack = confirmRollout(recorded, ecs({ admin: { taskDefinition: td("admin", 7), deployments: [{ status: "PRIMARY", taskDefinition: td("admin", 7), runningCount: 2, desiredCount: 2 }] } }));
+        for (const rollout of [rolledBack, undefined]) {
+            const held = planCacheRotation("2", { cache: { label: "2", step: "rotate" } }, rollout);
+            assert.deepEqual([held.step, held.strategy], ["rotate", "ROTATE"], "the same token with the same strategy: nothing is sent");
+            assert.match(held.now, /^HOLDS the second step: both AUTH tokens stay valid/);
+            assert.ok(held.held);
+        }
+        assert.match(planCacheRotation("2", { cache: { label: "2", step: "rotate" } }, rolledBack).held!, /admin: runs payment-gateway-dev-admin:7, not payment-gateway-dev-admin:8 \(rolled back/);
+    });
+
+    it("switch the database to a new user, keep the previous one until ECS confirms, then remove it", () => {
         assert.deepEqual(planDatabaseRotation(undefined, undefined, true), { step: "none", current: "", now: "the application user is the one created with the cluster", next: "set rotation.database to a new label to rotate its password" });
         const switchFromOriginal = planDatabaseRotation("2", { database: { step: "none" } }, true);
         assert.deepEqual([switchFromOriginal.step, switchFromOriginal.current, switchFromOriginal.keep], ["switch", "2", ""]);
-        const cleanup = planDatabaseRotation("2", { database: { label: "2", step: "switch", previous: "" } }, true);
+        const cleanup = planDatabaseRotation("2", { database: { label: "2", step: "switch", previous: "" } }, true, "password", confirmed);
         assert.deepEqual([cleanup.step, cleanup.current, cleanup.keep], ["cleanup", "2", undefined]);
+        const held = planDatabaseRotation("3", { database: { label: "3", step: "switch", previous: "2" } }, true, "password", confirmRollout(recorded, ecs({ worker: { error: "AccessDeniedException" } })));
+        assert.deepEqual([held.step, held.current, held.keep], ["switch", "3", "2"], "the previous user stays declared");
+        assert.match(held.held!, /worker: ECS could not be read \(AccessDeniedException\)/);
         const done = planDatabaseRotation("2", { database: { label: "2", step: "cleanup" } }, true);
         assert.deepEqual([done.step, done.keep], ["done", undefined]);
         const again = planDatabaseRotation("3", { database: { label: "2", step: "done" } }, true);
@@ -29,5 +54,45 @@ describe("credential rotation steps", () => {
         assert.match(planDatabaseRotation(undefined, undefined, true, "iam").now, /^there is no password/);
         // A stack never deployed has no previous user to keep.
         assert.equal(planDatabaseRotation("2", undefined, false).keep, undefined);
+    });
+
+    it("keep the live credential when its label is removed from the config", () => {
+        assert.equal(liveLabel(undefined, { label: "2", step: "done" }), "2");
+        assert.equal(liveLabel(undefined, { label: "2", step: "rotate" }), "2");
+        assert.equal(liveLabel("3", { label: "2", step: "done" }), "3");
+        assert.equal(liveLabel(undefined, { step: "none" }), undefined);
+        assert.equal(liveLabel(undefined, undefined), undefined);
+        const cache = planCacheRotation(undefined, { cache: { label: "2", step: "set" } });
+        assert.deepEqual([cache.label, cache.step, cache.strategy], ["2", "done", "SET"], "the same token and strategy as the last update");
+        assert.match(cache.now, /rotation label 2 is no longer in the config: its credential, the live one, is kept/);
+        const database = planDatabaseRotation(undefined, { database: { label: "2", step: "done" } }, true);
+        assert.deepEqual([database.label, database.step, database.current, database.keep], ["2", "done", "2", undefined]);
+        // Removed mid-rotation: the rotation goes on with the live label, never back to the original credential.
+        const mid = planDatabaseRotation(undefined, { database: { label: "2", step: "switch", previous: "" } }, true, "password", confirmed);
+        assert.deepEqual([mid.step, mid.current], ["cleanup", "2"]);
+    });
+
+    it("confirm a rollout only when every service runs the recorded task definition alone", () => {
+        assert.deepEqual(confirmed, { confirmed: true, reasons: [] });
+        const rolling = confirmRollout(recorded, ecs({ main: { taskDefinition: td("main", 8), deployments: [{ status: "PRIMARY", taskDefinition: td("main", 8), runningCount: 1, desiredCount: 2 }, { status: "ACTIVE", taskDefinition: td("main", 7), runningCount: 1, desiredCount: 0 }] } }));
+        assert.deepEqual(rolling.reasons, ["main: still replacing tasks (PRIMARY payment-gateway-dev-main:8 1/2, ACTIVE payment-gateway-dev-main:7 1/0)"]);
+        const elsewhere = confirmRollout(recorded, ecs({ admin: { taskDefinition: td("admin", 9), deployments: [{ status: "PRIMARY", taskDefinition: td("admin", 9), runningCount: 2, desiredCount: 2 }] } }));
+        assert.match(elsewhere.reasons[0], /^admin: runs payment-gateway-dev-admin:9, not payment-gateway-dev-admin:8/);
+        const { worker: _, ...unread } = ecs();
+        assert.deepEqual(confirmRollout(recorded, unread).reasons, ["worker: not read from ECS"]);
+        assert.match(confirmRollout(undefined, {}).reasons[0], /recorded no task definitions/);
+        assert.equal(confirmRollout({}, {}).confirmed, false);
+    });
+
+    it("say when a second step is due and when a step is under way", () => {
+        assert.equal(secondStepDue({ cache: "2" }, { cache: { label: "2", step: "rotate" } }), true);
+        assert.equal(secondStepDue({ cache: "3" }, { cache: { label: "2", step: "rotate" } }), false, "a new label is a first step");
+        assert.equal(secondStepDue({ database: "2" }, { database: { label: "2", step: "switch", previous: "" } }), true);
+        assert.equal(secondStepDue({ database: "2" }, { database: { label: "2", step: "switch" } }), false, "nothing was kept");
+        assert.equal(secondStepDue({ cache: "2", database: "2" }, { cache: { label: "2", step: "set" }, database: { label: "2", step: "done" } }), false);
+        const none = planDatabaseRotation(undefined, undefined, true);
+        assert.equal(rotationInProgress(planCacheRotation("2", { cache: { label: "2", step: "set" } }), none), false);
+        assert.equal(rotationInProgress(planCacheRotation("2", { cache: { label: "2", step: "rotate" } }, confirmed), none), true);
+        assert.equal(rotationInProgress(planCacheRotation("2", { cache: { label: "2", step: "rotate" } }), none), true, "a held step is still under way");
     });
 });
