@@ -11,7 +11,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { Config, SERVICE_NAMES, ServiceName } from "./lib/config";
+import { Config, SERVICE_NAMES, ServiceName, pullsFromEcrInRegion } from "./lib/config";
 import { serviceEnvironment } from "./lib/environment";
 import { RotationRecord, planCacheRotation, planDatabaseRotation } from "./lib/rotation";
 import { loadConfig, previousOutputs } from "./lib/stackConfig";
@@ -47,6 +47,7 @@ export = async () => {
         availabilityZones: config.network.availabilityZones,
         natGateways: config.network.natGateways,
         interfaceEndpoints: config.network.interfaceEndpoints,
+        ecrEndpoints: pullsFromEcrInRegion(config),
         region: config.region,
     });
 

@@ -18,6 +18,11 @@ export function serviceEnvironment(config: Config, name: ServiceName): Record<st
                   OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
                   OTEL_SERVICE_NAME: `${PROJECT}-${name}`,
                   OTEL_RESOURCE_ATTRIBUTES: `deployment.environment=${config.environment},service.namespace=${PROJECT}`,
+                  // Head sampling (OpenTelemetry SDK environment variables spec, "General SDK Configuration":
+                  // OTEL_TRACES_SAMPLER parentbased_traceidratio takes its ratio, 0–1, from OTEL_TRACES_SAMPLER_ARG).
+                  // Parent-based: a request arriving with a sampling decision keeps it, so a trace stays whole.
+                  OTEL_TRACES_SAMPLER: "parentbased_traceidratio",
+                  OTEL_TRACES_SAMPLER_ARG: String(o.traceSampleRatio),
               }
             : { OTEL_SDK_DISABLED: "true" }),
         MPG_DATABASE_MAX_POOL_SIZE: String(pool.maxPoolSize),

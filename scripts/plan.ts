@@ -244,6 +244,12 @@ export function estimateRun(run: Run): Estimate {
 }
 
 const usd = (x: number) => `$${x.toFixed(2)}`;
+
+/** What the estimate leaves out, as the plan and the README say it. */
+export const NOT_INCLUDED =
+    "data transfer between zones and to the internet, Atlas data transfer, taxes, support plans, the first three free dashboards, " +
+    "the FIS log group and Container Insights' own performance log group (kept a day), traces the worker starts without a request; " +
+    "Route 53 adds nothing (records in an existing zone, alias queries free)";
 const signed = (x: number) => `${x >= 0 ? "+" : "−"}$${Math.abs(x).toFixed(2)}`;
 
 const cost: Section = (run) => {
@@ -263,7 +269,9 @@ const cost: Section = (run) => {
         "floor: every service at instances; ceiling: every service at maxInstances and Atlas at its auto-scaling maximum.",
         "usage priced from assumptions (cost.assumptions.*), not from what is declared:",
         ...e.lines.filter((l) => l.assumption).map((l) => `  ${l.component}: ${l.item}: ${l.assumption!.key} = ${l.assumption!.value.toLocaleString("en-US")} at $${l.assumption!.unitPrice} per ${l.assumption!.unit} → ${usd(l.floor)}`),
-        "not included: data transfer between zones and to the internet, Atlas data transfer, taxes, support plans, FIS experiment-minutes when a drill runs; Route 53 adds nothing (records in an existing zone, alias queries free).",
+        ...e.estimates.map((x) => `estimate: ${x}`),
+        `free tiers (X-Ray's traces) are counted once per stack; stacks sharing an account share them. Log storage is the steady state at each group's retention, priced at the size ingested (CloudWatch bills it compressed).`,
+        `not included: ${NOT_INCLUDED}.`,
         ...e.advice.map((a) => `advice: ${a}`),
     ];
     if (run.baseline) {
@@ -308,8 +316,19 @@ const drillsSection: Section = (run) => {
     };
     const stops = alarmNames(templates[0].inputs.stopConditions.map((c: any) => c.value));
     const outputs = run.outputs.drills ?? {};
+    // What one run costs (FIS action-minutes), when the region is priced.
+    let runs: Estimate["drillRuns"] = [];
+    try {
+        runs = estimateRun(run).drillRuns;
+    } catch (err) {
+        if (!(err instanceof PriceError)) throw err;
+    }
+    const oneRun = (t: RecordedResource) => {
+        const r = runs.find((x) => x.name === t.inputs.tags.drill);
+        return r ? `${usd(r.usd)} (${r.actionMinutes} action-min)` : "unpriced";
+    };
     return [
-        ...table([["drill", "zone", "duration", "actions → targets"], ...templates.map(describe)]),
+        ...table([["drill", "zone", "duration", "one run", "actions → targets"], ...templates.map((t) => { const [d, z, dur, what] = describe(t); return [d, z, dur, oneRun(t), what]; })]),
         ...(cache && !cache.inputs.multiAzEnabled ? [`cache: ${cache.inputs.numCacheClusters} node without Multi-AZ, so no cache power interruption (nothing to fail over to)`] : []),
         `stop conditions (each drill): ${stops}`,
         `logs: ${run.ofType("aws:cloudwatch/logGroup:LogGroup").find((g) => String(g.inputs.name).startsWith("/aws/vendedlogs/fis/"))?.inputs.name}`,
