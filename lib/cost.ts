@@ -187,7 +187,7 @@ export function estimate(bom: Bom, assumptions: CostAssumptions = DEFAULT_ASSUMP
         lines.push({ component: "atlas", item: `${a.nodes}-node ${a.tier}${a.ceilingTier !== a.tier ? `–${a.ceilingTier}` : ""} replica set`, floor: nodes * floor.usd * HOURS_PER_MONTH, ceiling: nodes * ceiling.usd * HOURS_PER_MONTH, price: floor });
         if (a.backupRetentionDays) {
             const gb = atlasBackupGb(a, assumptions);
-            const what = `${a.backupRetentionDays} daily snapshots${a.restoreWindowDays ? ` + ${a.restoreWindowDays} days of oplog` : ""}: ${round(gb, 1)} GB`;
+            const what = `${a.backupRetentionDays} daily snapshot${a.backupRetentionDays === 1 ? "" : "s"}${a.restoreWindowDays ? ` + ${a.restoreWindowDays} days of oplog` : ""}: ${round(gb, 1)} GB`;
             lines.push({ component: "atlas", item: `cloud backup storage (${what})`, floor: gb * P.atlasBackupGbMonth.usd, ceiling: gb * P.atlasBackupGbMonth.usd, price: P.atlasBackupGbMonth,
                 assumption: { key: "atlasDataGb", value: assumptions.atlasDataGb, unitPrice: P.atlasBackupGbMonth.usd, unit: P.atlasBackupGbMonth.unit } });
         }

@@ -270,7 +270,8 @@ const cost: Section = (run) => {
         "usage priced from assumptions (cost.assumptions.*), not from what is declared:",
         ...e.lines.filter((l) => l.assumption).map((l) => `  ${l.component}: ${l.item}: ${l.assumption!.key} = ${l.assumption!.value.toLocaleString("en-US")} at $${l.assumption!.unitPrice} per ${l.assumption!.unit} → ${usd(l.floor)}`),
         ...e.estimates.map((x) => `estimate: ${x}`),
-        `free tiers (X-Ray's traces) are counted once per stack; stacks sharing an account share them. Log storage is the steady state at each group's retention, priced at the size ingested (CloudWatch bills it compressed).`,
+        ...(e.lines.some((l) => /^X-Ray/.test(l.item)) ? ["X-Ray's free tier is counted once per stack; stacks sharing an account share it."] : []),
+        ...(e.lines.some((l) => /^log storage/.test(l.item)) ? ["log storage: the steady state at each group's retention, priced at the size ingested (CloudWatch bills it compressed): an upper bound."] : []),
         `not included: ${NOT_INCLUDED}.`,
         ...e.advice.map((a) => `advice: ${a}`),
     ];
