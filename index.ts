@@ -12,7 +12,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { Config, SERVICE_NAMES, ServiceName } from "./lib/config";
+import { Config, SERVICE_NAMES, ServiceName, pullsFromEcrInRegion } from "./lib/config";
 import { serviceEnvironment } from "./lib/environment";
 import { RotationRecord, Rollout, confirmRollout, liveLabel, planCacheRotation, planDatabaseRotation, rotationInProgress, secondStepDue } from "./lib/rotation";
 import { readServices } from "./lib/running";
@@ -64,6 +64,7 @@ export = async () => {
         availabilityZones: config.network.availabilityZones,
         natGateways: config.network.natGateways,
         interfaceEndpoints: config.network.interfaceEndpoints,
+        ecrEndpoints: pullsFromEcrInRegion(config),
         region: config.region,
     });
 

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { subnetLayout } from "../lib/cidr";
 import { INTERFACE_ENDPOINT_SERVICES } from "../lib/config";
+import { ECR_ENDPOINT_SERVICES } from "../lib/images";
 import { Connections } from "./connections";
 
 export interface NetworkArgs {
@@ -15,6 +16,11 @@ export interface NetworkArgs {
     natGateways: "perAz" | "single";
     /** ECR, CloudWatch Logs and Secrets Manager interface endpoints. Default (config) on in prod. */
     interfaceEndpoints: boolean;
+    /**
+     * With interfaceEndpoints, also the ecr.api and ecr.dkr endpoints: only worth their hours when a
+     * task pulls an image from ECR in this region (lib/config.ts pullsFromEcrInRegion). Default false.
+     */
+    ecrEndpoints?: boolean;
     /** AWS region, for endpoint service names. */
     region: string;
 }
@@ -175,7 +181,8 @@ export class Network extends pulumi.ComponentResource {
         }, this.child);
         // Sources: the VPC's own range (tasks in the private subnets); nothing from outside.
         endpoints.allowFromCidrs([this.args.cidr], 443, "HTTPS from the VPC");
-        for (const service of INTERFACE_ENDPOINT_SERVICES) {
+        const services = INTERFACE_ENDPOINT_SERVICES.filter((s) => this.args.ecrEndpoints || !(ECR_ENDPOINT_SERVICES as readonly string[]).includes(s));
+        for (const service of services) {
             new aws.ec2.VpcEndpoint(`${name}-${service.replace(".", "-")}`, {
                 vpcId: this.vpc.id,
                 serviceName: `com.amazonaws.${this.args.region}.${service}`,

@@ -14,9 +14,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseLossless, stringify as stringifyLossless } from "lossless-json";
 import { z } from "zod";
-import { Bom, DEFAULT_ASSUMPTIONS, PriceError, estimate } from "./cost";
+import { Bom, DEFAULT_ASSUMPTIONS, PriceError, actionMinutes, estimate } from "./cost";
 import { FIS_DURATION_MINUTES } from "./fis";
-import { ecrRepositoryOf } from "./images";
+import { ECR_ENDPOINT_SERVICES, ecrRepositoryOf } from "./images";
 import { ConnectionBudget, PoolBudgetError, planConnections } from "./pool";
 import { restoreKey } from "./restore";
 import {
@@ -190,7 +190,7 @@ const NetworkSchema = section({
     availabilityZones: list(zoneName(), "availability zone names").optional(),
     /** "perAz" (one NAT gateway per AZ, required in prod) or "single" (cheap). Default perAz. */
     natGateways: oneOf(["perAz", "single"]).default("perAz"),
-    /** Interface endpoints for ECR, CloudWatch Logs and Secrets Manager. Default: on in prod, off elsewhere. */
+    /** Interface endpoints for CloudWatch Logs and Secrets Manager, and ECR's when a task pulls from ECR in the region. Default: on in prod, off elsewhere. */
     interfaceEndpoints: bool().optional(),
 });
 
@@ -470,6 +470,8 @@ const PoolSchema = section({
 });
 
 export const DEFAULT_COLLECTOR_IMAGE = "public.ecr.aws/aws-observability/aws-otel-collector:v0.40.0";
+/** The trace sample ratio each environment gets unless `observability.traceSampleRatio` is set. */
+export const DEFAULT_TRACE_SAMPLE_RATIO: Record<Environment, number> = { dev: 0.1, staging: 0.1, prod: 0.05 };
 
 const ObservabilitySchema = section({
     /** Alarm e-mail recipients (SNS subscriptions, Atlas alert e-mails). Default none; at least one in prod. */
@@ -478,6 +480,11 @@ const ObservabilitySchema = section({
     tracing: bool().default(true),
     /** OTLP/HTTP endpoint of an external collector; default: an AWS Distro for OpenTelemetry sidecar exporting to X-Ray. */
     otlpEndpoint: z.string({ error: "must be an http(s) URL" }).regex(/^https?:\/\/[^\s/]+(:\d+)?(\/\S*)?$/, { error: "must be an http(s) URL such as https://otlp.example.com:4318" }).optional(),
+    /**
+     * Fraction of new traces the services record, 0–1 (OTEL_TRACES_SAMPLER parentbased_traceidratio:
+     * a request that arrives with a sampling decision keeps it). Default 0.1, 0.05 in prod.
+     */
+    traceSampleRatio: decimal(0, 1).optional(),
     /** The collector sidecar's image. Default the AWS Distro for OpenTelemetry collector, pinned. */
     collectorImage: z.string({ error: "must be an image reference" }).regex(IMAGE_REF, { error: "must be an image reference" }).default(DEFAULT_COLLECTOR_IMAGE),
     alarms: section({
@@ -537,14 +544,20 @@ const CostSchema = section({
         endpointGbPerMonth: decimal(0, 1e9).default(DEFAULT_ASSUMPTIONS.endpointGbPerMonth),
         /** GB of logs CloudWatch ingests per month. Default 10. */
         logGbPerMonth: decimal(0, 1e9).default(DEFAULT_ASSUMPTIONS.logGbPerMonth),
-        /** GB of Atlas cloud backup storage. Default 20. */
-        atlasBackupGb: decimal(0, 1e9).default(DEFAULT_ASSUMPTIONS.atlasBackupGb),
+        /** GB of data on the Atlas cluster's disk (its first snapshot). Default 10. */
+        atlasDataGb: decimal(0, 1e9).default(DEFAULT_ASSUMPTIONS.atlasDataGb),
+        /** Percent of the Atlas data changed a day (each further snapshot; a day of oplog), 0–100. Default 5. */
+        atlasDailyChangePercent: decimal(0, 100).default(DEFAULT_ASSUMPTIONS.atlasDailyChangePercent),
+        /** GB of data in the cache (each daily snapshot). Default 1. */
+        cacheDataGb: decimal(0, 1e9).default(DEFAULT_ASSUMPTIONS.cacheDataGb),
         /** GB of disk Atlas charges once disk auto-scaling grows it past the tier's included storage. Default 0. */
         atlasDiskGb: decimal(0, 1e9).default(DEFAULT_ASSUMPTIONS.atlasDiskGb),
-        /** GB of cache snapshots beyond the free one. Default 1. */
-        cacheSnapshotGb: decimal(0, 1e9).default(DEFAULT_ASSUMPTIONS.cacheSnapshotGb),
         /** GB of access logs kept in S3. Default 10. */
         accessLogGbStored: decimal(0, 1e9).default(DEFAULT_ASSUMPTIONS.accessLogGbStored),
+        /** X-Ray traces retrieved or scanned a month. Default 1,000,000 (the free tier). */
+        tracesRetrievedPerMonth: count(0, 1e15).default(DEFAULT_ASSUMPTIONS.tracesRetrievedPerMonth),
+        /** Runs of each failover drill a month, 0–1000. Default 1. */
+        drillRunsPerMonth: decimal(0, 1000).default(DEFAULT_ASSUMPTIONS.drillRunsPerMonth),
     }).prefault({}),
 });
 
@@ -614,6 +627,7 @@ function resolve(parsed: Parsed, awsRegion: string) {
             engineVersion: parsed.cache.engineVersion ?? (parsed.cache.engine === "valkey" ? "8.0" : "7.1"),
             failover: parsed.cache.nodes >= 2,
         },
+        observability: { ...parsed.observability, traceSampleRatio: parsed.observability.traceSampleRatio ?? DEFAULT_TRACE_SAMPLE_RATIO[parsed.environment] },
     };
 }
 
@@ -664,7 +678,27 @@ export type ServiceConfig = Config["main"];
 export type AtlasRestore = NonNullable<Config["atlas"]["restore"]>;
 export type Resolved = ReturnType<typeof resolve>;
 /** Interface endpoints tasks in private subnets need to start without crossing the NAT (`network.interfaceEndpoints`). */
-export const INTERFACE_ENDPOINT_SERVICES = ["ecr.api", "ecr.dkr", "logs", "secretsmanager"] as const;
+export const INTERFACE_ENDPOINT_SERVICES = [...ECR_ENDPOINT_SERVICES, "logs", "secretsmanager"] as const;
+
+/**
+ * Whether a task pulls an image from ECR in the stack's own region: a service built here (pushed
+ * to the stack's ECR repository) or configured with such an image, or such a collector image. The
+ * ecr.api and ecr.dkr endpoints serve only those pulls (an image from another registry, or from
+ * ECR Public, comes through the NAT gateways), so without one they would cost money for nothing.
+ */
+export function pullsFromEcrInRegion(c: Resolved): boolean {
+    const inRegion = (image: string | undefined) => !!image && ecrRepositoryOf(image)?.region === c.region;
+    const services = c.purpose === "gateway" ? SERVICE_NAMES.map((n) => c[n]) : [];
+    const collector = c.observability.tracing && !c.observability.otlpEndpoint ? c.observability.collectorImage : undefined;
+    return services.some((s) => !!s.build || inRegion(s.image)) || inRegion(collector);
+}
+
+/** The interface endpoint services the stack declares: none without `network.interfaceEndpoints`, the ECR pair only for ECR pulls in its region. */
+export function interfaceEndpointServices(c: Resolved): string[] {
+    if (c.purpose !== "gateway" || !c.network.interfaceEndpoints) return [];
+    const ecr = pullsFromEcrInRegion(c);
+    return INTERFACE_ENDPOINT_SERVICES.filter((s) => ecr || !(ECR_ENDPOINT_SERVICES as readonly string[]).includes(s));
+}
 
 export interface Problem {
     /** Key path below the project namespace, e.g. "main.instances". */
@@ -1222,10 +1256,19 @@ export function bomFromConfig(c: Resolved): Bom {
         loadBalancerZones: gateway ? zones : 0,
         natGateways: nats,
         elasticIps: nats,
-        endpointAzs: gateway ? ((c.network.interfaceEndpoints ? INTERFACE_ENDPOINT_SERVICES.length : 0) + (c.atlas.privateLink ? 1 : 0)) * zones : 0,
+        endpointAzs: gateway ? (interfaceEndpointServices(c).length + (c.atlas.privateLink ? 1 : 0)) * zones : 0,
+        endpointServices: interfaceEndpointServices(c).sort(),
         atlasPrivateEndpoints: gateway && c.atlas.privateLink ? 1 : 0,
-        cache: gateway ? { engine: c.cache.engine, nodeType: c.cache.nodeType, nodes: cacheNodes, snapshots: c.cache.snapshotRetentionDays > 0 } : undefined,
-        atlas: { tier: c.atlas.tier, ceilingTier: c.atlas.autoScaling?.maxTier ?? c.atlas.tier, nodes: c.atlas.electableNodes, backup: true, diskAutoScaling: c.atlas.diskAutoScaling },
+        cache: gateway ? { engine: c.cache.engine, nodeType: c.cache.nodeType, nodes: cacheNodes, snapshotRetentionDays: c.cache.snapshotRetentionDays } : undefined,
+        // components/database.ts: cloud backup always, daily snapshots kept backupRetentionDays, a restore window of at most 7 days with continuous backup.
+        atlas: {
+            tier: c.atlas.tier,
+            ceilingTier: c.atlas.autoScaling?.maxTier ?? c.atlas.tier,
+            nodes: c.atlas.electableNodes,
+            backupRetentionDays: c.atlas.backupRetentionDays,
+            restoreWindowDays: c.atlas.pointInTimeRestore ? Math.min(c.atlas.backupRetentionDays, 7) : 0,
+            diskAutoScaling: c.atlas.diskAutoScaling,
+        },
         kmsKeys: gateway ? 2 : 0,
         secrets: gateway ? 2 : 0,
         waf: gateway && c.loadBalancer.waf.enabled ? { rules: 3 } : undefined,
@@ -1234,7 +1277,30 @@ export function bomFromConfig(c: Resolved): Bom {
         alarmMetrics: gateway ? 3 + 1 + 1 + 2 * 2 + SERVICE_NAMES.length * 2 + 1 + cacheNodes * (3 + (cacheNodes > 1 ? 1 : 0)) : 0,
         dashboards: gateway ? 1 : 0,
         accessLogBucket: gateway && c.loadBalancer.accessLogs && !c.loadBalancer.accessLogsBucket,
+        xray: gateway && c.observability.tracing && !c.observability.otlpEndpoint ? { sampleRatio: c.observability.traceSampleRatio } : undefined,
+        // index.ts turns Container Insights on for the cluster; each service has a task-definition family of its own.
+        containerInsights: gateway ? { services: SERVICE_NAMES.length, taskFamilies: SERVICE_NAMES.length } : undefined,
+        // components/service.ts: an autoscaled service tracks CPU, and a routed one requests per target too.
+        targetTrackingPolicies: gateway ? SERVICE_NAMES.filter((n) => c[n].maxInstances > c[n].instances).reduce((n, name) => n + (name === "worker" ? 1 : 2), 0) : 0,
+        logRetentionDays: gateway ? SERVICE_NAMES.map((n) => c[n].logRetentionDays).sort((a, b) => a - b) : [],
+        drills: gateway && c.drills.enabled ? drillActionMinutes(c) : [],
     };
+}
+
+/**
+ * components/drills.ts: zone-outage stops each service's tasks in the zone, cuts its subnets off and,
+ * with a failover cache, interrupts its nodes there for durationMinutes; task-loss stops tasks;
+ * cache-failover interrupts the cache for durationMinutes (failover caches only).
+ */
+function drillActionMinutes(c: Resolved): { name: string; actionMinutes: number }[] {
+    const stops = SERVICE_NAMES.map(() => undefined);
+    const d = c.drills.durationMinutes;
+    const drills = [
+        { name: "zone-outage", actionMinutes: actionMinutes([...stops, d, ...(c.cache.failover ? [d] : [])]) },
+        { name: "task-loss", actionMinutes: actionMinutes(stops) },
+        ...(c.cache.failover ? [{ name: "cache-failover", actionMinutes: actionMinutes([d]) }] : []),
+    ];
+    return drills.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** A stack whose ceiling exceeds `cost.monthlyBudget` is refused, naming what costs most. */

@@ -18,6 +18,13 @@ export function serviceEnvironment(config: Config, name: ServiceName): Record<st
                   OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
                   OTEL_SERVICE_NAME: `${PROJECT}-${name}`,
                   OTEL_RESOURCE_ATTRIBUTES: `deployment.environment=${config.environment},service.namespace=${PROJECT}`,
+                  // Head sampling. OpenTelemetry's "General SDK Configuration" (opentelemetry.io/docs/languages/
+                  // sdk-configuration/general/, read 2026-11-30): OTEL_TRACES_SAMPLER "parentbased_traceidratio" is
+                  // ParentBased(root=TraceIdRatioBased), OTEL_TRACES_SAMPLER_ARG its probability in [0..1] (1.0 if
+                  // unset); without them the SDK's default, parentbased_always_on, records every request.
+                  // Parent-based: a request arriving with a sampling decision keeps it, so a trace stays whole.
+                  OTEL_TRACES_SAMPLER: "parentbased_traceidratio",
+                  OTEL_TRACES_SAMPLER_ARG: String(o.traceSampleRatio),
               }
             : { OTEL_SDK_DISABLED: "true" }),
         MPG_DATABASE_MAX_POOL_SIZE: String(pool.maxPoolSize),

@@ -4,20 +4,28 @@
  * Each price names the public pricing page it comes from and the day it was taken. `checked`
  * marks the figures cross-checked that day against a copy of the page (or of a page quoting it);
  * the others were taken from the page as last known and are the first to re-verify when refreshing
- * (see "Cost" in the README). A region or a node type missing here is refused by name, never
+ * (see "Cost" in the README). A price no public page could be found to state carries no source
+ * but an `estimate`: what was looked for, where, and when. The plan calls every line priced from
+ * one "an estimate, not a quote". A region or a node type missing here is refused by name, never
  * priced at 0.
  */
 
 export interface Price {
     usd: number;
     unit: string;
-    source: string;
+    /** The public page that states this price; absent for an estimate. */
+    source?: string;
     read: string;
     checked?: true;
+    /** Set when no public page confirmed the figure: why it is believed, what was tried and when. Never with `source`. */
+    estimate?: string;
 }
 
 const READ = "2026-11-29";
-const p = (usd: number, unit: string, source: string, checked?: true): Price => ({ usd, unit, source, read: READ, ...(checked ? { checked } : {}) });
+const TODAY = "2026-11-30";
+const p = (usd: number, unit: string, source: string, checked?: true, read = READ): Price => ({ usd, unit, source, read, ...(checked ? { checked } : {}) });
+/** A price no public page was found to state: `why` says what it rests on and what was searched. */
+const estimate = (usd: number, unit: string, why: string): Price => ({ usd, unit, read: TODAY, estimate: why });
 
 const FARGATE = "https://aws.amazon.com/fargate/pricing/";
 const ELB = "https://aws.amazon.com/elasticloadbalancing/pricing/";
@@ -29,6 +37,16 @@ const SECRETS = "https://aws.amazon.com/secrets-manager/pricing/";
 const WAF = "https://aws.amazon.com/waf/pricing/";
 const CLOUDWATCH = "https://aws.amazon.com/cloudwatch/pricing/";
 const S3 = "https://aws.amazon.com/s3/pricing/";
+/** Traces recorded $5.00 and retrieved or scanned $0.50 per million, beyond a free 100,000 and 1,000,000 a month (read 2026-11-30, the page's localized copies). */
+const XRAY = "https://aws.amazon.com/xray/pricing/";
+/** $0.10 per action-minute outside GovCloud, "rounded to the nearest minute", the same for every action type and target count (read 2026-11-30). */
+const FIS = "https://aws.amazon.com/fis/pricing/";
+
+/**
+ * X-Ray's free tier, per account and month (the X-Ray pricing page, read 2026-11-30). The estimate
+ * gives it to each stack; several stacks in one account share one.
+ */
+export const XRAY_FREE_TRACES = { recorded: 100_000, retrievedOrScanned: 1_000_000 } as const;
 
 /** Redis OSS node-hour; ElastiCache prices Valkey nodes 20% lower (ElastiCache pricing, "Valkey"). */
 const REDIS_NODE_HOUR: Record<string, number> = {
@@ -49,7 +67,11 @@ const REDIS_NODE_HOUR: Record<string, number> = {
 };
 export const VALKEY_DISCOUNT = 0.2;
 
-/** Atlas dedicated cluster, AWS, a 3-node replica set, per hour (Atlas prices each further electable node pro rata). */
+/**
+ * Atlas dedicated cluster, AWS, a 3-node replica set, per hour (Atlas prices each further electable
+ * node pro rata). mongodb.com/pricing shows M10 and M30 on AWS us-east-1; M20 and M40 and above are
+ * shown only in the Atlas UI's cluster builder, which no public page copies: those are estimates.
+ */
 const ATLAS_CLUSTER_HOUR: Record<string, number> = {
     M10: 0.08,
     M20: 0.2,
@@ -62,6 +84,11 @@ const ATLAS_CLUSTER_HOUR: Record<string, number> = {
     M200: 14.59,
     M300: 21.85,
 };
+
+/** The tiers mongodb.com/pricing shows for AWS; the others' prices are estimates. */
+const ATLAS_PUBLIC_TIERS = ["M10", "M30"];
+const ATLAS_TIER_ESTIMATE =
+    "mongodb.com/pricing shows M10 and M30 only; searched mongodb.com and copies of its pricing page on 2026-11-30 for the other tiers' AWS us-east-1 hourly price, none states it; the last figure known from the Atlas cluster builder";
 
 export interface RegionPrices {
     fargateVcpuHour: Record<"X86_64" | "ARM64", Price>;
@@ -85,9 +112,16 @@ export interface RegionPrices {
     wafRuleMonth: Price;
     wafMillionRequests: Price;
     alarmMetricMonth: Price;
+    /** Custom metrics (Container Insights publishes its metrics as custom metrics), first 10,000 a month. */
+    customMetricMonth: Price;
     dashboardMonth: Price;
     logIngestGb: Price;
+    /** CloudWatch Logs storage (archival), per GB-month kept. */
+    logStorageGbMonth: Price;
     s3GbMonth: Price;
+    xrayMillionTracesRecorded: Price;
+    xrayMillionTracesRetrieved: Price;
+    fisActionMinute: Price;
 }
 
 export const PRICES: Readonly<Record<string, RegionPrices>> = {
@@ -105,23 +139,32 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
             redis: Object.fromEntries(Object.entries(REDIS_NODE_HOUR).map(([t, usd]) => [t, p(usd, "node-hour", ELASTICACHE)])),
             valkey: Object.fromEntries(Object.entries(REDIS_NODE_HOUR).map(([t, usd]) => [t, p(round(usd * (1 - VALKEY_DISCOUNT), 6), "node-hour", ELASTICACHE)])),
         },
-        cacheSnapshotGbMonth: p(0.085, "GB-month of snapshots beyond the free one", ELASTICACHE),
-        atlasClusterHour: Object.fromEntries(Object.entries(ATLAS_CLUSTER_HOUR).map(([tier, usd]) => [tier, p(usd, "cluster-hour, 3 nodes", ATLAS, tier === "M30" ? true : undefined)])),
-        atlasBackupGbMonth: p(0.14, "GB-month of cloud backup storage", "https://www.mongodb.com/docs/atlas/billing/cluster-configuration-costs/"),
+        cacheSnapshotGbMonth: estimate(0.085, "GB-month of snapshot storage beyond the free one",
+            "searched copies of the ElastiCache pricing page and docs on 2026-11-30: they mention backup storage charges, not the rate or the free allowance; $0.085 per GB-month with one snapshot per cluster free is the last figure known"),
+        atlasClusterHour: Object.fromEntries(Object.entries(ATLAS_CLUSTER_HOUR).map(([tier, usd]) => [tier, ATLAS_PUBLIC_TIERS.includes(tier) ? p(usd, "cluster-hour, 3 nodes", ATLAS, tier === "M30" ? true : undefined) : estimate(usd, "cluster-hour, 3 nodes", ATLAS_TIER_ESTIMATE)])),
+        atlasBackupGbMonth: estimate(0.14, "GB-month of cloud backup storage",
+            "Atlas's billing docs (Cluster Configuration Costs, Backup) say snapshot storage is charged per GB-month by region but name no figure; searched mongodb.com docs and pricing copies on 2026-11-30, none states one; the last figure known"),
         // Not on a price list: derived from Atlas's own example (an AWS M30 at $0.54/hour becomes
         // $0.65/hour with 200 GB of storage, the whole 200 GB charged): $0.11 / 200 GB × 730 h ≈ $0.40
         // per GB-month for a 3-node replica set. Check the cluster's price in the Atlas UI.
-        atlasDiskGbMonth: p(0.4, "GB-month of disk beyond the tier's included storage (3 nodes)", "https://www.mongodb.com/docs/atlas/billing/invoice-breakdown/"),
-        atlasPrivateEndpointHour: p(0.01, "private endpoint-hour", "https://www.mongodb.com/docs/atlas/billing/additional-services/"),
+        atlasDiskGbMonth: estimate(0.4, "GB-month of disk beyond the tier's included storage (3 nodes)",
+            "derived from the example on https://www.mongodb.com/docs/atlas/billing/invoice-breakdown/ (an AWS M30 at $0.54/hour becomes $0.65/hour with 200 GB of storage); no price list states it"),
+        atlasPrivateEndpointHour: estimate(0.01, "private endpoint-hour",
+            "Atlas's private-endpoint docs name no hourly charge; searched mongodb.com docs and pricing copies on 2026-11-30, none states one; the last figure known (the AWS side is priced as an interface endpoint)"),
         kmsKeyMonth: p(1, "key-month", KMS),
         secretMonth: p(0.4, "secret-month", SECRETS),
         wafAclMonth: p(5, "web ACL-month", WAF),
         wafRuleMonth: p(1, "rule-month", WAF),
         wafMillionRequests: p(0.6, "million requests", WAF),
         alarmMetricMonth: p(0.1, "alarm metric-month", CLOUDWATCH),
+        customMetricMonth: p(0.3, "custom metric-month (first 10,000)", CLOUDWATCH, undefined, TODAY),
         dashboardMonth: p(3, "dashboard-month", CLOUDWATCH),
         logIngestGb: p(0.5, "GB ingested", CLOUDWATCH),
+        logStorageGbMonth: p(0.03, "GB-month of logs stored", CLOUDWATCH, undefined, TODAY),
         s3GbMonth: p(0.023, "GB-month, S3 Standard", S3),
+        xrayMillionTracesRecorded: p(5, "million traces recorded", XRAY, true, TODAY),
+        xrayMillionTracesRetrieved: p(0.5, "million traces retrieved or scanned", XRAY, true, TODAY),
+        fisActionMinute: p(0.1, "FIS action-minute", FIS, true, TODAY),
     },
 };
 

@@ -329,6 +329,12 @@ export function estimateRun(run: Run): Estimate {
 }
 
 const usd = (x: number) => `$${x.toFixed(2)}`;
+
+/** What the estimate leaves out, as the plan and the README say it. */
+export const NOT_INCLUDED =
+    "data transfer between zones and to the internet, Atlas data transfer, taxes, support plans, the first three free dashboards, " +
+    "the FIS log group and Container Insights' own performance log group (kept a day), traces the worker starts without a request; " +
+    "Route 53 adds nothing (records in an existing zone, alias queries free)";
 const signed = (x: number) => `${x >= 0 ? "+" : "−"}$${Math.abs(x).toFixed(2)}`;
 
 const cost: Section = (run) => {
@@ -348,7 +354,10 @@ const cost: Section = (run) => {
         "floor: every service at instances; ceiling: every service at maxInstances and Atlas at its auto-scaling maximum.",
         "usage priced from assumptions (cost.assumptions.*), not from what is declared:",
         ...e.lines.filter((l) => l.assumption).map((l) => `  ${l.component}: ${l.item}: ${l.assumption!.key} = ${l.assumption!.value.toLocaleString("en-US")} at $${l.assumption!.unitPrice} per ${l.assumption!.unit} → ${usd(l.floor)}`),
-        "not included: data transfer between zones and to the internet, Atlas data transfer, taxes, support plans, FIS experiment-minutes when a drill runs; Route 53 adds nothing (records in an existing zone, alias queries free).",
+        ...e.estimates.map((x) => `estimate: ${x}`),
+        ...(e.lines.some((l) => /^X-Ray/.test(l.item)) ? ["X-Ray's free tier is counted once per stack; stacks sharing an account share it."] : []),
+        ...(e.lines.some((l) => /^log storage/.test(l.item)) ? ["log storage: the steady state at each group's retention, priced at the size ingested (CloudWatch bills it compressed): an upper bound."] : []),
+        `not included: ${NOT_INCLUDED}.`,
         ...e.advice.map((a) => `advice: ${a}`),
     ];
     if (run.baseline) {
@@ -395,8 +404,23 @@ const drillsSection: Section = (run) => {
     const c = validateConfig(rawConfigFrom(run.config.values), run.config.values["aws:region"], run.stack);
     const absent = absentDrills(planDrills({ services: SERVICE_NAMES.map((name) => ({ name, instances: c[name].instances })), cache: { nodes: c.cache.nodes, failover: c.cache.failover }, taskLossPercent: c.drills.taskLossPercent }));
     const commands = Object.entries<any>(outputs).flatMap(([name, d]) => [`${name}: ${d.start}`, ...(d.zonalShift ? [`${name} zonal shift (traffic away from the zone): ${d.zonalShift.start}`] : [])]);
+    // What one run costs (FIS action-minutes), when the region is priced.
+    let runs: Estimate["drillRuns"] = [];
+    try {
+        runs = estimateRun(run).drillRuns;
+    } catch (err) {
+        if (!(err instanceof PriceError)) throw err;
+    }
+    const oneRun = (t: RecordedResource) => {
+        const r = runs.find((x) => x.name === t.inputs.tags.drill);
+        return r ? `${usd(r.usd)} (${r.actionMinutes} action-min)` : "unpriced";
+    };
+    const row = (t: RecordedResource) => {
+        const [drill, zone, duration, empty, what] = describe(t);
+        return [drill, zone, duration, oneRun(t), empty, what];
+    };
     return [
-        ...(templates.length ? table([["drill", "zone", "duration", "empty target", "actions → targets"], ...templates.map(describe)]) : ["no FIS drill: nothing this stack runs survives losing a zone or a task"]),
+        ...(templates.length ? table([["drill", "zone", "duration", "one run", "empty target", "actions → targets"], ...templates.map(row)]) : ["no FIS drill: nothing this stack runs survives losing a zone or a task"]),
         ...absent.map((a) => `absent: ${a.drill}: ${a.reason}`),
         ...(templates.length
             ? [

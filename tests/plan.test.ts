@@ -240,6 +240,32 @@ describe("npm run plan", () => {
         assert.ok(json.cost.lines.some((l: any) => l.assumption?.key === "requestsPerMonth"));
     });
 
+    it("carries every item a bill shows, with floor and ceiling, says what rests on an estimate, and prices one run of each drill", async () => {
+        const { stdout } = await plan("--stack", "prod", "--set", "main.maxInstances=16");
+        const json = JSON.parse((await plan("--stack", "prod", "--set", "main.maxInstances=16", "--json")).stdout);
+        const items = [/^X-Ray traces recorded/, /^X-Ray traces retrieved/, /^Container Insights metrics/, /^target-tracking alarms/, /^log storage at retention/, /^FIS action-minutes/, /^snapshot storage/, /^cloud backup storage/];
+        for (const item of items) {
+            const line = json.cost.lines.find((l: any) => item.test(l.item));
+            assert.ok(line, `${item} in --json`);
+            // Retrievals stay within X-Ray's free tier at the default assumption: $0, shown all the same.
+            assert.ok(Number.isFinite(line.floor) && Number.isFinite(line.ceiling) && (line.floor > 0 || /retrieved/.test(line.item)), `${item}: ${JSON.stringify(line)}`);
+            assert.ok(line.price.source || line.price.estimate, `${item} names its source or says it is an estimate`);
+        }
+        assert.match(stdout, /^ {2}observability: X-Ray traces recorded \(requestsPerMonth × sample ratio 0\.05 = 500,000, 100,000 free\): requestsPerMonth = 10,000,000 at \$5 per million traces recorded → \$2\.00$/m);
+        assert.match(stdout, /^estimate: atlas: cloud backup storage .* is an estimate, not a quote \(/m);
+        assert.match(stdout, /^estimate: atlas: private endpoint: \$0\.01 per private endpoint-hour is an estimate, not a quote/m);
+        assert.match(stdout, /^estimate: cache: snapshot storage .* is an estimate, not a quote/m);
+        assert.ok(!/^estimate: .*M30/m.test(stdout), "M30's price is public");
+        assert.match(stdout, /^advice: network: the ecr\.api and ecr\.dkr interface endpoints are left out, saving \$43\.80\/month/m);
+        assert.deepEqual(json.cost.estimates.length, 3);
+        assert.deepEqual(json.cost.drillRuns.map((d: any) => [d.name, d.usd]), [["cache-failover", 1], ["task-loss", 0.3], ["zone-outage", 2.3]]);
+        // The drills table: what one run costs, beside what it does.
+        const drills = stdout.slice(stdout.indexOf("== Failover drills"));
+        assert.match(drills, /^drill +zone +duration +one run +actions → targets$/m);
+        assert.match(drills, /^zone-outage +us-east-1a +PT10M +\$2\.30 \(23 action-min\) +ecs:stop-task/m);
+        assert.match(drills, /^task-loss +every zone +instant +\$0\.30 \(3 action-min\) /m);
+    });
+
     it("explains its usage, exiting 2 as a process", async () => {
         const { code, stderr } = await planProcess("--stack");
         assert.equal(code, 2);
@@ -315,8 +341,11 @@ describe("npm run plan", () => {
     });
 
     it("marks what only `pulumi up` will know instead of printing the mock engine's stand-ins", async () => {
+        // dev runs no FIS drill (one task per service): staging's template ids are what `pulumi up` assigns.
+        const staging = await plan("--stack", "staging");
+        assert.match(staging.stdout, /^zone-outage: aws fis start-experiment --region us-east-1 --experiment-template-id \(known after pulumi up\) --tags drill=zone-outage$/m);
+        assert.doesNotMatch(staging.stdout, /EXT[A-Z0-9]{13}/, "no made-up template id");
         const dev = await plan("--stack", "dev");
-        assert.match(dev.stdout, /^zone-outage: aws fis start-experiment --region us-east-1 --experiment-template-id \(known after pulumi up\) --tags drill=zone-outage$/m);
         assert.match(dev.stdout, /^atlas-primary-failover: atlas clusters failover pg-dev --projectId \(known after pulumi up\) --force$/m);
         assert.match(dev.stdout, /reached from the NAT addresses \(known after pulumi up\);/);
         assert.doesNotMatch(dev.stdout, /EXT[A-Z0-9]{13}|\b52\.\d+\.\d+\.\d+\b/, "no made-up template id or address");

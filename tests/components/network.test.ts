@@ -1,6 +1,13 @@
 import { strict as assert } from "assert";
 import { parseCidr } from "../../lib/cidr";
-import { Run, runProgram, baselines } from "../harness";
+import { interfaceEndpointServices, pullsFromEcrInRegion, validateConfig } from "../../lib/config";
+import { rawConfigFrom } from "../../lib/stackConfig";
+import { Run, assembleConfig, runProgram, baselines } from "../harness";
+
+const config = (stack: string, set: Record<string, unknown> = {}) => {
+    const { values } = assembleConfig(stack, set);
+    return validateConfig(rawConfigFrom(values), values["aws:region"]);
+};
 
 const SUBNET = "aws:ec2/subnet:Subnet";
 
@@ -67,11 +74,13 @@ describe("network", () => {
         for (const t of privateTables) assert.equal(t.inputs.routes[0].natGatewayId, nats[0].id);
     });
 
-    it("adds interface endpoints for ECR, Logs and Secrets Manager in prod, only the S3 gateway in dev", () => {
-        // The network's own endpoints (the Atlas PrivateLink endpoint belongs to the database).
-        const endpoints = (run: Run) => run.descendants(run.one("payment-gateway:network:Network")).filter((r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint");
+    // The network's own endpoints (the Atlas PrivateLink endpoint belongs to the database).
+    const endpoints = (run: Run) => run.descendants(run.one("payment-gateway:network:Network")).filter((r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint");
+    const interfaceServices = (run: Run) => endpoints(run).filter((e) => e.inputs.vpcEndpointType === "Interface").map((e) => e.inputs.serviceName.replace("com.amazonaws.us-east-1.", "")).sort();
+
+    it("adds interface endpoints for Logs and Secrets Manager in prod, without ECR's (no image comes from ECR), only the S3 gateway in dev", () => {
         const interfaces = endpoints(prod).filter((e) => e.inputs.vpcEndpointType === "Interface");
-        assert.deepEqual(interfaces.map((e) => e.inputs.serviceName).sort(), ["ecr.api", "ecr.dkr", "logs", "secretsmanager"].map((s) => `com.amazonaws.us-east-1.${s}`));
+        assert.deepEqual(interfaces.map((e) => e.inputs.serviceName).sort(), ["logs", "secretsmanager"].map((s) => `com.amazonaws.us-east-1.${s}`));
         const privateIds = subnets(prod, "private").map((s) => s.id).sort();
         for (const e of interfaces) {
             assert.equal(e.inputs.privateDnsEnabled, true);
@@ -81,6 +90,22 @@ describe("network", () => {
         assert.equal(s3.inputs.serviceName, "com.amazonaws.us-east-1.s3");
         assert.equal(s3.inputs.routeTableIds.length, 3);
         assert.deepEqual(endpoints(dev).map((e) => e.inputs.vpcEndpointType), ["Gateway"]);
+    });
+
+    it("adds the ecr.api and ecr.dkr endpoints when a task pulls from ECR in the stack's region: a build, or such an image", async () => {
+        const built = await runProgram({ stack: "dev", set: { "network.interfaceEndpoints": true, "admin.image": undefined, "admin.build": { context: "tests/fixtures/app" } } });
+        assert.deepEqual(interfaceServices(built), ["ecr.api", "ecr.dkr", "logs", "secretsmanager"]);
+        for (const e of endpoints(built).filter((x) => x.inputs.vpcEndpointType === "Interface")) assert.equal(e.inputs.subnetIds.length, 2);
+        // Which configs pull from ECR in the region (each also held equal to the declared resources in tests/lib/cost.test.ts).
+        const services = (set: Record<string, unknown>) => interfaceEndpointServices(config("prod", set));
+        const ecr = (region: string, repo = "gateway/main") => `123456789012.dkr.ecr.${region}.amazonaws.com/${repo}@sha256:${"d".repeat(64)}`;
+        assert.deepEqual(services({}), ["logs", "secretsmanager"]);
+        assert.deepEqual(services({ "worker.image": ecr("us-east-1") }), ["ecr.api", "ecr.dkr", "logs", "secretsmanager"]);
+        assert.deepEqual(services({ "worker.image": ecr("eu-west-1") }), ["logs", "secretsmanager"], "another region's ECR is reached through the NAT");
+        assert.deepEqual(services({ "observability.collectorImage": ecr("us-east-1", "otel/collector") }), ["ecr.api", "ecr.dkr", "logs", "secretsmanager"]);
+        assert.deepEqual(services({ "observability.collectorImage": ecr("us-east-1", "otel/collector"), "observability.otlpEndpoint": "https://otlp.example.com:4318" }), ["logs", "secretsmanager"], "no sidecar, no pull");
+        assert.deepEqual(services({ "network.interfaceEndpoints": false, "worker.image": ecr("us-east-1") }), []);
+        assert.equal(pullsFromEcrInRegion(config("prod", { "main.image": "public.ecr.aws/acme/gateway:1.0.0" })), false, "ECR Public is not the region's registry");
     });
 
     it("admits only HTTPS from the VPC to the interface endpoints", () => {

@@ -30,6 +30,15 @@ describe("observability", () => {
             }
         });
 
+        it("samples new traces at the stack's ratio, parent-based so a trace stays whole: 0.05 in prod, 0.1 elsewhere", () => {
+            for (const [run, ratio] of [[prod, "0.05"], [dev, "0.1"]] as const)
+                for (const name of ["admin", "main", "worker"]) {
+                    const e = env(containers(run, name)[0]);
+                    assert.equal(e.OTEL_TRACES_SAMPLER, "parentbased_traceidratio", name);
+                    assert.equal(e.OTEL_TRACES_SAMPLER_ARG, ratio, name);
+                }
+        });
+
         it("lets the task role do what the exporter needs and nothing more", () => {
             const task = prod.one("aws:iam/role:Role", "pg-main-task");
             const xray = prod.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.role === task.outputs.name && p.inputs.policy.includes("xray"));
@@ -39,11 +48,13 @@ describe("observability", () => {
         });
 
         it("sends to an external endpoint instead, without a sidecar or X-Ray rights", async () => {
-            const run = await runProgram({ stack: "dev", set: { "observability.otlpEndpoint": "https://otlp.example.com:4318" } });
+            // "0.25" is how `pulumi config set --path` stores a decimal.
+            const run = await runProgram({ stack: "dev", set: { "observability.otlpEndpoint": "https://otlp.example.com:4318", "observability.traceSampleRatio": "0.25" } });
             for (const name of ["admin", "main", "worker"]) assert.equal(containers(run, name)[0].dependsOn, undefined, "no sidecar to wait for");
             const defs = containers(run, "admin");
             assert.equal(defs.length, 1);
             assert.equal(env(defs[0]).OTEL_EXPORTER_OTLP_ENDPOINT, "https://otlp.example.com:4318");
+            assert.equal(env(defs[0]).OTEL_TRACES_SAMPLER_ARG, "0.25", "the configured ratio, with an external collector too");
             assert.ok(!run.ofType("aws:iam/rolePolicy:RolePolicy").some((p) => p.inputs.policy.includes("xray")));
         });
 

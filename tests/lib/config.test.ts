@@ -102,6 +102,13 @@ describe("config", () => {
         ["an unknown AWS region", { "aws:region": "moon-base-1" }, 'payment-gateway needs aws:region to be an AWS region such as us-east-1; got "moon-base-1"'],
         ["an Atlas region other than the AWS region with PrivateLink", { "atlas.region": "EU_WEST_1" }, 'payment-gateway:atlas.region must be the AWS region\'s (US_EAST_1) for PrivateLink; got "EU_WEST_1"'],
         ["a tier outside the auto-scaling bounds", { "atlas.autoScaling": { minTier: "M40", maxTier: "M60" } }, 'payment-gateway:atlas.tier must lie within atlas.autoScaling (M40–M60); got "M30"'],
+        ["a trace sample ratio above 1", { "observability.traceSampleRatio": 1.5 }, "payment-gateway:observability.traceSampleRatio must be at most 1; got 1.5"],
+        ["a negative trace sample ratio", { "observability.traceSampleRatio": -0.1 }, "payment-gateway:observability.traceSampleRatio must be at least 0; got -0.1"],
+        ["a trace sample ratio given as a percentage", { "observability.traceSampleRatio": "5%" }, 'payment-gateway:observability.traceSampleRatio must be a number; got "5%"'],
+        ["the trace sampler set by hand", { "main.extraEnvironment": { OTEL_TRACES_SAMPLER: "always_on" } }, "payment-gateway:main.extraEnvironment.OTEL_TRACES_SAMPLER is set by the program"],
+        ["the trace sample ratio set by hand", { "worker.extraEnvironment": { OTEL_TRACES_SAMPLER_ARG: "1" } }, "payment-gateway:worker.extraEnvironment.OTEL_TRACES_SAMPLER_ARG is set by the program"],
+        ["a daily change above 100%", { "cost.assumptions.atlasDailyChangePercent": 120 }, "payment-gateway:cost.assumptions.atlasDailyChangePercent must be at most 100; got 120"],
+        ["an assumption of the old shape", { "cost.assumptions.cacheSnapshotGb": 3 }, 'payment-gateway:cost.assumptions has unknown key "cacheSnapshotGb"'],
     ];
     for (const [what, set, message] of refused) {
         it(`refuses ${what}`, () => {

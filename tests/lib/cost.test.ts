@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { bomFromResources, estimate, DEFAULT_ASSUMPTIONS, HOURS_PER_MONTH } from "../../lib/cost";
+import { bomFromResources, estimate, isoDurationMinutes, CONTAINER_INSIGHTS_METRICS, DEFAULT_ASSUMPTIONS, HOURS_PER_MONTH, Estimate } from "../../lib/cost";
 import { ELASTICACHE_NODE_TYPES } from "../../lib/limits";
 import { PRICES, PriceError, VALKEY_DISCOUNT } from "../../lib/prices";
 import { bomFromConfig, validateConfig, ConfigError } from "../../lib/config";
@@ -14,18 +14,25 @@ const P = PRICES["us-east-1"];
 const cents = (x: number) => Math.round(x * 100) / 100;
 
 describe("cost estimate", () => {
-    it("prices every entry from a named page on a named day", () => {
-        const entries: { source: string; read: string; usd: number }[] = [];
+    it("prices every entry from a named page on a named day, or says it is an estimate and why, never both", () => {
+        const entries: { source?: string; estimate?: string; read: string; usd: number; unit: string }[] = [];
         const walk = (v: any) => (v && typeof v === "object" && "usd" in v ? entries.push(v) : v && typeof v === "object" && Object.values(v).forEach(walk));
         walk(PRICES);
         assert.ok(entries.length > 40);
         for (const e of entries) {
-            assert.match(e.source, /^https:\/\/(aws\.amazon\.com|www\.mongodb\.com)\//, JSON.stringify(e));
+            assert.ok(!!e.source !== !!e.estimate, `exactly one of source and estimate: ${JSON.stringify(e)}`);
+            if (e.source) assert.match(e.source, /^https:\/\/(aws\.amazon\.com|www\.mongodb\.com)\//, JSON.stringify(e));
+            else assert.match(e.estimate!, /searched .* on 2026-11-30/, JSON.stringify(e));
             assert.match(e.read, /^\d{4}-\d\d-\d\d$/);
             assert.ok(Number.isFinite(e.usd) && e.usd > 0, JSON.stringify(e));
         }
         // Valkey nodes are priced 20% under Redis OSS nodes.
         assert.equal(P.cacheNodeHour.valkey["cache.m7g.large"].usd, cents(0.158 * (1 - VALKEY_DISCOUNT) * 10000) / 10000);
+        // What no public page confirmed is marked so: Atlas backup storage and private endpoints, tiers but M10 and M30, cache snapshots.
+        const estimated = Object.entries(P.atlasClusterHour).filter(([, p]) => p.estimate).map(([t]) => t);
+        assert.deepEqual(estimated, ["M20", "M40", "M50", "M60", "M80", "M140", "M200", "M300"]);
+        for (const price of [P.atlasBackupGbMonth, P.atlasPrivateEndpointHour, P.cacheSnapshotGbMonth]) assert.ok(price.estimate && !price.source, price.unit);
+        for (const price of [P.atlasClusterHour.M10, P.atlasClusterHour.M30, P.xrayMillionTracesRecorded, P.fisActionMinute, P.customMetricMonth, P.logStorageGbMonth]) assert.ok(price.source && !price.estimate, price.unit);
     });
 
     it("computes prod's floor and ceiling as the price table says, by hand", () => {
@@ -37,11 +44,14 @@ describe("cost estimate", () => {
         const byComponent = Object.fromEntries(e.byComponent.map((c) => [c.component, c]));
         assert.ok(Math.abs(byComponent.services.floor - servicesFloor) < 0.02, `${byComponent.services.floor} vs ${servicesFloor}`);
         assert.ok(Math.abs(byComponent.services.ceiling - servicesCeiling) < 0.02);
-        // Atlas: a 3-node M30 at its hourly price; cache: 3 valkey m7g.large nodes and a GB of snapshots.
-        assert.equal(byComponent.atlas.floor, cents(cents(0.54 * 730) + cents(20 * 0.14) + cents(0.01 * 730)));
-        assert.equal(byComponent.cache.floor, cents(cents(3 * 0.158 * 0.8 * 730) + cents(1 * 0.085)));
-        // Network: 3 NAT gateways and their addresses, 50 GB through them, 5 interface endpoints × 3 zones.
-        assert.equal(byComponent.network.floor, cents(cents(3 * 0.045 * 730) + cents(50 * 0.045) + cents(3 * 0.005 * 730) + cents(15 * 0.01 * 730) + cents(10 * 0.01)));
+        // Atlas: a 3-node M30 at its hourly price, 20 GB of backup (10 GB, 13 further snapshots and
+        // 7 days of oplog at 5% a day), the private endpoint; cache: 3 valkey m7g.large nodes and 13
+        // of its 14 daily 1 GB snapshots (one is free).
+        assert.equal(byComponent.atlas.floor, cents(cents(0.54 * 730) + cents((10 + 0.5 * 13 + 0.5 * 7) * 0.14) + cents(0.01 * 730)));
+        assert.equal(byComponent.cache.floor, cents(cents(3 * 0.158 * 0.8 * 730) + cents(13 * 1 * 0.085)));
+        // Network: 3 NAT gateways and their addresses, 50 GB through them, and 3 interface endpoints
+        // (logs, secretsmanager, Atlas PrivateLink; no ECR pair: no image comes from ECR) × 3 zones.
+        assert.equal(byComponent.network.floor, cents(cents(3 * 0.045 * 730) + cents(50 * 0.045) + cents(3 * 0.005 * 730) + cents(9 * 0.01 * 730) + cents(10 * 0.01)));
         assert.equal(e.ceiling, cents(e.byComponent.reduce((n, c) => n + c.ceiling, 0)));
         assert.ok(e.ceiling > e.floor);
     });
@@ -49,9 +59,14 @@ describe("cost estimate", () => {
     it("counts what the program declares exactly as the config describes it", async () => {
         const variants: [string, Record<string, unknown>][] = [
             ...gatewayStacks().map((s) => [s, {}] as [string, Record<string, unknown>]),
-            ["dev", { "main.architecture": "ARM64", "cache.engine": "redis", "cache.nodes": 2, "loadBalancer.waf.enabled": true, "network.interfaceEndpoints": true, "loadBalancer.accessLogs": true }],
-            ["prod", { "atlas.autoScaling": { minTier: "M30", maxTier: "M60" }, "network.natGateways": "perAz", "atlas.electableNodes": 5 }],
-            ["staging", { "atlas.privateLink": false, "loadBalancer.accessLogsBucket": "my-logs", "atlas.diskAutoScaling": false }],
+            // An ECR image of another region needs no ECR endpoints; no tracing, no X-Ray.
+            ["dev", { "main.architecture": "ARM64", "cache.engine": "redis", "cache.nodes": 2, "loadBalancer.waf.enabled": true, "network.interfaceEndpoints": true, "loadBalancer.accessLogs": true,
+                "admin.image": `123456789012.dkr.ecr.eu-west-1.amazonaws.com/gateway/admin@sha256:${"a".repeat(64)}`, "observability.tracing": false, "main.logRetentionDays": 90 }],
+            // An ECR image of the stack's region brings the ECR endpoints back.
+            ["prod", { "atlas.autoScaling": { minTier: "M30", maxTier: "M60" }, "network.natGateways": "perAz", "atlas.electableNodes": 5,
+                "main.image": `123456789012.dkr.ecr.us-east-1.amazonaws.com/gateway/main@sha256:${"b".repeat(64)}`, "observability.traceSampleRatio": 0.2, "drills.durationMinutes": 30, "cache.snapshotRetentionDays": 3 }],
+            // An external collector: traces leave for it, not X-Ray; no drills; snapshots only.
+            ["staging", { "atlas.privateLink": false, "loadBalancer.accessLogsBucket": "my-logs", "observability.otlpEndpoint": "https://otlp.example.com:4318", "drills.enabled": false, "atlas.pointInTimeRestore": false, "atlas.diskAutoScaling": false }],
             ["restore-drill", {}],
         ];
         for (const [stack, set] of variants) {
@@ -100,5 +115,110 @@ describe("cost estimate", () => {
         const error = await runProgram({ stack: "prod", set: { "cost.monthlyBudget": 1000 } }).then(() => assert.fail("accepted"), (e) => e);
         assert.deepEqual(error.resources, []);
         assert.throws(() => config("dev", { "aws:region": "eu-west-1", "atlas.region": "EU_WEST_1", "cost.monthlyBudget": 500 }), /payment-gateway:cost\.monthlyBudget cannot be checked: no prices for region eu-west-1/);
+    });
+
+    describe("what a real bill of this stack carries", () => {
+        const line = (e: Estimate, match: RegExp) => {
+            const found = e.lines.filter((l) => match.test(`${l.component}: ${l.item}`));
+            assert.equal(found.length, 1, `${match}: ${found.map((l) => l.item).join(" | ") || "none"} in\n${e.lines.map((l) => `${l.component}: ${l.item}`).join("\n")}`);
+            return found[0];
+        };
+        const none = (e: Estimate, match: RegExp) => assert.ok(!e.lines.some((l) => match.test(`${l.component}: ${l.item}`)), `${match} priced`);
+        const prod = () => estimate(bomFromConfig(config("prod")));
+
+        it("prices X-Ray from the requests and the sample ratio, beyond the free tier, and not when traces go elsewhere", () => {
+            // 10,000,000 requests × 0.05 (prod's default ratio) = 500,000 traces; 400,000 beyond the free 100,000 at $5 per million.
+            const recorded = line(prod(), /^observability: X-Ray traces recorded/);
+            assert.deepEqual([recorded.floor, recorded.ceiling], [2, 2]);
+            assert.match(recorded.item, /sample ratio 0\.05 = 500,000/);
+            // Every request traced (the SDK's default without a sampler): the $49.50 a month the ratio saves.
+            assert.equal(line(estimate(bomFromConfig(config("prod", { "observability.traceSampleRatio": 1 }))), /X-Ray traces recorded/).floor, 49.5);
+            const busy = estimate(bomFromConfig(config("dev", { "observability.traceSampleRatio": 0.5 })), { ...DEFAULT_ASSUMPTIONS, requestsPerMonth: 40_000_000, tracesRetrievedPerMonth: 3_000_000 });
+            assert.equal(line(busy, /X-Ray traces recorded/).floor, cents(((20_000_000 - 100_000) / 1e6) * 5));
+            assert.equal(line(busy, /X-Ray traces retrieved/).floor, cents(((3_000_000 - 1_000_000) / 1e6) * 0.5));
+            assert.equal(line(estimate(bomFromConfig(config("dev", { "observability.traceSampleRatio": 0.001 }))), /X-Ray traces recorded/).floor, 0, "10,000 traces: within the free tier");
+            none(estimate(bomFromConfig(config("dev", { "observability.tracing": false }))), /X-Ray/);
+            none(estimate(bomFromConfig(config("dev", { "observability.otlpEndpoint": "https://otlp.example.com:4318" }))), /X-Ray/);
+        });
+
+        it("prices Container Insights' custom metrics: per cluster, per service and per task family, not per task", () => {
+            // Fargate: 8 resource metrics by cluster, service and task family; 2 counts by cluster; 5 by service.
+            assert.deepEqual(CONTAINER_INSIGHTS_METRICS, { perCluster: 10, perService: 13, perTaskFamily: 8 });
+            const ci = line(prod(), /^observability: Container Insights metrics \(73 custom metrics/);
+            assert.deepEqual([ci.floor, ci.ceiling], [cents(73 * 0.3), cents(73 * 0.3)]);
+            assert.equal(line(estimate(bomFromConfig(config("dev"))), /Container Insights metrics/).floor, ci.floor, "the same with one task per service");
+        });
+
+        it("prices the two alarms of each target-tracking policy: CPU for every autoscaled service, requests too for routed ones", () => {
+            // prod: admin and main (CPU and requests) and worker (CPU) autoscale: 5 policies, 10 alarms at $0.10.
+            const alarms = line(prod(), /^observability: target-tracking alarms \(10:/);
+            assert.equal(alarms.floor, 1);
+            assert.equal(line(estimate(bomFromConfig(config("dev", { "worker.maxInstances": 3 }))), /target-tracking alarms \(2:/).floor, 0.2);
+            none(estimate(bomFromConfig(config("dev"))), /target-tracking/);
+        });
+
+        it("prices log storage at each group's retention, the steady state it grows to", () => {
+            // prod keeps a year: 10 GB a month × 12 months = 120 GB at $0.03.
+            const prodLogs = line(prod(), /^observability: log storage at retention: 120 GB, the steady state reached after 365 days/);
+            assert.equal(prodLogs.floor, 3.6);
+            // dev keeps a week; with main at 90 days, each third of the logs is kept its own group's time.
+            const mixed = estimate(bomFromConfig(config("dev", { "main.logRetentionDays": 90 })));
+            const gb = (10 / 3) * ((7 + 7 + 90) / (365 / 12));
+            assert.equal(line(mixed, /log storage at retention/).floor, cents(gb * 0.03));
+            assert.match(line(mixed, /log storage/).item, /reached after 90 days/);
+        });
+
+        it("prices one run of each drill in FIS action-minutes, and the runs a month the stack assumes", () => {
+            const e = prod();
+            // zone-outage: three stop-task actions (a minute each) + 10 minutes of subnets cut off + 10 of cache power.
+            assert.deepEqual(e.drillRuns, [
+                { name: "cache-failover", actionMinutes: 10, usd: 1 },
+                { name: "task-loss", actionMinutes: 3, usd: 0.3 },
+                { name: "zone-outage", actionMinutes: 23, usd: 2.3 },
+            ]);
+            assert.equal(line(e, /^drills: FIS action-minutes/).floor, 3.6);
+            const longer = estimate(bomFromConfig(config("prod", { "drills.durationMinutes": 30 })), { ...DEFAULT_ASSUMPTIONS, drillRunsPerMonth: 2 });
+            assert.equal(longer.drillRuns.find((d) => d.name === "zone-outage")!.actionMinutes, 63);
+            assert.equal(line(longer, /FIS action-minutes/).floor, cents(2 * (63 + 3 + 30) * 0.1));
+            assert.deepEqual(estimate(bomFromConfig(config("dev"))).drillRuns.map((d) => d.name), ["task-loss", "zone-outage"], "no cache failover drill without a replica");
+            none(estimate(bomFromConfig(config("dev", { "drills.enabled": false }))), /FIS/);
+            assert.equal(isoDurationMinutes("PT1H30M"), 90);
+            assert.throws(() => isoDurationMinutes("10 minutes"), /not an ISO-8601 duration/);
+        });
+
+        it("prices cache snapshots from the data size and retention, one free", () => {
+            const e = estimate(bomFromConfig(config("prod")), { ...DEFAULT_ASSUMPTIONS, cacheDataGb: 5 });
+            assert.equal(line(e, /^cache: snapshot storage \(14 daily snapshots/).floor, cents(5 * 13 * 0.085));
+            none(estimate(bomFromConfig(config("dev"))), /snapshot storage/); // one day kept: the free snapshot
+        });
+
+        it("prices Atlas backup from the data, the daily change, the snapshots kept and the restore window", () => {
+            // dev: 2 daily snapshots and (continuous backup) a 2-day restore window.
+            const x = { ...DEFAULT_ASSUMPTIONS, atlasDataGb: 40, atlasDailyChangePercent: 10 };
+            const withPit = line(estimate(bomFromConfig(config("dev")), x), /^atlas: cloud backup storage/);
+            assert.equal(withPit.floor, cents((40 + 4 * 1 + 4 * 2) * 0.14));
+            const without = line(estimate(bomFromConfig(config("dev", { "atlas.pointInTimeRestore": false, "atlas.backupRetentionDays": 30 })), x), /^atlas: cloud backup storage/);
+            assert.equal(without.floor, cents((40 + 4 * 29) * 0.14));
+            assert.match(without.item, /30 daily snapshots: 156 GB/);
+            // The restore window is at most 7 days (components/database.ts), whatever the retention.
+            assert.match(line(prod(), /cloud backup/).item, /14 daily snapshots \+ 7 days of oplog: 20 GB/);
+        });
+
+        it("says which lines rest on an estimate, not a quote", () => {
+            const staging = estimate(bomFromConfig(config("staging")));
+            for (const what of [/^atlas: 3-node M20 replica set: \$0\.2 per cluster-hour/, /^atlas: cloud backup storage/, /^atlas: private endpoint/, /^cache: snapshot storage/])
+                assert.ok(staging.estimates.some((x) => what.test(x) && x.includes("is an estimate, not a quote")), `${what}\n${staging.estimates.join("\n")}`);
+            assert.ok(!prod().estimates.some((x) => /M30/.test(x)), "M30's price is public");
+        });
+
+        it("names the largest saving first, the ECR endpoints prod no longer pays for among them", () => {
+            const e = prod();
+            assert.match(e.advice[0], /^network: the ecr\.api and ecr\.dkr interface endpoints are left out, saving \$43\.80\/month: no image is pulled from ECR in us-east-1/);
+            const savings = e.advice.map((a) => Number(/\$(\d+\.\d\d)\/month/.exec(a)![1]));
+            assert.deepEqual(savings, [...savings].sort((a, b) => b - a));
+            const ecr = estimate(bomFromConfig(config("prod", { "worker.image": `123456789012.dkr.ecr.us-east-1.amazonaws.com/gateway/worker@sha256:${"c".repeat(64)}` })));
+            assert.ok(!ecr.advice.some((a) => a.includes("ecr.api")), "with an ECR image the endpoints serve it");
+            assert.equal(cents(ecr.byComponent.find((c) => c.component === "network")!.floor - e.byComponent.find((c) => c.component === "network")!.floor), 43.8);
+        });
     });
 });
