@@ -540,15 +540,17 @@ export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
 
 /**
- * Trust of a role assumed from a GitHub Actions job that runs in `environment` of `repository`:
- * GitHub's token for such a job has `sub` = `repo:<owner>/<repo>:environment:<name>` (GitHub Docs,
- * "OpenID Connect reference", subject claims: "Filtering for a specific environment"), whatever the
- * branch; which branches and who may run jobs in the environment is the environment's protection.
- * Exact StringEquals on both `aud` and `sub`, no wildcard (a pattern would trust other
- * repositories, branches or environments); AWS supports no custom claims for GitHub, only these
- * (GitHub Docs, "Configuring OpenID Connect in Amazon Web Services").
+ * Trust of a role assumed from a GitHub Actions job that runs in one of `environments` of
+ * `repository`: GitHub's token for such a job has `sub` = `repo:<owner>/<repo>:environment:<name>`
+ * (GitHub Docs, "OpenID Connect reference", subject claims: "Filtering for a specific environment"),
+ * whatever the branch; which branches and who may run jobs in the environment is the environment's
+ * protection. Exact StringEquals on both `aud` and `sub` (a list of exact values is an OR), no
+ * wildcard (a pattern would trust other repositories, branches or environments); AWS supports no
+ * custom claims for GitHub, only these (GitHub Docs, "Configuring OpenID Connect in Amazon Web
+ * Services").
  */
-export function githubTrust(providerArn: string, repository: string, environment: string): Record<string, unknown> {
+export function githubTrust(providerArn: string, repository: string, environments: string[]): Record<string, unknown> {
+    const subjects = environments.map((e) => githubSubject(repository, e));
     return {
         Version: "2012-10-17",
         Statement: [
@@ -559,12 +561,22 @@ export function githubTrust(providerArn: string, repository: string, environment
                 Condition: {
                     StringEquals: {
                         [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE,
-                        [`${GITHUB_OIDC_HOST}:sub`]: githubSubject(repository, environment),
+                        [`${GITHUB_OIDC_HOST}:sub`]: subjects.length === 1 ? subjects[0] : subjects,
                     },
                 },
             },
         ],
     };
+}
+
+/**
+ * The GitHub environments whose jobs may assume a stack's roles. The deploy role: `<stack>`
+ * (main only, reviewers for prod). The preview role: `<stack>-preview`, where pull requests'
+ * previews run (required reviewers: the pull request's code runs there), and `<stack>-drift`, where
+ * the nightly drift check runs from main without waiting for a reviewer every night.
+ */
+export function environments(stack: string): { deploy: string[]; preview: string[] } {
+    return { deploy: [stack], preview: [`${stack}-preview`, `${stack}-drift`] };
 }
 
 export function githubSubject(repository: string, environment: string): string {

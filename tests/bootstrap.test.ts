@@ -41,18 +41,23 @@ describe("bootstrap", () => {
         assert.equal(run.outputs.oidcProviderArn, `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/token.actions.githubusercontent.com`);
     });
 
-    it("gives each stack a deploy role trusted only by its environment and a preview role only by <stack>-preview", () => {
+    it("gives each stack a deploy role trusted only by its environment and a preview role only by <stack>-preview and <stack>-drift", () => {
         assert.deepEqual(run.ofType("aws:iam/role:Role").map((r) => r.inputs.name).sort(), [
             "payment-gateway-deploy-dev", "payment-gateway-deploy-prod", "payment-gateway-deploy-staging",
             "payment-gateway-preview-dev", "payment-gateway-preview-prod", "payment-gateway-preview-staging",
         ]);
         const provider = `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/token.actions.githubusercontent.com`;
-        for (const [name, env] of [["payment-gateway-deploy-prod", "prod"], ["payment-gateway-preview-prod", "prod-preview"], ["payment-gateway-deploy-dev", "dev"]]) {
+        const subject = (env: string) => `repo:example-org/payment-gateway:environment:${env}`;
+        for (const [name, sub] of [
+            ["payment-gateway-deploy-prod", subject("prod")],
+            ["payment-gateway-preview-prod", [subject("prod-preview"), subject("prod-drift")]],
+            ["payment-gateway-deploy-dev", subject("dev")],
+        ] as const) {
             assert.deepEqual(trust(name), [{
                 Effect: "Allow",
                 Principal: { Federated: provider },
                 Action: "sts:AssumeRoleWithWebIdentity",
-                Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": `repo:example-org/payment-gateway:environment:${env}` } },
+                Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": sub } },
             }], name);
         }
         assert.deepEqual(Object.keys(run.outputs.roles).sort(), ["dev", "prod", "staging"]);

