@@ -81,8 +81,8 @@ describe("CI workflows", () => {
         for (const i of imports) assert.ok(["lib"].includes(i.slice(9, -1)), i);
     });
 
-    it("preview only pull requests from this repository: a fork's run has no secrets and no OIDC token", () => {
-        assert.equal(load("pull-request.yml").jobs.preview.if, "github.event.pull_request.head.repo.full_name == github.repository");
+    it("preview only pull requests from this repository and not Dependabot's: their runs have no environment secrets", () => {
+        assert.equal(load("pull-request.yml").jobs.preview.if, "github.event.pull_request.head.repo.full_name == github.repository && github.actor != 'dependabot[bot]'");
         assert.doesNotMatch(fs.readFileSync(path.join(dir, "pull-request.yml"), "utf8"), /^\s*pull_request_target:/m);
     });
 
