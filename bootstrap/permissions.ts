@@ -54,7 +54,7 @@ export interface PolicyDocument {
  * bucket, the parameter group) are matched by the program's `pg-` prefix, shared by the stacks of
  * one account; ids AWS assigns (VPCs, keys, FIS templates) by account and region only.
  */
-export const RESOURCES: Record<string, (s: Scope) => string> = {
+export const RESOURCES: Record<string, (s: Scope) => string | string[]> = {
     "ec2:vpc": (s) => `${arn(s, "ec2")}:vpc/*`,
     "ec2:subnet": (s) => `${arn(s, "ec2")}:subnet/*`,
     "ec2:route-table": (s) => `${arn(s, "ec2")}:route-table/*`,
@@ -83,7 +83,12 @@ export const RESOURCES: Record<string, (s: Scope) => string> = {
     "elasticache:parametergroup": (s) => `${arn(s, "elasticache")}:parametergroup:pg-*`,
     "elasticache:snapshot": (s) => `${arn(s, "elasticache")}:snapshot:pg-${s.stack}-cache-final-*`,
     "logs:log-group": (s) => `${arn(s, "logs")}:log-group:*payment-gateway-${s.stack}*`,
-    "cloudwatch:alarm": (s) => `${arn(s, "cloudwatch")}:alarm:payment-gateway-${s.stack}-*`,
+    // The program's alarms, and those a target-tracking policy creates as the caller for a service of
+    // the stack's cluster, named after its scalable target: `TargetTracking-service/<cluster>/<service>-AlarmHigh-<id>`
+    // (AWS CLI Command Reference, application-autoscaling put-scaling-policy, example 1's output;
+    // Amazon ECS Developer Guide, "IAM permissions required for service auto scaling": the caller
+    // needs cloudwatch:PutMetricAlarm and DeleteAlarms).
+    "cloudwatch:alarm": (s) => [`${arn(s, "cloudwatch")}:alarm:payment-gateway-${s.stack}-*`, `${arn(s, "cloudwatch")}:alarm:TargetTracking-service/payment-gateway-${s.stack}/*`],
     "cloudwatch:dashboard": (s) => `arn:${s.partition}:cloudwatch::${s.account}:dashboard/pg-*`,
     "sns:topic": (s) => `${arn(s, "sns")}:payment-gateway-${s.stack}-*`,
     "s3:bucket": (s) => `arn:${s.partition}:s3:::pg-alb-logs-*`,
@@ -99,6 +104,11 @@ export const RESOURCES: Record<string, (s: Scope) => string> = {
     "fis:experiment-template": (s) => `${arn(s, "fis")}:experiment-template/*`,
     "fis:action": (s) => `${arn(s, "fis")}:action/*`,
 };
+
+/** The ARN patterns of one RESOURCES key for a scope. */
+export function arns(key: string, s: Scope): string[] {
+    return [RESOURCES[key](s)].flat();
+}
 
 function arn(s: Scope, service: string): string {
     return `arn:${s.partition}:${service}:${s.region}:${s.account}`;
@@ -424,15 +434,15 @@ export const DENIED_DATA_READS = [
 /** Secret values, with the key that encrypts them, only of this stack (see the header). */
 function stackSecretReads(s: Scope): Statement[] {
     return [
-        { Sid: "ReadThisStacksSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [RESOURCES["secretsmanager:Secret"](s)] },
+        { Sid: "ReadThisStacksSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: arns("secretsmanager:Secret", s) },
         {
             Sid: "DecryptThroughSecretsManager",
             Effect: "Allow",
             Action: ["kms:Decrypt"],
-            Resource: [RESOURCES["kms:key"](s)],
+            Resource: arns("kms:key", s),
             Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${s.region}.amazonaws.com` } },
         },
-        { Sid: "NoOtherSecrets", Effect: "Deny", Action: ["secretsmanager:GetSecretValue"], NotResource: [RESOURCES["secretsmanager:Secret"](s)] },
+        { Sid: "NoOtherSecrets", Effect: "Deny", Action: ["secretsmanager:GetSecretValue"], NotResource: arns("secretsmanager:Secret", s) },
         { Sid: "NoDataReads", Effect: "Deny", Action: DENIED_DATA_READS, Resource: ["*"] },
     ];
 }
@@ -468,7 +478,7 @@ export function deployStatements(s: Scope): Statement[] {
         .map(([keys, actions]) => ({
             Effect: "Allow" as const,
             Action: actions.sort(),
-            Resource: keys ? keys.split(" ").map((k) => RESOURCES[k](s)) : ["*"],
+            Resource: keys ? keys.split(" ").flatMap((k) => arns(k, s)) : ["*"],
         }));
     return [
         ...writes,
@@ -476,7 +486,7 @@ export function deployStatements(s: Scope): Statement[] {
             Sid: "PassTheProgramsRolesToTheirServices",
             Effect: "Allow",
             Action: ["iam:PassRole"],
-            Resource: [RESOURCES["iam:role"](s)],
+            Resource: arns("iam:role", s),
             Condition: { StringEquals: { "iam:PassedToService": PASSED_TO_SERVICES } },
         },
         {
@@ -491,7 +501,7 @@ export function deployStatements(s: Scope): Statement[] {
             Sid: "EncryptThroughSecretsManager",
             Effect: "Allow",
             Action: ["kms:GenerateDataKey", "kms:Encrypt"],
-            Resource: [RESOURCES["kms:key"](s)],
+            Resource: arns("kms:key", s),
             Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${s.region}.amazonaws.com` } },
         },
         {
@@ -499,7 +509,7 @@ export function deployStatements(s: Scope): Statement[] {
             Sid: "GrantElastiCacheTheDataKey",
             Effect: "Allow",
             Action: ["kms:CreateGrant"],
-            Resource: [RESOURCES["kms:key"](s)],
+            Resource: arns("kms:key", s),
             Condition: { StringEquals: { "kms:ViaService": `elasticache.${s.region}.amazonaws.com` }, Bool: { "kms:GrantIsForAWSResource": "true" } },
         },
         ...stackSecretReads(s),

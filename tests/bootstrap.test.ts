@@ -174,6 +174,20 @@ describe("bootstrap: the deploy role against the gateway program", () => {
         assert.deepEqual(pass.Condition, { StringEquals: { "iam:PassedToService": ["ecs-tasks.amazonaws.com", "fis.amazonaws.com"] } });
     });
 
+    it("may put and delete every alarm of the stack: its own and those its target-tracking policies create as the caller", async () => {
+        const run = await stackRun("prod");
+        const st = deployStatements(scope).filter((s) => s.Action.includes("cloudwatch:PutMetricAlarm") && s.Action.includes("cloudwatch:DeleteAlarms"));
+        assert.equal(st.length, 1);
+        const granted = (name: string) => st[0].Resource!.some((r) => new RegExp(`^${r.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(`arn:aws:cloudwatch:us-east-1:${ACCOUNT_ID}:alarm:${name}`));
+        const own = run.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.inputs.name ?? a.inputs.alarmName);
+        const tracking = run.ofType("aws:appautoscaling/policy:Policy").filter((p) => p.inputs.policyType === "TargetTrackingScaling").map((p) => `TargetTracking-${p.inputs.resourceId}-AlarmHigh-0f2b5e6c-1a2b-4c3d-8e9f-000000000000`);
+        assert.ok(own.length > 10 && tracking.length >= 3);
+        assert.deepEqual([...own, ...tracking].filter((n) => !granted(n)), []);
+        // Another stack's alarms are not.
+        assert.equal(granted("TargetTracking-service/payment-gateway-dev/payment-gateway-dev-main-AlarmHigh-x"), false);
+        assert.equal(granted("payment-gateway-dev-alb-own-5xx"), false);
+    });
+
     it("scopes stack-named resources to the role's own stack", () => {
         const resources = deployStatements(scope).flatMap((s) => s.Resource ?? []);
         for (const r of resources.filter((r) => /payment-gateway[-/]/.test(r))) assert.match(r, /payment-gateway[-/]prod([-/*]|$)/, r);
