@@ -80,6 +80,10 @@ describe("bootstrap", () => {
             return true;
         });
         assert.throws(() => parseBootstrapConfig({ stacks: "[]" }), /repository: is required[\s\S]*stacks: \[\] must name at least one stack/);
+        // A stack named after another's prefix would fall inside the other's role scope.
+        assert.throws(() => parseBootstrapConfig({ repository: "o/r", stacks: '["prod", "prod-eu"]' }), /stacks: \["prod","prod-eu"\] must not hold a stack whose name starts with another's/);
+        assert.throws(() => parseBootstrapConfig({ repository: "o/r", stacks: '["production", "prod"]' }), /starts with another's/);
+        assert.deepEqual(parseBootstrapConfig({ repository: "o/r", stacks: '["dev", "staging", "prod"]' }).stacks, ["dev", "staging", "prod"]);
     });
 
     it("gives the preview role ReadOnlyAccess, its stack's secret values only, and no data reads", () => {
