@@ -52,7 +52,9 @@ export interface PolicyDocument {
  * stack where the program's physical names carry it (`payment-gateway-<stack>…`, `pg-<stack>-…`);
  * auto-named resources (`pg-<name>-<random>`: roles, the load balancer, target groups, the log
  * bucket, the parameter group) are matched by the program's `pg-` prefix, shared by the stacks of
- * one account; ids AWS assigns (VPCs, keys, FIS templates) by account and region only.
+ * one account; ids AWS assigns (VPCs, keys, FIS templates) by account and region only, so a deploy
+ * role reaches every such resource of its account and region, any stack's or none (README, "The
+ * roles": prod belongs in an account of its own).
  */
 export const RESOURCES: Record<string, (s: Scope) => string | string[]> = {
     "ec2:vpc": (s) => `${arn(s, "ec2")}:vpc/*`,
