@@ -12,7 +12,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { parseBootstrapConfig } from "./config";
-import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, READ_ONLY_ACCESS, Scope, deployStatements, environments, githubTrust, packPolicies, previewPolicy } from "./permissions";
+import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, READ_ONLY_ACCESS, Scope, DEPLOY_SESSION_SECONDS, PREVIEW_SESSION_SECONDS, deployStatements, environments, githubTrust, packPolicies, previewPolicy } from "./permissions";
 
 export = async () => {
     const cfg = new pulumi.Config();
@@ -34,7 +34,7 @@ export = async () => {
             name: `payment-gateway-preview-${stack}`,
             description: `pulumi preview --refresh of the ${stack} stack, from the GitHub environments ${environments(stack).preview.join(" and ")}`,
             assumeRolePolicy: providerArn.apply((arn) => JSON.stringify(githubTrust(arn, config.repository, environments(stack).preview))),
-            maxSessionDuration: 3600,
+            maxSessionDuration: PREVIEW_SESSION_SECONDS,
         });
         new aws.iam.RolePolicyAttachment(`preview-${stack}-read-only`, { role: preview.name, policyArn: READ_ONLY_ACCESS });
         new aws.iam.RolePolicy(`preview-${stack}`, { role: preview.id, policy: JSON.stringify(previewPolicy(scope)) });
@@ -43,7 +43,7 @@ export = async () => {
             name: `payment-gateway-deploy-${stack}`,
             description: `pulumi up of the ${stack} stack, from the GitHub environment ${stack}`,
             assumeRolePolicy: providerArn.apply((arn) => JSON.stringify(githubTrust(arn, config.repository, environments(stack).deploy))),
-            maxSessionDuration: 3600,
+            maxSessionDuration: DEPLOY_SESSION_SECONDS,
         });
         new aws.iam.RolePolicyAttachment(`deploy-${stack}-read-only`, { role: deploy.name, policyArn: READ_ONLY_ACCESS });
         packPolicies(deployStatements(scope)).forEach((doc, i) => {

