@@ -15,6 +15,9 @@ export const BootstrapSchema = z.object({
         .array(z.string().regex(STACK, { error: "must be a stack name: lower-case letters, digits and hyphens, starting with a letter, at most 20" }))
         .min(1, { error: "must name at least one stack" })
         .refine((s) => new Set(s).size === s.length, { error: "must not repeat a stack" })
+        // The roles match the program's names by prefix (payment-gateway-<stack>-*, log groups
+        // *payment-gateway-<stack>*): prod's role would reach the resources of prod-eu or production.
+        .refine((s) => !s.some((a) => s.some((b) => b !== a && b.startsWith(a))), { error: "must not hold a stack whose name starts with another's (the roles match names by prefix)" })
         .default(["dev", "staging", "prod"]),
     oidcProviderArn: z
         .string()

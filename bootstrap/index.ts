@@ -4,7 +4,7 @@
  *
  *   GitHub Actions job ──OIDC token (aud sts.amazonaws.com, sub repo:<owner>/<repo>:environment:<env>)──▶
  *     token.actions.githubusercontent.com provider ──▶ payment-gateway-deploy-<stack>   (environment <stack>)
- *                                                  └─▶ payment-gateway-preview-<stack>  (environment <stack>-preview)
+ *                                                  └─▶ payment-gateway-preview-<stack>  (environments <stack>-preview, <stack>-drift)
  *
  * Per stack, the deploy role may create, change and delete what the program declares for that stack
  * (bootstrap/permissions.ts), and the preview role may read what `pulumi preview --refresh` reads.
@@ -12,7 +12,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { parseBootstrapConfig } from "./config";
-import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, READ_ONLY_ACCESS, Scope, deployStatements, githubTrust, packPolicies, previewPolicy } from "./permissions";
+import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, READ_ONLY_ACCESS, Scope, DEPLOY_SESSION_SECONDS, PREVIEW_SESSION_SECONDS, deployStatements, environments, githubTrust, packPolicies, previewPolicy } from "./permissions";
 
 export = async () => {
     const cfg = new pulumi.Config();
@@ -32,9 +32,9 @@ export = async () => {
         const scope: Scope = { partition: partition.partition, account: identity.accountId, region: region.region, stack };
         const preview = new aws.iam.Role(`preview-${stack}`, {
             name: `payment-gateway-preview-${stack}`,
-            description: `pulumi preview --refresh of the ${stack} stack, from the GitHub environment ${stack}-preview`,
-            assumeRolePolicy: providerArn.apply((arn) => JSON.stringify(githubTrust(arn, config.repository, `${stack}-preview`))),
-            maxSessionDuration: 3600,
+            description: `pulumi preview --refresh of the ${stack} stack, from the GitHub environments ${environments(stack).preview.join(" and ")}`,
+            assumeRolePolicy: providerArn.apply((arn) => JSON.stringify(githubTrust(arn, config.repository, environments(stack).preview))),
+            maxSessionDuration: PREVIEW_SESSION_SECONDS,
         });
         new aws.iam.RolePolicyAttachment(`preview-${stack}-read-only`, { role: preview.name, policyArn: READ_ONLY_ACCESS });
         new aws.iam.RolePolicy(`preview-${stack}`, { role: preview.id, policy: JSON.stringify(previewPolicy(scope)) });
@@ -42,8 +42,8 @@ export = async () => {
         const deploy = new aws.iam.Role(`deploy-${stack}`, {
             name: `payment-gateway-deploy-${stack}`,
             description: `pulumi up of the ${stack} stack, from the GitHub environment ${stack}`,
-            assumeRolePolicy: providerArn.apply((arn) => JSON.stringify(githubTrust(arn, config.repository, stack))),
-            maxSessionDuration: 3600,
+            assumeRolePolicy: providerArn.apply((arn) => JSON.stringify(githubTrust(arn, config.repository, environments(stack).deploy))),
+            maxSessionDuration: DEPLOY_SESSION_SECONDS,
         });
         new aws.iam.RolePolicyAttachment(`deploy-${stack}-read-only`, { role: deploy.name, policyArn: READ_ONLY_ACCESS });
         packPolicies(deployStatements(scope)).forEach((doc, i) => {

@@ -52,9 +52,11 @@ export interface PolicyDocument {
  * stack where the program's physical names carry it (`payment-gateway-<stack>…`, `pg-<stack>-…`);
  * auto-named resources (`pg-<name>-<random>`: roles, the load balancer, target groups, the log
  * bucket, the parameter group) are matched by the program's `pg-` prefix, shared by the stacks of
- * one account; ids AWS assigns (VPCs, keys, FIS templates) by account and region only.
+ * one account; ids AWS assigns (VPCs, keys, FIS templates) by account and region only, so a deploy
+ * role reaches every such resource of its account and region, any stack's or none (README, "The
+ * roles": prod belongs in an account of its own).
  */
-export const RESOURCES: Record<string, (s: Scope) => string> = {
+export const RESOURCES: Record<string, (s: Scope) => string | string[]> = {
     "ec2:vpc": (s) => `${arn(s, "ec2")}:vpc/*`,
     "ec2:subnet": (s) => `${arn(s, "ec2")}:subnet/*`,
     "ec2:route-table": (s) => `${arn(s, "ec2")}:route-table/*`,
@@ -83,7 +85,12 @@ export const RESOURCES: Record<string, (s: Scope) => string> = {
     "elasticache:parametergroup": (s) => `${arn(s, "elasticache")}:parametergroup:pg-*`,
     "elasticache:snapshot": (s) => `${arn(s, "elasticache")}:snapshot:pg-${s.stack}-cache-final-*`,
     "logs:log-group": (s) => `${arn(s, "logs")}:log-group:*payment-gateway-${s.stack}*`,
-    "cloudwatch:alarm": (s) => `${arn(s, "cloudwatch")}:alarm:payment-gateway-${s.stack}-*`,
+    // The program's alarms, and those a target-tracking policy creates as the caller for a service of
+    // the stack's cluster, named after its scalable target: `TargetTracking-service/<cluster>/<service>-AlarmHigh-<id>`
+    // (AWS CLI Command Reference, application-autoscaling put-scaling-policy, example 1's output;
+    // Amazon ECS Developer Guide, "IAM permissions required for service auto scaling": the caller
+    // needs cloudwatch:PutMetricAlarm and DeleteAlarms).
+    "cloudwatch:alarm": (s) => [`${arn(s, "cloudwatch")}:alarm:payment-gateway-${s.stack}-*`, `${arn(s, "cloudwatch")}:alarm:TargetTracking-service/payment-gateway-${s.stack}/*`],
     "cloudwatch:dashboard": (s) => `arn:${s.partition}:cloudwatch::${s.account}:dashboard/pg-*`,
     "sns:topic": (s) => `${arn(s, "sns")}:payment-gateway-${s.stack}-*`,
     "s3:bucket": (s) => `arn:${s.partition}:s3:::pg-alb-logs-*`,
@@ -99,6 +106,11 @@ export const RESOURCES: Record<string, (s: Scope) => string> = {
     "fis:experiment-template": (s) => `${arn(s, "fis")}:experiment-template/*`,
     "fis:action": (s) => `${arn(s, "fis")}:action/*`,
 };
+
+/** The ARN patterns of one RESOURCES key for a scope. */
+export function arns(key: string, s: Scope): string[] {
+    return [RESOURCES[key](s)].flat();
+}
 
 function arn(s: Scope, service: string): string {
     return `arn:${s.partition}:${service}:${s.region}:${s.account}`;
@@ -424,15 +436,15 @@ export const DENIED_DATA_READS = [
 /** Secret values, with the key that encrypts them, only of this stack (see the header). */
 function stackSecretReads(s: Scope): Statement[] {
     return [
-        { Sid: "ReadThisStacksSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [RESOURCES["secretsmanager:Secret"](s)] },
+        { Sid: "ReadThisStacksSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: arns("secretsmanager:Secret", s) },
         {
             Sid: "DecryptThroughSecretsManager",
             Effect: "Allow",
             Action: ["kms:Decrypt"],
-            Resource: [RESOURCES["kms:key"](s)],
+            Resource: arns("kms:key", s),
             Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${s.region}.amazonaws.com` } },
         },
-        { Sid: "NoOtherSecrets", Effect: "Deny", Action: ["secretsmanager:GetSecretValue"], NotResource: [RESOURCES["secretsmanager:Secret"](s)] },
+        { Sid: "NoOtherSecrets", Effect: "Deny", Action: ["secretsmanager:GetSecretValue"], NotResource: arns("secretsmanager:Secret", s) },
         { Sid: "NoDataReads", Effect: "Deny", Action: DENIED_DATA_READS, Resource: ["*"] },
     ];
 }
@@ -468,7 +480,7 @@ export function deployStatements(s: Scope): Statement[] {
         .map(([keys, actions]) => ({
             Effect: "Allow" as const,
             Action: actions.sort(),
-            Resource: keys ? keys.split(" ").map((k) => RESOURCES[k](s)) : ["*"],
+            Resource: keys ? keys.split(" ").flatMap((k) => arns(k, s)) : ["*"],
         }));
     return [
         ...writes,
@@ -476,7 +488,7 @@ export function deployStatements(s: Scope): Statement[] {
             Sid: "PassTheProgramsRolesToTheirServices",
             Effect: "Allow",
             Action: ["iam:PassRole"],
-            Resource: [RESOURCES["iam:role"](s)],
+            Resource: arns("iam:role", s),
             Condition: { StringEquals: { "iam:PassedToService": PASSED_TO_SERVICES } },
         },
         {
@@ -491,7 +503,7 @@ export function deployStatements(s: Scope): Statement[] {
             Sid: "EncryptThroughSecretsManager",
             Effect: "Allow",
             Action: ["kms:GenerateDataKey", "kms:Encrypt"],
-            Resource: [RESOURCES["kms:key"](s)],
+            Resource: arns("kms:key", s),
             Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${s.region}.amazonaws.com` } },
         },
         {
@@ -499,7 +511,7 @@ export function deployStatements(s: Scope): Statement[] {
             Sid: "GrantElastiCacheTheDataKey",
             Effect: "Allow",
             Action: ["kms:CreateGrant"],
-            Resource: [RESOURCES["kms:key"](s)],
+            Resource: arns("kms:key", s),
             Condition: { StringEquals: { "kms:ViaService": `elasticache.${s.region}.amazonaws.com` }, Bool: { "kms:GrantIsForAWSResource": "true" } },
         },
         ...stackSecretReads(s),
@@ -534,21 +546,35 @@ export function packPolicies(statements: Statement[], limit = MANAGED_POLICY_MAX
     return docs;
 }
 
+/**
+ * How long the deploy role's credentials last. aws-actions/configure-aws-credentials asks for one
+ * hour unless told (DEFAULT_ROLE_DURATION, src/index.ts), and they cannot be renewed within the
+ * job; yet the AWS provider alone may wait 60 minutes for the cache's create and 40 for each update
+ * (Timeouts of resourceReplicationGroup, internal/service/elasticache/replication_group.go), after
+ * the network and beside the Atlas cluster: credentials that expire mid-`up` leave it half done.
+ * Four hours; the role's maxSessionDuration must allow it (IAM: 1 to 12 hours).
+ */
+export const DEPLOY_SESSION_SECONDS = 4 * 3600;
+/** The preview role's: a preview with refresh writes nothing and is short. */
+export const PREVIEW_SESSION_SECONDS = 3600;
+
 /** The issuer of GitHub Actions' OIDC tokens, without the scheme (how IAM names the provider and prefixes its condition keys). */
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 /** The audience aws-actions/configure-aws-credentials requests. */
 export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
 
 /**
- * Trust of a role assumed from a GitHub Actions job that runs in `environment` of `repository`:
- * GitHub's token for such a job has `sub` = `repo:<owner>/<repo>:environment:<name>` (GitHub Docs,
- * "OpenID Connect reference", subject claims: "Filtering for a specific environment"), whatever the
- * branch; which branches and who may run jobs in the environment is the environment's protection.
- * Exact StringEquals on both `aud` and `sub`, no wildcard (a pattern would trust other
- * repositories, branches or environments); AWS supports no custom claims for GitHub, only these
- * (GitHub Docs, "Configuring OpenID Connect in Amazon Web Services").
+ * Trust of a role assumed from a GitHub Actions job that runs in one of `environments` of
+ * `repository`: GitHub's token for such a job has `sub` = `repo:<owner>/<repo>:environment:<name>`
+ * (GitHub Docs, "OpenID Connect reference", subject claims: "Filtering for a specific environment"),
+ * whatever the branch; which branches and who may run jobs in the environment is the environment's
+ * protection. Exact StringEquals on both `aud` and `sub` (a list of exact values is an OR), no
+ * wildcard (a pattern would trust other repositories, branches or environments); AWS supports no
+ * custom claims for GitHub, only these (GitHub Docs, "Configuring OpenID Connect in Amazon Web
+ * Services").
  */
-export function githubTrust(providerArn: string, repository: string, environment: string): Record<string, unknown> {
+export function githubTrust(providerArn: string, repository: string, environments: string[]): Record<string, unknown> {
+    const subjects = environments.map((e) => githubSubject(repository, e));
     return {
         Version: "2012-10-17",
         Statement: [
@@ -559,12 +585,22 @@ export function githubTrust(providerArn: string, repository: string, environment
                 Condition: {
                     StringEquals: {
                         [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE,
-                        [`${GITHUB_OIDC_HOST}:sub`]: githubSubject(repository, environment),
+                        [`${GITHUB_OIDC_HOST}:sub`]: subjects.length === 1 ? subjects[0] : subjects,
                     },
                 },
             },
         ],
     };
+}
+
+/**
+ * The GitHub environments whose jobs may assume a stack's roles. The deploy role: `<stack>`
+ * (main only, reviewers for prod). The preview role: `<stack>-preview`, where pull requests'
+ * previews run (required reviewers: the pull request's code runs there), and `<stack>-drift`, where
+ * the nightly drift check runs from main without waiting for a reviewer every night.
+ */
+export function environments(stack: string): { deploy: string[]; preview: string[] } {
+    return { deploy: [stack], preview: [`${stack}-preview`, `${stack}-drift`] };
 }
 
 export function githubSubject(repository: string, environment: string): string {

@@ -10,6 +10,7 @@ import { ROOT, Run, runProgram, stackRun, ProgramError, ACCOUNT_ID } from "./har
 import { allProblems, documents, problems } from "./iamReference";
 import {
     DEPLOY_ACTIONS,
+    DEPLOY_SESSION_SECONDS,
     MANAGED_POLICIES_PER_ROLE,
     MANAGED_POLICY_MAX_CHARS,
     REFERENCE_GAPS,
@@ -41,20 +42,28 @@ describe("bootstrap", () => {
         assert.equal(run.outputs.oidcProviderArn, `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/token.actions.githubusercontent.com`);
     });
 
-    it("gives each stack a deploy role trusted only by its environment and a preview role only by <stack>-preview", () => {
+    it("gives each stack a deploy role trusted only by its environment and a preview role only by <stack>-preview and <stack>-drift", () => {
         assert.deepEqual(run.ofType("aws:iam/role:Role").map((r) => r.inputs.name).sort(), [
             "payment-gateway-deploy-dev", "payment-gateway-deploy-prod", "payment-gateway-deploy-staging",
             "payment-gateway-preview-dev", "payment-gateway-preview-prod", "payment-gateway-preview-staging",
         ]);
         const provider = `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/token.actions.githubusercontent.com`;
-        for (const [name, env] of [["payment-gateway-deploy-prod", "prod"], ["payment-gateway-preview-prod", "prod-preview"], ["payment-gateway-deploy-dev", "dev"]]) {
+        const subject = (env: string) => `repo:example-org/payment-gateway:environment:${env}`;
+        for (const [name, sub] of [
+            ["payment-gateway-deploy-prod", subject("prod")],
+            ["payment-gateway-preview-prod", [subject("prod-preview"), subject("prod-drift")]],
+            ["payment-gateway-deploy-dev", subject("dev")],
+        ] as const) {
             assert.deepEqual(trust(name), [{
                 Effect: "Allow",
                 Principal: { Federated: provider },
                 Action: "sts:AssumeRoleWithWebIdentity",
-                Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": `repo:example-org/payment-gateway:environment:${env}` } },
+                Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": sub } },
             }], name);
         }
+        // The deploy role's sessions may last as long as an up asks for (up.yml), the preview role's an hour.
+        assert.equal(role("payment-gateway-deploy-prod").inputs.maxSessionDuration, DEPLOY_SESSION_SECONDS);
+        assert.equal(role("payment-gateway-preview-prod").inputs.maxSessionDuration, 3600);
         assert.deepEqual(Object.keys(run.outputs.roles).sort(), ["dev", "prod", "staging"]);
         assert.equal(run.outputs.roles.prod.deploy, `arn:aws:iam::${ACCOUNT_ID}:role/payment-gateway-deploy-prod`);
     });
@@ -75,6 +84,10 @@ describe("bootstrap", () => {
             return true;
         });
         assert.throws(() => parseBootstrapConfig({ stacks: "[]" }), /repository: is required[\s\S]*stacks: \[\] must name at least one stack/);
+        // A stack named after another's prefix would fall inside the other's role scope.
+        assert.throws(() => parseBootstrapConfig({ repository: "o/r", stacks: '["prod", "prod-eu"]' }), /stacks: \["prod","prod-eu"\] must not hold a stack whose name starts with another's/);
+        assert.throws(() => parseBootstrapConfig({ repository: "o/r", stacks: '["production", "prod"]' }), /starts with another's/);
+        assert.deepEqual(parseBootstrapConfig({ repository: "o/r", stacks: '["dev", "staging", "prod"]' }).stacks, ["dev", "staging", "prod"]);
     });
 
     it("gives the preview role ReadOnlyAccess, its stack's secret values only, and no data reads", () => {
@@ -167,6 +180,20 @@ describe("bootstrap: the deploy role against the gateway program", () => {
         assert.ok(SERVICE_LINKED_ROLES.includes("elasticache.amazonaws.com") && SERVICE_LINKED_ROLES.includes("ecs.amazonaws.com"));
         const pass = deployStatements(scope).find((s) => s.Action.includes("iam:PassRole"))!;
         assert.deepEqual(pass.Condition, { StringEquals: { "iam:PassedToService": ["ecs-tasks.amazonaws.com", "fis.amazonaws.com"] } });
+    });
+
+    it("may put and delete every alarm of the stack: its own and those its target-tracking policies create as the caller", async () => {
+        const run = await stackRun("prod");
+        const st = deployStatements(scope).filter((s) => s.Action.includes("cloudwatch:PutMetricAlarm") && s.Action.includes("cloudwatch:DeleteAlarms"));
+        assert.equal(st.length, 1);
+        const granted = (name: string) => st[0].Resource!.some((r) => new RegExp(`^${r.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(`arn:aws:cloudwatch:us-east-1:${ACCOUNT_ID}:alarm:${name}`));
+        const own = run.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.inputs.name ?? a.inputs.alarmName);
+        const tracking = run.ofType("aws:appautoscaling/policy:Policy").filter((p) => p.inputs.policyType === "TargetTrackingScaling").map((p) => `TargetTracking-${p.inputs.resourceId}-AlarmHigh-0f2b5e6c-1a2b-4c3d-8e9f-000000000000`);
+        assert.ok(own.length > 10 && tracking.length >= 3);
+        assert.deepEqual([...own, ...tracking].filter((n) => !granted(n)), []);
+        // Another stack's alarms are not.
+        assert.equal(granted("TargetTracking-service/payment-gateway-dev/payment-gateway-dev-main-AlarmHigh-x"), false);
+        assert.equal(granted("payment-gateway-dev-alb-own-5xx"), false);
     });
 
     it("scopes stack-named resources to the role's own stack", () => {
