@@ -43,7 +43,11 @@ describe("FIS targets and actions (lib/fis.ts)", () => {
     it("checks an action's parameters, scope, target key and resource type", () => {
         const subnets = { name: "subnets", resourceType: "aws:ec2:subnet", parameters: { availabilityZoneIdentifier: "us-east-1a", vpc: "vpc-1" }, selectionMode: "ALL" };
         assert.deepEqual(fisActionProblems(cut, [subnets]), []);
-        assert.deepEqual(fisActionProblems({ ...cut, parameters: [{ key: "scope", value: "everything" }] }, [subnets]), ["aws:network:disrupt-connectivity scope everything is not one of all, availability-zone, dynamodb, prefix-list, s3"]);
+        assert.deepEqual(fisActionProblems({ ...cut, parameters: [{ key: "scope", value: "everything" }] }, [subnets]), ["aws:network:disrupt-connectivity scope everything is not one of all, availability-zone, dynamodb, prefix-list, s3, s3express, vpc"]);
+        // Every scope and parameter the actions reference documents is accepted.
+        for (const scope of ["vpc", "s3express"]) assert.deepEqual(fisActionProblems({ ...cut, parameters: [{ key: "scope", value: scope }] }, [subnets]), [], scope);
+        const prefixList = [{ key: "scope", value: "prefix-list" }, { key: "prefixListIdentifier", value: "pl-0123456789abcdef0" }];
+        assert.deepEqual(fisActionProblems({ ...cut, parameters: prefixList }, [subnets]), []);
         assert.deepEqual(fisActionProblems({ ...cut, target: { key: "Tasks", value: "subnets" } }, [subnets]), ["aws:network:disrupt-connectivity takes its target as Subnets"]);
         assert.deepEqual(fisActionProblems(cut, [{ ...subnets, resourceType: "aws:ecs:task" }]).slice(0, 1), ["aws:network:disrupt-connectivity acts on aws:ec2:subnet, not aws:ecs:task"]);
     });
