@@ -240,7 +240,7 @@ export class Drills extends pulumi.ComponentResource {
             "the other zones carry the traffic: ≥2 instances per service, health checks on /health, cache failover", "skip");
     }
 
-    /** taskLossPercent of each service's tasks, for the services where that is at least one task and not the only one. */
+    /** taskLossPercent of each service's tasks, for the services where that is at least one task and not every one. */
     private taskLoss(): Drill {
         const percent = this.args.taskLossPercent;
         const tasks = this.args.services.filter((s) => this.plan.taskLoss.services.includes(s.name)).map((s) => this.serviceTasks(s, `PERCENT(${percent})`));

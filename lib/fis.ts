@@ -104,6 +104,15 @@ export function isValidSelectionMode(mode: string): boolean {
 }
 
 /**
+ * How many of `resources` resources PERCENT(percent) selects: FIS rounds down (User Guide,
+ * Targets, Selection mode: "If you have an odd number of resources and specify 50%, AWS FIS rounds
+ * down").
+ */
+export function percentSelected(percent: number, resources: number): number {
+    return Math.floor((resources * percent) / 100);
+}
+
+/**
  * Whether PERCENT(percent) of `resources` resources is at least one resource. FIS refuses a
  * percentage that selects less than one; whichever way it rounds, `resources × percent / 100 ≥ 1`
  * selects at least one.

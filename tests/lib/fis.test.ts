@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { FIS_MAX_RESOURCE_ARNS, fisActionProblems, fisTargetProblems, percentSelectsOne } from "../../lib/fis";
+import { FIS_MAX_RESOURCE_ARNS, fisActionProblems, fisTargetProblems, percentSelected, percentSelectsOne } from "../../lib/fis";
 
 const subnetArn = (i: number) => `arn:aws:ec2:us-east-1:123456789012:subnet/subnet-${i}`;
 const cut = { actionId: "aws:network:disrupt-connectivity", parameters: [{ key: "duration", value: "PT10M" }, { key: "scope", value: "all" }], target: { key: "Subnets", value: "subnets" } };
@@ -57,5 +57,7 @@ describe("FIS targets and actions (lib/fis.ts)", () => {
         assert.equal(percentSelectsOne(25, 2), false);
         assert.equal(percentSelectsOne(50, 2), true);
         assert.equal(percentSelectsOne(25, 4), true);
+        // FIS rounds down: 50% of 5 is 2, 99% of 3 is 2, only 100% is all.
+        assert.deepEqual([percentSelected(50, 5), percentSelected(99, 3), percentSelected(100, 3)], [2, 2, 3]);
     });
 });
