@@ -47,7 +47,9 @@ export const FIS_TARGET_FORMS: Readonly<Record<string, readonly TargetForm[]>> =
         { by: "tags", parameters: [], filters: ["AvailabilityZone"], source: "FIS scenario library, AZ Availability: Power Interruption" },
         { by: "arns", parameters: [], filters: [], source: "FIS User Guide, Targets, resource ARNs" },
     ],
-    // FIS resolves replication groups by tags only, never by ARN (scenario library; Actions reference).
+    // Replication groups by tags with the required availabilityZoneIdentifier (User Guide, Targets,
+    // resource parameters; the scenario library selects them so). Whether FIS also takes ARNs for
+    // this type is not documented either way (the Actions reference is silent): only tags are allowed.
     "aws:elasticache:replicationgroup": [
         { by: "tags", parameters: ["availabilityZoneIdentifier"], filters: [], source: "FIS scenario library, AZ Availability: Power Interruption" },
     ],
