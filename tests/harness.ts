@@ -294,6 +294,8 @@ export interface RunOptions {
      * (what the program reads back through a reference to its own stack). Default: never deployed.
      */
     previous?: Record<string, unknown>;
+    /** Zones the region reports in a state other than available (impaired, unavailable, constrained). Default none. */
+    unavailableZones?: string[];
 }
 
 /** Thrown when the program fails; carries what was registered before the failure. */
@@ -461,7 +463,7 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, a
     }
 }
 
-function mockInvoke(token: string, inputs: Record<string, any>, region: string, resources: RecordedResource[]): Record<string, any> {
+function mockInvoke(token: string, inputs: Record<string, any>, region: string, resources: RecordedResource[], unavailableZones: string[] = []): Record<string, any> {
     switch (token) {
         case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
             return { userName: "AWS", password: `ecr-token-${hash(String(inputs.registryId), 24)}`, authorizationToken: "QVdTOnRva2Vu", proxyEndpoint: `https://${inputs.registryId}.dkr.ecr.${region}.amazonaws.com`, expiresAt: "2030-01-01T00:00:00Z", id: region };
@@ -486,8 +488,10 @@ function mockInvoke(token: string, inputs: Record<string, any>, region: string, 
         case "aws:index/getAvailabilityZones:getAvailabilityZones": {
             // As many zones as the region offers every account (lib/limits.ts).
             const count = AWS_REGION_ZONES[region] ?? 3;
-            const letters = "abcdef".slice(0, count).split("");
-            return { names: letters.map((z) => `${region}${z}`), zoneIds: letters.map((_, n) => `${region.replace(/-/g, "").slice(0, 4)}-az${n + 1}`), id: region };
+            // The state filter as DescribeAvailabilityZones applies it: without one, every zone whatever its state.
+            const zones = "abcdef".slice(0, count).split("").map((z, n) => ({ name: `${region}${z}`, zoneId: `${region.replace(/-/g, "").slice(0, 4)}-az${n + 1}` }));
+            const listed = inputs.state === "available" ? zones.filter((z) => !unavailableZones.includes(z.name)) : zones;
+            return { names: listed.map((z) => z.name), zoneIds: listed.map((z) => z.zoneId), id: region };
         }
         case "aws:index/getRegion:getRegion":
             return { name: region, region, id: region };
@@ -579,7 +583,7 @@ export async function runProgram(options: RunOptions): Promise<Run> {
     }
 }
 
-async function runOnce({ stack, set = {}, preview = false, program = path.join(ROOT, "index.ts"), previous = {} }: RunOptions): Promise<Run> {
+async function runOnce({ stack, set = {}, preview = false, program = path.join(ROOT, "index.ts"), previous = {}, unavailableZones = [] }: RunOptions): Promise<Run> {
     const project = readProject();
     const config = assembleConfig(stack, set, project);
     const region = config.values["aws:region"] ?? REGION_FALLBACK;
@@ -612,7 +616,7 @@ async function runOnce({ stack, set = {}, preview = false, program = path.join(R
             call(args) {
                 const inputs = unwrapSecrets(args.inputs ?? {});
                 invokes.push({ token: args.token, inputs });
-                return mockInvoke(args.token, inputs, region, resources);
+                return mockInvoke(args.token, inputs, region, resources, unavailableZones);
             },
         },
         project.name,
