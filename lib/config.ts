@@ -947,22 +947,26 @@ function regionProblems(c: Resolved): Problem[] {
 }
 
 /**
- * What only the region itself can tell, checked at preview against the zones it really offers this
- * account (`aws.getAvailabilityZones`, state available) before anything is declared: named zones
- * that do not exist there (subnet creation would fail half-way through `pulumi up`), more zones
- * than it offers, and a drill zone the stack does not use. `stackZones` are the zones the stack
- * spreads over: the named ones, or the first `azCount` offered.
+ * What only the region itself can tell, checked at preview against the zones it really has for this
+ * account (`aws.getAvailabilityZones`) before anything is declared: named zones that do not exist
+ * there (subnet creation would fail half-way through `pulumi up`), more zones than it offers, and a
+ * drill zone the stack does not use. A zone exists whatever its state: one that is impaired or
+ * constrained right now (DescribeAvailabilityZones states available, information, impaired,
+ * unavailable, constrained) is still the stack's, and refusing it would block every update during
+ * the very event a rescale answers. Only the default choice reads the available ones, as the
+ * network does. `stackZones` are the zones the stack spreads over: the named ones, or the first
+ * `azCount` available.
  */
-export function offeredZoneProblems(c: Resolved, offered: string[]): { problems: Problem[]; stackZones: string[] } {
+export function offeredZoneProblems(c: Resolved, existing: string[], available: string[] = existing): { problems: Problem[]; stackZones: string[] } {
     const problems: Problem[] = [];
     const add = (path: string, message: string, value: unknown, ...reads: string[]) => problems.push({ path, message, value, reads: ["aws:region", ...reads] });
-    const listed = `${c.region} offers this account ${offered.join(", ") || "no zone"}`;
+    const listed = `${c.region} has for this account ${existing.join(", ") || "no zone"}`;
     const named = c.network.availabilityZones;
-    for (const [i, zone] of (named ?? []).entries()) if (!offered.includes(zone)) add(formatPath(["network", "availabilityZones", i]), `is not an available zone: ${listed}`, zone);
-    if (!named && c.network.azCount > offered.length) add("network.azCount", `must be at most ${offered.length}: ${listed}`, c.network.azCount);
-    const stackZones = named ?? offered.slice(0, c.network.azCount);
+    for (const [i, zone] of (named ?? []).entries()) if (!existing.includes(zone)) add(formatPath(["network", "availabilityZones", i]), `is not a zone of the region: ${listed}`, zone);
+    if (!named && c.network.azCount > available.length) add("network.azCount", `must be at most ${available.length}: ${c.region} has ${available.join(", ") || "no zone"} available for this account`, c.network.azCount);
+    const stackZones = named ?? available.slice(0, c.network.azCount);
     const zone = c.drills.enabled ? c.drills.zone : undefined;
-    if (zone && !offered.includes(zone)) add("drills.zone", `is not an available zone: ${listed}`, zone);
+    if (zone && !existing.includes(zone)) add("drills.zone", `is not a zone of the region: ${listed}`, zone);
     else if (zone && !stackZones.includes(zone)) add("drills.zone", `must be one of the stack's zones (${stackZones.join(", ")})`, zone, "network.azCount", "network.availabilityZones");
     else if (zone && c.network.natGateways === "single" && zone === stackZones[0])
         add("drills.zone", `must not be ${zone}: it holds the stack's only NAT gateway (network.natGateways single), so its outage cuts every zone's egress; choose another of ${stackZones.join(", ")}`, zone, "network.natGateways");

@@ -3,7 +3,7 @@
  * where it starts (FIS selects something) and where it can prove failover rather than cause an
  * outage. A plain module: it declares no resources. Used by components/drills.ts and `npm run plan`.
  */
-import { percentSelectsOne } from "./fis";
+import { percentSelected, percentSelectsOne } from "./fis";
 
 export interface DrillStack {
     /** Each service and the instance count it runs with (the autoscaling floor). */
@@ -35,6 +35,8 @@ export function planDrills(s: DrillStack): DrillPlan {
     const taskLoss = { services: [] as string[], absent: [] as { service: string; reason: string }[] };
     for (const x of s.services) {
         if (x.instances < 2) taskLoss.absent.push({ service: x.name, reason: `runs ${x.instances} task: stopping it is an outage, not a task loss (needs instances ≥ 2)` });
+        else if (percentSelected(s.taskLossPercent, x.instances) >= x.instances)
+            taskLoss.absent.push({ service: x.name, reason: `${s.taskLossPercent}% of ${x.instances} tasks is every task: stopping them all is an outage, not a task loss (lower drills.taskLossPercent below 100)` });
         else if (!percentSelectsOne(s.taskLossPercent, x.instances))
             taskLoss.absent.push({ service: x.name, reason: `${s.taskLossPercent}% of ${x.instances} tasks is less than one task, which FIS refuses (raise drills.taskLossPercent to at least ${Math.ceil(100 / x.instances)})` });
         else taskLoss.services.push(x.name);

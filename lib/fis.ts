@@ -8,7 +8,7 @@
  *   aws:ecs:stop-task (target key Tasks), aws:elasticache:replicationgroup-interrupt-az-power
  *   (target key ReplicationGroups, parameter duration; renamed from
  *   aws:elasticache:interrupt-cluster-az-power), aws:network:disrupt-connectivity (target key
- *   Subnets, parameters duration and scope).
+ *   Subnets, parameters duration, scope and prefixListIdentifier).
  * - AWS FIS User Guide, "Targets" (https://docs.aws.amazon.com/fis/latest/userguide/targets.html):
  *   resource ARNs, tags, filters and resource parameters; "You can't specify both a resource ID and
  *   a resource filter for the same target"; "If no targets are found, the experiment fails";
@@ -47,7 +47,9 @@ export const FIS_TARGET_FORMS: Readonly<Record<string, readonly TargetForm[]>> =
         { by: "tags", parameters: [], filters: ["AvailabilityZone"], source: "FIS scenario library, AZ Availability: Power Interruption" },
         { by: "arns", parameters: [], filters: [], source: "FIS User Guide, Targets, resource ARNs" },
     ],
-    // FIS resolves replication groups by tags only, never by ARN (scenario library; Actions reference).
+    // Replication groups by tags with the required availabilityZoneIdentifier (User Guide, Targets,
+    // resource parameters; the scenario library selects them so). Whether FIS also takes ARNs for
+    // this type is not documented either way (the Actions reference is silent): only tags are allowed.
     "aws:elasticache:replicationgroup": [
         { by: "tags", parameters: ["availabilityZoneIdentifier"], filters: [], source: "FIS scenario library, AZ Availability: Power Interruption" },
     ],
@@ -65,15 +67,18 @@ export interface FisAction {
 export const FIS_ACTIONS = {
     "aws:ecs:stop-task": { targetKey: "Tasks", resourceType: "aws:ecs:task", parameters: [] },
     "aws:elasticache:replicationgroup-interrupt-az-power": { targetKey: "ReplicationGroups", resourceType: "aws:elasticache:replicationgroup", parameters: ["duration"] },
-    "aws:network:disrupt-connectivity": { targetKey: "Subnets", resourceType: "aws:ec2:subnet", parameters: ["duration", "scope"] },
+    "aws:network:disrupt-connectivity": { targetKey: "Subnets", resourceType: "aws:ec2:subnet", parameters: ["duration", "scope", "prefixListIdentifier"] },
 } as const satisfies Record<string, FisAction>;
 export type FisActionId = keyof typeof FIS_ACTIONS;
 
 /**
- * `scope` values of aws:network:disrupt-connectivity (Actions reference). `all` denies all traffic
- * entering and leaving the subnet (FIS swaps a deny-all network ACL onto it).
+ * `scope` values of aws:network:disrupt-connectivity (Actions reference, all seven). The action
+ * clones the subnet's network ACL, adds deny rules to the clone (tagged managedByFIS=true) and
+ * associates it with the subnet for the action's duration, then restores the original association.
+ * `all` denies all traffic entering and leaving the subnet, but "allows intra-subnet traffic,
+ * including traffic to and from network interfaces in the subnet".
  */
-export const FIS_NETWORK_SCOPES: readonly string[] = ["all", "availability-zone", "dynamodb", "prefix-list", "s3"];
+export const FIS_NETWORK_SCOPES: readonly string[] = ["all", "availability-zone", "dynamodb", "prefix-list", "s3", "s3express", "vpc"];
 
 /** Action durations FIS accepts for these actions: one minute to twelve hours (ISO 8601, PT1M–PT12H). */
 export const FIS_DURATION_MINUTES = { min: 1, max: 720 } as const;
@@ -98,6 +103,15 @@ export function isValidSelectionMode(mode: string): boolean {
     if (count) return Number(count[1]) >= 1;
     const percent = /^PERCENT\((\d+)\)$/.exec(mode);
     return !!percent && Number(percent[1]) >= 1 && Number(percent[1]) <= 100;
+}
+
+/**
+ * How many of `resources` resources PERCENT(percent) selects: FIS rounds down (User Guide,
+ * Targets, Selection mode: "If you have an odd number of resources and specify 50%, AWS FIS rounds
+ * down").
+ */
+export function percentSelected(percent: number, resources: number): number {
+    return Math.floor((resources * percent) / 100);
 }
 
 /**

@@ -54,16 +54,17 @@ export function loadConfig(startedRestore?: string): Config {
 }
 
 /**
- * The zones the stack spreads over, checked against the zones the region really offers this
- * account (an invoke, no resource): a named zone, the zone count or the drill zone the region or
- * the stack does not have stops the program here, each problem naming its key, before anything is
- * declared. Also each offered zone's id (use1-az1), which ARC zonal shift takes.
+ * The zones the stack spreads over, checked against the zones the region really has for this
+ * account (invokes, no resource): a named zone, the zone count or the drill zone the region or the
+ * stack does not have stops the program here, each problem naming its key, before anything is
+ * declared. Also each zone's id (use1-az1), which ARC zonal shift takes.
  */
 export async function loadStackZones(config: Config): Promise<{ stackZones: string[]; zoneIds: Record<string, string> }> {
-    const offered = await aws.getAvailabilityZones({ state: "available" });
-    const { problems, stackZones } = offeredZoneProblems(config, offered.names);
+    // Every zone, whatever its state (existence), and the available ones (the default choice, as components/network.ts makes it).
+    const [existing, available] = await Promise.all([aws.getAvailabilityZones({}), aws.getAvailabilityZones({ state: "available" })]);
+    const { problems, stackZones } = offeredZoneProblems(config, existing.names, available.names);
     if (problems.length) throw new StackConfigError(new ConfigError(problems));
-    return { stackZones, zoneIds: Object.fromEntries(offered.names.map((name, i) => [name, offered.zoneIds[i]])) };
+    return { stackZones, zoneIds: Object.fromEntries(existing.names.map((name, i) => [name, existing.zoneIds[i]])) };
 }
 
 export class StackConfigError extends pulumi.RunError {

@@ -361,6 +361,8 @@ export interface RunOptions {
      * (what the program reads back through a reference to its own stack). Default: never deployed.
      */
     previous?: Record<string, unknown>;
+    /** Zones the region reports in a state other than available (impaired, unavailable, constrained). Default none. */
+    unavailableZones?: string[];
     /**
      * The program's clock for this run (ms since the epoch; lib/clock.ts). Default: the real clock.
      * A later `pulumi up` rehearsed days after the last one moves it forward (see `later`).
@@ -575,7 +577,7 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, a
     }
 }
 
-function mockInvoke(token: string, inputs: Record<string, any>, region: string, resources: RecordedResource[], previous: Record<string, any>): Record<string, any> {
+function mockInvoke(token: string, inputs: Record<string, any>, region: string, resources: RecordedResource[], previous: Record<string, any>, unavailableZones: string[] = []): Record<string, any> {
     switch (token) {
         case "aws:ecs/getService:getService": {
             // A steady stack: each service runs, alone, the task definition its last deployment recorded.
@@ -616,8 +618,10 @@ function mockInvoke(token: string, inputs: Record<string, any>, region: string, 
         case "aws:index/getAvailabilityZones:getAvailabilityZones": {
             // As many zones as the region offers every account (lib/limits.ts).
             const count = AWS_REGION_ZONES[region] ?? 3;
-            const letters = "abcdef".slice(0, count).split("");
-            return { names: letters.map((z) => `${region}${z}`), zoneIds: letters.map((_, n) => `${region.replace(/-/g, "").slice(0, 4)}-az${n + 1}`), id: region };
+            // The state filter as DescribeAvailabilityZones applies it: without one, every zone whatever its state.
+            const zones = "abcdef".slice(0, count).split("").map((z, n) => ({ name: `${region}${z}`, zoneId: `${region.replace(/-/g, "").slice(0, 4)}-az${n + 1}` }));
+            const listed = inputs.state === "available" ? zones.filter((z) => !unavailableZones.includes(z.name)) : zones;
+            return { names: listed.map((z) => z.name), zoneIds: listed.map((z) => z.zoneId), id: region };
         }
         case "aws:index/getRegion:getRegion":
             return { name: region, region, id: region };
@@ -760,7 +764,7 @@ export async function runProgram(options: RunOptions): Promise<Run> {
 }
 
 async function runOnce(options: RunOptions): Promise<Run> {
-    const { stack, set = {}, preview = false, project: dir = ROOT, program = path.join(dir, "index.ts"), previous = {}, answers = {} } = options;
+    const { stack, set = {}, preview = false, project: dir = ROOT, program = path.join(dir, "index.ts"), previous = {}, answers = {}, unavailableZones = [] } = options;
     const project = readProject(dir);
     const config = assembleConfig(stack, set, project, dir);
     const region = config.values["aws:region"] ?? REGION_FALLBACK;
@@ -794,7 +798,7 @@ async function runOnce(options: RunOptions): Promise<Run> {
                 const inputs = unwrapSecrets(args.inputs ?? {});
                 invokes.push({ token: args.token, inputs });
                 const answer = answers[args.token];
-                return answer ? answer(inputs) : mockInvoke(args.token, inputs, region, resources, previous);
+                return answer ? answer(inputs) : mockInvoke(args.token, inputs, region, resources, previous, unavailableZones);
             },
         },
         project.name,

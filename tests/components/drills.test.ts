@@ -154,7 +154,7 @@ describe("failover drills", () => {
         // staging has one NAT gateway, in its first zone: the default drill zone is the second.
         assert.equal(template(staging, "zone-outage").targets.find((t: any) => t.resourceType === "aws:ec2:subnet").parameters.availabilityZoneIdentifier, "us-east-1b");
 
-        const run = await runProgram({ stack: "prod", set: { "drills.zone": "us-east-1c", "drills.durationMinutes": 30, "drills.taskLossPercent": 100 } });
+        const run = await runProgram({ stack: "prod", set: { "drills.zone": "us-east-1c", "drills.durationMinutes": 30, "drills.taskLossPercent": 99 } });
         const moved = template(run, "zone-outage");
         for (const a of moved.actions) {
             const target = targetOf(moved, a);
@@ -162,7 +162,7 @@ describe("failover drills", () => {
             if (a.actionId !== "aws:ecs:stop-task") assert.equal(param(a, "duration"), "PT30M");
         }
         assert.match(run.outputs.drills["zone-outage"].zonalShift.start, / --away-from usea-az3 --expires-in 30m /);
-        for (const a of template(run, "task-loss").actions) assert.equal(targetOf(template(run, "task-loss"), a).selectionMode, "PERCENT(100)");
+        for (const a of template(run, "task-loss").actions) assert.equal(targetOf(template(run, "task-loss"), a).selectionMode, "PERCENT(99)");
     });
 
     it("stop when a customer-facing alarm fires, and log to the stack's log group", () => {
@@ -233,10 +233,14 @@ describe("failover drills", () => {
         // A zone name of the region's pattern that the region does not offer, for the network and for the drill.
         const missing = await refused(runProgram({ stack: "prod", set: { "network.availabilityZones": ["us-east-1a", "us-east-1b", "us-east-1q"] } }));
         assert.deepEqual(missing.resources, []);
-        assert.match(missing.message, /payment-gateway:network\.availabilityZones\[2\] is not an available zone: us-east-1 offers this account us-east-1a, us-east-1b, us-east-1c, us-east-1d, us-east-1e, us-east-1f; got "us-east-1q"/);
+        assert.match(missing.message, /payment-gateway:network\.availabilityZones\[2\] is not a zone of the region: us-east-1 has for this account us-east-1a, us-east-1b, us-east-1c, us-east-1d, us-east-1e, us-east-1f; got "us-east-1q"/);
         const nowhere = await refused(runProgram({ stack: "prod", set: { "drills.zone": "us-east-1z" } }));
         assert.deepEqual(nowhere.resources, []);
-        assert.match(nowhere.message, /payment-gateway:drills\.zone is not an available zone: us-east-1 offers this account us-east-1a, .*, us-east-1f; got "us-east-1z"/);
+        assert.match(nowhere.message, /payment-gateway:drills\.zone is not a zone of the region: us-east-1 has for this account us-east-1a, .*, us-east-1f; got "us-east-1z"/);
+        // A zone of the stack that is impaired right now is still its zone: the update that answers the event goes through.
+        const impaired = await runProgram({ stack: "prod", set: { "network.availabilityZones": ["us-east-1a", "us-east-1b", "us-east-1c"], "drills.zone": "us-east-1b" }, unavailableZones: ["us-east-1b"] });
+        assert.deepEqual([...new Set(impaired.ofType("aws:ec2/subnet:Subnet").map((s) => s.inputs.availabilityZone))].sort(), ["us-east-1a", "us-east-1b", "us-east-1c"]);
+        assert.match(impaired.outputs.drills["zone-outage"].zonalShift.start, / --away-from usea-az2 /);
         // The zone of a stack's only NAT gateway: its outage cuts every zone's egress.
         const nat = await refused(runProgram({ stack: "staging", set: { "drills.zone": "us-east-1a" } }));
         assert.deepEqual(nat.resources, []);

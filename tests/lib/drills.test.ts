@@ -33,6 +33,16 @@ describe("which drills a stack has (lib/drills.ts)", () => {
         ]);
     });
 
+    it("leaves out of the task loss a service whose every task the share would stop", () => {
+        const plan = planDrills({ services: services(2, 3, 2), cache: { nodes: 2, failover: true }, taskLossPercent: 100 });
+        assert.deepEqual(plan.taskLoss.services, []);
+        assert.deepEqual(absentDrills(plan), [
+            { drill: "task-loss", reason: "admin 100% of 2 tasks is every task: stopping them all is an outage, not a task loss (lower drills.taskLossPercent below 100); main 100% of 3 tasks is every task: stopping them all is an outage, not a task loss (lower drills.taskLossPercent below 100); worker 100% of 2 tasks is every task: stopping them all is an outage, not a task loss (lower drills.taskLossPercent below 100)" },
+        ]);
+        // 99% of 2 is 1 task and of 3 is 2 (FIS rounds down): one keeps serving in each.
+        assert.deepEqual(planDrills({ services: services(2, 3, 2), cache: { nodes: 2, failover: true }, taskLossPercent: 99 }).taskLoss.services, ["admin", "main", "worker"]);
+    });
+
     it("takes by default a zone that does not hold a lone NAT gateway", () => {
         assert.equal(defaultDrillZone(["a", "b", "c"], "perAz"), "a");
         assert.equal(defaultDrillZone(["a", "b", "c"], "single"), "b");

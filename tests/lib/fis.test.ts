@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { FIS_MAX_RESOURCE_ARNS, fisActionProblems, fisTargetProblems, percentSelectsOne } from "../../lib/fis";
+import { FIS_MAX_RESOURCE_ARNS, fisActionProblems, fisTargetProblems, percentSelected, percentSelectsOne } from "../../lib/fis";
 
 const subnetArn = (i: number) => `arn:aws:ec2:us-east-1:123456789012:subnet/subnet-${i}`;
 const cut = { actionId: "aws:network:disrupt-connectivity", parameters: [{ key: "duration", value: "PT10M" }, { key: "scope", value: "all" }], target: { key: "Subnets", value: "subnets" } };
@@ -43,7 +43,11 @@ describe("FIS targets and actions (lib/fis.ts)", () => {
     it("checks an action's parameters, scope, target key and resource type", () => {
         const subnets = { name: "subnets", resourceType: "aws:ec2:subnet", parameters: { availabilityZoneIdentifier: "us-east-1a", vpc: "vpc-1" }, selectionMode: "ALL" };
         assert.deepEqual(fisActionProblems(cut, [subnets]), []);
-        assert.deepEqual(fisActionProblems({ ...cut, parameters: [{ key: "scope", value: "everything" }] }, [subnets]), ["aws:network:disrupt-connectivity scope everything is not one of all, availability-zone, dynamodb, prefix-list, s3"]);
+        assert.deepEqual(fisActionProblems({ ...cut, parameters: [{ key: "scope", value: "everything" }] }, [subnets]), ["aws:network:disrupt-connectivity scope everything is not one of all, availability-zone, dynamodb, prefix-list, s3, s3express, vpc"]);
+        // Every scope and parameter the actions reference documents is accepted.
+        for (const scope of ["vpc", "s3express"]) assert.deepEqual(fisActionProblems({ ...cut, parameters: [{ key: "scope", value: scope }] }, [subnets]), [], scope);
+        const prefixList = [{ key: "scope", value: "prefix-list" }, { key: "prefixListIdentifier", value: "pl-0123456789abcdef0" }];
+        assert.deepEqual(fisActionProblems({ ...cut, parameters: prefixList }, [subnets]), []);
         assert.deepEqual(fisActionProblems({ ...cut, target: { key: "Tasks", value: "subnets" } }, [subnets]), ["aws:network:disrupt-connectivity takes its target as Subnets"]);
         assert.deepEqual(fisActionProblems(cut, [{ ...subnets, resourceType: "aws:ecs:task" }]).slice(0, 1), ["aws:network:disrupt-connectivity acts on aws:ec2:subnet, not aws:ecs:task"]);
     });
@@ -53,5 +57,7 @@ describe("FIS targets and actions (lib/fis.ts)", () => {
         assert.equal(percentSelectsOne(25, 2), false);
         assert.equal(percentSelectsOne(50, 2), true);
         assert.equal(percentSelectsOne(25, 4), true);
+        // FIS rounds down: 50% of 5 is 2, 99% of 3 is 2, only 100% is all.
+        assert.deepEqual([percentSelected(50, 5), percentSelected(99, 3), percentSelected(100, 3)], [2, 2, 3]);
     });
 });
