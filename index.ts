@@ -95,6 +95,8 @@ export = async () => {
         restore: config.atlas.restore,
     });
 
+    if (config.atlas.auditing) database.audit();
+
     // Connections beyond the budget the pools were sized for mean something else is connecting.
     database.alertOnConnections(config.connections.budget, config.observability.alarmEmails);
     database.alertOnReplicationLag(config.observability.alarms.replicationLagSeconds, config.observability.alarmEmails);
@@ -244,6 +246,7 @@ function restoreDrill(config: Config, stack: string, prefix: string) {
         authentication: "none",
         restore: config.atlas.restore,
     });
+    if (config.atlas.auditing) database.audit();
     const restored = `atlas backups restores list ${config.atlas.restore!.sourceClusterName} --projectId ${config.atlas.restore!.sourceProjectId}`;
     return {
         environment: config.environment,

@@ -322,6 +322,8 @@ const AtlasSchema = section({
     }).optional(),
     /** password (a generated password) or iam (each service's task role, MONGODB-AWS). Default password. */
     authentication: oneOf(["password", "iam"]).default("password"),
+    /** Database auditing (authentication, authorization failures, user and role changes, DDL; lib/audit.ts). Default: on in prod (required there) and in a restore drill. */
+    auditing: bool().optional(),
 });
 
 const CacheSchema = section({
@@ -499,6 +501,8 @@ function resolve(parsed: Parsed, awsRegion: string) {
             ...parsed.atlas,
             region: parsed.atlas.region ?? atlasRegionName(awsRegion),
             privateLink: parsed.atlas.privateLink ?? prod,
+            // A restore drill holds a copy of prod's data: audited like prod.
+            auditing: parsed.atlas.auditing ?? (prod || parsed.purpose === "restore-drill"),
         },
         cache: {
             ...parsed.cache,
@@ -627,6 +631,9 @@ function crossFieldProblems(c: Resolved, stack: string | undefined, now: number)
         ha("observability.tracing", c.observability.tracing, "must be true", "OpenTelemetry connected", c.observability.tracing);
         ha("drills.enabled", c.drills.enabled, "must be true", "failover drills that prove the checklist holds, guarded by stop conditions", c.drills.enabled);
         ha("loadBalancer.waf.enabled", c.loadBalancer.waf.enabled, "must be true", "a web application firewall in front of the gateway", c.loadBalancer.waf.enabled);
+        const pci = (path: string, ok: boolean, rule: string, requirement: string, value: unknown) =>
+            !ok && add(path, `${rule} in prod (PCI DSS ${requirement})`, value);
+        pci("atlas.auditing", c.atlas.auditing, "must be true", "10.2.1: audit logs of access to cardholder data", c.atlas.auditing);
     }
     return problems;
 }
