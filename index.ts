@@ -50,6 +50,10 @@ export = async () => {
         region: config.region,
     });
 
+    // Audit logs (WAF, VPC flow logs, services) and the alarm topic: under a key of their own.
+    const logsKey = new KmsKey("pg-logs-key", { description: `${prefix}: log groups and the alarm topic`, alias: `${prefix}-logs`, protect });
+    logsKey.restrict({ logs: true }, config.region);
+
     const adminHost = `admin.${config.domain}`;
     const apiHost = `api.${config.domain}`;
     const lb = new LoadBalancer("pg", {
@@ -65,7 +69,12 @@ export = async () => {
             ? { bucket: config.loadBalancer.accessLogsBucket, retentionDays: config.loadBalancer.accessLogsRetentionDays, protect }
             : undefined,
         region: config.region,
-        waf: config.loadBalancer.waf,
+        waf: {
+            enabled: config.loadBalancer.waf.enabled,
+            rateLimit: config.loadBalancer.waf.rateLimit,
+            adminLogin: { host: adminHost, paths: config.loadBalancer.waf.adminLoginPaths, rateLimit: config.loadBalancer.waf.adminLoginRateLimit },
+            logs: { key: logsKey, retentionDays: config.loadBalancer.waf.logRetentionDays, region: config.region },
+        },
     });
     // Admin sessions (WebAuthn login) are cookie sessions: a client stays on one instance.
     const adminRoute = lb.route("admin", {
@@ -167,6 +176,7 @@ export = async () => {
         clusterName: cluster.name,
         services: SERVICE_NAMES.map((name) => ({ name, serviceName: services[name].service.name })),
         cacheNodeIds: cache.nodeIds,
+        webAclName: lb.webAcl?.name,
     });
 
     // --- Failover drills: the HA checklist proved under failure, guarded by the customer-facing alarms ---

@@ -14,6 +14,8 @@ export interface AlarmThresholds {
     cachePercent: number;
     /** Cache replication lag, seconds. */
     replicationLagSeconds: number;
+    /** Requests the WAF blocks in 5 minutes. */
+    wafBlockedRequests: number;
 }
 
 export interface AlarmsArgs {
@@ -34,6 +36,8 @@ export interface AlarmsArgs {
     services: { name: string; serviceName: pulumi.Input<string> }[];
     /** The cache's node ids (<replication group id>-001, -002, …). */
     cacheNodeIds: string[];
+    /** The WAF web ACL's name, to alarm on blocked-request spikes. Default: no WAF alarm. */
+    webAclName?: pulumi.Output<string>;
 }
 
 const FIVE_MINUTES = 300;
@@ -63,8 +67,31 @@ export class Alarms extends pulumi.ComponentResource {
         this.loadBalancerAlarms();
         this.serviceAlarms();
         this.cacheAlarms();
+        if (args.webAclName) this.wafAlarm(args.webAclName);
         this.dashboard = this.createDashboard();
         this.registerOutputs({ topicArn: this.topic.arn });
+    }
+
+    /**
+     * A spike of blocked requests: an attack under way, or a rule blocking customers (PCI DSS 10.4.1,
+     * 10.7). AWS/WAFV2 BlockedRequests by WebACL, Region and Rule=ALL
+     * (https://docs.aws.amazon.com/waf/latest/developerguide/waf-metrics.html).
+     */
+    private wafAlarm(webAclName: pulumi.Output<string>): void {
+        const t = this.args.thresholds;
+        this.alarm("waf-blocked", {
+            alarmDescription: `The WAF blocked more than ${t.wafBlockedRequests} requests in 5 minutes`,
+            namespace: "AWS/WAFV2",
+            metricName: "BlockedRequests",
+            dimensions: { WebACL: webAclName, Region: this.args.region, Rule: "ALL" },
+            statistic: "Sum",
+            period: FIVE_MINUTES,
+            evaluationPeriods: 1,
+            comparisonOperator: "GreaterThanThreshold",
+            threshold: t.wafBlockedRequests,
+            // No data: nothing blocked.
+            treatMissingData: "notBreaching",
+        });
     }
 
     private alarm(suffix: string, args: Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions" | "name">): aws.cloudwatch.MetricAlarm {

@@ -166,6 +166,17 @@ const LoadBalancerSchema = section({
             enabled: bool().optional(),
             /** Requests per client IP per 5 minutes before blocking, 10–2,000,000,000. Default 2000. */
             rateLimit: count(10, 2_000_000_000).default(2000),
+            /** Requests per client IP per 5 minutes to the admin host's login paths before blocking, 10–2,000,000,000, below rateLimit. Default 100. */
+            adminLoginRateLimit: count(10, 2_000_000_000).default(100),
+            /**
+             * Path prefixes of the admin console's login (WebAuthn ceremony) on admin.<domain>, 1–5,
+             * matched case-insensitively. Default ["/login", "/auth", "/webauthn"]: set the gateway's own.
+             */
+            adminLoginPaths: list(z.string({ error: "must be a path such as /login" }).regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%\/-]{0,199}$/, { error: "must be a URL path starting with / (at most 200 characters)" }), "paths")
+                .pipe(z.array(z.string()).min(1, { error: "must list at least one path" }).max(5, { error: "must list at most 5 paths" }))
+                .default(["/login", "/auth", "/webauthn"]),
+            /** Days the WAF's request log (CloudWatch Logs, aws-waf-logs-*) is kept; a value CloudWatch accepts, at least 365 in prod. Default 365. */
+            logRetentionDays: numberIn(LOG_RETENTION_DAYS, LOG_RETENTION_DAYS.join(", ")).default(365),
         })
         .prefault({}),
 });
@@ -392,6 +403,8 @@ const ObservabilitySchema = section({
         cachePercent: count(10, 100).default(80),
         /** Replication lag (cache and Atlas), seconds. Default 10. */
         replicationLagSeconds: count(1, 3600).default(10),
+        /** Requests the WAF blocks in 5 minutes (an attack, or a rule blocking customers). Default 1000. */
+        wafBlockedRequests: count(1, 2_000_000_000).default(1000),
     }).prefault({}),
 });
 
@@ -574,6 +587,9 @@ function crossFieldProblems(c: Resolved, stack: string | undefined, now: number)
         add("admin.stickiness.cookieName", `must not start with a name the ALB reserves (${RESERVED_COOKIE_PREFIXES.join(", ")})`, stick.cookieName);
     if (stick.type === "lb_cookie" && stick.cookieName) add("admin.stickiness.cookieName", "applies only to stickiness.type app_cookie", stick.cookieName, "admin.stickiness.type");
 
+    if (c.loadBalancer.waf.adminLoginRateLimit >= c.loadBalancer.waf.rateLimit)
+        add("loadBalancer.waf.adminLoginRateLimit", `must be below loadBalancer.waf.rateLimit (${c.loadBalancer.waf.rateLimit}): the login paths get the tighter limit`, c.loadBalancer.waf.adminLoginRateLimit, "loadBalancer.waf.rateLimit");
+
     const hc = c.loadBalancer.healthCheck;
     if (hc.intervalSeconds <= hc.timeoutSeconds)
         add("loadBalancer.healthCheck.timeoutSeconds", `must be below healthCheck.intervalSeconds (${hc.intervalSeconds}); AWS rejects an interval that is not greater than the timeout`, hc.timeoutSeconds, "loadBalancer.healthCheck.intervalSeconds");
@@ -633,6 +649,7 @@ function crossFieldProblems(c: Resolved, stack: string | undefined, now: number)
         ha("loadBalancer.waf.enabled", c.loadBalancer.waf.enabled, "must be true", "a web application firewall in front of the gateway", c.loadBalancer.waf.enabled);
         const pci = (path: string, ok: boolean, rule: string, requirement: string, value: unknown) =>
             !ok && add(path, `${rule} in prod (PCI DSS ${requirement})`, value);
+        pci("loadBalancer.waf.logRetentionDays", c.loadBalancer.waf.logRetentionDays >= 365, "must be at least 365", "10.5.1: audit log history kept at least 12 months", c.loadBalancer.waf.logRetentionDays);
         pci("atlas.auditing", c.atlas.auditing, "must be true", "10.2.1: audit logs of access to cardholder data", c.atlas.auditing);
     }
     return problems;
@@ -878,12 +895,12 @@ export function bomFromConfig(c: Resolved): Bom {
         atlasPrivateEndpoints: gateway && c.atlas.privateLink ? 1 : 0,
         cache: gateway ? { engine: c.cache.engine, nodeType: c.cache.nodeType, nodes: cacheNodes, snapshots: c.cache.snapshotRetentionDays > 0 } : undefined,
         atlas: { tier: c.atlas.tier, ceilingTier: c.atlas.autoScaling?.maxTier ?? c.atlas.tier, nodes: c.atlas.electableNodes, backup: true },
-        kmsKeys: gateway ? 2 : 0,
+        kmsKeys: gateway ? 3 : 0,
         secrets: gateway ? 2 : 0,
-        waf: gateway && c.loadBalancer.waf.enabled ? { rules: 3 } : undefined,
+        waf: gateway && c.loadBalancer.waf.enabled ? { rules: 5 } : undefined,
         // The 5xx rate (3 metrics), the ALB's own 5xx, p95 latency; per target group no-healthy and
         // unhealthy hosts; per service CPU and memory; per cache node CPU, memory, evictions (and lag with replicas).
-        alarmMetrics: gateway ? 3 + 1 + 1 + 2 * 2 + SERVICE_NAMES.length * 2 + cacheNodes * (3 + (cacheNodes > 1 ? 1 : 0)) : 0,
+        alarmMetrics: gateway ? 3 + 1 + 1 + 2 * 2 + SERVICE_NAMES.length * 2 + cacheNodes * (3 + (cacheNodes > 1 ? 1 : 0)) + (c.loadBalancer.waf.enabled ? 1 : 0) : 0,
         dashboards: gateway ? 1 : 0,
         accessLogBucket: gateway && c.loadBalancer.accessLogs && !c.loadBalancer.accessLogsBucket,
     };

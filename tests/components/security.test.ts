@@ -7,7 +7,7 @@ import { strict as assert } from "assert";
 import { AUDITED_ACTIONS, auditFilter } from "../../lib/audit";
 import { ConfigError, validateConfig } from "../../lib/config";
 import { rawConfigFrom } from "../../lib/stackConfig";
-import { Run, assembleConfig, baselines, stackRun } from "../harness";
+import { Run, assembleConfig, baselines, runProgram, stackRun } from "../harness";
 
 const AUDITING = "mongodbatlas:index/auditing:Auditing";
 
@@ -54,6 +54,55 @@ describe("security and PCI DSS", () => {
 
         it("cannot be turned off in prod", () => {
             assert.deepEqual(configProblems("prod", { "atlas.auditing": false }), ["atlas.auditing: must be true in prod (PCI DSS 10.2.1: audit logs of access to cardholder data)"]);
+        });
+    });
+
+    describe("web application firewall (PCI 6.4.2, 10.2)", () => {
+        it("logs every request to an aws-waf-logs- group, KMS-encrypted, kept a year, credentials redacted", () => {
+            const acl = prod.one("aws:wafv2/webAcl:WebAcl");
+            const logging = prod.one("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration");
+            const group = prod.one("aws:cloudwatch/logGroup:LogGroup", "pg-waf");
+            assert.equal(logging.inputs.resourceArn, acl.outputs.arn);
+            assert.deepEqual(logging.inputs.logDestinationConfigs, [group.outputs.arn]);
+            assert.match(group.inputs.name, /^aws-waf-logs-/);
+            assert.equal(group.inputs.retentionInDays, 365);
+            assert.equal(group.inputs.kmsKeyId, prod.one("aws:kms/key:Key", "pg-logs-key").outputs.arn);
+            assert.deepEqual(logging.inputs.redactedFields.map((f: any) => f.singleHeader.name), ["authorization", "cookie"]);
+            // Log delivery may write to this group's streams, for this account only, and logging waits for it.
+            const policy = prod.one("aws:cloudwatch/logResourcePolicy:LogResourcePolicy");
+            const [statement] = JSON.parse(policy.inputs.policyDocument).Statement;
+            assert.equal(statement.Principal.Service, "delivery.logs.amazonaws.com");
+            assert.equal(statement.Resource, `${group.outputs.arn}:log-stream:*`);
+            assert.equal(statement.Condition.StringEquals["aws:SourceAccount"], "123456789012");
+            assert.ok(logging.dependsOn.includes(policy.urn));
+        });
+
+        it("blocks known-bad addresses first, and rate-limits the admin login harder than the API", () => {
+            const rules = prod.one("aws:wafv2/webAcl:WebAcl").inputs.rules;
+            const byName = Object.fromEntries(rules.map((r: any) => [r.name, r]));
+            assert.equal(byName.AWSManagedRulesAmazonIpReputationList.priority, 0);
+            assert.equal(new Set(rules.map((r: any) => r.priority)).size, rules.length);
+            const api = byName["rate-limit-per-ip"].statement.rateBasedStatement;
+            const login = byName["admin-login-rate-limit-per-ip"].statement.rateBasedStatement;
+            assert.ok(login.limit < api.limit, `${login.limit} < ${api.limit}`);
+            const [host, paths] = login.scopeDownStatement.andStatement.statements;
+            assert.equal(host.byteMatchStatement.searchString, "admin.pay.example.com");
+            assert.deepEqual(paths.orStatement.statements.map((s: any) => s.byteMatchStatement.searchString), ["/login", "/auth", "/webauthn"]);
+        });
+
+        it("takes a single login path without an OR, and refuses a login limit not below the API's", async () => {
+            const run = await runProgram({ stack: "dev", set: { "loadBalancer.waf": { enabled: true, rateLimit: 500, adminLoginPaths: ["/Session"] } } });
+            const rule = run.one("aws:wafv2/webAcl:WebAcl").inputs.rules.find((r: any) => r.name === "admin-login-rate-limit-per-ip");
+            assert.equal(rule.statement.rateBasedStatement.scopeDownStatement.andStatement.statements[1].byteMatchStatement.searchString, "/session");
+            assert.deepEqual(configProblems("dev", { "loadBalancer.waf.adminLoginRateLimit": 2000 }), ["loadBalancer.waf.adminLoginRateLimit: must be below loadBalancer.waf.rateLimit (2000): the login paths get the tighter limit"]);
+            assert.deepEqual(configProblems("prod", { "loadBalancer.waf.logRetentionDays": 90 }), ["loadBalancer.waf.logRetentionDays: must be at least 365 in prod (PCI DSS 10.5.1: audit log history kept at least 12 months)"]);
+        });
+
+        it("alarms on a spike of blocked requests", () => {
+            const alarm = prod.one("aws:cloudwatch/metricAlarm:MetricAlarm", "pg-waf-blocked");
+            assert.deepEqual([alarm.inputs.namespace, alarm.inputs.metricName, alarm.inputs.threshold], ["AWS/WAFV2", "BlockedRequests", 1000]);
+            assert.deepEqual(alarm.inputs.dimensions, { WebACL: prod.one("aws:wafv2/webAcl:WebAcl").outputs.name, Region: "us-east-1", Rule: "ALL" });
+            assert.equal(dev.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.name === "pg-waf-blocked").length, 0);
         });
     });
 });
