@@ -249,7 +249,7 @@ const StickinessSchema = section({
 const AdminSchema = section({
     ...serviceFields,
     stickiness: StickinessSchema.prefault({}),
-    /** CIDRs allowed to reach admin.<domain>; empty means anywhere. Default []. */
+    /** CIDRs allowed to reach admin.<domain>; empty means anywhere (refused in prod, as is a /0). Default []. */
     allowedCidrs: list(cidr(), "CIDRs").pipe(z.array(z.string()).max(20, { error: "must list at most 20 CIDRs (each four take one listener rule)" })).default([]),
 });
 const MainSchema = section(serviceFields);
@@ -650,6 +650,11 @@ function crossFieldProblems(c: Resolved, stack: string | undefined, now: number)
         const pci = (path: string, ok: boolean, rule: string, requirement: string, value: unknown) =>
             !ok && add(path, `${rule} in prod (PCI DSS ${requirement})`, value);
         pci("loadBalancer.waf.logRetentionDays", c.loadBalancer.waf.logRetentionDays >= 365, "must be at least 365", "10.5.1: audit log history kept at least 12 months", c.loadBalancer.waf.logRetentionDays);
+        // PCI DSS 1.3.1/1.4.2: inbound to the admin console restricted to what is necessary.
+        if (c.purpose === "gateway" && !c.admin.allowedCidrs.length)
+            add("admin.allowedCidrs", "must list the networks allowed to reach admin.<domain> in prod (PCI DSS 1.4.2: the admin console is not open to the internet); e.g. your VPN's or office's egress ranges", c.admin.allowedCidrs);
+        for (const [i, range] of c.admin.allowedCidrs.entries())
+            if (range.endsWith("/0")) add(formatPath(["admin", "allowedCidrs", i]), "must not allow every address in prod (PCI DSS 1.4.2): name the networks that administer the gateway", range);
         pci("atlas.auditing", c.atlas.auditing, "must be true", "10.2.1: audit logs of access to cardholder data", c.atlas.auditing);
     }
     return problems;

@@ -7,7 +7,7 @@ import { strict as assert } from "assert";
 import { AUDITED_ACTIONS, auditFilter } from "../../lib/audit";
 import { ConfigError, validateConfig } from "../../lib/config";
 import { rawConfigFrom } from "../../lib/stackConfig";
-import { Run, assembleConfig, baselines, runProgram, stackRun } from "../harness";
+import { Run, assembleConfig, baselines, stackRun } from "../harness";
 
 const AUDITING = "mongodbatlas:index/auditing:Auditing";
 
@@ -90,10 +90,7 @@ describe("security and PCI DSS", () => {
             assert.deepEqual(paths.orStatement.statements.map((s: any) => s.byteMatchStatement.searchString), ["/login", "/auth", "/webauthn"]);
         });
 
-        it("takes a single login path without an OR, and refuses a login limit not below the API's", async () => {
-            const run = await runProgram({ stack: "dev", set: { "loadBalancer.waf": { enabled: true, rateLimit: 500, adminLoginPaths: ["/Session"] } } });
-            const rule = run.one("aws:wafv2/webAcl:WebAcl").inputs.rules.find((r: any) => r.name === "admin-login-rate-limit-per-ip");
-            assert.equal(rule.statement.rateBasedStatement.scopeDownStatement.andStatement.statements[1].byteMatchStatement.searchString, "/session");
+        it("refuses a login limit not below the API's, and less than a year of WAF log in prod", () => {
             assert.deepEqual(configProblems("dev", { "loadBalancer.waf.adminLoginRateLimit": 2000 }), ["loadBalancer.waf.adminLoginRateLimit: must be below loadBalancer.waf.rateLimit (2000): the login paths get the tighter limit"]);
             assert.deepEqual(configProblems("prod", { "loadBalancer.waf.logRetentionDays": 90 }), ["loadBalancer.waf.logRetentionDays: must be at least 365 in prod (PCI DSS 10.5.1: audit log history kept at least 12 months)"]);
         });
@@ -103,6 +100,19 @@ describe("security and PCI DSS", () => {
             assert.deepEqual([alarm.inputs.namespace, alarm.inputs.metricName, alarm.inputs.threshold], ["AWS/WAFV2", "BlockedRequests", 1000]);
             assert.deepEqual(alarm.inputs.dimensions, { WebACL: prod.one("aws:wafv2/webAcl:WebAcl").outputs.name, Region: "us-east-1", Rule: "ALL" });
             assert.equal(dev.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.name === "pg-waf-blocked").length, 0);
+        });
+    });
+
+    describe("admin console exposure (PCI 1.4.2)", () => {
+        it("requires an allow-list in prod, without /0", () => {
+            assert.deepEqual(configProblems("prod", { "admin.allowedCidrs": [] }), ["admin.allowedCidrs: must list the networks allowed to reach admin.<domain> in prod (PCI DSS 1.4.2: the admin console is not open to the internet); e.g. your VPN's or office's egress ranges"]);
+            assert.deepEqual(configProblems("prod", { "admin.allowedCidrs": ["203.0.113.0/24", "0.0.0.0/0"] }), ["admin.allowedCidrs[1]: must not allow every address in prod (PCI DSS 1.4.2): name the networks that administer the gateway"]);
+            assert.deepEqual(configProblems("dev", { "admin.allowedCidrs": [] }), []);
+        });
+
+        it("routes only the allowed networks to the admin service in prod", () => {
+            const rule = prod.one("aws:lb/listenerRule:ListenerRule", "pg-admin");
+            assert.deepEqual(rule.inputs.conditions.find((c: any) => c.sourceIp).sourceIp.values, ["203.0.113.0/24"]);
         });
     });
 });
