@@ -92,6 +92,8 @@ export = async () => {
     // --- Data tier: keys, the Atlas replica set, the cache, and the secrets that reach them --------
     const dataKey = new KmsKey("pg-data-key", { description: `${prefix}: secrets and cache at rest`, alias: `${prefix}-data`, protect });
     const appKey = new KmsKey("pg-app-key", { description: `${prefix}: the gateway's envelope encryption (data keys cached in the cache)`, alias: `${prefix}-app`, protect });
+    // Secrets Manager and ElastiCache use the data key for the account's principals; no one else does.
+    dataKey.restrict({ viaServices: ["secretsmanager", "elasticache"] }, config.region);
 
     const database = new Database("pg", {
         ...clusterArgs(config, stack, prefix),
@@ -164,6 +166,16 @@ export = async () => {
             return [name, service];
         }),
     ) as Record<ServiceName, Service>;
+
+    // The application key: the gateway's task roles only, with the encryption context it must send.
+    appKey.restrict({
+        roles: [{
+            sid: "GatewayTasksEnvelopeEncryption",
+            arns: SERVICE_NAMES.map((name) => services[name].taskRole.arn),
+            actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+            encryptionContextKeys: config.security.appKeyEncryptionContextKeys,
+        }],
+    }, config.region);
 
     // --- Alarms and dashboard ------------------------------------------------------------------
     const alarms = new Alarms("pg", {

