@@ -95,9 +95,14 @@ export = async () => {
     // Secrets Manager and ElastiCache use the data key for the account's principals; no one else does.
     dataKey.restrict({ viaServices: ["secretsmanager", "elasticache"] }, config.region);
 
+    const atlasKey = config.security.atlasCustomerKey
+        ? new KmsKey("pg-atlas-key", { description: `${prefix}: Atlas encryption at rest (customer key management)`, alias: `${prefix}-atlas`, protect })
+        : undefined;
+
     const database = new Database("pg", {
         ...clusterArgs(config, stack, prefix),
         autoScaling: config.atlas.autoScaling,
+        customerKey: atlasKey,
         protect,
         network,
         privateLink: config.atlas.privateLink,

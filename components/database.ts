@@ -4,7 +4,9 @@ import * as mongodbatlas from "@pulumi/mongodbatlas";
 import * as random from "@pulumi/random";
 import { atlasMatcherProblems } from "../lib/limits";
 import { auditFilter } from "../lib/audit";
+import { AtlasEncryption } from "./atlasEncryption";
 import { Connections } from "./connections";
+import { KmsKey } from "./kmsKey";
 import { Network } from "./network";
 
 /** Atlas maps each replica-set node to its own port on the endpoint service, within this range. */
@@ -53,6 +55,8 @@ export interface DatabaseArgs {
      * stays declared for one step while tasks holding its URI are replaced. Default: the original only.
      */
     users?: { current: string; keep?: string };
+    /** Encrypt the project's clusters at rest under this KMS key (components/atlasEncryption.ts). Default: Atlas's own keys. */
+    customerKey?: KmsKey;
     /** Restore the cluster from a backup of another cluster, before any client starts. Default: none. */
     restore?: { sourceProjectId: string; sourceClusterName: string; pointInTime?: string; snapshotId?: string };
 }
@@ -90,7 +94,10 @@ export class Database extends pulumi.ComponentResource {
         this.child = { parent: this };
 
         this.projectId = this.project();
-        this.cluster = this.createCluster();
+        const encryption = args.customerKey
+            ? new AtlasEncryption(`${name}-encryption`, { projectId: this.projectId, key: args.customerKey, atlasRegion: args.region, awsRegion: args.awsRegion }, { parent: this })
+            : undefined;
+        this.cluster = this.createCluster(encryption);
         this.createBackupSchedule();
         if (args.authentication === "password") {
             const users = args.users ?? { current: "" };
@@ -229,7 +236,7 @@ export class Database extends pulumi.ComponentResource {
         return project.id;
     }
 
-    private createCluster(): mongodbatlas.AdvancedCluster {
+    private createCluster(encryption?: AtlasEncryption): mongodbatlas.AdvancedCluster {
         const { tier, autoScaling } = this.args;
         return new mongodbatlas.AdvancedCluster(this.name, {
             projectId: this.projectId,
@@ -239,6 +246,8 @@ export class Database extends pulumi.ComponentResource {
             backupEnabled: true,
             pitEnabled: this.args.pointInTimeRestore,
             terminationProtectionEnabled: this.args.protect,
+            // In place on an existing cluster (no RequiresReplace; see AtlasEncryption).
+            encryptionAtRestProvider: encryption ? "AWS" : undefined,
             // Atlas-managed sizes (auto-scaled instanceSize, diskSizeGb, diskIops) live in the
             // effective specs, apart from what we send: an update of any other field never re-sends
             // a stale size and scales the cluster back (the provider's answer to ignoreChanges).
@@ -254,7 +263,7 @@ export class Database extends pulumi.ComponentResource {
                         : { computeEnabled: false },
                 }],
             }],
-        }, { ...this.child, protect: this.args.protect });
+        }, { ...this.child, protect: this.args.protect, dependsOn: encryption ? [encryption.encryptionAtRest] : [] });
     }
 
     private createBackupSchedule(): mongodbatlas.CloudBackupSchedule {

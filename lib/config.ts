@@ -933,7 +933,7 @@ export function bomFromConfig(c: Resolved): Bom {
         atlasPrivateEndpoints: gateway && c.atlas.privateLink ? 1 : 0,
         cache: gateway ? { engine: c.cache.engine, nodeType: c.cache.nodeType, nodes: cacheNodes, snapshots: c.cache.snapshotRetentionDays > 0 } : undefined,
         atlas: { tier: c.atlas.tier, ceilingTier: c.atlas.autoScaling?.maxTier ?? c.atlas.tier, nodes: c.atlas.electableNodes, backup: true },
-        kmsKeys: gateway ? 3 : 0,
+        kmsKeys: gateway ? 3 + (c.security.atlasCustomerKey ? 1 : 0) : 0,
         secrets: gateway ? 2 : 0,
         waf: gateway && c.loadBalancer.waf.enabled ? { rules: 5 } : undefined,
         // The 5xx rate (3 metrics), the ALB's own 5xx, p95 latency; per target group no-healthy and

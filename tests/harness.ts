@@ -440,6 +440,9 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, a
                 },
             };
         }
+        case "mongodbatlas:index/cloudProviderAccessSetup:CloudProviderAccessSetup":
+            // Atlas's AWS account and the external id it issues for the project.
+            return { id: hash(name, 24, "0123456789abcdef"), state: { ...state, roleId: hash(name, 24, "0123456789abcdef"), awsConfigs: [{ atlasAwsAccountArn: "arn:aws:iam::536727724300:root", atlasAssumedRoleExternalId: crypto.createHash("md5").update(name).digest("hex").replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5") }] } };
         case "mongodbatlas:index/privateLinkEndpoint:PrivateLinkEndpoint":
             return { id: hash(name, 24, "0123456789abcdef"), state: { ...state, privateLinkId: hash(name, 24, "0123456789abcdef"), endpointServiceName: `com.amazonaws.vpce.${region}.vpce-svc-${hash(name, 17, "0123456789abcdef")}` } };
         case "aws:ecs/service:Service":

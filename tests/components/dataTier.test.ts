@@ -307,7 +307,7 @@ describe("data tier", () => {
     describe("KMS", () => {
         it("has rotating customer-managed keys", () => {
             for (const k of prod.ofType("aws:kms/key:Key")) assert.equal(k.inputs.enableKeyRotation, true);
-            assert.deepEqual(prod.ofType("aws:kms/alias:Alias").map((a) => a.inputs.name).sort(), ["alias/payment-gateway-prod-app", "alias/payment-gateway-prod-data", "alias/payment-gateway-prod-logs"]);
+            assert.deepEqual(prod.ofType("aws:kms/alias:Alias").map((a) => a.inputs.name).sort(), ["alias/payment-gateway-prod-app", "alias/payment-gateway-prod-atlas", "alias/payment-gateway-prod-data", "alias/payment-gateway-prod-logs"]);
         });
 
         it("lets the task roles generate and decrypt data keys with the application key only", () => {
@@ -412,8 +412,10 @@ describe("data tier", () => {
             // Each waits for what it uses but does not reference: services for their secrets, paths
             // and permissions; NAT gateways, their addresses and the ALB for the internet gateway
             // (and the ALB for its access-log bucket policy); the WAF's log group for its key's policy
-            // and its logging for the log resource policy; the audit log for a cluster to audit.
-            assert.deepEqual([...new Set(explicit)].sort(), ["aws:cloudwatch/logGroup:LogGroup", "aws:ec2/eip:Eip", "aws:ec2/natGateway:NatGateway", "aws:ecs/service:Service", "aws:lb/loadBalancer:LoadBalancer", "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "mongodbatlas:index/auditing:Auditing"]);
+            // and its logging for the log resource policy; the audit log for a cluster to audit; the
+            // cluster for its encryption at rest, which waits for the key policy, and Atlas's role
+            // authorization for the role's permissions.
+            assert.deepEqual([...new Set(explicit)].sort(), ["aws:cloudwatch/logGroup:LogGroup", "aws:ec2/eip:Eip", "aws:ec2/natGateway:NatGateway", "aws:ecs/service:Service", "aws:lb/loadBalancer:LoadBalancer", "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "mongodbatlas:index/advancedCluster:AdvancedCluster", "mongodbatlas:index/auditing:Auditing", "mongodbatlas:index/cloudProviderAccessAuthorization:CloudProviderAccessAuthorization", "mongodbatlas:index/encryptionAtRest:EncryptionAtRest"]);
         });
     });
 

@@ -167,4 +167,37 @@ describe("security and PCI DSS", () => {
             for (const action of [...KEY_ADMIN_ACTIONS, ...KEY_CRYPTO_ACTIONS]) assert.ok(await iam.iamActionExists("kms", action.split(":")[1]), action);
         });
     });
+
+    describe("Atlas encryption at rest under this stack's key (PCI 3.5.1)", () => {
+        it("wraps Atlas's keys with a KMS key that only the role Atlas assumes may use", () => {
+            const key = prod.one("aws:kms/key:Key", "pg-atlas-key");
+            assert.equal(key.protect, true);
+            const role = prod.one("aws:iam/role:Role", "pg-encryption");
+            const setup = prod.one("mongodbatlas:index/cloudProviderAccessSetup:CloudProviderAccessSetup");
+            const trust = JSON.parse(role.inputs.assumeRolePolicy).Statement[0];
+            assert.deepEqual(trust.Principal, { AWS: setup.outputs.awsConfigs[0].atlasAwsAccountArn });
+            assert.deepEqual(trust.Condition, { StringEquals: { "sts:ExternalId": setup.outputs.awsConfigs[0].atlasAssumedRoleExternalId } });
+            const policy = JSON.parse(prod.one("aws:kms/keyPolicy:KeyPolicy", "pg-atlas-key").inputs.policy).Statement;
+            assert.deepEqual(policy.filter((s: any) => [s.Action].flat().includes("kms:Decrypt")).map((s: any) => s.Principal), [{ AWS: role.outputs.arn }]);
+            const auth = prod.one("mongodbatlas:index/cloudProviderAccessAuthorization:CloudProviderAccessAuthorization");
+            assert.deepEqual([auth.inputs.roleId, auth.inputs.aws.iamAssumedRoleArn], [setup.outputs.roleId, role.outputs.arn]);
+            const ear = prod.one("mongodbatlas:index/encryptionAtRest:EncryptionAtRest");
+            assert.deepEqual(ear.inputs.awsKmsConfig, { enabled: true, customerMasterKeyId: key.outputs.keyId, region: "US_EAST_1", roleId: setup.outputs.roleId });
+        });
+
+        it("is on before the cluster is created, which uses it", () => {
+            const cluster = prod.one("mongodbatlas:index/advancedCluster:AdvancedCluster");
+            const ear = prod.one("mongodbatlas:index/encryptionAtRest:EncryptionAtRest");
+            assert.equal(cluster.inputs.encryptionAtRestProvider, "AWS");
+            assert.ok(cluster.dependsOn.includes(ear.urn));
+            // Atlas checks the key when the configuration is saved: after the key policy names its role.
+            assert.ok(ear.dependsOn.includes(prod.one("aws:kms/keyPolicy:KeyPolicy", "pg-atlas-key").urn));
+            assert.equal(dev.one("mongodbatlas:index/advancedCluster:AdvancedCluster").inputs.encryptionAtRestProvider, undefined);
+            assert.equal(dev.ofType("mongodbatlas:index/encryptionAtRest:EncryptionAtRest").length, 0);
+        });
+
+        it("is required in prod", () => {
+            assert.deepEqual(configProblems("prod", { "security.atlasCustomerKey": false }), ["security.atlasCustomerKey: must be true in prod (PCI DSS 3.5.1/3.6: stored account data encrypted under keys this account controls)"]);
+        });
+    });
 });
