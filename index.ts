@@ -40,6 +40,10 @@ export = async () => {
     };
     if (config.purpose === "restore-drill") return restoreDrill(config, stack, prefix);
 
+    // Audit logs (WAF, VPC flow logs, services) and the alarm topic: under a key of their own.
+    const logsKey = new KmsKey("pg-logs-key", { description: `${prefix}: log groups and the alarm topic`, alias: `${prefix}-logs`, protect });
+    logsKey.restrict({ logs: true, cloudwatchAlarms: true }, config.region);
+
     // --- Network and the one internet-facing entry point ----------------------------------------
     const network = new Network("pg", {
         cidr: config.network.cidr,
@@ -48,11 +52,8 @@ export = async () => {
         natGateways: config.network.natGateways,
         interfaceEndpoints: config.network.interfaceEndpoints,
         region: config.region,
+        flowLogs: config.security.flowLogs ? { key: logsKey, retentionDays: config.security.flowLogRetentionDays, name: prefix } : undefined,
     });
-
-    // Audit logs (WAF, VPC flow logs, services) and the alarm topic: under a key of their own.
-    const logsKey = new KmsKey("pg-logs-key", { description: `${prefix}: log groups and the alarm topic`, alias: `${prefix}-logs`, protect });
-    logsKey.restrict({ logs: true }, config.region);
 
     const adminHost = `admin.${config.domain}`;
     const apiHost = `api.${config.domain}`;
@@ -66,7 +67,7 @@ export = async () => {
         idleTimeoutSeconds: config.loadBalancer.idleTimeoutSeconds,
         deletionProtection: config.loadBalancer.deletionProtection,
         accessLogs: config.loadBalancer.accessLogs
-            ? { bucket: config.loadBalancer.accessLogsBucket, retentionDays: config.loadBalancer.accessLogsRetentionDays, protect }
+            ? { bucket: config.loadBalancer.accessLogsBucket, retentionDays: config.loadBalancer.accessLogsRetentionDays, protect, objectLock: config.loadBalancer.accessLogsObjectLock }
             : undefined,
         region: config.region,
         waf: {
@@ -167,6 +168,7 @@ export = async () => {
                 region: config.region,
                 root: __dirname,
                 tags: { [drillTag.key]: drillTag.value },
+                logKey: logsKey,
             });
             return [name, service];
         }),
@@ -194,6 +196,7 @@ export = async () => {
         services: SERVICE_NAMES.map((name) => ({ name, serviceName: services[name].service.name })),
         cacheNodeIds: cache.nodeIds,
         webAclName: lb.webAcl?.name,
+        key: logsKey,
     });
 
     // --- Failover drills: the HA checklist proved under failure, guarded by the customer-facing alarms ---

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { KmsKey } from "./kmsKey";
 
 export interface AlarmThresholds {
     /** ALB 5xx responses as a percent of requests. */
@@ -36,6 +37,8 @@ export interface AlarmsArgs {
     services: { name: string; serviceName: pulumi.Input<string> }[];
     /** The cache's node ids (<replication group id>-001, -002, …). */
     cacheNodeIds: string[];
+    /** Encrypts the alarm topic; its policy must let CloudWatch alarms use it. Default: SNS's AWS-owned key. */
+    key?: KmsKey;
     /** The WAF web ACL's name, to alarm on blocked-request spikes. Default: no WAF alarm. */
     webAclName?: pulumi.Output<string>;
 }
@@ -59,9 +62,8 @@ export class Alarms extends pulumi.ComponentResource {
         super("payment-gateway:observability:Alarms", name, {}, opts);
         this.child = { parent: this };
 
-        // Not KMS-encrypted: CloudWatch can publish to a CMK-encrypted topic only with a key policy
-        // naming it, and alarm notifications carry no payment data.
-        this.topic = new aws.sns.Topic(name, { name: `${args.prefix}-alarms` }, this.child);
+        // Under the logs key, whose policy lets CloudWatch alarms publish (lib/keyPolicy.ts).
+        this.topic = new aws.sns.Topic(name, { name: `${args.prefix}-alarms`, kmsMasterKeyId: args.key?.arn }, this.child);
         args.emails.forEach((endpoint, i) => new aws.sns.TopicSubscription(`${name}-email-${i}`, { topic: this.topic.arn, protocol: "email", endpoint }, this.child));
 
         this.loadBalancerAlarms();

@@ -55,7 +55,7 @@ export interface LoadBalancerArgs {
      * Access logs: into `bucket` (an existing one, whose policy is its owner's), or into a bucket
      * created here that keeps them `retentionDays` and is protected with `protect`. Default: none.
      */
-    accessLogs?: { bucket?: string; retentionDays: number; protect: boolean };
+    accessLogs?: { bucket?: string; retentionDays: number; protect: boolean; objectLock?: boolean };
     /** AWS region, for the access-log delivery principal. */
     region: string;
     /** WAFv2 web ACL: AWS common and known-bad-inputs rules and a per-IP rate limit. Default (config): on in prod. */
@@ -175,6 +175,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
             prefix: this.name,
             retentionDays: logs.retentionDays,
             protect: logs.protect,
+            objectLock: logs.objectLock,
         }, { parent: this });
         return { bucket: this.accessLogBucket.bucketName, ready: this.accessLogBucket.ready };
     }

@@ -7,6 +7,7 @@ import { ServiceConfig } from "../lib/config";
 import { contextHash } from "../lib/contextHash";
 import { ecrRepositoryOf } from "../lib/images";
 import { Connections } from "./connections";
+import { KmsKey } from "./kmsKey";
 import { Statement, allow, ecsTaskRole } from "./iam";
 import { Route } from "./loadBalancer";
 import { Network } from "./network";
@@ -47,6 +48,8 @@ export interface ServiceArgs {
     collectorImage?: string;
     /** AWS region, for log and service endpoints. */
     region: string;
+    /** Encrypts the service's log group (CloudWatch Logs must be allowed to use it). Default: CloudWatch's own encryption. */
+    logKey?: KmsKey;
     /** Tags for the service, which ECS propagates to its tasks (the drills find tasks by them). Default none. */
     tags?: Record<string, string>;
     /** Project root, against which build contexts resolve. */
@@ -115,7 +118,8 @@ export class Service extends pulumi.ComponentResource {
         return new aws.cloudwatch.LogGroup(this.name, {
             name: `/ecs/${this.args.namePrefix}/${this.args.service}`,
             retentionInDays: this.args.config.logRetentionDays,
-        }, this.child);
+            kmsKeyId: this.args.logKey?.arn,
+        }, { ...this.child, dependsOn: this.args.logKey?.policy ? [this.args.logKey.policy] : [] });
     }
 
     /** The image reference tasks run: the configured one, or the digest of a build pushed to ECR. */

@@ -160,6 +160,8 @@ const LoadBalancerSchema = section({
     accessLogsBucket: z.string({ error: "must be an S3 bucket name" }).refine(isValidBucketName, { error: "must be an S3 bucket name: 3–63 lower-case letters, digits, dots and hyphens, a letter or digit at each end, no \"..\", not an IP address" }).optional(),
     /** Days the created bucket keeps a log object, 1–3653. Default 365. */
     accessLogsRetentionDays: count(1, 3653).default(365),
+    /** Versioning and S3 Object Lock (compliance mode, accessLogsRetentionDays) on the created bucket. Default: on in prod (required there). */
+    accessLogsObjectLock: bool().optional(),
     waf: z
         .strictObject({
             /** WAFv2 web ACL on the ALB. Default: on in prod. */
@@ -520,6 +522,7 @@ function resolve(parsed: Parsed, awsRegion: string) {
             ...parsed.loadBalancer,
             deletionProtection: parsed.loadBalancer.deletionProtection ?? prod,
             accessLogs: parsed.loadBalancer.accessLogs ?? (prod || !!parsed.loadBalancer.accessLogsBucket),
+            accessLogsObjectLock: parsed.loadBalancer.accessLogsObjectLock ?? prod,
             waf: { ...parsed.loadBalancer.waf, enabled: parsed.loadBalancer.waf.enabled ?? prod },
         },
         admin: service(parsed.admin),
@@ -687,6 +690,10 @@ function crossFieldProblems(c: Resolved, stack: string | undefined, now: number)
             pci("security.flowLogRetentionDays", c.security.flowLogRetentionDays >= 365, "must be at least 365", "10.5.1: audit log history kept at least 12 months", c.security.flowLogRetentionDays);
             for (const name of SERVICE_NAMES)
                 pci(`${name}.logRetentionDays`, c[name].logRetentionDays >= 365, "must be at least 365", "10.5.1: audit log history kept at least 12 months", c[name].logRetentionDays);
+        }
+        if (c.purpose === "gateway" && !c.loadBalancer.accessLogsBucket) {
+            pci("loadBalancer.accessLogsObjectLock", c.loadBalancer.accessLogsObjectLock, "must be true", "10.3.2/10.3.3: audit logs protected from modification and deletion", c.loadBalancer.accessLogsObjectLock);
+            pci("loadBalancer.accessLogsRetentionDays", c.loadBalancer.accessLogsRetentionDays >= 365, "must be at least 365", "10.5.1: audit log history kept at least 12 months", c.loadBalancer.accessLogsRetentionDays);
         }
         pci("atlas.auditing", c.atlas.auditing, "must be true", "10.2.1: audit logs of access to cardholder data", c.atlas.auditing);
     }

@@ -200,4 +200,53 @@ describe("security and PCI DSS", () => {
             assert.deepEqual(configProblems("prod", { "security.atlasCustomerKey": false }), ["security.atlasCustomerKey: must be true in prod (PCI DSS 3.5.1/3.6: stored account data encrypted under keys this account controls)"]);
         });
     });
+
+    describe("audit trail (PCI 10.2, 10.3, 10.5)", () => {
+        it("records every flow of the VPC into an encrypted group kept a year, written by a role only this account's flow logs assume", () => {
+            const flow = prod.one("aws:ec2/flowLog:FlowLog");
+            const group = prod.one("aws:cloudwatch/logGroup:LogGroup", "pg-flow-logs");
+            assert.deepEqual([flow.inputs.vpcId, flow.inputs.trafficType, flow.inputs.logDestination], [prod.one("aws:ec2/vpc:Vpc").id, "ALL", group.outputs.arn]);
+            assert.deepEqual([group.inputs.retentionInDays, group.inputs.kmsKeyId], [365, prod.one("aws:kms/key:Key", "pg-logs-key").outputs.arn]);
+            const trust = JSON.parse(prod.one("aws:iam/role:Role", "pg-flow-logs").inputs.assumeRolePolicy).Statement[0];
+            assert.equal(trust.Principal.Service, "vpc-flow-logs.amazonaws.com");
+            assert.deepEqual(trust.Condition, { StringEquals: { "aws:SourceAccount": "123456789012" }, ArnLike: { "aws:SourceArn": "arn:aws:ec2:us-east-1:123456789012:vpc-flow-log/*" } });
+            assert.equal(dev.ofType("aws:ec2/flowLog:FlowLog").length, 0);
+            assert.deepEqual(configProblems("prod", { "security.flowLogs": false }), ["security.flowLogs: must be true in prod (PCI DSS 10.2.1 and 1.2: a record of the traffic in and out of the cardholder data environment)"]);
+        });
+
+        it("encrypts every log group under the logs key in prod, and waits for the key's policy", () => {
+            const key = prod.one("aws:kms/key:Key", "pg-logs-key").outputs.arn;
+            const policy = prod.one("aws:kms/keyPolicy:KeyPolicy", "pg-logs-key").urn;
+            const groups = prod.ofType("aws:cloudwatch/logGroup:LogGroup").filter((g) => !String(g.inputs.name).startsWith("/aws/vendedlogs/fis/"));
+            assert.ok(groups.length >= 5);
+            for (const g of groups) {
+                assert.equal(g.inputs.kmsKeyId, key, g.name);
+                assert.ok(g.dependsOn.includes(policy), g.name);
+            }
+        });
+
+        it("keeps prod's log groups at least a year", () => {
+            for (const g of prod.ofType("aws:cloudwatch/logGroup:LogGroup").filter((x) => !String(x.inputs.name).startsWith("/aws/vendedlogs/fis/"))) assert.ok(g.inputs.retentionInDays >= 365, g.name);
+            assert.deepEqual(configProblems("prod", { "main.logRetentionDays": 30 }), ["main.logRetentionDays: must be at least 365 in prod (PCI DSS 10.5.1: audit log history kept at least 12 months)"]);
+        });
+
+        it("encrypts the alarm topic with a key CloudWatch alarms may use", () => {
+            const topic = prod.one("aws:sns/topic:Topic");
+            assert.equal(topic.inputs.kmsMasterKeyId, prod.one("aws:kms/key:Key", "pg-logs-key").outputs.arn);
+            const statements = JSON.parse(prod.one("aws:kms/keyPolicy:KeyPolicy", "pg-logs-key").inputs.policy).Statement;
+            assert.deepEqual(statements.find((s: any) => s.Principal.Service === "cloudwatch.amazonaws.com").Action, ["kms:Decrypt", "kms:GenerateDataKey"]);
+        });
+
+        it("versions the access-log bucket and locks each log in compliance mode for its retention, on the same bucket", () => {
+            const bucket = prod.one("aws:s3/bucket:Bucket");
+            assert.equal(bucket.inputs.objectLockEnabled, undefined, "object_lock_enabled is ForceNew: never set on the bucket");
+            const versioning = prod.one("aws:s3/bucketVersioning:BucketVersioning");
+            const lock = prod.one("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration");
+            assert.equal(versioning.inputs.versioningConfiguration.status, "Enabled");
+            assert.deepEqual([lock.inputs.bucket, lock.inputs.objectLockEnabled, lock.inputs.rule], [bucket.id, "Enabled", { defaultRetention: { mode: "COMPLIANCE", days: 365 } }]);
+            assert.ok(lock.dependsOn.includes(versioning.urn));
+            assert.deepEqual(prod.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules[0].noncurrentVersionExpiration, { noncurrentDays: 1 });
+            assert.deepEqual(configProblems("prod", { "loadBalancer.accessLogsObjectLock": false }), ["loadBalancer.accessLogsObjectLock: must be true in prod (PCI DSS 10.3.2/10.3.3: audit logs protected from modification and deletion)"]);
+        });
+    });
 });
