@@ -178,7 +178,9 @@ export class Database extends pulumi.ComponentResource {
      */
     allowFrom(client: DatabaseClient, name: string): pulumi.Resource[] {
         const ready: pulumi.Resource[] = [];
-        if (this.connections) ready.push(this.connections.allowFrom(client.connections, ATLAS_PRIVATELINK_PORTS, `MongoDB via PrivateLink from ${name}`));
+        if (this.connections) ready.push(...this.connections.allowFrom(client.connections, ATLAS_PRIVATELINK_PORTS, `MongoDB via PrivateLink from ${name}`));
+        // Without PrivateLink the cluster answers on its public hosts (port 27017), reached through the NAT.
+        else if (this.args.network) ready.push(...client.connections.allowToCidrs(["0.0.0.0/0"], 27017, `MongoDB on Atlas public hosts via NAT from ${name}`));
         if (this.args.authentication === "iam")
             ready.push(this.createUser(`${this.name}-${name}`, { username: client.taskRole.arn, awsIamType: "ROLE", authDatabaseName: "$external" }));
         return ready;

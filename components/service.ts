@@ -73,6 +73,8 @@ export class Service extends pulumi.ComponentResource {
     readonly scalingTarget?: aws.appautoscaling.Target;
     private readonly child: pulumi.CustomResourceOptions;
     private readonly autoscaled: boolean;
+    /** The tasks' outbound rules: a task cannot pull its image or read its secrets before them. */
+    private readonly egress: pulumi.Resource[] = [];
 
     constructor(private readonly name: string, private readonly args: ServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("payment-gateway:service:Service", name, {}, opts);
@@ -88,7 +90,7 @@ export class Service extends pulumi.ComponentResource {
         const permissions = [this.grantExecution(), ...this.grantTask()];
         this.taskDefinition = this.createTaskDefinition();
         // A task must not start before it can read its secrets, use its keys and reach its stores.
-        this.service = this.createService([...permissions, ...paths]);
+        this.service = this.createService([...permissions, ...paths, ...this.egress]);
         if (this.autoscaled) this.scalingTarget = this.createAutoscaling();
 
         this.registerOutputs({ serviceName: this.service.name });
@@ -111,6 +113,9 @@ export class Service extends pulumi.ComponentResource {
             description: route ? `${service}: the container port from the load balancer only` : `${service}: no inbound traffic`,
         }, this.child);
         if (route) connections.allowFrom(route.loadBalancer, this.args.config.containerPort, `${service} container port from the load balancer`);
+        // HTTPS out only: AWS APIs (through the interface and S3 endpoints, or the NAT), the image
+        // registry, traces, and the gateway's own HTTPS calls; the data stores open their own paths.
+        this.egress.push(...connections.allowToCidrs(["0.0.0.0/0"], 443, `${service}: HTTPS to AWS APIs, registry, traces`));
         return connections;
     }
 

@@ -249,4 +249,39 @@ describe("security and PCI DSS", () => {
             assert.deepEqual(configProblems("prod", { "loadBalancer.accessLogsObjectLock": false }), ["loadBalancer.accessLogsObjectLock: must be true in prod (PCI DSS 10.3.2/10.3.3: audit logs protected from modification and deletion)"]);
         });
     });
+
+    describe("egress (PCI 1.3.2)", () => {
+        const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+        const groupId = (run: Run, name: string) => run.one("aws:ec2/securityGroup:SecurityGroup", name).id;
+        const egressOf = (run: Run, name: string) =>
+            run.ofType(EGRESS).filter((r) => r.inputs.securityGroupId === groupId(run, name)).map((r) => ({ to: r.inputs.cidrIpv4 ?? r.inputs.referencedSecurityGroupId, port: r.inputs.fromPort, toPort: r.inputs.toPort, protocol: r.inputs.ipProtocol }));
+
+        it("opens no group to all outbound traffic", () => {
+            for (const run of [prod, dev]) for (const r of run.ofType(EGRESS)) assert.equal(r.inputs.ipProtocol, "tcp", r.name);
+        });
+
+        it("lets the services send only HTTPS out, and to the cache and the Atlas endpoint on their ports", () => {
+            for (const name of ["admin", "main", "worker"]) {
+                const out = egressOf(prod, `pg-${name}-svc`);
+                assert.deepEqual(out.map((o) => o.to).sort(), ["0.0.0.0/0", groupId(prod, "pg-atlas"), groupId(prod, "pg-cache")].sort(), name);
+                assert.deepEqual(out.find((o) => o.to === "0.0.0.0/0"), { to: "0.0.0.0/0", port: 443, toPort: 443, protocol: "tcp" });
+                assert.equal(out.find((o) => o.to === groupId(prod, "pg-cache"))!.port, 6379);
+                assert.deepEqual([out.find((o) => o.to === groupId(prod, "pg-atlas"))!.port, out.find((o) => o.to === groupId(prod, "pg-atlas"))!.toPort], [1024, 65535]);
+            }
+            // Without PrivateLink (dev), MongoDB's port to Atlas's public hosts through the NAT.
+            assert.ok(egressOf(dev, "pg-main-svc").some((o) => o.to === "0.0.0.0/0" && o.port === 27017));
+        });
+
+        it("lets the load balancer send only to the routed services' container ports; the data stores and endpoints send nothing", () => {
+            const out = egressOf(prod, "pg-alb");
+            assert.deepEqual(out.map((o) => o.to).sort(), [groupId(prod, "pg-admin-svc"), groupId(prod, "pg-main-svc")].sort());
+            for (const o of out) assert.equal(o.port, 8080);
+            for (const name of ["pg-cache", "pg-atlas", "pg-endpoints", "pg-worker-svc"]) if (name !== "pg-worker-svc") assert.deepEqual(egressOf(prod, name), [], name);
+        });
+
+        it("starts no task before its outbound rules exist", () => {
+            const svc = prod.one("aws:ecs/service:Service", "pg-main");
+            for (const r of prod.ofType(EGRESS).filter((e) => e.inputs.securityGroupId === groupId(prod, "pg-main-svc"))) assert.ok(svc.dependsOn.includes(r.urn), r.name);
+        });
+    });
 });
