@@ -85,7 +85,7 @@ export class Service extends pulumi.ComponentResource {
         this.logGroup = this.createLogGroup();
         ({ image: this.image, repository: this.repository } = this.resolveImage());
         this.executionRole = ecsTaskRole(`${name}-exec`, `ECS agent for ${args.namePrefix}-${args.service}: pull, log, read its secrets`, this.child);
-        this.taskRole = ecsTaskRole(`${name}-task`, `Task role of ${args.namePrefix}-${args.service}: what the gateway itself may call`, this.child);
+        this.taskRole = ecsTaskRole(`${name}-task`, `Task role of ${args.namePrefix}-${args.service}: what the gateway itself may call`, this.child, { region: args.region });
         const paths = (args.reaches ?? []).flatMap((store) => store.allowFrom(this, args.service));
         const permissions = [this.grantExecution(), ...this.grantTask()];
         this.taskDefinition = this.createTaskDefinition();

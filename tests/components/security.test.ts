@@ -284,4 +284,13 @@ describe("security and PCI DSS", () => {
             for (const r of prod.ofType(EGRESS).filter((e) => e.inputs.securityGroupId === groupId(prod, "pg-main-svc"))) assert.ok(svc.dependsOn.includes(r.urn), r.name);
         });
     });
+
+    describe("service-role trust (confused deputy)", () => {
+        it("lets only this account's ECS tasks in this region assume the task roles", () => {
+            for (const name of ["admin", "main", "worker"]) {
+                const [trust] = JSON.parse(prod.one("aws:iam/role:Role", `pg-${name}-task`).inputs.assumeRolePolicy).Statement;
+                assert.deepEqual(trust.Condition, { StringEquals: { "aws:SourceAccount": "123456789012" }, ArnLike: { "aws:SourceArn": "arn:aws:ecs:us-east-1:123456789012:*" } });
+            }
+        });
+    });
 });
