@@ -169,6 +169,7 @@ export = async () => {
                 root: __dirname,
                 tags: { [drillTag.key]: drillTag.value },
                 logKey: logsKey,
+                hardening: { readonlyRootFilesystem: config.security.readonlyRootFilesystem, user: config.security.containerUser },
             });
             return [name, service];
         }),

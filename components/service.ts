@@ -48,6 +48,8 @@ export interface ServiceArgs {
     collectorImage?: string;
     /** AWS region, for log and service endpoints. */
     region: string;
+    /** The gateway container's root filesystem read-only, and the user it runs as (config security.*). Default: writable, the image's USER. */
+    hardening?: { readonlyRootFilesystem: boolean; user?: string };
     /** Encrypts the service's log group (CloudWatch Logs must be allowed to use it). Default: CloudWatch's own encryption. */
     logKey?: KmsKey;
     /** Tags for the service, which ECS propagates to its tasks (the drills find tasks by them). Default none. */
@@ -254,6 +256,8 @@ export class Service extends pulumi.ComponentResource {
                         options: { "awslogs-group": logGroup, "awslogs-region": this.args.region, "awslogs-stream-prefix": this.args.service },
                     },
                     stopTimeout: 30,
+                    ...(this.args.hardening?.readonlyRootFilesystem ? { readonlyRootFilesystem: true } : {}),
+                    ...(this.args.hardening?.user ? { user: this.args.hardening.user } : {}),
                     ...this.healthCheck(),
                     // Spans sent before the collector listens are lost: start it first (it stays non-essential).
                     ...(this.args.collectorImage ? { dependsOn: [{ containerName: COLLECTOR_CONTAINER, condition: "START" }] } : {}),

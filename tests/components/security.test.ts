@@ -145,12 +145,6 @@ describe("security and PCI DSS", () => {
             assert.equal(statements.find((s) => s.Sid === "GatewayTasksEnvelopeEncryption").Condition, undefined);
         });
 
-        it("requires the configured encryption context on the application key", async () => {
-            const run = await runProgram({ stack: "dev", set: { "security.appKeyEncryptionContextKeys": ["tenant", "purpose"] } });
-            const s = policyOf(run, "pg-app-key").find((x) => x.Sid === "GatewayTasksEnvelopeEncryption");
-            assert.deepEqual(s.Condition, { Null: { "kms:EncryptionContext:tenant": "false", "kms:EncryptionContext:purpose": "false" } });
-        });
-
         it("lets the data key be used only through Secrets Manager and ElastiCache, by this account", () => {
             const statements = policyOf(prod, "pg-data-key");
             const via = statements.filter((s) => [s.Action].flat().includes("kms:Decrypt"));
@@ -291,6 +285,19 @@ describe("security and PCI DSS", () => {
                 const [trust] = JSON.parse(prod.one("aws:iam/role:Role", `pg-${name}-task`).inputs.assumeRolePolicy).Statement;
                 assert.deepEqual(trust.Condition, { StringEquals: { "aws:SourceAccount": "123456789012" }, ArnLike: { "aws:SourceArn": "arn:aws:ecs:us-east-1:123456789012:*" } });
             }
+        });
+    });
+
+    describe("container hardening (config, image permitting)", () => {
+        it("keeps the image's defaults unless configured, and sets a read-only root and a user when asked", async () => {
+            const app = (run: Run, name: string) => JSON.parse(run.one("aws:ecs/taskDefinition:TaskDefinition", `pg-${name}`).inputs.containerDefinitions)[0];
+            assert.equal(app(prod, "main").readonlyRootFilesystem, undefined);
+            assert.equal(app(prod, "main").user, undefined);
+            const run = await runProgram({ stack: "dev", set: { "security.readonlyRootFilesystem": true, "security.containerUser": "1000:1000", "security.appKeyEncryptionContextKeys": ["tenant", "purpose"] } });
+            for (const name of ["admin", "main", "worker"]) assert.deepEqual([app(run, name).readonlyRootFilesystem, app(run, name).user], [true, "1000:1000"], name);
+            // The same run: the configured encryption context is required on the application key.
+            const s = JSON.parse(run.one("aws:kms/keyPolicy:KeyPolicy", "pg-app-key").inputs.policy).Statement.find((x: any) => x.Sid === "GatewayTasksEnvelopeEncryption");
+            assert.deepEqual(s.Condition, { Null: { "kms:EncryptionContext:tenant": "false", "kms:EncryptionContext:purpose": "false" } });
         });
     });
 });
