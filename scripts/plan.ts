@@ -317,7 +317,7 @@ const drillsSection: Section = (run) => {
     ];
 };
 
-function findings(kind: "checklist" | "operations" | "security"): Section {
+function findings(kind: "checklist" | "operations" | "security" | "pci"): Section {
     return (run) => {
         const results = evaluate(run.policyResources()).filter((r) => r.rule.kind === kind);
         const line = (r: Result) => {
@@ -342,6 +342,7 @@ export const SECTIONS: [string, Section][] = [
     ["Failover drills", drillsSection],
     ["Operations rules", findings("operations")],
     ["Security rules", findings("security")],
+    ["PCI DSS rules", findings("pci")],
     ["Resources", tree],
     ["Resource counts", counts],
 ];

@@ -57,7 +57,8 @@ describe("restore from backup", () => {
         it("is a small cluster that prod's backup is restored into, and nothing else", () => {
             assert.deepEqual(
                 drill.resources.filter((r) => r.custom).map((r) => r.type).sort(),
-                ["mongodbatlas:index/advancedCluster:AdvancedCluster", "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule", JOB, "mongodbatlas:index/project:Project"].sort(),
+                // Audited like prod: it holds a copy of prod's data.
+                ["mongodbatlas:index/advancedCluster:AdvancedCluster", "mongodbatlas:index/auditing:Auditing", "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule", JOB, "mongodbatlas:index/project:Project"].sort(),
             );
             assert.equal(drill.one(CLUSTER).inputs.replicationSpecs[0].regionConfigs[0].electableSpecs.instanceSize, "M10");
             assert.equal(drill.one(CLUSTER).protect, false);
