@@ -15,6 +15,7 @@ import { Config, SERVICE_NAMES, ServiceName } from "./lib/config";
 import { serviceEnvironment } from "./lib/environment";
 import { RotationRecord, planCacheRotation, planDatabaseRotation } from "./lib/rotation";
 import { loadConfig, previousOutputs } from "./lib/stackConfig";
+import { organizationProblems } from "./lib/organization";
 import { Network } from "./components/network";
 import { LoadBalancer, Route } from "./components/loadBalancer";
 import { KmsKey } from "./components/kmsKey";
@@ -43,6 +44,9 @@ export = async () => {
     // Audit logs (WAF, VPC flow logs, services) and the alarm topic: under a key of their own.
     const logsKey = new KmsKey("pg-logs-key", { description: `${prefix}: log groups and the alarm topic`, alias: `${prefix}-logs`, protect });
     logsKey.restrict({ logs: true, cloudwatchAlarms: true }, config.region);
+
+    // What the organization must run (GuardDuty, Security Hub), checked where the provider can read it.
+    const organization = config.security.organizationChecks ? organizationControls() : undefined;
 
     // --- Network and the one internet-facing entry point ----------------------------------------
     const network = new Network("pg", {
@@ -239,6 +243,8 @@ export = async () => {
         costAssumptions: config.cost.assumptions,
         /** Per drill: its FIS template id, what it proves and the exact start and stop commands; and the Atlas failover test. */
         drills: failoverDrills?.commands ?? {},
+        /** GuardDuty's and Security Hub's state in the region, as checked (security.organizationChecks). */
+        organizationControls: organization ?? {},
         /** The rotation step this update took: what the next update reads back to take the following one. */
         rotation: {
             cache: { label: rotation.cache.label, step: rotation.cache.step, now: rotation.cache.now, next: rotation.cache.next },
@@ -246,6 +252,19 @@ export = async () => {
         },
     };
 };
+
+/** GuardDuty's detector and Security Hub's standards in the region; fails the run when either is off. */
+function organizationControls() {
+    const detector = aws.guardduty.getDetectorOutput({});
+    const standards = aws.securityhub.getEnabledStandardsOutput({});
+    return pulumi.all([detector.status, standards.standardsSubscriptions]).apply(([guardDutyStatus, subscriptions]) => {
+        const facts = { guardDutyStatus, securityHubStandards: subscriptions.map((s) => ({ standardsArn: s.standardsArn, standardsStatus: s.standardsStatus })) };
+        const { problems, notes } = organizationProblems(facts);
+        if (problems.length) throw new Error(`security.organizationChecks: ${problems.join("; ")}`);
+        for (const note of notes) pulumi.log.warn(note);
+        return { guardDuty: guardDutyStatus, securityHubStandards: facts.securityHubStandards.map((s) => s.standardsArn) };
+    });
+}
 
 /** The Atlas cluster the stack's config describes, under its stable name. */
 function clusterArgs(config: Config, stack: string, prefix: string) {

@@ -470,6 +470,8 @@ const SecuritySchema = section({
     flowLogs: bool().optional(),
     /** Days the flow logs are kept; a value CloudWatch accepts, at least 365 in prod. Default 365. */
     flowLogRetentionDays: numberIn(LOG_RETENTION_DAYS, LOG_RETENTION_DAYS.join(", ")).default(365),
+    /** At preview, refuse an account and region without GuardDuty enabled or Security Hub on (lib/organization.ts). The deploying role then needs guardduty:ListDetectors, guardduty:GetDetector and securityhub:GetEnabledStandards. Default: on in prod. */
+    organizationChecks: bool().optional(),
     /** Mount the gateway containers' root filesystem read-only (the image must write only to volumes or /tmp it does not need). Default false. */
     readonlyRootFilesystem: bool().default(false),
     /** Run the gateway containers as this user (uid[:gid] or a name the image defines); none: the image's USER. Default none. */
@@ -545,6 +547,7 @@ function resolve(parsed: Parsed, awsRegion: string) {
             ...parsed.security,
             atlasCustomerKey: parsed.security.atlasCustomerKey ?? prod,
             flowLogs: parsed.security.flowLogs ?? prod,
+            organizationChecks: parsed.security.organizationChecks ?? prod,
         },
         cache: {
             ...parsed.cache,

