@@ -19,6 +19,7 @@ import { readServices } from "./lib/running";
 import { checkRestoreSource, loadConfig, loadStackZones, previousOutputs, readRestoreJob } from "./lib/stackConfig";
 import { defaultDrillZone } from "./lib/drills";
 import { RestorePlan, RestoreRecord, jobToRead, planRestore, restoreRecord } from "./lib/restore";
+import { organizationProblems } from "./lib/organization";
 import { Network } from "./components/network";
 import { LoadBalancer, Route } from "./components/loadBalancer";
 import { KmsKey } from "./components/kmsKey";
@@ -57,6 +58,13 @@ export = async () => {
     const rotating = rotationInProgress(rotation.cache, rotation.database);
     if (config.purpose === "restore-drill") return restoreDrill(config, stack, prefix, restore);
 
+    // Audit logs (WAF, VPC flow logs, services) and the alarm topic: under a key of their own.
+    const logsKey = new KmsKey("pg-logs-key", { description: `${prefix}: log groups and the alarm topic`, alias: `${prefix}-logs`, protect });
+    logsKey.restrict({ logs: true, cloudwatchAlarms: true }, config.region);
+
+    // What the organization must run (GuardDuty, Security Hub), checked where the provider can read it.
+    const organization = config.security.organizationChecks ? organizationControls() : undefined;
+
     // --- Network and the one internet-facing entry point ----------------------------------------
     const network = new Network("pg", {
         cidr: config.network.cidr,
@@ -66,6 +74,7 @@ export = async () => {
         interfaceEndpoints: config.network.interfaceEndpoints,
         ecrEndpoints: pullsFromEcrInRegion(config),
         region: config.region,
+        flowLogs: config.security.flowLogs ? { key: logsKey, retentionDays: config.security.flowLogRetentionDays, name: prefix } : undefined,
     });
 
     const adminHost = `admin.${config.domain}`;
@@ -80,10 +89,15 @@ export = async () => {
         idleTimeoutSeconds: config.loadBalancer.idleTimeoutSeconds,
         deletionProtection: config.loadBalancer.deletionProtection,
         accessLogs: config.loadBalancer.accessLogs
-            ? { bucket: config.loadBalancer.accessLogsBucket, retentionDays: config.loadBalancer.accessLogsRetentionDays, protect }
+            ? { bucket: config.loadBalancer.accessLogsBucket, retentionDays: config.loadBalancer.accessLogsRetentionDays, protect, objectLock: config.loadBalancer.accessLogsObjectLock }
             : undefined,
         region: config.region,
-        waf: config.loadBalancer.waf,
+        waf: {
+            enabled: config.loadBalancer.waf.enabled,
+            rateLimit: config.loadBalancer.waf.rateLimit,
+            adminLogin: { host: adminHost, paths: config.loadBalancer.waf.adminLoginPaths, rateLimit: config.loadBalancer.waf.adminLoginRateLimit },
+            logs: { key: logsKey, retentionDays: config.loadBalancer.waf.logRetentionDays, region: config.region },
+        },
     });
     // Admin sessions (WebAuthn login) are cookie sessions: a client stays on one instance.
     const adminRoute = lb.route("admin", {
@@ -101,16 +115,25 @@ export = async () => {
     // --- Data tier: keys, the Atlas replica set, the cache, and the secrets that reach them --------
     const dataKey = new KmsKey("pg-data-key", { description: `${prefix}: secrets and cache at rest`, alias: `${prefix}-data`, protect });
     const appKey = new KmsKey("pg-app-key", { description: `${prefix}: the gateway's envelope encryption (data keys cached in the cache)`, alias: `${prefix}-app`, protect });
+    // Secrets Manager and ElastiCache use the data key for the account's principals; no one else does.
+    dataKey.restrict({ viaServices: ["secretsmanager", "elasticache"] }, config.region);
+
+    const atlasKey = config.security.atlasCustomerKey
+        ? new KmsKey("pg-atlas-key", { description: `${prefix}: Atlas encryption at rest (customer key management)`, alias: `${prefix}-atlas`, protect })
+        : undefined;
 
     const database = new Database("pg", {
         ...clusterArgs(config, stack, prefix),
         autoScaling: config.atlas.autoScaling,
+        customerKey: atlasKey,
         protect,
         network,
         privateLink: config.atlas.privateLink,
         authentication: config.atlas.authentication,
         users: { current: rotation.database.current, keep: rotation.database.keep },
     });
+
+    if (config.atlas.auditing) database.audit();
 
     // Connections beyond the budget the pools were sized for mean something else is connecting.
     database.alertOnConnections(config.connections.budget, config.observability.alarmEmails);
@@ -170,6 +193,8 @@ export = async () => {
                 tags: { [drillTag.key]: drillTag.value },
                 // A restore overwrites the cluster: no task may use it until the restore has finished.
                 stopped: restore.stopServices,
+                logKey: logsKey,
+                hardening: { readonlyRootFilesystem: config.security.readonlyRootFilesystem, user: config.security.containerUser },
             });
             return [name, service];
         }),
@@ -177,6 +202,15 @@ export = async () => {
 
     // --- Restore: submitted once, after every task has stopped --------------------------------------
     const job = restore.submitJob ? database.restoreFrom(config.atlas.restore!, SERVICE_NAMES.flatMap((name) => services[name].stoppedBy)) : undefined;
+    // The application key: the gateway's task roles only, with the encryption context it must send.
+    appKey.restrict({
+        roles: [{
+            sid: "GatewayTasksEnvelopeEncryption",
+            arns: SERVICE_NAMES.map((name) => services[name].taskRole.arn),
+            actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+            encryptionContextKeys: config.security.appKeyEncryptionContextKeys,
+        }],
+    }, config.region);
 
     // --- Alarms and dashboard ------------------------------------------------------------------
     const alarms = new Alarms("pg", {
@@ -191,6 +225,8 @@ export = async () => {
         // The worker has no target group to lose its healthy hosts: alarm when none of its tasks runs.
         unrouted: SERVICE_NAMES.filter((name) => !routes[name]).map((name) => ({ name, serviceName: services[name].service.name })),
         cacheNodeIds: cache.nodeIds,
+        webAclName: lb.webAcl?.name,
+        key: logsKey,
     });
 
     // --- Failover drills: the HA checklist proved under failure, guarded by the customer-facing alarms ---
@@ -242,6 +278,9 @@ export = async () => {
          * The rotation step this update took (or held, and why), the label in force, and what each
          * service was asked to run: what the next update reads back to take the following step.
          */
+        /** GuardDuty's and Security Hub's state in the region, as checked (security.organizationChecks). */
+        organizationControls: organization ?? {},
+        /** The rotation step this update took: what the next update reads back to take the following one. */
         rotation: {
             cache: { label: rotation.cache.label, step: rotation.cache.step, now: rotation.cache.now, next: rotation.cache.next, ...(rotation.cache.held ? { held: rotation.cache.held } : {}) },
             database: { label: rotation.database.label, step: rotation.database.step, previous: rotation.database.keep, now: rotation.database.now, next: rotation.database.next, ...(rotation.database.held ? { held: rotation.database.held } : {}) },
@@ -253,6 +292,19 @@ export = async () => {
         },
     };
 };
+
+/** GuardDuty's detector and Security Hub's standards in the region; fails the run when either is off. */
+function organizationControls() {
+    const detector = aws.guardduty.getDetectorOutput({});
+    const standards = aws.securityhub.getEnabledStandardsOutput({});
+    return pulumi.all([detector.status, standards.standardsSubscriptions]).apply(([guardDutyStatus, subscriptions]) => {
+        const facts = { guardDutyStatus, securityHubStandards: subscriptions.map((s) => ({ standardsArn: s.standardsArn, standardsStatus: s.standardsStatus })) };
+        const { problems, notes } = organizationProblems(facts);
+        if (problems.length) throw new Error(`security.organizationChecks: ${problems.join("; ")}`);
+        for (const note of notes) pulumi.log.warn(note);
+        return { guardDuty: guardDutyStatus, securityHubStandards: facts.securityHubStandards.map((s) => s.standardsArn) };
+    });
+}
 
 /** The Atlas cluster the stack's config describes, under its stable name. */
 function clusterArgs(config: Config, stack: string, prefix: string) {
@@ -309,6 +361,7 @@ function restoreDrill(config: Config, stack: string, prefix: string, restore: Re
     });
     const job = restore.submitJob ? database.restoreFrom(source as RestoreSource, []) : undefined;
     const check = database.allowVerification(source.verifyFrom!);
+    if (config.atlas.auditing) database.audit();
     return {
         environment: config.environment,
         region: config.region,

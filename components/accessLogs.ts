@@ -11,6 +11,8 @@ export interface AccessLogBucketArgs {
     retentionDays: number;
     /** Protect the bucket from deletion (prod). Default false. */
     protect?: boolean;
+    /** Versioning and S3 Object Lock in compliance mode for `retentionDays` (no one can delete or overwrite a log sooner). Default false. */
+    objectLock?: boolean;
 }
 
 /**
@@ -30,6 +32,7 @@ export class AccessLogBucket extends pulumi.ComponentResource {
         this.bucket = new aws.s3.Bucket(name, { forceDestroy: false }, { ...this.child, protect: args.protect ?? false });
         this.blockPublicAccess();
         this.encrypt();
+        if (args.objectLock) this.lock();
         this.expire();
         this.policy = this.allowLogDelivery();
 
@@ -63,6 +66,23 @@ export class AccessLogBucket extends pulumi.ComponentResource {
         }, this.child);
     }
 
+    /**
+     * Versioning, then Object Lock in COMPLIANCE mode with a default retention of `retentionDays`
+     * (PCI DSS v4 10.3.2, 10.3.3: audit logs protected from modification). On the existing bucket,
+     * not a new one: the bucket's `object_lock_enabled` is ForceNew, but
+     * aws.s3.BucketObjectLockConfiguration "can be used [to] enable Object Lock for new and existing
+     * buckets" once versioning is on (@pulumi/aws s3/bucketObjectLockConfiguration.d.ts). Compliance
+     * mode cannot be shortened or removed by anyone, root included, until each version's date passes.
+     */
+    private lock(): void {
+        const versioning = new aws.s3.BucketVersioning(this.name, { bucket: this.bucket.id, versioningConfiguration: { status: "Enabled" } }, this.child);
+        new aws.s3.BucketObjectLockConfiguration(this.name, {
+            bucket: this.bucket.id,
+            objectLockEnabled: "Enabled",
+            rule: { defaultRetention: { mode: "COMPLIANCE", days: this.args.retentionDays } },
+        }, { ...this.child, dependsOn: [versioning] });
+    }
+
     private expire(): void {
         new aws.s3.BucketLifecycleConfiguration(this.name, {
             bucket: this.bucket.id,
@@ -71,6 +91,9 @@ export class AccessLogBucket extends pulumi.ComponentResource {
                 status: "Enabled",
                 filter: {},
                 expiration: { days: this.args.retentionDays },
+                // With versioning, an expired log becomes a noncurrent version: remove it a day later
+                // (Object Lock keeps it until its retention date regardless).
+                ...(this.args.objectLock ? { noncurrentVersionExpiration: { noncurrentDays: 1 } } : {}),
                 abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
             }],
         }, this.child);

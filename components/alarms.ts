@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { KmsKey } from "./kmsKey";
 
 export interface AlarmThresholds {
     /** ALB 5xx responses as a percent of requests. */
@@ -14,6 +15,8 @@ export interface AlarmThresholds {
     cachePercent: number;
     /** Cache replication lag, seconds. */
     replicationLagSeconds: number;
+    /** Requests the WAF blocks in 5 minutes. */
+    wafBlockedRequests: number;
 }
 
 export interface AlarmsArgs {
@@ -39,6 +42,10 @@ export interface AlarmsArgs {
     unrouted?: { name: string; serviceName: pulumi.Input<string> }[];
     /** The cache's node ids (<replication group id>-001, -002, …). */
     cacheNodeIds: string[];
+    /** Encrypts the alarm topic; its policy must let CloudWatch alarms use it. Default: SNS's AWS-owned key. */
+    key?: KmsKey;
+    /** The WAF web ACL's name, to alarm on blocked-request spikes. Default: no WAF alarm. */
+    webAclName?: pulumi.Output<string>;
 }
 
 const FIVE_MINUTES = 300;
@@ -60,17 +67,39 @@ export class Alarms extends pulumi.ComponentResource {
         super("payment-gateway:observability:Alarms", name, {}, opts);
         this.child = { parent: this };
 
-        // Not KMS-encrypted: CloudWatch can publish to a CMK-encrypted topic only with a key policy
-        // naming it, and alarm notifications carry no payment data.
-        this.topic = new aws.sns.Topic(name, { name: `${args.prefix}-alarms` }, this.child);
+        // Under the logs key, whose policy lets CloudWatch alarms publish (lib/keyPolicy.ts).
+        this.topic = new aws.sns.Topic(name, { name: `${args.prefix}-alarms`, kmsMasterKeyId: args.key?.arn }, this.child);
         args.emails.forEach((endpoint, i) => new aws.sns.TopicSubscription(`${name}-email-${i}`, { topic: this.topic.arn, protocol: "email", endpoint }, this.child));
 
         this.loadBalancerAlarms();
         this.serviceAlarms();
         this.runningTaskAlarms();
         this.cacheAlarms();
+        if (args.webAclName) this.wafAlarm(args.webAclName);
         this.dashboard = this.createDashboard();
         this.registerOutputs({ topicArn: this.topic.arn });
+    }
+
+    /**
+     * A spike of blocked requests: an attack under way, or a rule blocking customers (PCI DSS 10.4.1,
+     * 10.7). AWS/WAFV2 BlockedRequests by WebACL, Region and Rule=ALL
+     * (https://docs.aws.amazon.com/waf/latest/developerguide/waf-metrics.html).
+     */
+    private wafAlarm(webAclName: pulumi.Output<string>): void {
+        const t = this.args.thresholds;
+        this.alarm("waf-blocked", {
+            alarmDescription: `The WAF blocked more than ${t.wafBlockedRequests} requests in 5 minutes`,
+            namespace: "AWS/WAFV2",
+            metricName: "BlockedRequests",
+            dimensions: { WebACL: webAclName, Region: this.args.region, Rule: "ALL" },
+            statistic: "Sum",
+            period: FIVE_MINUTES,
+            evaluationPeriods: 1,
+            comparisonOperator: "GreaterThanThreshold",
+            threshold: t.wafBlockedRequests,
+            // No data: nothing blocked.
+            treatMissingData: "notBreaching",
+        });
     }
 
     private alarm(suffix: string, args: Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions" | "name">): aws.cloudwatch.MetricAlarm {

@@ -82,7 +82,7 @@ export class Cache extends pulumi.ComponentResource {
 
     /** Lets `client` reach the cache's port; returns what must exist before the client starts. */
     allowFrom(client: { connections: Connections }, name: string): pulumi.Resource[] {
-        return [this.connections.allowFrom(client.connections, this.args.port, `cache port from ${name}`)];
+        return this.connections.allowFrom(client.connections, this.args.port, `cache port from ${name}`);
     }
 
     /** Parameter-group family for the engine and version (valkey8, redis7, redis6.x). */

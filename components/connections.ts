@@ -6,8 +6,10 @@ export type PortRange = number | { from: number; to: number };
 
 /**
  * A security group with intent-level verbs: `allowFrom(peer, port)` admits a port only from
- * another group, `allowFromCidrs` from named ranges. Egress is open (tasks reach Atlas, ECR and
- * the collector); every ingress rule names its source.
+ * another group (and lets the peer send to it: egress is not open, PCI DSS v4 1.3.2),
+ * `allowFromCidrs` from named ranges, `allowToCidrs` out to named ranges on one port. Every rule
+ * names its source or destination and its port; a group with no egress rule sends nothing (the
+ * provider removes the default allow-all egress rule of a group it creates).
  */
 export class Connections {
     readonly securityGroup: aws.ec2.SecurityGroup;
@@ -19,23 +21,17 @@ export class Connections {
     ) {
         if (!isValidSecurityGroupDescription(args.description)) throw new Error(`security group ${name}: EC2 rejects the description "${args.description}"`);
         this.securityGroup = new aws.ec2.SecurityGroup(name, { vpcId: args.vpcId, description: args.description, tags: { Name: name } }, opts);
-        new aws.vpc.SecurityGroupEgressRule(`${name}-egress`, {
-            securityGroupId: this.securityGroup.id,
-            ipProtocol: "-1",
-            cidrIpv4: "0.0.0.0/0",
-            description: "all outbound",
-        }, opts);
     }
 
     get id(): pulumi.Output<string> {
         return this.securityGroup.id;
     }
 
-    /** Admit `port` from the members of `peer` only. */
-    allowFrom(peer: Connections, port: PortRange, description: string): aws.vpc.SecurityGroupIngressRule {
+    /** Admit `port` from the members of `peer` only, and let `peer` send to this group on it. Returns both rules. */
+    allowFrom(peer: Connections, port: PortRange, description: string): [aws.vpc.SecurityGroupIngressRule, aws.vpc.SecurityGroupEgressRule] {
         checkRuleDescription(description);
         const { from, to } = typeof port === "number" ? { from: port, to: port } : port;
-        return new aws.vpc.SecurityGroupIngressRule(`${this.name}-from-${peer.name}-${from}`, {
+        const ingress = new aws.vpc.SecurityGroupIngressRule(`${this.name}-from-${peer.name}-${from}`, {
             securityGroupId: this.securityGroup.id,
             referencedSecurityGroupId: peer.securityGroup.id,
             ipProtocol: "tcp",
@@ -43,6 +39,28 @@ export class Connections {
             toPort: to,
             description,
         }, this.opts);
+        const egress = new aws.vpc.SecurityGroupEgressRule(`${peer.name}-to-${this.name}-${from}`, {
+            securityGroupId: peer.securityGroup.id,
+            referencedSecurityGroupId: this.securityGroup.id,
+            ipProtocol: "tcp",
+            fromPort: from,
+            toPort: to,
+            description,
+        }, peer.opts);
+        return [ingress, egress];
+    }
+
+    /** Let the group's members send to `cidrs` on `port` (tcp) only. */
+    allowToCidrs(cidrs: string[], port: number, description: string): aws.vpc.SecurityGroupEgressRule[] {
+        checkRuleDescription(description);
+        return cidrs.map((cidr, i) => new aws.vpc.SecurityGroupEgressRule(`${this.name}-to-${port}-cidr${i}`, {
+            securityGroupId: this.securityGroup.id,
+            cidrIpv4: cidr,
+            ipProtocol: "tcp",
+            fromPort: port,
+            toPort: port,
+            description,
+        }, this.opts));
     }
 
     /** Admit `port` from each of `cidrs`. */

@@ -3,7 +3,10 @@ import * as aws from "@pulumi/aws";
 import * as mongodbatlas from "@pulumi/mongodbatlas";
 import * as random from "@pulumi/random";
 import { atlasMatcherProblems } from "../lib/limits";
+import { auditFilter } from "../lib/audit";
+import { AtlasEncryption } from "./atlasEncryption";
 import { Connections } from "./connections";
+import { KmsKey } from "./kmsKey";
 import { Network } from "./network";
 import { UsersApplied } from "./usersApplied";
 
@@ -55,6 +58,8 @@ export interface DatabaseArgs {
      * stays declared for one step while tasks holding its URI are replaced. Default: the original only.
      */
     users?: { current: string; keep?: string };
+    /** Encrypt the project's clusters at rest under this KMS key (components/atlasEncryption.ts). Default: Atlas's own keys. */
+    customerKey?: KmsKey;
 }
 
 /** A backup to restore into the cluster: a snapshot, or a point in time of the source's continuous backup. */
@@ -100,7 +105,10 @@ export class Database extends pulumi.ComponentResource {
         this.child = { parent: this };
 
         this.projectId = this.project();
-        this.cluster = this.createCluster();
+        const encryption = args.customerKey
+            ? new AtlasEncryption(`${name}-encryption`, { projectId: this.projectId, key: args.customerKey, atlasRegion: args.region, awsRegion: args.awsRegion }, { parent: this })
+            : undefined;
+        this.cluster = this.createCluster(encryption);
         this.createBackupSchedule();
         if (args.authentication === "password") {
             const users = args.users ?? { current: "" };
@@ -125,6 +133,26 @@ export class Database extends pulumi.ComponentResource {
     alertOnConnections(threshold: number, emails: string[]): mongodbatlas.AlertConfiguration {
         // The pools' connections land on the primary (reads and writes go there).
         return this.metricAlert("connections", "CONNECTIONS", threshold, "RAW", emails, "PRIMARY");
+    }
+
+    /**
+     * Database auditing of the project (lib/audit.ts): authentication, authorization failures, user
+     * and role changes and DDL. Atlas keeps the audit log 30 days (download: `atlas logs download
+     * <host> mongodb-audit-log.gz`). mongodbatlas provider internal/service/auditing/resource_auditing.go:
+     * project_id is ForceNew, the rest updates in place; delete sets enabled=false.
+     */
+    audit(): mongodbatlas.Auditing {
+        return new mongodbatlas.Auditing(this.name, {
+            projectId: this.projectId,
+            enabled: true,
+            auditFilter: auditFilter(),
+            auditAuthorizationSuccess: false,
+        }, {
+            ...this.child,
+            // Atlas audits M10+ clusters only: enabled once the project has one (an ordering we could
+            // not confirm Atlas requires, kept because auditing an empty project has no use).
+            dependsOn: [this.cluster],
+        });
     }
 
     /** Alerts when a secondary lags the primary by more than `seconds`. */
@@ -179,7 +207,9 @@ export class Database extends pulumi.ComponentResource {
      */
     allowFrom(client: DatabaseClient, name: string): pulumi.Resource[] {
         const ready: pulumi.Resource[] = [];
-        if (this.connections) ready.push(this.connections.allowFrom(client.connections, ATLAS_PRIVATELINK_PORTS, `MongoDB via PrivateLink from ${name}`));
+        if (this.connections) ready.push(...this.connections.allowFrom(client.connections, ATLAS_PRIVATELINK_PORTS, `MongoDB via PrivateLink from ${name}`));
+        // Without PrivateLink the cluster answers on its public hosts (port 27017), reached through the NAT.
+        else if (this.args.network) ready.push(...client.connections.allowToCidrs(["0.0.0.0/0"], 27017, `MongoDB on Atlas public hosts via NAT from ${name}`));
         if (this.args.authentication === "iam") {
             const user = this.createUser(`${this.name}-${name}`, { username: client.taskRole.arn, awsIamType: "ROLE", authDatabaseName: "$external" });
             ready.push(user, this.appliedWait(user, `${this.name}-${name}`));
@@ -279,7 +309,7 @@ export class Database extends pulumi.ComponentResource {
         return project.id;
     }
 
-    private createCluster(): mongodbatlas.AdvancedCluster {
+    private createCluster(encryption?: AtlasEncryption): mongodbatlas.AdvancedCluster {
         const { tier, autoScaling } = this.args;
         // The provider sends diskGbEnabled only when set, and documents its default as false
         // (internal/service/advancedcluster/schema.go descDiskGBEnabled): send it always.
@@ -292,6 +322,8 @@ export class Database extends pulumi.ComponentResource {
             backupEnabled: true,
             pitEnabled: this.args.pointInTimeRestore,
             terminationProtectionEnabled: this.args.protect,
+            // In place on an existing cluster (no RequiresReplace; see AtlasEncryption).
+            encryptionAtRestProvider: encryption ? "AWS" : undefined,
             // Atlas-managed sizes (auto-scaled instanceSize, diskSizeGb, diskIops) live in the
             // effective specs, apart from what we send: an update of any other field never re-sends
             // a stale size and scales the cluster back (the provider's answer to ignoreChanges).
@@ -307,7 +339,7 @@ export class Database extends pulumi.ComponentResource {
                         : { computeEnabled: false, diskGbEnabled },
                 }],
             }],
-        }, { ...this.child, protect: this.args.protect });
+        }, { ...this.child, protect: this.args.protect, dependsOn: encryption ? [encryption.encryptionAtRest] : [] });
     }
 
     private createBackupSchedule(): mongodbatlas.CloudBackupSchedule {

@@ -14,13 +14,26 @@ export interface Statement {
     Condition?: Record<string, Record<string, pulumi.Input<string> | pulumi.Input<string>[]>>;
 }
 
-/** A role ECS tasks (or their agent) assume. */
-export function ecsTaskRole(name: string, description: string, opts: pulumi.CustomResourceOptions): aws.iam.Role {
+/**
+ * A role ECS tasks (or their agent) assume. With `source`, only tasks of this account and region
+ * may assume it (aws:SourceAccount, aws:SourceArn arn:aws:ecs:<region>:<account>:*): the
+ * confused-deputy conditions AWS documents for task roles
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html). Default: none.
+ */
+export function ecsTaskRole(name: string, description: string, opts: pulumi.CustomResourceOptions, source?: { region: string }): aws.iam.Role {
+    const account = source ? aws.getCallerIdentityOutput({}, { parent: opts.parent }).accountId : undefined;
     return new aws.iam.Role(name, {
         description,
-        assumeRolePolicy: JSON.stringify({
+        assumeRolePolicy: pulumi.jsonStringify({
             Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            Statement: [{
+                Effect: "Allow",
+                Principal: { Service: "ecs-tasks.amazonaws.com" },
+                Action: "sts:AssumeRole",
+                ...(source && account
+                    ? { Condition: { StringEquals: { "aws:SourceAccount": account }, ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:aws:ecs:${source.region}:${account}:*` } } }
+                    : {}),
+            }],
         }),
     }, opts);
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { KeyUse, keyPolicy } from "../lib/keyPolicy";
 import { Statement } from "./iam";
 
 export interface KmsKeyArgs {
@@ -13,9 +14,16 @@ export interface KmsKeyArgs {
     deletionWindowInDays?: number;
 }
 
+/** Who may use a key (lib/keyPolicy.ts), with role ARNs that may be known only after apply. */
+export interface KeyUseArgs extends Omit<KeyUse, "roles"> {
+    roles?: { sid: string; arns: pulumi.Input<string>[]; actions: string[]; encryptionContextKeys?: string[] }[];
+}
+
 /** A customer-managed, yearly-rotated KMS key with grant verbs for roles. */
 export class KmsKey extends pulumi.ComponentResource {
     readonly key: aws.kms.Key;
+    /** The explicit key policy, once `restrict` declared it. */
+    policy?: aws.kms.KeyPolicy;
 
     constructor(private readonly name: string, args: KmsKeyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("payment-gateway:kms:KmsKey", name, {}, opts);
@@ -30,6 +38,24 @@ export class KmsKey extends pulumi.ComponentResource {
 
     get arn(): pulumi.Output<string> {
         return this.key.arn;
+    }
+
+    /**
+     * Replaces the default key policy (account-wide use through IAM) by an explicit one: the account
+     * administers the key but cannot use it; `use` names who can. A separate aws.kms.KeyPolicy (not
+     * the key's own `policy`) so that it can name roles created after the key; the provider warns
+     * that setting both makes a perpetual diff, and that destroying it restores the default policy
+     * (@pulumi/aws kms/keyPolicy.d.ts). Never bypasses the lockout safety check. Call once.
+     */
+    restrict(use: KeyUseArgs, region: string): aws.kms.KeyPolicy {
+        if (this.policy) throw new Error(`KMS key ${this.name}: its policy is already declared`);
+        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+        const roleArns = pulumi.all((use.roles ?? []).map((r) => pulumi.all(r.arns)));
+        const document = pulumi.all([account, roleArns]).apply(([acct, arns]) =>
+            JSON.stringify(keyPolicy({ ...use, roles: (use.roles ?? []).map((r, i) => ({ ...r, arns: arns[i] })) }, { account: acct, region })),
+        );
+        this.policy = new aws.kms.KeyPolicy(this.name, { keyId: this.key.keyId, policy: document, bypassPolicyLockoutSafetyCheck: false }, { parent: this });
+        return this.policy;
     }
 
     /** Envelope encryption: generate data keys and decrypt them, with this key only. */

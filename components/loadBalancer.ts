@@ -2,7 +2,20 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { AccessLogBucket } from "./accessLogs";
 import { Connections } from "./connections";
+import { KmsKey } from "./kmsKey";
 import { Network } from "./network";
+
+/** The web ACL (config loadBalancer.waf). */
+export interface WafArgs {
+    /** Declare a WAFv2 web ACL on the ALB. Default (config): on in prod. */
+    enabled: boolean;
+    /** Requests per client IP per 5 minutes. Default (config) 2000. */
+    rateLimit: number;
+    /** Requests per client IP per 5 minutes to the admin host's login paths. Default: no such rule. */
+    adminLogin?: { host: string; paths: string[]; rateLimit: number };
+    /** Log every request the ACL sees to a CloudWatch log group encrypted with `key`, kept `retentionDays`. Default: no log. */
+    logs?: { key: KmsKey; retentionDays: number; region: string };
+}
 
 /** TLS 1.3 with TLS 1.2 fallback, forward-secret ciphers only. */
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -44,11 +57,11 @@ export interface LoadBalancerArgs {
      * Access logs: into `bucket` (an existing one, whose policy is its owner's), or into a bucket
      * created here that keeps them `retentionDays` and is protected with `protect`. Default: none.
      */
-    accessLogs?: { bucket?: string; retentionDays: number; protect: boolean };
+    accessLogs?: { bucket?: string; retentionDays: number; protect: boolean; objectLock?: boolean };
     /** AWS region, for the access-log delivery principal. */
     region: string;
     /** WAFv2 web ACL: AWS common and known-bad-inputs rules and a per-IP rate limit. Default (config): on in prod. */
-    waf: { enabled: boolean; rateLimit: number };
+    waf: WafArgs;
 }
 
 export type Stickiness =
@@ -170,6 +183,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
             prefix: this.name,
             retentionDays: logs.retentionDays,
             protect: logs.protect,
+            objectLock: logs.objectLock,
         }, { parent: this });
         return { bucket: this.accessLogBucket.bucketName, ready: this.accessLogBucket.ready };
     }
@@ -293,10 +307,14 @@ export class LoadBalancer extends pulumi.ComponentResource {
             statement: { managedRuleGroupStatement: { vendorName: "AWS", name } },
             visibilityConfig: visibility(name),
         });
+        const login = this.args.waf.adminLogin;
         const acl = new aws.wafv2.WebAcl(this.name, {
             scope: "REGIONAL",
             defaultAction: { allow: {} },
             rules: [
+                // Addresses Amazon threat intelligence lists as bots and sources of attacks (25 WCU):
+                // https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-ip-rep.html
+                managed("AWSManagedRulesAmazonIpReputationList", 0),
                 managed("AWSManagedRulesCommonRuleSet", 1),
                 managed("AWSManagedRulesKnownBadInputsRuleSet", 2),
                 {
@@ -306,12 +324,75 @@ export class LoadBalancer extends pulumi.ComponentResource {
                     statement: { rateBasedStatement: { limit: this.args.waf.rateLimit, aggregateKeyType: "IP" } },
                     visibilityConfig: visibility("rate-limit-per-ip"),
                 },
+                ...(login
+                    ? [{
+                          // Credential stuffing against the admin console: a tighter per-IP limit on its login
+                          // paths only (a rate-based rule's scope-down statement). Limits 10–2,000,000,000 per
+                          // evaluation window of 60, 120, 300 (default) or 600 s (@pulumi/aws
+                          // WebAclRuleStatementRateBasedStatement; AWS WAF RateBasedStatement API reference).
+                          name: "admin-login-rate-limit-per-ip",
+                          priority: 4,
+                          action: { block: {} },
+                          statement: { rateBasedStatement: { limit: login.rateLimit, aggregateKeyType: "IP", evaluationWindowSec: 300, scopeDownStatement: adminLoginScope(login.host, login.paths) } },
+                          visibilityConfig: visibility("admin-login-rate-limit-per-ip"),
+                      }]
+                    : []),
             ],
             visibilityConfig: visibility(`${this.name}-web-acl`),
         }, this.child);
         new aws.wafv2.WebAclAssociation(this.name, { resourceArn: this.alb.arn, webAclArn: acl.arn }, this.child);
+        if (this.args.waf.logs) this.logWaf(acl, this.args.waf.logs);
         return acl;
     }
+
+    /**
+     * The web ACL's request log (PCI DSS 6.4.2, 10.2): a CloudWatch log group whose name AWS
+     * requires to start with `aws-waf-logs-`, encrypted with `key`, and the log resource policy that
+     * lets log delivery write to it, declared here rather than left to WAF to add on first use
+     * (https://docs.aws.amazon.com/waf/latest/developerguide/logging-cw-logs.html). Credentials and
+     * session cookies are redacted from the log (PCI DSS 3.3, 8.3.2).
+     */
+    private logWaf(acl: aws.wafv2.WebAcl, logs: NonNullable<WafArgs["logs"]>): aws.wafv2.WebAclLoggingConfiguration {
+        const group = new aws.cloudwatch.LogGroup(`${this.name}-waf`, {
+            name: pulumi.interpolate`aws-waf-logs-${acl.name}`,
+            retentionInDays: logs.retentionDays,
+            kmsKeyId: logs.key.arn,
+        }, { ...this.child, dependsOn: logs.key.policy ? [logs.key.policy] : [] });
+        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+        const policy = new aws.cloudwatch.LogResourcePolicy(`${this.name}-waf-logs`, {
+            policyName: pulumi.interpolate`${acl.name}-waf-log-delivery`,
+            policyDocument: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [{
+                    Sid: "WafLogDelivery",
+                    Effect: "Allow",
+                    Principal: { Service: "delivery.logs.amazonaws.com" },
+                    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    Resource: pulumi.interpolate`${group.arn}:log-stream:*`,
+                    Condition: {
+                        StringEquals: { "aws:SourceAccount": account },
+                        ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:aws:logs:${logs.region}:${account}:*` },
+                    },
+                }],
+            }),
+        }, this.child);
+        return new aws.wafv2.WebAclLoggingConfiguration(this.name, {
+            resourceArn: acl.arn,
+            // The group's ARN without the trailing ":*" (the provider's `arn` attribute drops it).
+            logDestinationConfigs: [group.arn],
+            redactedFields: [{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }],
+        }, { ...this.child, dependsOn: [policy] });
+    }
+}
+
+/** Requests to `host` whose path starts with one of `paths`, compared in lower case. */
+export function adminLoginScope(host: string, paths: string[]) {
+    const lower = [{ priority: 0, type: "LOWERCASE" }];
+    const hostMatch = { byteMatchStatement: { searchString: host.toLowerCase(), positionalConstraint: "EXACTLY", fieldToMatch: { singleHeader: { name: "host" } }, textTransformations: lower } };
+    const pathMatches = paths.map((p) => ({ byteMatchStatement: { searchString: p.toLowerCase(), positionalConstraint: "STARTS_WITH", fieldToMatch: { uriPath: {} }, textTransformations: lower } }));
+    // An OR statement takes at least two statements (AWS WAF OrStatement): one path stands alone.
+    const pathMatch = pathMatches.length === 1 ? pathMatches[0] : { orStatement: { statements: pathMatches } };
+    return { andStatement: { statements: [hostMatch, pathMatch] } };
 }
 
 function chunk<T>(items: T[], size: number): T[][] {

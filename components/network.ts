@@ -4,6 +4,8 @@ import { subnetLayout } from "../lib/cidr";
 import { INTERFACE_ENDPOINT_SERVICES } from "../lib/config";
 import { ECR_ENDPOINT_SERVICES } from "../lib/images";
 import { Connections } from "./connections";
+import { allow } from "./iam";
+import { KmsKey } from "./kmsKey";
 
 export interface NetworkArgs {
     /** VPC IPv4 range, a private block /16–/20. Default (config) 10.0.0.0/16. */
@@ -23,6 +25,8 @@ export interface NetworkArgs {
     ecrEndpoints?: boolean;
     /** AWS region, for endpoint service names. */
     region: string;
+    /** Flow logs of all the VPC's traffic into a log group encrypted with `key`, kept `retentionDays`. Default: none. */
+    flowLogs?: { key: KmsKey; retentionDays: number; name: string };
 }
 
 
@@ -57,6 +61,7 @@ export class Network extends pulumi.ComponentResource {
         this.createPrivateSubnets(name);
         this.createGatewayEndpoints(name);
         if (args.interfaceEndpoints) this.createInterfaceEndpoints(name);
+        if (args.flowLogs) this.createFlowLogs(name, args.flowLogs);
 
         this.registerOutputs({ vpcId: this.vpc.id });
     }
@@ -172,6 +177,49 @@ export class Network extends pulumi.ComponentResource {
             routeTableIds: this.privateRouteTables.map((t) => t.id),
             tags: { Name: `${name}-s3` },
         }, this.child);
+    }
+
+    /**
+     * VPC flow logs (PCI DSS v4 10.2, 1.2.5): every accepted and rejected flow into a CloudWatch log
+     * group under `key`. The delivery role trusts vpc-flow-logs.amazonaws.com for this account's flow
+     * logs only (aws:SourceAccount, aws:SourceArn; the confused-deputy conditions AWS documents at
+     * https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html) and may write to this
+     * group only.
+     */
+    private createFlowLogs(name: string, flowLogs: NonNullable<NetworkArgs["flowLogs"]>): aws.ec2.FlowLog {
+        const group = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, {
+            name: `/aws/vpc/flow-logs/${flowLogs.name}`,
+            retentionInDays: flowLogs.retentionDays,
+            kmsKeyId: flowLogs.key.arn,
+        }, { ...this.child, dependsOn: flowLogs.key.policy ? [flowLogs.key.policy] : [] });
+        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+        const role = new aws.iam.Role(`${name}-flow-logs`, {
+            description: `VPC flow log delivery of ${flowLogs.name}`,
+            assumeRolePolicy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [{
+                    Effect: "Allow",
+                    Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+                    Action: "sts:AssumeRole",
+                    Condition: {
+                        StringEquals: { "aws:SourceAccount": account },
+                        ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:aws:ec2:${this.args.region}:${account}:vpc-flow-log/*` },
+                    },
+                }],
+            }),
+        }, this.child);
+        const permissions = allow(role, `${name}-flow-logs`, [
+            { Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: [group.arn, pulumi.interpolate`${group.arn}:*`] },
+        ], this.child);
+        return new aws.ec2.FlowLog(name, {
+            vpcId: this.vpc.id,
+            trafficType: "ALL",
+            logDestinationType: "cloud-watch-logs",
+            logDestination: group.arn,
+            iamRoleArn: role.arn,
+            maxAggregationInterval: 60,
+            tags: { Name: name },
+        }, { ...this.child, dependsOn: [permissions] });
     }
 
     private createInterfaceEndpoints(name: string): void {

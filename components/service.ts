@@ -9,6 +9,7 @@ import { ecrRepositoryOf } from "../lib/images";
 import { secretSource } from "../lib/limits";
 import { RESTORE_STOP_TAG } from "../lib/restore";
 import { Connections } from "./connections";
+import { KmsKey } from "./kmsKey";
 import { Statement, allow, ecsTaskRole } from "./iam";
 import { Route } from "./loadBalancer";
 import { Network } from "./network";
@@ -49,6 +50,10 @@ export interface ServiceArgs {
     collectorImage?: string;
     /** AWS region, for log and service endpoints. */
     region: string;
+    /** The gateway container's root filesystem read-only, and the user it runs as (config security.*). Default: writable, the image's USER. */
+    hardening?: { readonlyRootFilesystem: boolean; user?: string };
+    /** Encrypts the service's log group (CloudWatch Logs must be allowed to use it). Default: CloudWatch's own encryption. */
+    logKey?: KmsKey;
     /** Tags for the service, which ECS propagates to its tasks (the drills find tasks by them). Default none. */
     tags?: Record<string, string>;
     /** Project root, against which build contexts resolve. */
@@ -78,6 +83,8 @@ export class Service extends pulumi.ComponentResource {
     readonly scalingTarget?: aws.appautoscaling.Target;
     private readonly child: pulumi.CustomResourceOptions;
     private readonly autoscaled: boolean;
+    /** The tasks' outbound rules: a task cannot pull its image or read its secrets before them. */
+    private readonly egress: pulumi.Resource[] = [];
 
     constructor(private readonly name: string, private readonly args: ServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("payment-gateway:service:Service", name, {}, opts);
@@ -88,12 +95,12 @@ export class Service extends pulumi.ComponentResource {
         this.logGroup = this.createLogGroup();
         ({ image: this.image, repository: this.repository } = this.resolveImage());
         this.executionRole = ecsTaskRole(`${name}-exec`, `ECS agent for ${args.namePrefix}-${args.service}: pull, log, read its secrets`, this.child);
-        this.taskRole = ecsTaskRole(`${name}-task`, `Task role of ${args.namePrefix}-${args.service}: what the gateway itself may call`, this.child);
+        this.taskRole = ecsTaskRole(`${name}-task`, `Task role of ${args.namePrefix}-${args.service}: what the gateway itself may call`, this.child, { region: args.region });
         const paths = (args.reaches ?? []).flatMap((store) => store.allowFrom(this, args.service));
         const permissions = [this.grantExecution(), ...this.grantTask()];
         this.taskDefinition = this.createTaskDefinition();
         // A task must not start before it can read its secrets, use its keys and reach its stores.
-        this.service = this.createService([...permissions, ...paths]);
+        this.service = this.createService([...permissions, ...paths, ...this.egress]);
         if (this.autoscaled) this.scalingTarget = this.createAutoscaling();
 
         this.registerOutputs({ serviceName: this.service.name });
@@ -138,6 +145,9 @@ export class Service extends pulumi.ComponentResource {
             description: route ? `${service}: the container port from the load balancer only` : `${service}: no inbound traffic`,
         }, this.child);
         if (route) connections.allowFrom(route.loadBalancer, this.args.config.containerPort, `${service} container port from the load balancer`);
+        // HTTPS out only: AWS APIs (through the interface and S3 endpoints, or the NAT), the image
+        // registry, traces, and the gateway's own HTTPS calls; the data stores open their own paths.
+        this.egress.push(...connections.allowToCidrs(["0.0.0.0/0"], 443, `${service}: HTTPS to AWS APIs, registry, traces`));
         return connections;
     }
 
@@ -145,7 +155,8 @@ export class Service extends pulumi.ComponentResource {
         return new aws.cloudwatch.LogGroup(this.name, {
             name: `/ecs/${this.args.namePrefix}/${this.args.service}`,
             retentionInDays: this.args.config.logRetentionDays,
-        }, this.child);
+            kmsKeyId: this.args.logKey?.arn,
+        }, { ...this.child, dependsOn: this.args.logKey?.policy ? [this.args.logKey.policy] : [] });
     }
 
     /** The image reference tasks run: the configured one, or the digest of a build pushed to ECR. */
@@ -296,6 +307,8 @@ export class Service extends pulumi.ComponentResource {
                         options: { "awslogs-group": logGroup, "awslogs-region": this.args.region, "awslogs-stream-prefix": this.args.service },
                     },
                     stopTimeout: 30,
+                    ...(this.args.hardening?.readonlyRootFilesystem ? { readonlyRootFilesystem: true } : {}),
+                    ...(this.args.hardening?.user ? { user: this.args.hardening.user } : {}),
                     ...this.healthCheck(),
                     // Spans sent before the collector listens are lost: start it first (it stays non-essential).
                     ...(this.args.collectorImage ? { dependsOn: [{ containerName: COLLECTOR_CONTAINER, condition: "START" }] } : {}),

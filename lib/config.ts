@@ -228,12 +228,25 @@ const LoadBalancerSchema = section({
     accessLogsBucket: z.string({ error: "must be an S3 bucket name" }).refine(isValidBucketName, { error: "must be an S3 bucket name: 3–63 lower-case letters, digits, dots and hyphens, a letter or digit at each end, no \"..\", not an IP address" }).optional(),
     /** Days the created bucket keeps a log object, 1–3653. Default 365. */
     accessLogsRetentionDays: count(1, 3653).default(365),
+    /** Versioning and S3 Object Lock (compliance mode, accessLogsRetentionDays) on the created bucket. Default: on in prod (required there). */
+    accessLogsObjectLock: bool().optional(),
     waf: z
         .strictObject({
             /** WAFv2 web ACL on the ALB. Default: on in prod. */
             enabled: bool().optional(),
             /** Requests per client IP per 5 minutes before blocking, 10–2,000,000,000. Default 2000. */
             rateLimit: count(10, 2_000_000_000).default(2000),
+            /** Requests per client IP per 5 minutes to the admin host's login paths before blocking, 10–2,000,000,000, below rateLimit. Default 100. */
+            adminLoginRateLimit: count(10, 2_000_000_000).default(100),
+            /**
+             * Path prefixes of the admin console's login (WebAuthn ceremony) on admin.<domain>, 1–5,
+             * matched case-insensitively. Default ["/login", "/auth", "/webauthn"]: set the gateway's own.
+             */
+            adminLoginPaths: list(z.string({ error: "must be a path such as /login" }).regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%\/-]{0,199}$/, { error: "must be a URL path starting with / (at most 200 characters)" }), "paths")
+                .pipe(z.array(z.string()).min(1, { error: "must list at least one path" }).max(5, { error: "must list at most 5 paths" }))
+                .default(["/login", "/auth", "/webauthn"]),
+            /** Days the WAF's request log (CloudWatch Logs, aws-waf-logs-*) is kept; a value CloudWatch accepts, at least 365 in prod. Default 365. */
+            logRetentionDays: numberIn(LOG_RETENTION_DAYS, LOG_RETENTION_DAYS.join(", ")).default(365),
         })
         .prefault({}),
 });
@@ -328,7 +341,7 @@ const StickinessSchema = section({
 const AdminSchema = section({
     ...serviceFields,
     stickiness: StickinessSchema.prefault({}),
-    /** CIDRs allowed to reach admin.<domain>; empty means anywhere. Default []. */
+    /** CIDRs allowed to reach admin.<domain>; empty means anywhere (refused in prod, as is a /0). Default []. */
     allowedCidrs: list(cidr(), "CIDRs").pipe(z.array(z.string()).max(20, { error: "must list at most 20 CIDRs (each four take one listener rule)" })).default([]),
 });
 const MainSchema = section(serviceFields);
@@ -425,6 +438,8 @@ const AtlasSchema = section({
      * default is off). Default true.
      */
     diskAutoScaling: bool().default(true),
+    /** Database auditing (authentication, authorization failures, user and role changes, DDL; lib/audit.ts). Default: on in prod (required there) and in a restore drill. */
+    auditing: bool().optional(),
 });
 
 const CacheSchema = section({
@@ -504,6 +519,8 @@ const ObservabilitySchema = section({
         databaseDiskPercent: count(10, 100).default(80),
         /** Atlas CPU (user, normalized) on any node, percent (Atlas alert). Default 80. */
         databaseCpuPercent: count(10, 100).default(80),
+        /** Requests the WAF blocks in 5 minutes (an attack, or a rule blocking customers). Default 1000. */
+        wafBlockedRequests: count(1, 2_000_000_000).default(1000),
     }).prefault({}),
 });
 
@@ -561,6 +578,28 @@ const CostSchema = section({
     }).prefault({}),
 });
 
+/** Controls a PCI DSS assessment looks for (README "Security and PCI DSS"). */
+const SecuritySchema = section({
+    /**
+     * Encryption-context keys every use of the application key must carry (the key policy refuses
+     * a request without them). The gateway's own code chooses the context: list its keys once it
+     * sends them. Default [] (not enforced).
+     */
+    appKeyEncryptionContextKeys: list(z.string({ error: "must be an encryption context key" }).regex(/^[A-Za-z0-9:_/+=.@-]{1,128}$/, { error: "must be an encryption context key (1–128 letters, digits and :_/+=.@-)" }), "encryption context keys").pipe(z.array(z.string()).max(10, { error: "must list at most 10 keys" })).default([]),
+    /** Atlas encryption at rest under this stack's own KMS key (Atlas's customer key management). Default: on in prod (required there). */
+    atlasCustomerKey: bool().optional(),
+    /** VPC flow logs (all traffic) into a KMS-encrypted log group. Default: on in prod (required there). */
+    flowLogs: bool().optional(),
+    /** Days the flow logs are kept; a value CloudWatch accepts, at least 365 in prod. Default 365. */
+    flowLogRetentionDays: numberIn(LOG_RETENTION_DAYS, LOG_RETENTION_DAYS.join(", ")).default(365),
+    /** At preview, refuse an account and region without GuardDuty enabled or Security Hub on (lib/organization.ts). The deploying role then needs guardduty:ListDetectors, guardduty:GetDetector and securityhub:GetEnabledStandards. Default: on in prod. */
+    organizationChecks: bool().optional(),
+    /** Mount the gateway containers' root filesystem read-only (the image must write only to volumes or /tmp it does not need). Default false. */
+    readonlyRootFilesystem: bool().default(false),
+    /** Run the gateway containers as this user (uid[:gid] or a name the image defines); none: the image's USER. Default none. */
+    containerUser: z.string({ error: "must be a user such as 1000:1000" }).regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,31})?$/, { error: "must be a user such as 1000:1000 or node" }).optional(),
+});
+
 /** The raw `payment-gateway:*` keys, before defaults that depend on the environment. */
 export const ConfigSchema = section({
     environment: oneOf(ENVIRONMENTS),
@@ -577,6 +616,7 @@ export const ConfigSchema = section({
     drills: DrillsSchema.prefault({}),
     rotation: RotationSchema.prefault({}),
     cost: CostSchema.prefault({}),
+    security: SecuritySchema.prefault({}),
     /** gateway (the whole topology) or restore-drill (an Atlas cluster that a backup is restored into, and nothing else). Default gateway. */
     purpose: oneOf(["gateway", "restore-drill"]).default("gateway"),
 });
@@ -606,6 +646,7 @@ function resolve(parsed: Parsed, awsRegion: string) {
             ...parsed.loadBalancer,
             deletionProtection: parsed.loadBalancer.deletionProtection ?? prod,
             accessLogs: parsed.loadBalancer.accessLogs ?? (prod || !!parsed.loadBalancer.accessLogsBucket),
+            accessLogsObjectLock: parsed.loadBalancer.accessLogsObjectLock ?? prod,
             waf: { ...parsed.loadBalancer.waf, enabled: parsed.loadBalancer.waf.enabled ?? prod },
         },
         admin: service(parsed.admin),
@@ -621,6 +662,14 @@ function resolve(parsed: Parsed, awsRegion: string) {
             ...parsed.atlas,
             region: parsed.atlas.region ?? atlasRegionName(awsRegion),
             privateLink: parsed.atlas.privateLink ?? prod,
+            // A restore drill holds a copy of prod's data: audited like prod.
+            auditing: parsed.atlas.auditing ?? (prod || parsed.purpose === "restore-drill"),
+        },
+        security: {
+            ...parsed.security,
+            atlasCustomerKey: parsed.security.atlasCustomerKey ?? prod,
+            flowLogs: parsed.security.flowLogs ?? prod,
+            organizationChecks: parsed.security.organizationChecks ?? prod,
         },
         cache: {
             ...parsed.cache,
@@ -777,6 +826,9 @@ function crossFieldProblems(c: Resolved, stack: string | undefined, now: number,
         add("admin.stickiness.cookieName", `must not start with a name the ALB reserves (${RESERVED_COOKIE_PREFIXES.join(", ")})`, stick.cookieName);
     if (stick.type === "lb_cookie" && stick.cookieName) add("admin.stickiness.cookieName", "applies only to stickiness.type app_cookie", stick.cookieName, "admin.stickiness.type");
 
+    if (c.loadBalancer.waf.adminLoginRateLimit >= c.loadBalancer.waf.rateLimit)
+        add("loadBalancer.waf.adminLoginRateLimit", `must be below loadBalancer.waf.rateLimit (${c.loadBalancer.waf.rateLimit}): the login paths get the tighter limit`, c.loadBalancer.waf.adminLoginRateLimit, "loadBalancer.waf.rateLimit");
+
     const hc = c.loadBalancer.healthCheck;
     if (hc.intervalSeconds <= hc.timeoutSeconds)
         add("loadBalancer.healthCheck.timeoutSeconds", `must be below healthCheck.intervalSeconds (${hc.intervalSeconds}); AWS rejects an interval that is not greater than the timeout`, hc.timeoutSeconds, "loadBalancer.healthCheck.intervalSeconds");
@@ -837,6 +889,26 @@ function crossFieldProblems(c: Resolved, stack: string | undefined, now: number,
         if (c.purpose === "gateway" && !c.observability.alarmEmails.length)
             add("observability.alarmEmails", "must list at least one address in prod: otherwise every alarm notifies nobody (each address must then confirm the SNS subscription e-mail AWS sends it)", c.observability.alarmEmails);
         ha("loadBalancer.waf.enabled", c.loadBalancer.waf.enabled, "must be true", "a web application firewall in front of the gateway", c.loadBalancer.waf.enabled);
+        const pci = (path: string, ok: boolean, rule: string, requirement: string, value: unknown) =>
+            !ok && add(path, `${rule} in prod (PCI DSS ${requirement})`, value);
+        pci("loadBalancer.waf.logRetentionDays", c.loadBalancer.waf.logRetentionDays >= 365, "must be at least 365", "10.5.1: audit log history kept at least 12 months", c.loadBalancer.waf.logRetentionDays);
+        // PCI DSS 1.3.1/1.4.2: inbound to the admin console restricted to what is necessary.
+        if (c.purpose === "gateway" && !c.admin.allowedCidrs.length)
+            add("admin.allowedCidrs", "must list the networks allowed to reach admin.<domain> in prod (PCI DSS 1.4.2: the admin console is not open to the internet); e.g. your VPN's or office's egress ranges", c.admin.allowedCidrs);
+        for (const [i, range] of c.admin.allowedCidrs.entries())
+            if (range.endsWith("/0")) add(formatPath(["admin", "allowedCidrs", i]), "must not allow every address in prod (PCI DSS 1.4.2): name the networks that administer the gateway", range);
+        pci("security.atlasCustomerKey", c.security.atlasCustomerKey, "must be true", "3.5.1/3.6: stored account data encrypted under keys this account controls", c.security.atlasCustomerKey);
+        if (c.purpose === "gateway") {
+            pci("security.flowLogs", c.security.flowLogs, "must be true", "10.2.1 and 1.2: a record of the traffic in and out of the cardholder data environment", c.security.flowLogs);
+            pci("security.flowLogRetentionDays", c.security.flowLogRetentionDays >= 365, "must be at least 365", "10.5.1: audit log history kept at least 12 months", c.security.flowLogRetentionDays);
+            for (const name of SERVICE_NAMES)
+                pci(`${name}.logRetentionDays`, c[name].logRetentionDays >= 365, "must be at least 365", "10.5.1: audit log history kept at least 12 months", c[name].logRetentionDays);
+        }
+        if (c.purpose === "gateway" && !c.loadBalancer.accessLogsBucket) {
+            pci("loadBalancer.accessLogsObjectLock", c.loadBalancer.accessLogsObjectLock, "must be true", "10.3.2/10.3.3: audit logs protected from modification and deletion", c.loadBalancer.accessLogsObjectLock);
+            pci("loadBalancer.accessLogsRetentionDays", c.loadBalancer.accessLogsRetentionDays >= 365, "must be at least 365", "10.5.1: audit log history kept at least 12 months", c.loadBalancer.accessLogsRetentionDays);
+        }
+        pci("atlas.auditing", c.atlas.auditing, "must be true", "10.2.1: audit logs of access to cardholder data", c.atlas.auditing);
     }
     return problems;
 }
@@ -1273,12 +1345,12 @@ export function bomFromConfig(c: Resolved): Bom {
             restoreWindowDays: c.atlas.pointInTimeRestore ? Math.min(c.atlas.backupRetentionDays, 7) : 0,
             diskAutoScaling: c.atlas.diskAutoScaling,
         },
-        kmsKeys: gateway ? 2 : 0,
+        kmsKeys: gateway ? 3 + (c.security.atlasCustomerKey ? 1 : 0) : 0,
         secrets: gateway ? 2 : 0,
-        waf: gateway && c.loadBalancer.waf.enabled ? { rules: 3 } : undefined,
+        waf: gateway && c.loadBalancer.waf.enabled ? { rules: 5 } : undefined,
         // The 5xx rate (3 metrics), the ALB's own 5xx, p95 latency; per target group no-healthy and
-        // unhealthy hosts; per service CPU and memory; the worker's running tasks; per cache node CPU, memory, evictions (and lag with replicas).
-        alarmMetrics: gateway ? 3 + 1 + 1 + 2 * 2 + SERVICE_NAMES.length * 2 + 1 + cacheNodes * (3 + (cacheNodes > 1 ? 1 : 0)) : 0,
+        // unhealthy hosts; per service CPU and memory; the worker's running tasks; per cache node CPU, memory, evictions (and lag with replicas); the WAF's blocked requests.
+        alarmMetrics: gateway ? 3 + 1 + 1 + 2 * 2 + SERVICE_NAMES.length * 2 + 1 + cacheNodes * (3 + (cacheNodes > 1 ? 1 : 0)) + (c.loadBalancer.waf.enabled ? 1 : 0) : 0,
         dashboards: gateway ? 1 : 0,
         accessLogBucket: gateway && c.loadBalancer.accessLogs && !c.loadBalancer.accessLogsBucket,
         xray: gateway && c.observability.tracing && !c.observability.otlpEndpoint ? { sampleRatio: c.observability.traceSampleRatio } : undefined,

@@ -1,6 +1,6 @@
 /**
- * The payment-gateway policy pack: the Production HA Checklist and the operations rules (enforced
- * on prod stacks) and the security rules (enforced everywhere). The rules themselves are pure
+ * The payment-gateway policy pack: the Production HA Checklist, the operations and PCI DSS rules
+ * (enforced on prod stacks) and the security rules (enforced everywhere). The rules themselves are pure
  * functions in rules.ts.
  *
  *   pulumi preview --policy-pack policy
@@ -16,7 +16,7 @@ new PolicyPack("payment-gateway", {
     enforcementLevel: "mandatory",
     policies: RULES.map((rule) => ({
         name: rule.id,
-        description: `${{ checklist: "Production HA Checklist", operations: "Operations", security: "Security" }[rule.kind]}: ${rule.title}`,
+        description: `${{ checklist: "Production HA Checklist", operations: "Operations", security: "Security", pci: "PCI DSS" }[rule.kind]}: ${rule.title}`,
         validateStack: (args, reportViolation) => {
             const result = evaluate(args.resources.map(toResource)).find((r) => r.rule.id === rule.id)!;
             if (result.enforced) for (const v of result.finding.violations) reportViolation(v);

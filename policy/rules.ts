@@ -30,8 +30,8 @@ export interface Finding {
 export interface Rule {
     id: string;
     title: string;
-    /** Checklist items and operations rules are enforced in prod stacks; security rules everywhere. */
-    kind: "checklist" | "operations" | "security";
+    /** Checklist items, operations and PCI DSS rules are enforced in prod stacks; security rules everywhere. */
+    kind: "checklist" | "operations" | "security" | "pci";
     check(resources: Resource[]): Finding;
 }
 
@@ -61,6 +61,18 @@ const T = {
     policy: "aws:iam/policy:Policy",
     lbComponent: "payment-gateway:loadBalancer:LoadBalancer",
     fisTemplate: "aws:fis/experimentTemplate:ExperimentTemplate",
+    egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+    keyPolicy: "aws:kms/keyPolicy:KeyPolicy",
+    auditing: "mongodbatlas:index/auditing:Auditing",
+    encryptionAtRest: "mongodbatlas:index/encryptionAtRest:EncryptionAtRest",
+    webAcl: "aws:wafv2/webAcl:WebAcl",
+    wafLogging: "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    flowLog: "aws:ec2/flowLog:FlowLog",
+    vpc: "aws:ec2/vpc:Vpc",
+    bucket: "aws:s3/bucket:Bucket",
+    objectLock: "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+    topic: "aws:sns/topic:Topic",
 };
 const WORLD = ["0.0.0.0/0", "::/0"];
 
@@ -370,6 +382,98 @@ const noIamWildcards: Rule = {
     },
 };
 
+/** World egress allowed on these tcp ports only: HTTPS, and MongoDB to Atlas's public hosts (without PrivateLink). */
+const WORLD_EGRESS_PORTS = [443, 27017];
+
+const restrictedEgress: Rule = {
+    id: "restricted-egress",
+    title: "outbound traffic restricted to what is necessary (PCI DSS 1.3.2)",
+    kind: "security",
+    check(rs) {
+        const v: string[] = [];
+        for (const r of ofType(rs, T.egress)) {
+            const p = r.props;
+            if (p.ipProtocol === "-1" || p.ipProtocol === "all") v.push(`${r.name}: all protocols out`);
+            else if (p.fromPort !== p.toPort && (WORLD.includes(p.cidrIpv4) || WORLD.includes(p.cidrIpv6))) v.push(`${r.name}: ports ${p.fromPort}-${p.toPort} out to the internet`);
+            else if ((WORLD.includes(p.cidrIpv4) || WORLD.includes(p.cidrIpv6)) && !WORLD_EGRESS_PORTS.includes(p.fromPort)) v.push(`${r.name}: port ${p.fromPort} out to the internet`);
+        }
+        for (const sg of ofType(rs, T.securityGroup))
+            for (const rule of sg.props.egress ?? []) if (rule.protocol === "-1" || (rule.cidrBlocks ?? []).some((c: string) => WORLD.includes(c))) v.push(`${sg.name}: inline egress rule`);
+        return finding(v, `every egress rule names its peer group or port; to the internet only tcp ${WORLD_EGRESS_PORTS.join(", ")}`);
+    },
+};
+
+const explicitKeyPolicies: Rule = {
+    id: "explicit-key-policies",
+    title: "every KMS key has an explicit policy whose administrators cannot use it (PCI DSS 3.6.1)",
+    kind: "security",
+    check(rs) {
+        const v: string[] = [];
+        const policies = ofType(rs, T.keyPolicy);
+        for (const k of ofType(rs, T.kmsKey)) {
+            const explicit = k.props.policy !== undefined || policies.some((p) => p.name === k.name);
+            if (!explicit) v.push(`${k.name}: default key policy (any principal with IAM kms:* may use it)`);
+        }
+        for (const p of policies) {
+            const doc = parseJson(p.props.policy);
+            if (!doc) continue;
+            if (p.props.bypassPolicyLockoutSafetyCheck) v.push(`${p.name}: bypasses the lockout safety check`);
+            for (const st of doc.Statement ?? []) {
+                const actions: string[] = [st.Action].flat();
+                if (st.Effect === "Allow" && actions.some((a) => a === "kms:*" || a === "*")) v.push(`${p.name}: ${st.Sid ?? "a statement"} allows kms:*`);
+                const account = typeof st.Principal?.AWS === "string" && /:root$/.test(st.Principal.AWS);
+                if (st.Effect === "Allow" && account && !st.Condition && actions.some((a) => /^kms:(Decrypt|Encrypt|GenerateDataKey|ReEncrypt|CreateGrant)/.test(a)))
+                    v.push(`${p.name}: the account may use the key through IAM alone (${st.Sid ?? "statement"})`);
+            }
+        }
+        return finding(v, "explicit key policies: the account administers, named roles and services use");
+    },
+};
+
+// -------------------------------------------------------------------------------------------------
+// PCI DSS v4 (prod): the audit trail and encryption an assessor looks for.
+
+const retained = (g: Resource) => g.props.retentionInDays === undefined || (g.props.retentionInDays !== 0 && g.props.retentionInDays >= 365);
+
+const pciAuditTrail: Rule = {
+    id: "pci-audit-trail",
+    title: "audit logs generated, protected and kept a year (PCI DSS 10.2, 10.3, 10.5.1)",
+    kind: "pci",
+    check(rs) {
+        const v: string[] = [];
+        const clusters = ofType(rs, T.cluster);
+        const audits = ofType(rs, T.auditing);
+        if (clusters.length && !audits.some((a) => a.props.enabled === true)) v.push("no Atlas database auditing");
+        for (const a of audits) {
+            const audited: string[] = parseJson(a.props.auditFilter)?.atype?.$in ?? [];
+            for (const needed of ["authenticate", "authCheck", "createUser", "dropUser", "grantRolesToUser", "createRole", "dropCollection", "dropDatabase"])
+                if (a.props.auditFilter !== undefined && !audited.includes(needed)) v.push(`${a.name}: the audit filter omits ${needed}`);
+        }
+        for (const acl of ofType(rs, T.webAcl)) if (!ofType(rs, T.wafLogging).length) v.push(`${acl.name}: the WAF keeps no log`);
+        if (ofType(rs, T.vpc).length && !ofType(rs, T.flowLog).some((f) => f.props.trafficType === "ALL")) v.push("no VPC flow log of all traffic");
+        // The failover drills' FIS log records experiments, not access to the environment: not judged.
+        for (const g of ofType(rs, T.logGroup).filter((x) => !String(x.props.name ?? "").startsWith("/aws/vendedlogs/fis/"))) {
+            if (!g.props.kmsKeyId) v.push(`${g.name}: log group not under a customer-managed key`);
+            if (!retained(g)) v.push(`${g.name}: kept ${g.props.retentionInDays} days, less than a year`);
+        }
+        for (const b of ofType(rs, T.bucket)) if (!ofType(rs, T.objectLock).some((l) => l.props.rule?.defaultRetention?.mode === "COMPLIANCE")) v.push(`${b.name}: access logs without Object Lock in compliance mode`);
+        for (const t of ofType(rs, T.topic)) if (!t.props.kmsMasterKeyId) v.push(`${t.name}: alarm topic under an AWS-owned key`);
+        return finding(v, "Atlas auditing, WAF and VPC flow logs, log groups under a CMK kept 365+ days, access logs under Object Lock");
+    },
+};
+
+const pciCustomerKeys: Rule = {
+    id: "pci-customer-managed-keys",
+    title: "stored account data under keys this account controls (PCI DSS 3.5.1)",
+    kind: "pci",
+    check(rs) {
+        const v: string[] = [];
+        for (const c of ofType(rs, T.cluster)) if (c.props.encryptionAtRestProvider !== "AWS") v.push(`${c.props.name}: Atlas encryption at rest under Atlas's keys only`);
+        if (ofType(rs, T.cluster).some((c) => c.props.encryptionAtRestProvider === "AWS") && !ofType(rs, T.encryptionAtRest).some((e) => e.props.awsKmsConfig?.enabled)) v.push("no Atlas customer key configuration");
+        return finding(v, "the Atlas cluster encrypts at rest under this stack's KMS key");
+    },
+};
+
 // -------------------------------------------------------------------------------------------------
 // Operations.
 
@@ -399,11 +503,13 @@ const drills: Rule = {
 
 export const OPERATIONS: Rule[] = [drills];
 export const CHECKLIST: Rule[] = [replicaSet, cacheFailover, twoInstances, healthChecks, adminSticky, poolSizes, openTelemetry, backups];
-export const SECURITY: Rule[] = [onlyLoadBalancerPublic, encryption, noCredentialsInTaskDefinitions, noIamWildcards];
-export const RULES: Rule[] = [...CHECKLIST, ...OPERATIONS, ...SECURITY];
+export const SECURITY: Rule[] = [onlyLoadBalancerPublic, encryption, noCredentialsInTaskDefinitions, noIamWildcards, restrictedEgress, explicitKeyPolicies];
+export const PCI: Rule[] = [pciAuditTrail, pciCustomerKeys];
+export const RULES: Rule[] = [...CHECKLIST, ...OPERATIONS, ...SECURITY, ...PCI];
 
-/** Runs every rule. Checklist items are enforced when the stack is prod (or `enforceChecklist`). */
+/** Runs every rule. Checklist and operations items are enforced when the stack is prod (or `enforceChecklist`), PCI DSS rules in prod, security rules everywhere. */
 export function evaluate(resources: Resource[], options: { enforceChecklist?: boolean } = {}): Result[] {
-    const prod = options.enforceChecklist ?? environmentOf(resources) === "prod";
-    return RULES.map((rule) => ({ rule, finding: rule.check(resources), enforced: rule.kind === "security" || prod }));
+    const prod = environmentOf(resources) === "prod";
+    const checklist = options.enforceChecklist ?? prod;
+    return RULES.map((rule) => ({ rule, finding: rule.check(resources), enforced: rule.kind === "security" || (rule.kind === "pci" ? prod : checklist) }));
 }

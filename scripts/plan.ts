@@ -461,7 +461,7 @@ const quotas: Section = (run) => {
     ];
 };
 
-function findings(kind: "checklist" | "operations" | "security"): Section {
+function findings(kind: "checklist" | "operations" | "security" | "pci"): Section {
     return (run) => {
         const results = evaluate(run.policyResources()).filter((r) => r.rule.kind === kind);
         const line = (r: Result) => {
@@ -607,6 +607,7 @@ export const SECTIONS: [string, Section][] = [
     ["Failover drills", drillsSection],
     ["Operations rules", findings("operations")],
     ["Security rules", findings("security")],
+    ["PCI DSS rules", findings("pci")],
     ["Resources", tree],
     ["Resource counts", counts],
 ];

@@ -85,13 +85,13 @@ describe("the diagram", () => {
     });
 
     it("shows an admin allow-list, and changes only what an edit changes", async () => {
-        const restricted = await runProgram({ stack: "prod", set: { "admin.allowedCidrs": ["203.0.113.0/24"], "main.maxInstances": 12 } });
+        const restricted = await runProgram({ stack: "prod", set: { "admin.allowedCidrs": ["198.51.100.0/24"], "main.maxInstances": 12 } });
         const before = renderDiagram(prod).split("\n");
         const after = renderDiagram(restricted).split("\n");
         assert.equal(renderDiagram(prod), renderDiagram(prod), "deterministic");
         const changed = after.filter((l) => !before.includes(l));
         assert.deepEqual(changed.map((l) => l.trim()).sort(), [
-            'rule_pg_admin["admin.pay.example.com · priority 100 · from 203.0.113.0/24"]',
+            'rule_pg_admin["admin.pay.example.com · priority 100 · from 198.51.100.0/24"]',
             'svc_main("main · 3–12 tasks · 1024 CPU / 2048 MiB · X86_64")',
         ]);
     });

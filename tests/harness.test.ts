@@ -58,7 +58,7 @@ describe("harness", () => {
             assert.deepEqual(parseKeyPath("aws:region"), ["aws:region"]);
             const { values } = assembleConfig("prod", { "admin.allowedCidrs[0]": "203.0.113.0/24", "admin.allowedCidrs[1]": "198.51.100.0/24" });
             assert.deepEqual(JSON.parse(values["payment-gateway:admin"]).allowedCidrs, ["203.0.113.0/24", "198.51.100.0/24"]);
-            assert.throws(() => assembleConfig("prod", { "admin.allowedCidrs[2]": "203.0.113.0/24" }), /list index 2 is out of range \(the list has 0 items/);
+            assert.throws(() => assembleConfig("prod", { "admin.allowedCidrs[2]": "203.0.113.0/24" }), /list index 2 is out of range \(the list has 1 items/);
             for (const bad of ["main..instances", "main[x]", ".main", "main.instances["]) assert.throws(() => parseKeyPath(bad), /not a config path|starts with a key/, bad);
         });
 

@@ -552,6 +552,9 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, a
                 },
             };
         }
+        case "mongodbatlas:index/cloudProviderAccessSetup:CloudProviderAccessSetup":
+            // Atlas's AWS account and the external id it issues for the project.
+            return { id: hash(name, 24, "0123456789abcdef"), state: { ...state, roleId: hash(name, 24, "0123456789abcdef"), awsConfigs: [{ atlasAwsAccountArn: "arn:aws:iam::536727724300:root", atlasAssumedRoleExternalId: crypto.createHash("md5").update(name).digest("hex").replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5") }] } };
         case "mongodbatlas:index/privateLinkEndpoint:PrivateLinkEndpoint":
             return { id: hash(name, 24, "0123456789abcdef"), state: { ...state, privateLinkId: hash(name, 24, "0123456789abcdef"), endpointServiceName: `com.amazonaws.vpce.${region}.vpce-svc-${hash(name, 17, "0123456789abcdef")}` } };
         case "mongodbatlas:index/cloudBackupSnapshotRestoreJob:CloudBackupSnapshotRestoreJob": {
@@ -627,6 +630,10 @@ function mockInvoke(token: string, inputs: Record<string, any>, region: string, 
             return { name: region, region, id: region };
         case "aws:index/getCallerIdentity:getCallerIdentity":
             return { accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/ci`, userId: "AIDAEXAMPLE", id: ACCOUNT_ID };
+        case "aws:guardduty/getDetector:getDetector":
+            return { id: "12abc34d567e8fa901bc2d34eexample", arn: `arn:aws:guardduty:${region}:${ACCOUNT_ID}:detector/12abc34d567e8fa901bc2d34eexample`, status: "ENABLED", findingPublishingFrequency: "SIX_HOURS", features: [], serviceRoleArn: `arn:aws:iam::${ACCOUNT_ID}:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty`, region, tags: {} };
+        case "aws:securityhub/getEnabledStandards:getEnabledStandards":
+            return { region, standardsSubscriptions: [{ standardsArn: `arn:aws:securityhub:${region}::standards/pci-dss/v/4.0.1`, standardsSubscriptionArn: `arn:aws:securityhub:${region}:${ACCOUNT_ID}:subscription/pci-dss/v/4.0.1`, standardsStatus: "READY", standardsControlsUpdatable: "READY_FOR_UPDATES", standardsInputs: {} }] };
         case "aws:index/getPartition:getPartition":
             return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
         case "aws:iam/getPolicyDocument:getPolicyDocument":

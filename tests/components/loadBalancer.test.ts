@@ -162,8 +162,8 @@ describe("load balancer", () => {
         const acl = prod.one("aws:wafv2/webAcl:WebAcl");
         assert.equal(acl.inputs.scope, "REGIONAL");
         const names = acl.inputs.rules.map((r: any) => r.statement.managedRuleGroupStatement?.name ?? r.name);
-        assert.deepEqual(names, ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "rate-limit-per-ip"]);
-        const rate = acl.inputs.rules[2];
+        assert.deepEqual(names, ["AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "rate-limit-per-ip", "admin-login-rate-limit-per-ip"]);
+        const rate = acl.inputs.rules[3];
         assert.deepEqual(rate.statement.rateBasedStatement, { limit: 2000, aggregateKeyType: "IP" });
         assert.deepEqual(rate.action, { block: {} });
         const association = prod.one("aws:wafv2/webAclAssociation:WebAclAssociation");
@@ -172,9 +172,13 @@ describe("load balancer", () => {
         assert.equal(dev.ofType("aws:wafv2/webAcl:WebAcl").length, 0);
     });
 
-    it("takes the WAF rate limit from config", async () => {
-        const run = await runProgram({ stack: "dev", set: { "loadBalancer.waf": { enabled: true, rateLimit: 500 } } });
-        assert.equal(run.one("aws:wafv2/webAcl:WebAcl").inputs.rules[2].statement.rateBasedStatement.limit, 500);
+    it("takes the WAF rate limits and admin login paths from config", async () => {
+        const run = await runProgram({ stack: "dev", set: { "loadBalancer.waf": { enabled: true, rateLimit: 500, adminLoginRateLimit: 50, adminLoginPaths: ["/Session"] } } });
+        const rule = (name: string) => run.one("aws:wafv2/webAcl:WebAcl").inputs.rules.find((r: any) => r.name === name).statement.rateBasedStatement;
+        assert.equal(rule("rate-limit-per-ip").limit, 500);
+        assert.equal(rule("admin-login-rate-limit-per-ip").limit, 50);
+        // One path stands alone (an OR statement takes two or more), compared in lower case.
+        assert.equal(rule("admin-login-rate-limit-per-ip").scopeDownStatement.andStatement.statements[1].byteMatchStatement.searchString, "/session");
     });
 
     it("writes access logs to a named bucket, creating none", async () => {

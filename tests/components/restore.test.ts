@@ -166,7 +166,8 @@ describe("restore from backup", () => {
         it("is a small cluster that prod's backup is restored into, and a read-only way to check it", () => {
             assert.deepEqual(
                 drill.resources.filter((r) => r.custom).map((r) => r.type).sort(),
-                [CLUSTER, "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule", JOB, "mongodbatlas:index/project:Project", "mongodbatlas:index/databaseUser:DatabaseUser", "mongodbatlas:index/projectIpAccessList:ProjectIpAccessList", "random:index/randomPassword:RandomPassword"].sort(),
+                // Audited like prod: it holds a copy of prod's data.
+                [CLUSTER, "mongodbatlas:index/auditing:Auditing", "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule", JOB, "mongodbatlas:index/project:Project", "mongodbatlas:index/databaseUser:DatabaseUser", "mongodbatlas:index/projectIpAccessList:ProjectIpAccessList", "random:index/randomPassword:RandomPassword"].sort(),
             );
             assert.equal(drill.one(CLUSTER).inputs.replicationSpecs[0].regionConfigs[0].electableSpecs.instanceSize, "M10");
             assert.equal(drill.one(CLUSTER).inputs.terminationProtectionEnabled, false, "short-lived: it must tear down");

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { CHECKLIST, RULES, Resource, Rule, SECURITY, evaluate } from "../../policy/rules";
+import { CHECKLIST, PCI, RULES, Resource, Rule, SECURITY, evaluate } from "../../policy/rules";
 import { listStacks, runProgram, stackRun } from "../harness";
 
 // ---------------------------------------------------------------------------------------------
@@ -17,7 +17,7 @@ function good(): Resource[] {
     return [
         r("aws:ecs/cluster:Cluster", "pg", { tags: { environment: "prod" } }),
         r("mongodbatlas:index/advancedCluster:AdvancedCluster", "pg", {
-            name: "pg-prod", clusterType: "REPLICASET", backupEnabled: true, pitEnabled: true,
+            name: "pg-prod", clusterType: "REPLICASET", backupEnabled: true, pitEnabled: true, encryptionAtRestProvider: "AWS",
             replicationSpecs: [{ regionConfigs: [{ electableSpecs: { instanceSize: "M30", nodeCount: 3 } }] }],
         }),
         r("mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule", "pg", { policyItemDaily: { retentionValue: 7 } }),
@@ -34,6 +34,14 @@ function good(): Resource[] {
         r("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "pg-cache-from-main", { referencedSecurityGroupId: "sg-1", fromPort: 6379, toPort: 6379 }),
         r("aws:secretsmanager/secret:Secret", "uri", { kmsKeyId: "arn:aws:kms:us-east-1:1:key/x" }),
         r("aws:kms/key:Key", "data", { enableKeyRotation: true }),
+        r("aws:kms/keyPolicy:KeyPolicy", "data", { policy: JSON.stringify({ Statement: [
+            { Sid: "AccountAdministersWithoutUse", Effect: "Allow", Principal: { AWS: "arn:aws:iam::1:root" }, Action: ["kms:PutKeyPolicy", "kms:DescribeKey"], Resource: "*" },
+            { Sid: "AccountUsesThroughServices", Effect: "Allow", Principal: { AWS: "arn:aws:iam::1:root" }, Action: ["kms:Decrypt"], Resource: "*", Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } } },
+        ] }) }),
+        r("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "pg-main-svc-to-443-cidr0", { cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: 443, toPort: 443 }),
+        r("mongodbatlas:index/auditing:Auditing", "pg", { enabled: true, auditFilter: JSON.stringify({ atype: { $in: ["authenticate", "authCheck", "createUser", "dropUser", "grantRolesToUser", "createRole", "dropCollection", "dropDatabase"] } }) }),
+        r("mongodbatlas:index/encryptionAtRest:EncryptionAtRest", "pg", { awsKmsConfig: { enabled: true } }),
+        r("aws:cloudwatch/logGroup:LogGroup", "pg-main", { name: "/ecs/payment-gateway-prod/main", kmsKeyId: "arn:aws:kms:us-east-1:1:key/l", retentionInDays: 365 }),
         r("aws:iam/rolePolicy:RolePolicy", "exec", { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "arn:aws:secretsmanager:us-east-1:1:secret:x" }, { Effect: "Allow", Action: ["xray:PutTraceSegments"], Resource: "*" }] }) }),
         r("aws:fis/experimentTemplate:ExperimentTemplate", "pg-task-loss", {
             tags: { drill: "task-loss" },
@@ -96,6 +104,14 @@ describe("policy rules", () => {
         ["no-iam-wildcards", (rs) => change(rs, "exec", "aws:iam/rolePolicy:RolePolicy", (p) => (p.policy = JSON.stringify({ Statement: [{ Effect: "Allow", Action: "ecs:ListTasks", Resource: "*" }] }))), /ecs:ListTasks on every resource/],
         ["no-iam-wildcards", (rs) => change(rs, "exec", "aws:iam/rolePolicy:RolePolicy", (p) => (p.policy = JSON.stringify({ Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::b" }] }))), /wildcard action s3:\*/],
         ["no-iam-wildcards", (rs) => change(rs, "exec", "aws:iam/rolePolicy:RolePolicy", (p) => (p.policy = JSON.stringify({ Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "*" }] }))), /secretsmanager:GetSecretValue on every resource/],
+        ["restricted-egress", (rs) => change(rs, "pg-main-svc-to-443-cidr0", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", (p) => (p.ipProtocol = "-1")), /all protocols out/],
+        ["restricted-egress", (rs) => change(rs, "pg-main-svc-to-443-cidr0", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", (p) => Object.assign(p, { fromPort: 22, toPort: 22 })), /port 22 out to the internet/],
+        ["explicit-key-policies", (rs) => rs.filter((r) => r.type !== "aws:kms/keyPolicy:KeyPolicy"), /data: default key policy/],
+        ["explicit-key-policies", (rs) => change(rs, "data", "aws:kms/keyPolicy:KeyPolicy", (p) => (p.policy = p.policy.replace('"kms:PutKeyPolicy"', '"kms:Decrypt"'))), /the account may use the key through IAM alone/],
+        ["pci-audit-trail", (rs) => change(rs, "pg", "mongodbatlas:index/auditing:Auditing", (p) => (p.auditFilter = JSON.stringify({ atype: { $in: ["authenticate"] } }))), /the audit filter omits authCheck/],
+        ["pci-audit-trail", (rs) => change(rs, "pg-main", "aws:cloudwatch/logGroup:LogGroup", (p) => (p.retentionInDays = 30)), /kept 30 days, less than a year/],
+        ["pci-audit-trail", (rs) => change(rs, "pg-main", "aws:cloudwatch/logGroup:LogGroup", (p) => delete p.kmsKeyId), /not under a customer-managed key/],
+        ["pci-customer-managed-keys", (rs) => change(rs, "pg", "mongodbatlas:index/advancedCluster:AdvancedCluster", (p) => delete p.encryptionAtRestProvider), /under Atlas's keys only/],
     ];
     for (const [id, breakIt, expected] of broken) {
         it(`${id} catches ${expected.source}`, () => {
@@ -128,7 +144,8 @@ describe("policy rules", () => {
         for (const r of evaluate(dev)) assert.equal(r.enforced, r.rule.kind === "security", r.rule.id);
         for (const r of evaluate(good())) assert.equal(r.enforced, true);
         assert.equal(CHECKLIST.length, 8);
-        assert.equal(SECURITY.length, 4);
+        assert.equal(SECURITY.length, 6);
+        assert.equal(PCI.length, 2);
     });
 
     describe("over the mocked program", () => {
@@ -155,7 +172,7 @@ describe("policy rules", () => {
 
         it("a staging cache without a replica fails exactly the failover item when the checklist applies", async () => {
             const run = await runProgram({ stack: "staging", set: { "cache.nodes": 1 } });
-            const failing = evaluate(run.policyResources(), { enforceChecklist: true }).filter((r) => r.finding.violations.length).map((r) => r.rule.id);
+            const failing = evaluate(run.policyResources(), { enforceChecklist: true }).filter((r) => r.enforced && r.finding.violations.length).map((r) => r.rule.id);
             assert.deepEqual(failing, ["cache-failover"]);
         });
     });
