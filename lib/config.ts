@@ -660,6 +660,8 @@ function crossFieldProblems(c: Resolved, stack: string | undefined, now: number)
         ha("loadBalancer.accessLogs", c.loadBalancer.accessLogs, "must be true", "an audit trail of every request the load balancer answers", c.loadBalancer.accessLogs);
         ha("loadBalancer.deletionProtection", c.loadBalancer.deletionProtection, "must be true", "the load balancer cannot be deleted by accident", c.loadBalancer.deletionProtection);
         ha("observability.tracing", c.observability.tracing, "must be true", "OpenTelemetry connected", c.observability.tracing);
+        // A ratio of 0 makes parentbased_traceidratio record no new trace: tracing on in name only.
+        ha("observability.traceSampleRatio", c.observability.traceSampleRatio > 0, "must be above 0", "OpenTelemetry connected", c.observability.traceSampleRatio);
         ha("drills.enabled", c.drills.enabled, "must be true", "failover drills that prove the checklist holds, guarded by stop conditions", c.drills.enabled);
         ha("loadBalancer.waf.enabled", c.loadBalancer.waf.enabled, "must be true", "a web application firewall in front of the gateway", c.loadBalancer.waf.enabled);
     }

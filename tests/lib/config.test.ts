@@ -113,6 +113,7 @@ describe("config", () => {
             [{ "atlas.pointInTimeRestore": false }, "payment-gateway:atlas.pointInTimeRestore must be true in prod (HA checklist: automated backups)"],
             [{ "atlas.privateLink": false }, "payment-gateway:atlas.privateLink must be true in prod"],
             [{ "loadBalancer.waf.enabled": false }, "payment-gateway:loadBalancer.waf.enabled must be true in prod"],
+            [{ "observability.traceSampleRatio": 0 }, "payment-gateway:observability.traceSampleRatio must be above 0 in prod (HA checklist: OpenTelemetry connected); got 0"],
         ];
         for (const [set, message] of checklist) {
             it(`refuses ${JSON.stringify(set)}`, () => {
