@@ -818,11 +818,28 @@ const defaultMessage: z.core.$ZodErrorMap = (issue) => {
     }
 };
 
+/**
+ * Keys earlier versions took, and what replaced them: a stack file written for one is told what to
+ * write instead, not to check a spelling that is right.
+ */
+const RETIRED_KEYS: Record<string, Record<string, string>> = {
+    "cost.assumptions": {
+        atlasBackupGb: "atlasDataGb (GB on the cluster's disk) and atlasDailyChangePercent: backup storage is priced from the data, its daily change, the snapshots kept and the restore window",
+        cacheSnapshotGb: "cacheDataGb (GB in the cache): snapshot storage is priced from the data and snapshotRetentionDays",
+    },
+};
+
 function zodProblems(issues: z.core.$ZodIssue[]): Problem[] {
     return issues.map((issue) => {
         const path = formatPath(issue.path);
         if (issue.code === "unrecognized_keys") {
-            return { path, message: `has unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")} (check the spelling against Pulumi.yaml)` };
+            const retired = issue.keys.filter((k) => RETIRED_KEYS[path]?.[k]);
+            const unknown = issue.keys.filter((k) => !retired.includes(k));
+            const parts = [
+                ...retired.map((k) => `no longer takes "${k}": use ${RETIRED_KEYS[path][k]}`),
+                ...(unknown.length ? [`has unknown key${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `"${k}"`).join(", ")} (check the spelling against Pulumi.yaml)`] : []),
+            ];
+            return { path, message: parts.join("; ") };
         }
         const input = (issue as { input?: unknown }).input;
         if (input === undefined) return { path, message: `is required and ${issue.message}` };
