@@ -380,7 +380,7 @@ const ObservabilitySchema = section({
     otlpEndpoint: z.string({ error: "must be an http(s) URL" }).regex(/^https?:\/\/[^\s/]+(:\d+)?(\/\S*)?$/, { error: "must be an http(s) URL such as https://otlp.example.com:4318" }).optional(),
     /**
      * Fraction of new traces the services record, 0–1 (OTEL_TRACES_SAMPLER parentbased_traceidratio:
-     * a request that arrives with a sampling decision keeps it). Default 0.1, 0.05 in prod.
+     * a request that arrives with a sampling decision keeps it); above 0 in prod. Default 0.1, 0.05 in prod.
      */
     traceSampleRatio: decimal(0, 1).optional(),
     /** The collector sidecar's image. Default the AWS Distro for OpenTelemetry collector, pinned. */
