@@ -229,6 +229,9 @@ export class Network extends pulumi.ComponentResource {
         }, this.child);
         // Sources: the VPC's own range (tasks in the private subnets); nothing from outside.
         endpoints.allowFromCidrs([this.args.cidr], 443, "HTTPS from the VPC");
+        // Nothing waits for these: every private route table has a NAT route (natGateways is perAz or
+        // single, never none), so a task that pulls from ECR while the ECR pair is being added (a switch
+        // to build mode) or after it is removed goes through the NAT gateway instead.
         const services = INTERFACE_ENDPOINT_SERVICES.filter((s) => this.args.ecrEndpoints || !(ECR_ENDPOINT_SERVICES as readonly string[]).includes(s));
         for (const service of services) {
             new aws.ec2.VpcEndpoint(`${name}-${service.replace(".", "-")}`, {

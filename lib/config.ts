@@ -497,7 +497,7 @@ const ObservabilitySchema = section({
     otlpEndpoint: z.string({ error: "must be an http(s) URL" }).regex(/^https?:\/\/[^\s/]+(:\d+)?(\/\S*)?$/, { error: "must be an http(s) URL such as https://otlp.example.com:4318" }).optional(),
     /**
      * Fraction of new traces the services record, 0–1 (OTEL_TRACES_SAMPLER parentbased_traceidratio:
-     * a request that arrives with a sampling decision keeps it). Default 0.1, 0.05 in prod.
+     * a request that arrives with a sampling decision keeps it); above 0 in prod. Default 0.1, 0.05 in prod.
      */
     traceSampleRatio: decimal(0, 1).optional(),
     /** The collector sidecar's image. Default the AWS Distro for OpenTelemetry collector, pinned. */
@@ -884,6 +884,8 @@ function crossFieldProblems(c: Resolved, stack: string | undefined, now: number,
         ha("loadBalancer.accessLogs", c.loadBalancer.accessLogs, "must be true", "an audit trail of every request the load balancer answers", c.loadBalancer.accessLogs);
         ha("loadBalancer.deletionProtection", c.loadBalancer.deletionProtection, "must be true", "the load balancer cannot be deleted by accident", c.loadBalancer.deletionProtection);
         ha("observability.tracing", c.observability.tracing, "must be true", "OpenTelemetry connected", c.observability.tracing);
+        // A ratio of 0 makes parentbased_traceidratio record no new trace: tracing on in name only.
+        ha("observability.traceSampleRatio", c.observability.traceSampleRatio > 0, "must be above 0", "OpenTelemetry connected", c.observability.traceSampleRatio);
         ha("drills.enabled", c.drills.enabled, "must be true", "failover drills that prove the checklist holds, guarded by stop conditions", c.drills.enabled);
         ha("loadBalancer.healthCheck.path", c.loadBalancer.healthCheck.path === "/health", "must be /health", "load balancer health checks on /health", c.loadBalancer.healthCheck.path);
         if (c.purpose === "gateway" && !c.observability.alarmEmails.length)
@@ -1134,11 +1136,28 @@ const defaultMessage: z.core.$ZodErrorMap = (issue) => {
     }
 };
 
+/**
+ * Keys earlier versions took, and what replaced them: a stack file written for one is told what to
+ * write instead, not to check a spelling that is right.
+ */
+const RETIRED_KEYS: Record<string, Record<string, string>> = {
+    "cost.assumptions": {
+        atlasBackupGb: "atlasDataGb (GB on the cluster's disk) and atlasDailyChangePercent: backup storage is priced from the data, its daily change, the snapshots kept and the restore window",
+        cacheSnapshotGb: "cacheDataGb (GB in the cache): snapshot storage is priced from the data and snapshotRetentionDays",
+    },
+};
+
 function zodProblems(issues: z.core.$ZodIssue[]): Problem[] {
     return issues.map((issue) => {
         const path = formatPath(issue.path);
         if (issue.code === "unrecognized_keys") {
-            return { path, message: `has unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")} (check the spelling against Pulumi.yaml)` };
+            const retired = issue.keys.filter((k) => RETIRED_KEYS[path]?.[k]);
+            const unknown = issue.keys.filter((k) => !retired.includes(k));
+            const parts = [
+                ...retired.map((k) => `no longer takes "${k}": use ${RETIRED_KEYS[path][k]}`),
+                ...(unknown.length ? [`has unknown key${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `"${k}"`).join(", ")} (check the spelling against Pulumi.yaml)`] : []),
+            ];
+            return { path, message: parts.join("; ") };
         }
         const input = (issue as { input?: unknown }).input;
         if (input === undefined) return { path, message: `is required and ${issue.message}` };

@@ -23,6 +23,8 @@ export function serviceEnvironment(config: Config, name: ServiceName): Record<st
                   // ParentBased(root=TraceIdRatioBased), OTEL_TRACES_SAMPLER_ARG its probability in [0..1] (1.0 if
                   // unset); without them the SDK's default, parentbased_always_on, records every request.
                   // Parent-based: a request arriving with a sampling decision keeps it, so a trace stays whole.
+                  // So a caller's sampled traceparent is recorded whatever the ratio (the SDK specification's
+                  // ParentBased: remoteParentSampled defaults to AlwaysOn, and no environment variable sets it).
                   OTEL_TRACES_SAMPLER: "parentbased_traceidratio",
                   OTEL_TRACES_SAMPLER_ARG: String(o.traceSampleRatio),
               }

@@ -270,6 +270,11 @@ const openTelemetry: Rule = {
             if (!env.OTEL_EXPORTER_OTLP_ENDPOINT || !env.OTEL_SERVICE_NAME) v.push(`${td.name}: no OTLP endpoint or service name`);
             else if (/localhost|127\.0\.0\.1/.test(env.OTEL_EXPORTER_OTLP_ENDPOINT) && !containers.some((c) => /otel|collector/.test(c.name)))
                 v.push(`${td.name}: exports to localhost without a collector sidecar`);
+            // A sampler that records no new trace (OpenTelemetry SDK environment variables: *_always_off,
+            // or a traceidratio of 0) leaves tracing connected in name only.
+            const sampler = env.OTEL_TRACES_SAMPLER ?? "";
+            if (/always_off$/.test(sampler) || (/traceidratio$/.test(sampler) && Number(env.OTEL_TRACES_SAMPLER_ARG ?? "1") <= 0))
+                v.push(`${td.name}: the sampler ${sampler}${env.OTEL_TRACES_SAMPLER_ARG !== undefined ? ` ${env.OTEL_TRACES_SAMPLER_ARG}` : ""} records no trace`);
         }
         return finding(v, /localhost/.test(endpoint) ? "collector sidecar in every task, traces to X-Ray" : `traces to ${endpoint}`);
     },

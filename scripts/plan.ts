@@ -333,7 +333,8 @@ const usd = (x: number) => `$${x.toFixed(2)}`;
 /** What the estimate leaves out, as the plan and the README say it. */
 export const NOT_INCLUDED =
     "data transfer between zones and to the internet, Atlas data transfer, taxes, support plans, the first three free dashboards, " +
-    "the FIS log group and Container Insights' own performance log group (kept a day), traces the worker starts without a request; " +
+    "the FIS log group and Container Insights' own performance log group (kept a day), traces the worker starts without a request, " +
+    "requests that arrive with a sampled traceparent (recorded whatever the sample ratio), the load balancer's health checks if /health is traced; " +
     "Route 53 adds nothing (records in an existing zone, alias queries free)";
 const signed = (x: number) => `${x >= 0 ? "+" : "−"}$${Math.abs(x).toFixed(2)}`;
 

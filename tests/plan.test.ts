@@ -258,6 +258,7 @@ describe("npm run plan", () => {
         assert.ok(!/^estimate: .*M30/m.test(stdout), "M30's price is public");
         assert.match(stdout, /^advice: network: the ecr\.api and ecr\.dkr interface endpoints are left out, saving \$43\.80\/month/m);
         assert.deepEqual(json.cost.estimates.length, 3);
+        assert.match(stdout, /^not included: .*requests that arrive with a sampled traceparent \(recorded whatever the sample ratio\), the load balancer's health checks if \/health is traced;/m);
         assert.deepEqual(json.cost.drillRuns.map((d: any) => [d.name, d.usd]), [["cache-failover", 1], ["task-loss", 0.3], ["zone-outage", 2.3]]);
         // The drills table: what one run costs, beside what it does.
         const drills = stdout.slice(stdout.indexOf("== Failover drills"));

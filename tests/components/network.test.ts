@@ -96,6 +96,15 @@ describe("network", () => {
         const built = await runProgram({ stack: "dev", set: { "network.interfaceEndpoints": true, "admin.image": undefined, "admin.build": { context: "tests/fixtures/app" } } });
         assert.deepEqual(interfaceServices(built), ["ecr.api", "ecr.dkr", "logs", "secretsmanager"]);
         for (const e of endpoints(built).filter((x) => x.inputs.vpcEndpointType === "Interface")) assert.equal(e.inputs.subnetIds.length, 2);
+        // Adding or dropping the pair (a later switch to or from build mode) leaves the other endpoints and their
+        // security group as they are: the same logical names, so nothing else is replaced.
+        const names = (run: Run, services: string[]) => endpoints(run).filter((e) => services.some((x) => e.inputs.serviceName.endsWith(`.${x}`))).map((e) => `${e.name} ${e.inputs.securityGroupIds?.length}`).sort();
+        assert.deepEqual(names(built, ["logs", "secretsmanager"]), names(prod, ["logs", "secretsmanager"]));
+        assert.equal(names(built, ["logs", "secretsmanager"]).length, 2);
+        // No task waits for them: the private subnets route to a NAT gateway in every stack, so a pull works before they exist and after they go.
+        const privateTables = built.ofType("aws:ec2/routeTable:RouteTable").filter((r) => /private/.test(r.name));
+        assert.equal(privateTables.length, 2);
+        for (const t of privateTables) assert.ok(t.inputs.routes?.[0]?.natGatewayId, `${t.name} routes through a NAT gateway`);
         // Which configs pull from ECR in the region (each also held equal to the declared resources in tests/lib/cost.test.ts).
         const services = (set: Record<string, unknown>) => interfaceEndpointServices(config("prod", set));
         const ecr = (region: string, repo = "gateway/main") => `123456789012.dkr.ecr.${region}.amazonaws.com/${repo}@sha256:${"d".repeat(64)}`;

@@ -108,7 +108,9 @@ describe("config", () => {
         ["the trace sampler set by hand", { "main.extraEnvironment": { OTEL_TRACES_SAMPLER: "always_on" } }, "payment-gateway:main.extraEnvironment.OTEL_TRACES_SAMPLER is set by the program"],
         ["the trace sample ratio set by hand", { "worker.extraEnvironment": { OTEL_TRACES_SAMPLER_ARG: "1" } }, "payment-gateway:worker.extraEnvironment.OTEL_TRACES_SAMPLER_ARG is set by the program"],
         ["a daily change above 100%", { "cost.assumptions.atlasDailyChangePercent": 120 }, "payment-gateway:cost.assumptions.atlasDailyChangePercent must be at most 100; got 120"],
-        ["an assumption of the old shape", { "cost.assumptions.cacheSnapshotGb": 3 }, 'payment-gateway:cost.assumptions has unknown key "cacheSnapshotGb"'],
+        ["an assumption of the old shape", { "cost.assumptions.cacheSnapshotGb": 3 }, 'payment-gateway:cost.assumptions no longer takes "cacheSnapshotGb": use cacheDataGb (GB in the cache)'],
+        ["both retired assumptions", { "cost.assumptions.atlasBackupGb": 20, "cost.assumptions.cacheSnapshotGb": 1 }, 'payment-gateway:cost.assumptions no longer takes "atlasBackupGb": use atlasDataGb (GB on the cluster\'s disk) and atlasDailyChangePercent'],
+        ["a misspelt assumption beside a retired one", { "cost.assumptions.atlasBackupGb": 20, "cost.assumptions.requestPerMonth": 1 }, 'payment-gateway:cost.assumptions no longer takes "atlasBackupGb": use atlasDataGb (GB on the cluster\'s disk) and atlasDailyChangePercent: backup storage is priced from the data, its daily change, the snapshots kept and the restore window; has unknown key "requestPerMonth" (check the spelling against Pulumi.yaml)'],
     ];
     for (const [what, set, message] of refused) {
         it(`refuses ${what}`, () => {
@@ -131,6 +133,7 @@ describe("config", () => {
             [{ "loadBalancer.waf.enabled": false }, "payment-gateway:loadBalancer.waf.enabled must be true in prod"],
             [{ "loadBalancer.healthCheck.path": "/healthz" }, 'payment-gateway:loadBalancer.healthCheck.path must be /health in prod (HA checklist: load balancer health checks on /health); got "/healthz"'],
             [{ "observability.alarmEmails": [] }, "payment-gateway:observability.alarmEmails must list at least one address in prod: otherwise every alarm notifies nobody"],
+            [{ "observability.traceSampleRatio": 0 }, "payment-gateway:observability.traceSampleRatio must be above 0 in prod (HA checklist: OpenTelemetry connected); got 0"],
         ];
         for (const [set, message] of checklist) {
             it(`refuses ${JSON.stringify(set)}`, () => {
