@@ -16,6 +16,7 @@ import { parse as parseLossless, stringify as stringifyLossless } from "lossless
 import { z } from "zod";
 import { Bom, DEFAULT_ASSUMPTIONS, PriceError, actionMinutes, estimate } from "./cost";
 import { FIS_DURATION_MINUTES } from "./fis";
+import { planDrills } from "./drills";
 import { ECR_ENDPOINT_SERVICES, ecrRepositoryOf } from "./images";
 import { ConnectionBudget, PoolBudgetError, planConnections } from "./pool";
 import { restoreKey } from "./restore";
@@ -1383,17 +1384,18 @@ export function bomFromConfig(c: Resolved): Bom {
 }
 
 /**
- * components/drills.ts: zone-outage stops each service's tasks in the zone, cuts its subnets off and,
- * with a failover cache, interrupts its nodes there for durationMinutes; task-loss stops tasks;
- * cache-failover interrupts the cache for durationMinutes (failover caches only).
+ * The FIS drills components/drills.ts declares for this config (lib/drills.ts decides which), in
+ * action-minutes per run: zone-outage stops the zone's tasks (one instant action), cuts the zone's
+ * subnets off and interrupts the cache's nodes there for durationMinutes; task-loss stops a share of
+ * each service's tasks (one instant action per service it covers). The cache's primary failover is
+ * ElastiCache's TestFailover, not FIS: it costs nothing.
  */
 function drillActionMinutes(c: Resolved): { name: string; actionMinutes: number }[] {
-    const stops = SERVICE_NAMES.map(() => undefined);
+    const plan = planDrills({ services: SERVICE_NAMES.map((name) => ({ name, instances: c[name].instances })), cache: { nodes: c.cache.nodes, failover: c.cache.failover }, taskLossPercent: c.drills.taskLossPercent });
     const d = c.drills.durationMinutes;
     const drills = [
-        { name: "zone-outage", actionMinutes: actionMinutes([...stops, d, ...(c.cache.failover ? [d] : [])]) },
-        { name: "task-loss", actionMinutes: actionMinutes(stops) },
-        ...(c.cache.failover ? [{ name: "cache-failover", actionMinutes: actionMinutes([d]) }] : []),
+        ...(plan.zoneOutage.runs ? [{ name: "zone-outage", actionMinutes: actionMinutes([undefined, d, d]) }] : []),
+        ...(plan.taskLoss.services.length ? [{ name: "task-loss", actionMinutes: actionMinutes(plan.taskLoss.services.map(() => undefined)) }] : []),
     ];
     return drills.sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -148,7 +148,7 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
         // $0.65/hour with 200 GB of storage, the whole 200 GB charged): $0.11 / 200 GB × 730 h ≈ $0.40
         // per GB-month for a 3-node replica set. Check the cluster's price in the Atlas UI.
         atlasDiskGbMonth: estimate(0.4, "GB-month of disk beyond the tier's included storage (3 nodes)",
-            "derived from the example on https://www.mongodb.com/docs/atlas/billing/invoice-breakdown/ (an AWS M30 at $0.54/hour becomes $0.65/hour with 200 GB of storage); no price list states it"),
+            "searched mongodb.com docs and pricing copies on 2026-11-30: no price list states a per-GB disk price; derived from the invoice-breakdown example in Atlas's billing docs (a cluster at $0.54/hour becomes $0.65/hour with 200 GB of storage)"),
         atlasPrivateEndpointHour: estimate(0.01, "private endpoint-hour",
             "Atlas's private-endpoint docs name no hourly charge; searched mongodb.com docs and pricing copies on 2026-11-30, none states one; the last figure known (the AWS side is priced as an interface endpoint)"),
         kmsKeyMonth: p(1, "key-month", KMS),

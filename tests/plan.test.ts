@@ -88,7 +88,7 @@ describe("npm run plan", () => {
     it("lists exactly the drills a stack can run with their commands, and why the others are absent", async () => {
         const section = (stdout: string) => stdout.split("== Failover drills\n")[1].split("\n\n")[0];
         const prod = section((await plan("--stack", "prod")).stdout);
-        assert.match(prod, /^zone-outage +us-east-1a +PT10M +skip +ecs:stop-task → zone-tasks \(ALL\); network:disrupt-connectivity → every subnet of the VPC in the zone \(ALL\)/m);
+        assert.match(prod, /^zone-outage +us-east-1a +PT10M +\$\d+\.\d\d \(\d+ action-min\) +skip +ecs:stop-task → zone-tasks \(ALL\); network:disrupt-connectivity → every subnet of the VPC in the zone \(ALL\)/m);
         assert.match(prod, /^cache-primary-failover: aws elasticache test-failover --region us-east-1 --replication-group-id pg-prod-cache --node-group-id 0001$/m);
         assert.match(prod, /^atlas-primary-failover: atlas clusters failover pg-prod /m);
         assert.match(prod, /^zone-outage zonal shift \(traffic away from the zone\): aws arc-zonal-shift start-zonal-shift /m);
@@ -257,14 +257,16 @@ describe("npm run plan", () => {
         assert.match(stdout, /^estimate: cache: snapshot storage .* is an estimate, not a quote/m);
         assert.ok(!/^estimate: .*M30/m.test(stdout), "M30's price is public");
         assert.match(stdout, /^advice: network: the ecr\.api and ecr\.dkr interface endpoints are left out, saving \$43\.80\/month/m);
-        assert.deepEqual(json.cost.estimates.length, 3);
+        // Atlas backup storage, the private endpoint, cache snapshots and the disk auto-scaling grows.
+        assert.deepEqual(json.cost.estimates.length, 4, json.cost.estimates.join("\n"));
+        assert.match(stdout, /^estimate: atlas: disk grown by disk auto-scaling .* is an estimate, not a quote/m);
         assert.match(stdout, /^not included: .*requests that arrive with a sampled traceparent \(recorded whatever the sample ratio\), the load balancer's health checks if \/health is traced;/m);
-        assert.deepEqual(json.cost.drillRuns.map((d: any) => [d.name, d.usd]), [["cache-failover", 1], ["task-loss", 0.3], ["zone-outage", 2.3]]);
+        assert.deepEqual(json.cost.drillRuns.map((d: any) => [d.name, d.usd]), [["task-loss", 0.3], ["zone-outage", 2.1]]);
         // The drills table: what one run costs, beside what it does.
         const drills = stdout.slice(stdout.indexOf("== Failover drills"));
-        assert.match(drills, /^drill +zone +duration +one run +actions → targets$/m);
-        assert.match(drills, /^zone-outage +us-east-1a +PT10M +\$2\.30 \(23 action-min\) +ecs:stop-task/m);
-        assert.match(drills, /^task-loss +every zone +instant +\$0\.30 \(3 action-min\) /m);
+        assert.match(drills, /^drill +zone +duration +one run +empty target +actions → targets$/m);
+        assert.match(drills, /^zone-outage +us-east-1a +PT10M +\$2\.10 \(21 action-min\) +skip +ecs:stop-task/m);
+        assert.match(drills, /^task-loss +every zone +instant +\$0\.30 \(3 action-min\) +fail /m);
     });
 
     it("explains its usage, exiting 2 as a process", async () => {

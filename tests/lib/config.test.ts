@@ -446,9 +446,10 @@ describe("config", () => {
 
     describe("every problem that can be computed, and what could not be checked and why", () => {
         it("checks the budget and the pool alongside a checklist problem", () => {
-            const found = refusal("prod", { "drills.enabled": false, "cost.monthlyBudget": 10, "pool.maxPoolSize": 1000 });
+            // The health-check path is read by neither the budget nor the pool sizes.
+            const found = refusal("prod", { "loadBalancer.healthCheck.path": "/healthz", "cost.monthlyBudget": 10, "pool.maxPoolSize": 1000 });
             assert.equal(found.problems.length, 3, found.problems.join("\n"));
-            assert.ok(found.problems[0].startsWith("payment-gateway:drills.enabled must be true in prod"));
+            assert.ok(found.problems[0].startsWith("payment-gateway:loadBalancer.healthCheck.path must be /health in prod"), found.problems[0]);
             assert.ok(found.problems.some((p) => p.startsWith("payment-gateway:pool.maxPoolSize does not fit atlas.tier M30")), found.problems.join("\n"));
             assert.ok(found.problems.some((p) => /^payment-gateway:cost\.monthlyBudget is below the stack's ceiling of \$\d+\.\d\d\/month/.test(p)), found.problems.join("\n"));
             assert.deepEqual(found.unchecked, []);

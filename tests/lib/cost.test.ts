@@ -170,17 +170,21 @@ describe("cost estimate", () => {
 
         it("prices one run of each drill in FIS action-minutes, and the runs a month the stack assumes", () => {
             const e = prod();
-            // zone-outage: three stop-task actions (a minute each) + 10 minutes of subnets cut off + 10 of cache power.
+            // zone-outage: one stop-task action over the zone's tasks (a minute) + 10 minutes of subnets
+            // cut off + 10 of cache power; task-loss: one stop-task per service. The cache's primary
+            // failover is ElastiCache's TestFailover, not FIS: no action-minutes.
             assert.deepEqual(e.drillRuns, [
-                { name: "cache-failover", actionMinutes: 10, usd: 1 },
                 { name: "task-loss", actionMinutes: 3, usd: 0.3 },
-                { name: "zone-outage", actionMinutes: 23, usd: 2.3 },
+                { name: "zone-outage", actionMinutes: 21, usd: 2.1 },
             ]);
-            assert.equal(line(e, /^drills: FIS action-minutes/).floor, 3.6);
+            assert.equal(line(e, /^drills: FIS action-minutes/).floor, 2.4);
             const longer = estimate(bomFromConfig(config("prod", { "drills.durationMinutes": 30 })), { ...DEFAULT_ASSUMPTIONS, drillRunsPerMonth: 2 });
-            assert.equal(longer.drillRuns.find((d) => d.name === "zone-outage")!.actionMinutes, 63);
-            assert.equal(line(longer, /FIS action-minutes/).floor, cents(2 * (63 + 3 + 30) * 0.1));
-            assert.deepEqual(estimate(bomFromConfig(config("dev"))).drillRuns.map((d) => d.name), ["task-loss", "zone-outage"], "no cache failover drill without a replica");
+            assert.equal(longer.drillRuns.find((d) => d.name === "zone-outage")!.actionMinutes, 61);
+            assert.equal(line(longer, /FIS action-minutes/).floor, cents(2 * (61 + 3) * 0.1));
+            // dev runs one task per service: no drill FIS could start, nothing to price.
+            assert.deepEqual(estimate(bomFromConfig(config("dev"))).drillRuns, []);
+            // A task loss covers only the services with two or more tasks.
+            assert.deepEqual(estimate(bomFromConfig(config("dev", { "main.instances": 2 }))).drillRuns, [{ name: "task-loss", actionMinutes: 1, usd: 0.1 }]);
             none(estimate(bomFromConfig(config("dev", { "drills.enabled": false }))), /FIS/);
             assert.equal(isoDurationMinutes("PT1H30M"), 90);
             assert.throws(() => isoDurationMinutes("10 minutes"), /not an ISO-8601 duration/);
