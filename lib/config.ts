@@ -873,6 +873,11 @@ const defaultMessage: z.core.$ZodErrorMap = (issue) => {
     }
 };
 
+/** A key whose value names a secret by its ARN: `<service>.secrets.<NAME>` or `<service>.repositoryCredentials`. */
+function isSecretReference(path: PropertyKey[]): boolean {
+    return (SERVICE_NAMES as readonly string[]).includes(String(path[0])) && ((path[1] === "secrets" && path.length === 3) || (path[1] === "repositoryCredentials" && path.length === 2));
+}
+
 function zodProblems(issues: z.core.$ZodIssue[]): Problem[] {
     return issues.map((issue) => {
         const path = formatPath(issue.path);
@@ -881,6 +886,10 @@ function zodProblems(issues: z.core.$ZodIssue[]): Problem[] {
         }
         const input = (issue as { input?: unknown }).input;
         if (input === undefined) return { path, message: `is required and ${issue.message}` };
+        // Where a secret's ARN belongs, anything else may be the secret itself pasted by mistake:
+        // never repeat it (the message goes to terminals and CI logs).
+        if (isSecretReference(issue.path) && !(typeof input === "string" && input.startsWith("arn:")))
+            return { path, message: `${issue.message} (the value given is not repeated: it may be the secret itself)` };
         return { path, message: issue.message, value: input };
     });
 }

@@ -350,8 +350,12 @@ describe("config", () => {
                 "payment-gateway:main.secrets.PARTIAL_KEY is a partial Secrets Manager ARN",
             ];
             for (const e of expect) assert.ok(refused.some((p) => p.startsWith(e)), `expected "${e}" among:\n${refused.join("\n")}`);
-            // The value of a refused secret is never a credential in the message: only the ARN or text given.
-            assert.ok(refused.every((p) => !p.includes("undefined")));
+            // What stands where an ARN belongs may be the secret itself, pasted by mistake: never repeated.
+            assert.ok(refused.every((p) => !p.includes("hunter2")), refused.join("\n"));
+            assert.ok(refused.some((p) => p.startsWith("payment-gateway:main.secrets.PLAIN") && p.endsWith("(the value given is not repeated: it may be the secret itself)")), refused.join("\n"));
+            assert.ok(problems("dev", { "admin.repositoryCredentials": "s3cr3t-password" }).every((p) => !p.includes("s3cr3t-password")));
+            // An ARN is no secret: a refused one is shown, to be corrected.
+            assert.ok(refused.some((p) => p.endsWith(`got "${SM}:key"`)), refused.join("\n"));
         });
 
         it("takes registry credentials for a private registry other than ECR, as a Secrets Manager ARN", () => {
