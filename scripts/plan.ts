@@ -164,7 +164,7 @@ const serviceSecrets: Section = (run) => {
     return [
         generated,
         ...table([["service", "variable", "from", "ARN (read when a task starts, by that service's execution role only)"], ...rows]),
-        "a new value under the same ARN reaches running tasks only when they restart; pin a version in the ARN (…:<json-key>:<version-stage>:<version-id>) to roll the service onto it",
+        "a new value under the same ARN reaches running tasks only when they restart; to roll the service onto a new value, pin its version-id in the ARN (…:<json-key>::<version-id>) and edit it: a moved version-stage changes no ARN and rolls nothing",
     ];
 };
 
