@@ -421,14 +421,25 @@ function findings(kind: "checklist" | "operations" | "security"): Section {
  *   (ResourceReplicationGroup schema, read at commit 16a38e6). That version also forced a new group
  *   on `engine` and `transit_encryption_enabled`, which later versions update in place (redis →
  *   valkey, TLS modes), so those two are not listed here: unverified for the version in use.
- * Any other change is shown as an update: the provider may still replace (`pulumi preview` says so).
+ * - aws:ec2/vpc:Vpc `cidr_block` and aws:ec2/subnet:Subnet `cidr_block`, `availability_zone`,
+ *   `availability_zone_id`, `vpc_id` are ForceNew: terraform-provider-aws internal/service/ec2/vpc_.go
+ *   (ResourceVPC) and vpc_subnet.go (resourceSubnet). `network.cidr` and `network.availabilityZones`
+ *   reach them, and a new VPC takes every subnet, security group, NAT gateway and endpoint with it.
+ * Any other change is shown as an update: the provider may still replace (`pulumi preview` says so),
+ * and a replaced resource's new id changes what refers to it, which this diff does not follow
+ * (the mock engine keeps ids stable); the plan prints both caveats with the diff.
  */
 export const REPLACED_BY: Readonly<Record<string, readonly string[]>> = {
     "aws:ecs/taskDefinition:TaskDefinition": ["*", "tags", "tagsAll", "skipDestroy", "trackLatest"],
     "mongodbatlas:index/advancedCluster:AdvancedCluster": ["name", "projectId"],
     "mongodbatlas:index/alertConfiguration:AlertConfiguration": ["projectId"],
     "aws:elasticache/replicationGroup:ReplicationGroup": ["replicationGroupId", "port", "atRestEncryptionEnabled", "kmsKeyId", "subnetGroupName", "snapshotArns", "snapshotName", "dataTieringEnabled"],
+    "aws:ec2/vpc:Vpc": ["cidrBlock"],
+    "aws:ec2/subnet:Subnet": ["cidrBlock", "availabilityZone", "availabilityZoneId", "vpcId"],
 };
+
+/** The resource types whose replacing inputs the plan knows, as a reader would name them. */
+const KNOWN_REPLACEMENTS = "task definitions, the cache, the Atlas cluster and alerts, the VPC and subnets";
 
 export interface Change {
     kind: "add" | "remove" | "replace" | "update";
@@ -517,6 +528,7 @@ const edit: Section = (run) => {
         rolls.length ? `services that roll (a new task definition: ECS starts new tasks, then stops the old): ${rolls.join(", ")}` : "no service rolls (no task definition changes)",
         ...changes.filter((c) => (c.kind === "replace" || c.kind === "remove") && run.baseline!.resources.some((r) => r.name === c.name && r.type === c.type && r.protect)).map((c) => `! ${c.name} (${c.type}) is protected: \`pulumi up\` refuses to ${c.kind} it`),
         ...changes.flatMap((c) => [`${sign[c.kind]} ${c.name}  ${c.type}${c.kind === "replace" ? "  (replaced)" : ""}`, ...c.fields.slice(0, 12).map((f) => `    ${f}`), ...(c.fields.length > 12 ? [`    … ${c.fields.length - 12} more`] : [])]),
+        `replacements are known here for ${KNOWN_REPLACEMENTS}; another ~ may still be a replacement, and what refers to a replaced resource changes with it: \`pulumi preview\` has the last word`,
     ];
 };
 

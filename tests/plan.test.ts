@@ -5,7 +5,8 @@ import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { ROOT } from "./harness";
-import { parseArgs, plan as planCommand, typeLikeCli } from "../scripts/plan";
+import { diffRuns, parseArgs, plan as planCommand, rollingServices, typeLikeCli } from "../scripts/plan";
+import type { Run } from "./harness";
 
 const exec = promisify(execFile);
 
@@ -236,6 +237,18 @@ describe("npm run plan", () => {
         const quiet = await plan("--stack", "dev", "--set", "observability.alarms.servicePercent=90");
         assert.match(quiet.stdout, /^no service rolls \(no task definition changes\)$/m);
         assert.match(quiet.stdout, /^~ pg-admin-cpu {2}aws:cloudwatch\/metricAlarm:MetricAlarm\n {4}alarmDescription: .*\n {4}threshold: 85 → 90$/m);
+        // What the table does not know is said, not passed off as certain.
+        assert.match(quiet.stdout, /^replacements are known here for task definitions, the cache, the Atlas cluster and alerts, the VPC and subnets; another ~ may still be a replacement/m);
+    });
+
+    it("calls a new VPC or subnet CIDR a replacement, as the provider does, and an unlisted change an update", () => {
+        const resource = (type: string, name: string, inputs: Record<string, unknown>) => ({ urn: `urn:${type}::${name}`, type, name, custom: true, inputs, replaceOnChanges: [], secretInputs: [] });
+        const run = (cidr: string, az: string, tagged: string) =>
+            ({ resources: [resource("aws:ec2/vpc:Vpc", "pg", { cidrBlock: `${cidr}.0.0/16` }), resource("aws:ec2/subnet:Subnet", "pg-private-0", { cidrBlock: `${cidr}.0.0/20`, availabilityZone: az }), resource("aws:kms/key:Key", "pg", { description: tagged })] }) as unknown as Run;
+        const kinds = (a: Run, b: Run) => diffRuns(a, b).map((c) => `${c.kind} ${c.type} ${c.name}`);
+        assert.deepEqual(kinds(run("10.10", "us-east-1a", "x"), run("10.11", "us-east-1a", "x")), ["replace aws:ec2/subnet:Subnet pg-private-0", "replace aws:ec2/vpc:Vpc pg"]);
+        assert.deepEqual(kinds(run("10.10", "us-east-1a", "x"), run("10.10", "us-east-1b", "y")), ["replace aws:ec2/subnet:Subnet pg-private-0", "update aws:kms/key:Key pg"]);
+        assert.deepEqual(rollingServices(diffRuns(run("10.10", "us-east-1a", "x"), run("10.11", "us-east-1b", "y"))), []);
     });
 
     it("flags an edit that would replace a protected stateful resource", async () => {
