@@ -384,10 +384,12 @@ const quotas: Section = (run) => {
     const together = eips + others.reduce((n, o) => n + o.count, 0);
     return [
         `Elastic IPs: ${eips} (one per NAT gateway) of the default quota of ${EIP_DEFAULT_QUOTA_PER_REGION} per region per account` +
-            (others.length ? `; with ${others.map((o) => `${o.stack} (${o.count})`).join(", ")} in ${region} in the same account: ${together}` : ""),
-        ...(eips > EIP_DEFAULT_QUOTA_PER_REGION || together > EIP_DEFAULT_QUOTA_PER_REGION
-            ? [`! ${together > eips ? `${together} together` : eips} exceed the default quota of ${EIP_DEFAULT_QUOTA_PER_REGION}: NAT gateway creation fails with AddressLimitExceeded unless the quota is raised first (Service Quotas: Amazon EC2, "EC2-VPC Elastic IPs") or the stacks use separate accounts or regions`]
-            : []),
+            (others.length ? `; with ${others.map((o) => `${o.stack} (${o.count})`).join(", ")}, also in ${region}: ${together} if they share an account (the plan cannot tell)` : ""),
+        ...(eips > EIP_DEFAULT_QUOTA_PER_REGION
+            ? [`! ${eips} exceed the default quota of ${EIP_DEFAULT_QUOTA_PER_REGION}: NAT gateway creation fails with AddressLimitExceeded unless the quota is raised first (Service Quotas: Amazon EC2, "EC2-VPC Elastic IPs")`]
+            : together > EIP_DEFAULT_QUOTA_PER_REGION
+              ? [`! ${together} together exceed the default quota of ${EIP_DEFAULT_QUOTA_PER_REGION} if these stacks share an account: NAT gateway creation then fails with AddressLimitExceeded unless the quota is raised first (Service Quotas: Amazon EC2, "EC2-VPC Elastic IPs") or the stacks use separate accounts or regions`]
+              : []),
     ];
 };
 
