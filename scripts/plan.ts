@@ -513,9 +513,24 @@ export function diffRuns(before: Run, after: Run): Change[] {
     return changes.sort((x, y) => order[x.kind] - order[y.kind] || x.type.localeCompare(y.type) || x.name.localeCompare(y.name));
 }
 
-/** The services whose task definition the edit replaces: ECS starts new tasks and stops the old ones. */
+/**
+ * ECS service inputs whose update starts a new deployment: ECS API UpdateService ("For services
+ * using the rolling update (ECS) you can update … network configuration, load balancers, service
+ * registries, … and task definition. When you update any of these parameters, Amazon ECS starts new
+ * tasks with the new configuration"; forceNewDeployment and a new platform version likewise). The
+ * desired count scales without replacing running tasks, and the deployment configuration changes
+ * only how the next deployment runs.
+ */
+export const ROLLING_SERVICE_INPUTS: readonly string[] = ["taskDefinition", "networkConfiguration", "loadBalancers", "serviceRegistries", "platformVersion", "forceNewDeployment", "volumeConfiguration", "capacityProviderStrategies"];
+
+/** The services the edit rolls (ECS starts new tasks, then stops the old): a replaced task definition, or a service input that starts a deployment. */
 export function rollingServices(changes: Change[]): string[] {
-    return changes.filter((c) => c.kind === "replace" && c.type === "aws:ecs/taskDefinition:TaskDefinition").map((c) => c.name.replace(/^pg-/, "")).sort();
+    const rolls = changes.filter(
+        (c) =>
+            (c.kind === "replace" && c.type === "aws:ecs/taskDefinition:TaskDefinition") ||
+            (c.kind === "update" && c.type === "aws:ecs/service:Service" && c.fields.some((f) => ROLLING_SERVICE_INPUTS.includes(f.split(/[.[:]/)[0]))),
+    );
+    return [...new Set(rolls.map((c) => c.name.replace(/^pg-/, "")))].sort();
 }
 
 const edit: Section = (run) => {
@@ -527,7 +542,9 @@ const edit: Section = (run) => {
     const sign = { add: "+", remove: "-", replace: "±", update: "~" };
     return [
         `against the stack file: ${counts}`,
-        rolls.length ? `services that roll (a new task definition: ECS starts new tasks, then stops the old): ${rolls.join(", ")}` : "no service rolls (no task definition changes)",
+        rolls.length
+            ? `services that roll (a new task definition, network or load-balancer configuration: ECS starts new tasks, then stops the old): ${rolls.join(", ")}`
+            : "no service rolls (no new task definition, network or load-balancer configuration)",
         ...changes.filter((c) => (c.kind === "replace" || c.kind === "remove") && run.baseline!.resources.some((r) => r.name === c.name && r.type === c.type && r.protect)).map((c) => `! ${c.name} (${c.type}) is protected: \`pulumi up\` refuses to ${c.kind} it`),
         ...changes.flatMap((c) => [`${sign[c.kind]} ${c.name}  ${c.type}${c.kind === "replace" ? "  (replaced)" : ""}`, ...c.fields.slice(0, 12).map((f) => `    ${f}`), ...(c.fields.length > 12 ? [`    … ${c.fields.length - 12} more`] : [])]),
         `replacements are known here for ${KNOWN_REPLACEMENTS}; another ~ may still be a replacement, and what refers to a replaced resource changes with it: \`pulumi preview\` has the last word`,

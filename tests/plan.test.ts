@@ -229,13 +229,13 @@ describe("npm run plan", () => {
             assert.match(stdout, new RegExp(`^± pg-${name} {2}aws:ecs/taskDefinition:TaskDefinition {2}\\(replaced\\)$`, "m"));
             assert.match(stdout, new RegExp(`^ {4}containerDefinitions\\[${name}\\]\\.environment\\[MPG_DATABASE_MAX_POOL_SIZE\\]: ${pool(before, name)} → ${pool(after, name)}$`, "m"));
         }
-        assert.match(stdout, /^services that roll \(a new task definition: ECS starts new tasks, then stops the old\): admin, main, worker$/m);
+        assert.match(stdout, /^services that roll \(a new task definition, network or load-balancer configuration: ECS starts new tasks, then stops the old\): admin, main, worker$/m);
         assert.match(stdout, /^~ pg-main {2}aws:appautoscaling\/target:Target\n {4}maxCapacity: 8 → 16$/m);
         assert.deepEqual(json.edit.rolls, ["admin", "main", "worker"]);
         assert.ok(json.edit.changes.every((c: any) => c.kind !== "add" && c.kind !== "remove"));
         // An edit no task reads rolls nothing.
         const quiet = await plan("--stack", "dev", "--set", "observability.alarms.servicePercent=90");
-        assert.match(quiet.stdout, /^no service rolls \(no task definition changes\)$/m);
+        assert.match(quiet.stdout, /^no service rolls \(no new task definition, network or load-balancer configuration\)$/m);
         assert.match(quiet.stdout, /^~ pg-admin-cpu {2}aws:cloudwatch\/metricAlarm:MetricAlarm\n {4}alarmDescription: .*\n {4}threshold: 85 → 90$/m);
         // What the table does not know is said, not passed off as certain.
         assert.match(quiet.stdout, /^replacements are known here for task definitions, the cache, the Atlas cluster and alerts, the VPC and subnets; another ~ may still be a replacement/m);
@@ -249,6 +249,13 @@ describe("npm run plan", () => {
         assert.deepEqual(kinds(run("10.10", "us-east-1a", "x"), run("10.11", "us-east-1a", "x")), ["replace aws:ec2/subnet:Subnet pg-private-0", "replace aws:ec2/vpc:Vpc pg"]);
         assert.deepEqual(kinds(run("10.10", "us-east-1a", "x"), run("10.10", "us-east-1b", "y")), ["replace aws:ec2/subnet:Subnet pg-private-0", "update aws:kms/key:Key pg"]);
         assert.deepEqual(rollingServices(diffRuns(run("10.10", "us-east-1a", "x"), run("10.11", "us-east-1b", "y"))), []);
+    });
+
+    it("rolls a service whose network configuration changes, not one that only scales", () => {
+        const service = (subnets: string[], desiredCount: number) =>
+            ({ resources: [{ urn: "urn:svc::pg-worker", type: "aws:ecs/service:Service", name: "pg-worker", custom: true, inputs: { desiredCount, networkConfiguration: { subnets, assignPublicIp: false } }, replaceOnChanges: [], secretInputs: [] }] }) as unknown as Run;
+        assert.deepEqual(rollingServices(diffRuns(service(["subnet-a", "subnet-b"], 2), service(["subnet-a", "subnet-b"], 3))), []);
+        assert.deepEqual(rollingServices(diffRuns(service(["subnet-a", "subnet-b"], 2), service(["subnet-a", "subnet-b", "subnet-c"], 2))), ["worker"]);
     });
 
     it("flags an edit that would replace a protected stateful resource", async () => {
