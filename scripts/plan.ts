@@ -263,8 +263,19 @@ const alarms: Section = (run) => {
     ];
 };
 
+function safeJson(text: string | undefined): any {
+    try {
+        return text === undefined ? undefined : JSON.parse(text);
+    } catch {
+        return undefined;
+    }
+}
+
 function subscriptions(run: Run): string {
     const emails = run.ofType("aws:sns/topicSubscription:TopicSubscription").map((s) => s.inputs.endpoint);
+    // A secure alarmEmails stands aside offline (its default, none, stands in): unknown, not empty.
+    if (!emails.length && JSON.stringify(safeJson(run.config.values["payment-gateway:observability"])?.alarmEmails ?? null).includes(UNDECRYPTED))
+        return "e-mail: observability.alarmEmails holds a secure value the offline plan cannot decrypt; `pulumi preview` shows the subscriptions, and each address must confirm the e-mail AWS sends it";
     return emails.length
         ? `e-mail: ${emails.join(", ")}; each address receives nothing until it confirms the subscription from the e-mail AWS sends it (check with aws sns list-subscriptions-by-topic)`
         : "! no alarmEmails: the alarms notify nobody (observability.alarmEmails; required in prod)";

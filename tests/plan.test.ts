@@ -5,8 +5,8 @@ import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { ROOT } from "./harness";
-import { diffRuns, parseArgs, plan as planCommand, rollingServices, typeLikeCli } from "../scripts/plan";
-import type { Run } from "./harness";
+import { diffRuns, parseArgs, plan as planCommand, renderPlan, rollingServices, typeLikeCli } from "../scripts/plan";
+import { Run, runProgram } from "./harness";
 
 const exec = promisify(execFile);
 
@@ -266,6 +266,14 @@ describe("npm run plan", () => {
         const nodes = await plan("--stack", "prod", "--set", "cache.nodeType=cache.r7g.large");
         assert.match(nodes.stdout, /^~ pg {2}aws:elasticache\/replicationGroup:ReplicationGroup\n {4}nodeType: cache\.m7g\.large → cache\.r7g\.large$/m);
         assert.doesNotMatch(nodes.stdout, /is protected: `pulumi up` refuses/);
+    });
+
+    it("says who the alarms reach, and does not call a secure alarmEmails empty", async () => {
+        const dev = await plan("--stack", "dev");
+        assert.match(dev.stdout, /^! no alarmEmails: the alarms notify nobody/m);
+        const secure = renderPlan(await runProgram({ stack: "dev", set: { "observability.alarmEmails": [{ secure: "v1:abc" }] } }));
+        assert.doesNotMatch(secure, /no alarmEmails/);
+        assert.match(secure, /^e-mail: observability\.alarmEmails holds a secure value the offline plan cannot decrypt/m);
     });
 
     it("counts Elastic IPs against the default quota of 5, across the stacks of the region", async () => {
