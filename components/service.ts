@@ -198,17 +198,18 @@ export class Service extends pulumi.ComponentResource {
             { Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${this.logGroup.arn}:*` },
             ...Object.values(this.args.secrets).flatMap((s) => s.readStatements(this.args.region)),
         ];
-        // A private ECR image (built here, or named in `image`) is pulled with the execution role.
         // The gateway's own secrets and a private registry's credentials, read by ECS when a task
         // starts (ECS developer guide, "Amazon ECS task execution IAM role": secretsmanager:GetSecretValue
         // for Secrets Manager secrets and repository credentials, ssm:GetParameters for SSM parameters).
-        // Granted on each secret's own ARN (a JSON key or version suffix is not part of it). A
+        // Granted on each secret's own complete ARN (a JSON key or version suffix is not part of it;
+        // config refuses a partial Secrets Manager ARN, which such a grant would not match). A
         // customer-managed KMS key's kms:Decrypt is its owner's to grant (the key policy).
         const sources = Object.values(this.args.config.secrets).map((arn) => secretSource(arn)!);
         const smArns = [...new Set([...sources.filter((x) => x.store === "secretsmanager").map((x) => x.resourceArn), ...(this.args.config.repositoryCredentials ? [this.args.config.repositoryCredentials] : [])])].sort();
         const ssmArns = [...new Set(sources.filter((x) => x.store === "ssm").map((x) => x.resourceArn))].sort();
         if (smArns.length) statements.push({ Action: "secretsmanager:GetSecretValue", Resource: smArns });
         if (ssmArns.length) statements.push({ Action: "ssm:GetParameters", Resource: ssmArns });
+        // A private ECR image (built here, or named in `image`) is pulled with the execution role.
         const repository = this.repository?.arn ?? (this.args.config.image ? ecrRepositoryOf(this.args.config.image)?.arn : undefined);
         if (repository) {
             statements.push(

@@ -38,6 +38,7 @@ import {
     FARGATE_MEMORY_BY_CPU,
     HEALTH_CHECK,
     HEALTH_CHECK_PATH_MAX,
+    SecretSource,
     secretSource,
     LOG_RETENTION_DAYS,
     RESERVED_COOKIE_PREFIXES,
@@ -170,7 +171,16 @@ const list = <T extends z.ZodType>(item: T, what: string) => z.array(item, { err
 const processList = (what: string) =>
     list(text("a non-empty string"), `strings, one argument each, such as ["/app/worker"]`).pipe(z.array(z.string()).min(1, { error: `must list at least the executable; leave ${what} unset for the image's own` }));
 const SECRET_ARN_FORMS =
-    "must be the ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>[:<json-key>:<version-stage>:<version-id>]) or of an SSM parameter (arn:aws:ssm:<region>:<account>:parameter/<name>)";
+    "must be the ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>[:<json-key>:<version-stage>:<version-id>]) or of an SSM parameter (arn:aws:ssm:<region>:<account>:parameter/<name>)";
+const PARTIAL_SECRET_ARN =
+    "is a partial Secrets Manager ARN (the name without the \"-\" and six random characters Secrets Manager appends): ECS would find the secret, but IAM matches the execution role's grant against the complete ARN, so tasks would fail to start with AccessDeniedException; give the complete ARN (aws secretsmanager describe-secret --secret-id <name> --query ARN)";
+/** A secret's ARN in a form ECS takes (`forms` says which), naming a Secrets Manager secret completely. */
+const secretArn = (accepts: (s: SecretSource, v: string) => boolean, forms: string) =>
+    z.string({ error: forms }).superRefine((v, ctx) => {
+        const s = secretSource(v);
+        if (!s || !accepts(s, v)) ctx.addIssue({ code: "custom", message: forms, input: v });
+        else if (!s.complete) ctx.addIssue({ code: "custom", message: PARTIAL_SECRET_ARN, input: v });
+    });
 
 const CIDR = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/;
 const cidr = () => z.string({ error: "must be an IPv4 CIDR such as 203.0.113.0/24" }).regex(CIDR, { error: "must be an IPv4 CIDR such as 203.0.113.0/24" });
@@ -314,14 +324,14 @@ const serviceFields = {
      */
     secrets: z.record(
         z.string().regex(ENV_NAME),
-        z.string({ error: SECRET_ARN_FORMS }).refine((v) => secretSource(v) !== undefined, { error: SECRET_ARN_FORMS }),
+        secretArn(() => true, SECRET_ARN_FORMS),
         { error: (issue) => (issue.code === "invalid_key" ? "is not an environment variable name: letters, digits and _, not starting with a digit" : "must be a map of NAME: ARN") },
     ).default({}),
     /**
      * Credentials for an image in a private registry other than ECR (ECS `repositoryCredentials`):
      * the ARN of a Secrets Manager secret holding {"username","password"}. Default none (ECR or public).
      */
-    repositoryCredentials: z.string({ error: "must be a Secrets Manager secret ARN" }).refine((v) => secretSource(v)?.store === "secretsmanager" && secretSource(v)?.resourceArn === v, { error: "must be the ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>), without a JSON key or version" }).optional(),
+    repositoryCredentials: secretArn((s, v) => s.store === "secretsmanager" && s.resourceArn === v, "must be the ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>), without a JSON key or version").optional(),
     /** Further environment for the gateway's other settings (strings). Default none. */
     extraEnvironment: z.record(
         z.string().regex(ENV_NAME),
@@ -1148,6 +1158,11 @@ const RETIRED_KEYS: Record<string, Record<string, string>> = {
     },
 };
 
+/** A key whose value names a secret by its ARN: `<service>.secrets.<NAME>` or `<service>.repositoryCredentials`. */
+function isSecretReference(path: PropertyKey[]): boolean {
+    return (SERVICE_NAMES as readonly string[]).includes(String(path[0])) && ((path[1] === "secrets" && path.length === 3) || (path[1] === "repositoryCredentials" && path.length === 2));
+}
+
 function zodProblems(issues: z.core.$ZodIssue[]): Problem[] {
     return issues.map((issue) => {
         const path = formatPath(issue.path);
@@ -1162,6 +1177,10 @@ function zodProblems(issues: z.core.$ZodIssue[]): Problem[] {
         }
         const input = (issue as { input?: unknown }).input;
         if (input === undefined) return { path, message: `is required and ${issue.message}` };
+        // Where a secret's ARN belongs, anything else may be the secret itself pasted by mistake:
+        // never repeat it (the message goes to terminals and CI logs).
+        if (isSecretReference(issue.path) && !(typeof input === "string" && input.startsWith("arn:")))
+            return { path, message: `${issue.message} (the value given is not repeated: it may be the secret itself)` };
         return { path, message: issue.message, value: input };
     });
 }

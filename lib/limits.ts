@@ -386,26 +386,39 @@ export const HEALTH_CHECK_PATH_MAX = 1024;
 export const SECRETS_MANAGER_VALUE_FROM = /^arn:(aws|aws-cn|aws-us-gov):secretsmanager:([a-z]{2}(-gov)?-[a-z]+-\d):(\d{12}):secret:([A-Za-z0-9/_+=.@-]{1,512})(:([^:\s]*):([^:\s]*):([^:\s]*))?$/;
 export const SSM_PARAMETER_ARN = /^arn:(aws|aws-cn|aws-us-gov):ssm:([a-z]{2}(-gov)?-[a-z]+-\d):(\d{12}):parameter\/([A-Za-z0-9_.\-/]{1,1011})$/;
 
+/**
+ * A complete Secrets Manager secret ARN ends in "-" and the six random characters Secrets Manager
+ * appends to the name ("Permissions reference for AWS Secrets Manager": ARN format
+ * `…:secret:OptionalPath/SecretName-6RandomCharacters`). ECS, like GetSecretValue, also finds a
+ * secret by a partial ARN (without them) or its name, but IAM matches a policy's Resource against
+ * the secret's complete ARN: a grant on a partial ARN matches nothing, and the task fails to start
+ * with AccessDeniedException. A partial ARN whose name itself ends in "-" and six letters or digits
+ * cannot be told from a complete one (Secrets Manager's own caveat for partial ARNs).
+ */
+export const SECRETS_MANAGER_ARN_SUFFIX = /-[A-Za-z0-9]{6}$/;
+
 /** Where a service secret comes from, and the ARN an IAM grant names (without JSON key or version). */
 export interface SecretSource {
     store: "secretsmanager" | "ssm";
     /** The secret's or parameter's own ARN: what `secretsmanager:GetSecretValue` / `ssm:GetParameters` is granted on. */
     resourceArn: string;
+    /** The ARN names the secret completely (Secrets Manager: with its six random characters; SSM: always). */
+    complete: boolean;
     /** The JSON key ECS extracts, if any. */
     jsonKey?: string;
     /** The version stage or id ECS reads, if pinned. */
     version?: string;
 }
 
-/** The source of an ECS secret's `valueFrom`, or undefined when ECS would not accept it. */
+/** The source of an ECS secret's `valueFrom`, or undefined when ECS would not accept it (a partial ARN is accepted, and marked incomplete). */
 export function secretSource(valueFrom: string): SecretSource | undefined {
     const sm = SECRETS_MANAGER_VALUE_FROM.exec(valueFrom);
     if (sm) {
         const resourceArn = valueFrom.split(":").slice(0, 7).join(":");
         const [jsonKey, stage, id] = [sm[7], sm[8], sm[9]];
-        return { store: "secretsmanager", resourceArn, jsonKey: jsonKey || undefined, version: stage || id || undefined };
+        return { store: "secretsmanager", resourceArn, complete: SECRETS_MANAGER_ARN_SUFFIX.test(sm[5]), jsonKey: jsonKey || undefined, version: stage || id || undefined };
     }
-    if (SSM_PARAMETER_ARN.test(valueFrom) && valueFrom.length <= 1011) return { store: "ssm", resourceArn: valueFrom };
+    if (SSM_PARAMETER_ARN.test(valueFrom) && valueFrom.length <= 1011) return { store: "ssm", resourceArn: valueFrom, complete: true };
     return undefined;
 }
 

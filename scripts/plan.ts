@@ -180,7 +180,7 @@ const serviceSecrets: Section = (run) => {
     return [
         generated,
         ...table([["service", "variable", "from", "ARN (read when a task starts, by that service's execution role only)"], ...rows]),
-        "a new value under the same ARN reaches running tasks only when they restart; pin a version in the ARN (…:<json-key>:<version-stage>:<version-id>) to roll the service onto it",
+        "a new value under the same ARN reaches running tasks only when they restart; to roll the service onto a new value, pin its version-id in the ARN (…:<json-key>::<version-id>) and edit it: a moved version-stage changes no ARN and rolls nothing",
     ];
 };
 
@@ -290,8 +290,19 @@ const alarms: Section = (run) => {
     ];
 };
 
+function safeJson(text: string | undefined): any {
+    try {
+        return text === undefined ? undefined : JSON.parse(text);
+    } catch {
+        return undefined;
+    }
+}
+
 function subscriptions(run: Run): string {
     const emails = run.ofType("aws:sns/topicSubscription:TopicSubscription").map((s) => s.inputs.endpoint);
+    // A secure alarmEmails stands aside offline (its default, none, stands in): unknown, not empty.
+    if (!emails.length && JSON.stringify(safeJson(run.config.values["payment-gateway:observability"])?.alarmEmails ?? null).includes(UNDECRYPTED))
+        return "e-mail: observability.alarmEmails holds a secure value the offline plan cannot decrypt; `pulumi preview` shows the subscriptions, and each address must confirm the e-mail AWS sends it";
     return emails.length
         ? `e-mail: ${emails.join(", ")}; each address receives nothing until it confirms the subscription from the e-mail AWS sends it (check with aws sns list-subscriptions-by-topic)`
         : "! no alarmEmails: the alarms notify nobody (observability.alarmEmails; required in prod)";
@@ -455,10 +466,12 @@ const quotas: Section = (run) => {
     const together = eips + others.reduce((n, o) => n + o.count, 0);
     return [
         `Elastic IPs: ${eips} (one per NAT gateway) of the default quota of ${EIP_DEFAULT_QUOTA_PER_REGION} per region per account` +
-            (others.length ? `; with ${others.map((o) => `${o.stack} (${o.count})`).join(", ")} in ${region} in the same account: ${together}` : ""),
-        ...(eips > EIP_DEFAULT_QUOTA_PER_REGION || together > EIP_DEFAULT_QUOTA_PER_REGION
-            ? [`! ${together > eips ? `${together} together` : eips} exceed the default quota of ${EIP_DEFAULT_QUOTA_PER_REGION}: NAT gateway creation fails with AddressLimitExceeded unless the quota is raised first (Service Quotas: Amazon EC2, "EC2-VPC Elastic IPs") or the stacks use separate accounts or regions`]
-            : []),
+            (others.length ? `; with ${others.map((o) => `${o.stack} (${o.count})`).join(", ")}, also in ${region}: ${together} if they share an account (the plan cannot tell)` : ""),
+        ...(eips > EIP_DEFAULT_QUOTA_PER_REGION
+            ? [`! ${eips} exceed the default quota of ${EIP_DEFAULT_QUOTA_PER_REGION}: NAT gateway creation fails with AddressLimitExceeded unless the quota is raised first (Service Quotas: Amazon EC2, "EC2-VPC Elastic IPs")`]
+            : together > EIP_DEFAULT_QUOTA_PER_REGION
+              ? [`! ${together} together exceed the default quota of ${EIP_DEFAULT_QUOTA_PER_REGION} if these stacks share an account: NAT gateway creation then fails with AddressLimitExceeded unless the quota is raised first (Service Quotas: Amazon EC2, "EC2-VPC Elastic IPs") or the stacks use separate accounts or regions`]
+              : []),
     ];
 };
 
@@ -492,14 +505,25 @@ function findings(kind: "checklist" | "operations" | "security" | "pci"): Sectio
  *   (ResourceReplicationGroup schema, read at commit 16a38e6). That version also forced a new group
  *   on `engine` and `transit_encryption_enabled`, which later versions update in place (redis →
  *   valkey, TLS modes), so those two are not listed here: unverified for the version in use.
- * Any other change is shown as an update: the provider may still replace (`pulumi preview` says so).
+ * - aws:ec2/vpc:Vpc `cidr_block` and aws:ec2/subnet:Subnet `cidr_block`, `availability_zone`,
+ *   `availability_zone_id`, `vpc_id` are ForceNew: terraform-provider-aws internal/service/ec2/vpc_.go
+ *   (ResourceVPC) and vpc_subnet.go (resourceSubnet). `network.cidr` and `network.availabilityZones`
+ *   reach them, and a new VPC takes every subnet, security group, NAT gateway and endpoint with it.
+ * Any other change is shown as an update: the provider may still replace (`pulumi preview` says so),
+ * and a replaced resource's new id changes what refers to it, which this diff does not follow
+ * (the mock engine keeps ids stable); the plan prints both caveats with the diff.
  */
 export const REPLACED_BY: Readonly<Record<string, readonly string[]>> = {
     "aws:ecs/taskDefinition:TaskDefinition": ["*", "tags", "tagsAll", "skipDestroy", "trackLatest"],
     "mongodbatlas:index/advancedCluster:AdvancedCluster": ["name", "projectId"],
     "mongodbatlas:index/alertConfiguration:AlertConfiguration": ["projectId"],
     "aws:elasticache/replicationGroup:ReplicationGroup": ["replicationGroupId", "port", "atRestEncryptionEnabled", "kmsKeyId", "subnetGroupName", "snapshotArns", "snapshotName", "dataTieringEnabled"],
+    "aws:ec2/vpc:Vpc": ["cidrBlock"],
+    "aws:ec2/subnet:Subnet": ["cidrBlock", "availabilityZone", "availabilityZoneId", "vpcId"],
 };
+
+/** The resource types whose replacing inputs the plan knows, as a reader would name them. */
+const KNOWN_REPLACEMENTS = "task definitions, the cache, the Atlas cluster and alerts, the VPC and subnets";
 
 export interface Change {
     kind: "add" | "remove" | "replace" | "update";
@@ -571,9 +595,24 @@ export function diffRuns(before: Run, after: Run): Change[] {
     return changes.sort((x, y) => order[x.kind] - order[y.kind] || x.type.localeCompare(y.type) || x.name.localeCompare(y.name));
 }
 
-/** The services whose task definition the edit replaces: ECS starts new tasks and stops the old ones. */
+/**
+ * ECS service inputs whose update starts a new deployment: ECS API UpdateService ("For services
+ * using the rolling update (ECS) you can update … network configuration, load balancers, service
+ * registries, … and task definition. When you update any of these parameters, Amazon ECS starts new
+ * tasks with the new configuration"; forceNewDeployment and a new platform version likewise). The
+ * desired count scales without replacing running tasks, and the deployment configuration changes
+ * only how the next deployment runs.
+ */
+export const ROLLING_SERVICE_INPUTS: readonly string[] = ["taskDefinition", "networkConfiguration", "loadBalancers", "serviceRegistries", "platformVersion", "forceNewDeployment", "volumeConfiguration", "capacityProviderStrategies"];
+
+/** The services the edit rolls (ECS starts new tasks, then stops the old): a replaced task definition, or a service input that starts a deployment. */
 export function rollingServices(changes: Change[]): string[] {
-    return changes.filter((c) => c.kind === "replace" && c.type === "aws:ecs/taskDefinition:TaskDefinition").map((c) => c.name.replace(/^pg-/, "")).sort();
+    const rolls = changes.filter(
+        (c) =>
+            (c.kind === "replace" && c.type === "aws:ecs/taskDefinition:TaskDefinition") ||
+            (c.kind === "update" && c.type === "aws:ecs/service:Service" && c.fields.some((f) => ROLLING_SERVICE_INPUTS.includes(f.split(/[.[:]/)[0]))),
+    );
+    return [...new Set(rolls.map((c) => c.name.replace(/^pg-/, "")))].sort();
 }
 
 const edit: Section = (run) => {
@@ -585,9 +624,12 @@ const edit: Section = (run) => {
     const sign = { add: "+", remove: "-", replace: "±", update: "~" };
     return [
         `against the stack file: ${counts}`,
-        rolls.length ? `services that roll (a new task definition: ECS starts new tasks, then stops the old): ${rolls.join(", ")}` : "no service rolls (no task definition changes)",
+        rolls.length
+            ? `services that roll (a new task definition, network or load-balancer configuration: ECS starts new tasks, then stops the old): ${rolls.join(", ")}`
+            : "no service rolls (no new task definition, network or load-balancer configuration)",
         ...changes.filter((c) => (c.kind === "replace" || c.kind === "remove") && run.baseline!.resources.some((r) => r.name === c.name && r.type === c.type && r.protect)).map((c) => `! ${c.name} (${c.type}) is protected: \`pulumi up\` refuses to ${c.kind} it`),
         ...changes.flatMap((c) => [`${sign[c.kind]} ${c.name}  ${c.type}${c.kind === "replace" ? "  (replaced)" : ""}`, ...c.fields.slice(0, 12).map((f) => `    ${f}`), ...(c.fields.length > 12 ? [`    … ${c.fields.length - 12} more`] : [])]),
+        `replacements are known here for ${KNOWN_REPLACEMENTS}; another ~ may still be a replacement, and what refers to a replaced resource changes with it: \`pulumi preview\` has the last word`,
     ];
 };
 

@@ -37,6 +37,13 @@ describe("IAM, against AWS's service reference", () => {
         for (const run of runs) assert.ok(documents(run).length >= 6, run.stack);
         assert.ok(documents(runs[2]).some((d) => d.where.includes("BucketPolicy")));
         assert.ok(documents(runs[0]).filter((d) => d.keyPolicy).length >= 3);
+        // The service secrets' and registry credentials' grants are among what is judged, on the secrets' own ARNs.
+        const worker = documents(runs[2]).filter((d) => d.where.endsWith("pg-worker-exec.policy")).flatMap((d) => d.statements);
+        assert.deepEqual(worker.find((s) => s.Action === "secretsmanager:GetSecretValue" && JSON.stringify(s.Resource).includes("processor"))?.Resource, [
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:payments/processor-AbCdEf",
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:registry-login-XyZ123",
+        ]);
+        assert.deepEqual(worker.find((s) => s.Action === "ssm:GetParameters")?.Resource, ["arn:aws:ssm:us-east-1:123456789012:parameter/payments/signing-key"]);
     });
 
     it("writes only actions that exist, with resources and condition keys each action accepts", async () => {

@@ -5,7 +5,8 @@ import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { ROOT } from "./harness";
-import { parseArgs, plan as planCommand, typeLikeCli } from "../scripts/plan";
+import { diffRuns, parseArgs, plan as planCommand, renderPlan, rollingServices, typeLikeCli } from "../scripts/plan";
+import { Run, runProgram } from "./harness";
 
 const exec = promisify(execFile);
 
@@ -367,14 +368,33 @@ describe("npm run plan", () => {
             assert.match(stdout, new RegExp(`^± pg-${name} {2}aws:ecs/taskDefinition:TaskDefinition {2}\\(replaced\\)$`, "m"));
             assert.match(stdout, new RegExp(`^ {4}containerDefinitions\\[${name}\\]\\.environment\\[MPG_DATABASE_MAX_POOL_SIZE\\]: ${pool(before, name)} → ${pool(after, name)}$`, "m"));
         }
-        assert.match(stdout, /^services that roll \(a new task definition: ECS starts new tasks, then stops the old\): admin, main, worker$/m);
+        assert.match(stdout, /^services that roll \(a new task definition, network or load-balancer configuration: ECS starts new tasks, then stops the old\): admin, main, worker$/m);
         assert.match(stdout, /^~ pg-main {2}aws:appautoscaling\/target:Target\n {4}maxCapacity: 8 → 16$/m);
         assert.deepEqual(json.edit.rolls, ["admin", "main", "worker"]);
         assert.ok(json.edit.changes.every((c: any) => c.kind !== "add" && c.kind !== "remove"));
         // An edit no task reads rolls nothing.
         const quiet = await plan("--stack", "dev", "--set", "observability.alarms.servicePercent=90");
-        assert.match(quiet.stdout, /^no service rolls \(no task definition changes\)$/m);
+        assert.match(quiet.stdout, /^no service rolls \(no new task definition, network or load-balancer configuration\)$/m);
         assert.match(quiet.stdout, /^~ pg-admin-cpu {2}aws:cloudwatch\/metricAlarm:MetricAlarm\n {4}alarmDescription: .*\n {4}threshold: 85 → 90$/m);
+        // What the table does not know is said, not passed off as certain.
+        assert.match(quiet.stdout, /^replacements are known here for task definitions, the cache, the Atlas cluster and alerts, the VPC and subnets; another ~ may still be a replacement/m);
+    });
+
+    it("calls a new VPC or subnet CIDR a replacement, as the provider does, and an unlisted change an update", () => {
+        const resource = (type: string, name: string, inputs: Record<string, unknown>) => ({ urn: `urn:${type}::${name}`, type, name, custom: true, inputs, replaceOnChanges: [], secretInputs: [] });
+        const run = (cidr: string, az: string, tagged: string) =>
+            ({ resources: [resource("aws:ec2/vpc:Vpc", "pg", { cidrBlock: `${cidr}.0.0/16` }), resource("aws:ec2/subnet:Subnet", "pg-private-0", { cidrBlock: `${cidr}.0.0/20`, availabilityZone: az }), resource("aws:kms/key:Key", "pg", { description: tagged })] }) as unknown as Run;
+        const kinds = (a: Run, b: Run) => diffRuns(a, b).map((c) => `${c.kind} ${c.type} ${c.name}`);
+        assert.deepEqual(kinds(run("10.10", "us-east-1a", "x"), run("10.11", "us-east-1a", "x")), ["replace aws:ec2/subnet:Subnet pg-private-0", "replace aws:ec2/vpc:Vpc pg"]);
+        assert.deepEqual(kinds(run("10.10", "us-east-1a", "x"), run("10.10", "us-east-1b", "y")), ["replace aws:ec2/subnet:Subnet pg-private-0", "update aws:kms/key:Key pg"]);
+        assert.deepEqual(rollingServices(diffRuns(run("10.10", "us-east-1a", "x"), run("10.11", "us-east-1b", "y"))), []);
+    });
+
+    it("rolls a service whose network configuration changes, not one that only scales", () => {
+        const service = (subnets: string[], desiredCount: number) =>
+            ({ resources: [{ urn: "urn:svc::pg-worker", type: "aws:ecs/service:Service", name: "pg-worker", custom: true, inputs: { desiredCount, networkConfiguration: { subnets, assignPublicIp: false } }, replaceOnChanges: [], secretInputs: [] }] }) as unknown as Run;
+        assert.deepEqual(rollingServices(diffRuns(service(["subnet-a", "subnet-b"], 2), service(["subnet-a", "subnet-b"], 3))), []);
+        assert.deepEqual(rollingServices(diffRuns(service(["subnet-a", "subnet-b"], 2), service(["subnet-a", "subnet-b", "subnet-c"], 2))), ["worker"]);
     });
 
     it("flags an edit that would replace a protected stateful resource", async () => {
@@ -387,12 +407,20 @@ describe("npm run plan", () => {
         assert.doesNotMatch(nodes.stdout, /is protected: `pulumi up` refuses/);
     });
 
+    it("says who the alarms reach, and does not call a secure alarmEmails empty", async () => {
+        const dev = await plan("--stack", "dev");
+        assert.match(dev.stdout, /^! no alarmEmails: the alarms notify nobody/m);
+        const secure = renderPlan(await runProgram({ stack: "dev", set: { "observability.alarmEmails": [{ secure: "v1:abc" }] } }));
+        assert.doesNotMatch(secure, /no alarmEmails/);
+        assert.match(secure, /^e-mail: observability\.alarmEmails holds a secure value the offline plan cannot decrypt/m);
+    });
+
     it("counts Elastic IPs against the default quota of 5, across the stacks of the region", async () => {
         const dev = await plan("--stack", "dev");
-        assert.match(dev.stdout, /^Elastic IPs: 1 \(one per NAT gateway\) of the default quota of 5 per region per account; with prod \(3\), staging \(1\) in us-east-1 in the same account: 5$/m);
+        assert.match(dev.stdout, /^Elastic IPs: 1 \(one per NAT gateway\) of the default quota of 5 per region per account; with prod \(3\), staging \(1\), also in us-east-1: 5 if they share an account \(the plan cannot tell\)$/m);
         assert.doesNotMatch(dev.stdout, /exceed the default quota/);
         const more = await plan("--stack", "dev", "--set", "network.natGateways=perAz");
-        assert.match(more.stdout, /^! 6 together exceed the default quota of 5: NAT gateway creation fails with AddressLimitExceeded/m);
+        assert.match(more.stdout, /^! 6 together exceed the default quota of 5 if these stacks share an account: NAT gateway creation then fails with AddressLimitExceeded/m);
     });
 });
 

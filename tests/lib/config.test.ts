@@ -567,7 +567,7 @@ describe("config", () => {
             const c = validateConfig(minimal({ main: { image: "registry.example.com/payment-gateway/main:1.0.0", secrets: { PROCESSOR_API_KEY: SM, PROCESSOR_WEBHOOK: `${SM}:webhook::`, PREVIOUS_KEY: `${SM}::AWSPREVIOUS:`, SIGNING_KEY: SSM } } }), "us-east-1");
             assert.deepEqual(Object.keys(c.main.secrets).sort(), ["PREVIOUS_KEY", "PROCESSOR_API_KEY", "PROCESSOR_WEBHOOK", "SIGNING_KEY"]);
             const refused = problems("dev", {
-                "main.secrets": { MPG_DATABASE_URI: SM, OTEL_TOKEN: SSM, "1BAD": SM, PLAIN: "hunter2", HALF: `${SM}:key` },
+                "main.secrets": { MPG_DATABASE_URI: SM, OTEL_TOKEN: SSM, "1BAD": SM, PLAIN: "hunter2", HALF: `${SM}:key`, PARTIAL: SM.replace(/-AbCdEf$/, ""), PARTIAL_KEY: `${SM.replace(/-AbCdEf$/, "")}:apiKey::` },
                 "admin.secrets": { SHARED: SM },
                 "admin.extraEnvironment": { SHARED: "x" },
             });
@@ -578,17 +578,25 @@ describe("config", () => {
                 "payment-gateway:main.secrets.PLAIN must be the ARN of a Secrets Manager secret",
                 "payment-gateway:main.secrets.HALF must be the ARN of a Secrets Manager secret",
                 "payment-gateway:admin.secrets.SHARED is also set in admin.extraEnvironment",
+                // ECS finds a secret by a partial ARN, but the execution role's grant would name it and match nothing.
+                "payment-gateway:main.secrets.PARTIAL is a partial Secrets Manager ARN",
+                "payment-gateway:main.secrets.PARTIAL_KEY is a partial Secrets Manager ARN",
             ];
             for (const e of expect) assert.ok(refused.some((p) => p.startsWith(e)), `expected "${e}" among:\n${refused.join("\n")}`);
-            // The value of a refused secret is never a credential in the message: only the ARN or text given.
-            assert.ok(refused.every((p) => !p.includes("undefined")));
+            // What stands where an ARN belongs may be the secret itself, pasted by mistake: never repeated.
+            assert.ok(refused.every((p) => !p.includes("hunter2")), refused.join("\n"));
+            assert.ok(refused.some((p) => p.startsWith("payment-gateway:main.secrets.PLAIN") && p.endsWith("(the value given is not repeated: it may be the secret itself)")), refused.join("\n"));
+            assert.ok(problems("dev", { "admin.repositoryCredentials": "s3cr3t-password" }).every((p) => !p.includes("s3cr3t-password")));
+            // An ARN is no secret: a refused one is shown, to be corrected.
+            assert.ok(refused.some((p) => p.endsWith(`got "${SM}:key"`)), refused.join("\n"));
         });
 
         it("takes registry credentials for a private registry other than ECR, as a Secrets Manager ARN", () => {
             const c = validateConfig(minimal({ admin: { image: "registry.example.com/payment-gateway/admin:1.0.0", repositoryCredentials: SM } }), "us-east-1");
             assert.equal(c.admin.repositoryCredentials, SM);
-            const refused = problems("dev", { "admin.repositoryCredentials": `${SM}:username::`, "main.repositoryCredentials": SM, "main.image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/gateway/main:1.0.0" });
+            const refused = problems("dev", { "admin.repositoryCredentials": `${SM}:username::`, "main.repositoryCredentials": SM, "main.image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/gateway/main:1.0.0", "worker.repositoryCredentials": SM.replace(/-AbCdEf$/, "") });
             assert.ok(refused.some((p) => p.startsWith("payment-gateway:admin.repositoryCredentials must be the ARN of a Secrets Manager secret")), refused.join("\n"));
+            assert.ok(refused.some((p) => p.startsWith("payment-gateway:worker.repositoryCredentials is a partial Secrets Manager ARN")), refused.join("\n"));
             assert.ok(refused.some((p) => p.startsWith("payment-gateway:main.repositoryCredentials does not apply to an ECR image")), refused.join("\n"));
         });
 
