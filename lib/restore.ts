@@ -52,6 +52,12 @@ export interface JobState {
     expired?: boolean;
     /** Set once the restore has finished (RFC 3339); empty while it runs. */
     finishedAt?: string;
+    /**
+     * Why the job could not be read (the data source's error). The data source fails on any API
+     * error, a 404 included (data_source_cloud_backup_snapshot_restore_job.go dataSourceRead: no
+     * not-found case, unlike the resource's read): its state is then unknown, not "finished".
+     */
+    unreadable?: string;
 }
 
 /** The job to read back before planning: the one the last step submitted and not yet seen finish. */
@@ -83,7 +89,8 @@ export interface RestorePlan {
     next: string;
 }
 
-function describe(state: JobState): "finished" | "failed" | "running" {
+function describe(state: JobState): "finished" | "failed" | "running" | "unknown" {
+    if (state.unreadable !== undefined) return "unknown";
     if (state.failed || state.cancelled) return "failed";
     // An expired job never finished: it will not (expired applies to a job Atlas gave up on).
     if (state.expired && !state.finishedAt) return "failed";
@@ -106,6 +113,17 @@ export function planRestore(restore: AtlasRestore | undefined, last: RestoreReco
         const state = describe(job);
         const what = `restore job ${watched.jobId} of ${watched.clusterName}`;
         const stopped = clients ? "; every admin, main and worker task stays stopped" : "";
+        // Atlas did not answer about the job (it no longer knows it, or the API failed): nothing
+        // says the restore has ended, so the services stay stopped and the job is read again next
+        // time. Only the operator, having looked at the job, lets them start (removing atlas.restore).
+        if (state === "unknown") {
+            if (!restore) return { step: "none", stopServices: false, submitJob: false, now: `${clients ? "starts the services again on the data as it is" : "stops watching the restore"}: atlas.restore was removed while ${what} could not be read (${job.unreadable})`, next: "nothing" };
+            return {
+                step: "waiting", key, stopServices: true, submitJob: false, ...source,
+                now: `cannot read ${what} (${job.unreadable})${stopped}; the job is not submitted again`,
+                next: "check the job (the `restore.watch` command, or the cluster's Restores page in Atlas) and run `pulumi up` again; once you have seen it end, remove atlas.restore to start the services on the data as it is",
+            };
+        }
         if (state === "running")
             return {
                 step: "waiting", key, stopServices: true, submitJob: false, ...source,

@@ -103,6 +103,14 @@ export async function checkRestoreSource(config: Config, restore: AtlasRestore):
 
 /** The restore job as Atlas reports it now (getCloudBackupSnapshotRestoreJob). */
 export async function readRestoreJob(job: { projectId: string; clusterName: string; jobId: string }): Promise<JobState> {
-    const found = await mongodbatlas.getCloudBackupSnapshotRestoreJob({ projectId: job.projectId, clusterName: job.clusterName, snapshotRestoreJobId: job.jobId });
-    return { failed: found.failed, cancelled: found.cancelled, expired: found.expired, finishedAt: found.finishedAt || undefined };
+    // The data source fails on any API error, a 404 included (dataSourceRead returns the error as
+    // is): caught, so that a job Atlas no longer knows, or an API hiccup, keeps the services stopped
+    // and says why instead of failing every preview and `pulumi up` of the stack.
+    try {
+        const found = await mongodbatlas.getCloudBackupSnapshotRestoreJob({ projectId: job.projectId, clusterName: job.clusterName, snapshotRestoreJobId: job.jobId });
+        return { failed: found.failed, cancelled: found.cancelled, expired: found.expired, finishedAt: found.finishedAt || undefined };
+    } catch (e) {
+        const message = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ").trim();
+        return { unreadable: message.length > 300 ? `${message.slice(0, 300)}…` : message || "no answer" };
+    }
 }

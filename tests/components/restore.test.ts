@@ -133,6 +133,23 @@ describe("restore from backup", () => {
         assert.equal(accepted.outputs.restore.step, "none");
     });
 
+    it("still previews and deploys, services stopped and nothing resubmitted, when Atlas cannot find the job", async () => {
+        const start = await runProgram({ stack: "dev", set: { "atlas.restore": { ...source, snapshotId: "65f000000000000000000001" } }, now: NOW });
+        const notFound = { [READ_JOB]: () => { throw new Error("error getting cloudProviderSnapshotRestoreJob Information: https://cloud.mongodb.com/api/atlas/v2/groups/5f00000000000000000000aa/clusters/pg-prod/backup/restoreJobs/x GET: HTTP 404 Not Found"); } };
+        for (const preview of [true, false]) {
+            const lost = await runProgram({ ...start.options, previous: start.outputs, now: NOW + 8_640_000, answers: notFound, preview });
+            assert.deepEqual(lost.ofType(SERVICE).map((s) => s.inputs.desiredCount), [0, 0, 0], `preview ${preview}`);
+            assert.equal(lost.ofType(JOB).length, 0);
+            assert.equal(lost.outputs.restore.step, "waiting");
+            assert.match(lost.outputs.restore.now, /cannot read restore job \w+ of pg-prod \(.*\); every admin, main and worker task stays stopped/);
+        }
+        const lost = await later(start, { days: 0.1, answers: notFound });
+        const back = await later(lost, { days: 0.1, answers: finished });
+        assert.equal(back.outputs.restore.step, "restored", "read again once Atlas answers");
+        const released = await later(lost, { set: { "atlas.restore": undefined } });
+        assert.deepEqual([released.outputs.restore.step, released.ofType(SERVICE).map((s) => s.inputs.desiredCount)], ["none", [1, 1, 1]]);
+    });
+
     it("refuses what Atlas would refuse or what would overwrite data by accident, before declaring anything", async () => {
         assert.match(await refused({ "atlas.restore": source }), /payment-gateway:atlas\.restore needs exactly one of pointInTime \(ISO-8601 UTC\) and snapshotId/);
         assert.match(await refused({ "atlas.restore": { ...source, pointInTime: hoursAgo(1), snapshotId: "65f000000000000000000001" } }), /needs exactly one of pointInTime/);

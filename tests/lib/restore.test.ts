@@ -85,6 +85,25 @@ describe("restore (lib/restore.ts)", () => {
         assert.deepEqual([next.step, next.stopServices, next.submitJob, next.key], ["start", true, true, restoreKey(pit("2026-11-30T11:00:00Z"))]);
     });
 
+    it("keeps the services stopped, without submitting again, when Atlas cannot answer about the job", () => {
+        const r = snap("65f000000000000000000001");
+        const first = after(planRestore(r, undefined));
+        const lost: JobState = { unreadable: "error getting cloudProviderSnapshotRestoreJob Information: 404 Not Found" };
+        const p = planRestore(r, first, lost);
+        assert.deepEqual([p.step, p.stopServices, p.submitJob, p.jobId], ["waiting", true, false, "6a0000000000000000000001"]);
+        assert.match(p.now, /cannot read restore job 6a0000000000000000000001 of pg-prod \(error getting cloudProviderSnapshotRestoreJob Information: 404 Not Found\); every admin, main and worker task stays stopped; the job is not submitted again/);
+        assert.match(p.next, /remove atlas\.restore to start the services/);
+        // Read again on the next up: a passing API failure resolves itself.
+        assert.deepEqual(jobToRead(r, after(p)), { projectId: "5f00000000000000000000aa", clusterName: "pg-prod", jobId: "6a0000000000000000000001" });
+        assert.equal(planRestore(r, after(p), finished).step, "restored");
+        // The operator, having seen the job end, lets the services start.
+        const gaveUp = planRestore(undefined, after(p), lost);
+        assert.deepEqual([gaveUp.step, gaveUp.stopServices, gaveUp.submitJob], ["none", false, false]);
+        assert.match(gaveUp.now, /starts the services again on the data as it is: atlas.restore was removed while restore job 6a0000000000000000000001 of pg-prod could not be read/);
+        // Another restore waits for this one too.
+        assert.deepEqual([planRestore(snap("65f000000000000000000002"), after(p), lost).step, planRestore(snap("65f000000000000000000002"), after(p), lost).submitJob], ["waiting", false]);
+    });
+
     it("restores again only when the config names a different restore", () => {
         const r = pit("2026-11-30T10:00:00Z");
         const done: RestoreRecord = { key: restoreKey(r), step: "done", jobId: "6a0000000000000000000001", sourceProjectId: base.sourceProjectId, sourceClusterName: "pg-prod" };
