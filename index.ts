@@ -11,11 +11,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { Config, SERVICE_NAMES, ServiceName } from "./lib/config";
+import { Config, ConfigError, SERVICE_NAMES, ServiceName } from "./lib/config";
 import { serviceEnvironment } from "./lib/environment";
 import { RotationRecord, planCacheRotation, planDatabaseRotation } from "./lib/rotation";
-import { RestorePlan, RestoreRecord, jobToRead, planRestore, restoreRecord } from "./lib/restore";
-import { checkRestoreSource, loadConfig, previousOutputs, readRestoreJob } from "./lib/stackConfig";
+import { RestorePlan, RestoreRecord, jobToRead, planRestore, restoreRecord, unrecordedRestore } from "./lib/restore";
+import { StackConfigError, checkRestoreSource, loadConfig, previousOutputs, readRestoreJob } from "./lib/stackConfig";
 import { Network } from "./components/network";
 import { LoadBalancer, Route } from "./components/loadBalancer";
 import { KmsKey } from "./components/kmsKey";
@@ -37,7 +37,7 @@ export = async () => {
     const protect = config.prod; // stateful resources cannot be deleted by accident in prod
     // What the failover drills find this stack's ECS tasks and cache by (FIS resolves those by tags).
     const drillTag = { key: "payment-gateway:stack", value: stack };
-    const restore = await stepOfRestore(config, lastRestore);
+    const restore = await stepOfRestore(config, lastRestore, last.deployed);
     const rotation = {
         cache: planCacheRotation(config.rotation.cache, last.outputs.rotation as RotationRecord | undefined),
         database: planDatabaseRotation(config.rotation.database, last.outputs.rotation as RotationRecord | undefined, last.deployed, config.atlas.authentication),
@@ -247,7 +247,9 @@ function clusterArgs(config: Config, stack: string, prefix: string) {
  * The step of the restore this update takes: the job the last step submitted is read back from
  * Atlas first; a restore this update starts is checked against the source at preview.
  */
-async function stepOfRestore(config: Config, last: RestoreRecord | undefined): Promise<RestorePlan> {
+async function stepOfRestore(config: Config, last: RestoreRecord | undefined, deployed: boolean): Promise<RestorePlan> {
+    const unrecorded = unrecordedRestore(config.atlas.restore, deployed, last);
+    if (unrecorded) throw new StackConfigError(new ConfigError([unrecorded]));
     const watched = jobToRead(config.atlas.restore, last);
     const plan = planRestore(config.atlas.restore, last, watched ? await readRestoreJob(watched) : undefined, config.purpose === "gateway");
     if (plan.submitJob) await checkRestoreSource(config, config.atlas.restore!);

@@ -74,6 +74,25 @@ export function isNewRestore(restore: AtlasRestore | undefined, last: RestoreRec
     return !!restore && restoreKey(restore) !== last?.key;
 }
 
+/**
+ * A stack deployed before the program recorded restore steps (it has outputs, but no `restore`
+ * output) whose config names a restore: the earlier program declared the job directly, so this
+ * restore may have run already (its job is then in the stack's state) or may be a new one added
+ * with this upgrade. Neither guess is safe (a new start stops every task for a restore that is
+ * over; "done" silently skips one that was asked for), so the operator says which, once.
+ */
+export function unrecordedRestore(restore: AtlasRestore | undefined, deployed: boolean, last: RestoreRecord | undefined): Problem | undefined {
+    if (!restore || !deployed || last) return undefined;
+    return {
+        path: "atlas.restore",
+        message:
+            "is set on a stack whose last deployment recorded no restore step (an earlier version of this program): " +
+            "if that deployment already ran this restore, remove atlas.restore (nothing is restored again, the services keep running); " +
+            "to restore now, remove it, run `pulumi up`, then set it again",
+        value: { sourceClusterName: restore.sourceClusterName, pointInTime: restore.pointInTime, snapshotId: restore.snapshotId },
+    };
+}
+
 export interface RestorePlan {
     step: RestoreStep;
     key?: string;

@@ -150,6 +150,14 @@ describe("restore from backup", () => {
         assert.deepEqual([released.outputs.restore.step, released.ofType(SERVICE).map((s) => s.inputs.desiredCount)], ["none", [1, 1, 1]]);
     });
 
+    it("neither stops the services nor skips a restore on a stack an earlier version deployed", async () => {
+        const { restore: _recorded, ...older } = (await stackRun("dev")).outputs;
+        const set = { "atlas.restore": { ...source, snapshotId: "65f000000000000000000001" } };
+        const error = await runProgram({ stack: "dev", set, now: NOW, previous: older }).then(() => assert.fail("accepted"), (e) => e as ProgramError);
+        assert.deepEqual(error.resources, [], "nothing declared");
+        assert.match(error.message, /payment-gateway:atlas\.restore is set on a stack whose last deployment recorded no restore step/);
+    });
+
     it("refuses what Atlas would refuse or what would overwrite data by accident, before declaring anything", async () => {
         assert.match(await refused({ "atlas.restore": source }), /payment-gateway:atlas\.restore needs exactly one of pointInTime \(ISO-8601 UTC\) and snapshotId/);
         assert.match(await refused({ "atlas.restore": { ...source, pointInTime: hoursAgo(1), snapshotId: "65f000000000000000000001" } }), /needs exactly one of pointInTime/);

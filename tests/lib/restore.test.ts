@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import type { AtlasRestore } from "../../lib/config";
-import { ATLAS_TIER_STORAGE_GB, JobState, RestoreRecord, SourceFacts, TargetFacts, isNewRestore, jobToRead, planRestore, restoreKey, restoreRecord, sourceProblems } from "../../lib/restore";
+import { ATLAS_TIER_STORAGE_GB, JobState, RestoreRecord, SourceFacts, TargetFacts, isNewRestore, jobToRead, planRestore, restoreKey, restoreRecord, sourceProblems, unrecordedRestore } from "../../lib/restore";
 
 const NOW = Date.parse("2026-11-30T12:00:00Z");
 const base = { sourceProjectId: "5f00000000000000000000aa", sourceClusterName: "pg-prod", allowIntoProd: false };
@@ -102,6 +102,16 @@ describe("restore (lib/restore.ts)", () => {
         assert.match(gaveUp.now, /starts the services again on the data as it is: atlas.restore was removed while restore job 6a0000000000000000000001 of pg-prod could not be read/);
         // Another restore waits for this one too.
         assert.deepEqual([planRestore(snap("65f000000000000000000002"), after(p), lost).step, planRestore(snap("65f000000000000000000002"), after(p), lost).submitJob], ["waiting", false]);
+    });
+
+    it("asks the operator about a restore configured on a stack deployed before restore steps were recorded", () => {
+        const r = snap("65f000000000000000000001");
+        const problem = unrecordedRestore(r, true, undefined);
+        assert.equal(problem?.path, "atlas.restore");
+        assert.match(problem!.message, /recorded no restore step .*if that deployment already ran this restore, remove atlas.restore .*to restore now, remove it, run `pulumi up`, then set it again/);
+        assert.equal(unrecordedRestore(r, false, undefined), undefined, "a first deployment starts it");
+        assert.equal(unrecordedRestore(r, true, { step: "none" }), undefined, "a recorded stack plans it");
+        assert.equal(unrecordedRestore(undefined, true, undefined), undefined);
     });
 
     it("restores again only when the config names a different restore", () => {
