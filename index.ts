@@ -28,10 +28,11 @@ import { Drills } from "./components/drills";
 
 export = async () => {
     // Which step of a credential rotation or a restore this update takes depends on the step the
-    // last one took; a restore it already started is not judged against today's clock again.
-    const last = await previousOutputs(["rotation", "restore"]);
+    // last one took; a restore it already started is not judged against today's clock again, and an
+    // atlas.tier edit is judged against the tier it deployed.
+    const last = await previousOutputs(["rotation", "restore", "atlasCluster"]);
     const lastRestore = last.outputs.restore as RestoreRecord | undefined;
-    const config = loadConfig(lastRestore?.key);
+    const config = loadConfig({ restoreKey: lastRestore?.key, atlasTier: (last.outputs.atlasCluster as { tier?: string } | undefined)?.tier });
     const stack = pulumi.getStack();
     const prefix = `payment-gateway-${stack}`;
     const protect = config.prod; // stateful resources cannot be deleted by accident in prod

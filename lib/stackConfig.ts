@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { now } from "./clock";
 import * as mongodbatlas from "@pulumi/mongodbatlas";
-import { AtlasRestore, Config, ConfigError, PROJECT, Problem, validateConfig } from "./config";
+import { AtlasRestore, Config, ConfigError, LastDeployment, PROJECT, Problem, validateConfig } from "./config";
 import { JobState, SourceFacts, TargetFacts, sourceProblems } from "./restore";
 
 /** The raw values of every `payment-gateway:*` key, objects and arrays parsed from their JSON form. */
@@ -39,9 +39,9 @@ function parseValue(value: string): unknown {
  * The validated config. A bad config stops the program here with every problem listed; as a
  * RunError it prints without a stack trace under the Pulumi CLI.
  */
-export function loadConfig(startedRestore?: string): Config {
+export function loadConfig(last: LastDeployment = {}): Config {
     try {
-        return validateConfig(readRawConfig(), new pulumi.Config("aws").get("region"), pulumi.getStack(), now(), startedRestore);
+        return validateConfig(readRawConfig(), new pulumi.Config("aws").get("region"), pulumi.getStack(), now(), last);
     } catch (e) {
         if (e instanceof ConfigError) throw new StackConfigError(e);
         throw e;
