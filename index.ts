@@ -281,7 +281,10 @@ function restoreDrill(config: Config, stack: string, prefix: string, restore: Re
         authentication: "none",
     });
     const job = restore.submitJob ? database.restoreFrom(source as RestoreSource, []) : undefined;
-    const check = database.allowVerification(source.verifyFrom!);
+    // Atlas: "the target Atlas cluster [must] not receive client requests during restoration"
+    // (https://www.mongodb.com/docs/atlas/backup/cloud-backup/restore-from-snapshot/). The
+    // read-only user and its access-list entry exist only once the job has finished.
+    const check = restore.stopServices ? undefined : database.allowVerification(source.verifyFrom!);
     return {
         environment: config.environment,
         region: config.region,
@@ -290,13 +293,17 @@ function restoreDrill(config: Config, stack: string, prefix: string, restore: Re
         restoredFrom: { sourceProjectId: source.sourceProjectId, sourceClusterName: source.sourceClusterName, pointInTime: source.pointInTime, snapshotId: source.snapshotId },
         costAssumptions: config.cost.assumptions,
         restore: restoreOutput(restore, job),
-        /** How to watch the restore and check the data (a Pulumi secret: it holds the read-only password), then tear the drill down. */
+        /** How to check the data once restored (a Pulumi secret: it holds the read-only password), then tear the drill down. */
         verify: {
             cluster: pulumi.interpolate`atlas clusters describe ${database.cluster.name} --projectId ${database.projectId}`,
-            readOnlyUser: check.username,
-            readOnlyPassword: check.password,
-            connect: pulumi.interpolate`mongosh "${check.uri}" --eval "db.getCollectionNames().forEach((c) => print(c, db.getCollection(c).estimatedDocumentCount()))"`,
-            from: source.verifyFrom,
+            ...(check
+                ? {
+                      readOnlyUser: check.username,
+                      readOnlyPassword: check.password,
+                      connect: pulumi.interpolate`mongosh "${check.uri}" --eval "db.getCollectionNames().forEach((c) => print(c, db.getCollection(c).estimatedDocumentCount()))"`,
+                      from: source.verifyFrom,
+                  }
+                : { readOnlyUser: `none while the restore runs: once restore.watch reports it finished, \`pulumi up\` again declares a read-only user reachable from ${source.verifyFrom} and prints verify.connect` }),
             tearDown: `pulumi destroy --stack ${stack} --yes && pulumi stack rm ${stack} --yes`,
         },
     };

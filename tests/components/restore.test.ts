@@ -185,36 +185,46 @@ describe("restore from backup", () => {
     });
 
     describe("the restore-drill stack", () => {
-        let drill: Run;
-        before(async () => (drill = await stackRun("restore-drill")));
+        let drill: Run, restored: Run;
+        before(async () => {
+            drill = await stackRun("restore-drill");
+            restored = await later(drill, { days: 0.05, answers: finished });
+        });
 
         it("is a small cluster that prod's backup is restored into, and a read-only way to check it", () => {
             assert.deepEqual(
                 drill.resources.filter((r) => r.custom).map((r) => r.type).sort(),
-                [CLUSTER, "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule", JOB, "mongodbatlas:index/project:Project", "mongodbatlas:index/databaseUser:DatabaseUser", "mongodbatlas:index/projectIpAccessList:ProjectIpAccessList", "random:index/randomPassword:RandomPassword"].sort(),
+                [CLUSTER, "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule", JOB, "mongodbatlas:index/project:Project"].sort(),
+                "no user, no access-list entry: no client while the restore runs",
+            );
+            assert.match(drill.outputs.verify.readOnlyUser, /^none while the restore runs: .*reachable from 203\.0\.113\.0\/24/);
+            assert.deepEqual(
+                restored.resources.filter((r) => r.custom).map((r) => r.type).sort(),
+                [CLUSTER, "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule", "mongodbatlas:index/project:Project", "mongodbatlas:index/databaseUser:DatabaseUser", "mongodbatlas:index/projectIpAccessList:ProjectIpAccessList", "random:index/randomPassword:RandomPassword"].sort(),
+                "the read-only way in once the job has finished",
             );
             assert.equal(drill.one(CLUSTER).inputs.replicationSpecs[0].regionConfigs[0].electableSpecs.instanceSize, "M10");
             assert.equal(drill.one(CLUSTER).inputs.terminationProtectionEnabled, false, "short-lived: it must tear down");
             assert.deepEqual([drill.one(JOB).inputs.clusterName, drill.one(JOB).inputs.deliveryTypeConfig.targetClusterName], ["pg-prod", "pg-restore-drill"]);
-            const user = drill.one("mongodbatlas:index/databaseUser:DatabaseUser");
+            const user = restored.one("mongodbatlas:index/databaseUser:DatabaseUser");
             assert.deepEqual(user.inputs.roles, [{ roleName: "read", databaseName: "payment_gateway" }], "read-only, the application database only");
             assert.deepEqual(user.inputs.scopes, [{ name: "pg-restore-drill", type: "CLUSTER" }]);
             assert.ok(user.secretInputs.includes("password"));
-            assert.equal(drill.one("mongodbatlas:index/projectIpAccessList:ProjectIpAccessList").inputs.cidrBlock, "203.0.113.0/24");
+            assert.equal(restored.one("mongodbatlas:index/projectIpAccessList:ProjectIpAccessList").inputs.cidrBlock, "203.0.113.0/24");
         });
 
         it("says how to watch this restore job, check the data and tear the drill down", () => {
             const jobId = drill.one(JOB).outputs.snapshotRestoreJobId;
             assert.equal(drill.outputs.restore.watch, `atlas backups restores watch ${jobId} --clusterName pg-prod --projectId 5f00000000000000000000aa`);
-            const password = drill.resources.find((r) => r.type === "random:index/randomPassword:RandomPassword")!.outputs.result;
-            assert.equal(drill.outputs.verify.readOnlyPassword, password);
-            assert.ok(drill.outputs.verify.connect.startsWith(`mongosh "mongodb+srv://pg-restore-drill-verify:${password}@pg-restore-drill.`));
-            assert.ok(drill.secretOutputs.includes("verify"), "the password is a Pulumi secret");
-            assert.equal(drill.outputs.verify.tearDown, "pulumi destroy --stack restore-drill --yes && pulumi stack rm restore-drill --yes");
+            const password = restored.resources.find((r) => r.type === "random:index/randomPassword:RandomPassword")!.outputs.result;
+            assert.equal(restored.outputs.verify.readOnlyPassword, password);
+            assert.ok(restored.outputs.verify.connect.startsWith(`mongosh "mongodb+srv://pg-restore-drill-verify:${password}@pg-restore-drill.`));
+            assert.ok(restored.secretOutputs.includes("verify"), "the password is a Pulumi secret");
+            assert.equal(restored.outputs.verify.tearDown, "pulumi destroy --stack restore-drill --yes && pulumi stack rm restore-drill --yes");
         });
 
         it("restores once: the next `pulumi up` watches the job and declares it no more", async () => {
-            const next = await later(drill, { days: 0.05, answers: finished });
+            const next = restored;
             assert.equal(next.ofType(JOB).length, 0);
             assert.equal(next.outputs.restore.step, "restored");
             assert.equal(next.outputs.restore.watch, drill.outputs.restore.watch);
