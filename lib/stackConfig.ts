@@ -76,12 +76,24 @@ export async function previousOutputs(names: string[]): Promise<{ deployed: bool
  */
 export async function checkRestoreSource(config: Config, restore: AtlasRestore): Promise<void> {
     const { sourceProjectId: projectId, sourceClusterName: name } = restore;
+    // The data sources fail on any API error (a cluster or project that does not exist, or that
+    // the deploying credentials cannot read, e.g. in another organization): each failure becomes a
+    // problem naming the key it comes from, rather than a provider error without one.
+    const unread: Problem[] = [];
+    const read = <T>(path: string, value: unknown, what: string, p: Promise<T>): Promise<T | undefined> =>
+        p.catch((e) => {
+            const message = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ").trim();
+            unread.push({ path, message: `cannot be read from Atlas (${what}${message ? `: ${message.slice(0, 300)}` : ""}); check it exists and that this stack's Atlas credentials can read it`, value });
+            return undefined;
+        });
     const [cluster, schedule, sourceProject, targetOrgId] = await Promise.all([
-        mongodbatlas.getAdvancedCluster({ projectId, name, useEffectiveFields: true }),
-        mongodbatlas.getCloudBackupSchedule({ projectId, clusterName: name }),
-        mongodbatlas.getProject({ projectId }),
-        config.atlas.orgId ? Promise.resolve(config.atlas.orgId) : mongodbatlas.getProject({ projectId: config.atlas.projectId! }).then((p) => p.orgId),
+        read("atlas.restore.sourceClusterName", name, `cluster ${name} in project ${projectId}`, mongodbatlas.getAdvancedCluster({ projectId, name, useEffectiveFields: true })),
+        // No schedule to read (a source without cloud backup) is reported below as backup off.
+        mongodbatlas.getCloudBackupSchedule({ projectId, clusterName: name }).catch(() => undefined),
+        read("atlas.restore.sourceProjectId", projectId, `project ${projectId}`, mongodbatlas.getProject({ projectId })),
+        config.atlas.orgId ? Promise.resolve(config.atlas.orgId) : read("atlas.projectId", config.atlas.projectId, `project ${config.atlas.projectId}`, mongodbatlas.getProject({ projectId: config.atlas.projectId! }).then((p) => p.orgId)),
     ]);
+    if (!cluster || !sourceProject || !targetOrgId) throw new StackConfigError(new ConfigError(unread));
     // The effective specs are what Atlas runs (auto-scaling may have moved them); the configured ones otherwise.
     const region = cluster.replicationSpecs?.[0]?.regionConfigs?.[0];
     const specs = region?.effectiveElectableSpecs?.instanceSize ? region.effectiveElectableSpecs : region?.electableSpecs;
@@ -92,7 +104,7 @@ export async function checkRestoreSource(config: Config, restore: AtlasRestore):
         diskSizeGb: specs?.diskSizeGb ?? 0,
         backupEnabled: cluster.backupEnabled,
         pitEnabled: cluster.pitEnabled,
-        restoreWindowDays: schedule.restoreWindowDays || undefined,
+        restoreWindowDays: schedule?.restoreWindowDays || undefined,
         sourceOrgId: sourceProject.orgId,
         targetOrgId,
     };

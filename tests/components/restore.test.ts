@@ -182,6 +182,13 @@ describe("restore from backup", () => {
         assert.match(await refused(pit(2), "dev", otherOrg), /atlas\.restore\.sourceProjectId is in organization 5f00000000000000000000ff, this stack's project in 5f0000000000000000000001: Atlas restores across organizations only in its UI/);
         const big = { [READ_CLUSTER]: (i: Record<string, any>) => ({ ...older[READ_CLUSTER](i), replicationSpecs: [{ regionConfigs: [{ electableSpecs: { instanceSize: "M50", diskSizeGb: 1000 } }] }] }) };
         assert.match(await refused(pit(2), "dev", big), /payment-gateway:atlas\.tier M10 holds at most 100 GB \(with disk auto-scaling\), less than the 1000 GB disk of pg-prod/);
+        // A source Atlas does not show these credentials (missing, or in another organization): the keys, not a provider error.
+        const fail = () => { throw new Error("HTTP 404 Not Found"); };
+        const unreadable = await refused(pit(2), "dev", { [READ_CLUSTER]: fail, [READ_PROJECT]: fail, [READ_SCHEDULE]: fail });
+        assert.match(unreadable, /payment-gateway:atlas\.restore\.sourceClusterName cannot be read from Atlas \(cluster pg-prod in project 5f00000000000000000000aa.*\); check it exists and that this stack's Atlas credentials can read it; got "pg-prod"/);
+        assert.match(unreadable, /payment-gateway:atlas\.restore\.sourceProjectId cannot be read from Atlas \(project 5f00000000000000000000aa/);
+        const noSchedule = { [READ_SCHEDULE]: fail, [READ_CLUSTER]: (i: Record<string, any>) => ({ ...older[READ_CLUSTER](i), backupEnabled: false, pitEnabled: false }) };
+        assert.match(await refused({ "atlas.restore": { ...source, snapshotId: "65f000000000000000000001" } }, "dev", noSchedule), /atlas\.restore\.sourceClusterName has cloud backup off/);
     });
 
     describe("the restore-drill stack", () => {
