@@ -74,6 +74,12 @@ describe("restore from backup", () => {
             assert.deepEqual(failing(start), []);
             assert.match(evaluate(start.policyResources()).find((r) => r.rule.id === "two-admin-two-main")!.finding.evidence, /admin stopped for a restore, main stopped for a restore/);
             for (const s of start.ofType(SERVICE)) assert.equal(s.inputs.tags["payment-gateway:stopped-for"], "restore");
+            // The tag exempts only a service that really runs nothing.
+            const tagged = JSON.parse(JSON.stringify(start.policyResources()));
+            const admin = tagged.find((r: any) => r.type === SERVICE && r.props.tags?.service === "admin");
+            admin.props.desiredCount = 1;
+            for (const t of tagged.filter((r: any) => r.type === SCALER && String(r.props.resourceId).endsWith(`/${admin.props.name}`))) t.props.minCapacity = 1;
+            assert.deepEqual(evaluate(tagged).find((r) => r.rule.id === "two-admin-two-main")!.finding.violations, ["admin: 1 instance"]);
             for (const s of restored.ofType(SERVICE)) assert.equal(s.inputs.tags["payment-gateway:stopped-for"], undefined, "the exemption ends with the stop");
             assert.deepEqual(failing(restored), []);
         });
