@@ -255,6 +255,12 @@ export function sourceProblems(restore: AtlasRestore, source: SourceFacts, targe
     // atlas.mongoVersion (a major version): compare majors, and say which release the source runs.
     if (compareVersions(target.mongoVersion, source.mongoDbMajorVersion) < 0)
         problems.push({ path: "atlas.mongoVersion", message: `must be at least the source's MongoDB version: ${restore.sourceClusterName} runs ${source.mongoDbVersion || source.mongoDbMajorVersion}, and Atlas restores only into the same or a newer release`, value: target.mongoVersion });
+    // "You can restore a backup only to a cluster running either the same major release version,
+    // or the next higher one" (https://www.mongodb.com/docs/atlas/backup-cluster/). Whether a rapid
+    // release (7.1, 8.2) counts as a major step there is not stated: only a target more than one
+    // major (its leading number) above the source is refused, which is certainly out of reach.
+    else if (versionParts(target.mongoVersion)[0] - versionParts(source.mongoDbMajorVersion)[0] > 1)
+        problems.push({ path: "atlas.mongoVersion", message: `is more than one major release above the source's: ${restore.sourceClusterName} runs ${source.mongoDbVersion || source.mongoDbMajorVersion}, and Atlas restores only into the same major release or the next higher one`, value: target.mongoVersion });
     // "You can only perform cross-organization restores through the Atlas UI"
     // (https://www.mongodb.com/docs/atlas/backup/cloud-backup/restore-from-snapshot/).
     if (source.sourceOrgId !== source.targetOrgId)

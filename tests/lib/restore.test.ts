@@ -139,6 +139,14 @@ describe("restore (lib/restore.ts)", () => {
             assert.match(p.message, /pg-prod runs 8\.0\.4, and Atlas restores only into the same or a newer release/);
         });
 
+        it("refuses a target more than one major release above the source", () => {
+            const [p] = paths(snap("65f000000000000000000001"), { mongoDbVersion: "6.0.20", mongoDbMajorVersion: "6.0" }, { mongoVersion: "8.0" });
+            assert.equal(p.path, "atlas.mongoVersion");
+            assert.match(p.message, /is more than one major release above the source's: pg-prod runs 6\.0\.20, and Atlas restores only into the same major release or the next higher one/);
+            assert.deepEqual(paths(snap("65f000000000000000000001"), { mongoDbVersion: "7.0.15", mongoDbMajorVersion: "7.0" }, { mongoVersion: "8.0" }), [], "the next higher one");
+            assert.deepEqual(paths(snap("65f000000000000000000001"), { mongoDbVersion: "6.0.20", mongoDbMajorVersion: "6.0" }, { mongoVersion: "7.0" }), []);
+        });
+
         it("refuses a cross-organization restore (Atlas UI only)", () => {
             const [p] = paths(snap("65f000000000000000000001"), { sourceOrgId: "o2" });
             assert.deepEqual([p.path, p.value], ["atlas.restore.sourceProjectId", base.sourceProjectId]);
