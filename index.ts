@@ -12,13 +12,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { Config, SERVICE_NAMES, ServiceName, pullsFromEcrInRegion } from "./lib/config";
+import { Config, ConfigError, SERVICE_NAMES, ServiceName, pullsFromEcrInRegion } from "./lib/config";
 import { serviceEnvironment } from "./lib/environment";
 import { RotationRecord, Rollout, confirmRollout, liveLabel, planCacheRotation, planDatabaseRotation, rotationInProgress, secondStepDue } from "./lib/rotation";
 import { readServices } from "./lib/running";
-import { checkRestoreSource, loadConfig, loadStackZones, previousOutputs, readRestoreJob } from "./lib/stackConfig";
+import { StackConfigError, checkRestoreSource, loadConfig, loadStackZones, previousOutputs, readRestoreJob } from "./lib/stackConfig";
 import { defaultDrillZone } from "./lib/drills";
-import { RestorePlan, RestoreRecord, jobToRead, planRestore, restoreRecord } from "./lib/restore";
+import { RestorePlan, RestoreRecord, jobToRead, planRestore, restoreRecord, unrecordedRestore } from "./lib/restore";
 import { organizationProblems } from "./lib/organization";
 import { Network } from "./components/network";
 import { LoadBalancer, Route } from "./components/loadBalancer";
@@ -32,10 +32,11 @@ import { Drills } from "./components/drills";
 
 export = async () => {
     // Which step of a credential rotation or a restore this update takes depends on the step the
-    // last one took; a restore it already started is not judged against today's clock again.
-    const last = await previousOutputs(["rotation", "restore"]);
+    // last one took; a restore it already started is not judged against today's clock again, and an
+    // atlas.tier edit is judged against the tier it deployed.
+    const last = await previousOutputs(["rotation", "restore", "atlasCluster"]);
     const lastRestore = last.outputs.restore as RestoreRecord | undefined;
-    const config = loadConfig(lastRestore?.key);
+    const config = loadConfig({ restoreKey: lastRestore?.key, atlasTier: (last.outputs.atlasCluster as { tier?: string } | undefined)?.tier });
     // The zones the region really offers: named zones and the drill zone are checked against them before anything is declared.
     const zones = config.purpose === "gateway" ? await loadStackZones(config) : undefined;
     const stack = pulumi.getStack();
@@ -43,7 +44,7 @@ export = async () => {
     const protect = config.prod; // stateful resources cannot be deleted by accident in prod
     // What the failover drills find this stack's ECS tasks and cache by (FIS resolves those by tags).
     const drillTag = { key: "payment-gateway:stack", value: stack };
-    const restore = await stepOfRestore(config, lastRestore);
+    const restore = await stepOfRestore(config, lastRestore, last.deployed);
     const record = last.outputs.rotation as RotationRecord | undefined;
     // A second step drops a credential running tasks may hold: first ask ECS whether every service
     // runs, alone, the task definition the last update deployed (read at preview too).
@@ -329,7 +330,9 @@ function clusterArgs(config: Config, stack: string, prefix: string) {
  * The step of the restore this update takes: the job the last step submitted is read back from
  * Atlas first; a restore this update starts is checked against the source at preview.
  */
-async function stepOfRestore(config: Config, last: RestoreRecord | undefined): Promise<RestorePlan> {
+async function stepOfRestore(config: Config, last: RestoreRecord | undefined, deployed: boolean): Promise<RestorePlan> {
+    const unrecorded = unrecordedRestore(config.atlas.restore, deployed, last);
+    if (unrecorded) throw new StackConfigError(new ConfigError([unrecorded]));
     const watched = jobToRead(config.atlas.restore, last);
     const plan = planRestore(config.atlas.restore, last, watched ? await readRestoreJob(watched) : undefined, config.purpose === "gateway");
     if (plan.submitJob) await checkRestoreSource(config, config.atlas.restore!);
@@ -360,7 +363,10 @@ function restoreDrill(config: Config, stack: string, prefix: string, restore: Re
         authentication: "none",
     });
     const job = restore.submitJob ? database.restoreFrom(source as RestoreSource, []) : undefined;
-    const check = database.allowVerification(source.verifyFrom!);
+    // Atlas: "the target Atlas cluster [must] not receive client requests during restoration"
+    // (https://www.mongodb.com/docs/atlas/backup/cloud-backup/restore-from-snapshot/). The
+    // read-only user and its access-list entry exist only once the job has finished.
+    const check = restore.stopServices ? undefined : database.allowVerification(source.verifyFrom!);
     if (config.atlas.auditing) database.audit();
     return {
         environment: config.environment,
@@ -370,13 +376,17 @@ function restoreDrill(config: Config, stack: string, prefix: string, restore: Re
         restoredFrom: { sourceProjectId: source.sourceProjectId, sourceClusterName: source.sourceClusterName, pointInTime: source.pointInTime, snapshotId: source.snapshotId },
         costAssumptions: config.cost.assumptions,
         restore: restoreOutput(restore, job),
-        /** How to watch the restore and check the data (a Pulumi secret: it holds the read-only password), then tear the drill down. */
+        /** How to check the data once restored (a Pulumi secret: it holds the read-only password), then tear the drill down. */
         verify: {
             cluster: pulumi.interpolate`atlas clusters describe ${database.cluster.name} --projectId ${database.projectId}`,
-            readOnlyUser: check.username,
-            readOnlyPassword: check.password,
-            connect: pulumi.interpolate`mongosh "${check.uri}" --eval "db.getCollectionNames().forEach((c) => print(c, db.getCollection(c).estimatedDocumentCount()))"`,
-            from: source.verifyFrom,
+            ...(check
+                ? {
+                      readOnlyUser: check.username,
+                      readOnlyPassword: check.password,
+                      connect: pulumi.interpolate`mongosh "${check.uri}" --eval "db.getCollectionNames().forEach((c) => print(c, db.getCollection(c).estimatedDocumentCount()))"`,
+                      from: source.verifyFrom,
+                  }
+                : { readOnlyUser: `none while the restore runs: once restore.watch reports it finished, \`pulumi up\` again declares a read-only user reachable from ${source.verifyFrom} and prints verify.connect` }),
             tearDown: `pulumi destroy --stack ${stack} --yes && pulumi stack rm ${stack} --yes`,
         },
     };

@@ -770,7 +770,7 @@ export interface Problem {
 }
 
 /** Rules that span fields (and the stack's name and region), and the Production HA Checklist in prod. */
-function crossFieldProblems(c: Resolved, stack: string | undefined, now: number, startedRestore?: string): Problem[] {
+function crossFieldProblems(c: Resolved, stack: string | undefined, now: number, last: LastDeployment = {}): Problem[] {
     const problems: Problem[] = [];
     const add = (path: string, message: string, value: unknown, ...reads: string[]) => problems.push({ path, message, value, reads });
     problems.push(...nameProblems(c, stack), ...regionProblems(c));
@@ -860,7 +860,7 @@ function crossFieldProblems(c: Resolved, stack: string | undefined, now: number,
 
     if (c.rotation.database !== undefined && c.atlas.authentication === "iam")
         add("rotation.database", "has no password to rotate: with atlas.authentication iam each service logs in as its task role", c.rotation.database, "atlas.authentication");
-    problems.push(...restoreProblems(c, now, startedRestore));
+    problems.push(...restoreProblems(c, now, last.restoreKey));
     if (c.purpose === "restore-drill" && !c.atlas.restore)
         add("atlas.restore", "is required when purpose is restore-drill: a restore drill restores a backup", undefined, "purpose");
     if (c.purpose === "restore-drill" && c.prod) add("purpose", "must be gateway in prod: a restore drill is a short-lived stack of its own", c.purpose, "environment");
@@ -874,6 +874,13 @@ function crossFieldProblems(c: Resolved, stack: string | undefined, now: number,
         if (tierIndex(c.atlas.tier) < tierIndex(minTier) || tierIndex(c.atlas.tier) > tierIndex(maxTier))
             add("atlas.tier", `must lie within atlas.autoScaling (${minTier}–${maxTier})`, c.atlas.tier, "atlas.autoScaling");
     }
+    // With useEffectiveFields, a configured instance size is echoed back but not applied while
+    // compute or disk auto-scaling is on; it takes effect only in an update that turns both off
+    // (terraform-provider-mongodbatlas docs/resources/advanced_cluster.md, "Manually Updating Specs
+    // with use_effective_fields"). Without compute auto-scaling the connection budget is sized for
+    // atlas.tier: an edit left unapplied would size the pools for a tier the cluster does not run.
+    if (last.atlasTier && last.atlasTier !== c.atlas.tier && !c.atlas.autoScaling && c.atlas.diskAutoScaling)
+        add("atlas.tier", `is not applied while disk auto-scaling is on (Atlas keeps the running ${last.atlasTier}, and the pools would be sized for ${c.atlas.tier}): set atlas.diskAutoScaling false in the same change, pulumi up, then set it back to true`, c.atlas.tier, "atlas.diskAutoScaling", "atlas.autoScaling");
     const versions = ELASTICACHE_ENGINE_VERSIONS[c.cache.engine];
     if (!versions.includes(c.cache.engineVersion))
         add("cache.engineVersion", `is not a ${c.cache.engine} version ElastiCache offers: one of ${versions.join(", ")}`, c.cache.engineVersion, "cache.engine");
@@ -1193,15 +1200,23 @@ function zodProblems(issues: z.core.$ZodIssue[]): Problem[] {
  * error says so, and why (ConfigError.unchecked). With `root` (the project directory), build
  * contexts and Dockerfiles must exist.
  */
-/** What validation needs besides the config: where build contexts resolve, and the restore the last deployment started. */
+/** What the last deployment recorded that time- and change-relative rules read. */
+export interface LastDeployment {
+    /** The restore it started (lib/restore.ts restoreKey): not judged against today's clock again. */
+    restoreKey?: string;
+    /** The Atlas tier it configured (the `atlasCluster.tier` output). */
+    atlasTier?: string;
+}
+
+/** What validation needs besides the config: where build contexts resolve, and what the last deployment recorded. */
 export interface ValidationContext {
     /** The project directory build contexts resolve against; without it they are not checked. */
     root?: string;
-    /** The key of the restore the last deployment started: time-relative restore rules skip it. */
-    startedRestore?: string;
+    /** What the last deployment recorded. Default: nothing (a stack never deployed). */
+    last?: LastDeployment;
 }
 
-export function validateConfig(raw: Record<string, unknown>, awsRegion: string | undefined, stack?: string, now: number = Date.now(), { root, startedRestore }: ValidationContext = {}): Config {
+export function validateConfig(raw: Record<string, unknown>, awsRegion: string | undefined, stack?: string, now: number = Date.now(), { root, last = {} }: ValidationContext = {}): Config {
     const problems: Problem[] = [];
     const unchecked: Unchecked[] = [];
     // The stack name is part of physical names (cache id ≤ 40, cluster and role names): keep it short and plain.
@@ -1291,7 +1306,7 @@ export function validateConfig(raw: Record<string, unknown>, awsRegion: string |
         const config = resolve(data, region);
         const touchesFailed = (path: string) => failed.some((f) => within(path, f) || (path !== "" && within(f, path)));
         const crossField: Problem[] = [];
-        for (const p of [...crossFieldProblems(config, stack, now, startedRestore), ...(root === undefined ? [] : buildProblems(config, root))]) {
+        for (const p of [...crossFieldProblems(config, stack, now, last), ...(root === undefined ? [] : buildProblems(config, root))]) {
             if ([p.path, ...(p.reads ?? [])].some(touchesFailed) || problems.some((q) => q.path === p.path)) continue;
             // One problem per key: two rules that refuse the same key say so together.
             const same = crossField.find((q) => q.path === p.path);

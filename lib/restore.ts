@@ -52,6 +52,12 @@ export interface JobState {
     expired?: boolean;
     /** Set once the restore has finished (RFC 3339); empty while it runs. */
     finishedAt?: string;
+    /**
+     * Why the job could not be read (the data source's error). The data source fails on any API
+     * error, a 404 included (data_source_cloud_backup_snapshot_restore_job.go dataSourceRead: no
+     * not-found case, unlike the resource's read): its state is then unknown, not "finished".
+     */
+    unreadable?: string;
 }
 
 /** The job to read back before planning: the one the last step submitted and not yet seen finish. */
@@ -66,6 +72,25 @@ export function jobToRead(restore: AtlasRestore | undefined, last: RestoreRecord
 /** Whether the config asks for a restore the last deployment did not already start. */
 export function isNewRestore(restore: AtlasRestore | undefined, last: RestoreRecord | undefined): boolean {
     return !!restore && restoreKey(restore) !== last?.key;
+}
+
+/**
+ * A stack deployed before the program recorded restore steps (it has outputs, but no `restore`
+ * output) whose config names a restore: the earlier program declared the job directly, so this
+ * restore may have run already (its job is then in the stack's state) or may be a new one added
+ * with this upgrade. Neither guess is safe (a new start stops every task for a restore that is
+ * over; "done" silently skips one that was asked for), so the operator says which, once.
+ */
+export function unrecordedRestore(restore: AtlasRestore | undefined, deployed: boolean, last: RestoreRecord | undefined): Problem | undefined {
+    if (!restore || !deployed || last) return undefined;
+    return {
+        path: "atlas.restore",
+        message:
+            "is set on a stack whose last deployment recorded no restore step (an earlier version of this program): " +
+            "if that deployment already ran this restore, remove atlas.restore (nothing is restored again, the services keep running); " +
+            "to restore now, remove it, run `pulumi up`, then set it again",
+        value: { sourceClusterName: restore.sourceClusterName, pointInTime: restore.pointInTime, snapshotId: restore.snapshotId },
+    };
 }
 
 export interface RestorePlan {
@@ -83,7 +108,8 @@ export interface RestorePlan {
     next: string;
 }
 
-function describe(state: JobState): "finished" | "failed" | "running" {
+function describe(state: JobState): "finished" | "failed" | "running" | "unknown" {
+    if (state.unreadable !== undefined) return "unknown";
     if (state.failed || state.cancelled) return "failed";
     // An expired job never finished: it will not (expired applies to a job Atlas gave up on).
     if (state.expired && !state.finishedAt) return "failed";
@@ -106,6 +132,17 @@ export function planRestore(restore: AtlasRestore | undefined, last: RestoreReco
         const state = describe(job);
         const what = `restore job ${watched.jobId} of ${watched.clusterName}`;
         const stopped = clients ? "; every admin, main and worker task stays stopped" : "";
+        // Atlas did not answer about the job (it no longer knows it, or the API failed): nothing
+        // says the restore has ended, so the services stay stopped and the job is read again next
+        // time. Only the operator, having looked at the job, lets them start (removing atlas.restore).
+        if (state === "unknown") {
+            if (!restore) return { step: "none", stopServices: false, submitJob: false, now: `${clients ? "starts the services again on the data as it is" : "stops watching the restore"}: atlas.restore was removed while ${what} could not be read (${job.unreadable})`, next: "nothing" };
+            return {
+                step: "waiting", key, stopServices: true, submitJob: false, ...source,
+                now: `cannot read ${what} (${job.unreadable})${stopped}; the job is not submitted again`,
+                next: "check the job (the `restore.watch` command, or the cluster's Restores page in Atlas) and run `pulumi up` again; once you have seen it end, remove atlas.restore to start the services on the data as it is",
+            };
+        }
         if (state === "running")
             return {
                 step: "waiting", key, stopServices: true, submitJob: false, ...source,
@@ -218,6 +255,12 @@ export function sourceProblems(restore: AtlasRestore, source: SourceFacts, targe
     // atlas.mongoVersion (a major version): compare majors, and say which release the source runs.
     if (compareVersions(target.mongoVersion, source.mongoDbMajorVersion) < 0)
         problems.push({ path: "atlas.mongoVersion", message: `must be at least the source's MongoDB version: ${restore.sourceClusterName} runs ${source.mongoDbVersion || source.mongoDbMajorVersion}, and Atlas restores only into the same or a newer release`, value: target.mongoVersion });
+    // "You can restore a backup only to a cluster running either the same major release version,
+    // or the next higher one" (https://www.mongodb.com/docs/atlas/backup-cluster/). Whether a rapid
+    // release (7.1, 8.2) counts as a major step there is not stated: only a target more than one
+    // major (its leading number) above the source is refused, which is certainly out of reach.
+    else if (versionParts(target.mongoVersion)[0] - versionParts(source.mongoDbMajorVersion)[0] > 1)
+        problems.push({ path: "atlas.mongoVersion", message: `is more than one major release above the source's: ${restore.sourceClusterName} runs ${source.mongoDbVersion || source.mongoDbMajorVersion}, and Atlas restores only into the same major release or the next higher one`, value: target.mongoVersion });
     // "You can only perform cross-organization restores through the Atlas UI"
     // (https://www.mongodb.com/docs/atlas/backup/cloud-backup/restore-from-snapshot/).
     if (source.sourceOrgId !== source.targetOrgId)

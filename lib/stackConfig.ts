@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { now } from "./clock";
 import * as mongodbatlas from "@pulumi/mongodbatlas";
-import { AtlasRestore, Config, ConfigError, PROJECT, Problem, offeredZoneProblems, parseConfigJson, validateConfig } from "./config";
+import { AtlasRestore, Config, ConfigError, LastDeployment, PROJECT, Problem, offeredZoneProblems, parseConfigJson, validateConfig } from "./config";
 import { JobState, SourceFacts, TargetFacts, sourceProblems } from "./restore";
 
 /** The project directory, against which build contexts resolve (as index.ts gives the services). */
@@ -44,9 +44,9 @@ function parseValue(value: string): unknown {
  * The validated config. A bad config stops the program here with every problem listed; as a
  * RunError it prints without a stack trace under the Pulumi CLI.
  */
-export function loadConfig(startedRestore?: string): Config {
+export function loadConfig(last: LastDeployment = {}): Config {
     try {
-        return validateConfig(readRawConfig(), new pulumi.Config("aws").get("region"), pulumi.getStack(), now(), { root: ROOT, startedRestore });
+        return validateConfig(readRawConfig(), new pulumi.Config("aws").get("region"), pulumi.getStack(), now(), { root: ROOT, last });
     } catch (e) {
         if (e instanceof ConfigError) throw new StackConfigError(e);
         throw e;
@@ -97,12 +97,24 @@ export async function previousOutputs(names: string[]): Promise<{ deployed: bool
  */
 export async function checkRestoreSource(config: Config, restore: AtlasRestore): Promise<void> {
     const { sourceProjectId: projectId, sourceClusterName: name } = restore;
+    // The data sources fail on any API error (a cluster or project that does not exist, or that
+    // the deploying credentials cannot read, e.g. in another organization): each failure becomes a
+    // problem naming the key it comes from, rather than a provider error without one.
+    const unread: Problem[] = [];
+    const read = <T>(path: string, value: unknown, what: string, p: Promise<T>): Promise<T | undefined> =>
+        p.catch((e) => {
+            const message = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ").trim();
+            unread.push({ path, message: `cannot be read from Atlas (${what}${message ? `: ${message.slice(0, 300)}` : ""}); check it exists and that this stack's Atlas credentials can read it`, value });
+            return undefined;
+        });
     const [cluster, schedule, sourceProject, targetOrgId] = await Promise.all([
-        mongodbatlas.getAdvancedCluster({ projectId, name, useEffectiveFields: true }),
-        mongodbatlas.getCloudBackupSchedule({ projectId, clusterName: name }),
-        mongodbatlas.getProject({ projectId }),
-        config.atlas.orgId ? Promise.resolve(config.atlas.orgId) : mongodbatlas.getProject({ projectId: config.atlas.projectId! }).then((p) => p.orgId),
+        read("atlas.restore.sourceClusterName", name, `cluster ${name} in project ${projectId}`, mongodbatlas.getAdvancedCluster({ projectId, name, useEffectiveFields: true })),
+        // No schedule to read (a source without cloud backup) is reported below as backup off.
+        mongodbatlas.getCloudBackupSchedule({ projectId, clusterName: name }).catch(() => undefined),
+        read("atlas.restore.sourceProjectId", projectId, `project ${projectId}`, mongodbatlas.getProject({ projectId })),
+        config.atlas.orgId ? Promise.resolve(config.atlas.orgId) : read("atlas.projectId", config.atlas.projectId, `project ${config.atlas.projectId}`, mongodbatlas.getProject({ projectId: config.atlas.projectId! }).then((p) => p.orgId)),
     ]);
+    if (!cluster || !sourceProject || !targetOrgId) throw new StackConfigError(new ConfigError(unread));
     // The effective specs are what Atlas runs (auto-scaling may have moved them); the configured ones otherwise.
     const region = cluster.replicationSpecs?.[0]?.regionConfigs?.[0];
     const specs = region?.effectiveElectableSpecs?.instanceSize ? region.effectiveElectableSpecs : region?.electableSpecs;
@@ -113,7 +125,7 @@ export async function checkRestoreSource(config: Config, restore: AtlasRestore):
         diskSizeGb: specs?.diskSizeGb ?? 0,
         backupEnabled: cluster.backupEnabled,
         pitEnabled: cluster.pitEnabled,
-        restoreWindowDays: schedule.restoreWindowDays || undefined,
+        restoreWindowDays: schedule?.restoreWindowDays || undefined,
         sourceOrgId: sourceProject.orgId,
         targetOrgId,
     };
@@ -124,6 +136,14 @@ export async function checkRestoreSource(config: Config, restore: AtlasRestore):
 
 /** The restore job as Atlas reports it now (getCloudBackupSnapshotRestoreJob). */
 export async function readRestoreJob(job: { projectId: string; clusterName: string; jobId: string }): Promise<JobState> {
-    const found = await mongodbatlas.getCloudBackupSnapshotRestoreJob({ projectId: job.projectId, clusterName: job.clusterName, snapshotRestoreJobId: job.jobId });
-    return { failed: found.failed, cancelled: found.cancelled, expired: found.expired, finishedAt: found.finishedAt || undefined };
+    // The data source fails on any API error, a 404 included (dataSourceRead returns the error as
+    // is): caught, so that a job Atlas no longer knows, or an API hiccup, keeps the services stopped
+    // and says why instead of failing every preview and `pulumi up` of the stack.
+    try {
+        const found = await mongodbatlas.getCloudBackupSnapshotRestoreJob({ projectId: job.projectId, clusterName: job.clusterName, snapshotRestoreJobId: job.jobId });
+        return { failed: found.failed, cancelled: found.cancelled, expired: found.expired, finishedAt: found.finishedAt || undefined };
+    } catch (e) {
+        const message = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ").trim();
+        return { unreadable: message.length > 300 ? `${message.slice(0, 300)}…` : message || "no answer" };
+    }
 }

@@ -161,12 +161,14 @@ const twoInstances: Rule = {
                 v.push(`no ${name} service`);
                 continue;
             }
-            // Stopped while a restore overwrites the database (lib/restore.ts): no task may run.
-            if (service.props.tags?.[RESTORE_STOP_TAG]) {
+            const target = scalingTargetOf(rs, service);
+            // Stopped while a restore overwrites the database (lib/restore.ts): no task may run. The
+            // tag alone exempts nothing: the service and its scaler must really be at 0.
+            const running = [service.props.desiredCount, target?.props.minCapacity, target?.props.maxCapacity].some((n) => n !== undefined && n !== 0);
+            if (service.props.tags?.[RESTORE_STOP_TAG] && !running) {
                 seen.push(`${name} stopped for a restore`);
                 continue;
             }
-            const target = scalingTargetOf(rs, service);
             const floor = target?.props.minCapacity ?? service.props.desiredCount;
             if (floor !== undefined && floor < 2) v.push(`${name}: ${floor} instance`);
             seen.push(`${name} ${floor}${target ? `–${target.props.maxCapacity}` : ""}`);

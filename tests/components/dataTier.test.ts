@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { ELASTICACHE_AUTH_TOKEN, atlasMatcherProblems } from "../../lib/limits";
-import { RecordedResource, Run, isSecretInput, runProgram, baselines } from "../harness";
+import { ProgramError, RecordedResource, Run, isSecretInput, later, runProgram, baselines } from "../harness";
 
 const CLUSTER = "mongodbatlas:index/advancedCluster:AdvancedCluster";
 const RG = "aws:elasticache/replicationGroup:ReplicationGroup";
@@ -62,6 +62,17 @@ describe("data tier", () => {
             for (const run of [prod, dev]) assert.deepEqual(run.one(CLUSTER).inputs.replicationSpecs[0].regionConfigs[0].autoScaling, { computeEnabled: false, diskGbEnabled: true }, run.stack);
             const off = await runProgram({ stack: "dev", set: { "atlas.diskAutoScaling": false } });
             assert.deepEqual(off.one(CLUSTER).inputs.replicationSpecs[0].regionConfigs[0].autoScaling, { computeEnabled: false, diskGbEnabled: false });
+        });
+
+        it("refuses a tier edit that disk auto-scaling would leave unapplied, and applies it with disk auto-scaling off", async () => {
+            const edit = await later(dev, { set: { "atlas.tier": "M20" } }).then(() => assert.fail("accepted"), (e) => e as ProgramError);
+            assert.deepEqual(edit.resources, [], "nothing declared");
+            assert.match(edit.message, /payment-gateway:atlas\.tier is not applied while disk auto-scaling is on \(Atlas keeps the running M10, and the pools would be sized for M20\): set atlas\.diskAutoScaling false in the same change/);
+            const applied = await later(dev, { set: { "atlas.tier": "M20", "atlas.diskAutoScaling": false } });
+            assert.deepEqual(applied.one(CLUSTER).inputs.replicationSpecs[0].regionConfigs[0].autoScaling, { computeEnabled: false, diskGbEnabled: false });
+            assert.equal(applied.one(CLUSTER).inputs.replicationSpecs[0].regionConfigs[0].electableSpecs.instanceSize, "M20");
+            const back = await later(applied, { set: { "atlas.diskAutoScaling": true } });
+            assert.equal(back.one(CLUSTER).inputs.replicationSpecs[0].regionConfigs[0].autoScaling.diskGbEnabled, true, "turned back on at the new tier");
         });
 
         it("is termination-protected in prod only", () => {

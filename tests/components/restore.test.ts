@@ -74,6 +74,12 @@ describe("restore from backup", () => {
             assert.deepEqual(failing(start), []);
             assert.match(evaluate(start.policyResources()).find((r) => r.rule.id === "two-admin-two-main")!.finding.evidence, /admin stopped for a restore, main stopped for a restore/);
             for (const s of start.ofType(SERVICE)) assert.equal(s.inputs.tags["payment-gateway:stopped-for"], "restore");
+            // The tag exempts only a service that really runs nothing.
+            const tagged = JSON.parse(JSON.stringify(start.policyResources()));
+            const admin = tagged.find((r: any) => r.type === SERVICE && r.props.tags?.service === "admin");
+            admin.props.desiredCount = 1;
+            for (const t of tagged.filter((r: any) => r.type === SCALER && String(r.props.resourceId).endsWith(`/${admin.props.name}`))) t.props.minCapacity = 1;
+            assert.deepEqual(evaluate(tagged).find((r) => r.rule.id === "two-admin-two-main")!.finding.violations, ["admin: 1 instance"]);
             for (const s of restored.ofType(SERVICE)) assert.equal(s.inputs.tags["payment-gateway:stopped-for"], undefined, "the exemption ends with the stop");
             assert.deepEqual(failing(restored), []);
         });
@@ -133,6 +139,31 @@ describe("restore from backup", () => {
         assert.equal(accepted.outputs.restore.step, "none");
     });
 
+    it("still previews and deploys, services stopped and nothing resubmitted, when Atlas cannot find the job", async () => {
+        const start = await runProgram({ stack: "dev", set: { "atlas.restore": { ...source, snapshotId: "65f000000000000000000001" } }, now: NOW });
+        const notFound = { [READ_JOB]: () => { throw new Error("error getting cloudProviderSnapshotRestoreJob Information: https://cloud.mongodb.com/api/atlas/v2/groups/5f00000000000000000000aa/clusters/pg-prod/backup/restoreJobs/x GET: HTTP 404 Not Found"); } };
+        for (const preview of [true, false]) {
+            const lost = await runProgram({ ...start.options, previous: start.outputs, now: NOW + 8_640_000, answers: notFound, preview });
+            assert.deepEqual(lost.ofType(SERVICE).map((s) => s.inputs.desiredCount), [0, 0, 0], `preview ${preview}`);
+            assert.equal(lost.ofType(JOB).length, 0);
+            assert.equal(lost.outputs.restore.step, "waiting");
+            assert.match(lost.outputs.restore.now, /cannot read restore job \w+ of pg-prod \(.*\); every admin, main and worker task stays stopped/);
+        }
+        const lost = await later(start, { days: 0.1, answers: notFound });
+        const back = await later(lost, { days: 0.1, answers: finished });
+        assert.equal(back.outputs.restore.step, "restored", "read again once Atlas answers");
+        const released = await later(lost, { set: { "atlas.restore": undefined } });
+        assert.deepEqual([released.outputs.restore.step, released.ofType(SERVICE).map((s) => s.inputs.desiredCount)], ["none", [1, 1, 1]]);
+    });
+
+    it("neither stops the services nor skips a restore on a stack an earlier version deployed", async () => {
+        const { restore: _recorded, ...older } = (await stackRun("dev")).outputs;
+        const set = { "atlas.restore": { ...source, snapshotId: "65f000000000000000000001" } };
+        const error = await runProgram({ stack: "dev", set, now: NOW, previous: older }).then(() => assert.fail("accepted"), (e) => e as ProgramError);
+        assert.deepEqual(error.resources, [], "nothing declared");
+        assert.match(error.message, /payment-gateway:atlas\.restore is set on a stack whose last deployment recorded no restore step/);
+    });
+
     it("refuses what Atlas would refuse or what would overwrite data by accident, before declaring anything", async () => {
         assert.match(await refused({ "atlas.restore": source }), /payment-gateway:atlas\.restore needs exactly one of pointInTime \(ISO-8601 UTC\) and snapshotId/);
         assert.match(await refused({ "atlas.restore": { ...source, pointInTime: hoursAgo(1), snapshotId: "65f000000000000000000001" } }), /needs exactly one of pointInTime/);
@@ -157,40 +188,57 @@ describe("restore from backup", () => {
         assert.match(await refused(pit(2), "dev", otherOrg), /atlas\.restore\.sourceProjectId is in organization 5f00000000000000000000ff, this stack's project in 5f0000000000000000000001: Atlas restores across organizations only in its UI/);
         const big = { [READ_CLUSTER]: (i: Record<string, any>) => ({ ...older[READ_CLUSTER](i), replicationSpecs: [{ regionConfigs: [{ electableSpecs: { instanceSize: "M50", diskSizeGb: 1000 } }] }] }) };
         assert.match(await refused(pit(2), "dev", big), /payment-gateway:atlas\.tier M10 holds at most 100 GB \(with disk auto-scaling\), less than the 1000 GB disk of pg-prod/);
+        // A source Atlas does not show these credentials (missing, or in another organization): the keys, not a provider error.
+        const fail = () => { throw new Error("HTTP 404 Not Found"); };
+        const unreadable = await refused(pit(2), "dev", { [READ_CLUSTER]: fail, [READ_PROJECT]: fail, [READ_SCHEDULE]: fail });
+        assert.match(unreadable, /payment-gateway:atlas\.restore\.sourceClusterName cannot be read from Atlas \(cluster pg-prod in project 5f00000000000000000000aa.*\); check it exists and that this stack's Atlas credentials can read it; got "pg-prod"/);
+        assert.match(unreadable, /payment-gateway:atlas\.restore\.sourceProjectId cannot be read from Atlas \(project 5f00000000000000000000aa/);
+        const noSchedule = { [READ_SCHEDULE]: fail, [READ_CLUSTER]: (i: Record<string, any>) => ({ ...older[READ_CLUSTER](i), backupEnabled: false, pitEnabled: false }) };
+        assert.match(await refused({ "atlas.restore": { ...source, snapshotId: "65f000000000000000000001" } }, "dev", noSchedule), /atlas\.restore\.sourceClusterName has cloud backup off/);
     });
 
     describe("the restore-drill stack", () => {
-        let drill: Run;
-        before(async () => (drill = await stackRun("restore-drill")));
+        let drill: Run, restored: Run;
+        before(async () => {
+            drill = await stackRun("restore-drill");
+            restored = await later(drill, { days: 0.05, answers: finished });
+        });
 
         it("is a small cluster that prod's backup is restored into, and a read-only way to check it", () => {
             assert.deepEqual(
                 drill.resources.filter((r) => r.custom).map((r) => r.type).sort(),
                 // Audited like prod: it holds a copy of prod's data.
-                [CLUSTER, "mongodbatlas:index/auditing:Auditing", "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule", JOB, "mongodbatlas:index/project:Project", "mongodbatlas:index/databaseUser:DatabaseUser", "mongodbatlas:index/projectIpAccessList:ProjectIpAccessList", "random:index/randomPassword:RandomPassword"].sort(),
+                [CLUSTER, "mongodbatlas:index/auditing:Auditing", "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule", JOB, "mongodbatlas:index/project:Project"].sort(),
+                "no user, no access-list entry: no client while the restore runs",
+            );
+            assert.match(drill.outputs.verify.readOnlyUser, /^none while the restore runs: .*reachable from 203\.0\.113\.0\/24/);
+            assert.deepEqual(
+                restored.resources.filter((r) => r.custom).map((r) => r.type).sort(),
+                [CLUSTER, "mongodbatlas:index/auditing:Auditing", "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule", "mongodbatlas:index/project:Project", "mongodbatlas:index/databaseUser:DatabaseUser", "mongodbatlas:index/projectIpAccessList:ProjectIpAccessList", "random:index/randomPassword:RandomPassword"].sort(),
+                "the read-only way in once the job has finished",
             );
             assert.equal(drill.one(CLUSTER).inputs.replicationSpecs[0].regionConfigs[0].electableSpecs.instanceSize, "M10");
             assert.equal(drill.one(CLUSTER).inputs.terminationProtectionEnabled, false, "short-lived: it must tear down");
             assert.deepEqual([drill.one(JOB).inputs.clusterName, drill.one(JOB).inputs.deliveryTypeConfig.targetClusterName], ["pg-prod", "pg-restore-drill"]);
-            const user = drill.one("mongodbatlas:index/databaseUser:DatabaseUser");
+            const user = restored.one("mongodbatlas:index/databaseUser:DatabaseUser");
             assert.deepEqual(user.inputs.roles, [{ roleName: "read", databaseName: "payment_gateway" }], "read-only, the application database only");
             assert.deepEqual(user.inputs.scopes, [{ name: "pg-restore-drill", type: "CLUSTER" }]);
             assert.ok(user.secretInputs.includes("password"));
-            assert.equal(drill.one("mongodbatlas:index/projectIpAccessList:ProjectIpAccessList").inputs.cidrBlock, "203.0.113.0/24");
+            assert.equal(restored.one("mongodbatlas:index/projectIpAccessList:ProjectIpAccessList").inputs.cidrBlock, "203.0.113.0/24");
         });
 
         it("says how to watch this restore job, check the data and tear the drill down", () => {
             const jobId = drill.one(JOB).outputs.snapshotRestoreJobId;
             assert.equal(drill.outputs.restore.watch, `atlas backups restores watch ${jobId} --clusterName pg-prod --projectId 5f00000000000000000000aa`);
-            const password = drill.resources.find((r) => r.type === "random:index/randomPassword:RandomPassword")!.outputs.result;
-            assert.equal(drill.outputs.verify.readOnlyPassword, password);
-            assert.ok(drill.outputs.verify.connect.startsWith(`mongosh "mongodb+srv://pg-restore-drill-verify:${password}@pg-restore-drill.`));
-            assert.ok(drill.secretOutputs.includes("verify"), "the password is a Pulumi secret");
-            assert.equal(drill.outputs.verify.tearDown, "pulumi destroy --stack restore-drill --yes && pulumi stack rm restore-drill --yes");
+            const password = restored.resources.find((r) => r.type === "random:index/randomPassword:RandomPassword")!.outputs.result;
+            assert.equal(restored.outputs.verify.readOnlyPassword, password);
+            assert.ok(restored.outputs.verify.connect.startsWith(`mongosh "mongodb+srv://pg-restore-drill-verify:${password}@pg-restore-drill.`));
+            assert.ok(restored.secretOutputs.includes("verify"), "the password is a Pulumi secret");
+            assert.equal(restored.outputs.verify.tearDown, "pulumi destroy --stack restore-drill --yes && pulumi stack rm restore-drill --yes");
         });
 
         it("restores once: the next `pulumi up` watches the job and declares it no more", async () => {
-            const next = await later(drill, { days: 0.05, answers: finished });
+            const next = restored;
             assert.equal(next.ofType(JOB).length, 0);
             assert.equal(next.outputs.restore.step, "restored");
             assert.equal(next.outputs.restore.watch, drill.outputs.restore.watch);

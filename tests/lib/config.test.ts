@@ -51,6 +51,17 @@ describe("config", () => {
         assert.equal(validateConfig(drill.raw, drill.region, "restore-drill").purpose, "restore-drill");
     });
 
+    it("judges an atlas.tier edit against the tier the last deployment ran, while disk auto-scaling is on", () => {
+        const edited = stackConfig("dev", { "atlas.tier": "M20" });
+        assert.throws(() => validateConfig(edited.raw, edited.region, "dev", Date.now(), { last: { atlasTier: "M10" } }), /payment-gateway:atlas\.tier is not applied while disk auto-scaling is on \(Atlas keeps the running M10, and the pools would be sized for M20\)/);
+        assert.equal(validateConfig(edited.raw, edited.region, "dev", Date.now(), { last: { atlasTier: "M20" } }).atlas.tier, "M20", "unchanged");
+        assert.equal(validateConfig(edited.raw, edited.region, "dev").atlas.tier, "M20", "a first deployment");
+        const off = stackConfig("dev", { "atlas.tier": "M20", "atlas.diskAutoScaling": false });
+        assert.equal(validateConfig(off.raw, off.region, "dev", Date.now(), { last: { atlasTier: "M10" } }).atlas.tier, "M20", "applied with disk auto-scaling off");
+        const compute = stackConfig("dev", { "atlas.tier": "M20", "atlas.autoScaling": { minTier: "M10", maxTier: "M30" } });
+        assert.equal(validateConfig(compute.raw, compute.region, "dev", Date.now(), { last: { atlasTier: "M10" } }).atlas.tier, "M20", "with compute auto-scaling the floor, not the tier, sizes the pools");
+    });
+
     it("applies defaults field by field, some depending on the environment", () => {
         const dev = validateConfig(stackConfig("dev").raw, "us-east-1");
         const prod = validateConfig(stackConfig("prod").raw, "us-east-1");

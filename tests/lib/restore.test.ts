@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import type { AtlasRestore } from "../../lib/config";
-import { ATLAS_TIER_STORAGE_GB, JobState, RestoreRecord, SourceFacts, TargetFacts, isNewRestore, jobToRead, planRestore, restoreKey, restoreRecord, sourceProblems } from "../../lib/restore";
+import { ATLAS_TIER_STORAGE_GB, JobState, RestoreRecord, SourceFacts, TargetFacts, isNewRestore, jobToRead, planRestore, restoreKey, restoreRecord, sourceProblems, unrecordedRestore } from "../../lib/restore";
 
 const NOW = Date.parse("2026-11-30T12:00:00Z");
 const base = { sourceProjectId: "5f00000000000000000000aa", sourceClusterName: "pg-prod", allowIntoProd: false };
@@ -85,6 +85,35 @@ describe("restore (lib/restore.ts)", () => {
         assert.deepEqual([next.step, next.stopServices, next.submitJob, next.key], ["start", true, true, restoreKey(pit("2026-11-30T11:00:00Z"))]);
     });
 
+    it("keeps the services stopped, without submitting again, when Atlas cannot answer about the job", () => {
+        const r = snap("65f000000000000000000001");
+        const first = after(planRestore(r, undefined));
+        const lost: JobState = { unreadable: "error getting cloudProviderSnapshotRestoreJob Information: 404 Not Found" };
+        const p = planRestore(r, first, lost);
+        assert.deepEqual([p.step, p.stopServices, p.submitJob, p.jobId], ["waiting", true, false, "6a0000000000000000000001"]);
+        assert.match(p.now, /cannot read restore job 6a0000000000000000000001 of pg-prod \(error getting cloudProviderSnapshotRestoreJob Information: 404 Not Found\); every admin, main and worker task stays stopped; the job is not submitted again/);
+        assert.match(p.next, /remove atlas\.restore to start the services/);
+        // Read again on the next up: a passing API failure resolves itself.
+        assert.deepEqual(jobToRead(r, after(p)), { projectId: "5f00000000000000000000aa", clusterName: "pg-prod", jobId: "6a0000000000000000000001" });
+        assert.equal(planRestore(r, after(p), finished).step, "restored");
+        // The operator, having seen the job end, lets the services start.
+        const gaveUp = planRestore(undefined, after(p), lost);
+        assert.deepEqual([gaveUp.step, gaveUp.stopServices, gaveUp.submitJob], ["none", false, false]);
+        assert.match(gaveUp.now, /starts the services again on the data as it is: atlas.restore was removed while restore job 6a0000000000000000000001 of pg-prod could not be read/);
+        // Another restore waits for this one too.
+        assert.deepEqual([planRestore(snap("65f000000000000000000002"), after(p), lost).step, planRestore(snap("65f000000000000000000002"), after(p), lost).submitJob], ["waiting", false]);
+    });
+
+    it("asks the operator about a restore configured on a stack deployed before restore steps were recorded", () => {
+        const r = snap("65f000000000000000000001");
+        const problem = unrecordedRestore(r, true, undefined);
+        assert.equal(problem?.path, "atlas.restore");
+        assert.match(problem!.message, /recorded no restore step .*if that deployment already ran this restore, remove atlas.restore .*to restore now, remove it, run `pulumi up`, then set it again/);
+        assert.equal(unrecordedRestore(r, false, undefined), undefined, "a first deployment starts it");
+        assert.equal(unrecordedRestore(r, true, { step: "none" }), undefined, "a recorded stack plans it");
+        assert.equal(unrecordedRestore(undefined, true, undefined), undefined);
+    });
+
     it("restores again only when the config names a different restore", () => {
         const r = pit("2026-11-30T10:00:00Z");
         const done: RestoreRecord = { key: restoreKey(r), step: "done", jobId: "6a0000000000000000000001", sourceProjectId: base.sourceProjectId, sourceClusterName: "pg-prod" };
@@ -108,6 +137,14 @@ describe("restore (lib/restore.ts)", () => {
             const [p] = paths(snap("65f000000000000000000001"), {}, { mongoVersion: "7.0" });
             assert.equal(p.path, "atlas.mongoVersion");
             assert.match(p.message, /pg-prod runs 8\.0\.4, and Atlas restores only into the same or a newer release/);
+        });
+
+        it("refuses a target more than one major release above the source", () => {
+            const [p] = paths(snap("65f000000000000000000001"), { mongoDbVersion: "6.0.20", mongoDbMajorVersion: "6.0" }, { mongoVersion: "8.0" });
+            assert.equal(p.path, "atlas.mongoVersion");
+            assert.match(p.message, /is more than one major release above the source's: pg-prod runs 6\.0\.20, and Atlas restores only into the same major release or the next higher one/);
+            assert.deepEqual(paths(snap("65f000000000000000000001"), { mongoDbVersion: "7.0.15", mongoDbMajorVersion: "7.0" }, { mongoVersion: "8.0" }), [], "the next higher one");
+            assert.deepEqual(paths(snap("65f000000000000000000001"), { mongoDbVersion: "6.0.20", mongoDbMajorVersion: "6.0" }, { mongoVersion: "7.0" }), []);
         });
 
         it("refuses a cross-organization restore (Atlas UI only)", () => {
