@@ -19,6 +19,8 @@
  *   otherwise the step is held: the old credential stays valid, and the plan and the outputs say why.
  * - A label removed from the config keeps the live credential: the label the last `pulumi up`
  *   recorded stays in force (`liveLabel`). Nothing is regenerated, re-sent or deleted.
+ * - A new label set while a rotation is between its steps waits for its second step (`liveLabel`):
+ *   starting over would drop the credential before the last without asking ECS.
  */
 
 /** What the stack's previous deployment recorded (its `rotation` output), if anything. */
@@ -88,11 +90,26 @@ export interface DatabasePlan {
 }
 
 /**
+ * Whether the last deployment left a rotation between its steps: the old credential (token added
+ * with ROTATE, or the previous user kept) is still valid because tasks may still hold it, and only
+ * the confirmed second step may drop it.
+ */
+export function betweenSteps(last: { label?: string; step?: string; previous?: string } | undefined): boolean {
+    return last?.label !== undefined && (last.step === "rotate" || (last.step === "switch" && last.previous !== undefined));
+}
+
+/**
  * The label in force: the configured one, or, when the config no longer sets one, the label the
  * last deployment recorded (its credential is the live one; removing a label is a config
- * clean-up, never a rotation back to the original credential).
+ * clean-up, never a rotation back to the original credential). A rotation between its steps
+ * keeps its label whatever the config says: a new label then waits for the second step, because
+ * starting over would drop the credential before the last without asking ECS (a new database
+ * user would replace the kept previous one, which tasks rolled back onto may hold; a new ROTATE
+ * would be sent over two valid tokens, and the ElastiCache documentation does not say which of
+ * three stay valid, so the first, which tasks may still hold, cannot be assumed to).
  */
-export function liveLabel(configured: string | undefined, last: { label?: string; step?: string } | undefined): string | undefined {
+export function liveLabel(configured: string | undefined, last: { label?: string; step?: string; previous?: string } | undefined): string | undefined {
+    if (betweenSteps(last)) return last!.label;
     if (configured !== undefined) return configured;
     return last?.step !== undefined && last.step !== "none" ? last.label : undefined;
 }
@@ -134,9 +151,16 @@ function holdReason(rollout: Rollout): string {
     return `ECS does not confirm the services moved: ${rollout.reasons.join("; ")}`;
 }
 
-/** What a `now` sentence adds when the label in force is no longer in the config. */
+/** What a `now` sentence adds when the label in force is not the configured one. */
 function keptNote(configured: string | undefined, label: string | undefined): string {
-    return configured === undefined && label !== undefined ? ` (rotation label ${label} is no longer in the config: its credential, the live one, is kept)` : "";
+    if (label === undefined || configured === label) return "";
+    if (configured === undefined) return ` (rotation label ${label} is no longer in the config: its credential, the live one, is kept)`;
+    return ` (rotation label ${configured} waits: the rotation to label ${label} finishes first, and the \`pulumi up\` after its second step starts ${configured})`;
+}
+
+/** What follows a second step: nothing, or the rotation to a label that waited for it. */
+function afterSecondStep(configured: string | undefined, label: string): string {
+    return configured !== undefined && configured !== label ? `the next \`pulumi up\` starts the rotation to label ${configured}` : "nothing: the rotation is complete";
 }
 
 /**
@@ -168,7 +192,7 @@ export function planCacheRotation(configured: string | undefined, previous: Rota
                 next: "once every service runs the recorded task definition alone, `pulumi up` again drops the old token (a rolled-back service is rolled onto it again; see the rotation runbook)",
             };
         }
-        return { label, step: "set", strategy: "SET", now: `drops the old AUTH token: only the token of label ${label} is valid (ECS confirms every service runs it)${keptNote(configured, label)}`, next: "nothing: the rotation is complete" };
+        return { label, step: "set", strategy: "SET", now: `drops the old AUTH token: only the token of label ${label} is valid (ECS confirms every service runs it)${keptNote(configured, label)}`, next: afterSecondStep(configured, label) };
     }
     return { label, step: "done", strategy: "SET", now: `the token of label ${label} is the only valid one${keptNote(configured, label)}`, next: "set rotation.cache to a new label to rotate again" };
 }
@@ -206,7 +230,7 @@ export function planDatabaseRotation(configured: string | undefined, previous: R
                 next: "once every service runs the recorded task definition alone, `pulumi up` again removes the previous user (a rolled-back service is rolled onto it again; see the rotation runbook)",
             };
         }
-        return { label, step: "cleanup", current: label, now: `removes the previous user (${last.previous || "the original"}); only the user of label ${label} remains (ECS confirms every service runs it)${keptNote(configured, label)}`, next: "nothing: the rotation is complete" };
+        return { label, step: "cleanup", current: label, now: `removes the previous user (${last.previous || "the original"}); only the user of label ${label} remains (ECS confirms every service runs it)${keptNote(configured, label)}`, next: afterSecondStep(configured, label) };
     }
     return { label, step: "done", current: label, now: `the user of label ${label} is the only application user${keptNote(configured, label)}`, next: "set rotation.database to a new label to rotate again" };
 }

@@ -22,8 +22,28 @@ describe("credential rotation steps", () => {
         assert.deepEqual([second.step, second.strategy, second.held], ["set", "SET", undefined]);
         const rest = planCacheRotation("2", { cache: { label: "2", step: "set" } });
         assert.deepEqual([rest.step, rest.strategy], ["done", "SET"]);
-        // A new label mid-rotation starts over: a newer token is added while the last one stays valid.
-        assert.equal(planCacheRotation("3", { cache: { label: "2", step: "rotate" } }, confirmed).step, "rotate");
+    });
+
+    it("let a new label set between the two steps wait for the second one, which still needs ECS", () => {
+        // Cache: no third token while the first may still be in use; the label in force stays 2.
+        const heldCache = planCacheRotation("3", { cache: { label: "2", step: "rotate" } });
+        assert.deepEqual([heldCache.label, heldCache.step, heldCache.strategy], ["2", "rotate", "ROTATE"]);
+        assert.match(heldCache.now, /^HOLDS the second step: .*rotation label 3 waits: the rotation to label 2 finishes first/);
+        const setCache = planCacheRotation("3", { cache: { label: "2", step: "rotate" } }, confirmed);
+        assert.deepEqual([setCache.label, setCache.step, setCache.strategy], ["2", "set", "SET"]);
+        assert.equal(setCache.next, "the next `pulumi up` starts the rotation to label 3");
+        const nextCache = planCacheRotation("3", { cache: { label: "2", step: "set" } });
+        assert.deepEqual([nextCache.label, nextCache.step, nextCache.strategy], ["3", "rotate", "ROTATE"]);
+        // Database: the previous user (the original here) stays declared until ECS confirms.
+        const heldDb = planDatabaseRotation("3", { database: { label: "2", step: "switch", previous: "" } }, true);
+        assert.deepEqual([heldDb.label, heldDb.step, heldDb.current, heldDb.keep], ["2", "switch", "2", ""]);
+        const cleanup = planDatabaseRotation("3", { database: { label: "2", step: "switch", previous: "" } }, true, "password", confirmed);
+        assert.deepEqual([cleanup.label, cleanup.step, cleanup.current, cleanup.keep], ["2", "cleanup", "2", undefined]);
+        const nextDb = planDatabaseRotation("3", { database: { label: "2", step: "cleanup" } }, true);
+        assert.deepEqual([nextDb.label, nextDb.step, nextDb.current, nextDb.keep], ["3", "switch", "3", "2"]);
+        // A first deployment kept no user: a new label after it is a first step at once.
+        assert.equal(planDatabaseRotation("3", { database: { label: "2", step: "switch" } }, true).current, "3");
+        assert.equal(secondStepDue({ cache: liveLabel("3", { label: "2", step: "rotate" }) }, { cache: { label: "2", step: "rotate" } }), true, "ECS is asked");
     });
 
     it("hold the second step, keeping both tokens valid, unless ECS confirms", () => {
@@ -86,7 +106,7 @@ describe("credential rotation steps", () => {
 
     it("say when a second step is due and when a step is under way", () => {
         assert.equal(secondStepDue({ cache: "2" }, { cache: { label: "2", step: "rotate" } }), true);
-        assert.equal(secondStepDue({ cache: "3" }, { cache: { label: "2", step: "rotate" } }), false, "a new label is a first step");
+        assert.equal(secondStepDue({ cache: "3" }, { cache: { label: "2", step: "done" } }), false, "a new label after a rotation is a first step");
         assert.equal(secondStepDue({ database: "2" }, { database: { label: "2", step: "switch", previous: "" } }), true);
         assert.equal(secondStepDue({ database: "2" }, { database: { label: "2", step: "switch" } }), false, "nothing was kept");
         assert.equal(secondStepDue({ cache: "2", database: "2" }, { cache: { label: "2", step: "set" }, database: { label: "2", step: "done" } }), false);
