@@ -164,14 +164,20 @@ function afterSecondStep(configured: string | undefined, label: string): string 
 }
 
 /**
- * The cache token's step, from the configured label, what the last deployment recorded, and (for
- * the second step) whether ECS confirms the services moved onto the new token.
+ * The cache token's step, from the configured label, what the last deployment recorded, (for the
+ * second step) whether ECS confirms the services moved onto the new token, and whether the stack
+ * was deployed before. A stack never deployed creates its cache with the label's token: there is
+ * nothing to rotate, and the update strategy is "not used during initial create" (provider
+ * `auth_token_update_strategy`), so no ROTATE ever took place, and ModifyReplicationGroup allows SET
+ * "only after ROTATE": the label is at rest at once (SET recorded, never sent).
  */
-export function planCacheRotation(configured: string | undefined, previous: RotationRecord | undefined, rollout?: Rollout): CachePlan {
+export function planCacheRotation(configured: string | undefined, previous: RotationRecord | undefined, rollout?: Rollout, deployed = true): CachePlan {
     const last = previous?.cache;
     const label = liveLabel(configured, last);
     if (label === undefined)
         return { step: "none", now: "the AUTH token is the one generated with the cache; nothing to rotate", next: "set rotation.cache to a new label to rotate it" };
+    if (!deployed)
+        return { label, step: "done", strategy: "SET", now: `creates the cache with the token of label ${label}: nothing to rotate`, next: "set rotation.cache to a new label to rotate it" };
     if (last?.label !== label)
         return {
             label,
@@ -235,7 +241,10 @@ export function planDatabaseRotation(configured: string | undefined, previous: R
     return { label, step: "done", current: label, now: `the user of label ${label} is the only application user${keptNote(configured, label)}`, next: "set rotation.database to a new label to rotate again" };
 }
 
-/** Whether a rotation step is under way: every service's `pulumi up` then waits for steady state. */
+/**
+ * Whether a rotation step is under way: every service's `pulumi up` then waits for steady state.
+ * A stack's first deployment with a label set keeps no previous credential: nothing is under way.
+ */
 export function rotationInProgress(cache: CachePlan, database: DatabasePlan): boolean {
-    return cache.step === "rotate" || cache.step === "set" || database.step === "switch" || database.step === "cleanup";
+    return cache.step === "rotate" || cache.step === "set" || (database.step === "switch" && database.keep !== undefined) || database.step === "cleanup";
 }

@@ -175,6 +175,16 @@ describe("credential rotation over successive `pulumi up`s", () => {
         assert.deepEqual([next.outputs.rotation.cache.step, next.outputs.rotation.database.step], ["set", "cleanup"]);
     });
 
+    it("a stack first deployed with labels already set has nothing to rotate: the next update sends nothing", async () => {
+        const created = await runProgram({ stack: "dev", set: { "rotation.cache": "2", "rotation.database": "2" } });
+        assert.deepEqual([created.outputs.rotation.cache.step, created.one(RG).inputs.authTokenUpdateStrategy], ["done", "SET"]);
+        assert.deepEqual(created.ofType(USER).map((u) => u.inputs.username), ["pg-dev-app-2"]);
+        const next = await later(created, { days: 1 });
+        assert.deepEqual(changes(created, next), {}, "no SET after a create that never ROTATEd, no user change");
+        assert.deepEqual([next.outputs.rotation.cache.step, next.outputs.rotation.database.step], ["done", "done"]);
+        assert.ok(!next.invokes.some((i) => i.token === GET_SERVICE));
+    });
+
     it("is refused with IAM authentication, which has no password", async () => {
         const error = await runProgram({ stack: "dev", set: { "rotation.database": "2", "atlas.authentication": "iam" } }).then(() => assert.fail("accepted"), (e) => e as ProgramError);
         assert.deepEqual(error.resources, []);

@@ -22,6 +22,10 @@ describe("credential rotation steps", () => {
         assert.deepEqual([second.step, second.strategy, second.held], ["set", "SET", undefined]);
         const rest = planCacheRotation("2", { cache: { label: "2", step: "set" } });
         assert.deepEqual([rest.step, rest.strategy], ["done", "SET"]);
+        // A stack never deployed creates the cache with the label's token: no ROTATE, so no SET to follow.
+        const created = planCacheRotation("2", undefined, undefined, false);
+        assert.deepEqual([created.label, created.step, created.strategy], ["2", "done", "SET"]);
+        assert.equal(planCacheRotation("3", { cache: { label: "2", step: "done" } }).strategy, "ROTATE", "a later label rotates");
     });
 
     it("let a new label set between the two steps wait for the second one, which still needs ECS", () => {
@@ -114,5 +118,6 @@ describe("credential rotation steps", () => {
         assert.equal(rotationInProgress(planCacheRotation("2", { cache: { label: "2", step: "set" } }), none), false);
         assert.equal(rotationInProgress(planCacheRotation("2", { cache: { label: "2", step: "rotate" } }, confirmed), none), true);
         assert.equal(rotationInProgress(planCacheRotation("2", { cache: { label: "2", step: "rotate" } }), none), true, "a held step is still under way");
+        assert.equal(rotationInProgress(planCacheRotation("2", undefined, undefined, false), planDatabaseRotation("2", undefined, false)), false, "a first deployment with labels set");
     });
 });
