@@ -104,6 +104,8 @@ describe("credential rotation steps", () => {
         assert.match(elsewhere.reasons[0], /^admin: runs payment-gateway-dev-admin:9, not payment-gateway-dev-admin:8/);
         const { worker: _, ...unread } = ecs();
         assert.deepEqual(confirmRollout(recorded, unread).reasons, ["worker: not read from ECS"]);
+        const noDeployments = confirmRollout(recorded, ecs({ admin: { taskDefinition: td("admin", 8), deployments: [] } }));
+        assert.deepEqual([noDeployments.confirmed, noDeployments.reasons], [false, ["admin: still replacing tasks ()"]], "no deployments read: never confirmed");
         assert.match(confirmRollout(undefined, {}).reasons[0], /recorded no task definitions/);
         assert.equal(confirmRollout({}, {}).confirmed, false);
     });
