@@ -125,9 +125,10 @@ export function secondStepDue(labels: { cache?: string; database?: string }, pre
 /**
  * Whether every service runs only the task definition the last update recorded for it. ECS keeps
  * a deployment per task definition still running tasks (PRIMARY for the newest, ACTIVE for those
- * being replaced); after a deployment circuit breaker rollback the service's task definition is the
- * previous one again. So: exactly one deployment, PRIMARY, on the recorded task definition, and the
- * service's task definition the same.
+ * being replaced, INACTIVE for those completely replaced); after a deployment circuit breaker
+ * rollback the service's task definition is the previous one again. So: exactly one deployment
+ * besides INACTIVE ones, PRIMARY, on the recorded task definition, and the service's task
+ * definition the same.
  */
 export function confirmRollout(recorded: Record<string, DeployedService> | undefined, now: Record<string, ServiceNow>): Rollout {
     if (!recorded || !Object.keys(recorded).length)
@@ -140,8 +141,12 @@ export function confirmRollout(recorded: Record<string, DeployedService> | undef
         else if ("error" in s) reasons.push(`${name}: ECS could not be read (${s.error})`);
         else if (s.taskDefinition !== r.taskDefinition)
             reasons.push(`${name}: runs ${revision(s.taskDefinition)}, not ${revision(r.taskDefinition)} (rolled back, or replaced outside this stack)`);
-        else if (s.deployments.length !== 1 || s.deployments[0].status !== "PRIMARY" || s.deployments[0].taskDefinition !== r.taskDefinition)
-            reasons.push(`${name}: still replacing tasks (${s.deployments.map((d) => `${d.status} ${revision(d.taskDefinition)} ${d.runningCount}/${d.desiredCount}`).join(", ")})`);
+        else {
+            // INACTIVE: "a deployment that has been completely replaced" (ECS Deployment.status): no task of it runs.
+            const live = s.deployments.filter((d) => d.status !== "INACTIVE");
+            if (live.length !== 1 || live[0].status !== "PRIMARY" || live[0].taskDefinition !== r.taskDefinition)
+                reasons.push(`${name}: still replacing tasks (${live.map((d) => `${d.status} ${revision(d.taskDefinition)} ${d.runningCount}/${d.desiredCount}`).join(", ")})`);
+        }
     }
     return { confirmed: reasons.length === 0, reasons };
 }

@@ -104,6 +104,8 @@ describe("credential rotation steps", () => {
         assert.match(elsewhere.reasons[0], /^admin: runs payment-gateway-dev-admin:9, not payment-gateway-dev-admin:8/);
         const { worker: _, ...unread } = ecs();
         assert.deepEqual(confirmRollout(recorded, unread).reasons, ["worker: not read from ECS"]);
+        const replaced = confirmRollout(recorded, ecs({ main: { taskDefinition: td("main", 8), deployments: [{ status: "PRIMARY", taskDefinition: td("main", 8), runningCount: 2, desiredCount: 2 }, { status: "INACTIVE", taskDefinition: td("main", 7), runningCount: 0, desiredCount: 0 }] } }));
+        assert.deepEqual(replaced, { confirmed: true, reasons: [] }, "a completely replaced (INACTIVE) deployment runs no task");
         const noDeployments = confirmRollout(recorded, ecs({ admin: { taskDefinition: td("admin", 8), deployments: [] } }));
         assert.deepEqual([noDeployments.confirmed, noDeployments.reasons], [false, ["admin: still replacing tasks ()"]], "no deployments read: never confirmed");
         assert.match(confirmRollout(undefined, {}).reasons[0], /recorded no task definitions/);
