@@ -52,7 +52,7 @@ export = async () => {
     let rollout: Rollout | undefined;
     if (secondStepDue(labels, record)) rollout = confirmRollout(record?.services, record?.services ? await readServices(record.services) : {});
     const rotation = {
-        cache: planCacheRotation(config.rotation.cache, record, rollout),
+        cache: planCacheRotation(config.rotation.cache, record, rollout, last.deployed),
         database: planDatabaseRotation(config.rotation.database, record, last.deployed, config.atlas.authentication, rollout),
     };
     // While a step is under way, every `pulumi up` waits until each service is steady on what it deployed.

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ATLAS_ACCEPT, atlasCredentials, clusterStatusPath, digestAuthorization, parseDigestChallenge, waitUntilApplied } from "../lib/atlasChanges";
+import { ATLAS_ACCEPT, ATLAS_SETTINGS, AtlasSettings, atlasCredentials, clusterStatusPath, digestAuthorization, parseDigestChallenge, waitUntilApplied } from "../lib/atlasChanges";
 
 export interface UsersAppliedArgs {
     /** The Atlas project of the user. */
@@ -16,18 +16,25 @@ const KEYS = ["projectId", "clusterName", "username"];
 /** How often and how long the wait reads Atlas's change status. */
 export const POLL = { intervalMs: 10_000, timeoutMs: 30 * 60_000 };
 
+/** The Atlas provider's settings in the stack config, as `configure` found them (one object, shared by the methods). */
+const settings: AtlasSettings = {};
+
 /**
  * Reads the cluster's change status every 10 s, up to 30 minutes, through the Admin API with the
- * credentials the provider reads from the environment (lib/atlasChanges.ts). Runs at create only:
- * in `pulumi up`, once per new user; never at preview, never again for a user already waited for.
+ * credentials the Atlas provider uses: its settings in the stack config (`mongodbatlas:*`, handed
+ * to a dynamic provider's `configure`), else the environment (lib/atlasChanges.ts). Runs at create
+ * only: in `pulumi up`, once per new user; never at preview, never again for a user already waited for.
  */
 export const usersAppliedProvider: pulumi.dynamic.ResourceProvider = {
+    async configure(req: pulumi.dynamic.ConfigureRequest) {
+        for (const key of ATLAS_SETTINGS) settings[key] = req.config.get(`mongodbatlas:${key}`);
+    },
     async diff(_id: pulumi.ID, olds: Record<string, unknown>, news: Record<string, unknown>) {
         const replaces = KEYS.filter((k) => olds[k] !== news[k]);
         return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
     },
     async create(inputs: Record<string, string>) {
-        const credentials = atlasCredentials(process.env);
+        const credentials = atlasCredentials(process.env, settings);
         if ("missing" in credentials) throw new Error(`waiting for Atlas database user ${inputs.username}: ${credentials.missing}`);
         const path = clusterStatusPath(inputs.projectId, inputs.clusterName);
         const url = `${credentials.baseUrl}${path}`;

@@ -74,20 +74,37 @@ export async function waitUntilApplied(read: () => Promise<string>, what: string
     }
 }
 
-/** How the wait authenticates to the Admin API: as the provider does, from the same variables. */
+/** How the wait authenticates to the Admin API: as the provider does, from the same settings. */
 export type AtlasCredentials = { baseUrl: string } & ({ publicKey: string; privateKey: string } | { accessToken: string });
 
+/** The provider's settings the wait uses, as the stack config names them (`mongodbatlas:<key>`). */
+export const ATLAS_SETTINGS = ["accessToken", "publicKey", "privateKey", "baseUrl", "clientId", "clientSecret"] as const;
+export type AtlasSettings = Partial<Record<(typeof ATLAS_SETTINGS)[number], string>>;
+
 /**
- * The Atlas credentials in `env`, read from the variables the provider reads
- * (terraform-provider-mongodbatlas internal/config/credentials.go, NewEnvVars), or why there are none.
+ * The Atlas credentials the provider itself uses, or why there are none: its settings from the
+ * stack config when they hold any credential, otherwise the environment variables it reads, never
+ * a mix of the two; within them an access token before an API key
+ * (terraform-provider-mongodbatlas internal/config/credentials.go: GetCredentials,
+ * CoalesceCredentials(providerVars, envVars), AuthMethod, NewEnvVars). A service account (client id
+ * and secret) is not supported by the wait: it says so.
  */
-export function atlasCredentials(env: Record<string, string | undefined>): AtlasCredentials | { missing: string } {
+export function atlasCredentials(env: Record<string, string | undefined>, settings: AtlasSettings = {}): AtlasCredentials | { missing: string } {
     const first = (...names: string[]) => names.map((n) => env[n]).find((v) => v);
-    const baseUrl = (first("MONGODB_ATLAS_BASE_URL", "MCLI_OPS_MANAGER_URL") ?? "https://cloud.mongodb.com").replace(/\/+$/, "");
-    const publicKey = first("MONGODB_ATLAS_PUBLIC_API_KEY", "MONGODB_ATLAS_PUBLIC_KEY", "MCLI_PUBLIC_API_KEY");
-    const privateKey = first("MONGODB_ATLAS_PRIVATE_API_KEY", "MONGODB_ATLAS_PRIVATE_KEY", "MCLI_PRIVATE_API_KEY");
-    if (publicKey && privateKey) return { baseUrl, publicKey, privateKey };
-    const accessToken = first("MONGODB_ATLAS_ACCESS_TOKEN");
-    if (accessToken) return { baseUrl, accessToken };
-    return { missing: "set MONGODB_ATLAS_PUBLIC_KEY and MONGODB_ATLAS_PRIVATE_KEY (the Atlas API key `pulumi up` uses) to let it wait until Atlas has applied a new database user" };
+    const fromEnv: AtlasSettings = {
+        accessToken: first("MONGODB_ATLAS_ACCESS_TOKEN"),
+        clientId: first("MONGODB_ATLAS_CLIENT_ID"),
+        clientSecret: first("MONGODB_ATLAS_CLIENT_SECRET"),
+        publicKey: first("MONGODB_ATLAS_PUBLIC_API_KEY", "MONGODB_ATLAS_PUBLIC_KEY", "MCLI_PUBLIC_API_KEY"),
+        privateKey: first("MONGODB_ATLAS_PRIVATE_API_KEY", "MONGODB_ATLAS_PRIVATE_KEY", "MCLI_PRIVATE_API_KEY"),
+        baseUrl: first("MONGODB_ATLAS_BASE_URL", "MCLI_OPS_MANAGER_URL"),
+    };
+    const present = (c: AtlasSettings) => Boolean(c.accessToken || c.clientId || c.clientSecret || c.publicKey || c.privateKey);
+    const c = present(settings) ? settings : fromEnv;
+    const baseUrl = (c.baseUrl || "https://cloud.mongodb.com").replace(/\/+$/, "");
+    if (c.accessToken) return { baseUrl, accessToken: c.accessToken };
+    if (c.clientId || c.clientSecret)
+        return { missing: "a service account (client id and secret) is configured, which this wait does not support: give `pulumi up` an API key (MONGODB_ATLAS_PUBLIC_KEY and MONGODB_ATLAS_PRIVATE_KEY, or mongodbatlas:publicKey and mongodbatlas:privateKey) or MONGODB_ATLAS_ACCESS_TOKEN" };
+    if (c.publicKey && c.privateKey) return { baseUrl, publicKey: c.publicKey, privateKey: c.privateKey };
+    return { missing: "set MONGODB_ATLAS_PUBLIC_KEY and MONGODB_ATLAS_PRIVATE_KEY (or the stack config mongodbatlas:publicKey and mongodbatlas:privateKey: the Atlas API key `pulumi up` uses) to let it wait until Atlas has applied a new database user" };
 }

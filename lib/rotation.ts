@@ -19,6 +19,8 @@
  *   otherwise the step is held: the old credential stays valid, and the plan and the outputs say why.
  * - A label removed from the config keeps the live credential: the label the last `pulumi up`
  *   recorded stays in force (`liveLabel`). Nothing is regenerated, re-sent or deleted.
+ * - A new label set while a rotation is between its steps waits for its second step (`liveLabel`):
+ *   starting over would drop the credential before the last without asking ECS.
  */
 
 /** What the stack's previous deployment recorded (its `rotation` output), if anything. */
@@ -88,11 +90,26 @@ export interface DatabasePlan {
 }
 
 /**
+ * Whether the last deployment left a rotation between its steps: the old credential (token added
+ * with ROTATE, or the previous user kept) is still valid because tasks may still hold it, and only
+ * the confirmed second step may drop it.
+ */
+export function betweenSteps(last: { label?: string; step?: string; previous?: string } | undefined): boolean {
+    return last?.label !== undefined && (last.step === "rotate" || (last.step === "switch" && last.previous !== undefined));
+}
+
+/**
  * The label in force: the configured one, or, when the config no longer sets one, the label the
  * last deployment recorded (its credential is the live one; removing a label is a config
- * clean-up, never a rotation back to the original credential).
+ * clean-up, never a rotation back to the original credential). A rotation between its steps
+ * keeps its label whatever the config says: a new label then waits for the second step, because
+ * starting over would drop the credential before the last without asking ECS (a new database
+ * user would replace the kept previous one, which tasks rolled back onto may hold; a new ROTATE
+ * would be sent over two valid tokens, and the ElastiCache documentation does not say which of
+ * three stay valid, so the first, which tasks may still hold, cannot be assumed to).
  */
-export function liveLabel(configured: string | undefined, last: { label?: string; step?: string } | undefined): string | undefined {
+export function liveLabel(configured: string | undefined, last: { label?: string; step?: string; previous?: string } | undefined): string | undefined {
+    if (betweenSteps(last)) return last!.label;
     if (configured !== undefined) return configured;
     return last?.step !== undefined && last.step !== "none" ? last.label : undefined;
 }
@@ -108,9 +125,10 @@ export function secondStepDue(labels: { cache?: string; database?: string }, pre
 /**
  * Whether every service runs only the task definition the last update recorded for it. ECS keeps
  * a deployment per task definition still running tasks (PRIMARY for the newest, ACTIVE for those
- * being replaced); after a deployment circuit breaker rollback the service's task definition is the
- * previous one again. So: exactly one deployment, PRIMARY, on the recorded task definition, and the
- * service's task definition the same.
+ * being replaced, INACTIVE for those completely replaced); after a deployment circuit breaker
+ * rollback the service's task definition is the previous one again. So: exactly one deployment
+ * besides INACTIVE ones, PRIMARY, on the recorded task definition, and the service's task
+ * definition the same.
  */
 export function confirmRollout(recorded: Record<string, DeployedService> | undefined, now: Record<string, ServiceNow>): Rollout {
     if (!recorded || !Object.keys(recorded).length)
@@ -123,8 +141,12 @@ export function confirmRollout(recorded: Record<string, DeployedService> | undef
         else if ("error" in s) reasons.push(`${name}: ECS could not be read (${s.error})`);
         else if (s.taskDefinition !== r.taskDefinition)
             reasons.push(`${name}: runs ${revision(s.taskDefinition)}, not ${revision(r.taskDefinition)} (rolled back, or replaced outside this stack)`);
-        else if (s.deployments.length !== 1 || s.deployments[0].status !== "PRIMARY" || s.deployments[0].taskDefinition !== r.taskDefinition)
-            reasons.push(`${name}: still replacing tasks (${s.deployments.map((d) => `${d.status} ${revision(d.taskDefinition)} ${d.runningCount}/${d.desiredCount}`).join(", ")})`);
+        else {
+            // INACTIVE: "a deployment that has been completely replaced" (ECS Deployment.status): no task of it runs.
+            const live = s.deployments.filter((d) => d.status !== "INACTIVE");
+            if (live.length !== 1 || live[0].status !== "PRIMARY" || live[0].taskDefinition !== r.taskDefinition)
+                reasons.push(`${name}: still replacing tasks (${live.map((d) => `${d.status} ${revision(d.taskDefinition)} ${d.runningCount}/${d.desiredCount}`).join(", ")})`);
+        }
     }
     return { confirmed: reasons.length === 0, reasons };
 }
@@ -134,20 +156,33 @@ function holdReason(rollout: Rollout): string {
     return `ECS does not confirm the services moved: ${rollout.reasons.join("; ")}`;
 }
 
-/** What a `now` sentence adds when the label in force is no longer in the config. */
+/** What a `now` sentence adds when the label in force is not the configured one. */
 function keptNote(configured: string | undefined, label: string | undefined): string {
-    return configured === undefined && label !== undefined ? ` (rotation label ${label} is no longer in the config: its credential, the live one, is kept)` : "";
+    if (label === undefined || configured === label) return "";
+    if (configured === undefined) return ` (rotation label ${label} is no longer in the config: its credential, the live one, is kept)`;
+    return ` (rotation label ${configured} waits: the rotation to label ${label} finishes first, and the \`pulumi up\` after its second step starts ${configured})`;
+}
+
+/** What follows a second step: nothing, or the rotation to a label that waited for it. */
+function afterSecondStep(configured: string | undefined, label: string): string {
+    return configured !== undefined && configured !== label ? `the next \`pulumi up\` starts the rotation to label ${configured}` : "nothing: the rotation is complete";
 }
 
 /**
- * The cache token's step, from the configured label, what the last deployment recorded, and (for
- * the second step) whether ECS confirms the services moved onto the new token.
+ * The cache token's step, from the configured label, what the last deployment recorded, (for the
+ * second step) whether ECS confirms the services moved onto the new token, and whether the stack
+ * was deployed before. A stack never deployed creates its cache with the label's token: there is
+ * nothing to rotate, and the update strategy is "not used during initial create" (provider
+ * `auth_token_update_strategy`), so no ROTATE ever took place, and ModifyReplicationGroup allows SET
+ * "only after ROTATE": the label is at rest at once (SET recorded, never sent).
  */
-export function planCacheRotation(configured: string | undefined, previous: RotationRecord | undefined, rollout?: Rollout): CachePlan {
+export function planCacheRotation(configured: string | undefined, previous: RotationRecord | undefined, rollout?: Rollout, deployed = true): CachePlan {
     const last = previous?.cache;
     const label = liveLabel(configured, last);
     if (label === undefined)
         return { step: "none", now: "the AUTH token is the one generated with the cache; nothing to rotate", next: "set rotation.cache to a new label to rotate it" };
+    if (!deployed)
+        return { label, step: "done", strategy: "SET", now: `creates the cache with the token of label ${label}: nothing to rotate`, next: "set rotation.cache to a new label to rotate it" };
     if (last?.label !== label)
         return {
             label,
@@ -168,7 +203,7 @@ export function planCacheRotation(configured: string | undefined, previous: Rota
                 next: "once every service runs the recorded task definition alone, `pulumi up` again drops the old token (a rolled-back service is rolled onto it again; see the rotation runbook)",
             };
         }
-        return { label, step: "set", strategy: "SET", now: `drops the old AUTH token: only the token of label ${label} is valid (ECS confirms every service runs it)${keptNote(configured, label)}`, next: "nothing: the rotation is complete" };
+        return { label, step: "set", strategy: "SET", now: `drops the old AUTH token: only the token of label ${label} is valid (ECS confirms every service runs it)${keptNote(configured, label)}`, next: afterSecondStep(configured, label) };
     }
     return { label, step: "done", strategy: "SET", now: `the token of label ${label} is the only valid one${keptNote(configured, label)}`, next: "set rotation.cache to a new label to rotate again" };
 }
@@ -206,12 +241,15 @@ export function planDatabaseRotation(configured: string | undefined, previous: R
                 next: "once every service runs the recorded task definition alone, `pulumi up` again removes the previous user (a rolled-back service is rolled onto it again; see the rotation runbook)",
             };
         }
-        return { label, step: "cleanup", current: label, now: `removes the previous user (${last.previous || "the original"}); only the user of label ${label} remains (ECS confirms every service runs it)${keptNote(configured, label)}`, next: "nothing: the rotation is complete" };
+        return { label, step: "cleanup", current: label, now: `removes the previous user (${last.previous || "the original"}); only the user of label ${label} remains (ECS confirms every service runs it)${keptNote(configured, label)}`, next: afterSecondStep(configured, label) };
     }
     return { label, step: "done", current: label, now: `the user of label ${label} is the only application user${keptNote(configured, label)}`, next: "set rotation.database to a new label to rotate again" };
 }
 
-/** Whether a rotation step is under way: every service's `pulumi up` then waits for steady state. */
+/**
+ * Whether a rotation step is under way: every service's `pulumi up` then waits for steady state.
+ * A stack's first deployment with a label set keeps no previous credential: nothing is under way.
+ */
 export function rotationInProgress(cache: CachePlan, database: DatabasePlan): boolean {
-    return cache.step === "rotate" || cache.step === "set" || database.step === "switch" || database.step === "cleanup";
+    return cache.step === "rotate" || cache.step === "set" || (database.step === "switch" && database.keep !== undefined) || database.step === "cleanup";
 }

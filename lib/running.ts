@@ -7,11 +7,13 @@ import * as aws from "@pulumi/aws";
 import { DeployedService, ServiceNow } from "./rotation";
 
 /**
- * Each recorded service as ECS describes it now. `aws.ecs.getService` is DescribeServices:
- * terraform-provider-aws internal/service/ecs/service_data_source.go, dataSourceServiceRead sets
- * `task_definition` from the service and `deployments` (status PRIMARY/ACTIVE, task definition,
- * running and desired counts) from flattenDeployments. A service that cannot be read is reported
- * as such (the step then holds), never as confirmed.
+ * Each recorded service as ECS describes it now. `aws.ecs.getService` is DescribeServices
+ * (terraform-provider-aws internal/service/ecs/service_data_source.go, dataSourceServiceRead). Its
+ * result in @pulumi/aws 7.48 (ecs/getService.d.ts, GetServiceResult) has `taskDefinition` and
+ * `deployments` (GetServiceDeployment: status PRIMARY/ACTIVE, taskDefinition, runningCount,
+ * desiredCount); the provider versions whose source could be read set `task_definition` only, so
+ * an SDK without `deployments` reads none, and the step holds ("still replacing tasks"), never
+ * confirms. A service that cannot be read is reported as such (the step then holds).
  */
 export async function readServices(recorded: Record<string, DeployedService>): Promise<Record<string, ServiceNow>> {
     const entries = await Promise.all(

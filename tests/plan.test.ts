@@ -183,7 +183,7 @@ describe("npm run plan", () => {
             fs.unlinkSync(file);
         }
         const fresh = await plan("--stack", "prod", "--set", "rotation.cache=2");
-        assert.match(fresh.stdout, /^cache AUTH token: label 2, step rotate\. This `pulumi up` adds a new AUTH token/m);
+        assert.match(fresh.stdout, /^cache AUTH token: label 2, step done\. This `pulumi up` creates the cache with the token of label 2: nothing to rotate/m);
         assert.match(fresh.stdout, /no --previous: planned as if the stack had never been deployed/);
         const bad = await plan("--stack", "prod", "--previous", "/nonexistent.json");
         assert.equal(bad.code, 2);

@@ -144,6 +144,26 @@ describe("credential rotation over successive `pulumi up`s", () => {
         assert.deepEqual(changes(second, removed), {});
     });
 
+    it("a new label set between the two steps waits: nothing is dropped until ECS confirms, then the new label rotates from the live credential", async () => {
+        // ECS reports admin rolled back onto the original credentials: the original user and token must stay.
+        const early = await later(first, { days: 1, set: { "rotation.cache": "3", "rotation.database": "3" }, answers: held.options.answers });
+        assert.deepEqual(changes(first, early), {}, "no third token, no user removed or added");
+        assert.deepEqual(early.ofType(USER).map((u) => u.inputs.username).sort(), ["pg-dev-app", "pg-dev-app-2"]);
+        assert.deepEqual([early.outputs.rotation.cache.label, early.outputs.rotation.cache.step, early.outputs.rotation.database.label, early.outputs.rotation.database.previous], ["2", "rotate", "2", ""]);
+        assert.match(early.outputs.rotation.database.now, /rotation label 3 waits: the rotation to label 2 finishes first/);
+        assert.match(early.outputs.rotation.database.held, /admin: runs payment-gateway-dev-admin:\d+, not/);
+        // ECS steady: the second step of label 2, exactly as without the new label.
+        const stepped = await later(early, { days: 1, answers: {} });
+        assert.deepEqual(changes(second, stepped), {});
+        assert.equal(stepped.outputs.rotation.cache.next, "the next `pulumi up` starts the rotation to label 3");
+        // Then label 3: a new token with ROTATE, a new user, the user of label 2 kept.
+        const third = await later(stepped, { days: 1 });
+        assert.deepEqual([third.outputs.rotation.cache.label, third.outputs.rotation.cache.step, third.outputs.rotation.database.step, third.outputs.rotation.database.previous], ["3", "rotate", "switch", "2"]);
+        assert.deepEqual(third.ofType(USER).map((u) => u.inputs.username).sort(), ["pg-dev-app-2", "pg-dev-app-3"]);
+        assert.notEqual(token(third), token(first));
+        assert.equal(third.one(RG).inputs.authTokenUpdateStrategy, "ROTATE");
+    });
+
     it("a stack that rotated before the task definitions were recorded holds once, records them, then takes the step", async () => {
         const { services: _, ...older } = first.outputs.rotation;
         const once = await runProgram({ ...first.options, previous: { ...first.outputs, rotation: older } });
@@ -153,6 +173,16 @@ describe("credential rotation over successive `pulumi up`s", () => {
         assert.ok(!once.invokes.some((i) => i.token === GET_SERVICE), "nothing recorded to compare: ECS is not asked");
         const next = await later(once, { days: 1 });
         assert.deepEqual([next.outputs.rotation.cache.step, next.outputs.rotation.database.step], ["set", "cleanup"]);
+    });
+
+    it("a stack first deployed with labels already set has nothing to rotate: the next update sends nothing", async () => {
+        const created = await runProgram({ stack: "dev", set: { "rotation.cache": "2", "rotation.database": "2" } });
+        assert.deepEqual([created.outputs.rotation.cache.step, created.one(RG).inputs.authTokenUpdateStrategy], ["done", "SET"]);
+        assert.deepEqual(created.ofType(USER).map((u) => u.inputs.username), ["pg-dev-app-2"]);
+        const next = await later(created, { days: 1 });
+        assert.deepEqual(changes(created, next), {}, "no SET after a create that never ROTATEd, no user change");
+        assert.deepEqual([next.outputs.rotation.cache.step, next.outputs.rotation.database.step], ["done", "done"]);
+        assert.ok(!next.invokes.some((i) => i.token === GET_SERVICE));
     });
 
     it("is refused with IAM authentication, which has no password", async () => {

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import * as crypto from "crypto";
 import * as http from "http";
+import Module from "module";
 import { AddressInfo } from "net";
 import { POLL, usersAppliedProvider } from "../../components/usersApplied";
 import { Run, stackRun } from "../harness";
@@ -49,6 +50,32 @@ describe("new database users: clients wait until Atlas has applied them", () => 
         const olds = { projectId: "p", clusterName: "pg-prod", username: "pg-prod-app" };
         assert.deepEqual(await usersAppliedProvider.diff!("id", { ...olds, __provider: "a" }, { ...olds, __provider: "b" }), { changes: false, replaces: [], deleteBeforeReplace: false });
         assert.deepEqual(await usersAppliedProvider.diff!("id", olds, { ...olds, username: "pg-prod-app-2" }), { changes: true, replaces: ["username"], deleteBeforeReplace: false });
+    });
+
+    it("works as the engine runs it: the serialized provider, loaded alone in a fresh module, authenticates and reads", async () => {
+        // The dynamic-provider host loads the `__provider` text the program recorded (require-from-string)
+        // in its own process: nothing of this program is loaded there but what the text carries.
+        const text = prod.one(WAIT, "pg-app-applied").inputs.__provider;
+        assert.equal(typeof text, "string");
+        assert.doesNotMatch(text, /require\("\.{1,2}\//, "no project module is required by path: the host cannot resolve it");
+        const loaded = new Module("serialized-provider");
+        (loaded as any)._compile(text, "serialized-provider.js");
+        const provider = (loaded.exports as { handler: () => typeof usersAppliedProvider }).handler();
+        assert.notEqual(provider, usersAppliedProvider);
+        const api = await adminApi(["APPLIED"]);
+        const saved = { ...process.env };
+        for (const k of Object.keys(process.env)) if (/^(MONGODB_ATLAS_|MCLI_)/.test(k)) delete process.env[k];
+        try {
+            // The API key from the stack config, as the host hands it to `configure`; none in the environment.
+            const config: Record<string, string> = { "mongodbatlas:publicKey": "pub", "mongodbatlas:privateKey": "priv", "mongodbatlas:baseUrl": api.url };
+            await provider.configure!({ config: { get: (k: string) => config[k], require: (k: string) => config[k] } });
+            const created = await provider.create({ projectId: "5f00000000000000000000aa", clusterName: "pg-prod", username: "pg-prod-app", __provider: text });
+            assert.equal(created.outs.changeStatus, "APPLIED");
+            assert.deepEqual(api.requests.map((r) => r.authorized), [false, true], "a Digest challenge, then the answered request");
+        } finally {
+            api.close();
+            Object.assign(process.env, saved);
+        }
     });
 
     it("reads the change status with the API key until APPLIED, then exists", async () => {

@@ -20,6 +20,15 @@ describe("Atlas database-user changes", () => {
         assert.match((atlasCredentials({ MONGODB_ATLAS_PUBLIC_KEY: "only" }) as { missing: string }).missing, /set MONGODB_ATLAS_PUBLIC_KEY and MONGODB_ATLAS_PRIVATE_KEY/);
     });
 
+    it("prefers, as the provider does, its stack config to the environment, and an access token to an API key", () => {
+        const env = { MONGODB_ATLAS_PUBLIC_KEY: "env-pub", MONGODB_ATLAS_PRIVATE_KEY: "env-priv", MONGODB_ATLAS_BASE_URL: "https://env.example.com" };
+        assert.deepEqual(atlasCredentials(env, { publicKey: "cfg-pub", privateKey: "cfg-priv" }), { baseUrl: "https://cloud.mongodb.com", publicKey: "cfg-pub", privateKey: "cfg-priv" }, "the config's set, never mixed with the environment's");
+        assert.deepEqual(atlasCredentials({}, { publicKey: "cfg-pub", privateKey: "cfg-priv", baseUrl: "https://cfg.example.com/" }), { baseUrl: "https://cfg.example.com", publicKey: "cfg-pub", privateKey: "cfg-priv" });
+        assert.deepEqual(atlasCredentials(env, { baseUrl: "https://cfg.example.com" }), { baseUrl: "https://env.example.com", publicKey: "env-pub", privateKey: "env-priv" }, "no credential in the config: the environment's set");
+        assert.deepEqual(atlasCredentials({ ...env, MONGODB_ATLAS_ACCESS_TOKEN: "t" }), { baseUrl: "https://env.example.com", accessToken: "t" });
+        assert.match((atlasCredentials(env, { clientId: "id", clientSecret: "secret" }) as { missing: string }).missing, /^a service account \(client id and secret\) is configured, which this wait does not support/);
+    });
+
     it("waits while Atlas reports PENDING, and gives up past the timeout saying what to do", async () => {
         let clock = 0;
         const o = { intervalMs: 10_000, timeoutMs: 60_000, sleep: async (ms: number) => void (clock += ms), now: () => clock };

@@ -22,8 +22,32 @@ describe("credential rotation steps", () => {
         assert.deepEqual([second.step, second.strategy, second.held], ["set", "SET", undefined]);
         const rest = planCacheRotation("2", { cache: { label: "2", step: "set" } });
         assert.deepEqual([rest.step, rest.strategy], ["done", "SET"]);
-        // A new label mid-rotation starts over: a newer token is added while the last one stays valid.
-        assert.equal(planCacheRotation("3", { cache: { label: "2", step: "rotate" } }, confirmed).step, "rotate");
+        // A stack never deployed creates the cache with the label's token: no ROTATE, so no SET to follow.
+        const created = planCacheRotation("2", undefined, undefined, false);
+        assert.deepEqual([created.label, created.step, created.strategy], ["2", "done", "SET"]);
+        assert.equal(planCacheRotation("3", { cache: { label: "2", step: "done" } }).strategy, "ROTATE", "a later label rotates");
+    });
+
+    it("let a new label set between the two steps wait for the second one, which still needs ECS", () => {
+        // Cache: no third token while the first may still be in use; the label in force stays 2.
+        const heldCache = planCacheRotation("3", { cache: { label: "2", step: "rotate" } });
+        assert.deepEqual([heldCache.label, heldCache.step, heldCache.strategy], ["2", "rotate", "ROTATE"]);
+        assert.match(heldCache.now, /^HOLDS the second step: .*rotation label 3 waits: the rotation to label 2 finishes first/);
+        const setCache = planCacheRotation("3", { cache: { label: "2", step: "rotate" } }, confirmed);
+        assert.deepEqual([setCache.label, setCache.step, setCache.strategy], ["2", "set", "SET"]);
+        assert.equal(setCache.next, "the next `pulumi up` starts the rotation to label 3");
+        const nextCache = planCacheRotation("3", { cache: { label: "2", step: "set" } });
+        assert.deepEqual([nextCache.label, nextCache.step, nextCache.strategy], ["3", "rotate", "ROTATE"]);
+        // Database: the previous user (the original here) stays declared until ECS confirms.
+        const heldDb = planDatabaseRotation("3", { database: { label: "2", step: "switch", previous: "" } }, true);
+        assert.deepEqual([heldDb.label, heldDb.step, heldDb.current, heldDb.keep], ["2", "switch", "2", ""]);
+        const cleanup = planDatabaseRotation("3", { database: { label: "2", step: "switch", previous: "" } }, true, "password", confirmed);
+        assert.deepEqual([cleanup.label, cleanup.step, cleanup.current, cleanup.keep], ["2", "cleanup", "2", undefined]);
+        const nextDb = planDatabaseRotation("3", { database: { label: "2", step: "cleanup" } }, true);
+        assert.deepEqual([nextDb.label, nextDb.step, nextDb.current, nextDb.keep], ["3", "switch", "3", "2"]);
+        // A first deployment kept no user: a new label after it is a first step at once.
+        assert.equal(planDatabaseRotation("3", { database: { label: "2", step: "switch" } }, true).current, "3");
+        assert.equal(secondStepDue({ cache: liveLabel("3", { label: "2", step: "rotate" }) }, { cache: { label: "2", step: "rotate" } }), true, "ECS is asked");
     });
 
     it("hold the second step, keeping both tokens valid, unless ECS confirms", () => {
@@ -80,13 +104,17 @@ describe("credential rotation steps", () => {
         assert.match(elsewhere.reasons[0], /^admin: runs payment-gateway-dev-admin:9, not payment-gateway-dev-admin:8/);
         const { worker: _, ...unread } = ecs();
         assert.deepEqual(confirmRollout(recorded, unread).reasons, ["worker: not read from ECS"]);
+        const replaced = confirmRollout(recorded, ecs({ main: { taskDefinition: td("main", 8), deployments: [{ status: "PRIMARY", taskDefinition: td("main", 8), runningCount: 2, desiredCount: 2 }, { status: "INACTIVE", taskDefinition: td("main", 7), runningCount: 0, desiredCount: 0 }] } }));
+        assert.deepEqual(replaced, { confirmed: true, reasons: [] }, "a completely replaced (INACTIVE) deployment runs no task");
+        const noDeployments = confirmRollout(recorded, ecs({ admin: { taskDefinition: td("admin", 8), deployments: [] } }));
+        assert.deepEqual([noDeployments.confirmed, noDeployments.reasons], [false, ["admin: still replacing tasks ()"]], "no deployments read: never confirmed");
         assert.match(confirmRollout(undefined, {}).reasons[0], /recorded no task definitions/);
         assert.equal(confirmRollout({}, {}).confirmed, false);
     });
 
     it("say when a second step is due and when a step is under way", () => {
         assert.equal(secondStepDue({ cache: "2" }, { cache: { label: "2", step: "rotate" } }), true);
-        assert.equal(secondStepDue({ cache: "3" }, { cache: { label: "2", step: "rotate" } }), false, "a new label is a first step");
+        assert.equal(secondStepDue({ cache: "3" }, { cache: { label: "2", step: "done" } }), false, "a new label after a rotation is a first step");
         assert.equal(secondStepDue({ database: "2" }, { database: { label: "2", step: "switch", previous: "" } }), true);
         assert.equal(secondStepDue({ database: "2" }, { database: { label: "2", step: "switch" } }), false, "nothing was kept");
         assert.equal(secondStepDue({ cache: "2", database: "2" }, { cache: { label: "2", step: "set" }, database: { label: "2", step: "done" } }), false);
@@ -94,5 +122,6 @@ describe("credential rotation steps", () => {
         assert.equal(rotationInProgress(planCacheRotation("2", { cache: { label: "2", step: "set" } }), none), false);
         assert.equal(rotationInProgress(planCacheRotation("2", { cache: { label: "2", step: "rotate" } }, confirmed), none), true);
         assert.equal(rotationInProgress(planCacheRotation("2", { cache: { label: "2", step: "rotate" } }), none), true, "a held step is still under way");
+        assert.equal(rotationInProgress(planCacheRotation("2", undefined, undefined, false), planDatabaseRotation("2", undefined, false)), false, "a first deployment with labels set");
     });
 });
