@@ -1,0 +1,224 @@
+/**
+ * The args of each component, built from the config section it needs: one small function per
+ * component, so that a composition (stacks/gateway.ts, stacks/restoreDrill.ts) reads as the diagram.
+ */
+import * as aws from "@pulumi/aws";
+import { Config, SERVICE_NAMES, ServiceName, pullsFromEcrInRegion } from "../lib/config";
+import { serviceEnvironment } from "../lib/environment";
+import { Network, NetworkArgs } from "../components/network";
+import { LoadBalancer, LoadBalancerArgs, Route, RouteArgs } from "../components/loadBalancer";
+import { KmsKey } from "../components/kmsKey";
+import { Database, DatabaseArgs } from "../components/database";
+import { Cache, CacheArgs } from "../components/cache";
+import { StoredSecret } from "../components/secret";
+import { Service, ServiceArgs } from "../components/service";
+import { AlarmsArgs } from "../components/alarms";
+import { DrillsArgs } from "../components/drills";
+import { RotationStep } from "./lastUpdate";
+
+/** What the failover drills find this stack's ECS tasks and cache by (FIS resolves those by tags). */
+export function drillTag(stack: string) {
+    return { key: "payment-gateway:stack", value: stack };
+}
+
+/** The Atlas cluster the stack's config describes, under its stable name. */
+export function clusterArgs(config: Config, stack: string) {
+    return {
+        clusterName: `pg-${stack}`,
+        orgId: config.atlas.orgId,
+        projectId: config.atlas.projectId,
+        projectName: `payment-gateway-${stack}`,
+        tier: config.atlas.tier,
+        region: config.atlas.region,
+        awsRegion: config.region,
+        mongoVersion: config.atlas.mongoVersion,
+        electableNodes: config.atlas.electableNodes,
+        databaseName: config.atlas.databaseName,
+        backupRetentionDays: config.atlas.backupRetentionDays,
+        pointInTimeRestore: config.atlas.pointInTimeRestore,
+        diskAutoScaling: config.atlas.diskAutoScaling,
+    };
+}
+
+export function networkArgs(config: Config, prefix: string, logsKey: KmsKey): NetworkArgs {
+    return {
+        cidr: config.network.cidr,
+        azCount: config.network.azCount,
+        availabilityZones: config.network.availabilityZones,
+        natGateways: config.network.natGateways,
+        interfaceEndpoints: config.network.interfaceEndpoints,
+        ecrEndpoints: pullsFromEcrInRegion(config),
+        region: config.region,
+        flowLogs: config.security.flowLogs ? { key: logsKey, retentionDays: config.security.flowLogRetentionDays, name: prefix } : undefined,
+    };
+}
+
+export function loadBalancerArgs(config: Config, hosts: { admin: string; api: string }, network: Network, logsKey: KmsKey): LoadBalancerArgs {
+    const lb = config.loadBalancer;
+    return {
+        network,
+        hosts: [hosts.admin, hosts.api],
+        certificateArn: lb.certificateArn,
+        hostedZoneId: lb.hostedZoneId,
+        healthCheck: lb.healthCheck,
+        deregistrationDelaySeconds: lb.deregistrationDelaySeconds,
+        idleTimeoutSeconds: lb.idleTimeoutSeconds,
+        deletionProtection: lb.deletionProtection,
+        accessLogs: lb.accessLogs
+            ? { bucket: lb.accessLogsBucket, retentionDays: lb.accessLogsRetentionDays, protect: config.prod, objectLock: lb.accessLogsObjectLock }
+            : undefined,
+        region: config.region,
+        waf: {
+            enabled: lb.waf.enabled,
+            rateLimit: lb.waf.rateLimit,
+            adminLogin: { host: hosts.admin, paths: lb.waf.adminLoginPaths, rateLimit: lb.waf.adminLoginRateLimit },
+            logs: { key: logsKey, retentionDays: lb.waf.logRetentionDays, region: config.region },
+        },
+    };
+}
+
+/** Admin sessions (WebAuthn login) are cookie sessions: a client stays on one instance. */
+export function adminRouteArgs(config: Config, host: string): RouteArgs {
+    const stickiness = config.admin.stickiness;
+    return {
+        host,
+        port: config.admin.containerPort,
+        priority: 100,
+        stickiness: stickiness.type === "app_cookie"
+            ? { type: "app_cookie", cookieName: stickiness.cookieName!, durationSeconds: stickiness.durationSeconds }
+            : { type: "lb_cookie", durationSeconds: stickiness.durationSeconds },
+        allowedCidrs: config.admin.allowedCidrs,
+    };
+}
+
+/** API-key auth is stateless: any instance serves any request. */
+export function apiRouteArgs(config: Config, host: string): RouteArgs {
+    return { host, port: config.main.containerPort, priority: 200 };
+}
+
+export function databaseArgs(config: Config, stack: string, network: Network, atlasKey: KmsKey | undefined, rotation: RotationStep): DatabaseArgs {
+    return {
+        ...clusterArgs(config, stack),
+        autoScaling: config.atlas.autoScaling,
+        customerKey: atlasKey,
+        protect: config.prod,
+        network,
+        privateLink: config.atlas.privateLink,
+        authentication: config.atlas.authentication,
+        users: { current: rotation.database.current, keep: rotation.database.keep },
+    };
+}
+
+export function cacheArgs(config: Config, stack: string, network: Network, key: KmsKey, rotation: RotationStep): CacheArgs {
+    const tag = drillTag(stack);
+    return {
+        replicationGroupId: `pg-${stack}-cache`,
+        engine: config.cache.engine,
+        engineVersion: config.cache.engineVersion,
+        nodeType: config.cache.nodeType,
+        nodes: config.cache.nodes,
+        snapshotRetentionDays: config.cache.snapshotRetentionDays,
+        port: config.cache.port,
+        maxmemoryPolicy: config.cache.maxmemoryPolicy,
+        key,
+        network,
+        protect: config.prod,
+        tags: { [tag.key]: tag.value },
+        rotation: { label: rotation.cache.label, strategy: rotation.cache.strategy },
+    };
+}
+
+/** What one service of the three needs from the rest of the stack. */
+export interface ServiceWiring {
+    stack: string;
+    prefix: string;
+    cluster: aws.ecs.Cluster;
+    network: Network;
+    secrets: Record<string, StoredSecret>;
+    route: Route | undefined;
+    database: Database;
+    cache: Cache;
+    appKey: KmsKey;
+    logsKey: KmsKey;
+    /** Every `pulumi up` waits until the service is steady while a rotation step is under way. */
+    rotating: boolean;
+    /** A restore overwrites the cluster: no task may use it until the restore has finished. */
+    stopped: boolean;
+    /** Project root, against which build contexts resolve. */
+    root: string;
+}
+
+export function serviceArgs(config: Config, name: ServiceName, w: ServiceWiring): ServiceArgs {
+    return {
+        service: name,
+        namePrefix: w.prefix,
+        cluster: w.cluster,
+        network: w.network,
+        config: w.rotating ? { ...config[name], deployment: { ...config[name].deployment, waitForSteadyState: true } } : config[name],
+        environment: serviceEnvironment(config, name),
+        secrets: w.secrets,
+        route: w.route,
+        dependsOn: w.database.readyForClients,
+        reaches: [w.cache, w.database],
+        taskPermissions: w.appKey.encryptDecryptStatements(),
+        // The worker has no load balancer to notice it hang: its container checks itself.
+        containerHealthCheck: name === "worker" && config.worker.healthCheck.enabled ? config.worker.healthCheck : undefined,
+        collectorImage: config.observability.tracing && !config.observability.otlpEndpoint ? config.observability.collectorImage : undefined,
+        region: config.region,
+        root: w.root,
+        tags: { [drillTag(w.stack).key]: drillTag(w.stack).value },
+        stopped: w.stopped,
+        logKey: w.logsKey,
+        hardening: { readonlyRootFilesystem: config.security.readonlyRootFilesystem, user: config.security.containerUser },
+    };
+}
+
+export function alarmsArgs(
+    config: Config,
+    prefix: string,
+    parts: { lb: LoadBalancer; routes: Partial<Record<ServiceName, Route>>; cluster: aws.ecs.Cluster; services: Record<ServiceName, Service>; cache: Cache; logsKey: KmsKey },
+): AlarmsArgs {
+    const { lb, routes, cluster, services, cache, logsKey } = parts;
+    return {
+        prefix,
+        region: config.region,
+        emails: config.observability.alarmEmails,
+        thresholds: config.observability.alarms,
+        loadBalancerArnSuffix: lb.alb.arnSuffix,
+        targetGroups: [routes.admin!, routes.main!].map((r) => ({ name: r.name, arnSuffix: r.targetGroup.arnSuffix })),
+        clusterName: cluster.name,
+        services: SERVICE_NAMES.map((name) => ({ name, serviceName: services[name].service.name })),
+        // The worker has no target group to lose its healthy hosts: alarm when none of its tasks runs.
+        unrouted: SERVICE_NAMES.filter((name) => !routes[name]).map((name) => ({ name, serviceName: services[name].service.name })),
+        cacheNodeIds: cache.nodeIds,
+        webAclName: lb.webAcl?.name,
+        key: logsKey,
+    };
+}
+
+export function drillsArgs(
+    config: Config,
+    stack: string,
+    zone: { name: string; id: string },
+    parts: { cluster: aws.ecs.Cluster; services: Record<ServiceName, Service>; cache: Cache; network: Network; lb: LoadBalancer; stopAlarms: DrillsArgs["stopAlarms"]; database: Database },
+): DrillsArgs {
+    const { cluster, services, cache, network, lb, stopAlarms, database } = parts;
+    return {
+        prefix: `payment-gateway-${stack}`,
+        region: config.region,
+        targetTag: drillTag(stack),
+        cluster,
+        services: SERVICE_NAMES.map((name) => ({ name, serviceName: services[name].service.name, instances: config[name].instances })),
+        cache: { arn: cache.replicationGroup.arn, replicationGroupId: cache.replicationGroup.replicationGroupId, nodes: config.cache.nodes, failover: config.cache.failover },
+        vpcId: network.vpcId,
+        vpcArn: network.vpc.arn,
+        subnetArns: [...network.publicSubnets, ...network.privateSubnets].map((s) => s.arn),
+        loadBalancerArn: lb.alb.arn,
+        zone: zone.name,
+        zoneId: zone.id,
+        durationMinutes: config.drills.durationMinutes,
+        taskLossPercent: config.drills.taskLossPercent,
+        stopAlarms,
+        atlas: { projectId: database.projectId, clusterName: `pg-${stack}` },
+    };
+}

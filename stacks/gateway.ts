@@ -1,0 +1,166 @@
+/**
+ * The gateway: its high-availability topology on AWS and MongoDB Atlas.
+ *
+ *   internet ──HTTPS──▶ ALB ──admin.<domain> (sticky)──▶ admin ┐
+ *                          └──api.<domain>────────────▶ main  ├─▶ Atlas replica set (PrivateLink)
+ *                                            worker (queue) ◀─┘─▶ ElastiCache (Multi-AZ failover)
+ */
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { Config, SERVICE_NAMES, ServiceName } from "../lib/config";
+import { loadStackZones } from "../lib/stackConfig";
+import { defaultDrillZone } from "../lib/drills";
+import { RestorePlan } from "../lib/restore";
+import { organizationProblems } from "../lib/organization";
+import { Network } from "../components/network";
+import { LoadBalancer, Route } from "../components/loadBalancer";
+import { KmsKey } from "../components/kmsKey";
+import { Database } from "../components/database";
+import { Cache } from "../components/cache";
+import { StoredSecret } from "../components/secret";
+import { Service } from "../components/service";
+import { Alarms } from "../components/alarms";
+import { Drills } from "../components/drills";
+import { RotationStep, restoreOutput } from "./lastUpdate";
+import { alarmsArgs, adminRouteArgs, apiRouteArgs, cacheArgs, databaseArgs, drillsArgs, loadBalancerArgs, networkArgs, serviceArgs } from "./args";
+
+export interface GatewayInputs {
+    config: Config;
+    stack: string;
+    /** The zones the region really offers (lib/stackConfig.ts loadStackZones). */
+    zones: Awaited<ReturnType<typeof loadStackZones>>;
+    /** The restore step and the rotation step this update takes (stacks/lastUpdate.ts). */
+    restore: RestorePlan;
+    rotation: RotationStep;
+}
+
+export function gateway({ config, stack, zones, restore, rotation }: GatewayInputs) {
+    const prefix = `payment-gateway-${stack}`;
+    const protect = config.prod; // stateful resources cannot be deleted by accident in prod
+
+    // Audit logs (WAF, VPC flow logs, services) and the alarm topic: under a key of their own.
+    const logsKey = new KmsKey("pg-logs-key", { description: `${prefix}: log groups and the alarm topic`, alias: `${prefix}-logs`, protect });
+    logsKey.restrict({ logs: true, cloudwatchAlarms: true }, config.region);
+
+    // What the organization must run (GuardDuty, Security Hub), checked where the provider can read it.
+    const organization = config.security.organizationChecks ? organizationControls() : undefined;
+
+    // --- Network and the one internet-facing entry point ----------------------------------------
+    const network = new Network("pg", networkArgs(config, prefix, logsKey));
+    const hosts = { admin: `admin.${config.domain}`, api: `api.${config.domain}` };
+    const lb = new LoadBalancer("pg", loadBalancerArgs(config, hosts, network, logsKey));
+    const routes: Partial<Record<ServiceName, Route>> = {
+        admin: lb.route("admin", adminRouteArgs(config, hosts.admin)),
+        main: lb.route("main", apiRouteArgs(config, hosts.api)),
+    };
+
+    // --- Data tier: keys, the Atlas replica set, the cache, and the secrets that reach them --------
+    const dataKey = new KmsKey("pg-data-key", { description: `${prefix}: secrets and cache at rest`, alias: `${prefix}-data`, protect });
+    const appKey = new KmsKey("pg-app-key", { description: `${prefix}: the gateway's envelope encryption (data keys cached in the cache)`, alias: `${prefix}-app`, protect });
+    // Secrets Manager and ElastiCache use the data key for the account's principals; no one else does.
+    dataKey.restrict({ viaServices: ["secretsmanager", "elasticache"] }, config.region);
+    const atlasKey = config.security.atlasCustomerKey
+        ? new KmsKey("pg-atlas-key", { description: `${prefix}: Atlas encryption at rest (customer key management)`, alias: `${prefix}-atlas`, protect })
+        : undefined;
+
+    const database = new Database("pg", databaseArgs(config, stack, network, atlasKey, rotation));
+    if (config.atlas.auditing) database.audit();
+    // Connections beyond the budget the pools were sized for mean something else is connecting.
+    database.alertOnConnections(config.connections.budget, config.observability.alarmEmails);
+    database.alertOnReplicationLag(config.observability.alarms.replicationLagSeconds, config.observability.alarmEmails);
+    database.alertOnDiskUsed(config.observability.alarms.databaseDiskPercent, config.observability.alarmEmails);
+    database.alertOnCpu(config.observability.alarms.databaseCpuPercent, config.observability.alarmEmails);
+
+    const cache = new Cache("pg", cacheArgs(config, stack, network, dataKey, rotation));
+
+    const secretName = (name: string) => `payment-gateway/${stack}/${name}`;
+    const secrets = {
+        MPG_DATABASE_URI: new StoredSecret("pg-database-uri", { name: secretName("database-uri"), description: "MongoDB connection string (MPG_DATABASE_URI)", value: database.uri, key: dataKey, protect }),
+        MPG_GARNET_URL: new StoredSecret("pg-cache-url", { name: secretName("cache-url"), description: "Cache URL with its AUTH token (MPG_GARNET_URL)", value: cache.url, key: dataKey, protect }),
+    };
+
+    // --- The gateway: one service component, three process groups ---------------------------------
+    const cluster = new aws.ecs.Cluster("pg", {
+        name: prefix,
+        settings: [{ name: "containerInsights", value: "enabled" }],
+        tags: { project: "payment-gateway", environment: config.environment },
+    });
+    const wiring = { stack, prefix, cluster, network, secrets, database, cache, appKey, logsKey, rotating: rotation.inProgress, stopped: restore.stopServices, root: path.resolve(__dirname, "..") };
+    const services = Object.fromEntries(
+        SERVICE_NAMES.map((name) => [name, new Service(`pg-${name}`, serviceArgs(config, name, { ...wiring, route: routes[name] }))]),
+    ) as Record<ServiceName, Service>;
+
+    // --- Restore: submitted once, after every task has stopped --------------------------------------
+    const job = restore.submitJob ? database.restoreFrom(config.atlas.restore!, SERVICE_NAMES.flatMap((name) => services[name].stoppedBy)) : undefined;
+    // The application key: the gateway's task roles only, with the encryption context it must send.
+    appKey.restrict({
+        roles: [{
+            sid: "GatewayTasksEnvelopeEncryption",
+            arns: SERVICE_NAMES.map((name) => services[name].taskRole.arn),
+            actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+            encryptionContextKeys: config.security.appKeyEncryptionContextKeys,
+        }],
+    }, config.region);
+
+    // --- Alarms and dashboard ------------------------------------------------------------------
+    const alarms = new Alarms("pg", alarmsArgs(config, prefix, { lb, routes, cluster, services, cache, logsKey }));
+
+    // --- Failover drills: the HA checklist proved under failure, guarded by the customer-facing alarms ---
+    const zone = config.drills.zone ?? defaultDrillZone(zones.stackZones, config.network.natGateways);
+    const failoverDrills = config.drills.enabled
+        ? new Drills("pg", drillsArgs(config, stack, { name: zone, id: zones.zoneIds[zone] }, { cluster, services, cache, network, lb, stopAlarms: alarms.customerFacing, database }))
+        : undefined;
+
+    // --- Outputs ---------------------------------------------------------------------------------
+    return {
+        environment: config.environment,
+        region: config.region,
+        domain: config.domain,
+        vpcId: network.vpcId,
+        albDnsName: lb.dnsName,
+        adminUrl: routes.admin!.url,
+        apiUrl: routes.main!.url,
+        /** Per service: desired and maximum instances, task size, image. */
+        capacity: Object.fromEntries(SERVICE_NAMES.map((name) => [name, services[name].capacity])),
+        atlasCluster: { name: database.cluster.name, host: database.host, tier: config.atlas.tier, nodes: config.atlas.electableNodes },
+        cachePrimaryEndpoint: cache.primaryEndpoint,
+        alarmTopicArn: alarms.topic.arn,
+        /** The connection budget the pool sizes were derived from. */
+        connectionBudget: config.connections,
+        /** The usage the cost estimate assumes (cost.assumptions, defaults applied). */
+        costAssumptions: config.cost.assumptions,
+        /** Exactly the drills this stack can run: per FIS drill its template id, what it proves and the exact start and stop commands (the zone outage also its zonal shift); the cache's TestFailover; the Atlas failover test. */
+        drills: failoverDrills?.commands ?? {},
+        /** The restore step this update took (what the next update reads back), and the command that watches the job. */
+        restore: restoreOutput(restore, job),
+        /** GuardDuty's and Security Hub's state in the region, as checked (security.organizationChecks). */
+        organizationControls: organization ?? {},
+        /**
+         * The rotation step this update took (or held, and why), the label in force, and what each
+         * service was asked to run: what the next update reads back to take the following step.
+         */
+        rotation: {
+            cache: { label: rotation.cache.label, step: rotation.cache.step, now: rotation.cache.now, next: rotation.cache.next, ...(rotation.cache.held ? { held: rotation.cache.held } : {}) },
+            database: { label: rotation.database.label, step: rotation.database.step, previous: rotation.database.keep, now: rotation.database.now, next: rotation.database.next, ...(rotation.database.held ? { held: rotation.database.held } : {}) },
+            // The task definition this update asked each service to run, never the service's own
+            // `taskDefinition` output: the provider reads that back from ECS after the update
+            // (internal/service/ecs/service.go, resourceServiceUpdate then resourceServiceRead), so
+            // after a circuit-breaker rollback it is the previous one, and would confirm the rollback.
+            services: Object.fromEntries(SERVICE_NAMES.map((name) => [name, { cluster: cluster.arn, service: services[name].service.name, taskDefinition: services[name].taskDefinition.arn }])),
+        },
+    };
+}
+
+/** GuardDuty's detector and Security Hub's standards in the region; fails the run when either is off. */
+function organizationControls() {
+    const detector = aws.guardduty.getDetectorOutput({});
+    const standards = aws.securityhub.getEnabledStandardsOutput({});
+    return pulumi.all([detector.status, standards.standardsSubscriptions]).apply(([guardDutyStatus, subscriptions]) => {
+        const facts = { guardDutyStatus, securityHubStandards: subscriptions.map((s) => ({ standardsArn: s.standardsArn, standardsStatus: s.standardsStatus })) };
+        const { problems, notes } = organizationProblems(facts);
+        if (problems.length) throw new Error(`security.organizationChecks: ${problems.join("; ")}`);
+        for (const note of notes) pulumi.log.warn(note);
+        return { guardDuty: guardDutyStatus, securityHubStandards: facts.securityHubStandards.map((s) => s.standardsArn) };
+    });
+}
