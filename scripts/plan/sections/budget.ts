@@ -1,0 +1,16 @@
+/** The MongoDB connection budget the pool sizes were derived from. */
+import { Section, table } from "../section";
+
+export const budget: Section = (run) => {
+    const b = run.outputs.connectionBudget;
+    if (!b) return [];
+    const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+    return [
+        `atlas.tier ${b.tier}: ${b.limit.toLocaleString("en-US")} connections per node, ${b.reserved} reserved by Atlas, headroom ${b.headroom} → ${b.budget.toLocaleString("en-US")} for the gateway`,
+        ...table([
+            ["service", "peak tasks", "maxPool", "minPool", "maxConnecting", "peak conns/node"],
+            ...b.services.map((s: any) => [s.name + (s.overridden ? " (override)" : ""), s.peakTasks, s.maxPoolSize, s.minPoolSize, s.maxConnecting, s.peakConnections]),
+        ]),
+        `peak: ${b.peakTasks} tasks (maxInstances × deployment.maximumPercent), ${b.peakConnections.toLocaleString("en-US")} connections per node including 2 monitoring per task = ${pct(b.utilization)} of the tier's usable limit`,
+    ];
+};
