@@ -20,7 +20,7 @@ export interface NetworkArgs {
     interfaceEndpoints: boolean;
     /**
      * With interfaceEndpoints, also the ecr.api and ecr.dkr endpoints: only worth their hours when a
-     * task pulls an image from ECR in this region (lib/config.ts pullsFromEcrInRegion). Default false.
+     * task pulls an image from ECR in this region (lib/config/resolve.ts pullsFromEcrInRegion). Default false.
      */
     ecrEndpoints?: boolean;
     /** AWS region, for endpoint service names. */

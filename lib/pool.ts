@@ -133,7 +133,7 @@ export function planConnections(req: BudgetRequest): ConnectionBudget {
     const services: ServicePlan[] = sized.map((s) => {
         const maxPoolSize = s.override ?? derived;
         const c = companions(maxPoolSize);
-        // Not clamped: a floor above the ceiling is the caller's to refuse (lib/config.ts names the key).
+        // Not clamped: a floor above the ceiling is the caller's to refuse (lib/config/ names the key).
         const minPoolSize = s.minPoolSize ?? req.minPoolSize ?? c.minPoolSize;
         const maxConnecting = s.maxConnecting ?? req.maxConnecting ?? c.maxConnecting;
         return {

@@ -1,6 +1,6 @@
 /**
  * Reads the stack's `payment-gateway:*` config as the Pulumi CLI hands it to the program and
- * validates it (lib/config.ts) before anything is declared. Declares no resources.
+ * validates it (lib/config/) before anything is declared. Declares no resources.
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";

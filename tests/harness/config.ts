@@ -97,7 +97,7 @@ export function assembleConfig(stack: string, set: Record<string, unknown> = {},
     for (const [key, value] of Object.entries(merged)) {
         // The engine hands the program every secure value decrypted, at any depth, and treats a
         // key holding one as secret. Offline there is no key to decrypt with: a placeholder the
-        // config loader recognises stands in (lib/config.ts, UNDECRYPTED).
+        // config loader recognises stands in (lib/config/constants.ts, UNDECRYPTED).
         const { value: plain, secure } = decrypt(value);
         if (secure) secretKeys.push(key);
         // As the engine's JSON, which keeps every digit of an integer the CLI stored (int64).

@@ -1,0 +1,135 @@
+/** The bill of materials of a config, and the rules it feeds: the MongoDB connection budget and the monthly cost budget. */
+import { actionMinutes, Bom, estimate, PriceError } from "../../cost";
+import { planDrills } from "../../drills";
+import { ConnectionBudget, planConnections, PoolBudgetError } from "../../pool";
+import { SERVICE_NAMES, ServiceName } from "../constants";
+import { interfaceEndpointServices, Resolved } from "../resolve";
+import { Problem } from "../problems";
+
+/**
+ * The bill of materials of the validated config: what the program will declare, counted the way
+ * `bomFromResources` counts the declared resources (the tests hold the two equal).
+ */
+export function bomFromConfig(c: Resolved): Bom {
+    const gateway = c.purpose === "gateway";
+    const zones = c.network.azCount;
+    const nats = gateway ? (c.network.natGateways === "perAz" ? zones : 1) : 0;
+    const cacheNodes = c.cache.nodes;
+    return {
+        region: c.region,
+        services: gateway
+            ? SERVICE_NAMES.map((name) => ({ name, floor: c[name].instances, ceiling: c[name].maxInstances, vcpu: c[name].cpu / 1024, memoryGb: c[name].memory / 1024, architecture: c[name].architecture })).sort((a, b) => a.name.localeCompare(b.name))
+            : [],
+        loadBalancers: gateway ? 1 : 0,
+        loadBalancerZones: gateway ? zones : 0,
+        natGateways: nats,
+        elasticIps: nats,
+        endpointAzs: gateway ? (interfaceEndpointServices(c).length + (c.atlas.privateLink ? 1 : 0)) * zones : 0,
+        endpointServices: interfaceEndpointServices(c).sort(),
+        atlasPrivateEndpoints: gateway && c.atlas.privateLink ? 1 : 0,
+        cache: gateway ? { engine: c.cache.engine, nodeType: c.cache.nodeType, nodes: cacheNodes, snapshotRetentionDays: c.cache.snapshotRetentionDays } : undefined,
+        // components/database.ts: cloud backup always, daily snapshots kept backupRetentionDays, a restore window of at most 7 days with continuous backup.
+        atlas: {
+            tier: c.atlas.tier,
+            ceilingTier: c.atlas.autoScaling?.maxTier ?? c.atlas.tier,
+            nodes: c.atlas.electableNodes,
+            backupRetentionDays: c.atlas.backupRetentionDays,
+            restoreWindowDays: c.atlas.pointInTimeRestore ? Math.min(c.atlas.backupRetentionDays, 7) : 0,
+            diskAutoScaling: c.atlas.diskAutoScaling,
+        },
+        kmsKeys: gateway ? 3 + (c.security.atlasCustomerKey ? 1 : 0) : 0,
+        secrets: gateway ? 2 : 0,
+        waf: gateway && c.loadBalancer.waf.enabled ? { rules: 5 } : undefined,
+        // The 5xx rate (3 metrics), the ALB's own 5xx, p95 latency; per target group no-healthy and
+        // unhealthy hosts; per service CPU and memory; the worker's running tasks; per cache node CPU, memory, evictions (and lag with replicas); the WAF's blocked requests.
+        alarmMetrics: gateway ? 3 + 1 + 1 + 2 * 2 + SERVICE_NAMES.length * 2 + 1 + cacheNodes * (3 + (cacheNodes > 1 ? 1 : 0)) + (c.loadBalancer.waf.enabled ? 1 : 0) : 0,
+        dashboards: gateway ? 1 : 0,
+        accessLogBucket: gateway && c.loadBalancer.accessLogs && !c.loadBalancer.accessLogsBucket,
+        xray: gateway && c.observability.tracing && !c.observability.otlpEndpoint ? { sampleRatio: c.observability.traceSampleRatio } : undefined,
+        // index.ts turns Container Insights on for the cluster; each service has a task-definition family of its own.
+        containerInsights: gateway ? { services: SERVICE_NAMES.length, taskFamilies: SERVICE_NAMES.length } : undefined,
+        // components/service.ts: an autoscaled service tracks CPU, and a routed one requests per target too.
+        targetTrackingPolicies: gateway ? SERVICE_NAMES.filter((n) => c[n].maxInstances > c[n].instances).reduce((n, name) => n + (name === "worker" ? 1 : 2), 0) : 0,
+        logRetentionDays: gateway ? SERVICE_NAMES.map((n) => c[n].logRetentionDays).sort((a, b) => a - b) : [],
+        drills: gateway && c.drills.enabled ? drillActionMinutes(c) : [],
+    };
+}
+
+/**
+ * The FIS drills components/drills.ts declares for this config (lib/drills.ts decides which), in
+ * action-minutes per run: zone-outage stops the zone's tasks (one instant action), cuts the zone's
+ * subnets off and interrupts the cache's nodes there for durationMinutes; task-loss stops a share of
+ * each service's tasks (one instant action per service it covers). The cache's primary failover is
+ * ElastiCache's TestFailover, not FIS: it costs nothing.
+ */
+function drillActionMinutes(c: Resolved): { name: string; actionMinutes: number }[] {
+    const plan = planDrills({ services: SERVICE_NAMES.map((name) => ({ name, instances: c[name].instances })), cache: { nodes: c.cache.nodes, failover: c.cache.failover }, taskLossPercent: c.drills.taskLossPercent });
+    const d = c.drills.durationMinutes;
+    const drills = [
+        ...(plan.zoneOutage.runs ? [{ name: "zone-outage", actionMinutes: actionMinutes([undefined, d, d]) }] : []),
+        ...(plan.taskLoss.services.length ? [{ name: "task-loss", actionMinutes: actionMinutes(plan.taskLoss.services.map(() => undefined)) }] : []),
+    ];
+    return drills.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** A stack whose ceiling exceeds `cost.monthlyBudget` is refused, naming what costs most. */
+export function costProblems(c: Resolved, problems: Problem[]): void {
+    const budget = c.cost.monthlyBudget;
+    if (budget === undefined) return;
+    try {
+        const e = estimate(bomFromConfig(c), c.cost.assumptions);
+        if (e.ceiling <= budget) return;
+        const top = [...e.lines].sort((a, b) => b.ceiling - a.ceiling).slice(0, 3).map((l) => `${l.item} $${l.ceiling.toFixed(2)}`);
+        problems.push({ path: "cost.monthlyBudget", message: `is below the stack's ceiling of $${e.ceiling.toFixed(2)}/month (floor $${e.floor.toFixed(2)}); the biggest contributors: ${top.join(", ")}`, value: budget });
+    } catch (err) {
+        if (!(err instanceof PriceError)) throw err;
+        problems.push({ path: "cost.monthlyBudget", message: `cannot be checked: ${err.message}`, value: budget });
+    }
+}
+
+/** The connection budget (lib/pool.ts), or undefined with the reason added to `problems`. */
+export function budgetProblems(c: Resolved, problems: Problem[]): ConnectionBudget | undefined {
+    const { headroom, maxPoolSize, minPoolSize, maxConnecting } = c.pool;
+    // An auto-scaled cluster may shrink to its floor: size for the smallest tier it can run on.
+    const tier = (c.atlas.autoScaling?.minTier ?? c.atlas.tier) as ConnectionBudget["tier"];
+    try {
+        const budget = planConnections({
+            tier,
+            headroom,
+            maxPoolSize,
+            minPoolSize,
+            maxConnecting,
+            services: SERVICE_NAMES.map((name) => ({
+                name,
+                maxInstances: c[name].maxInstances,
+                maximumPercent: c[name].deployment.maximumPercent,
+                ...c.pool[name],
+            })),
+        });
+        const worker = budget.services.find((s) => s.name === "worker")!;
+        if (worker.maxPoolSize < c.worker.concurrency)
+            problems.push({ path: "worker.concurrency", message: `exceeds the worker's MongoDB pool (${worker.maxPoolSize}): jobs would wait for connections; lower it or raise atlas.tier`, value: c.worker.concurrency });
+        // A floor above the ceiling is named where it was set: the service's override, or the global key.
+        const override = (name: string) => c.pool[name as ServiceName];
+        for (const s of budget.services) {
+            if (s.minPoolSize <= s.maxPoolSize) continue;
+            const own = override(s.name)?.minPoolSize !== undefined;
+            const path = own ? `pool.${s.name}.minPoolSize` : "pool.minPoolSize";
+            const derived = (override(s.name)?.maxPoolSize ?? c.pool.maxPoolSize) === undefined ? ", derived from the budget" : "";
+            const message = `must not exceed the max pool size${own ? "" : ` of ${s.name}`} (${s.maxPoolSize}${derived})`;
+            if (!problems.some((p) => p.path === path)) problems.push({ path, message, value: s.minPoolSize });
+        }
+        return problems.length ? undefined : budget;
+    } catch (e) {
+        if (!(e instanceof PoolBudgetError)) throw e;
+        const viaAutoScaling = tier !== c.atlas.tier ? ` (the auto-scaling floor ${tier})` : "";
+        if (e.path === "atlas.tier") problems.push({ path: "atlas.tier", message: `${tier}${viaAutoScaling} ${e.message}` });
+        else {
+            // An override that does not fit is named by the key that was set, with its value.
+            const name = SERVICE_NAMES.find((n) => c.pool[n]?.maxPoolSize !== undefined);
+            const [path, value] = name ? [`pool.${name}.maxPoolSize`, c.pool[name]!.maxPoolSize] : c.pool.maxPoolSize !== undefined ? ["pool.maxPoolSize", c.pool.maxPoolSize] : [e.path, undefined];
+            problems.push({ path, message: e.message, value });
+        }
+        return undefined;
+    }
+}

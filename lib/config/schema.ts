@@ -1,0 +1,323 @@
+import { z } from "zod";
+import { DEFAULT_ASSUMPTIONS } from "../cost";
+import { FIS_DURATION_MINUTES } from "../fis";
+import { ATLAS_AWS_REGIONS, ATLAS_ELECTABLE_NODES, ATLAS_MONGODB_VERSIONS, ATLAS_TIERS, ELASTICACHE_MAX_NODES, ELASTICACHE_NODE_TYPES, ELASTICACHE_SNAPSHOT_RETENTION_MAX, HEALTH_CHECK, HEALTH_CHECK_PATH_MAX, isValidAtlasClusterName, isValidBucketName, LOG_RETENTION_DAYS } from "../limits";
+import { Environment, ENVIRONMENTS } from "./constants";
+import { bool, cidr, count, decimal, DOMAIN, IMAGE_REF, list, numberIn, oneOf, section, version, zoneName } from "./fields";
+import { AdminSchema, MainSchema, WorkerSchema } from "./schema/services";
+
+/**
+ * The reference of every key: one zod section per top-level key, each field with its allowed
+ * values and its default (the services' sections: schema/services.ts).
+ */
+
+const NetworkSchema = section({
+    /** VPC range: a private (RFC 1918) IPv4 block, /16 to /20. Default 10.0.0.0/16. */
+    cidr: cidr().default("10.0.0.0/16"),
+    /** Availability zones to spread over: 2–6 (prod at least 3). Default 3. */
+    azCount: count(2, 6).default(3),
+    /** Explicit AZ names; default: the first azCount zones the region reports. */
+    availabilityZones: list(zoneName(), "availability zone names").optional(),
+    /** "perAz" (one NAT gateway per AZ, required in prod) or "single" (cheap). Default perAz. */
+    natGateways: oneOf(["perAz", "single"]).default("perAz"),
+    /** Interface endpoints for CloudWatch Logs and Secrets Manager, and ECR's when a task pulls from ECR in the region. Default: on in prod, off elsewhere. */
+    interfaceEndpoints: bool().optional(),
+});
+
+const HealthCheckSchema = section({
+    /**
+     * Path the load balancer checks, 1–1024 characters starting with "/". Default /health (what
+     * the gateway serves); prod requires /health (HA checklist: load balancer health checks on /health).
+     */
+    path: z.string({ error: "must be a path such as /health" }).regex(/^\/[\x21-\x7e]*$/, { error: "must be a path such as /health (starting with /, no spaces)" }).max(HEALTH_CHECK_PATH_MAX, { error: `must be at most ${HEALTH_CHECK_PATH_MAX} characters` }).default("/health"),
+    /** Seconds between checks, 5–300. Default 10. */
+    intervalSeconds: count(HEALTH_CHECK.intervalSeconds.min, HEALTH_CHECK.intervalSeconds.max).default(10),
+    /** Seconds before a check fails, 2–120 and below the interval. Default 5. */
+    timeoutSeconds: count(HEALTH_CHECK.timeoutSeconds.min, HEALTH_CHECK.timeoutSeconds.max).default(5),
+    /** Consecutive successes before a target is healthy, 2–10. Default 2. */
+    healthyThreshold: count(HEALTH_CHECK.threshold.min, HEALTH_CHECK.threshold.max).default(2),
+    /** Consecutive failures before a target is unhealthy, 2–10. Default 3. */
+    unhealthyThreshold: count(HEALTH_CHECK.threshold.min, HEALTH_CHECK.threshold.max).default(3),
+});
+
+const LoadBalancerSchema = section({
+    /** An existing ACM certificate covering admin.<domain> and api.<domain>. */
+    certificateArn: z.string({ error: "must be an ACM certificate ARN" }).regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/, { error: "must be an ACM certificate ARN" }).optional(),
+    /** Route 53 hosted zone for <domain>: DNS validation of a created certificate and the alias records. */
+    hostedZoneId: z.string({ error: "must be a Route 53 hosted zone id" }).regex(/^Z[A-Z0-9]{1,31}$/, { error: "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ" }).optional(),
+    healthCheck: HealthCheckSchema.prefault({}),
+    /** Seconds a deregistering target keeps serving in-flight requests, 0–3600. Default 30. */
+    deregistrationDelaySeconds: count(HEALTH_CHECK.deregistrationDelaySeconds.min, HEALTH_CHECK.deregistrationDelaySeconds.max).default(30),
+    /** Seconds an idle connection stays open, 1–4000. Default 60. */
+    idleTimeoutSeconds: count(1, 4000).default(60),
+    /** Deletion protection. Default: on in prod. */
+    deletionProtection: bool().optional(),
+    /** Write access logs. Default: on in prod (required there) or when accessLogsBucket is set. */
+    accessLogs: bool().optional(),
+    /** An existing S3 bucket for the access logs; default: the program creates one when accessLogs is on. */
+    accessLogsBucket: z.string({ error: "must be an S3 bucket name" }).refine(isValidBucketName, { error: "must be an S3 bucket name: 3–63 lower-case letters, digits, dots and hyphens, a letter or digit at each end, no \"..\", not an IP address" }).optional(),
+    /** Days the created bucket keeps a log object, 1–3653. Default 365. */
+    accessLogsRetentionDays: count(1, 3653).default(365),
+    /** Versioning and S3 Object Lock (compliance mode, accessLogsRetentionDays) on the created bucket. Default: on in prod (required there). */
+    accessLogsObjectLock: bool().optional(),
+    waf: z
+        .strictObject({
+            /** WAFv2 web ACL on the ALB. Default: on in prod. */
+            enabled: bool().optional(),
+            /** Requests per client IP per 5 minutes before blocking, 10–2,000,000,000. Default 2000. */
+            rateLimit: count(10, 2_000_000_000).default(2000),
+            /** Requests per client IP per 5 minutes to the admin host's login paths before blocking, 10–2,000,000,000, below rateLimit. Default 100. */
+            adminLoginRateLimit: count(10, 2_000_000_000).default(100),
+            /**
+             * Path prefixes of the admin console's login (WebAuthn ceremony) on admin.<domain>, 1–5,
+             * matched case-insensitively. Default ["/login", "/auth", "/webauthn"]: set the gateway's own.
+             */
+            adminLoginPaths: list(z.string({ error: "must be a path such as /login" }).regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%\/-]{0,199}$/, { error: "must be a URL path starting with / (at most 200 characters)" }), "paths")
+                .pipe(z.array(z.string()).min(1, { error: "must list at least one path" }).max(5, { error: "must list at most 5 paths" }))
+                .default(["/login", "/auth", "/webauthn"]),
+            /** Days the WAF's request log (CloudWatch Logs, aws-waf-logs-*) is kept; a value CloudWatch accepts, at least 365 in prod. Default 365. */
+            logRetentionDays: numberIn(LOG_RETENTION_DAYS, LOG_RETENTION_DAYS.join(", ")).default(365),
+        })
+        .prefault({}),
+});
+
+const AtlasSchema = section({
+    /** Dedicated tier, M10 and up. Default M10. */
+    tier: oneOf(ATLAS_TIERS as [string, ...string[]]).default("M10"),
+    /** Atlas region (US_EAST_1), one of Atlas's AWS regions; default: the AWS region's. Must match it for PrivateLink. */
+    region: z.string({ error: "must be an Atlas region such as US_EAST_1" }).refine((r) => ATLAS_AWS_REGIONS.includes(r), { error: "must be an Atlas AWS region such as US_EAST_1 (upper-case, underscores; one of the AWS regions in lib/limits.ts)" }).optional(),
+    /** Organization to create the project in (24 hex characters). One of orgId and projectId. */
+    orgId: z.string({ error: "must be 24 hex characters" }).regex(/^[a-f0-9]{24}$/, { error: "must be 24 hex characters" }).optional(),
+    /** Existing Atlas project to use (24 hex characters). One of orgId and projectId. */
+    projectId: z.string({ error: "must be 24 hex characters" }).regex(/^[a-f0-9]{24}$/, { error: "must be 24 hex characters" }).optional(),
+    /** MongoDB major version Atlas deploys: 7.0 or 8.0. Default 8.0. */
+    mongoVersion: z.preprocess(version, oneOf(ATLAS_MONGODB_VERSIONS as [string, ...string[]])).default("8.0"),
+    /** Electable nodes in the replica set: 3, 5 or 7. Default 3. */
+    electableNodes: numberIn(ATLAS_ELECTABLE_NODES, ATLAS_ELECTABLE_NODES.join(", ")).default(3),
+    /** Application database name. Default payment_gateway. */
+    databaseName: z.string({ error: "must be a database name" }).regex(/^[A-Za-z0-9_-]{1,63}$/, { error: "must be 1–63 letters, digits, _ or -" }).default("payment_gateway"),
+    /** Days the daily snapshots are kept, 1–365. Default 7. */
+    backupRetentionDays: count(1, 365).default(7),
+    /** Continuous backup (point-in-time restore). Default true; required in prod. */
+    pointInTimeRestore: bool().default(true),
+    /** Compute auto-scaling bounds; none by default. */
+    autoScaling: z
+        .strictObject({
+            minTier: oneOf(ATLAS_TIERS as [string, ...string[]]),
+            maxTier: oneOf(ATLAS_TIERS as [string, ...string[]]),
+        })
+        .optional(),
+    /** Connect over AWS PrivateLink. Default: on in prod (required there), else an IP access list of the NAT addresses. */
+    privateLink: bool().optional(),
+    /** Restore this stack's cluster from a backup of a source cluster (it overwrites the cluster's data). Default: none. */
+    restore: section({
+        /** The project of the cluster whose backup is restored (24 hex characters). */
+        sourceProjectId: z.string({ error: "must be 24 hex characters" }).regex(/^[a-f0-9]{24}$/, { error: "must be 24 hex characters" }),
+        /** The cluster whose backup is restored. */
+        sourceClusterName: z.string({ error: "must be an Atlas cluster name" }).refine(isValidAtlasClusterName, { error: "must be an Atlas cluster name (letters, digits and hyphens, starting with a letter or digit)" }),
+        /** Restore to this moment, ISO-8601 UTC (2026-11-28T21:30:00Z); exactly one of pointInTime and snapshotId. */
+        pointInTime: z.string({ error: "must be an ISO-8601 UTC time such as 2026-11-28T21:30:00Z" }).regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?Z$/, { error: "must be an ISO-8601 UTC time such as 2026-11-28T21:30:00Z" }).optional(),
+        /** Restore this snapshot (its id, 24 hex characters); exactly one of pointInTime and snapshotId. */
+        snapshotId: z.string({ error: "must be a snapshot id (24 hex characters)" }).regex(/^[a-f0-9]{24}$/, { error: "must be a snapshot id (24 hex characters)" }).optional(),
+        /**
+         * restore-drill only: the IPv4 CIDR (your workstation's or VPN's) that the drill's temporary
+         * read-only user may connect from to check the restored data. Required in a restore drill.
+         */
+        verifyFrom: cidr().optional(),
+        /** Allow a restore into a prod stack (it overwrites its data). Default false. */
+        allowIntoProd: bool().default(false),
+    }).optional(),
+    /** password (a generated password) or iam (each service's task role, MONGODB-AWS). Default password. */
+    authentication: oneOf(["password", "iam"]).default("password"),
+    /**
+     * Disk auto-scaling (diskGbEnabled): Atlas grows the disk as the data grows (the provider's
+     * default is off). Default true.
+     */
+    diskAutoScaling: bool().default(true),
+    /** Database auditing (authentication, authorization failures, user and role changes, DDL; lib/audit.ts). Default: on in prod (required there) and in a restore drill. */
+    auditing: bool().optional(),
+});
+
+const CacheSchema = section({
+    /** valkey or redis. Default valkey. */
+    engine: oneOf(["valkey", "redis"]).default("valkey"),
+    /** Engine version (valkey 7.2–9.1, redis 6.0/6.2/6.x/7.0/7.1). Default: 8.0 for valkey, 7.1 for redis. */
+    engineVersion: z.preprocess(version, z.string({ error: "must be a version such as 8.0" }).regex(/^\d+\.(\d+|x)$/, { error: "must be a version such as 8.0" })).optional(),
+    /** Node type, one ElastiCache offers without data tiering. Default cache.t4g.small. */
+    nodeType: z
+        .string({ error: "must be a node type such as cache.t4g.small" })
+        .refine((t) => t in ELASTICACHE_NODE_TYPES, { error: "must be an ElastiCache node type such as cache.t4g.small or cache.r7g.large (see lib/limits.ts)" })
+        .refine((t) => !ELASTICACHE_NODE_TYPES[t]?.dataTiering, { error: "is a data-tiering node type (r6gd), which needs data tiering enabled; this program does not enable it: use cache.r7g or cache.r6g" })
+        .default("cache.t4g.small"),
+    /** Primary + replicas, 1–6; at least 2 for automatic failover (required in prod). Default 2. */
+    nodes: count(1, ELASTICACHE_MAX_NODES).default(2),
+    /** Days of daily snapshots, 0–35 (0 turns backups off; at least 1 in prod). Default 7. */
+    snapshotRetentionDays: count(0, ELASTICACHE_SNAPSHOT_RETENTION_MAX).default(7),
+    /** Port. Default 6379. */
+    port: count(1024, 65535).default(6379),
+    /** Eviction policy; only policies that never evict keys without a TTL. Default volatile-lru. */
+    maxmemoryPolicy: oneOf(["volatile-lru", "volatile-lfu", "volatile-ttl", "volatile-random", "noeviction"]).default("volatile-lru"),
+});
+
+const PoolOverrideSchema = section({
+    maxPoolSize: count(1, 1000).optional(),
+    minPoolSize: count(0, 1000).optional(),
+    maxConnecting: count(1, 100).optional(),
+});
+
+const PoolSchema = section({
+    /** Fraction of the tier's connections the application may use, 0.1–1. Default 0.8. */
+    headroom: decimal(0.1, 1).default(0.8),
+    /** Override of the derived MPG_DATABASE_MAX_POOL_SIZE for every service. */
+    maxPoolSize: count(1, 1000).optional(),
+    /** Override of the derived MPG_DATABASE_MIN_POOL_SIZE. */
+    minPoolSize: count(0, 1000).optional(),
+    /** Override of the derived MPG_DATABASE_MAX_CONNECTING. */
+    maxConnecting: count(1, 100).optional(),
+    /** Per-service overrides (maxPoolSize, minPoolSize, maxConnecting), accepted when the whole budget fits. */
+    admin: PoolOverrideSchema.optional(),
+    main: PoolOverrideSchema.optional(),
+    worker: PoolOverrideSchema.optional(),
+});
+
+export const DEFAULT_COLLECTOR_IMAGE = "public.ecr.aws/aws-observability/aws-otel-collector:v0.40.0";
+/** The trace sample ratio each environment gets unless `observability.traceSampleRatio` is set. */
+export const DEFAULT_TRACE_SAMPLE_RATIO: Record<Environment, number> = { dev: 0.1, staging: 0.1, prod: 0.05 };
+
+const ObservabilitySchema = section({
+    /** Alarm e-mail recipients (SNS subscriptions, Atlas alert e-mails). Default none; at least one in prod. */
+    alarmEmails: list(z.email({ error: "must be an e-mail address such as oncall@example.com" }), "e-mail addresses").default([]),
+    /** OpenTelemetry traces. Default true; required in prod. */
+    tracing: bool().default(true),
+    /** OTLP/HTTP endpoint of an external collector; default: an AWS Distro for OpenTelemetry sidecar exporting to X-Ray. */
+    otlpEndpoint: z.string({ error: "must be an http(s) URL" }).regex(/^https?:\/\/[^\s/]+(:\d+)?(\/\S*)?$/, { error: "must be an http(s) URL such as https://otlp.example.com:4318" }).optional(),
+    /**
+     * Fraction of new traces the services record, 0–1 (OTEL_TRACES_SAMPLER parentbased_traceidratio:
+     * a request that arrives with a sampling decision keeps it); above 0 in prod. Default 0.1, 0.05 in prod.
+     */
+    traceSampleRatio: decimal(0, 1).optional(),
+    /** The collector sidecar's image. Default the AWS Distro for OpenTelemetry collector, pinned. */
+    collectorImage: z.string({ error: "must be an image reference" }).regex(IMAGE_REF, { error: "must be an image reference" }).default(DEFAULT_COLLECTOR_IMAGE),
+    alarms: section({
+        /** ALB 5xx responses as a percent of requests, over 5 minutes. Default 5. */
+        http5xxPercent: decimal(0.1, 100).default(5),
+        /** 5xx responses the load balancer itself answers (no healthy target, 502/503/504) per minute. Default 10. */
+        loadBalancer5xxPerMinute: count(1, 1_000_000).default(10),
+        /** ALB p95 target response time, seconds. Default 1. */
+        responseTimeSeconds: decimal(0.01, 60).default(1),
+        /** ECS service CPU and memory utilisation, percent. Default 85. */
+        servicePercent: count(10, 100).default(85),
+        /** Cache engine CPU and memory usage, percent. Default 80. */
+        cachePercent: count(10, 100).default(80),
+        /** Replication lag (cache and Atlas), seconds. Default 10. */
+        replicationLagSeconds: count(1, 3600).default(10),
+        /** Atlas data disk used on any node, percent (Atlas alert). Default 80. */
+        databaseDiskPercent: count(10, 100).default(80),
+        /** Atlas CPU (user, normalized) on any node, percent (Atlas alert). Default 80. */
+        databaseCpuPercent: count(10, 100).default(80),
+        /** Requests the WAF blocks in 5 minutes (an attack, or a rule blocking customers). Default 1000. */
+        wafBlockedRequests: count(1, 2_000_000_000).default(1000),
+    }).prefault({}),
+});
+
+/** A rotation label: changing it rotates. Letters, digits and hyphens (it is part of a database user's name). */
+const rotationLabel = () =>
+    z.string({ error: "must be a label such as 2026-12 or 2" }).regex(/^[a-z0-9][a-z0-9-]{0,15}$/, { error: "must be 1–16 lower-case letters, digits and hyphens, such as 2026-12 or 2" });
+
+const RotationSchema = section({
+    /** Rotate the cache AUTH token: change the label. Two `pulumi up`s: the new token is added, then the old one dropped. Default: never rotated. */
+    cache: rotationLabel().optional(),
+    /** Rotate the database password: change the label. Two `pulumi up`s: a new user takes over, then the old one is removed. Default: never rotated. */
+    database: rotationLabel().optional(),
+});
+
+const DrillsSchema = section({
+    /** Declare the failover drills (FIS experiment templates; they cost nothing until started). Default true; required in prod. */
+    enabled: bool().default(true),
+    /** The availability zone the zone-outage drill takes down. Default: the stack's first zone. */
+    zone: zoneName().optional(),
+    /** Minutes a zone outage or cache interruption lasts, 1–720 (FIS: PT1M–PT12H). Default 10. */
+    durationMinutes: count(FIS_DURATION_MINUTES.min, FIS_DURATION_MINUTES.max).default(10),
+    /** Percent of each service's tasks the task-loss drill stops at once, 1–100. Default 50. */
+    taskLossPercent: count(1, 100).default(50),
+});
+
+const CostSchema = section({
+    /** Refuse a stack whose monthly cost at its autoscaling ceiling exceeds this many USD. Default: none. */
+    monthlyBudget: decimal(1, 1_000_000_000).optional(),
+    /** Usage the estimate cannot know; each line priced from one is shown as an assumption. */
+    assumptions: section({
+        /** Requests through the load balancer and WAF per month. Default 10,000,000. */
+        requestsPerMonth: count(0, 1e15).default(DEFAULT_ASSUMPTIONS.requestsPerMonth),
+        /** Load balancer capacity units per hour. Default 1. */
+        lcuPerHour: decimal(0, 1e6).default(DEFAULT_ASSUMPTIONS.lcuPerHour),
+        /** GB through the NAT gateways per month. Default 50. */
+        natGbPerMonth: decimal(0, 1e9).default(DEFAULT_ASSUMPTIONS.natGbPerMonth),
+        /** GB through the interface endpoints per month. Default 10. */
+        endpointGbPerMonth: decimal(0, 1e9).default(DEFAULT_ASSUMPTIONS.endpointGbPerMonth),
+        /** GB of logs CloudWatch ingests per month. Default 10. */
+        logGbPerMonth: decimal(0, 1e9).default(DEFAULT_ASSUMPTIONS.logGbPerMonth),
+        /** GB of data on the Atlas cluster's disk (its first snapshot). Default 10. */
+        atlasDataGb: decimal(0, 1e9).default(DEFAULT_ASSUMPTIONS.atlasDataGb),
+        /** Percent of the Atlas data changed a day (each further snapshot; a day of oplog), 0–100. Default 5. */
+        atlasDailyChangePercent: decimal(0, 100).default(DEFAULT_ASSUMPTIONS.atlasDailyChangePercent),
+        /** GB of data in the cache (each daily snapshot). Default 1. */
+        cacheDataGb: decimal(0, 1e9).default(DEFAULT_ASSUMPTIONS.cacheDataGb),
+        /** GB of disk Atlas charges once disk auto-scaling grows it past the tier's included storage. Default 0. */
+        atlasDiskGb: decimal(0, 1e9).default(DEFAULT_ASSUMPTIONS.atlasDiskGb),
+        /** GB of access logs kept in S3. Default 10. */
+        accessLogGbStored: decimal(0, 1e9).default(DEFAULT_ASSUMPTIONS.accessLogGbStored),
+        /** X-Ray traces retrieved or scanned a month. Default 1,000,000 (the free tier). */
+        tracesRetrievedPerMonth: count(0, 1e15).default(DEFAULT_ASSUMPTIONS.tracesRetrievedPerMonth),
+        /** Runs of each failover drill a month, 0–1000. Default 1. */
+        drillRunsPerMonth: decimal(0, 1000).default(DEFAULT_ASSUMPTIONS.drillRunsPerMonth),
+    }).prefault({}),
+});
+
+/** Controls a PCI DSS assessment looks for (README "Security and PCI DSS"). */
+const SecuritySchema = section({
+    /**
+     * Encryption-context keys every use of the application key must carry (the key policy refuses
+     * a request without them). The gateway's own code chooses the context: list its keys once it
+     * sends them. Default [] (not enforced).
+     */
+    appKeyEncryptionContextKeys: list(z.string({ error: "must be an encryption context key" }).regex(/^[A-Za-z0-9:_/+=.@-]{1,128}$/, { error: "must be an encryption context key (1–128 letters, digits and :_/+=.@-)" }), "encryption context keys").pipe(z.array(z.string()).max(10, { error: "must list at most 10 keys" })).default([]),
+    /** Atlas encryption at rest under this stack's own KMS key (Atlas's customer key management). Default: on in prod (required there). */
+    atlasCustomerKey: bool().optional(),
+    /** VPC flow logs (all traffic) into a KMS-encrypted log group. Default: on in prod (required there). */
+    flowLogs: bool().optional(),
+    /** Days the flow logs are kept; a value CloudWatch accepts, at least 365 in prod. Default 365. */
+    flowLogRetentionDays: numberIn(LOG_RETENTION_DAYS, LOG_RETENTION_DAYS.join(", ")).default(365),
+    /** At preview, refuse an account and region without GuardDuty enabled or Security Hub on (lib/organization.ts). The deploying role then needs guardduty:ListDetectors, guardduty:GetDetector and securityhub:GetEnabledStandards. Default: on in prod. */
+    organizationChecks: bool().optional(),
+    /** Mount the gateway containers' root filesystem read-only (the image must write only to volumes or /tmp it does not need). Default false. */
+    readonlyRootFilesystem: bool().default(false),
+    /** Run the gateway containers as this user (uid[:gid] or a name the image defines); none: the image's USER. Default none. */
+    containerUser: z.string({ error: "must be a user such as 1000:1000" }).regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,31})?$/, { error: "must be a user such as 1000:1000 or node" }).optional(),
+});
+
+/** The raw `payment-gateway:*` keys, before defaults that depend on the environment. */
+export const ConfigSchema = section({
+    environment: oneOf(ENVIRONMENTS),
+    domain: z.string({ error: "must be a domain name such as pay.example.com" }).regex(DOMAIN, { error: "must be a lower-case domain name such as pay.example.com" }),
+    network: NetworkSchema.prefault({}),
+    loadBalancer: LoadBalancerSchema.prefault({}),
+    admin: AdminSchema.prefault({}),
+    main: MainSchema.prefault({}),
+    worker: WorkerSchema.prefault({}),
+    atlas: AtlasSchema.prefault({}),
+    cache: CacheSchema.prefault({}),
+    pool: PoolSchema.prefault({}),
+    observability: ObservabilitySchema.prefault({}),
+    drills: DrillsSchema.prefault({}),
+    rotation: RotationSchema.prefault({}),
+    cost: CostSchema.prefault({}),
+    security: SecuritySchema.prefault({}),
+    /** gateway (the whole topology) or restore-drill (an Atlas cluster that a backup is restored into, and nothing else). Default gateway. */
+    purpose: oneOf(["gateway", "restore-drill"]).default("gateway"),
+});
+export type RawConfig = z.input<typeof ConfigSchema>;
+export type Parsed = z.output<typeof ConfigSchema>;
+
+/** The top-level keys of the contract, as they appear after `payment-gateway:`. */
+export const CONFIG_KEYS = Object.keys(ConfigSchema.shape) as (keyof Parsed)[];
