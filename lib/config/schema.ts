@@ -85,7 +85,7 @@ const AtlasSchema = section({
     /** Dedicated tier, M10 and up. Default M10. */
     tier: oneOf(ATLAS_TIERS as [string, ...string[]]).default("M10"),
     /** Atlas region (US_EAST_1), one of Atlas's AWS regions; default: the AWS region's. Must match it for PrivateLink. */
-    region: z.string({ error: "must be an Atlas region such as US_EAST_1" }).refine((r) => ATLAS_AWS_REGIONS.includes(r), { error: "must be an Atlas AWS region such as US_EAST_1 (upper-case, underscores; one of the AWS regions in lib/limits.ts)" }).optional(),
+    region: z.string({ error: "must be an Atlas region such as US_EAST_1" }).refine((r) => ATLAS_AWS_REGIONS.includes(r), { error: "must be an Atlas AWS region such as US_EAST_1 (upper-case, underscores; one of the AWS regions in lib/limits/regions.ts)" }).optional(),
     /** Organization to create the project in (24 hex characters). One of orgId and projectId. */
     orgId: z.string({ error: "must be 24 hex characters" }).regex(/^[a-f0-9]{24}$/, { error: "must be 24 hex characters" }).optional(),
     /** Existing Atlas project to use (24 hex characters). One of orgId and projectId. */
@@ -146,7 +146,7 @@ const CacheSchema = section({
     /** Node type, one ElastiCache offers without data tiering. Default cache.t4g.small. */
     nodeType: z
         .string({ error: "must be a node type such as cache.t4g.small" })
-        .refine((t) => t in ELASTICACHE_NODE_TYPES, { error: "must be an ElastiCache node type such as cache.t4g.small or cache.r7g.large (see lib/limits.ts)" })
+        .refine((t) => t in ELASTICACHE_NODE_TYPES, { error: "must be an ElastiCache node type such as cache.t4g.small or cache.r7g.large (see lib/limits/aws.ts)" })
         .refine((t) => !ELASTICACHE_NODE_TYPES[t]?.dataTiering, { error: "is a data-tiering node type (r6gd), which needs data tiering enabled; this program does not enable it: use cache.r7g or cache.r6g" })
         .default("cache.t4g.small"),
     /** Primary + replicas, 1–6; at least 2 for automatic failover (required in prod). Default 2. */

@@ -248,7 +248,7 @@ function mockInvoke(token: string, inputs: Record<string, any>, region: string, 
             // A job still running (a test answers `finishedAt` or `failed` to move it on).
             return { ...inputs, failed: false, cancelled: false, expired: false, finishedAt: "", deliveryType: "automated", id: inputs.snapshotRestoreJobId };
         case "aws:index/getAvailabilityZones:getAvailabilityZones": {
-            // As many zones as the region offers every account (lib/limits.ts).
+            // As many zones as the region offers every account (lib/limits/regions.ts).
             const count = AWS_REGION_ZONES[region] ?? 3;
             // The state filter as DescribeAvailabilityZones applies it: without one, every zone whatever its state.
             const zones = "abcdef".slice(0, count).split("").map((z, n) => ({ name: `${region}${z}`, zoneId: `${region.replace(/-/g, "").slice(0, 4)}-az${n + 1}` }));
