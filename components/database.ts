@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as mongodbatlas from "@pulumi/mongodbatlas";
 import * as random from "@pulumi/random";
-import { atlasMatcherProblems } from "../lib/limits";
+import { HostMetricAlert, hostMetricAlert } from "../lib/atlasAlerts";
 import { auditFilter } from "../lib/audit";
 import { AtlasEncryption } from "./atlasEncryption";
 import { Connections } from "./connections";
@@ -131,8 +131,7 @@ export class Database extends pulumi.ComponentResource {
      * pools is connecting, or the budget is wrong.
      */
     alertOnConnections(threshold: number, emails: string[]): mongodbatlas.AlertConfiguration {
-        // The pools' connections land on the primary (reads and writes go there).
-        return this.metricAlert("connections", "CONNECTIONS", threshold, "RAW", emails, "PRIMARY");
+        return this.metricAlert("connections", threshold, emails);
     }
 
     /**
@@ -157,47 +156,22 @@ export class Database extends pulumi.ComponentResource {
 
     /** Alerts when a secondary lags the primary by more than `seconds`. */
     alertOnReplicationLag(seconds: number, emails: string[]): mongodbatlas.AlertConfiguration {
-        return this.metricAlert("replication-lag", "OPLOG_SLAVE_LAG_MASTER_TIME", seconds, "SECONDS", emails, "SECONDARY");
+        return this.metricAlert("replication-lag", seconds, emails);
     }
 
-    /**
-     * Alerts when a node's data disk is fuller than `percent`: Atlas host metric
-     * DISK_PARTITION_SPACE_USED_DATA (Atlas Admin API v2 `HostMetricThreshold` mapping, in the
-     * provider's tools/codegen/atlasapispec/raw-multi-version-api-spec.yml: a RAW metric, mode
-     * AVERAGE), on every node (no matcher).
-     */
+    /** Alerts when a node's data disk is fuller than `percent` (lib/atlasAlerts.ts: the metric and its source). */
     alertOnDiskUsed(percent: number, emails: string[]): mongodbatlas.AlertConfiguration {
-        return this.metricAlert("disk-used", "DISK_PARTITION_SPACE_USED_DATA", percent, "RAW", emails);
+        return this.metricAlert("disk-used", percent, emails);
     }
 
-    /**
-     * Alerts when a node's CPU (user time, normalized to its cores) is above `percent`: Atlas host
-     * metric NORMALIZED_SYSTEM_CPU_USER (same source: a RAW metric, mode AVERAGE), on every node.
-     */
+    /** Alerts when a node's CPU (user time, normalized to its cores) is above `percent` (lib/atlasAlerts.ts). */
     alertOnCpu(percent: number, emails: string[]): mongodbatlas.AlertConfiguration {
-        return this.metricAlert("cpu", "NORMALIZED_SYSTEM_CPU_USER", percent, "RAW", emails);
+        return this.metricAlert("cpu", percent, emails);
     }
 
-    /**
-     * A host-metric alert on the project's nodes of one type (every node without `typeName`). Host metrics accept host matchers
-     * only (not CLUSTER_NAME): checked against Atlas's table before the alert is declared.
-     */
-    private metricAlert(suffix: string, metricName: string, threshold: number, units: string, emails: string[], typeName?: "PRIMARY" | "SECONDARY"): mongodbatlas.AlertConfiguration {
-        const eventType = "OUTSIDE_METRIC_THRESHOLD";
-        const matchers = typeName ? [{ fieldName: "TYPE_NAME", operator: "EQUALS", value: typeName }] : [];
-        const refused = atlasMatcherProblems(eventType, matchers);
-        if (refused.length) throw new Error(`Atlas alert ${suffix}: ${refused.join("; ")}`);
-        return new mongodbatlas.AlertConfiguration(`${this.name}-${suffix}`, {
-            projectId: this.projectId,
-            eventType,
-            enabled: true,
-            matchers,
-            metricThresholdConfig: { metricName, operator: "GREATER_THAN", threshold, units, mode: "AVERAGE" },
-            notifications: [
-                { typeName: "GROUP", roles: ["GROUP_OWNER"], emailEnabled: true, intervalMin: 15, delayMin: 0 },
-                ...emails.map((emailAddress) => ({ typeName: "EMAIL", emailAddress, intervalMin: 15, delayMin: 0 })),
-            ],
-        }, this.child);
+    /** A host-metric alert on the project's nodes (lib/atlasAlerts.ts: which metric, on which nodes). */
+    private metricAlert(suffix: HostMetricAlert, threshold: number, emails: string[]): mongodbatlas.AlertConfiguration {
+        return new mongodbatlas.AlertConfiguration(`${this.name}-${suffix}`, { projectId: this.projectId, ...hostMetricAlert(suffix, threshold, emails) }, this.child);
     }
 
     /**

@@ -4,6 +4,7 @@ import { AccessLogBucket } from "./accessLogs";
 import { Connections } from "./connections";
 import { KmsKey } from "./kmsKey";
 import { Network } from "./network";
+import { wafRules, wafVisibility } from "../lib/waf";
 
 /** The web ACL (config loadBalancer.waf). */
 export interface WafArgs {
@@ -299,46 +300,11 @@ export class LoadBalancer extends pulumi.ComponentResource {
     }
 
     private createWaf(): aws.wafv2.WebAcl {
-        const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true });
-        const managed = (name: string, priority: number) => ({
-            name,
-            priority,
-            overrideAction: { none: {} },
-            statement: { managedRuleGroupStatement: { vendorName: "AWS", name } },
-            visibilityConfig: visibility(name),
-        });
-        const login = this.args.waf.adminLogin;
         const acl = new aws.wafv2.WebAcl(this.name, {
             scope: "REGIONAL",
             defaultAction: { allow: {} },
-            rules: [
-                // Addresses Amazon threat intelligence lists as bots and sources of attacks (25 WCU):
-                // https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-ip-rep.html
-                managed("AWSManagedRulesAmazonIpReputationList", 0),
-                managed("AWSManagedRulesCommonRuleSet", 1),
-                managed("AWSManagedRulesKnownBadInputsRuleSet", 2),
-                {
-                    name: "rate-limit-per-ip",
-                    priority: 3,
-                    action: { block: {} },
-                    statement: { rateBasedStatement: { limit: this.args.waf.rateLimit, aggregateKeyType: "IP" } },
-                    visibilityConfig: visibility("rate-limit-per-ip"),
-                },
-                ...(login
-                    ? [{
-                          // Credential stuffing against the admin console: a tighter per-IP limit on its login
-                          // paths only (a rate-based rule's scope-down statement). Limits 10–2,000,000,000 per
-                          // evaluation window of 60, 120, 300 (default) or 600 s (@pulumi/aws
-                          // WebAclRuleStatementRateBasedStatement; AWS WAF RateBasedStatement API reference).
-                          name: "admin-login-rate-limit-per-ip",
-                          priority: 4,
-                          action: { block: {} },
-                          statement: { rateBasedStatement: { limit: login.rateLimit, aggregateKeyType: "IP", evaluationWindowSec: 300, scopeDownStatement: adminLoginScope(login.host, login.paths) } },
-                          visibilityConfig: visibility("admin-login-rate-limit-per-ip"),
-                      }]
-                    : []),
-            ],
-            visibilityConfig: visibility(`${this.name}-web-acl`),
+            rules: wafRules(this.args.waf.rateLimit, this.args.waf.adminLogin),
+            visibilityConfig: wafVisibility(`${this.name}-web-acl`),
         }, this.child);
         new aws.wafv2.WebAclAssociation(this.name, { resourceArn: this.alb.arn, webAclArn: acl.arn }, this.child);
         if (this.args.waf.logs) this.logWaf(acl, this.args.waf.logs);
@@ -383,16 +349,6 @@ export class LoadBalancer extends pulumi.ComponentResource {
             redactedFields: [{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }],
         }, { ...this.child, dependsOn: [policy] });
     }
-}
-
-/** Requests to `host` whose path starts with one of `paths`, compared in lower case. */
-export function adminLoginScope(host: string, paths: string[]) {
-    const lower = [{ priority: 0, type: "LOWERCASE" }];
-    const hostMatch = { byteMatchStatement: { searchString: host.toLowerCase(), positionalConstraint: "EXACTLY", fieldToMatch: { singleHeader: { name: "host" } }, textTransformations: lower } };
-    const pathMatches = paths.map((p) => ({ byteMatchStatement: { searchString: p.toLowerCase(), positionalConstraint: "STARTS_WITH", fieldToMatch: { uriPath: {} }, textTransformations: lower } }));
-    // An OR statement takes at least two statements (AWS WAF OrStatement): one path stands alone.
-    const pathMatch = pathMatches.length === 1 ? pathMatches[0] : { orStatement: { statements: pathMatches } };
-    return { andStatement: { statements: [hostMatch, pathMatch] } };
 }
 
 function chunk<T>(items: T[], size: number): T[][] {
