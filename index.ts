@@ -289,8 +289,15 @@ function clusterArgs(config: Config, stack: string, prefix: string) {
  * into, and nothing else: "automated backups" proved by a restore, not by a setting.
  */
 function restoreDrill(config: Config, stack: string, prefix: string) {
+    // Atlas restores a snapshot only into a cluster with the source's encryption provider, so a
+    // backup of prod (encrypted under prod's customer key) needs a drill cluster under an AWS KMS
+    // key too, in the same region (https://www.mongodb.com/docs/atlas/backup/cloud-backup/restore-from-ear/).
+    const atlasKey = config.security.atlasCustomerKey
+        ? new KmsKey("pg-atlas-key", { description: `${prefix}: Atlas encryption at rest of the restore drill`, alias: `${prefix}-atlas` })
+        : undefined;
     const database = new Database("pg", {
         ...clusterArgs(config, stack, prefix),
+        customerKey: atlasKey,
         protect: false,
         privateLink: false,
         authentication: "none",

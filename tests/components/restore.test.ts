@@ -57,13 +57,27 @@ describe("restore from backup", () => {
         it("is a small cluster that prod's backup is restored into, and nothing else", () => {
             assert.deepEqual(
                 drill.resources.filter((r) => r.custom).map((r) => r.type).sort(),
-                // Audited like prod: it holds a copy of prod's data.
-                ["mongodbatlas:index/advancedCluster:AdvancedCluster", "mongodbatlas:index/auditing:Auditing", "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule", JOB, "mongodbatlas:index/project:Project"].sort(),
+                // Audited like prod (it holds a copy of prod's data), and under a key of its own.
+                [
+                    "mongodbatlas:index/advancedCluster:AdvancedCluster", "mongodbatlas:index/auditing:Auditing", "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule", JOB, "mongodbatlas:index/project:Project",
+                    "aws:kms/key:Key", "aws:kms/alias:Alias", "aws:kms/keyPolicy:KeyPolicy", "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy",
+                    "mongodbatlas:index/cloudProviderAccessSetup:CloudProviderAccessSetup", "mongodbatlas:index/cloudProviderAccessAuthorization:CloudProviderAccessAuthorization", "mongodbatlas:index/encryptionAtRest:EncryptionAtRest",
+                ].sort(),
             );
             assert.equal(drill.one(CLUSTER).inputs.replicationSpecs[0].regionConfigs[0].electableSpecs.instanceSize, "M10");
             assert.equal(drill.one(CLUSTER).protect, false);
             assert.equal(drill.one(CLUSTER).inputs.terminationProtectionEnabled, false, "short-lived: it must tear down");
             assert.deepEqual([drill.one(JOB).inputs.clusterName, drill.one(JOB).inputs.deliveryTypeConfig.targetClusterName], ["pg-prod", "pg-restore-drill"]);
+        });
+
+        it("encrypts its cluster under an AWS KMS key before the restore, as Atlas requires of a restore from prod's customer-key snapshots", () => {
+            const cluster = drill.one(CLUSTER);
+            const ear = drill.one("mongodbatlas:index/encryptionAtRest:EncryptionAtRest");
+            assert.equal(cluster.inputs.encryptionAtRestProvider, "AWS");
+            assert.ok(cluster.dependsOn.includes(ear.urn));
+            assert.equal(ear.inputs.awsKmsConfig.customerMasterKeyId, drill.one("aws:kms/key:Key", "pg-atlas-key").outputs.keyId);
+            assert.equal(ear.inputs.awsKmsConfig.region, "US_EAST_1");
+            assert.equal(drill.one("aws:kms/key:Key", "pg-atlas-key").protect, false, "short-lived: it must tear down");
         });
 
         it("says how to watch the restore and tear the drill down", () => {
