@@ -12,7 +12,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { Config, SERVICE_NAMES, ServiceName } from "./lib/config";
-import { serviceEnvironment } from "./lib/environment";
+import { serviceEnvironment, traceExportPort } from "./lib/environment";
 import { RotationRecord, planCacheRotation, planDatabaseRotation } from "./lib/rotation";
 import { loadConfig, previousOutputs } from "./lib/stackConfig";
 import { organizationProblems } from "./lib/organization";
@@ -169,6 +169,7 @@ export = async () => {
                 // The worker has no load balancer to notice it hang: its container checks itself.
                 containerHealthCheck: name === "worker" && config.worker.healthCheck.enabled ? config.worker.healthCheck : undefined,
                 collectorImage: config.observability.tracing && !config.observability.otlpEndpoint ? config.observability.collectorImage : undefined,
+                traceExportPort: traceExportPort(config),
                 region: config.region,
                 root: __dirname,
                 tags: { [drillTag.key]: drillTag.value },

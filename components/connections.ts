@@ -50,8 +50,8 @@ export class Connections {
         return [ingress, egress];
     }
 
-    /** Let the group's members send to `cidrs` on `port` (tcp) only. */
-    allowToCidrs(cidrs: string[], port: number, description: string): aws.vpc.SecurityGroupEgressRule[] {
+    /** Let the group's members send to `cidrs` on `port` (tcp) only; `tags` say why, where a policy needs to know. Default: no tags. */
+    allowToCidrs(cidrs: string[], port: number, description: string, tags?: Record<string, string>): aws.vpc.SecurityGroupEgressRule[] {
         checkRuleDescription(description);
         return cidrs.map((cidr, i) => new aws.vpc.SecurityGroupEgressRule(`${this.name}-to-${port}-cidr${i}`, {
             securityGroupId: this.securityGroup.id,
@@ -60,6 +60,7 @@ export class Connections {
             fromPort: port,
             toPort: port,
             description,
+            ...(tags ? { tags } : {}),
         }, this.opts));
     }
 

@@ -362,3 +362,11 @@ function range(from: number, to: number, step: number): number[] {
     for (let v = from; v <= to; v += step) values.push(v);
     return values;
 }
+
+/**
+ * The tag an egress rule carries when it opens a port beyond 443 to the internet for a configured
+ * purpose, so the policy pack (rule restricted-egress) can tell it from an accident: the one such
+ * purpose is the OTLP endpoint of observability.otlpEndpoint.
+ */
+export const EGRESS_PURPOSE_TAG = "payment-gateway:egress";
+export const OTLP_EGRESS = "otlp-endpoint";

@@ -271,7 +271,7 @@ describe("security and PCI DSS", () => {
             const out = egressOf(prod, "pg-alb");
             assert.deepEqual(out.map((o) => o.to).sort(), [groupId(prod, "pg-admin-svc"), groupId(prod, "pg-main-svc")].sort());
             for (const o of out) assert.equal(o.port, 8080);
-            for (const name of ["pg-cache", "pg-atlas", "pg-endpoints", "pg-worker-svc"]) if (name !== "pg-worker-svc") assert.deepEqual(egressOf(prod, name), [], name);
+            for (const name of ["pg-cache", "pg-atlas", "pg-endpoints"]) assert.deepEqual(egressOf(prod, name), [], name);
         });
 
         it("starts no task before its outbound rules exist", () => {
