@@ -156,6 +156,12 @@ describe("security and PCI DSS", () => {
         it("lets CloudWatch Logs use the logs key for this account's log groups only", () => {
             const logs = policyOf(prod, "pg-logs-key").find((s) => s.Principal.Service === "logs.us-east-1.amazonaws.com");
             assert.deepEqual(logs.Condition, { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:123456789012:log-group:*" } });
+            // The account's own principals only through CloudWatch Logs, for its groups: no other use.
+            const account = policyOf(prod, "pg-logs-key").filter((s) => s.Principal.AWS && [s.Action].flat().includes("kms:GenerateDataKey"));
+            assert.deepEqual(account.map((s) => s.Condition), [{
+                StringEquals: { "kms:CallerAccount": "123456789012", "kms:ViaService": "logs.us-east-1.amazonaws.com" },
+                ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:123456789012:log-group:*" },
+            }]);
         });
 
         it("names only actions of KMS", async () => {
