@@ -211,6 +211,14 @@ describe("security and PCI DSS", () => {
             const trust = JSON.parse(prod.one("aws:iam/role:Role", "pg-flow-logs").inputs.assumeRolePolicy).Statement[0];
             assert.equal(trust.Principal.Service, "vpc-flow-logs.amazonaws.com");
             assert.deepEqual(trust.Condition, { StringEquals: { "aws:SourceAccount": "123456789012" }, ArnLike: { "aws:SourceArn": "arn:aws:ec2:us-east-1:123456789012:vpc-flow-log/*" } });
+            // The permissions the VPC guide says the role must have at least, on this group where AWS allows it.
+            const role = prod.one("aws:iam/role:Role", "pg-flow-logs");
+            const granted = prod.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.role === role.outputs.name || p.inputs.role === role.id).flatMap((p) => JSON.parse(p.inputs.policy).Statement);
+            const resourcesOf = (action: string) => granted.filter((s: any) => [s.Action].flat().includes(action)).flatMap((s: any) => [s.Resource].flat());
+            for (const action of ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"])
+                assert.deepEqual(resourcesOf(action), [group.outputs.arn, `${group.outputs.arn}:*`], action);
+            assert.deepEqual(resourcesOf("logs:DescribeLogGroups"), ["*"]);
+            assert.ok(flow.dependsOn.some((u: string) => prod.ofType("aws:iam/rolePolicy:RolePolicy").some((p) => p.urn === u && JSON.parse(p.inputs.policy).Statement.some((s: any) => [s.Action].flat().includes("logs:DescribeLogGroups")))));
             assert.equal(dev.ofType("aws:ec2/flowLog:FlowLog").length, 0);
             assert.deepEqual(configProblems("prod", { "security.flowLogs": false }), ["security.flowLogs: must be true in prod (PCI DSS 10.2.1 and 1.2: a record of the traffic in and out of the cardholder data environment)"]);
         });
