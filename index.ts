@@ -13,13 +13,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { Config, ConfigError, SERVICE_NAMES, ServiceName, pullsFromEcrInRegion } from "./lib/config";
-import { serviceEnvironment } from "./lib/environment";
+import { serviceEnvironment, traceExportPort } from "./lib/environment";
 import { RotationRecord, Rollout, confirmRollout, liveLabel, planCacheRotation, planDatabaseRotation, rotationInProgress, secondStepDue } from "./lib/rotation";
 import { readServices } from "./lib/running";
 import { StackConfigError, checkRestoreSource, loadConfig, loadStackZones, previousOutputs, readRestoreJob } from "./lib/stackConfig";
 import { defaultDrillZone } from "./lib/drills";
 import { RestorePlan, RestoreRecord, jobToRead, planRestore, restoreRecord, unrecordedRestore } from "./lib/restore";
-import { organizationProblems } from "./lib/organization";
+import { organizationLookupError, organizationProblems } from "./lib/organization";
 import { Network } from "./components/network";
 import { LoadBalancer, Route } from "./components/loadBalancer";
 import { KmsKey } from "./components/kmsKey";
@@ -64,7 +64,7 @@ export = async () => {
     logsKey.restrict({ logs: true, cloudwatchAlarms: true }, config.region);
 
     // What the organization must run (GuardDuty, Security Hub), checked where the provider can read it.
-    const organization = config.security.organizationChecks ? organizationControls() : undefined;
+    const organization = config.security.organizationChecks ? organizationControls(config.region) : undefined;
 
     // --- Network and the one internet-facing entry point ----------------------------------------
     const network = new Network("pg", {
@@ -189,6 +189,7 @@ export = async () => {
                 // The worker has no load balancer to notice it hang: its container checks itself.
                 containerHealthCheck: name === "worker" && config.worker.healthCheck.enabled ? config.worker.healthCheck : undefined,
                 collectorImage: config.observability.tracing && !config.observability.otlpEndpoint ? config.observability.collectorImage : undefined,
+                traceExportPort: traceExportPort(config),
                 region: config.region,
                 root: __dirname,
                 tags: { [drillTag.key]: drillTag.value },
@@ -294,11 +295,11 @@ export = async () => {
     };
 };
 
-/** GuardDuty's detector and Security Hub's standards in the region; fails the run when either is off. */
-function organizationControls() {
-    const detector = aws.guardduty.getDetectorOutput({});
-    const standards = aws.securityhub.getEnabledStandardsOutput({});
-    return pulumi.all([detector.status, standards.standardsSubscriptions]).apply(([guardDutyStatus, subscriptions]) => {
+/** GuardDuty's detector and Security Hub's standards in the region; fails the run when either is off or missing. */
+function organizationControls(region: string) {
+    const detector = aws.guardduty.getDetector({}).catch((e) => Promise.reject(organizationLookupError("GuardDuty", region, e)));
+    const standards = aws.securityhub.getEnabledStandards({}).catch((e) => Promise.reject(organizationLookupError("Security Hub", region, e)));
+    return pulumi.all([pulumi.output(detector).status, pulumi.output(standards).standardsSubscriptions]).apply(([guardDutyStatus, subscriptions]) => {
         const facts = { guardDutyStatus, securityHubStandards: subscriptions.map((s) => ({ standardsArn: s.standardsArn, standardsStatus: s.standardsStatus })) };
         const { problems, notes } = organizationProblems(facts);
         if (problems.length) throw new Error(`security.organizationChecks: ${problems.join("; ")}`);
@@ -356,8 +357,15 @@ function restoreOutput(plan: RestorePlan, job: ReturnType<Database["restoreFrom"
  */
 function restoreDrill(config: Config, stack: string, prefix: string, restore: RestorePlan) {
     const source = config.atlas.restore!;
+    // Atlas restores a snapshot only into a cluster with the source's encryption provider, so a
+    // backup of prod (encrypted under prod's customer key) needs a drill cluster under an AWS KMS
+    // key too, in the same region (https://www.mongodb.com/docs/atlas/backup/cloud-backup/restore-from-ear/).
+    const atlasKey = config.security.atlasCustomerKey
+        ? new KmsKey("pg-atlas-key", { description: `${prefix}: Atlas encryption at rest of the restore drill`, alias: `${prefix}-atlas` })
+        : undefined;
     const database = new Database("pg", {
         ...clusterArgs(config, stack, prefix),
+        customerKey: atlasKey,
         protect: false,
         privateLink: false,
         authentication: "none",

@@ -597,7 +597,11 @@ const SecuritySchema = section({
      * sends them. Default [] (not enforced).
      */
     appKeyEncryptionContextKeys: list(z.string({ error: "must be an encryption context key" }).regex(/^[A-Za-z0-9:_/+=.@-]{1,128}$/, { error: "must be an encryption context key (1–128 letters, digits and :_/+=.@-)" }), "encryption context keys").pipe(z.array(z.string()).max(10, { error: "must list at most 10 keys" })).default([]),
-    /** Atlas encryption at rest under this stack's own KMS key (Atlas's customer key management). Default: on in prod (required there). */
+    /**
+     * Atlas encryption at rest under this stack's own KMS key (Atlas's customer key management).
+     * Default: on in prod (required there) and in a restore drill (Atlas restores a snapshot only
+     * into a cluster with the source's encryption provider; turn it off to restore a source without one).
+     */
     atlasCustomerKey: bool().optional(),
     /** VPC flow logs (all traffic) into a KMS-encrypted log group. Default: on in prod (required there). */
     flowLogs: bool().optional(),
@@ -678,7 +682,9 @@ function resolve(parsed: Parsed, awsRegion: string) {
         },
         security: {
             ...parsed.security,
-            atlasCustomerKey: parsed.security.atlasCustomerKey ?? prod,
+            // A restore drill restores prod's backups, which are under prod's customer key: Atlas
+            // restores only into a cluster with the same encryption provider.
+            atlasCustomerKey: parsed.security.atlasCustomerKey ?? (prod || parsed.purpose === "restore-drill"),
             flowLogs: parsed.security.flowLogs ?? prod,
             organizationChecks: parsed.security.organizationChecks ?? prod,
         },
@@ -1399,7 +1405,7 @@ export function bomFromConfig(c: Resolved): Bom {
             restoreWindowDays: c.atlas.pointInTimeRestore ? Math.min(c.atlas.backupRetentionDays, 7) : 0,
             diskAutoScaling: c.atlas.diskAutoScaling,
         },
-        kmsKeys: gateway ? 3 + (c.security.atlasCustomerKey ? 1 : 0) : 0,
+        kmsKeys: (gateway ? 3 : 0) + (c.security.atlasCustomerKey ? 1 : 0),
         secrets: gateway ? 2 : 0,
         waf: gateway && c.loadBalancer.waf.enabled ? { rules: 5 } : undefined,
         // The 5xx rate (3 metrics), the ALB's own 5xx, p95 latency; per target group no-healthy and
