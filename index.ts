@@ -97,7 +97,7 @@ export = async () => {
             enabled: config.loadBalancer.waf.enabled,
             rateLimit: config.loadBalancer.waf.rateLimit,
             adminLogin: { host: adminHost, paths: config.loadBalancer.waf.adminLoginPaths, rateLimit: config.loadBalancer.waf.adminLoginRateLimit },
-            logs: { key: logsKey, retentionDays: config.loadBalancer.waf.logRetentionDays, region: config.region },
+            logs: { key: logsKey, retentionDays: config.loadBalancer.waf.logRetentionDays, region: config.region, name: prefix },
         },
     });
     // Admin sessions (WebAuthn login) are cookie sessions: a client stays on one instance.

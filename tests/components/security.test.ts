@@ -67,7 +67,8 @@ describe("security and PCI DSS", () => {
             const group = prod.one("aws:cloudwatch/logGroup:LogGroup", "pg-waf");
             assert.equal(logging.inputs.resourceArn, acl.outputs.arn);
             assert.deepEqual(logging.inputs.logDestinationConfigs, [group.outputs.arn]);
-            assert.match(group.inputs.name, /^aws-waf-logs-/);
+            // AWS's required prefix, then the stack's name (the deploy role's log-group grant is by stack).
+            assert.equal(group.inputs.name, "aws-waf-logs-payment-gateway-prod");
             assert.equal(group.inputs.retentionInDays, 365);
             assert.equal(group.inputs.kmsKeyId, prod.one("aws:kms/key:Key", "pg-logs-key").outputs.arn);
             assert.deepEqual(logging.inputs.redactedFields.map((f: any) => f.singleHeader.name), ["authorization", "cookie"]);
