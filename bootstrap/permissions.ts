@@ -66,6 +66,7 @@ export const RESOURCES: Record<string, (s: Scope) => string | string[]> = {
     "ec2:security-group": (s) => `${arn(s, "ec2")}:security-group/*`,
     "ec2:security-group-rule": (s) => `${arn(s, "ec2")}:security-group-rule/*`,
     "ec2:vpc-endpoint": (s) => `${arn(s, "ec2")}:vpc-endpoint/*`,
+    "ec2:vpc-flow-log": (s) => `${arn(s, "ec2")}:vpc-flow-log/*`,
     // The reference names the type of CreateLoadBalancer and its kin `loadbalancer` (ARN `loadbalancer/…`),
     // and that of SetSubnets, SetSecurityGroups and CreateListener `loadbalancer/app/`: the same ARNs.
     "elasticloadbalancing:loadbalancer": (s) => `${arn(s, "elasticloadbalancing")}:loadbalancer/app/pg-*/*`,
@@ -84,6 +85,9 @@ export const RESOURCES: Record<string, (s: Scope) => string | string[]> = {
     "elasticache:subnetgroup": (s) => `${arn(s, "elasticache")}:subnetgroup:pg-${s.stack}-cache-subnets`,
     "elasticache:parametergroup": (s) => `${arn(s, "elasticache")}:parametergroup:pg-*`,
     "elasticache:snapshot": (s) => `${arn(s, "elasticache")}:snapshot:pg-${s.stack}-cache-final-*`,
+    // The program's log groups all carry the stack: the services' (`/ecs/payment-gateway-<stack>/…`),
+    // the VPC flow log's (`/aws/vpc/flow-logs/payment-gateway-<stack>`) and the WAF's
+    // (`aws-waf-logs-payment-gateway-<stack>`, the prefix WAF requires).
     "logs:log-group": (s) => `${arn(s, "logs")}:log-group:*payment-gateway-${s.stack}*`,
     // The program's alarms, and those a target-tracking policy creates as the caller for a service of
     // the stack's cluster, named after its scalable target: `TargetTracking-service/<cluster>/<service>-AlarmHigh-<id>`
@@ -181,6 +185,15 @@ export const DEPLOY_ACTIONS: Record<string, Grants> = {
         "ec2:UpdateSecurityGroupRuleDescriptionsEgress": ["ec2:security-group"],
         ...tags("ec2", ["ec2:security-group-rule"]),
     },
+    // CreateFlowLogs with the VPC as its resource, tagged at creation (TagSpecifications); updates are
+    // tags only; delete is DeleteFlowLogs (resourceLogFlowCreate, …Update, …Delete,
+    // internal/service/ec2/vpc_flow_log.go). Publishing to CloudWatch Logs passes the flow log's
+    // role (iam:PassRole to vpc-flow-logs.amazonaws.com, PASSED_TO_SERVICES).
+    "aws:ec2/flowLog:FlowLog": {
+        "ec2:CreateFlowLogs": ["ec2:vpc-flow-log", "ec2:vpc"],
+        "ec2:DeleteFlowLogs": ["ec2:vpc-flow-log"],
+        ...tags("ec2", ["ec2:vpc-flow-log"]),
+    },
     "aws:ec2/vpcEndpoint:VpcEndpoint": {
         "ec2:CreateVpcEndpoint": ["ec2:vpc-endpoint", "ec2:vpc", "ec2:subnet", "ec2:security-group", "ec2:route-table"],
         "ec2:ModifyVpcEndpoint": ["ec2:vpc-endpoint", "ec2:subnet", "ec2:security-group", "ec2:route-table"],
@@ -239,6 +252,23 @@ export const DEPLOY_ACTIONS: Record<string, Grants> = {
         // "Permissions for associating a web ACL"); the action takes only "*".
         "elasticloadbalancing:SetWebAcl": [],
     },
+    // PutLoggingConfiguration on create and update, DeleteLoggingConfiguration on delete
+    // (internal/service/wafv2/web_acl_logging_configuration.go). Logging to CloudWatch Logs also sets
+    // up a vended-log delivery to the group as the caller (AWS WAF Developer Guide, Amazon CloudWatch
+    // Logs destination, "Permissions required to publish logs to Amazon CloudWatch Logs",
+    // https://docs.aws.amazon.com/waf/latest/developerguide/logging-cw-logs.html): logs:CreateLogDelivery,
+    // logs:DeleteLogDelivery, logs:PutResourcePolicy, logs:DescribeResourcePolicies and
+    // logs:DescribeLogGroups (the last three as for any vended log, CloudWatch Logs User Guide, "Logs
+    // sent to CloudWatch Logs", user permissions). These take only "*".
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": {
+        "wafv2:PutLoggingConfiguration": ["wafv2:webacl"],
+        "wafv2:DeleteLoggingConfiguration": ["wafv2:webacl"],
+        "logs:CreateLogDelivery": [],
+        "logs:DeleteLogDelivery": [],
+        "logs:PutResourcePolicy": [],
+        "logs:DescribeResourcePolicies": [],
+        "logs:DescribeLogGroups": [],
+    },
     "aws:ecs/cluster:Cluster": {
         "ecs:CreateCluster": ["ecs:cluster"],
         "ecs:UpdateCluster": ["ecs:cluster"],
@@ -295,6 +325,10 @@ export const DEPLOY_ACTIONS: Record<string, Grants> = {
         "kms:TagResource": ["kms:key"],
         "kms:UntagResource": ["kms:key"],
     },
+    // Create and update put the document; delete puts the default key policy back (resourceKeyPolicyCreate,
+    // …Update, …Delete: updateKeyPolicy, internal/service/kms/key_policy.go in hashicorp/terraform-provider-aws).
+    // The program's key policies keep kms:PutKeyPolicy for the account's IAM principals (lib/keyPolicy.ts).
+    "aws:kms/keyPolicy:KeyPolicy": { "kms:PutKeyPolicy": ["kms:key"] },
     "aws:kms/alias:Alias": { "kms:CreateAlias": ["kms:alias", "kms:key"], "kms:UpdateAlias": ["kms:alias", "kms:key"], "kms:DeleteAlias": ["kms:alias", "kms:key"] },
     "aws:secretsmanager/secret:Secret": {
         "secretsmanager:CreateSecret": ["secretsmanager:Secret"],
@@ -338,6 +372,10 @@ export const DEPLOY_ACTIONS: Record<string, Grants> = {
         "logs:TagResource": ["logs:log-group"],
         "logs:UntagResource": ["logs:log-group"],
     },
+    // An account-scoped policy by name (the program sets policy_name): PutResourcePolicy on create and
+    // update, DeleteResourcePolicy on delete (resourceResourcePolicyPut, …Delete,
+    // internal/service/logs/resource_policy.go); both take only "*".
+    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": { "logs:PutResourcePolicy": [], "logs:DeleteResourcePolicy": [] },
     "aws:cloudwatch/metricAlarm:MetricAlarm": {
         "cloudwatch:PutMetricAlarm": ["cloudwatch:alarm"],
         "cloudwatch:DeleteAlarms": ["cloudwatch:alarm"],
@@ -359,6 +397,13 @@ export const DEPLOY_ACTIONS: Record<string, Grants> = {
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": { "s3:PutBucketPublicAccessBlock": ["s3:bucket"] },
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": { "s3:PutEncryptionConfiguration": ["s3:bucket"] },
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": { "s3:PutLifecycleConfiguration": ["s3:bucket"] },
+    // Create and update call PutBucketVersioning; delete suspends versioning with it
+    // (internal/service/s3/bucket_versioning.go).
+    "aws:s3/bucketVersioning:BucketVersioning": { "s3:PutBucketVersioning": ["s3:bucket"] },
+    // The API's PutObjectLockConfiguration, on create, update and delete (which puts the configuration
+    // without its rule), is authorized as s3:PutBucketObjectLockConfiguration
+    // (internal/service/s3/bucket_object_lock_configuration.go; Service Authorization Reference, Amazon S3).
+    "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": { "s3:PutBucketObjectLockConfiguration": ["s3:bucket"] },
     "aws:ecr/repository:Repository": {
         "ecr:CreateRepository": ["ecr:repository"],
         "ecr:DeleteRepository": ["ecr:repository"],
@@ -411,8 +456,14 @@ export const SERVICE_LINKED_ROLES = [
     "fis.amazonaws.com",
 ];
 
-/** The services the program's roles are passed to: ECS tasks (execution and task roles) and FIS. */
-export const PASSED_TO_SERVICES = ["ecs-tasks.amazonaws.com", "fis.amazonaws.com"];
+/**
+ * The services the program's roles are passed to: ECS tasks (execution and task roles), FIS, and
+ * VPC Flow Logs (the flow log's delivery role, `pg-flow-logs-…`, whose trust names
+ * vpc-flow-logs.amazonaws.com: Amazon VPC User Guide, "IAM role for publishing flow logs to
+ * CloudWatch Logs"; CreateFlowLogs takes it as DeliverLogsPermissionArn). The Atlas customer-key
+ * role (`pg-encryption-…`) is assumed by Atlas's account through its trust, never passed.
+ */
+export const PASSED_TO_SERVICES = ["ecs-tasks.amazonaws.com", "fis.amazonaws.com", "vpc-flow-logs.amazonaws.com"];
 
 /** Reads ReadOnlyAccess allows that no `pulumi preview --refresh` of the program needs: data, not configuration. */
 export const DENIED_DATA_READS = [

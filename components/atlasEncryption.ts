@@ -54,13 +54,17 @@ export class AtlasEncryption extends pulumi.ComponentResource {
         }, child);
         const permissions = allow(this.role, name, [{ Action: ATLAS_KEY_ACTIONS, Resource: args.key.arn }], child);
         const keyPolicy = args.key.restrict({ roles: [{ sid: "AtlasEncryptsAtRest", arns: [this.role.arn], actions: ATLAS_KEY_ACTIONS }] }, args.awsRegion);
-        // Atlas checks at authorization that it can assume the role.
+        // Atlas checks at authorization that it can assume the role: a new role may not have
+        // propagated yet, and the provider retries CANNOT_ASSUME_ROLE three times, 10 s apart
+        // (internal/service/cloudprovideraccess/resource_cloud_provider_access_authorization.go, authorizeRole).
         const authorization = new mongodbatlas.CloudProviderAccessAuthorization(name, {
             projectId: args.projectId,
             roleId: setup.roleId,
             aws: { iamAssumedRoleArn: this.role.arn },
         }, { ...child, dependsOn: [permissions] });
-        // Atlas checks the key works (encrypt and decrypt) when the configuration is saved.
+        // Atlas checks the key works (encrypt and decrypt) when the configuration is saved; the provider
+        // retries CANNOT_ASSUME_ROLE, INVALID_AWS_CREDENTIALS and CLOUD_PROVIDER_ACCESS_ROLE_NOT_AUTHORIZED
+        // for up to 3 minutes (internal/service/encryptionatrest/resource.go, the create refresh func).
         this.encryptionAtRest = new mongodbatlas.EncryptionAtRest(name, {
             projectId: args.projectId,
             awsKmsConfig: { enabled: true, customerMasterKeyId: args.key.key.keyId, region: args.atlasRegion, roleId: authorization.roleId },

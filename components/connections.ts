@@ -8,8 +8,10 @@ export type PortRange = number | { from: number; to: number };
  * A security group with intent-level verbs: `allowFrom(peer, port)` admits a port only from
  * another group (and lets the peer send to it: egress is not open, PCI DSS v4 1.3.2),
  * `allowFromCidrs` from named ranges, `allowToCidrs` out to named ranges on one port. Every rule
- * names its source or destination and its port; a group with no egress rule sends nothing (the
- * provider removes the default allow-all egress rule of a group it creates).
+ * names its source or destination and its port; a group with no egress rule sends nothing: the
+ * provider revokes the allow-all egress rule AWS adds to a new group whether or not `egress` is
+ * set (terraform-provider-aws internal/service/ec2/vpc_security_group.go, resourceSecurityGroupCreate),
+ * and `egress` is Optional+Computed, so leaving it unset beside separate rules makes no diff.
  */
 export class Connections {
     readonly securityGroup: aws.ec2.SecurityGroup;
@@ -50,8 +52,8 @@ export class Connections {
         return [ingress, egress];
     }
 
-    /** Let the group's members send to `cidrs` on `port` (tcp) only. */
-    allowToCidrs(cidrs: string[], port: number, description: string): aws.vpc.SecurityGroupEgressRule[] {
+    /** Let the group's members send to `cidrs` on `port` (tcp) only; `tags` say why, where a policy needs to know. Default: no tags. */
+    allowToCidrs(cidrs: string[], port: number, description: string, tags?: Record<string, string>): aws.vpc.SecurityGroupEgressRule[] {
         checkRuleDescription(description);
         return cidrs.map((cidr, i) => new aws.vpc.SecurityGroupEgressRule(`${this.name}-to-${port}-cidr${i}`, {
             securityGroupId: this.securityGroup.id,
@@ -60,6 +62,7 @@ export class Connections {
             fromPort: port,
             toPort: port,
             description,
+            ...(tags ? { tags } : {}),
         }, this.opts));
     }
 

@@ -14,8 +14,13 @@ export interface WafArgs {
     rateLimit: number;
     /** Requests per client IP per 5 minutes to the admin host's login paths. Default: no such rule. */
     adminLogin?: { host: string; paths: string[]; rateLimit: number };
-    /** Log every request the ACL sees to a CloudWatch log group encrypted with `key`, kept `retentionDays`. Default: no log. */
-    logs?: { key: KmsKey; retentionDays: number; region: string };
+    /**
+     * Log every request the ACL sees to the CloudWatch log group `aws-waf-logs-<name>`, encrypted
+     * with `key`, kept `retentionDays`; `name` is the stack's prefix (payment-gateway-<stack>), so
+     * the group falls under the deploy role's stack-scoped log-group grant (bootstrap/permissions.ts).
+     * Default: no log.
+     */
+    logs?: { key: KmsKey; retentionDays: number; region: string; name: string };
 }
 
 /** TLS 1.3 with TLS 1.2 fallback, forward-secret ciphers only. */
@@ -313,20 +318,21 @@ export class LoadBalancer extends pulumi.ComponentResource {
 
     /**
      * The web ACL's request log (PCI DSS 6.4.2, 10.2): a CloudWatch log group whose name AWS
-     * requires to start with `aws-waf-logs-`, encrypted with `key`, and the log resource policy that
+     * requires to start with `aws-waf-logs-` (`aws-waf-logs-<logs.name>`: the stack's, not the
+     * auto-named ACL's, so that it carries the stack), encrypted with `key`, and the log resource policy that
      * lets log delivery write to it, declared here rather than left to WAF to add on first use
      * (https://docs.aws.amazon.com/waf/latest/developerguide/logging-cw-logs.html). Credentials and
      * session cookies are redacted from the log (PCI DSS 3.3, 8.3.2).
      */
     private logWaf(acl: aws.wafv2.WebAcl, logs: NonNullable<WafArgs["logs"]>): aws.wafv2.WebAclLoggingConfiguration {
         const group = new aws.cloudwatch.LogGroup(`${this.name}-waf`, {
-            name: pulumi.interpolate`aws-waf-logs-${acl.name}`,
+            name: `aws-waf-logs-${logs.name}`,
             retentionInDays: logs.retentionDays,
             kmsKeyId: logs.key.arn,
         }, { ...this.child, dependsOn: logs.key.policy ? [logs.key.policy] : [] });
         const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         const policy = new aws.cloudwatch.LogResourcePolicy(`${this.name}-waf-logs`, {
-            policyName: pulumi.interpolate`${acl.name}-waf-log-delivery`,
+            policyName: `${logs.name}-waf-log-delivery`,
             policyDocument: pulumi.jsonStringify({
                 Version: "2012-10-17",
                 Statement: [{

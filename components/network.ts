@@ -208,8 +208,14 @@ export class Network extends pulumi.ComponentResource {
                 }],
             }),
         }, this.child);
+        // "The IAM policy that's attached to your IAM role must include at least" CreateLogGroup,
+        // CreateLogStream, PutLogEvents, DescribeLogGroups and DescribeLogStreams
+        // (https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html): all but
+        // DescribeLogGroups scoped to this group; DescribeLogGroups takes only "*" (AWS's service
+        // reference lists no resource type for it).
         const permissions = allow(role, `${name}-flow-logs`, [
-            { Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: [group.arn, pulumi.interpolate`${group.arn}:*`] },
+            { Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: [group.arn, pulumi.interpolate`${group.arn}:*`] },
+            { Action: "logs:DescribeLogGroups", Resource: "*" },
         ], this.child);
         return new aws.ec2.FlowLog(name, {
             vpcId: this.vpc.id,

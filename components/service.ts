@@ -9,6 +9,7 @@ import { ecrRepositoryOf } from "../lib/images";
 import { secretSource } from "../lib/limits";
 import { RESTORE_STOP_TAG } from "../lib/restore";
 import { Connections } from "./connections";
+import { EGRESS_PURPOSE_TAG, OTLP_EGRESS } from "../lib/limits";
 import { KmsKey } from "./kmsKey";
 import { Statement, allow, ecsTaskRole } from "./iam";
 import { Route } from "./loadBalancer";
@@ -48,6 +49,8 @@ export interface ServiceArgs {
     containerHealthCheck?: { command: string[]; intervalSeconds: number; timeoutSeconds: number; retries: number; startPeriodSeconds: number };
     /** Run an OpenTelemetry collector sidecar (this image) that exports traces to X-Ray. Default: none. */
     collectorImage?: string;
+    /** The port of the OTLP endpoint the gateway exports traces to itself (not the sidecar), opened in the egress when not 443. Default: none. */
+    traceExportPort?: number;
     /** AWS region, for log and service endpoints. */
     region: string;
     /** The gateway container's root filesystem read-only, and the user it runs as (config security.*). Default: writable, the image's USER. */
@@ -148,6 +151,9 @@ export class Service extends pulumi.ComponentResource {
         // HTTPS out only: AWS APIs (through the interface and S3 endpoints, or the NAT), the image
         // registry, traces, and the gateway's own HTTPS calls; the data stores open their own paths.
         this.egress.push(...connections.allowToCidrs(["0.0.0.0/0"], 443, `${service}: HTTPS to AWS APIs, registry, traces`));
+        // An OTLP endpoint on another port (e.g. :4318) would otherwise lose every span silently.
+        const otlp = this.args.traceExportPort;
+        if (otlp !== undefined && otlp !== 443) this.egress.push(...connections.allowToCidrs(["0.0.0.0/0"], otlp, `${service}: OTLP traces to observability.otlpEndpoint`, { [EGRESS_PURPOSE_TAG]: OTLP_EGRESS }));
         return connections;
     }
 

@@ -35,3 +35,20 @@ export function serviceEnvironment(config: Config, name: ServiceName): Record<st
         ...(name === "worker" ? { MPG_MAIN_WORKER_CONCURRENCY: String(config.worker.concurrency) } : {}),
     };
 }
+
+/**
+ * The TCP port an OTLP endpoint URL is reached on (observability.otlpEndpoint): its explicit port,
+ * else 443 for https and 80 for http. The services' egress opens it (their only other way out is
+ * 443), so an endpoint such as https://otlp.example.com:4318 is reachable.
+ */
+export function otlpEndpointPort(endpoint: string): number {
+    const url = new URL(endpoint);
+    if (url.port) return Number(url.port);
+    return url.protocol === "http:" ? 80 : 443;
+}
+
+/** The port the services export traces to outside the task: none with the sidecar (localhost) or without tracing. */
+export function traceExportPort(config: Config): number | undefined {
+    const o = config.observability;
+    return o.tracing && o.otlpEndpoint ? otlpEndpointPort(o.otlpEndpoint) : undefined;
+}

@@ -103,6 +103,23 @@ export function keyPolicy(use: KeyUse, { account, region, partition = "aws" }: K
             Resource: "*",
             Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${region}:${account}:log-group:*` } },
         });
+        // The same guide: "CloudWatch Logs now supports kms:ViaService which allows logs to make AWS
+        // KMS calls on your behalf. You should add this to your roles which call CloudWatch Logs in
+        // either your Key Policy or in IAM." Which calls CloudWatch Logs makes with the caller's
+        // credentials is not documented; the account's principals (with IAM permission of their own,
+        // such as the deploying role creating a group under this key) may use it through CloudWatch
+        // Logs only, for this account's groups only.
+        statements.push({
+            Sid: "AccountUsesThroughCloudWatchLogs",
+            Effect: "Allow",
+            Principal: { AWS: root },
+            Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext"],
+            Resource: "*",
+            Condition: {
+                StringEquals: { "kms:CallerAccount": account, "kms:ViaService": `logs.${region}.amazonaws.com` },
+                ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${region}:${account}:log-group:*` },
+            },
+        });
     }
     if (use.cloudwatchAlarms) {
         // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services

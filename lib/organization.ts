@@ -23,3 +23,18 @@ export function organizationProblems(facts: OrganizationFacts): { problems: stri
     if (!ready.some((s) => /\/pci-dss\//.test(s.standardsArn))) notes.push("Security Hub's PCI DSS standard is not enabled in this region");
     return { problems, notes };
 }
+
+/**
+ * The error a failed lookup becomes: the provider fails the invoke itself when the account has no
+ * GuardDuty detector in the region ("reading this account's single GuardDuty Detector",
+ * terraform-provider-aws internal/service/guardduty/detector_data_source.go) or is not subscribed
+ * to Security Hub, or when the deploying role may not read them. Said in the program's terms.
+ */
+export function organizationLookupError(what: "GuardDuty" | "Security Hub", region: string, cause: unknown): Error {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    return new Error(
+        `security.organizationChecks: could not read ${what} in ${region} (${detail}). PCI DSS ${what === "GuardDuty" ? "11.5.1" : "10.4.1"} assumes it is on in every region the stack uses: ` +
+            `enable it (or give the deploying and preview roles ${what === "GuardDuty" ? "guardduty:ListDetectors and guardduty:GetDetector" : "securityhub:GetEnabledStandards"}), ` +
+            "or set security.organizationChecks to false where the organization runs it elsewhere",
+    );
+}

@@ -6,7 +6,7 @@
  * A value that is unknown until apply (undefined here) is never a violation: the rule judges what
  * it can see.
  */
-import { ATLAS_RESERVED_CONNECTIONS, ATLAS_TIER_CONNECTIONS, mayTakeAnyResource } from "../lib/limits";
+import { ATLAS_RESERVED_CONNECTIONS, ATLAS_TIER_CONNECTIONS, EGRESS_PURPOSE_TAG, OTLP_EGRESS, mayTakeAnyResource } from "../lib/limits";
 import { RESTORE_STOP_TAG } from "../lib/restore";
 
 /** A resource as the rules see it: its type, name and input properties. */
@@ -402,11 +402,12 @@ const restrictedEgress: Rule = {
             const p = r.props;
             if (p.ipProtocol === "-1" || p.ipProtocol === "all") v.push(`${r.name}: all protocols out`);
             else if (p.fromPort !== p.toPort && (WORLD.includes(p.cidrIpv4) || WORLD.includes(p.cidrIpv6))) v.push(`${r.name}: ports ${p.fromPort}-${p.toPort} out to the internet`);
-            else if ((WORLD.includes(p.cidrIpv4) || WORLD.includes(p.cidrIpv6)) && !WORLD_EGRESS_PORTS.includes(p.fromPort)) v.push(`${r.name}: port ${p.fromPort} out to the internet`);
+            else if ((WORLD.includes(p.cidrIpv4) || WORLD.includes(p.cidrIpv6)) && !WORLD_EGRESS_PORTS.includes(p.fromPort) && p.tags?.[EGRESS_PURPOSE_TAG] !== OTLP_EGRESS)
+                v.push(`${r.name}: port ${p.fromPort} out to the internet`);
         }
         for (const sg of ofType(rs, T.securityGroup))
             for (const rule of sg.props.egress ?? []) if (rule.protocol === "-1" || (rule.cidrBlocks ?? []).some((c: string) => WORLD.includes(c))) v.push(`${sg.name}: inline egress rule`);
-        return finding(v, `every egress rule names its peer group or port; to the internet only tcp ${WORLD_EGRESS_PORTS.join(", ")}`);
+        return finding(v, `every egress rule names its peer group or port; to the internet only tcp ${WORLD_EGRESS_PORTS.join(", ")} and the OTLP endpoint's port`);
     },
 };
 

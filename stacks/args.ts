@@ -4,7 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import { Config, SERVICE_NAMES, ServiceName, pullsFromEcrInRegion } from "../lib/config";
-import { serviceEnvironment } from "../lib/environment";
+import { serviceEnvironment, traceExportPort } from "../lib/environment";
 import { Network, NetworkArgs } from "../components/network";
 import { LoadBalancer, LoadBalancerArgs, Route, RouteArgs } from "../components/loadBalancer";
 import { KmsKey } from "../components/kmsKey";
@@ -53,7 +53,7 @@ export function networkArgs(config: Config, prefix: string, logsKey: KmsKey): Ne
     };
 }
 
-export function loadBalancerArgs(config: Config, hosts: { admin: string; api: string }, network: Network, logsKey: KmsKey): LoadBalancerArgs {
+export function loadBalancerArgs(config: Config, prefix: string, hosts: { admin: string; api: string }, network: Network, logsKey: KmsKey): LoadBalancerArgs {
     const lb = config.loadBalancer;
     return {
         network,
@@ -72,7 +72,7 @@ export function loadBalancerArgs(config: Config, hosts: { admin: string; api: st
             enabled: lb.waf.enabled,
             rateLimit: lb.waf.rateLimit,
             adminLogin: { host: hosts.admin, paths: lb.waf.adminLoginPaths, rateLimit: lb.waf.adminLoginRateLimit },
-            logs: { key: logsKey, retentionDays: lb.waf.logRetentionDays, region: config.region },
+            logs: { key: logsKey, retentionDays: lb.waf.logRetentionDays, region: config.region, name: prefix },
         },
     };
 }
@@ -164,6 +164,7 @@ export function serviceArgs(config: Config, name: ServiceName, w: ServiceWiring)
         // The worker has no load balancer to notice it hang: its container checks itself.
         containerHealthCheck: name === "worker" && config.worker.healthCheck.enabled ? config.worker.healthCheck : undefined,
         collectorImage: config.observability.tracing && !config.observability.otlpEndpoint ? config.observability.collectorImage : undefined,
+        traceExportPort: traceExportPort(config),
         region: config.region,
         root: w.root,
         tags: { [drillTag(w.stack).key]: drillTag(w.stack).value },

@@ -12,7 +12,7 @@ import { Config, SERVICE_NAMES, ServiceName } from "../lib/config";
 import { loadStackZones } from "../lib/stackConfig";
 import { defaultDrillZone } from "../lib/drills";
 import { RestorePlan } from "../lib/restore";
-import { organizationProblems } from "../lib/organization";
+import { organizationLookupError, organizationProblems } from "../lib/organization";
 import { Network } from "../components/network";
 import { LoadBalancer, Route } from "../components/loadBalancer";
 import { KmsKey } from "../components/kmsKey";
@@ -44,12 +44,12 @@ export function gateway({ config, stack, zones, restore, rotation }: GatewayInpu
     logsKey.restrict({ logs: true, cloudwatchAlarms: true }, config.region);
 
     // What the organization must run (GuardDuty, Security Hub), checked where the provider can read it.
-    const organization = config.security.organizationChecks ? organizationControls() : undefined;
+    const organization = config.security.organizationChecks ? organizationControls(config.region) : undefined;
 
     // --- Network and the one internet-facing entry point ----------------------------------------
     const network = new Network("pg", networkArgs(config, prefix, logsKey));
     const hosts = { admin: `admin.${config.domain}`, api: `api.${config.domain}` };
-    const lb = new LoadBalancer("pg", loadBalancerArgs(config, hosts, network, logsKey));
+    const lb = new LoadBalancer("pg", loadBalancerArgs(config, prefix, hosts, network, logsKey));
     const routes: Partial<Record<ServiceName, Route>> = {
         admin: lb.route("admin", adminRouteArgs(config, hosts.admin)),
         main: lb.route("main", apiRouteArgs(config, hosts.api)),
@@ -152,11 +152,11 @@ export function gateway({ config, stack, zones, restore, rotation }: GatewayInpu
     };
 }
 
-/** GuardDuty's detector and Security Hub's standards in the region; fails the run when either is off. */
-function organizationControls() {
-    const detector = aws.guardduty.getDetectorOutput({});
-    const standards = aws.securityhub.getEnabledStandardsOutput({});
-    return pulumi.all([detector.status, standards.standardsSubscriptions]).apply(([guardDutyStatus, subscriptions]) => {
+/** GuardDuty's detector and Security Hub's standards in the region; fails the run when either is off or missing. */
+function organizationControls(region: string) {
+    const detector = aws.guardduty.getDetector({}).catch((e) => Promise.reject(organizationLookupError("GuardDuty", region, e)));
+    const standards = aws.securityhub.getEnabledStandards({}).catch((e) => Promise.reject(organizationLookupError("Security Hub", region, e)));
+    return pulumi.all([pulumi.output(detector).status, pulumi.output(standards).standardsSubscriptions]).apply(([guardDutyStatus, subscriptions]) => {
         const facts = { guardDutyStatus, securityHubStandards: subscriptions.map((s) => ({ standardsArn: s.standardsArn, standardsStatus: s.standardsStatus })) };
         const { problems, notes } = organizationProblems(facts);
         if (problems.length) throw new Error(`security.organizationChecks: ${problems.join("; ")}`);

@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Config } from "../lib/config";
 import { RestorePlan } from "../lib/restore";
 import { Database, RestoreSource } from "../components/database";
+import { KmsKey } from "../components/kmsKey";
 import { restoreOutput } from "./lastUpdate";
 import { clusterArgs } from "./args";
 
@@ -21,7 +22,14 @@ export interface RestoreDrillInputs {
 
 export function restoreDrill({ config, stack, restore }: RestoreDrillInputs) {
     const source = config.atlas.restore!;
-    const database = new Database("pg", { ...clusterArgs(config, stack), protect: false, privateLink: false, authentication: "none" });
+    // Atlas restores a snapshot only into a cluster with the source's encryption provider, so a
+    // backup of prod (encrypted under prod's customer key) needs a drill cluster under an AWS KMS
+    // key too, in the same region (https://www.mongodb.com/docs/atlas/backup/cloud-backup/restore-from-ear/).
+    const prefix = `payment-gateway-${stack}`;
+    const atlasKey = config.security.atlasCustomerKey
+        ? new KmsKey("pg-atlas-key", { description: `${prefix}: Atlas encryption at rest of the restore drill`, alias: `${prefix}-atlas` })
+        : undefined;
+    const database = new Database("pg", { ...clusterArgs(config, stack), customerKey: atlasKey, protect: false, privateLink: false, authentication: "none" });
     const job = restore.submitJob ? database.restoreFrom(source as RestoreSource, []) : undefined;
     // Atlas: "the target Atlas cluster [must] not receive client requests during restoration"
     // (https://www.mongodb.com/docs/atlas/backup/cloud-backup/restore-from-snapshot/). The

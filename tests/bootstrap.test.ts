@@ -179,7 +179,37 @@ describe("bootstrap: the deploy role against the gateway program", () => {
         assert.deepEqual(st.Condition, { StringEquals: { "iam:AWSServiceName": SERVICE_LINKED_ROLES } });
         assert.ok(SERVICE_LINKED_ROLES.includes("elasticache.amazonaws.com") && SERVICE_LINKED_ROLES.includes("ecs.amazonaws.com"));
         const pass = deployStatements(scope).find((s) => s.Action.includes("iam:PassRole"))!;
-        assert.deepEqual(pass.Condition, { StringEquals: { "iam:PassedToService": ["ecs-tasks.amazonaws.com", "fis.amazonaws.com"] } });
+        assert.deepEqual(pass.Condition, { StringEquals: { "iam:PassedToService": ["ecs-tasks.amazonaws.com", "fis.amazonaws.com", "vpc-flow-logs.amazonaws.com"] } });
+    });
+
+    it("reaches every log group and IAM role the program names, and passes the flow log's role to VPC Flow Logs", async () => {
+        const run = await stackRun("prod");
+        const statements = deployStatements(scope);
+        const matches = (pattern: string, arn: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(arn);
+        const allowed = (action: string, arn: string) => statements.some((s) => s.Effect === "Allow" && s.Action.includes(action) && (s.Resource ?? []).some((r) => matches(r, arn)));
+        const group = (name: string) => `arn:aws:logs:us-east-1:${ACCOUNT_ID}:log-group:${name}`;
+
+        const groups = run.ofType("aws:cloudwatch/logGroup:LogGroup").map((g) => g.inputs.name);
+        assert.ok(groups.includes("aws-waf-logs-payment-gateway-prod") && groups.includes("/aws/vpc/flow-logs/payment-gateway-prod"), groups.join());
+        for (const action of ["logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:AssociateKmsKey"])
+            assert.deepEqual(groups.filter((g) => !allowed(action, group(g))), [], action);
+        // Another stack's are not.
+        assert.equal(allowed("logs:CreateLogGroup", group("aws-waf-logs-payment-gateway-dev")), false);
+        assert.equal(allowed("logs:CreateLogGroup", group("/aws/vpc/flow-logs/payment-gateway-staging")), false);
+
+        // Every role the program declares (task roles, FIS, the flow log's, Atlas's customer-key role).
+        const roles = run.ofType("aws:iam/role:Role");
+        const names = roles.map((r) => r.outputs.name as string);
+        assert.ok(names.some((n) => n.startsWith("pg-flow-logs-")) && names.some((n) => n.startsWith("pg-encryption-")), names.join());
+        for (const action of ["iam:CreateRole", "iam:DeleteRole", "iam:PutRolePolicy"])
+            assert.deepEqual(roles.filter((r) => !allowed(action, r.outputs.arn)).map((r) => r.outputs.arn), [], action);
+
+        // The flow log's role may be passed, and only to VPC Flow Logs among the services the program does not use it with.
+        const flowLog = run.one("aws:ec2/flowLog:FlowLog");
+        const pass = statements.find((s) => s.Sid === "PassTheProgramsRolesToTheirServices")!;
+        assert.ok(allowed("iam:PassRole", flowLog.inputs.iamRoleArn), flowLog.inputs.iamRoleArn);
+        assert.ok([pass.Condition!.StringEquals["iam:PassedToService"]].flat().includes("vpc-flow-logs.amazonaws.com"));
+        assert.equal(JSON.parse(roles.find((r) => r.outputs.arn === flowLog.inputs.iamRoleArn)!.inputs.assumeRolePolicy).Statement[0].Principal.Service, "vpc-flow-logs.amazonaws.com");
     });
 
     it("may put and delete every alarm of the stack: its own and those its target-tracking policies create as the caller", async () => {

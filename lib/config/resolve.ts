@@ -45,7 +45,9 @@ export function resolve(parsed: Parsed, awsRegion: string) {
         },
         security: {
             ...parsed.security,
-            atlasCustomerKey: parsed.security.atlasCustomerKey ?? prod,
+            // A restore drill restores prod's backups, which are under prod's customer key: Atlas
+            // restores only into a cluster with the same encryption provider.
+            atlasCustomerKey: parsed.security.atlasCustomerKey ?? (prod || parsed.purpose === "restore-drill"),
             flowLogs: parsed.security.flowLogs ?? prod,
             organizationChecks: parsed.security.organizationChecks ?? prod,
         },

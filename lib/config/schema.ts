@@ -282,7 +282,11 @@ const SecuritySchema = section({
      * sends them. Default [] (not enforced).
      */
     appKeyEncryptionContextKeys: list(z.string({ error: "must be an encryption context key" }).regex(/^[A-Za-z0-9:_/+=.@-]{1,128}$/, { error: "must be an encryption context key (1–128 letters, digits and :_/+=.@-)" }), "encryption context keys").pipe(z.array(z.string()).max(10, { error: "must list at most 10 keys" })).default([]),
-    /** Atlas encryption at rest under this stack's own KMS key (Atlas's customer key management). Default: on in prod (required there). */
+    /**
+     * Atlas encryption at rest under this stack's own KMS key (Atlas's customer key management).
+     * Default: on in prod (required there) and in a restore drill (Atlas restores a snapshot only
+     * into a cluster with the source's encryption provider; turn it off to restore a source without one).
+     */
     atlasCustomerKey: bool().optional(),
     /** VPC flow logs (all traffic) into a KMS-encrypted log group. Default: on in prod (required there). */
     flowLogs: bool().optional(),

@@ -294,3 +294,11 @@ export function secretSource(valueFrom: string): SecretSource | undefined {
  * Every public NAT gateway holds one.
  */
 export const EIP_DEFAULT_QUOTA_PER_REGION = 5;
+
+/**
+ * The tag an egress rule carries when it opens a port beyond 443 to the internet for a configured
+ * purpose, so the policy pack (rule restricted-egress) can tell it from an accident: the one such
+ * purpose is the OTLP endpoint of observability.otlpEndpoint.
+ */
+export const EGRESS_PURPOSE_TAG = "payment-gateway:egress";
+export const OTLP_EGRESS = "otlp-endpoint";

