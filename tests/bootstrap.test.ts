@@ -142,7 +142,7 @@ describe("bootstrap: the deploy role against the gateway program", () => {
         const runs = [await stackRun("prod"), await stackRun("dev"), await stackRun("staging")];
         const types = new Set(runs.flatMap((r) => r.resources.filter((x) => x.custom && x.type.startsWith("aws:")).map((x) => x.type)));
         const missing = [...types].filter((t) => !(t in DEPLOY_ACTIONS));
-        assert.deepEqual(missing, [], "add the writes of these types to bootstrap/permissions.ts DEPLOY_ACTIONS");
+        assert.deepEqual(missing, [], "add the writes of these types to bootstrap/deployActions.ts DEPLOY_ACTIONS");
     });
 
     it("grants each action only on resource types AWS authorizes it on, and every type it requires", async () => {
