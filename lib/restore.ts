@@ -23,7 +23,7 @@ import type { AtlasRestore, Problem } from "./config";
 
 /**
  * The tag an ECS service carries while it is stopped for a restore: the HA checklist's instance
- * floor does not apply to it (policy/rules.ts), so a restore into prod passes the policy pack.
+ * floor does not apply to it (policy/rules/checklist.ts), so a restore into prod passes the policy pack.
  */
 export const RESTORE_STOP_TAG = "payment-gateway:stopped-for";
 

@@ -1,7 +1,7 @@
 /**
  * The payment-gateway policy pack: the Production HA Checklist, the operations and PCI DSS rules
  * (enforced on prod stacks) and the security rules (enforced everywhere). The rules themselves are pure
- * functions in rules.ts.
+ * functions in rules/.
  *
  *   pulumi preview --policy-pack policy
  */

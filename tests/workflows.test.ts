@@ -76,9 +76,22 @@ describe("CI workflows", () => {
         assert.deepEqual(all[base].with["sparse-checkout"].trim().split("\n"), ["policy", "lib"]);
         assert.ok(base > all.findIndex((s) => s.uses === "./.github/actions/setup"));
         assert.equal(pulumiStep(preview).with.policyPacks, ".base/policy");
-        // What the base pack imports is in the sparse checkout.
-        const imports = fs.readFileSync(path.join(ROOT, "policy", "rules.ts"), "utf8").match(/from "\.\.\/([a-z]+)\//g) ?? [];
-        for (const i of imports) assert.ok(["lib"].includes(i.slice(9, -1)), i);
+        // What the base pack imports is in the sparse checkout: every relative import of every file
+        // under policy/ stays in policy/ or goes to lib/.
+        const policyDir = path.join(ROOT, "policy");
+        const files = (fs.readdirSync(policyDir, { recursive: true }) as string[]).filter((f) => f.endsWith(".ts") && !f.split(path.sep).includes("node_modules")).map((f) => path.join(policyDir, f));
+        assert.ok(files.includes(path.join(policyDir, "index.ts")) && files.includes(path.join(policyDir, "rules", "index.ts")), "the pack and its rules");
+        const outside: string[] = [];
+        let relative = 0;
+        for (const file of files) {
+            for (const [, spec] of fs.readFileSync(file, "utf8").matchAll(/(?:from|import|require\()\s*["'](\.\.?\/[^"']*)["']/g)) {
+                relative++;
+                const top = path.relative(ROOT, path.resolve(path.dirname(file), spec)).split(path.sep)[0];
+                if (!["policy", "lib"].includes(top)) outside.push(`${path.relative(ROOT, file)}: ${spec}`);
+            }
+        }
+        assert.ok(relative > 0, "the pack's relative imports were read");
+        assert.deepEqual(outside, [], "imports the base branch's sparse checkout (policy, lib) does not hold");
     });
 
     it("preview only pull requests from this repository and not Dependabot's: their runs have no environment secrets", () => {
