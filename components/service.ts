@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import { ServiceConfig } from "../lib/config";
+import { ContainerHealthCheck, containerDefinitions } from "../lib/containers";
 import { contextHash } from "../lib/contextHash";
 import { ecrRepositoryOf } from "../lib/images";
 import { secretSource } from "../lib/limits";
@@ -16,11 +17,7 @@ import { Route } from "./loadBalancer";
 import { Network } from "./network";
 import { StoredSecret } from "./secret";
 
-/** The OpenTelemetry collector sidecar's container name. */
-const COLLECTOR_CONTAINER = "otel-collector";
-
-/** Container label carrying the digest of the secrets' version ids (see `secretsVersion`). */
-export const SECRETS_VERSION_LABEL = "payment-gateway.secrets-version";
+export { SECRETS_VERSION_LABEL } from "../lib/containers";
 
 export interface ServiceArgs {
     /** Short service name: admin, main or worker. Names the container, log group and roles. */
@@ -46,7 +43,7 @@ export interface ServiceArgs {
     /** What the gateway itself may do (the task role), e.g. use the application key. Default nothing. */
     taskPermissions?: Statement[];
     /** A container health check: ECS replaces a task whose check fails. Default none (the load balancer checks routed services). */
-    containerHealthCheck?: { command: string[]; intervalSeconds: number; timeoutSeconds: number; retries: number; startPeriodSeconds: number };
+    containerHealthCheck?: ContainerHealthCheck;
     /** Run an OpenTelemetry collector sidecar (this image) that exports traces to X-Ray. Default: none. */
     collectorImage?: string;
     /** The port of the OTLP endpoint the gateway exports traces to itself (not the sidecar), opened in the egress when not 443. Default: none. */
@@ -240,42 +237,6 @@ export class Service extends pulumi.ComponentResource {
         return statements.length ? [allow(this.taskRole, `${this.name}-task`, statements, this.child)] : [];
     }
 
-    /** The AWS Distro for OpenTelemetry collector: OTLP in on localhost, traces out to X-Ray. */
-    private collectorContainer(image: string, logGroup: string): Record<string, unknown> {
-        const config = [
-            "receivers:",
-            "  otlp:",
-            "    protocols:",
-            '      grpc: { endpoint: "0.0.0.0:4317" }',
-            '      http: { endpoint: "0.0.0.0:4318" }',
-            "processors:",
-            "  batch: {}",
-            "exporters:",
-            `  awsxray: { region: ${this.args.region} }`,
-            "service:",
-            "  pipelines:",
-            "    traces: { receivers: [otlp], processors: [batch], exporters: [awsxray] }",
-        ].join("\n");
-        return {
-            name: COLLECTOR_CONTAINER,
-            image,
-            // Telemetry must never take a payment process down with it.
-            essential: false,
-            memoryReservation: 64,
-            environment: [{ name: "AOT_CONFIG_CONTENT", value: config }],
-            logConfiguration: {
-                logDriver: "awslogs",
-                options: { "awslogs-group": logGroup, "awslogs-region": this.args.region, "awslogs-stream-prefix": "otel" },
-            },
-        };
-    }
-
-    private healthCheck(): { healthCheck?: Record<string, unknown> } {
-        const hc = this.args.containerHealthCheck;
-        if (!hc) return {};
-        return { healthCheck: { command: hc.command, interval: hc.intervalSeconds, timeout: hc.timeoutSeconds, retries: hc.retries, startPeriod: hc.startPeriodSeconds } };
-    }
-
     /** A digest of the version ids of every secret the tasks read. */
     private secretsVersion(): pulumi.Output<string> {
         const ids = Object.entries(this.args.secrets).map(([name, s]) => pulumi.interpolate`${name}=${s.versionId}`);
@@ -285,41 +246,23 @@ export class Service extends pulumi.ComponentResource {
     private createTaskDefinition(): aws.ecs.TaskDefinition {
         const { config, environment, secrets } = this.args;
         const secretArns = pulumi.all(Object.values(secrets).map((s) => s.arn));
-        const containerDefinitions = pulumi
+        const containers = pulumi
             .all([this.image, pulumi.output(environment), this.logGroup.name, secretArns, this.secretsVersion()])
             .apply(([image, env, logGroup, arns, secretsVersion]) =>
-                JSON.stringify([{
-                    name: this.containerName,
+                JSON.stringify(containerDefinitions({
+                    service: this.args.service,
+                    config,
                     image,
-                    essential: true,
-                    // ECS reads `secrets` only when a task starts: a new value of any of them must
-                    // make a new task definition, so the service rolls onto it.
-                    dockerLabels: { [SECRETS_VERSION_LABEL]: secretsVersion },
-                    portMappings: this.args.route ? [{ containerPort: config.containerPort, protocol: "tcp" }] : [],
-                    environment: Object.entries(env as Record<string, string>).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value })),
-                    // The generated secrets, then the gateway's own (config `secrets`: existing ARNs).
-                    secrets: [
-                        ...Object.keys(secrets).map((name, i) => ({ name, valueFrom: arns[i] })),
-                        ...Object.entries(config.secrets).sort(([a], [b]) => a.localeCompare(b)).map(([name, valueFrom]) => ({ name, valueFrom })),
-                    ],
-                    // ECS task definition parameters `entryPoint` and `command` (Docker ENTRYPOINT and
-                    // CMD, one argument per item); unset, the image's own run.
-                    ...(config.entryPoint ? { entryPoint: config.entryPoint } : {}),
-                    ...(config.command ? { command: config.command } : {}),
-                    // A private registry other than ECR: ECS pulls with the credentials in this secret
-                    // (ECS task definition parameter `repositoryCredentials.credentialsParameter`).
-                    ...(config.repositoryCredentials ? { repositoryCredentials: { credentialsParameter: config.repositoryCredentials } } : {}),
-                    logConfiguration: {
-                        logDriver: "awslogs",
-                        options: { "awslogs-group": logGroup, "awslogs-region": this.args.region, "awslogs-stream-prefix": this.args.service },
-                    },
-                    stopTimeout: 30,
-                    ...(this.args.hardening?.readonlyRootFilesystem ? { readonlyRootFilesystem: true } : {}),
-                    ...(this.args.hardening?.user ? { user: this.args.hardening.user } : {}),
-                    ...this.healthCheck(),
-                    // Spans sent before the collector listens are lost: start it first (it stays non-essential).
-                    ...(this.args.collectorImage ? { dependsOn: [{ containerName: COLLECTOR_CONTAINER, condition: "START" }] } : {}),
-                }, ...(this.args.collectorImage ? [this.collectorContainer(this.args.collectorImage, logGroup)] : [])]),
+                    region: this.args.region,
+                    logGroup,
+                    environment: env as Record<string, string>,
+                    secrets: Object.fromEntries(Object.keys(secrets).map((name, i) => [name, arns[i]])),
+                    secretsVersion,
+                    routed: !!this.args.route,
+                    healthCheck: this.args.containerHealthCheck,
+                    collectorImage: this.args.collectorImage,
+                    hardening: this.args.hardening,
+                })),
             );
         return new aws.ecs.TaskDefinition(this.name, {
             family: `${this.args.namePrefix}-${this.args.service}`,
@@ -330,7 +273,7 @@ export class Service extends pulumi.ComponentResource {
             runtimePlatform: { cpuArchitecture: config.architecture, operatingSystemFamily: "LINUX" },
             executionRoleArn: this.executionRole.arn,
             taskRoleArn: this.taskRole.arn,
-            containerDefinitions,
+            containerDefinitions: containers,
             tags: { service: this.args.service },
         }, this.child);
     }
