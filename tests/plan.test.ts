@@ -369,6 +369,9 @@ describe("npm run plan", () => {
             assert.match(stdout, new RegExp(`^ {4}containerDefinitions\\[${name}\\]\\.environment\\[MPG_DATABASE_MAX_POOL_SIZE\\]: ${pool(before, name)} → ${pool(after, name)}$`, "m"));
         }
         assert.match(stdout, /^services that roll \(a new task definition, network or load-balancer configuration: ECS starts new tasks, then stops the old\): admin, main, worker$/m);
+        // The new task definition's ARN is the cloud's to assign: no stand-in from the mock engine.
+        for (const name of ["admin", "main", "worker"])
+            assert.match(stdout, new RegExp(`^~ pg-${name} {2}aws:ecs/service:Service\\n {4}taskDefinition: arn:aws:ecs:\\S+ → \\(known after pulumi up\\)$`, "m"));
         assert.match(stdout, /^~ pg-main {2}aws:appautoscaling\/target:Target\n {4}maxCapacity: 8 → 16$/m);
         assert.deepEqual(json.edit.rolls, ["admin", "main", "worker"]);
         assert.ok(json.edit.changes.every((c: any) => c.kind !== "add" && c.kind !== "remove"));

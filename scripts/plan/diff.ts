@@ -70,41 +70,54 @@ function leaves(value: unknown, at: string, out: Map<string, unknown>): Map<stri
     return out;
 }
 
+/** What the plan prints in place of a value only `pulumi up` will know (`pulumi preview` shows such a value as unknown). */
+export const KNOWN_AFTER_UP = "(known after pulumi up)";
+
 const brief = (v: unknown) => {
     const text = v === undefined ? "(none)" : typeof v === "string" ? v : JSON.stringify(v);
     return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 };
 
-/** What `after` changes against `before`: resources added, removed, replaced or updated, and their changed inputs. */
+/**
+ * What `after` changes against `before`: resources added, removed, replaced or updated, and their
+ * changed inputs. An input computed from a resource the edit replaces (a service's task definition
+ * ARN) gets a value only `pulumi up` knows: the mock engine's stand-in is not printed for it.
+ */
 export function diffRuns(before: Run, after: Run): Change[] {
     const key = (r: RecordedResource) => r.urn;
     const old = new Map(before.resources.filter((r) => r.custom).map((r) => [key(r), r]));
     const now = new Map(after.resources.filter((r) => r.custom).map((r) => [key(r), r]));
-    const changes: Change[] = [];
-    for (const [urn, r] of now) {
+    // First what each kept resource changes, and whether that replaces it; then the fields, which
+    // depend on what the others replace.
+    const compared = [...now].flatMap(([urn, r]) => {
         const was = old.get(urn);
-        if (!was) {
-            changes.push({ kind: "add", type: r.type, name: r.name, fields: [] });
-            continue;
-        }
+        if (!was) return [];
         const [a, b] = [leaves(was.inputs, "", new Map()), leaves(r.inputs, "", new Map())];
         const paths = [...new Set([...a.keys(), ...b.keys()])].filter((p) => JSON.stringify(a.get(p)) !== JSON.stringify(b.get(p))).sort();
-        if (!paths.length) continue;
-        const top = [...new Set(paths.map((p) => p.split(/[.[]/)[0]))];
+        if (!paths.length) return [];
         const rule = REPLACED_BY[r.type] ?? [];
         const replaces = (field: string) => (rule[0] === "*" ? !rule.slice(1).includes(field) : rule.includes(field)) || r.replaceOnChanges.includes(field) || r.replaceOnChanges.includes("*");
-        const secret = (p: string) => isSecretInput(r, p.split(/[.[]/)[0]) || isSecretInput(was, p.split(/[.[]/)[0]);
+        return [{ r, was, a, b, paths, replaced: paths.some((p) => replaces(topField(p))) }];
+    });
+    const replacedUrns = new Set(compared.filter((c) => c.replaced).map((c) => c.r.urn));
+    const changes: Change[] = [...now].filter(([urn]) => !old.has(urn)).map(([, r]) => ({ kind: "add" as const, type: r.type, name: r.name, fields: [] }));
+    for (const { r, was, a, b, paths, replaced } of compared) {
+        const secret = (p: string) => isSecretInput(r, topField(p)) || isSecretInput(was, topField(p));
+        const unknown = (p: string) => (r.propertyDependencies?.[topField(p)] ?? []).some((urn) => replacedUrns.has(urn));
         changes.push({
-            kind: top.some(replaces) ? "replace" : "update",
+            kind: replaced ? "replace" : "update",
             type: r.type,
             name: r.name,
-            fields: paths.map((p) => (secret(p) ? `${p}: [secret] changed` : `${p}: ${brief(a.get(p))} → ${brief(b.get(p))}`)),
+            fields: paths.map((p) => (secret(p) ? `${p}: [secret] changed` : `${p}: ${brief(a.get(p))} → ${unknown(p) ? KNOWN_AFTER_UP : brief(b.get(p))}`)),
         });
     }
     for (const [urn, r] of old) if (!now.has(urn)) changes.push({ kind: "remove", type: r.type, name: r.name, fields: [] });
     const order = { remove: 0, replace: 1, add: 2, update: 3 };
     return changes.sort((x, y) => order[x.kind] - order[y.kind] || x.type.localeCompare(y.type) || x.name.localeCompare(y.name));
 }
+
+/** The input a leaf path belongs to (`containerDefinitions[admin].image` → `containerDefinitions`). */
+const topField = (path: string) => path.split(/[.[]/)[0];
 
 /**
  * ECS service inputs whose update starts a new deployment: ECS API UpdateService ("For services

@@ -5,10 +5,9 @@ import { difference } from "../../lib/cost";
 import { PriceError } from "../../lib/prices";
 import { GATEWAY_ONLY, SECTIONS } from "./sections";
 import { estimateRun } from "./sections/cost";
-import { diffRuns, rollingServices } from "./diff";
+import { KNOWN_AFTER_UP, diffRuns, rollingServices } from "./diff";
 
-/** What the plan prints in place of a value only `pulumi up` will know (`pulumi preview` shows such a value as unknown). */
-export const KNOWN_AFTER_UP = "(known after pulumi up)";
+export { KNOWN_AFTER_UP };
 
 export function renderPlan(run: Run): string {
     const out: string[] = [];
