@@ -3,6 +3,7 @@
  *
  *   Pulumi.<stack>.yaml ──validate──▶ config ──purpose──▶ gateway       (stacks/gateway.ts)
  *   last update's outputs ──step of restore, rotation──┘──▶ restore drill (stacks/restoreDrill.ts)
+ *                                                      └──▶ local         (stacks/local.ts: the same topology on Docker)
  *
  * Config is validated, and the MongoDB connection budget computed, before anything is declared.
  * The program reads back what its last deployment recorded (a reference to its own stack) to know
@@ -16,6 +17,7 @@ import { loadConfig, loadStackZones, previousOutputs } from "./lib/stackConfig";
 import { stepOfRestore, stepOfRotation } from "./stacks/lastUpdate";
 import { gateway } from "./stacks/gateway";
 import { restoreDrill } from "./stacks/restoreDrill";
+import { local } from "./stacks/local";
 
 export = async () => {
     // Which step of a credential rotation or a restore this update takes depends on the step the
@@ -35,5 +37,7 @@ export = async () => {
             return restoreDrill({ config, stack, restore });
         case "gateway":
             return gateway({ config, stack, zones: zones!, restore, rotation });
+        case "local":
+            return local({ config, stack });
     }
 };

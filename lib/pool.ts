@@ -45,6 +45,8 @@ export interface ServicePlan extends PoolSizes {
 
 export interface ConnectionBudget {
     tier: AtlasTier;
+    /** Present when sized for a node that is not an Atlas tier (BudgetRequest.node); `tier` is then not what limits. */
+    node?: string;
     /** The tier's per-node connection limit. */
     limit: number;
     reserved: number;
@@ -58,8 +60,23 @@ export interface ConnectionBudget {
     utilization: number;
 }
 
+/**
+ * A database node that is not an Atlas tier (a local stack's mongod): its connection limit, what
+ * is kept for others, and the key that sets the limit (named when the pools do not fit).
+ */
+export interface NodeLimit {
+    /** What the limit is called in messages, e.g. "mongod --maxConns 1000". */
+    name: string;
+    connections: number;
+    reserved: number;
+    /** The config key that raises the limit. */
+    key: string;
+}
+
 export interface BudgetRequest {
     tier: AtlasTier;
+    /** Size for this node instead of the tier's (a local stack). Default: the tier's limit and Atlas's reservation. */
+    node?: NodeLimit;
     /** Fraction of the usable limit the application may take, 0.1–1. */
     headroom: number;
     services: ServiceDemand[];
@@ -79,8 +96,9 @@ export function peakTasks(s: Pick<ServiceDemand, "maxInstances" | "maximumPercen
     return Math.ceil((s.maxInstances * s.maximumPercent) / 100);
 }
 
-export function budgetFor(tier: AtlasTier, headroom: number): number {
-    return Math.floor((ATLAS_TIER_CONNECTIONS[tier] - ATLAS_RESERVED_CONNECTIONS) * headroom);
+export function budgetFor(tier: AtlasTier, headroom: number, node?: NodeLimit): number {
+    const [limit, reserved] = node ? [node.connections, node.reserved] : [ATLAS_TIER_CONNECTIONS[tier], ATLAS_RESERVED_CONNECTIONS];
+    return Math.floor((limit - reserved) * headroom);
 }
 
 /** Derived companions of a max pool size: a small warm floor and a modest connection-storm limit. */
@@ -96,8 +114,11 @@ export function companions(maxPoolSize: number): Pick<PoolSizes, "minPoolSize" |
  * count, what would be left per task, and the smallest tier that fits.
  */
 export function planConnections(req: BudgetRequest): ConnectionBudget {
-    const limit = ATLAS_TIER_CONNECTIONS[req.tier];
-    const budget = budgetFor(req.tier, req.headroom);
+    const node = req.node;
+    const limit = node ? node.connections : ATLAS_TIER_CONNECTIONS[req.tier];
+    const reserved = node ? node.reserved : ATLAS_RESERVED_CONNECTIONS;
+    const budget = budgetFor(req.tier, req.headroom, node);
+    const target = node ? node.name : `atlas.tier ${req.tier}`;
     const sized = req.services.map((s) => ({ ...s, peakTasks: peakTasks(s), override: s.maxPoolSize ?? req.maxPoolSize }));
     const fixed = sized.filter((s) => s.override !== undefined);
     const free = sized.filter((s) => s.override === undefined);
@@ -111,15 +132,26 @@ export function planConnections(req: BudgetRequest): ConnectionBudget {
         if (fixed.length) {
             const which = fixed.map((s) => `${s.name} ${s.override}`).join(", ");
             throw new PoolBudgetError(
-                `does not fit atlas.tier ${req.tier} (overrides: ${which}): ${names} can run ${totalTasks} tasks during a rollout, ` +
+                `does not fit ${target} (overrides: ${which}): ${names} can run ${totalTasks} tasks during a rollout, ` +
                     `needing ${fixedConnections + freeTasks * (MIN_POOL_SIZE + MONITORING_CONNECTIONS_PER_TASK)} connections per node ` +
                     `(overrides at their size, every other task at least ${MIN_POOL_SIZE} + ${MONITORING_CONNECTIONS_PER_TASK} monitoring), ` +
-                    `but ${budget} are available (${fmt(limit)} − ${ATLAS_RESERVED_CONNECTIONS} reserved, × ${req.headroom} headroom). ` +
-                    `Lower the override, raise atlas.tier or lower maxInstances.`,
+                    `but ${budget} are available (${fmt(limit)} − ${reserved} reserved, × ${req.headroom} headroom). ` +
+                    `Lower the override, raise ${node ? node.key : "atlas.tier"} or lower ${node ? "instances" : "maxInstances"}.`,
                 "pool",
             );
         }
         const left = Math.floor(budget / totalTasks) - MONITORING_CONNECTIONS_PER_TASK;
+        if (node) {
+            // The smallest limit at which every task gets the minimum pool.
+            const floor = totalTasks * (MIN_POOL_SIZE + MONITORING_CONNECTIONS_PER_TASK);
+            let needed = Math.ceil(floor / req.headroom) + node.reserved;
+            while (budgetFor(req.tier, req.headroom, { ...node, connections: needed }) < floor) needed++;
+            throw new PoolBudgetError(
+                `allows ${fmt(limit)} connections per node (${node.name}); ${names} can run ${totalTasks} containers, ` +
+                    `leaving ${Math.max(0, left)} connections each, below the minimum of ${MIN_POOL_SIZE}. Raise ${node.key} to at least ${needed}, or lower instances.`,
+                node.key,
+            );
+        }
         const fits = ATLAS_TIERS.find((t) => Math.floor(budgetFor(t, req.headroom) / totalTasks) - MONITORING_CONNECTIONS_PER_TASK >= MIN_POOL_SIZE);
         throw new PoolBudgetError(
             `allows ${fmt(limit)} connections per node; ${names} can run ${totalTasks} tasks during a rollout ` +
@@ -150,13 +182,14 @@ export function planConnections(req: BudgetRequest): ConnectionBudget {
     return {
         tier: req.tier,
         limit,
-        reserved: ATLAS_RESERVED_CONNECTIONS,
+        ...(node ? { node: node.name } : {}),
+        reserved,
         headroom: req.headroom,
         budget,
         services,
         peakTasks: totalTasks,
         peakConnections,
-        utilization: peakConnections / (limit - ATLAS_RESERVED_CONNECTIONS),
+        utilization: peakConnections / (limit - reserved),
     };
 }
 

@@ -5,6 +5,9 @@ import { SERVICE_NAMES, WORKER_BASE_MEMORY_MIB, WORKER_MEMORY_PER_JOB_MIB } from
 import { boolean, section } from "./fields";
 import { DEFAULT_TRACE_SAMPLE_RATIO, Parsed } from "./schema";
 
+/** The cache image a local stack runs for each engine unless `local.cache.image` is set. */
+export const LOCAL_CACHE_IMAGES = { valkey: "valkey/valkey:8.0.1", redis: "redis:7.2.5", garnet: "ghcr.io/microsoft/garnet:1.0.39" } as const;
+
 /** Resolution: environment-dependent defaults, and the resolved Config every other module reads. */
 
 export function resolve(parsed: Parsed, awsRegion: string) {
@@ -56,6 +59,10 @@ export function resolve(parsed: Parsed, awsRegion: string) {
             engineVersion: parsed.cache.engineVersion ?? (parsed.cache.engine === "valkey" ? "8.0" : "7.1"),
             failover: parsed.cache.nodes >= 2,
         },
+        local: {
+            ...parsed.local,
+            cache: { ...parsed.local.cache, image: parsed.local.cache.image ?? LOCAL_CACHE_IMAGES[parsed.local.cache.engine] },
+        },
         observability: { ...parsed.observability, traceSampleRatio: parsed.observability.traceSampleRatio ?? DEFAULT_TRACE_SAMPLE_RATIO[parsed.environment] },
     };
 }
@@ -86,6 +93,7 @@ export function defaultsFrom(key: string): string[] {
         "atlas.privateLink": ["environment"],
         "cache.engineVersion": ["cache.engine"],
         "cache.failover": ["cache.nodes"],
+        "local.cache.image": ["local.cache.engine"],
     };
     return from[key] ?? [];
 }

@@ -300,6 +300,51 @@ const SecuritySchema = section({
     containerUser: z.string({ error: "must be a user such as 1000:1000" }).regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,31})?$/, { error: "must be a user such as 1000:1000 or node" }).optional(),
 });
 
+/** Images of the local stack's own parts, each pinned by tag or digest (never `latest`). */
+const pinnedImage = (example: string) =>
+    z.string({ error: "must be an image reference" }).regex(IMAGE_REF, { error: `must be an image reference such as ${example}` });
+
+/**
+ * purpose local only: the gateway's topology on one Docker engine (stacks/local.ts). Every other
+ * section keeps its meaning where it has one locally (instances, images, pool, health check path
+ * and interval, admin stickiness, tracing); the AWS- and Atlas-only keys are not read.
+ */
+const LocalSchema = section({
+    /** Host port (127.0.0.1 only) the load balancer, Caddy, is published on, 1024–65535. Default 8080. */
+    port: count(1024, 65535).default(8080),
+    /** Caddy's image. Default caddy:2.8.4 (the Caddyfile uses only directives Caddy 2.6 already has). */
+    caddyImage: pinnedImage("caddy:2.8.4").default("caddy:2.8.4"),
+    mongo: section({
+        /** MongoDB's image (three replica-set members, the init and the backups). Default mongo:7.0.14. */
+        image: pinnedImage("mongo:7.0.14").default("mongo:7.0.14"),
+        /** mongod --maxConns: each member's connection limit, which the pool sizes must fit, 100–65536. Default 1000. */
+        maxConnections: count(100, 65536).default(1000),
+    }).prefault({}),
+    cache: section({
+        /**
+         * valkey or redis: primary + replica + three Sentinels (quorum 2), the HA topology; garnet: a
+         * single Garnet node, no failover (refused in prod: not the HA checklist). Default valkey.
+         */
+        engine: oneOf(["valkey", "redis", "garnet"]).default("valkey"),
+        /** The engine's image. Default: valkey/valkey:8.0.1, redis:7.2.5 or ghcr.io/microsoft/garnet:1.0.39 by engine. */
+        image: pinnedImage("valkey/valkey:8.0.1").optional(),
+        /** Milliseconds a Sentinel waits before it deems the primary down, 1000–60000. Default 5000. */
+        downAfterMilliseconds: count(1000, 60000).default(5000),
+        /** Sentinel's failover-timeout, milliseconds, 10000–600000. Default 60000. */
+        failoverTimeoutMilliseconds: count(10000, 600000).default(60000),
+    }).prefault({}),
+    /** The OpenTelemetry collector's image when tracing is on without observability.otlpEndpoint. Default otel/opentelemetry-collector:0.111.0. */
+    collectorImage: pinnedImage("otel/opentelemetry-collector:0.111.0").default("otel/opentelemetry-collector:0.111.0"),
+    backup: section({
+        /** A container that runs mongodump into a volume on a schedule. Default true; required in prod. */
+        enabled: bool().default(true),
+        /** Hours between dumps, 1–168. Default 24. */
+        intervalHours: count(1, 168).default(24),
+        /** Dumps kept (older ones are deleted), 1–365. Default 7. */
+        keep: count(1, 365).default(7),
+    }).prefault({}),
+});
+
 /** The raw `payment-gateway:*` keys, before defaults that depend on the environment. */
 export const ConfigSchema = section({
     environment: oneOf(ENVIRONMENTS),
@@ -317,8 +362,13 @@ export const ConfigSchema = section({
     rotation: RotationSchema.prefault({}),
     cost: CostSchema.prefault({}),
     security: SecuritySchema.prefault({}),
-    /** gateway (the whole topology) or restore-drill (an Atlas cluster that a backup is restored into, and nothing else). Default gateway. */
-    purpose: oneOf(["gateway", "restore-drill"]).default("gateway"),
+    /** purpose local: the local stack's own parts on Docker. */
+    local: LocalSchema.prefault({}),
+    /**
+     * gateway (the whole topology), restore-drill (an Atlas cluster that a backup is restored into,
+     * and nothing else) or local (the whole topology on one Docker engine). Default gateway.
+     */
+    purpose: oneOf(["gateway", "restore-drill", "local"]).default("gateway"),
 });
 export type RawConfig = z.input<typeof ConfigSchema>;
 export type Parsed = z.output<typeof ConfigSchema>;

@@ -40,16 +40,18 @@ export function validateConfig(raw: Record<string, unknown>, awsRegion: string |
     // The stack name is part of physical names (cache id ≤ 40, cluster and role names): keep it short and plain.
     if (stack !== undefined && !STACK_NAME.test(stack))
         problems.push({ path: "", message: "needs a stack name of 1–20 lower-case letters, digits and hyphens, starting with a letter (it is part of physical resource names)", value: stack });
-    if (!awsRegion) problems.push({ path: "", message: "needs aws:region (pulumi config set aws:region us-east-1)" });
-    else if (!AWS_REGION.test(awsRegion)) problems.push({ path: "", message: "needs aws:region to be an AWS region such as us-east-1", value: awsRegion });
-    else if (!(awsRegion in AWS_REGION_ZONES))
+    // A local stack declares nothing in AWS: it needs no region (one it names is still checked).
+    const local = raw.purpose === "local";
+    if (!awsRegion && !local) problems.push({ path: "", message: "needs aws:region (pulumi config set aws:region us-east-1)" });
+    else if (awsRegion && !AWS_REGION.test(awsRegion)) problems.push({ path: "", message: "needs aws:region to be an AWS region such as us-east-1", value: awsRegion });
+    else if (awsRegion && !(awsRegion in AWS_REGION_ZONES))
         problems.push({ path: "", message: `needs aws:region to be an AWS commercial region Atlas serves (${Object.keys(AWS_REGION_ZONES).join(", ")})`, value: awsRegion });
     /** Key paths whose value was refused and set aside (a default, or a neutral stand-in, takes its place). */
     const failed: string[] = [];
     if (stack !== undefined && !STACK_NAME.test(stack)) failed.push("stack");
     // Without a usable region the other rules still run, against a stand-in; those that read the region do not.
     const region = awsRegion && AWS_REGION.test(awsRegion) ? awsRegion : "us-east-1";
-    if (!awsRegion || !(awsRegion in AWS_REGION_ZONES)) failed.push("aws:region");
+    if ((!awsRegion && !local) || (awsRegion && !(awsRegion in AWS_REGION_ZONES))) failed.push("aws:region");
 
     let candidate: Record<string, unknown> = structuredClone(raw);
     const undecrypted = pathsOf(candidate, (v) => v === UNDECRYPTED);

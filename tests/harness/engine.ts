@@ -198,6 +198,11 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, a
             const repo = String(inputs.imageName).replace(/:[^:/]+$/, "");
             return { id: inputs.imageName, state: { ...state, baseImageName: inputs.imageName, repoDigest: `${repo}@sha256:${hash(inputs.imageName, 64, "0123456789abcdef")}`, registryServer: inputs.registry?.server } };
         }
+        case "docker:index/remoteImage:RemoteImage":
+            return { id: `sha256:${hash(inputs.name, 64, "0123456789abcdef")}`, state: { ...state, imageId: `sha256:${hash(inputs.name, 64, "0123456789abcdef")}`, repoDigest: "" } };
+        case "docker:index/container:Container":
+            // A one-shot container (attach) has ended when create returns: as a successful run ends.
+            return { id: hash(type + name, 64, "0123456789abcdef"), state: { ...state, ...(inputs.attach ? { exitCode: 0 } : {}) } };
         case "random:index/randomPassword:RandomPassword":
         case "random:index/randomString:RandomString":
             // A keeper change is a new value (rotation): it seeds the generated value too.

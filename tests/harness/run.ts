@@ -59,6 +59,8 @@ export const APPLY_TIME_OUTPUTS: Readonly<Record<string, readonly string[]>> = {
     "aws:elasticache/replicationGroup:ReplicationGroup": ["primaryEndpointAddress", "readerEndpointAddress"],
     "mongodbatlas:index/advancedCluster:AdvancedCluster": ["clusterId", "connectionStrings"],
     "docker:index/image:Image": ["repoDigest"],
+    "docker:index/remoteImage:RemoteImage": ["id", "imageId"],
+    "docker:index/container:Container": ["id"],
 };
 
 /** The string leaves of a value (and the host of each URL among them). */

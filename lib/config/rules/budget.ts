@@ -1,7 +1,7 @@
 /** The bill of materials of a config, and the rules it feeds: the MongoDB connection budget and the monthly cost budget. */
 import { actionMinutes, Bom, estimate, PriceError } from "../../cost";
 import { planDrills } from "../../drills";
-import { ConnectionBudget, planConnections, PoolBudgetError } from "../../pool";
+import { ConnectionBudget, NodeLimit, planConnections, PoolBudgetError } from "../../pool";
 import { SERVICE_NAMES, ServiceName } from "../constants";
 import { interfaceEndpointServices, Resolved } from "../resolve";
 import { Problem } from "../problems";
@@ -92,23 +92,28 @@ export function budgetProblems(c: Resolved, problems: Problem[]): ConnectionBudg
     const { headroom, maxPoolSize, minPoolSize, maxConnecting } = c.pool;
     // An auto-scaled cluster may shrink to its floor: size for the smallest tier it can run on.
     const tier = (c.atlas.autoScaling?.minTier ?? c.atlas.tier) as ConnectionBudget["tier"];
+    // A local stack: each mongod's --maxConns is the limit, and every container runs at its count
+    // (no autoscaling; a changed container is deleted before its replacement starts).
+    const local = c.purpose === "local";
+    const node = local ? localMongodLimit(c.local.mongo.maxConnections) : undefined;
     try {
         const budget = planConnections({
             tier,
+            node,
             headroom,
             maxPoolSize,
             minPoolSize,
             maxConnecting,
             services: SERVICE_NAMES.map((name) => ({
                 name,
-                maxInstances: c[name].maxInstances,
-                maximumPercent: c[name].deployment.maximumPercent,
+                maxInstances: local ? c[name].instances : c[name].maxInstances,
+                maximumPercent: local ? 100 : c[name].deployment.maximumPercent,
                 ...c.pool[name],
             })),
         });
         const worker = budget.services.find((s) => s.name === "worker")!;
         if (worker.maxPoolSize < c.worker.concurrency)
-            problems.push({ path: "worker.concurrency", message: `exceeds the worker's MongoDB pool (${worker.maxPoolSize}): jobs would wait for connections; lower it or raise atlas.tier`, value: c.worker.concurrency });
+            problems.push({ path: "worker.concurrency", message: `exceeds the worker's MongoDB pool (${worker.maxPoolSize}): jobs would wait for connections; lower it or raise ${local ? "local.mongo.maxConnections" : "atlas.tier"}`, value: c.worker.concurrency });
         // A floor above the ceiling is named where it was set: the service's override, or the global key.
         const override = (name: string) => c.pool[name as ServiceName];
         for (const s of budget.services) {
@@ -123,7 +128,8 @@ export function budgetProblems(c: Resolved, problems: Problem[]): ConnectionBudg
     } catch (e) {
         if (!(e instanceof PoolBudgetError)) throw e;
         const viaAutoScaling = tier !== c.atlas.tier ? ` (the auto-scaling floor ${tier})` : "";
-        if (e.path === "atlas.tier") problems.push({ path: "atlas.tier", message: `${tier}${viaAutoScaling} ${e.message}` });
+        if (node && e.path === node.key) problems.push({ path: node.key, message: e.message, value: node.connections });
+        else if (e.path === "atlas.tier") problems.push({ path: "atlas.tier", message: `${tier}${viaAutoScaling} ${e.message}` });
         else {
             // An override that does not fit is named by the key that was set, with its value.
             const name = SERVICE_NAMES.find((n) => c.pool[n]?.maxPoolSize !== undefined);
@@ -132,4 +138,16 @@ export function budgetProblems(c: Resolved, problems: Problem[]): ConnectionBudg
         }
         return undefined;
     }
+}
+
+/**
+ * Connections a local stack keeps free on each mongod besides the gateway's pools: the other two
+ * members' replication and heartbeats, the replica-set init, mongodump and an operator's mongosh.
+ * Our allowance, not a figure MongoDB publishes.
+ */
+export const LOCAL_RESERVED_CONNECTIONS = 20;
+
+/** A local stack's mongod as the connection budget sees it (`--maxConns`, stacks/local.ts). */
+export function localMongodLimit(maxConnections: number): NodeLimit {
+    return { name: `mongod --maxConns ${maxConnections}`, connections: maxConnections, reserved: LOCAL_RESERVED_CONNECTIONS, key: "local.mongo.maxConnections" };
 }

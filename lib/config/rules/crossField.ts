@@ -11,6 +11,7 @@ import { nameProblems } from "./names";
 import { regionProblems } from "./region";
 import { LastDeployment } from "../validate";
 import { prodProblems } from "./prod";
+import { localProblems } from "./local";
 
 /** Rules that span fields (and the stack's name and region), and the Production HA Checklist in prod. */
 export function crossFieldProblems(c: Resolved, stack: string | undefined, now: number, last: LastDeployment = {}): Problem[] {
@@ -19,7 +20,8 @@ export function crossFieldProblems(c: Resolved, stack: string | undefined, now: 
     problems.push(...nameProblems(c, stack), ...regionProblems(c));
 
     // A restore drill runs no service: their settings (all defaults there) are not judged.
-    const services = c.purpose === "gateway" ? SERVICE_NAMES : [];
+    const services = c.purpose === "restore-drill" ? [] : SERVICE_NAMES;
+    const gateway = c.purpose === "gateway";
     for (const name of services) {
         const s = c[name];
         if (s.maxInstances < s.instances) add(`${name}.maxInstances`, `must be at least ${name}.instances (${s.instances})`, s.maxInstances, `${name}.instances`);
@@ -42,6 +44,7 @@ export function crossFieldProblems(c: Resolved, stack: string | undefined, now: 
         }
         // repositoryCredentials is the way to a private registry other than ECR (ECS developer guide,
         // "Using non-AWS container images in Amazon ECS"); ECR is pulled with the execution role.
+        if (!gateway) continue; // the rest is about ECS and Fargate (a local stack: rules/local.ts)
         if (s.repositoryCredentials && s.build)
             add(`${name}.repositoryCredentials`, "does not apply with build: the built image is pushed to ECR and pulled with the execution role", s.repositoryCredentials, `${name}.build`);
         else if (s.repositoryCredentials && s.image && ecrRepositoryOf(s.image))
@@ -107,7 +110,7 @@ export function crossFieldProblems(c: Resolved, stack: string | undefined, now: 
     if (c.purpose === "restore-drill" && !c.atlas.restore)
         add("atlas.restore", "is required when purpose is restore-drill: a restore drill restores a backup", undefined, "purpose");
     if (c.purpose === "restore-drill" && c.prod) add("purpose", "must be gateway in prod: a restore drill is a short-lived stack of its own", c.purpose, "environment");
-    if (!!c.atlas.orgId === !!c.atlas.projectId) add("atlas", "needs exactly one of orgId (create a project) and projectId (use an existing one)", undefined, "atlas.orgId", "atlas.projectId");
+    if (c.purpose !== "local" && !!c.atlas.orgId === !!c.atlas.projectId) add("atlas", "needs exactly one of orgId (create a project) and projectId (use an existing one)", undefined, "atlas.orgId", "atlas.projectId");
     if (c.atlas.privateLink && c.atlas.region !== atlasRegionName(c.region))
         add("atlas.region", `must be the AWS region's (${atlasRegionName(c.region)}) for PrivateLink`, c.atlas.region, "atlas.privateLink", "aws:region");
     const tierIndex = (t: string) => ATLAS_TIERS.indexOf(t as (typeof ATLAS_TIERS)[number]);
@@ -130,6 +133,7 @@ export function crossFieldProblems(c: Resolved, stack: string | undefined, now: 
     if (c.cache.nodes >= 2 && /^cache\.t[12]\./.test(c.cache.nodeType))
         add("cache.nodeType", "must not be a T1/T2 node type, which has no Multi-AZ failover", c.cache.nodeType, "cache.nodes");
 
-    if (c.prod) problems.push(...prodProblems(c));
+    problems.push(...localProblems(c));
+    if (c.prod && c.purpose !== "local") problems.push(...prodProblems(c));
     return problems;
 }
