@@ -3,7 +3,7 @@ import { Run } from "../../tests/harness";
 import { Result, evaluate } from "../../policy/rules";
 import { difference } from "../../lib/cost";
 import { PriceError } from "../../lib/prices";
-import { GATEWAY_ONLY, SECTIONS } from "./sections";
+import { GATEWAY_ONLY, LOCAL_SECTIONS, SECTIONS } from "./sections";
 import { estimateRun } from "./sections/cost";
 import { KNOWN_AFTER_UP, diffRuns, rollingServices } from "./diff";
 
@@ -12,7 +12,7 @@ export { KNOWN_AFTER_UP };
 export function renderPlan(run: Run): string {
     const out: string[] = [];
     const drill = run.outputs.purpose === "restore-drill";
-    for (const [title, section] of SECTIONS) {
+    for (const [title, section] of run.outputs.purpose === "local" ? LOCAL_SECTIONS : SECTIONS) {
         if (drill && GATEWAY_ONLY.includes(title)) continue;
         const lines = section(run);
         if (!lines.length) continue;
@@ -29,7 +29,8 @@ export function unknownUntilUp(run: Run, text: string, quote: (v: string) => str
 
 /** The policy rules that fail and are enforced for this stack (what fails `pulumi preview --policy-pack`). */
 export function enforcedFailures(run: Run): Result[] {
-    if (run.outputs.purpose === "restore-drill") return [];
+    // The policy pack judges AWS resources: a restore drill has none to judge, a local stack none at all.
+    if (run.outputs.purpose === "restore-drill" || run.outputs.purpose === "local") return [];
     return evaluate(run.policyResources()).filter((r) => r.enforced && r.finding.violations.length);
 }
 
@@ -38,7 +39,8 @@ export function planJson(run: Run): unknown {
     const outputs = Object.fromEntries(Object.entries(run.outputs).map(([k, v]) => [k, run.secretOutputs.includes(k) ? "[secret]" : v]));
     const resources = run.resources.map(({ outputs: _outputs, inputs, ...r }) => ({ ...r, inputs: redact(inputs, r.secretInputs) }));
     let cost: unknown;
-    try {
+    if (run.outputs.purpose === "local") cost = { none: "a local stack runs on the Docker engine it is deployed to: nothing is billed" };
+    else try {
         const e = estimateRun(run);
         cost = { ...e, ...(run.baseline ? { difference: difference(estimateRun(run.baseline), e) } : {}) };
     } catch (err) {

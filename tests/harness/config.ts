@@ -27,9 +27,12 @@ export function listStacks(dir: string = ROOT): string[] {
         .sort();
 }
 
-/** The stacks of the gateway itself: every stack file but those of `purpose: restore-drill` (short-lived, nothing to preview or drift-check). */
+/**
+ * The stacks of the gateway in AWS: every stack file but those of `purpose: restore-drill`
+ * (short-lived, nothing to preview or drift-check) and `purpose: local` (a Docker engine, no cloud).
+ */
 export function gatewayStacks(): string[] {
-    return listStacks().filter((stack) => readStackFile(stack)["payment-gateway:purpose"] !== "restore-drill");
+    return listStacks().filter((stack) => !["restore-drill", "local"].includes(readStackFile(stack)["payment-gateway:purpose"] as string));
 }
 
 /** A config value in a stack file: plain, or `{ secure: <ciphertext> }`. */

@@ -16,6 +16,7 @@ import { findings } from "./findings";
 import { drillsSection } from "./drills";
 import { tree } from "./tree";
 import { counts } from "./counts";
+import { localChecklistSection, localDrillsSection, localTopology } from "./local";
 
 export const SECTIONS: [string, Section][] = [
     ["Stack", summary],
@@ -41,3 +42,15 @@ export const SECTIONS: [string, Section][] = [
 
 /** Sections that judge the gateway's topology, which a restore drill does not have. */
 export const GATEWAY_ONLY = ["Production HA Checklist", "Failover drills", "Operations rules", "MongoDB connection budget", "Credential rotation"];
+
+/** A local stack's plan: the topology on Docker, its budget, its checklist and drills; nothing of AWS. */
+export const LOCAL_SECTIONS: [string, Section][] = [
+    ["Stack", summary],
+    ["This edit (--set) against the stack file", edit],
+    ["Local topology (Docker)", localTopology],
+    ["MongoDB connection budget", budget],
+    ["Production HA Checklist (local)", localChecklistSection],
+    ["Failover drills (local)", localDrillsSection],
+    ["Resources", tree],
+    ["Resource counts", counts],
+];
