@@ -64,8 +64,9 @@ export function local({ config, stack }: LocalInputs) {
         command: ["mongosh", "--quiet", "--host", `${MEMBERS[0]}:${MONGO_PORT}`, "--eval", initScript(PRIMARY_WAIT_SECONDS)],
         networks: [on(data)],
         oneShot: true,
+        // Its only dependency on the members: after each is healthy (wait), and again when one is replaced.
         labels: { "payment-gateway.members": pulumi.all(members.map((m) => m.id)).apply((ids) => ids.join(",")) },
-    }, { dependsOn: members });
+    }, {});
     const replicaSet = succeeded(init, "the replica-set init");
     const uri = databaseUri(config.atlas.databaseName);
 
@@ -150,9 +151,9 @@ export function local({ config, stack }: LocalInputs) {
                 memoryMib: s.memory,
                 user: config.security.containerUser,
                 readOnly: config.security.readonlyRootFilesystem,
-                // Read by every gateway container: none is declared until the replica set has a primary.
+                // The init's checked exit code: no gateway container is declared until the replica set has a primary.
                 labels: { "payment-gateway.replica-set": replicaSet, "payment-gateway.service": name },
-            }, { dependsOn: [init, ...cacheParts, ...(collector ? [collector] : [])] }),
+            }, { dependsOn: [...cacheParts, ...(collector ? [collector] : [])] }),
         );
         return [name, containers];
     })) as Record<ServiceName, docker.Container[]>;
@@ -189,7 +190,7 @@ export function local({ config, stack }: LocalInputs) {
               networks: [on(data)],
               volumes: [{ volume: volume("pg-backups", "backups"), path: "/backup" }],
               labels: { "payment-gateway.replica-set": replicaSet },
-          }, { dependsOn: [init] })
+          }, {})
         : undefined;
 
     const port = l.port;

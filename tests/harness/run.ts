@@ -175,6 +175,8 @@ export interface RunOptions {
     /**
      * What the cloud answers to a data-source invoke at this moment, by token (e.g. an ECS service's
      * current task definition, an Atlas restore job's state): overrides the harness's default answer.
+     * By resource type (docker:index/container:Container), what it answers for a created resource's
+     * outputs, merged over the harness's (e.g. the exit code a one-shot container ended with).
      */
     answers?: Record<string, (inputs: Record<string, any>) => Record<string, any>>;
 }
