@@ -46,19 +46,20 @@ export function initScript(waitSeconds: number): string {
 
 /**
  * The backup container's shell loop: a gzipped mongodump archive of the replica set (read from a
- * secondary when one is up) into /backup every `intervalHours`, keeping the newest `keep`.
+ * secondary when one is up) into `dir` every `intervalHours`, keeping the newest `keep`; a failed
+ * dump leaves no partial archive behind.
  */
-export function backupScript(uri: string, intervalHours: number, keep: number): string {
+export function backupScript(uri: string, intervalHours: number, keep: number, dir = "/backup"): string {
     return [
         "set -u",
         "while true; do",
         '  stamp=$(date -u +%Y%m%dT%H%M%SZ)',
-        `  if mongodump --uri='${uri}' --readPreference=secondaryPreferred --gzip --archive=/backup/dump-$stamp.archive.gz; then`,
-        '    echo "backup: /backup/dump-$stamp.archive.gz"',
+        `  if mongodump --uri='${uri}' --readPreference=secondaryPreferred --gzip --archive=${dir}/dump-$stamp.archive.gz; then`,
+        `    echo "backup: ${dir}/dump-$stamp.archive.gz"`,
         "  else",
-        '    echo "backup FAILED at $stamp" >&2; rm -f /backup/dump-$stamp.archive.gz',
+        `    echo "backup FAILED at $stamp" >&2; rm -f ${dir}/dump-$stamp.archive.gz`,
         "  fi",
-        `  ls -1t /backup/dump-*.archive.gz 2>/dev/null | tail -n +${keep + 1} | xargs -r rm -f --`,
+        `  ls -1t ${dir}/dump-*.archive.gz 2>/dev/null | tail -n +${keep + 1} | xargs -r rm -f --`,
         `  sleep ${intervalHours * 3600}`,
         "done",
     ].join("\n");

@@ -45,10 +45,15 @@ describe("config", () => {
         });
     }
 
-    it("has a stack file for each environment, and the restore drill's", () => {
-        assert.deepEqual(listStacks(), ["dev", "prod", "restore-drill", "staging"]);
+    it("has a stack file for each environment, the restore drill's and the local stack's", () => {
+        assert.deepEqual(listStacks(), ["dev", "local", "prod", "restore-drill", "staging"]);
         const drill = stackConfig("restore-drill");
         assert.equal(validateConfig(drill.raw, drill.region, "restore-drill").purpose, "restore-drill");
+        // The local stack names no AWS region, and needs none.
+        const local = stackConfig("local");
+        assert.equal(local.region, undefined);
+        assert.equal(validateConfig(local.raw, local.region, "local").purpose, "local");
+        assert.throws(() => validateConfig({ ...local.raw, purpose: "gateway" }, local.region, "local"), /needs aws:region/);
     });
 
     it("judges an atlas.tier edit against the tier the last deployment ran, while disk auto-scaling is on", () => {
