@@ -31,10 +31,23 @@ export const REPLACED_BY: Readonly<Record<string, readonly string[]>> = {
     "aws:elasticache/replicationGroup:ReplicationGroup": ["replicationGroupId", "port", "atRestEncryptionEnabled", "kmsKeyId", "subnetGroupName", "snapshotArns", "snapshotName", "dataTieringEnabled"],
     "aws:ec2/vpc:Vpc": ["cidrBlock"],
     "aws:ec2/subnet:Subnet": ["cidrBlock", "availabilityZone", "availabilityZoneId", "vpcId"],
+    // terraform-provider-docker internal/provider/resource_docker_container.go: every input is ForceNew
+    // but these (healthcheck: replaceOnChanges in components/docker.ts, since the update ignores it).
+    "docker:index/container:Container": [
+        "*", "rm", "start", "wait", "waitTimeout", "attach", "logs", "mustRun", "restart", "maxRetryCount", "removeVolumes", "tmpfs",
+        "deviceReadBps", "deviceReadIops", "deviceWriteBps", "deviceWriteIops", "destroyGraceSeconds", "memory", "memoryReservation",
+        "memorySwap", "cpuShares", "cpuSet", "healthcheck", "containerReadRefreshTimeoutMilliseconds", "init", "cpuPeriod", "cpuQuota",
+    ],
+    // resource_docker_network.go, resource_docker_volume.go, resource_docker_image.go: name, driver, internal, pull_triggers ForceNew.
+    "docker:index/network:Network": ["name", "driver", "internal", "ipamConfigs", "options", "attachable", "ingress", "ipamDriver", "ipamOptions", "labels", "ipv6"],
+    "docker:index/volume:Volume": ["name", "driver", "driverOpts", "labels"],
+    "docker:index/remoteImage:RemoteImage": ["name", "pullTriggers", "triggers", "platform"],
 };
 
 /** The resource types whose replacing inputs the plan knows, as a reader would name them. */
 export const KNOWN_REPLACEMENTS = "task definitions, the cache, the Atlas cluster and alerts, the VPC and subnets";
+/** The same, for a local stack (purpose local). */
+export const KNOWN_LOCAL_REPLACEMENTS = "Docker containers (nearly every input), networks, volumes and images";
 
 export interface Change {
     kind: "add" | "remove" | "replace" | "update";
