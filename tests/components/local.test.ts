@@ -8,8 +8,8 @@ import { strict as assert } from "assert";
 import { SERVICE_NAMES, validateConfig } from "../../lib/config";
 import { serviceEnvironment } from "../../lib/environment";
 import { rawConfigFrom } from "../../lib/stackConfig";
-import { ProgramError, RecordedResource, Run, runProgram, stackRun } from "../harness";
-import { renderPlan } from "../../scripts/plan";
+import { ProgramError, RecordedResource, Run, later, runProgram, stackRun } from "../harness";
+import { diffRuns, renderPlan } from "../../scripts/plan";
 
 const CONTAINER = "docker:index/container:Container";
 const env = (c: RecordedResource) => Object.fromEntries((c.inputs.envs as string[]).map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
@@ -159,6 +159,29 @@ describe("local stack (Docker)", () => {
         assert.match(text, /^ {2}restore: docker start pg-local-admin-1/m);
         assert.match(text, /^published on the host: pg-local-caddy 127\.0\.0\.1:8080; every other container/m);
         assert.doesNotMatch(text, /Monthly cost|Routing|Security rules/);
+    });
+
+    it("changes nothing on the next pulumi up, and a rescale replaces no member, cache node or volume", async () => {
+        const next = await later(run, { days: 1 });
+        assert.deepEqual(diffRuns(run, next), [], "a second pulumi up, a day later, is a no-op");
+        const prod = await runProgram({ stack: "local", set: { environment: "prod" } });
+        const rescaled = await later(prod, { days: 1, set: { environment: "prod", "main.instances": 3, "worker.instances": 3 } });
+        const changes = diffRuns(prod, rescaled);
+        assert.deepEqual(changes.filter((c) => c.kind === "add").map((c) => c.name).sort(), ["pg-main-3", "pg-worker-3"]);
+        // Caddy learns the new upstreams; the gateway containers get the pool sizes re-derived for 8
+        // containers (a new environment is a new container); the data tier is untouched.
+        const replaced = changes.filter((c) => c.kind !== "add");
+        assert.deepEqual(replaced.map((c) => c.name).sort(), ["pg-admin-1", "pg-admin-2", "pg-caddy", "pg-main-1", "pg-main-2", "pg-worker-1", "pg-worker-2"]);
+        for (const c of replaced.filter((c) => c.name !== "pg-caddy")) {
+            assert.equal(c.kind, "replace");
+            assert.deepEqual(c.fields.map((f) => f.split(":")[0]), ["envs"], c.name);
+            const [before, after] = [prod, rescaled].map((r) => env(r.ofType(CONTAINER).find((x) => x.name === c.name)!));
+            const differing = Object.keys({ ...before, ...after }).filter((k) => before[k] !== after[k]);
+            assert.ok(differing.length && differing.every((k) => /^MPG_DATABASE_(MAX_POOL_SIZE|MIN_POOL_SIZE|MAX_CONNECTING)$/.test(k)), `${c.name}: ${differing}`);
+        }
+        assert.equal(env(rescaled.ofType(CONTAINER).find((c) => c.inputs.name === "pg-local-main-3")!).MPG_DATABASE_MAX_POOL_SIZE, String(Math.floor((1000 - 20) * 0.8 / 8) - 2));
+        for (const v of rescaled.ofType("docker:index/volume:Volume")) assert.equal(v.protect, true, `${v.name} is protected in prod`);
+        assert.ok(run.ofType("docker:index/volume:Volume").every((v) => !v.protect), "not outside prod");
     });
 
     it("runs a single Garnet node outside the checklist, and says so", async () => {
