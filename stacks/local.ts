@@ -82,7 +82,10 @@ export function local({ config, stack }: LocalInputs) {
         cacheParts.push(container("pg-cache1", { name: `${prefix}-cache1`, image: cacheImage, networks: [on(data, "cache1")], volumes: [{ volume: volume("pg-cache1-data", "cache1-data"), path: "/data" }] }, {}));
         cacheUrl = singleNodeUrl("cache1");
     } else {
-        // The images' entrypoint hands /data to the server's own user before starting it: the files go there.
+        // The official images' docker-entrypoint.sh (valkey-io/valkey-container; docker-library/redis the
+        // same with redis), started as root with valkey-server first: `find . \! -user valkey -exec chown
+        // valkey` in WORKDIR /data, then drops to that user. So the files go to /data, where the server,
+        // and Sentinel rewriting its own file, may write. (Read from a public copy of the script.)
         const node = (host: string, replicaOf?: string) =>
             container(`pg-${host}`, {
                 name: `${prefix}-${host}`,
