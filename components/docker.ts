@@ -35,7 +35,7 @@ export interface ContainerArgs {
     networks: Attachment[];
     command?: string[];
     entrypoints?: string[];
-    envs?: pulumi.Input<string>[];
+    envs?: pulumi.Input<pulumi.Input<string>[]>;
     /** Files written into the container before it starts (a configuration file). */
     files?: { path: string; content: pulumi.Input<string> }[];
     volumes?: { volume: docker.Volume; path: string; readOnly?: boolean }[];

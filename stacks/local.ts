@@ -148,7 +148,8 @@ export function local({ config, stack }: LocalInputs) {
                 image: image(s.image!),
                 command: s.command,
                 entrypoints: s.entryPoint,
-                envs: Object.entries(environment(name)).map(([k, v]) => `${k}=${v}`),
+                // A Pulumi secret as a whole: extraEnvironment is where a local stack's own secrets go.
+                envs: pulumi.secret(Object.entries(environment(name)).map(([k, v]) => `${k}=${v}`)),
                 networks: [on(edge, instance.replace("-", "")), on(data)],
                 healthcheck: check && { test: check.command!, intervalSeconds: check.intervalSeconds, timeoutSeconds: check.timeoutSeconds, retries: check.retries, startPeriodSeconds: check.startPeriodSeconds },
                 memoryMib: s.memory,

@@ -101,6 +101,7 @@ describe("local stack (Docker)", () => {
             assert.equal(e.MPG_GARNET_URL, "redis-sentinel://sentinel1:26379,sentinel2:26379,sentinel3:26379/0?master=mymaster");
             assert.equal(e.OTEL_EXPORTER_OTLP_ENDPOINT, "http://otel-collector:4318");
             assert.equal(named(`${name}-1`).inputs.restart, "unless-stopped");
+            assert.ok(named(`${name}-1`).secretInputs.includes("envs"), `${name}: the environment is a secret in the state`);
             assert.ok(named(`${name}-1`).inputs.healthcheck.tests.length >= 2, `${name} has a Docker health check`);
         }
         assert.equal(env(named("worker-1")).MPG_MAIN_WORKER_CONCURRENCY, String(config.worker.concurrency));
