@@ -26,7 +26,8 @@ describe("local stack: the cache's Sentinel failover, with real processes", func
     });
 
     it("promotes the replica when the primary stops, and the Sentinels name it to a client", async function () {
-        const bins = requireBinaries(this, { server: findBinary("valkey-server", "redis-server") }, "apt-get install redis-server redis-sentinel");
+        const bins = requireBinaries(this, { "valkey-server or redis-server": findBinary("valkey-server", "redis-server") }, "apt-get install redis-server");
+        const server = bins["valkey-server or redis-server"];
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "pg-sentinel-"));
         const [primaryPort, replicaPort, ...sentinelPorts] = await freePorts(2 + SENTINELS);
         const host = "127.0.0.1";
@@ -38,11 +39,11 @@ describe("local stack: the cache's Sentinel failover, with real processes", func
         };
         const node = (name: string, port: number, replicaOf?: number) =>
             write(name, nodeConf({ host, port, bind: host, dir: path.join(dir, name), maxmemoryPolicy: "volatile-lru", replicaOf: replicaOf ? { host, port: replicaOf } : undefined }));
-        const primary = processes.start(bins.server, [node("primary", primaryPort)]);
-        processes.start(bins.server, [node("replica", replicaPort, primaryPort)]);
+        const primary = processes.start(server, [node("primary", primaryPort)]);
+        processes.start(server, [node("replica", replicaPort, primaryPort)]);
         // Sentinel mode of the server binary (redis-sentinel is the same program): it rewrites its own file.
         for (const [i, port] of sentinelPorts.entries())
-            processes.start(bins.server, [write(`sentinel${i + 1}`, sentinelConf({ host, port, bind: host, dir: path.join(dir, `sentinel${i + 1}`), primary: { host, port: primaryPort }, downAfterMilliseconds: 1000, failoverTimeoutMilliseconds: 10000 })), "--sentinel"]);
+            processes.start(server, [write(`sentinel${i + 1}`, sentinelConf({ host, port, bind: host, dir: path.join(dir, `sentinel${i + 1}`), primary: { host, port: primaryPort }, downAfterMilliseconds: 1000, failoverTimeoutMilliseconds: 10000 })), "--sentinel"]);
 
         try {
             // The replica has synced, and every Sentinel knows the replica and the other two Sentinels.
