@@ -66,8 +66,8 @@ export class Processes {
     private readonly running: ChildProcess[] = [];
     readonly output: string[] = [];
 
-    start(binary: string, args: string[]): ChildProcess {
-        const p = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
+    start(binary: string, args: string[], env: Record<string, string> = {}): ChildProcess {
+        const p = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
         p.stdout!.on("data", (d) => this.output.push(String(d)));
         p.stderr!.on("data", (d) => this.output.push(String(d)));
         this.running.push(p);
