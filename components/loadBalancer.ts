@@ -52,6 +52,11 @@ export interface LoadBalancerArgs {
     certificateArn?: string;
     /** Route 53 zone for certificate validation and the hosts' alias records. Default: none. */
     hostedZoneId?: string;
+    /**
+     * Declare the hosts' simple alias records in `hostedZoneId`. False when another stack answers
+     * for the names (a warm standby's failover pair, config loadBalancer.dnsRecords). Default true.
+     */
+    aliasRecords?: boolean;
     healthCheck: HealthCheckArgs;
     /** Seconds a deregistering target finishes in-flight requests. Default (config) 30. */
     deregistrationDelaySeconds: number;
@@ -139,7 +144,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
     route(name: string, args: RouteArgs): Route {
         const targetGroup = this.createTargetGroup(name, args);
         const rules = this.createListenerRules(name, args, targetGroup);
-        if (this.args.hostedZoneId) this.createAlias(name, args.host);
+        if (this.args.hostedZoneId && this.args.aliasRecords !== false) this.createAlias(name, args.host);
         const route = { name, host: args.host, url: `https://${args.host}`, targetGroup, rules, loadBalancer: this.connections, loadBalancerArnSuffix: this.alb.arnSuffix };
         this.routes.push(route);
         return route;

@@ -27,9 +27,14 @@ export function listStacks(dir: string = ROOT): string[] {
         .sort();
 }
 
-/** The stacks of the gateway itself: every stack file but those of `purpose: restore-drill` (short-lived, nothing to preview or drift-check). */
+/** The stacks of the gateway itself: every stack file of `purpose: gateway` (not a restore drill, short-lived; not a warm standby, see standbyStacks). */
 export function gatewayStacks(): string[] {
-    return listStacks().filter((stack) => readStackFile(stack)["payment-gateway:purpose"] !== "restore-drill");
+    return listStacks().filter((stack) => (readStackFile(stack)["payment-gateway:purpose"] ?? "gateway") === "gateway");
+}
+
+/** The warm standby stacks (`purpose: standby`): long-lived, in a second region. */
+export function standbyStacks(): string[] {
+    return listStacks().filter((stack) => readStackFile(stack)["payment-gateway:purpose"] === "standby");
 }
 
 /** A config value in a stack file: plain, or `{ secure: <ciphertext> }`. */

@@ -1,9 +1,9 @@
 /** The bill of materials of a config, and the rules it feeds: the MongoDB connection budget and the monthly cost budget. */
 import { actionMinutes, Bom, estimate, PriceError } from "../../cost";
 import { planDrills } from "../../drills";
-import { ConnectionBudget, planConnections, PoolBudgetError } from "../../pool";
+import { ConnectionBudget, fleetsConnected, planConnections, PoolBudgetError } from "../../pool";
 import { SERVICE_NAMES, ServiceName } from "../constants";
-import { interfaceEndpointServices, Resolved } from "../resolve";
+import { interfaceEndpointServices, Resolved, runsServices } from "../resolve";
 import { Problem } from "../problems";
 
 /**
@@ -11,7 +11,9 @@ import { Problem } from "../problems";
  * `bomFromResources` counts the declared resources (the tests hold the two equal).
  */
 export function bomFromConfig(c: Resolved): Bom {
-    const gateway = c.purpose === "gateway";
+    // A warm standby declares what a gateway does, on the primary's cluster: no Atlas cluster of its own.
+    const gateway = runsServices(c);
+    const standby = c.purpose === "standby";
     const zones = c.network.azCount;
     const nats = gateway ? (c.network.natGateways === "perAz" ? zones : 1) : 0;
     const cacheNodes = c.cache.nodes;
@@ -29,7 +31,7 @@ export function bomFromConfig(c: Resolved): Bom {
         atlasPrivateEndpoints: gateway && c.atlas.privateLink ? 1 : 0,
         cache: gateway ? { engine: c.cache.engine, nodeType: c.cache.nodeType, nodes: cacheNodes, snapshotRetentionDays: c.cache.snapshotRetentionDays } : undefined,
         // components/database.ts: cloud backup always, daily snapshots kept backupRetentionDays, a restore window of at most 7 days with continuous backup.
-        atlas: {
+        atlas: standby ? undefined : {
             tier: c.atlas.tier,
             ceilingTier: c.atlas.autoScaling?.maxTier ?? c.atlas.tier,
             nodes: c.atlas.electableNodes,
@@ -37,7 +39,8 @@ export function bomFromConfig(c: Resolved): Bom {
             restoreWindowDays: c.atlas.pointInTimeRestore ? Math.min(c.atlas.backupRetentionDays, 7) : 0,
             diskAutoScaling: c.atlas.diskAutoScaling,
         },
-        kmsKeys: (gateway ? 3 : 0) + (c.security.atlasCustomerKey ? 1 : 0),
+        // A standby: its logs and data keys (the app key is the primary's replica; Atlas's key is the primary's).
+        kmsKeys: standby ? 2 : (gateway ? 3 : 0) + (c.security.atlasCustomerKey ? 1 : 0),
         secrets: gateway ? 2 : 0,
         waf: gateway && c.loadBalancer.waf.enabled ? { rules: 5 } : undefined,
         // The 5xx rate (3 metrics), the ALB's own 5xx, p95 latency; per target group no-healthy and
@@ -92,6 +95,9 @@ export function budgetProblems(c: Resolved, problems: Problem[]): ConnectionBudg
     const { headroom, maxPoolSize, minPoolSize, maxConnecting } = c.pool;
     // An auto-scaled cluster may shrink to its floor: size for the smallest tier it can run on.
     const tier = (c.atlas.autoScaling?.minTier ?? c.atlas.tier) as ConnectionBudget["tier"];
+    // Every fleet that may be connected at once counts (lib/pool.ts fleetsConnected): a warm standby's
+    // tasks reach the same primary node as the primary's, up to the same ceilings.
+    const fleets = fleetsConnected(c);
     try {
         const budget = planConnections({
             tier,
@@ -101,7 +107,7 @@ export function budgetProblems(c: Resolved, problems: Problem[]): ConnectionBudg
             maxConnecting,
             services: SERVICE_NAMES.map((name) => ({
                 name,
-                maxInstances: c[name].maxInstances,
+                maxInstances: c[name].maxInstances * fleets,
                 maximumPercent: c[name].deployment.maximumPercent,
                 ...c.pool[name],
             })),
