@@ -17,6 +17,7 @@ import { Config, SERVICE_NAMES, ServiceName } from "../lib/config";
 import { loadStackZones } from "../lib/stackConfig";
 import { defaultDrillZone } from "../lib/drills";
 import { PrimaryRegionLoss, gate as gateOf, standbyStep } from "../lib/failover";
+import { fleetsConnected } from "../lib/pool";
 import { Network } from "../components/network";
 import { LoadBalancer, Route } from "../components/loadBalancer";
 import { KmsKey } from "../components/kmsKey";
@@ -105,7 +106,9 @@ export function standby({ config, stack, zones, primary, rotation }: StandbyInpu
     const cluster = new aws.ecs.Cluster("pg", {
         name: prefix,
         settings: [{ name: "containerInsights", value: "enabled" }],
-        tags: { project: "payment-gateway", environment: config.environment, role: "standby" },
+        // What the policy pack reads on a standby: its role, the tier its pools are sized for (the
+        // primary's, checked at deploy) and the fleets the budget counts (lib/pool.ts fleetsConnected).
+        tags: { project: "payment-gateway", environment: config.environment, role: "standby", atlasTier: config.atlas.tier, fleets: String(fleetsConnected(config)) },
     });
     const wiring = { stack, prefix, cluster, network, secrets, database: access, cache, appKey, logsKey, rotating: rotation.inProgress, stopped: false, root: path.resolve(__dirname, "..") };
     const services = Object.fromEntries(

@@ -14,8 +14,9 @@ describe("program", () => {
 
     it("runs every other stack file as what its purpose says", async () => {
         const others = listStacks().filter((s) => !gatewayStacks().includes(s));
-        assert.deepEqual(others, ["restore-drill"]);
+        assert.deepEqual(others, ["prod-use2", "restore-drill"]);
         assert.equal((await stackRun("restore-drill")).outputs.purpose, "restore-drill");
+        assert.equal((await stackRun("prod-use2")).outputs.purpose, "standby");
     });
 
     it("describes every security group and rule in characters EC2 accepts", async () => {

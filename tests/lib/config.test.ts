@@ -45,8 +45,10 @@ describe("config", () => {
         });
     }
 
-    it("has a stack file for each environment, and the restore drill's", () => {
-        assert.deepEqual(listStacks(), ["dev", "prod", "restore-drill", "staging"]);
+    it("has a stack file for each environment, the restore drill's and prod's warm standby", () => {
+        assert.deepEqual(listStacks(), ["dev", "prod", "prod-use2", "restore-drill", "staging"]);
+        const standby = stackConfig("prod-use2");
+        assert.equal(validateConfig(standby.raw, standby.region, "prod-use2").purpose, "standby");
         const drill = stackConfig("restore-drill");
         assert.equal(validateConfig(drill.raw, drill.region, "restore-drill").purpose, "restore-drill");
     });
