@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { ProgramError, RecordedResource, Run, examplePrimaryOutputs, later, runProgram, stackRun } from "../harness";
+import { promises, regionLoss } from "../../scripts/plan/sections/regionLoss";
 
 const STANDBY = "prod-use2";
 const PRIMARY_REGION = "us-east-1";
@@ -119,6 +120,20 @@ describe("warm standby (stacks/standby.ts)", () => {
     it("refuses ceilings that differ from the primary's, naming the key", async () => {
         const error = await runProgram({ stack: STANDBY, references: primary((p) => (p.capacity.main.maxInstances = 10)) }).then(() => assert.fail("accepted"), (e: unknown) => e as ProgramError);
         assert.match(error.message, /main\.maxInstances.*must be the primary's ceiling \(10 on prod\)/);
+    });
+
+    it("plans the region loss: topology, what each tier promises, the rollout step and the standby's monthly cost", async () => {
+        const lines = regionLoss(standby);
+        assert.match(lines[0], /^topology: primary prod \(us-east-1\) ──▶ this warm standby \(us-east-2\); the replica set pg-prod has electable nodes in US_EAST_1, US_EAST_2, US_WEST_2$/);
+        assert.match(lines[1], /^rollout step: full/);
+        assert.ok(lines.some((l) => /data \(Atlas\): RPO 0 for acknowledged w=majority writes/.test(l)));
+        const cost = lines.find((l) => l.startsWith("monthly cost of the standby"))!;
+        const [floor, ceiling] = [...cost.matchAll(/\$(\d+\.\d\d)/g)].map((m) => Number(m[1]));
+        assert.ok(floor > 0 && ceiling > floor, cost);
+        // Two regions only: a region loss is not survived automatically, and the plan says so.
+        assert.match(promises(["US_EAST_1", "US_EAST_2"])[0], /losing the primary's region loses the majority/);
+        // A single-region primary plans no such section.
+        assert.deepEqual(regionLoss(await stackRun("prod")), []);
     });
 
     it("declares only its network and private endpoint until the cluster has nodes in its region, then the rest in place", async () => {

@@ -16,6 +16,7 @@ import { findings } from "./findings";
 import { drillsSection } from "./drills";
 import { tree } from "./tree";
 import { counts } from "./counts";
+import { regionLoss } from "./regionLoss";
 
 export const SECTIONS: [string, Section][] = [
     ["Stack", summary],
@@ -27,6 +28,7 @@ export const SECTIONS: [string, Section][] = [
     ["MongoDB connection budget", budget],
     ["Credential rotation", rotation],
     ["Restore", restoreSection],
+    ["Region loss", regionLoss],
     ["Monthly cost (estimate)", cost],
     ["Quotas", quotas],
     ["Alarms", alarms],
