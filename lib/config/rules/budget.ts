@@ -45,7 +45,8 @@ export function bomFromConfig(c: Resolved): Bom {
         waf: gateway && c.loadBalancer.waf.enabled ? { rules: 5 } : undefined,
         // The 5xx rate (3 metrics), the ALB's own 5xx, p95 latency; per target group no-healthy and
         // unhealthy hosts; per service CPU and memory; the worker's running tasks; per cache node CPU, memory, evictions (and lag with replicas); the WAF's blocked requests.
-        alarmMetrics: gateway ? 3 + 1 + 1 + 2 * 2 + SERVICE_NAMES.length * 2 + 1 + cacheNodes * (3 + (cacheNodes > 1 ? 1 : 0)) + (c.loadBalancer.waf.enabled ? 1 : 0) : 0,
+        // A standby adds the operator's gate of the primary region (components/failover.ts).
+        alarmMetrics: gateway ? 3 + 1 + 1 + 2 * 2 + SERVICE_NAMES.length * 2 + 1 + cacheNodes * (3 + (cacheNodes > 1 ? 1 : 0)) + (c.loadBalancer.waf.enabled ? 1 : 0) + (standby ? 1 : 0) : 0,
         dashboards: gateway ? 1 : 0,
         accessLogBucket: gateway && c.loadBalancer.accessLogs && !c.loadBalancer.accessLogsBucket,
         xray: gateway && c.observability.tracing && !c.observability.otlpEndpoint ? { sampleRatio: c.observability.traceSampleRatio } : undefined,
