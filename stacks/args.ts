@@ -64,6 +64,7 @@ export function loadBalancerArgs(config: Config, prefix: string, hosts: { admin:
         hostedZoneId: lb.hostedZoneId,
         // A standby never answers the names with simple records; a primary stops once they are handed to the standby's failover pair.
         aliasRecords: config.purpose !== "standby" && lb.dnsRecords === "alias",
+        sharedValidationRecords: config.purpose === "standby",
         healthCheck: lb.healthCheck,
         deregistrationDelaySeconds: lb.deregistrationDelaySeconds,
         idleTimeoutSeconds: lb.idleTimeoutSeconds,

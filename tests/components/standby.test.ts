@@ -87,6 +87,8 @@ describe("warm standby (stacks/standby.ts)", () => {
         assert.deepEqual([check.inputs.type, check.inputs.cloudwatchAlarmName, check.inputs.cloudwatchAlarmRegion, check.inputs.insufficientDataHealthStatus], ["CLOUDWATCH_METRIC", alarm.inputs.name, "us-east-2", "LastKnownStatus"]);
         // Only the certificate's validation records: admin and api are the primary's until the cutover.
         assert.deepEqual(standby.ofType(RECORD).map((r) => r.name).sort(), ["pg-validation-0", "pg-validation-1"]);
+        // Destroying the standby leaves them: the primary's certificate may be validated by the same names.
+        assert.ok(standby.ofType(RECORD).every((r) => r.retainOnDelete));
         assert.match(standby.outputs.failover.gate.failOver, /^aws cloudwatch put-metric-data --region us-east-2 /);
         assert.match(standby.outputs.failover.scaleUp.main, /--min-capacity 8$/);
     });
