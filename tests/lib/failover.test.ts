@@ -43,7 +43,8 @@ describe("warm standby (lib/failover.ts, config)", () => {
         for (const s of standby.connections.services) assert.ok(s.maxPoolSize <= prod.connections.services.find((p) => p.name === s.name)!.maxPoolSize, s.name);
         assert.ok(standby.connections.peakConnections <= standby.connections.budget);
         // The warm floor, and the ceilings the standby shares with prod.
-        assert.deepEqual([standby.admin.instances, standby.main.instances, standby.worker.instances], [1, 1, 1]);
+        assert.deepEqual([standby.admin.instances, standby.main.instances, standby.worker.instances], [standby.standby!.warmInstances.admin, standby.standby!.warmInstances.main, standby.standby!.warmInstances.worker]);
+        assert.deepEqual([standby.admin.instances, standby.main.instances, standby.worker.instances], [2, 2, 1]);
         assert.deepEqual([standby.admin.maxInstances, standby.main.maxInstances, standby.worker.maxInstances], [prod.admin.maxInstances, prod.main.maxInstances, prod.worker.maxInstances]);
     });
 
@@ -58,7 +59,9 @@ describe("warm standby (lib/failover.ts, config)", () => {
     });
 
     it("holds the HA checklist on the standby's ceilings, not its warm floor", () => {
-        assert.equal(validate("prod-use2").admin.instances, 1);
+        // A floor of one is accepted in prod on a standby, whose ceiling holds the checklist…
+        assert.equal(validate("prod-use2", { "standby.warmInstances.admin": 1 }).admin.instances, 1);
+        // …but a ceiling of one is not.
         assert.ok(refused("prod-use2", { "admin.maxInstances": 1, "standby.warmInstances.admin": 1 }).some((p) => p.startsWith("admin.maxInstances: must be at least 2 in prod")));
     });
 
