@@ -48,6 +48,17 @@ describe("warm standby (lib/failover.ts, config)", () => {
         assert.deepEqual([standby.admin.maxInstances, standby.main.maxInstances, standby.worker.maxInstances], [prod.admin.maxInstances, prod.main.maxInstances, prod.worker.maxInstances]);
     });
 
+    it("is prod's standby in the example files: the same services, images, sizes and tier, another region and range", () => {
+        const standby = validate("prod-use2");
+        const prod = validate("prod");
+        for (const name of ["admin", "main", "worker"] as const)
+            for (const key of ["maxInstances", "cpu", "memory", "image", "command", "architecture"] as const) assert.deepEqual(standby[name][key], prod[name][key], `${name}.${key}`);
+        assert.equal(standby.atlas.tier, prod.atlas.tier);
+        assert.equal(standby.domain, prod.domain);
+        assert.deepEqual([standby.standby!.primaryStack, standby.standby!.primaryRegion, standby.standby!.primaryCidr], ["prod", prod.region, prod.network.cidr]);
+        assert.equal(cidrsOverlap(standby.network.cidr, prod.network.cidr), false);
+    });
+
     it("refuses a standby in the primary's region, over the primary's range, or above its ceilings, each by its key", () => {
         const found = refused("prod-use2", { "standby.primaryRegion": "us-east-2", "network.cidr": "10.30.0.0/16", "standby.warmInstances.main": 9, "atlas.orgId": "5f0000000000000000000001" });
         assert.ok(found.some((p) => p.startsWith("standby.primaryRegion: must differ from the standby's own aws:region (us-east-2)")), found.join("\n"));
