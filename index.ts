@@ -3,7 +3,8 @@
  *
  *   Pulumi.<stack>.yaml ──validate──▶ config ──purpose──▶ gateway       (stacks/gateway.ts)
  *   last update's outputs ──step of restore, rotation──┘──▶ restore drill (stacks/restoreDrill.ts)
- *                                                      └──▶ local         (stacks/local.ts: the same topology on Docker)
+ *                                                      ├──▶ local         (stacks/local.ts: the same topology on Docker)
+ *   the primary stack's regionLoss output ─────────────┘──▶ warm standby  (stacks/standby.ts)
  *
  * Config is validated, and the MongoDB connection budget computed, before anything is declared.
  * The program reads back what its last deployment recorded (a reference to its own stack) to know
@@ -13,21 +14,24 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RotationRecord } from "./lib/rotation";
 import { RestoreRecord } from "./lib/restore";
-import { loadConfig, loadStackZones, previousOutputs } from "./lib/stackConfig";
+import { loadConfig, loadStackZones, previousOutputs, readPrimaryStack } from "./lib/stackConfig";
 import { stepOfRestore, stepOfRotation } from "./stacks/lastUpdate";
 import { gateway } from "./stacks/gateway";
 import { restoreDrill } from "./stacks/restoreDrill";
 import { local } from "./stacks/local";
+import { standby } from "./stacks/standby";
 
 export = async () => {
     // Which step of a credential rotation or a restore this update takes depends on the step the
     // last one took; a restore it already started is not judged against today's clock again, and an
     // atlas.tier edit is judged against the tier it deployed.
-    const last = await previousOutputs(["rotation", "restore", "atlasCluster"]);
+    const last = await previousOutputs(["rotation", "restore", "atlasCluster", "dnsRecords"]);
     const lastRestore = last.outputs.restore as RestoreRecord | undefined;
-    const config = loadConfig({ restoreKey: lastRestore?.key, atlasTier: (last.outputs.atlasCluster as { tier?: string } | undefined)?.tier });
+    const config = loadConfig({ restoreKey: lastRestore?.key, atlasTier: (last.outputs.atlasCluster as { tier?: string } | undefined)?.tier, dnsRecords: last.outputs.dnsRecords as string | undefined });
     // The zones the region really offers: named zones and the drill zone are checked against them before anything is declared.
-    const zones = config.purpose === "gateway" ? await loadStackZones(config) : undefined;
+    const zones = config.purpose === "gateway" || config.purpose === "standby" ? await loadStackZones(config) : undefined;
+    // A standby reads the primary from the Pulumi backend only (never the primary region's APIs), before anything is declared.
+    const primary = config.purpose === "standby" ? await readPrimaryStack(config) : undefined;
     const stack = pulumi.getStack();
     const restore = await stepOfRestore(config, lastRestore, last.deployed);
     const rotation = await stepOfRotation(config, last.outputs.rotation as RotationRecord | undefined, last.deployed);
@@ -39,5 +43,7 @@ export = async () => {
             return gateway({ config, stack, zones: zones!, restore, rotation });
         case "local":
             return local({ config, stack });
+        case "standby":
+            return standby({ config, stack, zones: zones!, primary: primary!, rotation });
     }
 };

@@ -123,6 +123,14 @@ export const DEPLOY_ACTIONS: Record<string, Grants> = {
     // Waits for ISSUED by reading the certificate: nothing to write.
     "aws:acm/certificateValidation:CertificateValidation": {},
     "aws:route53/record:Record": { "route53:ChangeResourceRecordSets": ["route53:hostedzone"], "route53:GetChange": ["route53:change"] },
+    // A warm standby's gate (components/failover.ts): CreateHealthCheck takes only "*"; tags go
+    // through ChangeTagsForResource, which AWS authorizes on health checks and hosted zones together.
+    "aws:route53/healthCheck:HealthCheck": {
+        "route53:CreateHealthCheck": [],
+        "route53:UpdateHealthCheck": ["route53:healthcheck"],
+        "route53:DeleteHealthCheck": ["route53:healthcheck"],
+        "route53:ChangeTagsForResource": ["route53:healthcheck", "route53:hostedzone"],
+    },
     "aws:wafv2/webAcl:WebAcl": {
         "wafv2:CreateWebACL": ["wafv2:webacl", "wafv2:managedruleset"],
         "wafv2:UpdateWebACL": ["wafv2:webacl", "wafv2:managedruleset"],

@@ -105,6 +105,7 @@ export const RESOURCES: Record<string, (s: Scope) => string | string[]> = {
     "acm:certificate": (s) => `${arn(s, "acm")}:certificate/*`,
     "route53:hostedzone": (s) => `arn:${s.partition}:route53:::hostedzone/*`,
     "route53:change": (s) => `arn:${s.partition}:route53:::change/*`,
+    "route53:healthcheck": (s) => `arn:${s.partition}:route53:::healthcheck/*`,
     "wafv2:webacl": (s) => `${arn(s, "wafv2")}:regional/webacl/pg-*/*`,
     "wafv2:managedruleset": (s) => `${arn(s, "wafv2")}:regional/managedruleset/*/*`,
     "wafv2:loadbalancer/app/": (s) => `${arn(s, "elasticloadbalancing")}:loadbalancer/app/pg-*/*`,

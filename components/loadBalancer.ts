@@ -52,6 +52,18 @@ export interface LoadBalancerArgs {
     certificateArn?: string;
     /** Route 53 zone for certificate validation and the hosts' alias records. Default: none. */
     hostedZoneId?: string;
+    /**
+     * Declare the hosts' simple alias records in `hostedZoneId`. False when another stack answers
+     * for the names (a warm standby's failover pair, config loadBalancer.dnsRecords). Default true.
+     */
+    aliasRecords?: boolean;
+    /**
+     * Leave the certificate's DNS validation records in place when this stack deletes them. For a
+     * second stack validating the same names (a warm standby): ACM may ask both certificates for
+     * the same CNAME (`allowOverwrite` below), and deleting it would fail the other's renewal.
+     * Default false.
+     */
+    sharedValidationRecords?: boolean;
     healthCheck: HealthCheckArgs;
     /** Seconds a deregistering target finishes in-flight requests. Default (config) 30. */
     deregistrationDelaySeconds: number;
@@ -139,7 +151,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
     route(name: string, args: RouteArgs): Route {
         const targetGroup = this.createTargetGroup(name, args);
         const rules = this.createListenerRules(name, args, targetGroup);
-        if (this.args.hostedZoneId) this.createAlias(name, args.host);
+        if (this.args.hostedZoneId && this.args.aliasRecords !== false) this.createAlias(name, args.host);
         const route = { name, host: args.host, url: `https://${args.host}`, targetGroup, rules, loadBalancer: this.connections, loadBalancerArnSuffix: this.alb.arnSuffix };
         this.routes.push(route);
         return route;
@@ -211,7 +223,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
                 records: [certificate.domainValidationOptions.apply((o) => o.find((d) => d.domainName === host)!.resourceRecordValue!)],
                 ttl: 300,
                 allowOverwrite: true,
-            }, this.child),
+            }, { ...this.child, retainOnDelete: this.args.sharedValidationRecords === true }),
         );
         // The listener takes the ARN from the validation, so it waits until the certificate is issued.
         const validation = new aws.acm.CertificateValidation(this.name, {

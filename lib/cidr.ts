@@ -34,3 +34,12 @@ export function subnetLayout(vpcCidr: string, azCount: number): { private: strin
         public: zones.map((i) => cidrSubnet(vpcCidr, 4, 8 + i)),
     };
 }
+
+/** Whether two IPv4 blocks share an address (one contains the other's network address). */
+export function cidrsOverlap(a: string, b: string): boolean {
+    const x = parseCidr(a);
+    const y = parseCidr(b);
+    const prefix = Math.min(x.prefix, y.prefix);
+    const block = 2 ** (32 - prefix);
+    return Math.floor(x.base / block) === Math.floor(y.base / block);
+}

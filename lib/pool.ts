@@ -92,6 +92,16 @@ export class PoolBudgetError extends Error {
     }
 }
 
+/**
+ * How many fleets of the gateway's tasks may hold connections to the cluster's nodes at once: 2 for
+ * a stack that is, or has, a warm standby in a second region (it scales up to the primary's
+ * ceilings, and around a failover both fleets may be connected), else 1. Both sides compute the
+ * same budget from their own config: the standby's purpose, the primary's `regionLoss` block.
+ */
+export function fleetsConnected(config: { purpose?: string; regionLoss?: unknown }): 1 | 2 {
+    return config.purpose === "standby" || config.regionLoss !== undefined ? 2 : 1;
+}
+
 export function peakTasks(s: Pick<ServiceDemand, "maxInstances" | "maximumPercent">): number {
     return Math.ceil((s.maxInstances * s.maximumPercent) / 100);
 }

@@ -7,7 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { now } from "./clock";
 import * as mongodbatlas from "@pulumi/mongodbatlas";
-import { AtlasRestore, Config, ConfigError, LastDeployment, PROJECT, Problem, offeredZoneProblems, parseConfigJson, validateConfig } from "./config";
+import { AtlasRestore, Config, ConfigError, LastDeployment, PROJECT, Problem, SERVICE_NAMES, ServiceName, offeredZoneProblems, parseConfigJson, validateConfig } from "./config";
+import { PrimaryFacts, PrimaryRegionLoss, readPrimary } from "./failover";
 import { JobState, SourceFacts, TargetFacts, sourceProblems } from "./restore";
 
 /** The project directory, against which build contexts resolve (as index.ts gives the services). */
@@ -132,6 +133,25 @@ export async function checkRestoreSource(config: Config, restore: AtlasRestore):
     const target: TargetFacts = { mongoVersion: config.atlas.mongoVersion, tier: config.atlas.tier, diskAutoScaling: config.atlas.diskAutoScaling };
     const problems: Problem[] = sourceProblems(restore, source, target, now());
     if (problems.length) throw new StackConfigError(new ConfigError(problems));
+}
+
+/**
+ * The primary stack's outputs a standby reads (lib/failover.ts), through a stack reference: the
+ * Pulumi backend answers it, not an API of the primary's region, so a standby previews and deploys
+ * while that region is down. Every problem names the standby key to fix; nothing is declared before.
+ */
+export async function readPrimaryStack(config: Config): Promise<PrimaryRegionLoss> {
+    const s = config.standby!;
+    const primary = new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${s.primaryStack}`);
+    const read = async (name: string) => (await primary.getOutputDetails(name)).value ?? (await primary.getOutputDetails(name)).secretValue;
+    const [regionLoss, capacity, atlasCluster, dnsRecords] = await Promise.all(["regionLoss", "capacity", "atlasCluster", "dnsRecords"].map(read));
+    const ceilings = Object.fromEntries(SERVICE_NAMES.map((n) => [n, config[n].maxInstances])) as Record<ServiceName, number>;
+    const { primary: found, problems } = readPrimary(
+        { regionLoss, capacity: capacity as PrimaryFacts["capacity"], atlasCluster: atlasCluster as PrimaryFacts["atlasCluster"], dnsRecords: dnsRecords as string | undefined },
+        { primaryStack: s.primaryStack, primaryRegion: s.primaryRegion, region: config.region, domain: config.domain, hostedZoneId: config.loadBalancer.hostedZoneId, failoverRecords: s.failoverRecords, atlasTier: config.atlas.tier, ceilings },
+    );
+    if (!found) throw new StackConfigError(new ConfigError(problems));
+    return found;
 }
 
 /** The restore job as Atlas reports it now (getCloudBackupSnapshotRestoreJob). */

@@ -2,13 +2,15 @@
  * The args of each component, built from the config section it needs: one small function per
  * component, so that a composition (stacks/gateway.ts, stacks/restoreDrill.ts) reads as the diagram.
  */
+import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { Config, SERVICE_NAMES, ServiceName, pullsFromEcrInRegion } from "../lib/config";
 import { serviceEnvironment, traceExportPort } from "../lib/environment";
 import { Network, NetworkArgs } from "../components/network";
 import { LoadBalancer, LoadBalancerArgs, Route, RouteArgs } from "../components/loadBalancer";
 import { KmsKey } from "../components/kmsKey";
-import { Database, DatabaseArgs } from "../components/database";
+import { Database, DatabaseArgs, DatabaseClient } from "../components/database";
+import { Statement } from "../components/iam";
 import { Cache, CacheArgs } from "../components/cache";
 import { StoredSecret } from "../components/secret";
 import { Service, ServiceArgs } from "../components/service";
@@ -60,6 +62,9 @@ export function loadBalancerArgs(config: Config, prefix: string, hosts: { admin:
         hosts: [hosts.admin, hosts.api],
         certificateArn: lb.certificateArn,
         hostedZoneId: lb.hostedZoneId,
+        // A standby never answers the names with simple records; a primary stops once they are handed to the standby's failover pair.
+        aliasRecords: config.purpose !== "standby" && lb.dnsRecords === "alias",
+        sharedValidationRecords: config.purpose === "standby",
         healthCheck: lb.healthCheck,
         deregistrationDelaySeconds: lb.deregistrationDelaySeconds,
         idleTimeoutSeconds: lb.idleTimeoutSeconds,
@@ -136,9 +141,11 @@ export interface ServiceWiring {
     network: Network;
     secrets: Record<string, StoredSecret>;
     route: Route | undefined;
-    database: Database;
+    /** The cluster's door: the gateway's Database, or a standby's ClusterAccess to the primary's cluster. */
+    database: { readyForClients: pulumi.Resource[]; allowFrom(client: DatabaseClient, name: string): pulumi.Resource[] };
     cache: Cache;
-    appKey: KmsKey;
+    /** The envelope-encryption key: the gateway's own, or a standby's replica of the primary's multi-Region key. */
+    appKey: { encryptDecryptStatements(): Statement[] };
     logsKey: KmsKey;
     /** Every `pulumi up` waits until the service is steady while a rotation step is under way. */
     rotating: boolean;
@@ -201,9 +208,9 @@ export function drillsArgs(
     config: Config,
     stack: string,
     zone: { name: string; id: string },
-    parts: { cluster: aws.ecs.Cluster; services: Record<ServiceName, Service>; cache: Cache; network: Network; lb: LoadBalancer; stopAlarms: DrillsArgs["stopAlarms"]; database: Database },
+    parts: { cluster: aws.ecs.Cluster; services: Record<ServiceName, Service>; cache: Cache; network: Network; lb: LoadBalancer; stopAlarms: DrillsArgs["stopAlarms"]; atlas: DrillsArgs["atlas"] },
 ): DrillsArgs {
-    const { cluster, services, cache, network, lb, stopAlarms, database } = parts;
+    const { cluster, services, cache, network, lb, stopAlarms, atlas } = parts;
     return {
         prefix: `payment-gateway-${stack}`,
         region: config.region,
@@ -220,6 +227,6 @@ export function drillsArgs(
         durationMinutes: config.drills.durationMinutes,
         taskLossPercent: config.drills.taskLossPercent,
         stopAlarms,
-        atlas: { projectId: database.projectId, clusterName: `pg-${stack}` },
+        atlas,
     };
 }

@@ -109,7 +109,7 @@ export function gateway({ config, stack, zones, restore, rotation }: GatewayInpu
     // --- Failover drills: the HA checklist proved under failure, guarded by the customer-facing alarms ---
     const zone = config.drills.zone ?? defaultDrillZone(zones.stackZones, config.network.natGateways);
     const failoverDrills = config.drills.enabled
-        ? new Drills("pg", drillsArgs(config, stack, { name: zone, id: zones.zoneIds[zone] }, { cluster, services, cache, network, lb, stopAlarms: alarms.customerFacing, database }))
+        ? new Drills("pg", drillsArgs(config, stack, { name: zone, id: zones.zoneIds[zone] }, { cluster, services, cache, network, lb, stopAlarms: alarms.customerFacing, atlas: { projectId: database.projectId, clusterName: `pg-${stack}` } }))
         : undefined;
 
     // --- Outputs ---------------------------------------------------------------------------------
@@ -119,6 +119,8 @@ export function gateway({ config, stack, zones, restore, rotation }: GatewayInpu
         domain: config.domain,
         vpcId: network.vpcId,
         albDnsName: lb.dnsName,
+        /** Who answers admin.<domain> and api.<domain>: this stack's alias records, the standby's failover pair, or none (no hosted zone). */
+        dnsRecords: config.loadBalancer.hostedZoneId ? config.loadBalancer.dnsRecords : "none",
         adminUrl: routes.admin!.url,
         apiUrl: routes.main!.url,
         /** Per service: desired and maximum instances, task size, image. */
@@ -153,7 +155,7 @@ export function gateway({ config, stack, zones, restore, rotation }: GatewayInpu
 }
 
 /** GuardDuty's detector and Security Hub's standards in the region; fails the run when either is off or missing. */
-function organizationControls(region: string) {
+export function organizationControls(region: string) {
     const detector = aws.guardduty.getDetector({}).catch((e) => Promise.reject(organizationLookupError("GuardDuty", region, e)));
     const standards = aws.securityhub.getEnabledStandards({}).catch((e) => Promise.reject(organizationLookupError("Security Hub", region, e)));
     return pulumi.all([pulumi.output(detector).status, pulumi.output(standards).standardsSubscriptions]).apply(([guardDutyStatus, subscriptions]) => {

@@ -10,3 +10,4 @@
 export * from "./harness/config";
 export * from "./harness/run";
 export * from "./harness/engine";
+export * from "./harness/primary";

@@ -12,8 +12,12 @@ export const LOCAL_CACHE_IMAGES = { valkey: "valkey/valkey:8.0.1", redis: "redis
 
 export function resolve(parsed: Parsed, awsRegion: string) {
     const prod = parsed.environment === "prod";
-    const service = <S extends Parsed["main"]>(s: S) => ({
+    // A warm standby runs each service at its warm floor while passive (standby.warmInstances) and
+    // scales up to the ceiling it shares with the primary (<service>.maxInstances).
+    const warm = parsed.purpose === "standby" ? parsed.standby?.warmInstances : undefined;
+    const service = <S extends Parsed["main"]>(s: S, name: keyof NonNullable<typeof warm>) => ({
         ...s,
+        instances: warm ? warm[name] : s.instances,
         maxInstances: s.maxInstances ?? s.instances,
         platform: s.build?.platform ?? (s.architecture === "ARM64" ? "linux/arm64" : "linux/amd64"),
         deployment: { ...s.deployment, waitForSteadyState: s.deployment.waitForSteadyState ?? prod },
@@ -30,10 +34,10 @@ export function resolve(parsed: Parsed, awsRegion: string) {
             accessLogsObjectLock: parsed.loadBalancer.accessLogsObjectLock ?? prod,
             waf: { ...parsed.loadBalancer.waf, enabled: parsed.loadBalancer.waf.enabled ?? prod },
         },
-        admin: service(parsed.admin),
-        main: service(parsed.main),
+        admin: service(parsed.admin, "admin"),
+        main: service(parsed.main, "main"),
         worker: {
-            ...service({ ...parsed.worker, memory: parsed.worker.memory ?? workerMemory(parsed.worker.cpu, parsed.worker.concurrency) }),
+            ...service({ ...parsed.worker, memory: parsed.worker.memory ?? workerMemory(parsed.worker.cpu, parsed.worker.concurrency) }, "worker"),
             healthCheck: {
                 ...parsed.worker.healthCheck,
                 command: parsed.worker.healthCheck.command ?? ["CMD-SHELL", `curl -fsS http://localhost:${parsed.worker.containerPort}/health || exit 1`],
@@ -114,6 +118,11 @@ export type Config = ReturnType<typeof resolve> & {
 export type ServiceConfig = Config["main"];
 export type AtlasRestore = NonNullable<Config["atlas"]["restore"]>;
 export type Resolved = ReturnType<typeof resolve>;
+/** Whether the stack runs the gateway's services: a gateway, or its warm standby (a restore drill runs none). */
+export function runsServices(c: Pick<Resolved, "purpose">): boolean {
+    return c.purpose === "gateway" || c.purpose === "standby";
+}
+
 /** Interface endpoints tasks in private subnets need to start without crossing the NAT (`network.interfaceEndpoints`). */
 export const INTERFACE_ENDPOINT_SERVICES = [...ECR_ENDPOINT_SERVICES, "logs", "secretsmanager"] as const;
 
@@ -125,14 +134,14 @@ export const INTERFACE_ENDPOINT_SERVICES = [...ECR_ENDPOINT_SERVICES, "logs", "s
  */
 export function pullsFromEcrInRegion(c: Resolved): boolean {
     const inRegion = (image: string | undefined) => !!image && ecrRepositoryOf(image)?.region === c.region;
-    const services = c.purpose === "gateway" ? SERVICE_NAMES.map((n) => c[n]) : [];
+    const services = runsServices(c) ? SERVICE_NAMES.map((n) => c[n]) : [];
     const collector = c.observability.tracing && !c.observability.otlpEndpoint ? c.observability.collectorImage : undefined;
     return services.some((s) => !!s.build || inRegion(s.image)) || inRegion(collector);
 }
 
 /** The interface endpoint services the stack declares: none without `network.interfaceEndpoints`, the ECR pair only for ECR pulls in its region. */
 export function interfaceEndpointServices(c: Resolved): string[] {
-    if (c.purpose !== "gateway" || !c.network.interfaceEndpoints) return [];
+    if (!runsServices(c) || !c.network.interfaceEndpoints) return [];
     const ecr = pullsFromEcrInRegion(c);
     return INTERFACE_ENDPOINT_SERVICES.filter((s) => ecr || !(ECR_ENDPOINT_SERVICES as readonly string[]).includes(s));
 }

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { DEFAULT_ASSUMPTIONS } from "../cost";
 import { FIS_DURATION_MINUTES } from "../fis";
-import { ATLAS_AWS_REGIONS, ATLAS_ELECTABLE_NODES, ATLAS_MONGODB_VERSIONS, ATLAS_TIERS, ELASTICACHE_MAX_NODES, ELASTICACHE_NODE_TYPES, ELASTICACHE_SNAPSHOT_RETENTION_MAX, HEALTH_CHECK, HEALTH_CHECK_PATH_MAX, isValidAtlasClusterName, isValidBucketName, LOG_RETENTION_DAYS } from "../limits";
+import { AWS_REGIONS, ATLAS_AWS_REGIONS, ATLAS_ELECTABLE_NODES, ATLAS_MONGODB_VERSIONS, ATLAS_TIERS, ELASTICACHE_MAX_NODES, ELASTICACHE_NODE_TYPES, ELASTICACHE_SNAPSHOT_RETENTION_MAX, HEALTH_CHECK, HEALTH_CHECK_PATH_MAX, isValidAtlasClusterName, isValidBucketName, LOG_RETENTION_DAYS } from "../limits";
 import { Environment, ENVIRONMENTS } from "./constants";
-import { bool, cidr, count, decimal, DOMAIN, IMAGE_REF, list, numberIn, oneOf, section, version, zoneName } from "./fields";
+import { bool, cidr, count, decimal, DOMAIN, IMAGE_REF, list, numberIn, oneOf, section, STACK_NAME, version, zoneName } from "./fields";
 import { AdminSchema, MainSchema, WorkerSchema } from "./schema/services";
 
 /**
@@ -46,6 +46,18 @@ const LoadBalancerSchema = section({
     /** Route 53 hosted zone for <domain>: DNS validation of a created certificate and the alias records. */
     hostedZoneId: z.string({ error: "must be a Route 53 hosted zone id" }).regex(/^Z[A-Z0-9]{1,31}$/, { error: "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ" }).optional(),
     healthCheck: HealthCheckSchema.prefault({}),
+    /**
+     * Who answers admin.<domain> and api.<domain> in loadBalancer.hostedZoneId: "alias" (this stack,
+     * simple alias records to its load balancer) or "standby" (none here: the warm standby stack's
+     * Route 53 failover pair, README "Region loss"). Default alias.
+     */
+    dnsRecords: oneOf(["alias", "standby"]).default("alias"),
+    /**
+     * Acknowledges the DNS cutover of dnsRecords alias → standby on a deployed stack: the next
+     * `pulumi up` deletes the simple records, and the names do not resolve until the standby's
+     * `pulumi up` creates the failover pair (README "DNS cutover"). Default false.
+     */
+    dnsCutoverAcknowledged: bool().default(false),
     /** Seconds a deregistering target keeps serving in-flight requests, 0–3600. Default 30. */
     deregistrationDelaySeconds: count(HEALTH_CHECK.deregistrationDelaySeconds.min, HEALTH_CHECK.deregistrationDelaySeconds.max).default(30),
     /** Seconds an idle connection stays open, 1–4000. Default 60. */
@@ -345,6 +357,34 @@ const LocalSchema = section({
     }).prefault({}),
 });
 
+/** A warm standby stack of the gateway in a second region (purpose standby; README "Region loss"). */
+const StandbySchema = section({
+    /** The primary stack's name in this project (read through a stack reference at deploy time). */
+    primaryStack: z.string({ error: "must be a stack name such as prod" }).regex(STACK_NAME, { error: "must be a stack name such as prod (1–20 lower-case letters, digits and hyphens, starting with a letter)" }),
+    /** The primary stack's AWS region; must differ from this stack's aws:region. */
+    primaryRegion: z.string({ error: "must be an AWS region such as us-east-1" }).refine((r) => AWS_REGIONS.includes(r), { error: `must be an AWS region the program deploys to (${AWS_REGIONS.join(", ")})` }),
+    /** The primary's VPC range (its network.cidr); this stack's network.cidr must not overlap it. */
+    primaryCidr: cidr(),
+    /** Tasks each service runs while the standby is passive (its floor); its ceiling is <service>.maxInstances, the primary's. Default 1 each. */
+    warmInstances: section({
+        admin: count(1, 100).default(1),
+        main: count(1, 100).default(1),
+        worker: count(1, 100).default(1),
+    }).prefault({}),
+    /**
+     * Declare the Route 53 failover pair for admin.<domain> and api.<domain> (PRIMARY: the primary's
+     * load balancer behind the operator's gate; SECONDARY: this stack's). Only once the primary
+     * answers no longer (its loadBalancer.dnsRecords standby). Default false.
+     */
+    failoverRecords: bool().default(false),
+    /**
+     * What Route 53 assumes when the gate's alarm has no data (insufficientDataHealthStatus):
+     * LastKnownStatus (a gate stays as the operator last set it; a new one is healthy), Healthy
+     * or Unhealthy. Default LastKnownStatus.
+     */
+    gateWithoutData: oneOf(["LastKnownStatus", "Healthy", "Unhealthy"]).default("LastKnownStatus"),
+});
+
 /** The raw `payment-gateway:*` keys, before defaults that depend on the environment. */
 export const ConfigSchema = section({
     environment: oneOf(ENVIRONMENTS),
@@ -364,11 +404,14 @@ export const ConfigSchema = section({
     security: SecuritySchema.prefault({}),
     /** purpose local: the local stack's own parts on Docker. */
     local: LocalSchema.prefault({}),
+    /** The warm standby's settings (purpose standby only). Default none. */
+    standby: StandbySchema.optional(),
     /**
      * gateway (the whole topology), restore-drill (an Atlas cluster that a backup is restored into,
-     * and nothing else) or local (the whole topology on one Docker engine). Default gateway.
+     * and nothing else), local (the whole topology on one Docker engine) or standby (the gateway's
+     * warm standby in a second region, on the primary's cluster). Default gateway.
      */
-    purpose: oneOf(["gateway", "restore-drill", "local"]).default("gateway"),
+    purpose: oneOf(["gateway", "restore-drill", "local", "standby"]).default("gateway"),
 });
 export type RawConfig = z.input<typeof ConfigSchema>;
 export type Parsed = z.output<typeof ConfigSchema>;

@@ -24,6 +24,8 @@ export interface LastDeployment {
     restoreKey?: string;
     /** The Atlas tier it configured (the `atlasCluster.tier` output). */
     atlasTier?: string;
+    /** Who answered admin.<domain> and api.<domain> (the `dnsRecords` output): alias records of its own, the standby's pair, or none. */
+    dnsRecords?: string;
 }
 
 /** What validation needs besides the config: where build contexts resolve, and what the last deployment recorded. */

@@ -1,7 +1,7 @@
 /** The Production HA Checklist: hard requirements in prod, reported elsewhere. */
 import { ATLAS_RESERVED_CONNECTIONS, ATLAS_TIER_CONNECTIONS } from "../../lib/limits";
 import { RESTORE_STOP_TAG } from "../../lib/restore";
-import { containersOf, envOf, finding, ofType, Rule, scalingTargetOf, T, tagged } from "./common";
+import { containersOf, envOf, finding, ofType, Rule, scalingTargetOf, standbyOf, T, tagged } from "./common";
 
 const replicaSet: Rule = {
     id: "replica-set-three-nodes",
@@ -9,6 +9,12 @@ const replicaSet: Rule = {
     kind: "checklist",
     check(rs) {
         const clusters = ofType(rs, T.cluster);
+        // A warm standby joins the primary's replica set through a private endpoint in its own region.
+        const standby = standbyOf(rs);
+        if (!clusters.length && standby) {
+            const endpoints = ofType(rs, T.atlasEndpoint);
+            return endpoints.length ? finding([], `standby: the primary's replica set through a private endpoint in ${endpoints.map((e) => e.props.region).join(", ")}`) : finding(["standby without a private endpoint to the primary's replica set"], "");
+        }
         if (!clusters.length) return finding(["no Atlas cluster"], "");
         const v: string[] = [];
         const seen: string[] = [];
@@ -118,7 +124,9 @@ const poolSizes: Rule = {
     check(rs) {
         const cluster = ofType(rs, T.cluster)[0];
         const region = cluster?.props.replicationSpecs?.[0]?.regionConfigs?.[0];
-        const tier = (region?.autoScaling?.computeEnabled ? region.autoScaling.computeMinInstanceSize : region?.electableSpecs?.instanceSize) as keyof typeof ATLAS_TIER_CONNECTIONS | undefined;
+        // A standby's pools are sized for the primary's cluster, whose tier its ECS cluster names.
+        const standby = standbyOf(rs);
+        const tier = (standby?.atlasTier ?? (region?.autoScaling?.computeEnabled ? region.autoScaling.computeMinInstanceSize : region?.electableSpecs?.instanceSize)) as keyof typeof ATLAS_TIER_CONNECTIONS | undefined;
         const limit = tier ? ATLAS_TIER_CONNECTIONS[tier] : undefined;
         if (!limit) return finding([`unknown Atlas tier ${tier}`], "");
         const v: string[] = [];
@@ -142,6 +150,8 @@ const poolSizes: Rule = {
             const peak = Math.ceil((ceiling * (service.props.deploymentMaximumPercent ?? 200)) / 100);
             need += peak * (pool + 2);
         }
+        // Every fleet that may be connected at once (a standby's and the primary's) at the same ceilings.
+        need *= standby?.fleets ?? 1;
         const usable = limit - ATLAS_RESERVED_CONNECTIONS;
         if (need > usable) v.push(`the services can open ${need} connections per node at peak; ${tier} allows ${usable}`);
         return finding(v, unknown ? "pool sizes known only after apply" : `${need} of ${usable} connections per node at peak (${tier})`);

@@ -41,6 +41,7 @@ export interface Result {
 
 export const T = {
     cluster: "mongodbatlas:index/advancedCluster:AdvancedCluster",
+    atlasEndpoint: "mongodbatlas:index/privateLinkEndpoint:PrivateLinkEndpoint",
     backupSchedule: "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule",
     cache: "aws:elasticache/replicationGroup:ReplicationGroup",
     ecsCluster: "aws:ecs/cluster:Cluster",
@@ -97,6 +98,13 @@ export function envOf(container: any): Record<string, string> {
 /** The autoscaling target of an ECS service (its resourceId ends with the service's name). */
 export function scalingTargetOf(rs: Resource[], service: Resource): Resource | undefined {
     return ofType(rs, T.scalingTarget).find((t) => typeof t.props.resourceId === "string" && t.props.resourceId.endsWith(`/${service.props.name}`));
+}
+
+/** A warm standby's facts, from its ECS cluster's tags (role standby): the tier its pools are sized for, and the fleets they count. */
+export function standbyOf(rs: Resource[]): { atlasTier?: string; fleets: number } | undefined {
+    const tags = ofType(rs, T.ecsCluster)[0]?.props.tags;
+    if (tags?.role !== "standby") return undefined;
+    return { atlasTier: tags.atlasTier, fleets: Number(tags.fleets) || 2 };
 }
 
 /** The stack's environment, from the ECS cluster's `environment` tag. */

@@ -59,6 +59,22 @@ describe("load balancer", () => {
         assert.equal(run.ofType("aws:route53/record:Record").length, 0, "no zone, no records");
     });
 
+    it("hands admin and api to the standby's failover pair only as an acknowledged DNS cutover", async () => {
+        const aliases = (run: Run) => run.ofType("aws:route53/record:Record").filter((r) => r.inputs.aliases).map((r) => r.inputs.name).sort();
+        assert.deepEqual(aliases(prod), ["admin.pay.example.com", "api.pay.example.com"]);
+        assert.equal(prod.outputs.dnsRecords, "alias");
+        const previous = { ...prod.outputs };
+        const refused = await runProgram({ stack: "prod", set: { "loadBalancer.dnsRecords": "standby" }, previous }).then(() => assert.fail("accepted"), (e: unknown) => e as ProgramError);
+        assert.match(refused.message, /loadBalancer\.dnsRecords.*is a DNS cutover on this deployed stack/);
+        assert.deepEqual(refused.resources.filter((r) => r.custom), []);
+        const cut = await runProgram({ stack: "prod", set: { "loadBalancer.dnsRecords": "standby", "loadBalancer.dnsCutoverAcknowledged": true }, previous });
+        assert.deepEqual(aliases(cut), []);
+        assert.equal(cut.outputs.dnsRecords, "standby");
+        // Nothing else changes: the certificate's validation records stay.
+        assert.deepEqual(cut.ofType("aws:route53/record:Record").map((r) => r.name).sort(), ["pg-validation-0", "pg-validation-1"]);
+        assert.equal(cut.resources.length, prod.resources.length - 2);
+    });
+
     it("redirects HTTP to HTTPS with a 301", () => {
         const http = prod.ofType("aws:lb/listener:Listener").find((l) => l.inputs.port === 80)!;
         assert.equal(http.inputs.protocol, "HTTP");

@@ -28,11 +28,17 @@ export function listStacks(dir: string = ROOT): string[] {
 }
 
 /**
- * The stacks of the gateway in AWS: every stack file but those of `purpose: restore-drill`
- * (short-lived, nothing to preview or drift-check) and `purpose: local` (a Docker engine, no cloud).
+ * The stacks of the gateway itself in AWS: every stack file of `purpose: gateway` (not a restore
+ * drill, short-lived; not a local stack, a Docker engine and no cloud; not a warm standby, see
+ * standbyStacks).
  */
 export function gatewayStacks(): string[] {
-    return listStacks().filter((stack) => !["restore-drill", "local"].includes(readStackFile(stack)["payment-gateway:purpose"] as string));
+    return listStacks().filter((stack) => (readStackFile(stack)["payment-gateway:purpose"] ?? "gateway") === "gateway");
+}
+
+/** The warm standby stacks (`purpose: standby`): long-lived, in a second region. */
+export function standbyStacks(): string[] {
+    return listStacks().filter((stack) => readStackFile(stack)["payment-gateway:purpose"] === "standby");
 }
 
 /** A config value in a stack file: plain, or `{ secure: <ciphertext> }`. */

@@ -9,6 +9,7 @@ import { AWS_REGION_ZONES } from "../../lib/limits";
 import { setClock } from "../../lib/clock";
 import { ROOT, assembleConfig, readProject } from "./config";
 import { Invocation, ProgramError, RecordedResource, Run, RunOptions } from "./run";
+import { examplePrimaryOutputs } from "./primary";
 
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -227,13 +228,16 @@ function mockInvoke(token: string, inputs: Record<string, any>, region: string, 
         case "mongodbatlas:index/getAdvancedCluster:getAdvancedCluster": {
             // Read back after the endpoint service: the private connection string of each Atlas endpoint in the VPC.
             const cluster = resources.find((r) => r.type === "mongodbatlas:index/advancedCluster:AdvancedCluster" && r.inputs.name === inputs.name);
-            // A cluster the program does not declare (a restore's source): an M30 with cloud and continuous backup.
-            if (!cluster) return ATLAS_SOURCE_CLUSTER(inputs);
             const endpoints = resources.filter((r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint" && String(r.inputs.serviceName).startsWith("com.amazonaws.vpce."));
+            // A cluster the program does not declare (a restore's source): an M30 with cloud and
+            // continuous backup. A standby's (another stack's cluster): its private strings as well.
+            if (!cluster && !endpoints.length) return ATLAS_SOURCE_CLUSTER(inputs);
+            const host = `${String(inputs.name).toLowerCase()}.${hash(inputs.name, 5)}.mongodb.net`;
+            const outputs = cluster?.outputs ?? { ...ATLAS_SOURCE_CLUSTER(inputs), connectionStrings: { standardSrv: `mongodb+srv://${host}`, standard: `mongodb://${host}:27017`, privateEndpoints: [] } };
             return {
-                ...cluster.outputs,
+                ...outputs,
                 connectionStrings: {
-                    ...cluster.outputs.connectionStrings,
+                    ...outputs.connectionStrings,
                     privateEndpoints: endpoints.map((e, i) => ({
                         srvConnectionString: `mongodb+srv://${String(inputs.name).toLowerCase()}-pl-${i}.${hash(inputs.name, 5)}.mongodb.net`,
                         connectionString: `mongodb://${String(inputs.name).toLowerCase()}-pl-${i}.${hash(inputs.name, 5)}.mongodb.net:1024`,
@@ -406,6 +410,8 @@ export async function runProgram(options: RunOptions): Promise<Run> {
 
 async function runOnce(options: RunOptions): Promise<Run> {
     const { stack, set = {}, preview = false, project: dir = ROOT, program = path.join(dir, "index.ts"), previous = {}, answers = {}, unavailableZones = [] } = options;
+    // A standby's primary, as its stack file would deploy it, unless the run says otherwise.
+    const references = options.references ?? (dir === ROOT ? examplePrimaryOutputs(stack, set) : {});
     const project = readProject(dir);
     const config = assembleConfig(stack, set, project, dir);
     const region = config.values["aws:region"] ?? REGION_FALLBACK;
@@ -420,8 +426,13 @@ async function runOnce(options: RunOptions): Promise<Run> {
         {
             newResource(args) {
                 // A stack reference is read, not registered: answer with the stack's last outputs.
-                if (args.type === "pulumi:pulumi:StackReference")
-                    return { id: args.inputs.name, state: { name: args.inputs.name, outputs: previous, secretOutputNames: [] } };
+                if (args.type === "pulumi:pulumi:StackReference") {
+                    // The stack itself reads its last outputs; another stack of the project, what `references` gives.
+                    const name = String(args.inputs.name);
+                    const other = name.split("/").pop()!;
+                    const outputs = other === stack ? previous : (references[other] ?? {});
+                    return { id: name, state: { name, outputs, secretOutputNames: [] } };
+                }
                 const secretInputs: string[] = [];
                 const inputs = unwrapSecrets(args.inputs ?? {}, "", secretInputs);
                 const { id, state: made } = mockOutputs(args.type, args.name, inputs, region);
@@ -439,7 +450,7 @@ async function runOnce(options: RunOptions): Promise<Run> {
             },
             call(args) {
                 const inputs = unwrapSecrets(args.inputs ?? {});
-                invokes.push({ token: args.token, inputs });
+                invokes.push({ token: args.token, inputs, provider: args.provider ?? "" });
                 const answer = answers[args.token];
                 return answer ? answer(inputs) : mockInvoke(args.token, inputs, region, resources, previous, unavailableZones);
             },

@@ -36,6 +36,8 @@ export interface RecordedResource {
 export interface Invocation {
     token: string;
     inputs: Record<string, any>;
+    /** The provider reference the invoke was made with ("" for the default provider). */
+    provider: string;
 }
 
 /** Whether the input at dotted `path` was secret (itself, or inside a secret object or list). */
@@ -165,6 +167,11 @@ export interface RunOptions {
      * (what the program reads back through a reference to its own stack). Default: never deployed.
      */
     previous?: Record<string, unknown>;
+    /**
+     * The outputs of other stacks of the project, by stack name, as a stack reference reads them
+     * from the backend (a standby's primary). Default: none (a reference to another stack reads nothing).
+     */
+    references?: Record<string, Record<string, unknown>>;
     /** Zones the region reports in a state other than available (impaired, unavailable, constrained). Default none. */
     unavailableZones?: string[];
     /**

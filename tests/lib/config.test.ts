@@ -45,8 +45,10 @@ describe("config", () => {
         });
     }
 
-    it("has a stack file for each environment, the restore drill's and the local stack's", () => {
-        assert.deepEqual(listStacks(), ["dev", "local", "prod", "restore-drill", "staging"]);
+    it("has a stack file for each environment, the restore drill's, the local stack's and prod's warm standby", () => {
+        assert.deepEqual(listStacks(), ["dev", "local", "prod", "prod-use2", "restore-drill", "staging"]);
+        const standby = stackConfig("prod-use2");
+        assert.equal(validateConfig(standby.raw, standby.region, "prod-use2").purpose, "standby");
         const drill = stackConfig("restore-drill");
         assert.equal(validateConfig(drill.raw, drill.region, "restore-drill").purpose, "restore-drill");
         // The local stack names no AWS region, and needs none.

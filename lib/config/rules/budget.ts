@@ -1,9 +1,9 @@
 /** The bill of materials of a config, and the rules it feeds: the MongoDB connection budget and the monthly cost budget. */
 import { actionMinutes, Bom, estimate, PriceError } from "../../cost";
 import { planDrills } from "../../drills";
-import { ConnectionBudget, NodeLimit, planConnections, PoolBudgetError } from "../../pool";
+import { ConnectionBudget, fleetsConnected, NodeLimit, planConnections, PoolBudgetError } from "../../pool";
 import { SERVICE_NAMES, ServiceName } from "../constants";
-import { interfaceEndpointServices, Resolved } from "../resolve";
+import { interfaceEndpointServices, Resolved, runsServices } from "../resolve";
 import { Problem } from "../problems";
 
 /**
@@ -11,7 +11,9 @@ import { Problem } from "../problems";
  * `bomFromResources` counts the declared resources (the tests hold the two equal).
  */
 export function bomFromConfig(c: Resolved): Bom {
-    const gateway = c.purpose === "gateway";
+    // A warm standby declares what a gateway does, on the primary's cluster: no Atlas cluster of its own.
+    const gateway = runsServices(c);
+    const standby = c.purpose === "standby";
     const zones = c.network.azCount;
     const nats = gateway ? (c.network.natGateways === "perAz" ? zones : 1) : 0;
     const cacheNodes = c.cache.nodes;
@@ -29,7 +31,7 @@ export function bomFromConfig(c: Resolved): Bom {
         atlasPrivateEndpoints: gateway && c.atlas.privateLink ? 1 : 0,
         cache: gateway ? { engine: c.cache.engine, nodeType: c.cache.nodeType, nodes: cacheNodes, snapshotRetentionDays: c.cache.snapshotRetentionDays } : undefined,
         // components/database.ts: cloud backup always, daily snapshots kept backupRetentionDays, a restore window of at most 7 days with continuous backup.
-        atlas: {
+        atlas: standby ? undefined : {
             tier: c.atlas.tier,
             ceilingTier: c.atlas.autoScaling?.maxTier ?? c.atlas.tier,
             nodes: c.atlas.electableNodes,
@@ -37,12 +39,14 @@ export function bomFromConfig(c: Resolved): Bom {
             restoreWindowDays: c.atlas.pointInTimeRestore ? Math.min(c.atlas.backupRetentionDays, 7) : 0,
             diskAutoScaling: c.atlas.diskAutoScaling,
         },
-        kmsKeys: (gateway ? 3 : 0) + (c.security.atlasCustomerKey ? 1 : 0),
+        // A standby: its logs and data keys (the app key is the primary's replica; Atlas's key is the primary's).
+        kmsKeys: standby ? 2 : (gateway ? 3 : 0) + (c.security.atlasCustomerKey ? 1 : 0),
         secrets: gateway ? 2 : 0,
         waf: gateway && c.loadBalancer.waf.enabled ? { rules: 5 } : undefined,
         // The 5xx rate (3 metrics), the ALB's own 5xx, p95 latency; per target group no-healthy and
         // unhealthy hosts; per service CPU and memory; the worker's running tasks; per cache node CPU, memory, evictions (and lag with replicas); the WAF's blocked requests.
-        alarmMetrics: gateway ? 3 + 1 + 1 + 2 * 2 + SERVICE_NAMES.length * 2 + 1 + cacheNodes * (3 + (cacheNodes > 1 ? 1 : 0)) + (c.loadBalancer.waf.enabled ? 1 : 0) : 0,
+        // A standby adds the operator's gate of the primary region (components/failover.ts).
+        alarmMetrics: gateway ? 3 + 1 + 1 + 2 * 2 + SERVICE_NAMES.length * 2 + 1 + cacheNodes * (3 + (cacheNodes > 1 ? 1 : 0)) + (c.loadBalancer.waf.enabled ? 1 : 0) + (standby ? 1 : 0) : 0,
         dashboards: gateway ? 1 : 0,
         accessLogBucket: gateway && c.loadBalancer.accessLogs && !c.loadBalancer.accessLogsBucket,
         xray: gateway && c.observability.tracing && !c.observability.otlpEndpoint ? { sampleRatio: c.observability.traceSampleRatio } : undefined,
@@ -96,6 +100,9 @@ export function budgetProblems(c: Resolved, problems: Problem[]): ConnectionBudg
     // (no autoscaling; a changed container is deleted before its replacement starts).
     const local = c.purpose === "local";
     const node = local ? localMongodLimit(c.local.mongo.maxConnections) : undefined;
+    // Every fleet that may be connected at once counts (lib/pool.ts fleetsConnected): a warm standby's
+    // tasks reach the same primary node as the primary's, up to the same ceilings.
+    const fleets = fleetsConnected(c);
     try {
         const budget = planConnections({
             tier,
@@ -106,7 +113,7 @@ export function budgetProblems(c: Resolved, problems: Problem[]): ConnectionBudg
             maxConnecting,
             services: SERVICE_NAMES.map((name) => ({
                 name,
-                maxInstances: local ? c[name].instances : c[name].maxInstances,
+                maxInstances: local ? c[name].instances : c[name].maxInstances * fleets,
                 maximumPercent: local ? 100 : c[name].deployment.maximumPercent,
                 ...c.pool[name],
             })),

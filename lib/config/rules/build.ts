@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { SERVICE_NAMES } from "../constants";
-import { Resolved } from "../resolve";
+import { Resolved, runsServices } from "../resolve";
 import { Problem } from "../problems";
 
 /**
@@ -10,7 +10,7 @@ import { Problem } from "../problems";
  * component resolves them (components/service.ts): otherwise the image build fails mid-`pulumi up`.
  */
 export function buildProblems(c: Resolved, root: string): Problem[] {
-    if (c.purpose !== "gateway") return [];
+    if (!runsServices(c)) return [];
     const problems: Problem[] = [];
     for (const name of SERVICE_NAMES) {
         const build = c[name].build;

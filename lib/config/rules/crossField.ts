@@ -4,7 +4,7 @@ import { restoreKey } from "../../restore";
 import { ATLAS_TIERS, atlasRegionName, COLLECTOR_PORTS, describeFargateMemory, ELASTICACHE_ENGINE_VERSIONS, isValidFargateSize, RESERVED_COOKIE_PREFIXES } from "../../limits";
 import { RESERVED_ENV_NAMES, RESERVED_ENV_PREFIXES, SERVICE_NAMES, WORKER_BASE_MEMORY_MIB, WORKER_MEMORY_PER_JOB_MIB } from "../constants";
 import { boolean, isPrivateCidr, list, networkAddress, version } from "../fields";
-import { Resolved } from "../resolve";
+import { Resolved, runsServices } from "../resolve";
 import { formatPath, Problem, within } from "../problems";
 import { restoreProblems } from "./restore";
 import { nameProblems } from "./names";
@@ -12,6 +12,7 @@ import { regionProblems } from "./region";
 import { LastDeployment } from "../validate";
 import { prodProblems } from "./prod";
 import { localProblems } from "./local";
+import { standbyProblems } from "./standby";
 
 /** Rules that span fields (and the stack's name and region), and the Production HA Checklist in prod. */
 export function crossFieldProblems(c: Resolved, stack: string | undefined, now: number, last: LastDeployment = {}): Problem[] {
@@ -20,8 +21,9 @@ export function crossFieldProblems(c: Resolved, stack: string | undefined, now: 
     problems.push(...nameProblems(c, stack), ...regionProblems(c));
 
     // A restore drill runs no service: their settings (all defaults there) are not judged.
-    const services = c.purpose === "restore-drill" ? [] : SERVICE_NAMES;
-    const gateway = c.purpose === "gateway";
+    // A local stack runs the services too, on Docker: the ECS and Fargate rules are for the cloud ones (runsServices).
+    const services = runsServices(c) || c.purpose === "local" ? SERVICE_NAMES : [];
+    const gateway = runsServices(c);
     for (const name of services) {
         const s = c[name];
         if (s.maxInstances < s.instances) add(`${name}.maxInstances`, `must be at least ${name}.instances (${s.instances})`, s.maxInstances, `${name}.instances`);
@@ -91,7 +93,7 @@ export function crossFieldProblems(c: Resolved, stack: string | undefined, now: 
         add("loadBalancer.healthCheck.timeoutSeconds", `must be below healthCheck.intervalSeconds (${hc.intervalSeconds}); AWS rejects an interval that is not greater than the timeout`, hc.timeoutSeconds, "loadBalancer.healthCheck.intervalSeconds");
     if (c.loadBalancer.accessLogsBucket && !c.loadBalancer.accessLogs)
         add("loadBalancer.accessLogs", "must not be false when loadBalancer.accessLogsBucket names a bucket", false, "loadBalancer.accessLogsBucket");
-    if (c.purpose === "gateway" && !c.loadBalancer.certificateArn && !c.loadBalancer.hostedZoneId)
+    if (runsServices(c) && !c.loadBalancer.certificateArn && !c.loadBalancer.hostedZoneId)
         add("loadBalancer", "needs certificateArn or hostedZoneId (to create and DNS-validate a certificate for the HTTPS listener)", undefined, "loadBalancer.certificateArn", "loadBalancer.hostedZoneId");
 
     const prefix = Number(c.network.cidr.split("/")[1]);
@@ -106,11 +108,11 @@ export function crossFieldProblems(c: Resolved, stack: string | undefined, now: 
 
     if (c.rotation.database !== undefined && c.atlas.authentication === "iam")
         add("rotation.database", "has no password to rotate: with atlas.authentication iam each service logs in as its task role", c.rotation.database, "atlas.authentication");
-    problems.push(...restoreProblems(c, now, last.restoreKey));
+    problems.push(...restoreProblems(c, now, last.restoreKey), ...standbyProblems(c, last));
     if (c.purpose === "restore-drill" && !c.atlas.restore)
         add("atlas.restore", "is required when purpose is restore-drill: a restore drill restores a backup", undefined, "purpose");
     if (c.purpose === "restore-drill" && c.prod) add("purpose", "must be gateway in prod: a restore drill is a short-lived stack of its own", c.purpose, "environment");
-    if (c.purpose !== "local" && !!c.atlas.orgId === !!c.atlas.projectId) add("atlas", "needs exactly one of orgId (create a project) and projectId (use an existing one)", undefined, "atlas.orgId", "atlas.projectId");
+    if (c.purpose !== "local" && c.purpose !== "standby" && !!c.atlas.orgId === !!c.atlas.projectId) add("atlas", "needs exactly one of orgId (create a project) and projectId (use an existing one)", undefined, "atlas.orgId", "atlas.projectId");
     if (c.atlas.privateLink && c.atlas.region !== atlasRegionName(c.region))
         add("atlas.region", `must be the AWS region's (${atlasRegionName(c.region)}) for PrivateLink`, c.atlas.region, "atlas.privateLink", "aws:region");
     const tierIndex = (t: string) => ATLAS_TIERS.indexOf(t as (typeof ATLAS_TIERS)[number]);

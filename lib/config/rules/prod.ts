@@ -1,5 +1,5 @@
 import { SERVICE_NAMES } from "../constants";
-import { Resolved } from "../resolve";
+import { Resolved, runsServices } from "../resolve";
 import { formatPath, Problem } from "../problems";
 
 /**
@@ -11,9 +11,12 @@ export function prodProblems(c: Resolved): Problem[] {
     const add = (path: string, message: string, value: unknown, ...reads: string[]) => problems.push({ path, message, value, reads });
     const ha = (path: string, ok: boolean, rule: string, item: string, value: unknown) =>
         !ok && add(path, `${rule} in prod (HA checklist: ${item})`, value, "environment");
-    ha("admin.instances", c.admin.instances >= 2, "must be at least 2", "two admin backend instances", c.admin.instances);
-    ha("main.instances", c.main.instances >= 2, "must be at least 2", "two main backend instances", c.main.instances);
-    ha("worker.instances", c.worker.instances >= 2, "must be at least 2", "no single PDF worker", c.worker.instances);
+    // A warm standby serves nothing while passive: the checklist holds for what it scales to when it
+    // takes over (its ceilings, the primary's), and the failover runbook raises its floor first.
+    const count = c.purpose === "standby" ? "maxInstances" : "instances";
+    ha(`admin.${count}`, c.admin[count] >= 2, "must be at least 2", "two admin backend instances", c.admin[count]);
+    ha(`main.${count}`, c.main[count] >= 2, "must be at least 2", "two main backend instances", c.main[count]);
+    ha(`worker.${count}`, c.worker[count] >= 2, "must be at least 2", "no single PDF worker", c.worker[count]);
     ha("network.azCount", c.network.azCount >= 3, "must be at least 3", "three availability zones", c.network.azCount);
     ha("network.natGateways", c.network.natGateways === "perAz", "must be perAz", "no zone depends on another zone's NAT gateway", c.network.natGateways);
     ha("cache.nodes", c.cache.nodes >= 2, "must be at least 2", "a cache with automatic failover", c.cache.nodes);
@@ -27,25 +30,25 @@ export function prodProblems(c: Resolved): Problem[] {
     ha("observability.traceSampleRatio", c.observability.traceSampleRatio > 0, "must be above 0", "OpenTelemetry connected", c.observability.traceSampleRatio);
     ha("drills.enabled", c.drills.enabled, "must be true", "failover drills that prove the checklist holds, guarded by stop conditions", c.drills.enabled);
     ha("loadBalancer.healthCheck.path", c.loadBalancer.healthCheck.path === "/health", "must be /health", "load balancer health checks on /health", c.loadBalancer.healthCheck.path);
-    if (c.purpose === "gateway" && !c.observability.alarmEmails.length)
+    if (runsServices(c) && !c.observability.alarmEmails.length)
         add("observability.alarmEmails", "must list at least one address in prod: otherwise every alarm notifies nobody (each address must then confirm the SNS subscription e-mail AWS sends it)", c.observability.alarmEmails);
     ha("loadBalancer.waf.enabled", c.loadBalancer.waf.enabled, "must be true", "a web application firewall in front of the gateway", c.loadBalancer.waf.enabled);
     const pci = (path: string, ok: boolean, rule: string, requirement: string, value: unknown) =>
         !ok && add(path, `${rule} in prod (PCI DSS ${requirement})`, value);
     pci("loadBalancer.waf.logRetentionDays", c.loadBalancer.waf.logRetentionDays >= 365, "must be at least 365", "10.5.1: audit log history kept at least 12 months", c.loadBalancer.waf.logRetentionDays);
     // PCI DSS 1.3.1/1.4.2: inbound to the admin console restricted to what is necessary.
-    if (c.purpose === "gateway" && !c.admin.allowedCidrs.length)
+    if (runsServices(c) && !c.admin.allowedCidrs.length)
         add("admin.allowedCidrs", "must list the networks allowed to reach admin.<domain> in prod (PCI DSS 1.4.2: the admin console is not open to the internet); e.g. your VPN's or office's egress ranges", c.admin.allowedCidrs);
     for (const [i, range] of c.admin.allowedCidrs.entries())
         if (range.endsWith("/0")) add(formatPath(["admin", "allowedCidrs", i]), "must not allow every address in prod (PCI DSS 1.4.2): name the networks that administer the gateway", range);
     pci("security.atlasCustomerKey", c.security.atlasCustomerKey, "must be true", "3.5.1/3.6: stored account data encrypted under keys this account controls", c.security.atlasCustomerKey);
-    if (c.purpose === "gateway") {
+    if (runsServices(c)) {
         pci("security.flowLogs", c.security.flowLogs, "must be true", "10.2.1 and 1.2: a record of the traffic in and out of the cardholder data environment", c.security.flowLogs);
         pci("security.flowLogRetentionDays", c.security.flowLogRetentionDays >= 365, "must be at least 365", "10.5.1: audit log history kept at least 12 months", c.security.flowLogRetentionDays);
         for (const name of SERVICE_NAMES)
             pci(`${name}.logRetentionDays`, c[name].logRetentionDays >= 365, "must be at least 365", "10.5.1: audit log history kept at least 12 months", c[name].logRetentionDays);
     }
-    if (c.purpose === "gateway" && !c.loadBalancer.accessLogsBucket) {
+    if (runsServices(c) && !c.loadBalancer.accessLogsBucket) {
         pci("loadBalancer.accessLogsObjectLock", c.loadBalancer.accessLogsObjectLock, "must be true", "10.3.2/10.3.3: audit logs protected from modification and deletion", c.loadBalancer.accessLogsObjectLock);
         pci("loadBalancer.accessLogsRetentionDays", c.loadBalancer.accessLogsRetentionDays >= 365, "must be at least 365", "10.5.1: audit log history kept at least 12 months", c.loadBalancer.accessLogsRetentionDays);
     }

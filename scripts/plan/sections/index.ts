@@ -17,6 +17,7 @@ import { drillsSection } from "./drills";
 import { tree } from "./tree";
 import { counts } from "./counts";
 import { localChecklistSection, localDrillsSection, localTopology } from "./local";
+import { regionLoss } from "./regionLoss";
 
 export const SECTIONS: [string, Section][] = [
     ["Stack", summary],
@@ -28,6 +29,7 @@ export const SECTIONS: [string, Section][] = [
     ["MongoDB connection budget", budget],
     ["Credential rotation", rotation],
     ["Restore", restoreSection],
+    ["Region loss", regionLoss],
     ["Monthly cost (estimate)", cost],
     ["Quotas", quotas],
     ["Alarms", alarms],

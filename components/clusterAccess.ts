@@ -1,0 +1,135 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as mongodbatlas from "@pulumi/mongodbatlas";
+import * as random from "@pulumi/random";
+import { ATLAS_PRIVATELINK_PORTS, DatabaseClient } from "./database";
+import { Connections } from "./connections";
+import { Network } from "./network";
+import { UsersApplied } from "./usersApplied";
+
+export interface ClusterAccessArgs {
+    /** The Atlas project of the cluster (another stack's). */
+    projectId: pulumi.Input<string>;
+    /** The cluster this stack's clients connect to (another stack's: this component never declares it). */
+    clusterName: pulumi.Input<string>;
+    /** AWS region of this stack's VPC: the private endpoint's region. */
+    awsRegion: string;
+    /** The VPC: the interface endpoint sits in its private subnets. */
+    network: Network;
+    /** The application's database; the users may touch nothing else. */
+    databaseName: string;
+    /** Prefix of this stack's own database users (`<prefix>-app`), distinct from the cluster owner's. */
+    userPrefix: string;
+    /** "password": a user of this stack's own with a generated password; "iam": a user per client task role. Default (config) password. */
+    authentication: "password" | "iam";
+    /**
+     * Read the private connection string of this stack's endpoint (and declare the users the URI
+     * names). False while the cluster has no nodes in this region: Atlas lists private connection
+     * strings only with an endpoint in every region with nodes. Default true.
+     */
+    connect?: boolean;
+}
+
+/**
+ * A second region's private path into a cluster another stack owns: its own Atlas private
+ * endpoint, interface endpoint and endpoint service (one private endpoint per region with nodes),
+ * its own database users, and the private SRV host of its own endpoint.
+ *
+ * mongodbatlas provider internal/service/privatelinkendpoint/resource.go: project_id,
+ * provider_name and region are ForceNew, and create waits only until WAITING_FOR_USER (AVAILABLE
+ * comes once the endpoint service is connected). internal/service/privatelinkendpointservice:
+ * create and delete wait for every cluster of the project to be IDLE (docs/resources/
+ * privatelink_endpoint_service.md): never in the same `pulumi up` as a topology change.
+ */
+export class ClusterAccess extends pulumi.ComponentResource {
+    readonly connections: Connections;
+    readonly endpoint: mongodbatlas.PrivateLinkEndpoint;
+    readonly endpointService: mongodbatlas.PrivateLinkEndpointService;
+    readonly vpcEndpoint: aws.ec2.VpcEndpoint;
+    /** What must exist before a client can connect: the endpoint service and the user. */
+    readonly readyForClients: pulumi.Resource[] = [];
+    /** The private SRV host of this stack's endpoint (with `connect`). */
+    readonly host?: pulumi.Output<string>;
+    /** The `mongodb+srv://` URI with credentials, TLS and majority writes (with `connect`): a Pulumi secret. */
+    readonly uri?: pulumi.Output<string>;
+    readonly username?: string;
+    private applied?: UsersApplied;
+    private password?: random.RandomPassword;
+    private readonly child: pulumi.CustomResourceOptions;
+
+    constructor(private readonly name: string, private readonly args: ClusterAccessArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("payment-gateway:database:ClusterAccess", name, {}, opts);
+        this.child = { parent: this };
+        this.endpoint = new mongodbatlas.PrivateLinkEndpoint(name, { projectId: args.projectId, providerName: "AWS", region: args.awsRegion }, this.child);
+        this.connections = new Connections(`${name}-atlas`, { vpcId: args.network.vpcId, description: "Atlas PrivateLink endpoint: MongoDB from the gateway services only" }, this.child);
+        this.vpcEndpoint = new aws.ec2.VpcEndpoint(`${name}-atlas`, {
+            vpcId: args.network.vpcId,
+            serviceName: this.endpoint.endpointServiceName,
+            vpcEndpointType: "Interface",
+            subnetIds: args.network.privateSubnetIds,
+            securityGroupIds: [this.connections.id],
+            tags: { Name: `${name}-atlas` },
+        }, this.child);
+        this.endpointService = new mongodbatlas.PrivateLinkEndpointService(name, {
+            projectId: args.projectId,
+            privateLinkId: this.endpoint.privateLinkId,
+            endpointServiceId: this.vpcEndpoint.id,
+            providerName: "AWS",
+        }, this.child);
+        this.readyForClients.push(this.endpointService);
+        if (args.connect === false) {
+            this.registerOutputs({});
+            return;
+        }
+        if (args.authentication === "password") {
+            this.username = `${args.userPrefix}-app`;
+            this.password = new random.RandomPassword(`${name}-app`, { length: 32, special: false }, this.child);
+            const user = this.createUser(`${name}-app`, { username: this.username, password: this.password.result, authDatabaseName: "admin" });
+            this.applied = new UsersApplied(`${name}-app-applied`, { projectId: args.projectId, clusterName: args.clusterName, username: user.username }, { ...this.child, dependsOn: [user] });
+            this.readyForClients.push(user, this.applied);
+        }
+        this.host = this.srvHost();
+        this.uri = pulumi.secret(this.connectionString());
+        this.registerOutputs({ host: this.host });
+    }
+
+    /** Lets `client` reach the cluster through this region's endpoint and, with IAM authentication, log in as its task role. */
+    allowFrom(client: DatabaseClient, name: string): pulumi.Resource[] {
+        const ready: pulumi.Resource[] = [...this.connections.allowFrom(client.connections, ATLAS_PRIVATELINK_PORTS, `MongoDB via PrivateLink from ${name}`)];
+        if (this.args.authentication === "iam" && this.args.connect !== false) {
+            const user = this.createUser(`${this.name}-${name}`, { username: client.taskRole.arn, awsIamType: "ROLE", authDatabaseName: "$external" });
+            ready.push(user, new UsersApplied(`${this.name}-${name}-applied`, { projectId: this.args.projectId, clusterName: this.args.clusterName, username: user.username }, { ...this.child, dependsOn: [user] }));
+        }
+        return ready;
+    }
+
+    /** The private SRV host of the entry that lists this stack's interface endpoint (read after the endpoint service exists). */
+    private srvHost(): pulumi.Output<string> {
+        const cluster = mongodbatlas.getAdvancedClusterOutput({ projectId: this.args.projectId, name: this.args.clusterName }, { parent: this, dependsOn: this.readyForClients });
+        return pulumi.all([cluster.connectionStrings, this.vpcEndpoint.id, this.args.clusterName]).apply(([strings, endpointId, clusterName]) => {
+            const found = (strings?.privateEndpoints ?? []).find((pe) => pe.endpoints.some((e) => e.endpointId === endpointId));
+            // Atlas lists private strings only once every region with nodes has an endpoint (@pulumi/mongodbatlas advancedCluster connectionStrings.privateEndpoints).
+            if (!found) throw new Error(`Atlas cluster ${clusterName} has no private connection string for endpoint ${endpointId} yet: every region with nodes needs an AVAILABLE private endpoint`);
+            return found.srvConnectionString.replace(/^mongodb(\+srv)?:\/\//, "");
+        });
+    }
+
+    private connectionString(): pulumi.Output<string> {
+        const db = this.args.databaseName;
+        const options = "retryWrites=true&w=majority&tls=true";
+        if (this.args.authentication === "iam") return pulumi.interpolate`mongodb+srv://${this.host!}/${db}?authSource=%24external&authMechanism=MONGODB-AWS&${options}`;
+        // Known only once Atlas has applied the user (components/usersApplied.ts).
+        return pulumi.all([this.host!, this.password!.result, this.applied!.id]).apply(([host, password]) =>
+            `mongodb+srv://${encodeURIComponent(this.username!)}:${encodeURIComponent(password)}@${host}/${db}?${options}&authSource=admin`,
+        );
+    }
+
+    private createUser(name: string, identity: Pick<mongodbatlas.DatabaseUserArgs, "username" | "password" | "awsIamType" | "authDatabaseName">): mongodbatlas.DatabaseUser {
+        return new mongodbatlas.DatabaseUser(name, {
+            projectId: this.args.projectId,
+            ...identity,
+            roles: [{ roleName: "readWrite", databaseName: this.args.databaseName }],
+            scopes: [{ name: this.args.clusterName, type: "CLUSTER" }],
+        }, this.child);
+    }
+}

@@ -1,0 +1,166 @@
+/**
+ * The warm standby and the traffic failover: a plain module, no resources.
+ *
+ *   primary stack ──output regionLoss (stack reference, read at deploy)──▶ standby stack
+ *   operator ──PutMetricData (standby region)──▶ gate alarm ──▶ Route 53 health check ──▶ PRIMARY / SECONDARY
+ *
+ * What the standby reads from the primary is checked here against its own config, each problem
+ * naming the key to fix; which step of the rollout the standby is in is decided here too.
+ */
+import { atlasRegionName } from "./limits";
+import { SERVICE_NAMES, ServiceName } from "./config";
+
+/** The primary stack's `regionLoss` output, as the primary declares it (both sides use exactly this shape). */
+export interface PrimaryRegionLoss {
+    projectId: string;
+    clusterName: string;
+    /** Atlas region names with electable nodes (US_EAST_1, …). */
+    regions: string[];
+    /** The multi-Region application key's replica in the standby's region. */
+    appKeyReplicaArn: string;
+    /** AWS region of the primary. */
+    primaryRegion: string;
+    domain: string;
+    hostedZoneId: string;
+    /** The primary's load balancer, for the PRIMARY failover records. */
+    albs: { admin: AliasTarget; api: AliasTarget };
+}
+
+export interface AliasTarget {
+    dnsName: string;
+    zoneId: string;
+}
+
+/** What the standby's own config says the primary must be (each key as `pulumi config set --path` writes it). */
+export interface StandbyExpectation {
+    primaryStack: string;
+    primaryRegion: string;
+    /** This stack's AWS region (where the app key's replica must live). */
+    region: string;
+    domain: string;
+    hostedZoneId?: string;
+    failoverRecords: boolean;
+    atlasTier: string;
+    ceilings: Record<ServiceName, number>;
+}
+
+/** Other outputs of the primary the standby checks itself against (they exist on every gateway stack). */
+export interface PrimaryFacts {
+    regionLoss?: unknown;
+    /** The primary's `capacity` output: per service its instances and ceiling. */
+    capacity?: Partial<Record<ServiceName, { maxInstances?: number }>>;
+    /** The primary's `atlasCluster` output. */
+    atlasCluster?: { tier?: string };
+    /** Who answers admin.<domain> and api.<domain> on the primary (its `dnsRecords` output). */
+    dnsRecords?: string;
+}
+
+export interface StandbyProblem {
+    path: string;
+    message: string;
+    value?: unknown;
+}
+
+const ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/mrk-[0-9a-f]{32}$/;
+
+/**
+ * The primary's `regionLoss` output read back and checked against the standby's config, or the
+ * problems, each naming the standby key that must change (or the primary's `regionLoss` block).
+ */
+export function readPrimary(facts: PrimaryFacts, want: StandbyExpectation): { primary?: PrimaryRegionLoss; problems: StandbyProblem[] } {
+    const problems: StandbyProblem[] = [];
+    const add = (path: string, message: string, value?: unknown) => problems.push({ path, message, value });
+    const r = facts.regionLoss as Partial<PrimaryRegionLoss> | undefined;
+    if (!r || typeof r !== "object") {
+        add("standby.primaryStack", `names a stack without a regionLoss output: set payment-gateway:regionLoss (standbyRegion ${want.region}, standbyStack) on ${want.primaryStack} and pulumi up it first`, want.primaryStack);
+        return { problems };
+    }
+    const text = (v: unknown) => typeof v === "string" && v.length > 0;
+    const missing = (["projectId", "clusterName", "appKeyReplicaArn", "primaryRegion", "domain", "hostedZoneId"] as const).filter((k) => !text(r[k]));
+    if (!Array.isArray(r.regions) || !r.regions.every(text)) missing.push("regions" as never);
+    for (const host of ["admin", "api"] as const) if (!text(r.albs?.[host]?.dnsName) || !text(r.albs?.[host]?.zoneId)) missing.push(`albs.${host}` as never);
+    if (missing.length) {
+        add("standby.primaryStack", `names a stack whose regionLoss output lacks ${missing.join(", ")}: pulumi up ${want.primaryStack} with this program's version first`, want.primaryStack);
+        return { problems };
+    }
+    const p = r as PrimaryRegionLoss;
+    if (p.primaryRegion !== want.primaryRegion) add("standby.primaryRegion", `must be the primary's region: ${want.primaryStack} runs in ${p.primaryRegion}`, want.primaryRegion);
+    if (p.domain !== want.domain) add("domain", `must be the primary's domain (${p.domain}): the standby answers the same names`, want.domain);
+    if (want.failoverRecords && want.hostedZoneId !== p.hostedZoneId)
+        add("loadBalancer.hostedZoneId", `must be the primary's hosted zone (${p.hostedZoneId}): the failover pair lives where the names are`, want.hostedZoneId);
+    const keyRegion = ARN.exec(p.appKeyReplicaArn)?.[1];
+    if (keyRegion !== want.region)
+        add("standby.primaryStack", `names a stack whose application key replica (regionLoss.appKeyReplicaArn ${p.appKeyReplicaArn}) is not a multi-Region key replica in ${want.region}: set regionLoss.standbyRegion ${want.region} on ${want.primaryStack}`, want.primaryStack);
+    // The standby scales up to the primary's ceilings, and the pools of both are sized for two
+    // fleets at them (lib/pool.ts fleetsConnected): its own ceilings must be the primary's.
+    for (const name of SERVICE_NAMES) {
+        const theirs = facts.capacity?.[name]?.maxInstances;
+        if (theirs !== undefined && theirs !== want.ceilings[name])
+            add(`${name}.maxInstances`, `must be the primary's ceiling (${theirs} on ${want.primaryStack}): the standby takes over the primary's whole load, and both stacks size their pools for two fleets at the same ceilings`, want.ceilings[name]);
+    }
+    const tier = facts.atlasCluster?.tier;
+    if (tier !== undefined && tier !== want.atlasTier)
+        add("atlas.tier", `must be the primary cluster's tier (${tier}): the standby's pools are sized for the cluster it connects to`, want.atlasTier);
+    if (want.failoverRecords && facts.dnsRecords !== "standby")
+        add("standby.failoverRecords", `needs the primary to hand over admin.${want.domain} and api.${want.domain} first: set loadBalancer.dnsRecords standby on ${want.primaryStack} and pulumi up it (README "DNS cutover"); Route 53 refuses a failover record next to its simple one`, true);
+    return { primary: problems.length ? undefined : p, problems };
+}
+
+/**
+ * The step of the rollout the standby is in. Atlas lists a cluster's private connection strings
+ * only once a private endpoint exists in every region with nodes, and refuses nodes in a region
+ * whose PrivateLink is not active (MongoDB Atlas "Learn About Private Endpoints", limitations):
+ *   endpoint  the cluster has no nodes in the standby's region yet: declare the network and the
+ *             private endpoint only; next, the primary's atlas.regions grows into this region
+ *   full      the cluster has nodes here: declare everything (secrets, cache, services, failover)
+ */
+export function standbyStep(primary: Pick<PrimaryRegionLoss, "regions">, region: string): { step: "endpoint" | "full"; next: string } {
+    const atlas = atlasRegionName(region);
+    if (!primary.regions.includes(atlas))
+        return { step: "endpoint", next: `once this stack's private endpoint is AVAILABLE, add ${atlas} to the primary's atlas.regions and pulumi up the primary alone; then pulumi up this stack again` };
+    return { step: "full", next: "none: the standby is complete; run the region drill (README \"Region loss\")" };
+}
+
+/** The operator's gate: a metric in the standby's region, an alarm on it, and the commands that flip it. */
+export interface Gate {
+    namespace: string;
+    metricName: string;
+    dimensions: Record<string, string>;
+    alarmName: string;
+    region: string;
+    /** Fail over: the PRIMARY records turn unhealthy and Route 53 answers with the standby. */
+    failOver: string;
+    /** Fail back: the gate opens again (after the failback runbook's checks). */
+    failBack: string;
+    /** The gate's state, and Route 53's view of the health check. */
+    status: string;
+}
+
+/**
+ * The gate for a standby stack. The alarm keeps its state while no data arrives (treatMissingData
+ * "ignore": "The current alarm state is maintained", CloudWatch PutMetricAlarm), so one data point
+ * flips it and it stays flipped; Route 53 reads only standard-resolution metrics with
+ * Average/Minimum/Maximum/Sum/SampleCount (Route 53 API Reference, AlarmIdentifier).
+ */
+export function gate(prefix: string, stack: string, region: string): Gate {
+    const namespace = "PaymentGateway/RegionFailover";
+    const metricName = "PrimaryOutOfService";
+    const dimensions = { Standby: stack };
+    const put = (value: 0 | 1) => `aws cloudwatch put-metric-data --region ${region} --namespace ${namespace} --metric-name ${metricName} --dimensions Standby=${stack} --value ${value}`;
+    const alarmName = `${prefix}-primary-gate`;
+    return {
+        namespace,
+        metricName,
+        dimensions,
+        alarmName,
+        region,
+        failOver: put(1),
+        failBack: put(0),
+        status: `aws cloudwatch describe-alarms --region ${region} --alarm-names ${alarmName} --query 'MetricAlarms[0].StateValue'`,
+    };
+}
+
+/** The names of the failover pair for each host, and the set identifiers Route 53 tells them apart by. */
+export function failoverRecordNames(domain: string): { host: "admin" | "api"; name: string; primaryId: string; secondaryId: string }[] {
+    return (["admin", "api"] as const).map((host) => ({ host, name: `${host}.${domain}`, primaryId: `${host}-primary`, secondaryId: `${host}-secondary` }));
+}

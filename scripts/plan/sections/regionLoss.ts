@@ -1,0 +1,58 @@
+/**
+ * Region loss: the topology across regions, what each tier can promise and on what it depends,
+ * the rollout step the stack is in and the next one, and what the standby costs a month.
+ * Printed for a warm standby, and for a primary that declares a `regionLoss` output.
+ */
+import { DEFAULT_ASSUMPTIONS, bomFromResources, estimate } from "../../../lib/cost";
+import { PRICES, PriceError } from "../../../lib/prices";
+import { Section } from "../section";
+import { estimateRun, usd } from "./cost";
+
+/** What each tier promises after a loss of the primary region, and what that rests on (README "Region loss"). */
+export function promises(regions: string[]): string[] {
+    // With no region holding a majority of the electable nodes, a majority write is on a node outside any one region.
+    const spread = regions.length >= 3;
+    return [
+        spread
+            ? `  data (Atlas): RPO 0 for acknowledged w=majority writes; failover in seconds by an automatic election (${regions.join(" + ")}: no region holds a majority). Rests on retryable writes in the driver and on every region with nodes having its private endpoint`
+            : `  data (Atlas): the cluster's electable nodes are in ${regions.join(", ") || "one region"}: losing the primary's region loses the majority, and writes stop until Atlas is reconfigured (possible data loss). Grow atlas.regions to three regions (2 + 2 + 1)`,
+        "  keys: what the primary wrapped with the multi-Region app key decrypts here with its replica; data keys still wrapped by the old single-Region key do not (README \"Key migration\")",
+        "  cache: regional and cold: sessions, rate limits and cached data keys are rebuilt after a failover (admins sign in again); nothing in it is the only copy of a payment",
+        "  traffic: RTO target 15 minutes (decision, gate flip, Route 53's health check, DNS TTL of the alias, scale-up from the warm floor); not a promise until two region drills have measured it. Needs neither pulumi up nor Route 53's control plane",
+    ];
+}
+
+export const regionLoss: Section = (run) => {
+    const o = run.outputs;
+    const r = o.regionLoss;
+    if (!r) return [];
+    const lines: string[] = [];
+    if (r.role === "standby") {
+        const p = o.primary ?? {};
+        lines.push(
+            `topology: primary ${p.stack} (${p.region}) ──▶ this warm standby (${o.region}); the replica set ${p.clusterName} has electable nodes in ${(p.regions ?? []).join(", ")}`,
+            `rollout step: ${r.step} (${r.step === "endpoint" ? "network and this region's private endpoint only" : "complete"}); next: ${r.next}`,
+            ...promises(p.regions ?? []),
+        );
+        if (o.failover) lines.push(`failover: fail over \`${o.failover.gate.failOver}\`; fail back \`${o.failover.gate.failBack}\`; records: ${o.failover.records}`);
+        const PRICED_REGION = Object.keys(PRICES)[0];
+        // lib/prices.ts holds one region's prices: a standby elsewhere is estimated at them, and says so.
+        let priced = "";
+        let e;
+        try {
+            e = estimateRun(run);
+        } catch (err) {
+            if (!(err instanceof PriceError)) throw err;
+            e = estimate(bomFromResources(PRICED_REGION, run.resources), o.costAssumptions ?? DEFAULT_ASSUMPTIONS);
+            priced = ` at ${PRICED_REGION} prices (${o.region}'s are not in lib/prices.ts: check them on the pricing pages it cites)`;
+        }
+        lines.push(
+            `monthly cost of the standby${priced}: ${usd(e.floor)} at its warm floor, ${usd(e.ceiling)} at the primary's ceilings; ` +
+                "not included: the gate's alarm and health check, and on the primary's bills the Atlas nodes in other regions and inter-region transfer",
+        );
+        return lines;
+    }
+    // A primary's regionLoss output: the multi-region cluster and where its standby is.
+    if (Array.isArray(r.regions)) lines.push(`topology: this primary (${o.region}); the replica set ${r.clusterName} has electable nodes in ${r.regions.join(", ")}`, ...promises(r.regions));
+    return lines;
+};

@@ -1,0 +1,163 @@
+/**
+ * The warm standby: the gateway in a second region, on the primary's Atlas replica set, ready to
+ * take the whole load when the operator closes the primary's gate.
+ *
+ *   primary stack ──regionLoss (stack reference)──▶ standby ─ VPC ─ Atlas private endpoint (this region) ─▶ primary's cluster
+ *   Route 53: admin/api PRIMARY (primary ALB, gate) │ SECONDARY ──▶ ALB ──▶ admin, main (warm floor → primary's ceilings)
+ *   gate alarm (this region) ◀── operator            │                     worker ─▶ ElastiCache (own, cold)
+ *
+ * Previewable and deployable while the primary's region is down: it reads the primary only from
+ * the Pulumi backend (a stack reference), and declares nothing in, and invokes nothing against,
+ * the primary's region.
+ */
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { Config, SERVICE_NAMES, ServiceName } from "../lib/config";
+import { loadStackZones } from "../lib/stackConfig";
+import { defaultDrillZone } from "../lib/drills";
+import { PrimaryRegionLoss, gate as gateOf, standbyStep } from "../lib/failover";
+import { fleetsConnected } from "../lib/pool";
+import { Network } from "../components/network";
+import { LoadBalancer, Route } from "../components/loadBalancer";
+import { KmsKey } from "../components/kmsKey";
+import { ClusterAccess } from "../components/clusterAccess";
+import { Cache } from "../components/cache";
+import { StoredSecret } from "../components/secret";
+import { Service } from "../components/service";
+import { Alarms } from "../components/alarms";
+import { Drills } from "../components/drills";
+import { Failover } from "../components/failover";
+import { RotationStep } from "./lastUpdate";
+import { organizationControls } from "./gateway";
+import { alarmsArgs, adminRouteArgs, apiRouteArgs, cacheArgs, drillsArgs, loadBalancerArgs, networkArgs, serviceArgs } from "./args";
+
+export interface StandbyInputs {
+    config: Config;
+    stack: string;
+    zones: Awaited<ReturnType<typeof loadStackZones>>;
+    /** The primary's `regionLoss` output, read and checked before anything is declared (lib/failover.ts readPrimary). */
+    primary: PrimaryRegionLoss;
+    rotation: RotationStep;
+}
+
+export function standby({ config, stack, zones, primary, rotation }: StandbyInputs) {
+    const prefix = `payment-gateway-${stack}`;
+    const protect = config.prod;
+    const s = config.standby!;
+    const { step, next } = standbyStep(primary, config.region);
+
+    const logsKey = new KmsKey("pg-logs-key", { description: `${prefix}: log groups and the alarm topic`, alias: `${prefix}-logs`, protect });
+    logsKey.restrict({ logs: true, cloudwatchAlarms: true }, config.region);
+    const organization = config.security.organizationChecks ? organizationControls(config.region) : undefined;
+
+    // --- Network and this region's private path into the primary's replica set ----------------------
+    const network = new Network("pg", networkArgs(config, prefix, logsKey));
+    const access = new ClusterAccess("pg", {
+        projectId: primary.projectId,
+        clusterName: primary.clusterName,
+        awsRegion: config.region,
+        network,
+        databaseName: config.atlas.databaseName,
+        userPrefix: `pg-${stack}`,
+        authentication: config.atlas.authentication,
+        // Until the cluster has nodes here Atlas lists no private connection string at all.
+        connect: step === "full",
+    });
+    const common = {
+        environment: config.environment,
+        region: config.region,
+        purpose: config.purpose,
+        domain: config.domain,
+        vpcId: network.vpcId,
+        /** What this stack read from the primary (its `regionLoss` output) at this update. */
+        primary: { stack: s.primaryStack, region: primary.primaryRegion, projectId: primary.projectId, clusterName: primary.clusterName, regions: primary.regions },
+        /** The rollout step this update took, and what comes next (README "Region loss"). */
+        regionLoss: { role: "standby", step, next, atlasEndpoint: { privateLinkId: access.endpoint.privateLinkId, status: access.endpoint.status } },
+        organizationControls: organization ?? {},
+        costAssumptions: config.cost.assumptions,
+        connectionBudget: config.connections,
+    };
+    if (step === "endpoint") return common;
+
+    // --- The entry point: its own ALB, certificate and WAF (the names answer only through the failover pair)
+    const hosts = { admin: `admin.${config.domain}`, api: `api.${config.domain}` };
+    const lb = new LoadBalancer("pg", loadBalancerArgs(config, prefix, hosts, network, logsKey));
+    const routes: Partial<Record<ServiceName, Route>> = {
+        admin: lb.route("admin", adminRouteArgs(config, hosts.admin)),
+        main: lb.route("main", apiRouteArgs(config, hosts.api)),
+    };
+
+    // --- Data tier: its own data key, cache and secrets; the primary's multi-Region app key (replica here)
+    const dataKey = new KmsKey("pg-data-key", { description: `${prefix}: secrets and cache at rest`, alias: `${prefix}-data`, protect });
+    dataKey.restrict({ viaServices: ["secretsmanager", "elasticache"] }, config.region);
+    // Ciphertext the primary wrapped decrypts here without re-encryption: the replica shares the
+    // key material (AWS KMS "Multi-Region keys"). Its key policy is the primary's to declare.
+    const appKey = { encryptDecryptStatements: () => [{ Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: primary.appKeyReplicaArn }] };
+    // Cold by design: rebuilt after a failover (README "Region loss": what is not protected).
+    const cache = new Cache("pg", cacheArgs(config, stack, network, dataKey, rotation));
+    const secretName = (name: string) => `payment-gateway/${stack}/${name}`;
+    const secrets = {
+        MPG_DATABASE_URI: new StoredSecret("pg-database-uri", { name: secretName("database-uri"), description: "MongoDB connection string (MPG_DATABASE_URI)", value: access.uri!, key: dataKey, protect }),
+        MPG_GARNET_URL: new StoredSecret("pg-cache-url", { name: secretName("cache-url"), description: "Cache URL with its AUTH token (MPG_GARNET_URL)", value: cache.url, key: dataKey, protect }),
+    };
+
+    // --- The gateway at its warm floor, scaling up to the primary's ceilings -------------------------
+    const cluster = new aws.ecs.Cluster("pg", {
+        name: prefix,
+        settings: [{ name: "containerInsights", value: "enabled" }],
+        // What the policy pack reads on a standby: its role, the tier its pools are sized for (the
+        // primary's, checked at deploy) and the fleets the budget counts (lib/pool.ts fleetsConnected).
+        tags: { project: "payment-gateway", environment: config.environment, role: "standby", atlasTier: config.atlas.tier, fleets: String(fleetsConnected(config)) },
+    });
+    const wiring = { stack, prefix, cluster, network, secrets, database: access, cache, appKey, logsKey, rotating: rotation.inProgress, stopped: false, root: path.resolve(__dirname, "..") };
+    const services = Object.fromEntries(
+        SERVICE_NAMES.map((name) => [name, new Service(`pg-${name}`, serviceArgs(config, name, { ...wiring, route: routes[name] }))]),
+    ) as Record<ServiceName, Service>;
+
+    const alarms = new Alarms("pg", alarmsArgs(config, prefix, { lb, routes, cluster, services, cache, logsKey }));
+    const zone = config.drills.zone ?? defaultDrillZone(zones.stackZones, config.network.natGateways);
+    const failoverDrills = config.drills.enabled
+        ? new Drills("pg", drillsArgs(config, stack, { name: zone, id: zones.zoneIds[zone] }, { cluster, services, cache, network, lb, stopAlarms: alarms.customerFacing, atlas: { projectId: primary.projectId, clusterName: primary.clusterName } }))
+        : undefined;
+
+    // --- Traffic failover: the operator's gate here, the failover pair once the primary handed over its names
+    const gate = gateOf(prefix, stack, config.region);
+    const failover = new Failover("pg-failover", {
+        gate,
+        withoutData: s.gateWithoutData,
+        records: s.failoverRecords
+            ? { domain: config.domain, hostedZoneId: config.loadBalancer.hostedZoneId!, primary: primary.albs, secondary: { dnsName: lb.alb.dnsName, zoneId: lb.alb.zoneId } }
+            : undefined,
+        tags: { project: "payment-gateway", environment: config.environment },
+    });
+    const scaleTo = (name: ServiceName) =>
+        pulumi.interpolate`aws application-autoscaling register-scalable-target --region ${config.region} --service-namespace ecs --scalable-dimension ecs:service:DesiredCount --resource-id service/${prefix}/${services[name].service.name} --min-capacity ${config[name].maxInstances}`;
+
+    return {
+        ...common,
+        albDnsName: lb.dnsName,
+        adminUrl: routes.admin!.url,
+        apiUrl: routes.main!.url,
+        capacity: Object.fromEntries(SERVICE_NAMES.map((name) => [name, services[name].capacity])),
+        cachePrimaryEndpoint: cache.primaryEndpoint,
+        alarmTopicArn: alarms.topic.arn,
+        drills: failoverDrills?.commands ?? {},
+        /**
+         * The failover without `pulumi up`: the gate's commands (CloudWatch in this region), the
+         * health check Route 53 reads, the records (once declared), and the scale-up of every
+         * service to the primary's ceiling before traffic arrives (Application Auto Scaling here).
+         */
+        failover: {
+            gate: { alarm: gate.alarmName, region: gate.region, failOver: gate.failOver, failBack: gate.failBack, status: gate.status },
+            healthCheckId: failover.healthCheck.id,
+            records: s.failoverRecords ? "admin and api: PRIMARY (primary's load balancer, gated) and SECONDARY (this stack's)" : "none yet: the primary still answers the names (standby.failoverRecords)",
+            scaleUp: Object.fromEntries(SERVICE_NAMES.map((name) => [name, scaleTo(name)])),
+        },
+        rotation: {
+            cache: { label: rotation.cache.label, step: rotation.cache.step, now: rotation.cache.now, next: rotation.cache.next, ...(rotation.cache.held ? { held: rotation.cache.held } : {}) },
+            database: { label: rotation.database.label, step: rotation.database.step, previous: rotation.database.keep, now: rotation.database.now, next: rotation.database.next, ...(rotation.database.held ? { held: rotation.database.held } : {}) },
+            services: Object.fromEntries(SERVICE_NAMES.map((name) => [name, { cluster: cluster.arn, service: services[name].service.name, taskDefinition: services[name].taskDefinition.arn }])),
+        },
+    };
+}

@@ -1,0 +1,160 @@
+import { strict as assert } from "assert";
+import { ProgramError, RecordedResource, Run, examplePrimaryOutputs, later, runProgram, stackRun } from "../harness";
+import { promises, regionLoss } from "../../scripts/plan/sections/regionLoss";
+
+const STANDBY = "prod-use2";
+const PRIMARY_REGION = "us-east-1";
+const RECORD = "aws:route53/record:Record";
+const SERVICE = "aws:ecs/service:Service";
+const TARGET = "aws:appautoscaling/target:Target";
+
+/** The example primary's outputs with `edit` applied to a copy. */
+function primary(edit: (p: any) => void = () => {}): Record<string, Record<string, unknown>> {
+    const refs = structuredClone(examplePrimaryOutputs(STANDBY));
+    edit(refs.prod);
+    return refs;
+}
+
+/** Every place a run reaches the primary's region: a provider for it, a resource or invoke aimed at it. */
+function reachesPrimaryRegion(run: Run): string[] {
+    const found: string[] = [];
+    for (const r of run.resources) {
+        if (r.type === "pulumi:providers:aws" && r.inputs.region === PRIMARY_REGION) found.push(`provider ${r.name}`);
+        if (r.inputs.region === PRIMARY_REGION) found.push(`${r.type} ${r.name}`);
+        if (r.provider.includes(PRIMARY_REGION)) found.push(`${r.type} ${r.name} via ${r.provider}`);
+    }
+    for (const i of run.invokes) {
+        if (i.inputs.region === PRIMARY_REGION) found.push(`invoke ${i.token} in ${PRIMARY_REGION}`);
+        if (i.provider && !i.provider.startsWith("urn:pulumi:") ) found.push(`invoke ${i.token} via ${i.provider}`);
+        if (i.provider.includes(PRIMARY_REGION)) found.push(`invoke ${i.token} via ${i.provider}`);
+    }
+    return found;
+}
+
+describe("warm standby (stacks/standby.ts)", () => {
+    let standby: Run;
+    before(async () => (standby = await stackRun(STANDBY)));
+
+    it("previews with no provider, resource or invoke in the primary's region", async () => {
+        const preview = await runProgram({ stack: STANDBY, preview: true });
+        assert.ok(preview.invokes.length > 0, "the run makes invokes (zones, the cluster's connection strings)");
+        assert.deepEqual(reachesPrimaryRegion(preview), []);
+        // The check itself can fail: an invoke or a provider aimed at us-east-1 is found.
+        const aimed = Object.assign(Object.create(Run.prototype), preview, { invokes: [...preview.invokes, { token: "aws:index/getRegion:getRegion", inputs: { region: PRIMARY_REGION }, provider: "" }] });
+        assert.equal(reachesPrimaryRegion(aimed).length, 1);
+        // Only the Atlas and AWS data sources of its own region: nothing is read from AWS in us-east-1.
+        assert.deepEqual([...new Set(preview.invokes.map((i) => i.token))].filter((t) => t.startsWith("aws:") && !["aws:index/getAvailabilityZones:getAvailabilityZones", "aws:index/getCallerIdentity:getCallerIdentity", "aws:iam/getPolicyDocument:getPolicyDocument", "aws:index/getPartition:getPartition", "aws:index/getRegion:getRegion", "aws:guardduty/getDetector:getDetector", "aws:securityhub/getEnabledStandards:getEnabledStandards"].includes(t)), []);
+    });
+
+    it("joins the primary's cluster through its own region's private endpoint, declaring no cluster or project", () => {
+        assert.equal(standby.ofType("mongodbatlas:index/advancedCluster:AdvancedCluster").length, 0);
+        assert.equal(standby.ofType("mongodbatlas:index/project:Project").length, 0);
+        const endpoint = standby.one("mongodbatlas:index/privateLinkEndpoint:PrivateLinkEndpoint");
+        const refs = examplePrimaryOutputs(STANDBY).prod.regionLoss as any;
+        assert.deepEqual([endpoint.inputs.region, endpoint.inputs.projectId], ["us-east-2", refs.projectId]);
+        const vpce = standby.one("aws:ec2/vpcEndpoint:VpcEndpoint", "pg-atlas");
+        assert.equal(vpce.inputs.serviceName, endpoint.outputs.endpointServiceName);
+        // Its own user, scoped to the primary's cluster, in the URI with the private host of its own endpoint.
+        const user = standby.one("mongodbatlas:index/databaseUser:DatabaseUser");
+        assert.equal(user.inputs.username, "pg-prod-use2-app");
+        assert.deepEqual(user.inputs.scopes, [{ name: "pg-prod", type: "CLUSTER" }]);
+        const uri = standby.one("aws:secretsmanager/secretVersion:SecretVersion", "pg-database-uri").inputs.secretString as string;
+        assert.match(uri, /^mongodb\+srv:\/\/pg-prod-use2-app:[A-Za-z0-9]{32}@pg-prod-pl-0\.[a-z0-9]+\.mongodb\.net\/payment_gateway\?retryWrites=true&w=majority&tls=true&authSource=admin$/);
+    });
+
+    it("runs the services at the warm floor, scaling up to the primary's ceilings", () => {
+        const ceilings = examplePrimaryOutputs(STANDBY).prod.capacity as Record<string, { maxInstances: number }>;
+        for (const [name, floor] of [["admin", 2], ["main", 2], ["worker", 1]] as const) {
+            const service = standby.one(SERVICE, `pg-${name}`);
+            assert.equal(service.inputs.desiredCount, floor, name);
+            const target = standby.ofType(TARGET).find((t) => t.name.startsWith(`pg-${name}`))!;
+            assert.deepEqual([target.inputs.minCapacity, target.inputs.maxCapacity], [floor, ceilings[name].maxInstances], name);
+        }
+    });
+
+    it("lets the tasks use the primary's multi-Region key replica, and holds its own data key and cache", () => {
+        const replica = (examplePrimaryOutputs(STANDBY).prod.regionLoss as any).appKeyReplicaArn;
+        const policies = standby.ofType("aws:iam/rolePolicy:RolePolicy").map((p) => JSON.parse(p.inputs.policy).Statement).flat();
+        assert.ok(policies.some((s: any) => s.Resource === replica && JSON.stringify(s.Action) === JSON.stringify(["kms:GenerateDataKey", "kms:Decrypt"])));
+        assert.equal(standby.ofType("aws:kms/key:Key").length, 2, "logs and data keys of its own, no app key");
+        assert.equal(standby.one("aws:elasticache/replicationGroup:ReplicationGroup").inputs.replicationGroupId, "pg-prod-use2-cache");
+    });
+
+    it("declares the operator's gate in its own region, and no record for the names yet", () => {
+        const alarm = standby.one("aws:cloudwatch/metricAlarm:MetricAlarm", "pg-failover-gate");
+        assert.deepEqual([alarm.inputs.treatMissingData, alarm.inputs.statistic, alarm.inputs.period, alarm.inputs.threshold], ["ignore", "Maximum", 60, 1]);
+        const check = standby.one("aws:route53/healthCheck:HealthCheck");
+        assert.deepEqual([check.inputs.type, check.inputs.cloudwatchAlarmName, check.inputs.cloudwatchAlarmRegion, check.inputs.insufficientDataHealthStatus], ["CLOUDWATCH_METRIC", alarm.inputs.name, "us-east-2", "LastKnownStatus"]);
+        // Only the certificate's validation records: admin and api are the primary's until the cutover.
+        assert.deepEqual(standby.ofType(RECORD).map((r) => r.name).sort(), ["pg-validation-0", "pg-validation-1"]);
+        // Destroying the standby leaves them: the primary's certificate may be validated by the same names.
+        assert.ok(standby.ofType(RECORD).every((r) => r.retainOnDelete));
+        assert.match(standby.outputs.failover.gate.failOver, /^aws cloudwatch put-metric-data --region us-east-2 /);
+        assert.match(standby.outputs.failover.scaleUp.main, /--min-capacity 8$/);
+    });
+
+    it("declares the failover pair once the primary handed its names over", async () => {
+        const run = await runProgram({ stack: STANDBY, set: { "standby.failoverRecords": true }, references: primary((p) => (p.dnsRecords = "standby")) });
+        const records = run.ofType(RECORD).filter((r) => r.inputs.setIdentifier);
+        assert.equal(records.length, 4);
+        const check = run.one("aws:route53/healthCheck:HealthCheck");
+        const lb = run.one("aws:lb/loadBalancer:LoadBalancer");
+        const albs = (examplePrimaryOutputs(STANDBY).prod.regionLoss as any).albs;
+        for (const host of ["admin", "api"]) {
+            const [p, s] = ["primary", "secondary"].map((role) => records.find((r) => r.inputs.setIdentifier === `${host}-${role}`)!);
+            assert.equal(p.inputs.name, `${host}.pay.example.com`);
+            assert.deepEqual(p.inputs.failoverRoutingPolicies, [{ type: "PRIMARY" }]);
+            assert.equal(p.inputs.healthCheckId, check.id);
+            assert.deepEqual(p.inputs.aliases, [{ name: albs[host].dnsName, zoneId: albs[host].zoneId, evaluateTargetHealth: true }]);
+            assert.deepEqual(s.inputs.failoverRoutingPolicies, [{ type: "SECONDARY" }]);
+            assert.equal(s.inputs.healthCheckId, undefined, "a secondary without a health check is answered whenever the primary is not");
+            assert.deepEqual(s.inputs.aliases, [{ name: lb.outputs.dnsName, zoneId: lb.outputs.zoneId, evaluateTargetHealth: true }]);
+            assert.equal(p.inputs.zoneId, "Z0PRODEXAMPLE0000001");
+        }
+    });
+
+    it("refuses the failover pair while the primary still answers the names, declaring nothing", async () => {
+        const error = await runProgram({ stack: STANDBY, set: { "standby.failoverRecords": true } }).then(() => assert.fail("accepted"), (e: unknown) => e as ProgramError);
+        assert.match(error.message, /standby\.failoverRecords.*needs the primary to hand over admin\.pay\.example\.com/);
+        assert.deepEqual(error.resources.filter((r: RecordedResource) => r.custom), []);
+    });
+
+    it("refuses ceilings that differ from the primary's, naming the key", async () => {
+        const error = await runProgram({ stack: STANDBY, references: primary((p) => (p.capacity.main.maxInstances = 10)) }).then(() => assert.fail("accepted"), (e: unknown) => e as ProgramError);
+        assert.match(error.message, /main\.maxInstances.*must be the primary's ceiling \(10 on prod\)/);
+    });
+
+    it("plans the region loss: topology, what each tier promises, the rollout step and the standby's monthly cost", async () => {
+        const lines = regionLoss(standby);
+        assert.match(lines[0], /^topology: primary prod \(us-east-1\) ──▶ this warm standby \(us-east-2\); the replica set pg-prod has electable nodes in US_EAST_1, US_EAST_2, US_WEST_2$/);
+        assert.match(lines[1], /^rollout step: full/);
+        assert.ok(lines.some((l) => /data \(Atlas\): RPO 0 for acknowledged w=majority writes/.test(l)));
+        const cost = lines.find((l) => l.startsWith("monthly cost of the standby"))!;
+        const [floor, ceiling] = [...cost.matchAll(/\$(\d+\.\d\d)/g)].map((m) => Number(m[1]));
+        assert.ok(floor > 0 && ceiling > floor, cost);
+        // Two regions only: a region loss is not survived automatically, and the plan says so.
+        assert.match(promises(["US_EAST_1", "US_EAST_2"])[0], /losing the primary's region loses the majority/);
+        // A single-region primary plans no such section.
+        assert.deepEqual(regionLoss(await stackRun("prod")), []);
+    });
+
+    it("declares only its network and private endpoint until the cluster has nodes in its region, then the rest in place", async () => {
+        const first = await runProgram({ stack: STANDBY, references: primary((p) => (p.regionLoss.regions = ["US_EAST_1"])) });
+        assert.equal(first.outputs.regionLoss.step, "endpoint");
+        assert.match(first.outputs.regionLoss.next, /add US_EAST_2 to the primary's atlas.regions/);
+        assert.equal(first.ofType(SERVICE).length, 0);
+        assert.equal(first.ofType("aws:secretsmanager/secret:Secret").length, 0);
+        assert.equal(first.ofType("mongodbatlas:index/databaseUser:DatabaseUser").length, 0);
+        // A day later the primary's cluster has grown into us-east-2: the same endpoint, and everything else.
+        const second = await later(first, { days: 1 });
+        const unchanged = (t: string) => assert.deepEqual(second.one(t).inputs, first.one(t).inputs, t);
+        assert.equal(second.outputs.regionLoss.step, "endpoint", "the references are the run's: still one region");
+        const grown = await runProgram({ ...first.options, previous: first.outputs, references: primary() });
+        assert.equal(grown.outputs.regionLoss.step, "full");
+        for (const t of ["mongodbatlas:index/privateLinkEndpoint:PrivateLinkEndpoint", "mongodbatlas:index/privateLinkEndpointService:PrivateLinkEndpointService"]) {
+            unchanged(t);
+            assert.equal(grown.one(t).urn, first.one(t).urn, t);
+        }
+        assert.equal(grown.ofType(SERVICE).length, 3);
+    });
+});

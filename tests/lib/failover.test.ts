@@ -1,0 +1,133 @@
+import { strict as assert } from "assert";
+import { ConfigError, validateConfig } from "../../lib/config";
+import { rawConfigFrom } from "../../lib/stackConfig";
+import { cidrsOverlap } from "../../lib/cidr";
+import { fleetsConnected } from "../../lib/pool";
+import { PrimaryFacts, StandbyExpectation, gate, readPrimary, standbyStep } from "../../lib/failover";
+import { assembleConfig, examplePrimaryOutputs } from "../harness";
+
+function validate(stack: string, set: Record<string, unknown> = {}, last = {}) {
+    const { values } = assembleConfig(stack, set);
+    return validateConfig(rawConfigFrom(values), values["aws:region"], stack, Date.now(), { last });
+}
+function refused(stack: string, set: Record<string, unknown>, last = {}): string[] {
+    try {
+        validate(stack, set, last);
+    } catch (e) {
+        assert.ok(e instanceof ConfigError, String(e));
+        return e.problems.map((p) => `${p.path}: ${p.message}`);
+    }
+    assert.fail(`expected ${JSON.stringify(set)} to be refused on ${stack}`);
+}
+
+const WANT: StandbyExpectation = {
+    primaryStack: "prod",
+    primaryRegion: "us-east-1",
+    region: "us-east-2",
+    domain: "pay.example.com",
+    hostedZoneId: "Z0PRODEXAMPLE0000001",
+    failoverRecords: false,
+    atlasTier: "M30",
+    ceilings: { admin: 4, main: 8, worker: 6 },
+};
+const facts = (): PrimaryFacts => structuredClone(examplePrimaryOutputs("prod-use2").prod) as PrimaryFacts;
+
+describe("warm standby (lib/failover.ts, config)", () => {
+    it("accepts the example standby and sizes its pools for two fleets at prod's ceilings", () => {
+        const standby = validate("prod-use2");
+        const prod = validate("prod");
+        assert.equal(fleetsConnected(standby), 2);
+        assert.equal(fleetsConnected(prod), 1);
+        // Two fleets at the same ceilings: twice the tasks, and each pool no larger than prod's alone.
+        assert.equal(standby.connections.peakTasks, 2 * prod.connections.peakTasks);
+        for (const s of standby.connections.services) assert.ok(s.maxPoolSize <= prod.connections.services.find((p) => p.name === s.name)!.maxPoolSize, s.name);
+        assert.ok(standby.connections.peakConnections <= standby.connections.budget);
+        // The warm floor, and the ceilings the standby shares with prod.
+        assert.deepEqual([standby.admin.instances, standby.main.instances, standby.worker.instances], [standby.standby!.warmInstances.admin, standby.standby!.warmInstances.main, standby.standby!.warmInstances.worker]);
+        assert.deepEqual([standby.admin.instances, standby.main.instances, standby.worker.instances], [2, 2, 1]);
+        assert.deepEqual([standby.admin.maxInstances, standby.main.maxInstances, standby.worker.maxInstances], [prod.admin.maxInstances, prod.main.maxInstances, prod.worker.maxInstances]);
+    });
+
+    it("is prod's standby in the example files: the same services, images, sizes and tier, another region and range", () => {
+        const standby = validate("prod-use2");
+        const prod = validate("prod");
+        for (const name of ["admin", "main", "worker"] as const)
+            for (const key of ["maxInstances", "cpu", "memory", "image", "command", "architecture"] as const) assert.deepEqual(standby[name][key], prod[name][key], `${name}.${key}`);
+        assert.equal(standby.atlas.tier, prod.atlas.tier);
+        assert.equal(standby.domain, prod.domain);
+        assert.deepEqual([standby.standby!.primaryStack, standby.standby!.primaryRegion, standby.standby!.primaryCidr], ["prod", prod.region, prod.network.cidr]);
+        assert.equal(cidrsOverlap(standby.network.cidr, prod.network.cidr), false);
+    });
+
+    it("refuses a standby in the primary's region, over the primary's range, or above its ceilings, each by its key", () => {
+        const found = refused("prod-use2", { "standby.primaryRegion": "us-east-2", "network.cidr": "10.30.0.0/16", "standby.warmInstances.main": 9, "atlas.orgId": "5f0000000000000000000001" });
+        assert.ok(found.some((p) => p.startsWith("standby.primaryRegion: must differ from the standby's own aws:region (us-east-2)")), found.join("\n"));
+        assert.ok(found.some((p) => p.startsWith("network.cidr: must not overlap the primary's VPC (standby.primaryCidr 10.30.0.0/16)")), found.join("\n"));
+        assert.ok(found.some((p) => p.startsWith("standby.warmInstances.main: must not exceed main.maxInstances (8)")), found.join("\n"));
+        assert.ok(found.some((p) => p.startsWith("atlas: must name no orgId or projectId on a standby")), found.join("\n"));
+        assert.ok(refused("prod-use2", { standby: undefined }).some((p) => p.startsWith("standby: is required when purpose is standby")));
+        assert.ok(refused("prod", { "standby.primaryStack": "x", "standby.primaryRegion": "us-east-2", "standby.primaryCidr": "10.31.0.0/16" }).some((p) => p.startsWith("standby: applies only to purpose standby")));
+    });
+
+    it("holds the HA checklist on the standby's ceilings, not its warm floor", () => {
+        // A floor of one is accepted in prod on a standby, whose ceiling holds the checklist…
+        assert.equal(validate("prod-use2", { "standby.warmInstances.admin": 1 }).admin.instances, 1);
+        // …but a ceiling of one is not.
+        assert.ok(refused("prod-use2", { "admin.maxInstances": 1, "standby.warmInstances.admin": 1 }).some((p) => p.startsWith("admin.maxInstances: must be at least 2 in prod")));
+    });
+
+    it("tells overlapping ranges from disjoint ones", () => {
+        assert.equal(cidrsOverlap("10.30.0.0/16", "10.30.128.0/20"), true);
+        assert.equal(cidrsOverlap("10.30.0.0/16", "10.31.0.0/16"), false);
+        assert.equal(cidrsOverlap("10.0.0.0/8", "10.31.0.0/16"), true);
+    });
+
+    describe("the DNS cutover on the primary", () => {
+        it("refuses handing the names to the standby on a stack that answered them, unless acknowledged", () => {
+            const found = refused("prod", { "loadBalancer.dnsRecords": "standby" }, { dnsRecords: "alias" });
+            assert.ok(found.some((p) => p.startsWith("loadBalancer.dnsRecords: is a DNS cutover on this deployed stack")), found.join("\n"));
+            assert.equal(validate("prod", { "loadBalancer.dnsRecords": "standby", "loadBalancer.dnsCutoverAcknowledged": true }, { dnsRecords: "alias" }).loadBalancer.dnsRecords, "standby");
+            // Once handed over (or on a stack that never had them), nothing to acknowledge.
+            assert.equal(validate("prod", { "loadBalancer.dnsRecords": "standby" }, { dnsRecords: "standby" }).loadBalancer.dnsRecords, "standby");
+        });
+    });
+
+    describe("what the standby reads from the primary", () => {
+        it("takes the example primary as it is", () => {
+            const { primary, problems } = readPrimary(facts(), WANT);
+            assert.deepEqual(problems, []);
+            assert.equal(primary!.clusterName, "pg-prod");
+        });
+
+        it("names the key to fix for each disagreement", () => {
+            const f = facts();
+            (f.capacity as any).main.maxInstances = 12;
+            f.atlasCluster!.tier = "M40";
+            const { primary, problems } = readPrimary(f, { ...WANT, domain: "other.example.com", failoverRecords: true });
+            assert.equal(primary, undefined);
+            assert.deepEqual(problems.map((p) => p.path).sort(), ["atlas.tier", "domain", "main.maxInstances", "standby.failoverRecords"]);
+        });
+
+        it("refuses a primary without a regionLoss output, or a key replica in another region", () => {
+            assert.match(readPrimary({}, WANT).problems[0].message, /names a stack without a regionLoss output: set payment-gateway:regionLoss/);
+            const f = facts();
+            (f.regionLoss as any).appKeyReplicaArn = "arn:aws:kms:us-west-2:123456789012:key/mrk-0123456789abcdef0123456789abcdef";
+            assert.match(readPrimary(f, WANT).problems[0].message, /is not a multi-Region key replica in us-east-2/);
+            (f.regionLoss as any).appKeyReplicaArn = "arn:aws:kms:us-east-2:123456789012:key/0123abcd-0000-0000-0000-000000000000";
+            assert.match(readPrimary(f, WANT).problems[0].message, /is not a multi-Region key replica/);
+        });
+
+        it("is at the endpoint step until the cluster has nodes in its region", () => {
+            assert.equal(standbyStep({ regions: ["US_EAST_1"] }, "us-east-2").step, "endpoint");
+            assert.match(standbyStep({ regions: ["US_EAST_1"] }, "us-east-2").next, /add US_EAST_2 to the primary's atlas.regions/);
+            assert.equal(standbyStep({ regions: ["US_EAST_1", "US_EAST_2", "US_WEST_2"] }, "us-east-2").step, "full");
+        });
+    });
+
+    it("flips the gate with a data-plane call in the standby's region only", () => {
+        const g = gate("payment-gateway-prod-use2", "prod-use2", "us-east-2");
+        assert.match(g.failOver, /^aws cloudwatch put-metric-data --region us-east-2 .* --value 1$/);
+        assert.match(g.failBack, /^aws cloudwatch put-metric-data --region us-east-2 .* --value 0$/);
+        for (const command of [g.failOver, g.failBack, g.status]) assert.doesNotMatch(command, /route53|us-east-1/);
+    });
+});
