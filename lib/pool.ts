@@ -38,13 +38,15 @@ export interface ServicePlan extends PoolSizes {
     name: string;
     /** Tasks that can hold connections at once. */
     peakTasks: number;
-    /** Connections this service can hold on one node at its peak. */
+    /** Connections this service can hold on one node at its peak (every fleet). */
     peakConnections: number;
     overridden: boolean;
 }
 
 export interface ConnectionBudget {
     tier: AtlasTier;
+    /** 2 when a standby's fleet is counted too (fleetsConnected): peakTasks are then both fleets'. Absent: one fleet. */
+    fleets?: 2;
     /** The tier's per-node connection limit. */
     limit: number;
     reserved: number;
@@ -60,6 +62,12 @@ export interface ConnectionBudget {
 
 export interface BudgetRequest {
     tier: AtlasTier;
+    /**
+     * Fleets of these services that connect to the same replica set at once: 1, or 2 when a warm
+     * standby stack in a second region runs the same services up to the same ceilings
+     * (fleetsConnected). Default 1.
+     */
+    fleets?: 1 | 2;
     /** Fraction of the usable limit the application may take, 0.1–1. */
     headroom: number;
     services: ServiceDemand[];
@@ -77,6 +85,17 @@ export class PoolBudgetError extends Error {
 
 export function peakTasks(s: Pick<ServiceDemand, "maxInstances" | "maximumPercent">): number {
     return Math.ceil((s.maxInstances * s.maximumPercent) / 100);
+}
+
+/**
+ * How many fleets of the gateway's services connect to the one replica set: 2 on a stack that
+ * has a warm standby in a second region (`regionLoss` on the primary) and on the standby itself
+ * (`purpose: standby`). The standby scales up to the primary's ceilings, and around a failover (or
+ * during a drill) both fleets are connected at once, to the same primary node, so each stack sizes
+ * its pools for both; the two stacks then derive the same pool sizes from the same config.
+ */
+export function fleetsConnected(config: { purpose?: string; regionLoss?: object | undefined }): 1 | 2 {
+    return config.regionLoss !== undefined || config.purpose === "standby" ? 2 : 1;
 }
 
 export function budgetFor(tier: AtlasTier, headroom: number): number {
@@ -98,7 +117,8 @@ export function companions(maxPoolSize: number): Pick<PoolSizes, "minPoolSize" |
 export function planConnections(req: BudgetRequest): ConnectionBudget {
     const limit = ATLAS_TIER_CONNECTIONS[req.tier];
     const budget = budgetFor(req.tier, req.headroom);
-    const sized = req.services.map((s) => ({ ...s, peakTasks: peakTasks(s), override: s.maxPoolSize ?? req.maxPoolSize }));
+    const fleets = req.fleets ?? 1;
+    const sized = req.services.map((s) => ({ ...s, peakTasks: peakTasks(s) * fleets, override: s.maxPoolSize ?? req.maxPoolSize }));
     const fixed = sized.filter((s) => s.override !== undefined);
     const free = sized.filter((s) => s.override === undefined);
     const perTask = (s: { override?: number }) => s.override! + MONITORING_CONNECTIONS_PER_TASK;
@@ -107,7 +127,7 @@ export function planConnections(req: BudgetRequest): ConnectionBudget {
     const totalTasks = sized.reduce((n, s) => n + s.peakTasks, 0);
 
     if (fixedConnections > budget || (free.length && budget - fixedConnections < freeTasks * (MIN_POOL_SIZE + MONITORING_CONNECTIONS_PER_TASK))) {
-        const names = listNames(sized.map((s) => s.name));
+        const names = listNames(sized.map((s) => s.name)) + (fleets > 1 ? ` (in both regions: the primary's and the warm standby's, ${fleets} fleets)` : "");
         if (fixed.length) {
             const which = fixed.map((s) => `${s.name} ${s.override}`).join(", ");
             throw new PoolBudgetError(
@@ -149,6 +169,7 @@ export function planConnections(req: BudgetRequest): ConnectionBudget {
     const peakConnections = services.reduce((n, s) => n + s.peakConnections, 0);
     return {
         tier: req.tier,
+        ...(fleets === 2 ? { fleets } : {}),
         limit,
         reserved: ATLAS_RESERVED_CONNECTIONS,
         headroom: req.headroom,

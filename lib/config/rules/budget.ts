@@ -1,7 +1,7 @@
 /** The bill of materials of a config, and the rules it feeds: the MongoDB connection budget and the monthly cost budget. */
 import { actionMinutes, Bom, estimate, PriceError } from "../../cost";
 import { planDrills } from "../../drills";
-import { ConnectionBudget, planConnections, PoolBudgetError } from "../../pool";
+import { ConnectionBudget, fleetsConnected, planConnections, PoolBudgetError } from "../../pool";
 import { SERVICE_NAMES, ServiceName } from "../constants";
 import { interfaceEndpointServices, Resolved } from "../resolve";
 import { Problem } from "../problems";
@@ -95,6 +95,7 @@ export function budgetProblems(c: Resolved, problems: Problem[]): ConnectionBudg
     try {
         const budget = planConnections({
             tier,
+            fleets: fleetsConnected(c),
             headroom,
             maxPoolSize,
             minPoolSize,
