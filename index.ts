@@ -3,6 +3,7 @@
  *
  *   Pulumi.<stack>.yaml ──validate──▶ config ──purpose──▶ gateway       (stacks/gateway.ts)
  *   last update's outputs ──step of restore, rotation──┘──▶ restore drill (stacks/restoreDrill.ts)
+ *   Atlas's private endpoints ──step of topology───────┘──▶ region drill  (stacks/regionDrill.ts)
  *
  * Config is validated, and the MongoDB connection budget computed, before anything is declared.
  * The program reads back what its last deployment recorded (a reference to its own stack) to know
@@ -13,9 +14,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { RotationRecord } from "./lib/rotation";
 import { RestoreRecord } from "./lib/restore";
 import { loadConfig, loadStackZones, previousOutputs } from "./lib/stackConfig";
-import { stepOfRestore, stepOfRotation } from "./stacks/lastUpdate";
+import { ClusterRecord, stepOfRestore, stepOfRotation, stepOfTopology } from "./stacks/lastUpdate";
 import { gateway } from "./stacks/gateway";
 import { restoreDrill } from "./stacks/restoreDrill";
+import { regionDrill } from "./stacks/regionDrill";
 
 export = async () => {
     // Which step of a credential rotation or a restore this update takes depends on the step the
@@ -23,17 +25,22 @@ export = async () => {
     // atlas.tier edit is judged against the tier it deployed.
     const last = await previousOutputs(["rotation", "restore", "atlasCluster"]);
     const lastRestore = last.outputs.restore as RestoreRecord | undefined;
-    const config = loadConfig({ restoreKey: lastRestore?.key, atlasTier: (last.outputs.atlasCluster as { tier?: string } | undefined)?.tier });
+    const lastCluster = last.outputs.atlasCluster as ClusterRecord | undefined;
+    const config = loadConfig({ restoreKey: lastRestore?.key, atlasTier: lastCluster?.tier });
     // The zones the region really offers: named zones and the drill zone are checked against them before anything is declared.
     const zones = config.purpose === "gateway" ? await loadStackZones(config) : undefined;
     const stack = pulumi.getStack();
     const restore = await stepOfRestore(config, lastRestore, last.deployed);
     const rotation = await stepOfRotation(config, last.outputs.rotation as RotationRecord | undefined, last.deployed);
+    // Whether the replica set may grow into atlas.regions yet (PrivateLink active in each of them).
+    const topology = config.purpose === "gateway" ? await stepOfTopology(config, lastCluster) : undefined;
 
     switch (config.purpose) {
         case "restore-drill":
             return restoreDrill({ config, stack, restore });
+        case "region-drill":
+            return regionDrill({ config, stack });
         case "gateway":
-            return gateway({ config, stack, zones: zones!, restore, rotation });
+            return gateway({ config, stack, zones: zones!, restore, rotation, topology: topology! });
     }
 };

@@ -14,8 +14,10 @@ describe("program", () => {
 
     it("runs every other stack file as what its purpose says", async () => {
         const others = listStacks().filter((s) => !gatewayStacks().includes(s));
-        assert.deepEqual(others, ["restore-drill"]);
+        assert.deepEqual(others, ["prod-multiregion", "region-drill", "restore-drill"]);
         assert.equal((await stackRun("restore-drill")).outputs.purpose, "restore-drill");
+        assert.equal((await stackRun("region-drill")).outputs.purpose, "region-drill");
+        assert.equal((await stackRun("prod-multiregion")).outputs.environment, "prod");
     });
 
     it("describes every security group and rule in characters EC2 accepts", async () => {

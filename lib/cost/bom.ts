@@ -62,7 +62,8 @@ export function bomFromResources(region: string, resources: PricedResource[]): B
                   diskAutoScaling: rc.autoScaling?.diskGbEnabled === true,
               }
             : undefined,
-        kmsKeys: of("aws:kms/key:Key").length,
+        // A multi-Region key's replica is billed as a key of its own (AWS KMS pricing: "each multi-Region replica key is billed as a KMS key").
+        kmsKeys: of("aws:kms/key:Key").length + of("aws:kms/replicaKey:ReplicaKey").length,
         secrets: of("aws:secretsmanager/secret:Secret").length,
         waf: acl ? { rules: acl.inputs.rules.length } : undefined,
         alarmMetrics: of("aws:cloudwatch/metricAlarm:MetricAlarm").reduce((n, a) => n + (a.inputs.metricQueries ? a.inputs.metricQueries.filter((q: any) => q.metric).length : 1), 0),

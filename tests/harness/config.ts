@@ -27,9 +27,15 @@ export function listStacks(dir: string = ROOT): string[] {
         .sort();
 }
 
-/** The stacks of the gateway itself: every stack file but those of `purpose: restore-drill` (short-lived, nothing to preview or drift-check). */
+/** Stack files that show a config edit rather than a stack of their own: prod's file after the region-loss edit. */
+export const EXAMPLE_STACKS = ["prod-multiregion"];
+
+/**
+ * The stacks of the gateway itself: every stack file but the drills' (`purpose: restore-drill`,
+ * `region-drill`: short-lived, nothing to preview or drift-check) and the examples.
+ */
 export function gatewayStacks(): string[] {
-    return listStacks().filter((stack) => readStackFile(stack)["payment-gateway:purpose"] !== "restore-drill");
+    return listStacks().filter((stack) => !["restore-drill", "region-drill"].includes(readStackFile(stack)["payment-gateway:purpose"] as string) && !EXAMPLE_STACKS.includes(stack));
 }
 
 /** A config value in a stack file: plain, or `{ secure: <ciphertext> }`. */

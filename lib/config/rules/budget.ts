@@ -37,7 +37,8 @@ export function bomFromConfig(c: Resolved): Bom {
             restoreWindowDays: c.atlas.pointInTimeRestore ? Math.min(c.atlas.backupRetentionDays, 7) : 0,
             diskAutoScaling: c.atlas.diskAutoScaling,
         },
-        kmsKeys: (gateway ? 3 : 0) + (c.security.atlasCustomerKey ? 1 : 0),
+        // With regionLoss, the multi-Region application key and its replica in the standby's region.
+        kmsKeys: (gateway ? 3 : 0) + (c.security.atlasCustomerKey ? 1 : 0) + (gateway && c.regionLoss ? 2 : 0),
         secrets: gateway ? 2 : 0,
         waf: gateway && c.loadBalancer.waf.enabled ? { rules: 5 } : undefined,
         // The 5xx rate (3 metrics), the ALB's own 5xx, p95 latency; per target group no-healthy and
