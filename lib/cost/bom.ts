@@ -56,7 +56,8 @@ export function bomFromResources(region: string, resources: PricedResource[]): B
             ? {
                   tier: rc.electableSpecs.instanceSize,
                   ceilingTier: rc.autoScaling?.computeEnabled ? rc.autoScaling.computeMaxInstanceSize : rc.electableSpecs.instanceSize,
-                  nodes: rc.electableSpecs.nodeCount,
+                  // Every region's electable nodes (a replica set across regions has a region config each).
+                  nodes: atlas.inputs.replicationSpecs[0].regionConfigs.reduce((n: number, r: { electableSpecs: { nodeCount: number } }) => n + r.electableSpecs.nodeCount, 0),
                   backupRetentionDays: atlas.inputs.backupEnabled === true ? (schedule?.policyItemDaily?.retentionValue ?? 0) : 0,
                   restoreWindowDays: atlas.inputs.pitEnabled === true ? (schedule?.restoreWindowDays ?? 0) : 0,
                   diskAutoScaling: rc.autoScaling?.diskGbEnabled === true,

@@ -68,6 +68,7 @@ describe("cost estimate", () => {
             // An external collector: traces leave for it, not X-Ray; no drills; snapshots only.
             ["staging", { "atlas.privateLink": false, "loadBalancer.accessLogsBucket": "my-logs", "observability.otlpEndpoint": "https://otlp.example.com:4318", "drills.enabled": false, "atlas.pointInTimeRestore": false, "atlas.diskAutoScaling": false }],
             ["restore-drill", {}],
+            ["region-drill", {}],
         ];
         for (const [stack, set] of variants) {
             const run = Object.keys(set).length ? await runProgram({ stack, set }) : await stackRun(stack);

@@ -29,10 +29,12 @@ export function bomFromConfig(c: Resolved): Bom {
         atlasPrivateEndpoints: gateway && c.atlas.privateLink ? 1 : 0,
         cache: gateway ? { engine: c.cache.engine, nodeType: c.cache.nodeType, nodes: cacheNodes, snapshotRetentionDays: c.cache.snapshotRetentionDays } : undefined,
         // components/database.ts: cloud backup always, daily snapshots kept backupRetentionDays, a restore window of at most 7 days with continuous backup.
-        atlas: {
+        // A region drill declares no cluster (it takes regions out of one that exists).
+        atlas: c.purpose === "region-drill" ? undefined : {
             tier: c.atlas.tier,
             ceilingTier: c.atlas.autoScaling?.maxTier ?? c.atlas.tier,
-            nodes: c.atlas.electableNodes,
+            // With atlas.regions, the nodes of every region: what the cluster grows to (lib/regionLoss.ts).
+            nodes: c.atlas.regions ? c.atlas.regions.reduce((n, r) => n + r.electableNodes, 0) : c.atlas.electableNodes,
             backupRetentionDays: c.atlas.backupRetentionDays,
             restoreWindowDays: c.atlas.pointInTimeRestore ? Math.min(c.atlas.backupRetentionDays, 7) : 0,
             diskAutoScaling: c.atlas.diskAutoScaling,

@@ -9,6 +9,7 @@ import { dataTier } from "./dataTier";
 import { budget } from "./budget";
 import { rotation } from "./rotation";
 import { restoreSection } from "./restore";
+import { regionOutage } from "./regionOutage";
 import { cost } from "./cost";
 import { quotas } from "./quotas";
 import { alarms } from "./alarms";
@@ -27,6 +28,7 @@ export const SECTIONS: [string, Section][] = [
     ["MongoDB connection budget", budget],
     ["Credential rotation", rotation],
     ["Restore", restoreSection],
+    ["Region outage (drill)", regionOutage],
     ["Monthly cost (estimate)", cost],
     ["Quotas", quotas],
     ["Alarms", alarms],
@@ -39,5 +41,5 @@ export const SECTIONS: [string, Section][] = [
     ["Resource counts", counts],
 ];
 
-/** Sections that judge the gateway's topology, which a restore drill does not have. */
+/** Sections that judge the gateway's topology, which a drill (restore or region) does not have. */
 export const GATEWAY_ONLY = ["Production HA Checklist", "Failover drills", "Operations rules", "MongoDB connection budget", "Credential rotation"];
