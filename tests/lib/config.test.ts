@@ -45,10 +45,12 @@ describe("config", () => {
         });
     }
 
-    it("has a stack file for each environment, and the restore drill's", () => {
-        assert.deepEqual(listStacks(), ["dev", "prod", "restore-drill", "staging"]);
+    it("has a stack file for each environment, the drills' and prod's region-loss example", () => {
+        assert.deepEqual(listStacks(), ["dev", "prod", "prod-multiregion", "region-drill", "restore-drill", "staging"]);
         const drill = stackConfig("restore-drill");
         assert.equal(validateConfig(drill.raw, drill.region, "restore-drill").purpose, "restore-drill");
+        const region = stackConfig("region-drill");
+        assert.equal(validateConfig(region.raw, region.region, "region-drill").purpose, "region-drill");
     });
 
     it("judges an atlas.tier edit against the tier the last deployment ran, while disk auto-scaling is on", () => {
