@@ -101,7 +101,7 @@ export function planTopology(req: TopologyRequest): TopologyPlan {
         return { ...grown, next: growing.length ? `this update grows the replica set into ${growing.join(", ")} (a rolling change, one voting member at a time: run it alone, in a quiet window)` : grown.next };
     }
     const who = (r: string) => (req.standby && r === req.standby.atlasRegion ? `${r} (the standby stack ${req.standby.stack} declares it: pulumi up --stack ${req.standby.stack})` : `${r} (not declared by this program: a PrivateLink endpoint in that region, one per region)`);
-    const asked = req.endpoints === undefined ? " (the Atlas project does not exist yet: deploy this stack first)" : "";
+    const asked = req.endpoints === undefined ? " (Atlas was not asked: this stack's project is not known yet; this update records it, the next one asks)" : "";
     return {
         step: "waiting-for-endpoints",
         deploy: req.deployed && req.deployed.length ? req.deployed : single,

@@ -1,5 +1,8 @@
 import { strict as assert } from "assert";
-import { ProgramError, RecordedResource, Run, baselines, later, runProgram, stackRun } from "../harness";
+import { ProgramError, RecordedResource, Run, assembleConfig, baselines, later, runProgram, stackRun } from "../harness";
+import { bomFromConfig, validateConfig } from "../../lib/config";
+import { bomFromResources } from "../../lib/cost";
+import { rawConfigFrom } from "../../lib/stackConfig";
 
 const CLUSTER = "mongodbatlas:index/advancedCluster:AdvancedCluster";
 const SCHEDULE = "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule";
@@ -66,6 +69,9 @@ describe("region loss", () => {
             assert.equal(grown.outputs.atlasCluster.step, "multi-region");
             assert.equal(grown.outputs.atlasCluster.nodes, 5);
             assert.deepEqual(grown.outputs.regionLoss.regions, ["US_EAST_1", "US_EAST_2", "US_WEST_2"]);
+            // The cost of the grown cluster is what validation priced the config at (five nodes, two more keys).
+            const { values } = assembleConfig("prod-multiregion", {});
+            assert.deepEqual(bomFromResources(grown.outputs.region, grown.resources), bomFromConfig(validateConfig(rawConfigFrom(values), values["aws:region"])));
             // The same cluster, updated in place: its name and project (the only inputs that replace it) unchanged, still protected.
             const [before, after] = [primary.one(CLUSTER), grown.one(CLUSTER)];
             assert.deepEqual([after.urn, after.inputs.name, after.inputs.projectId, after.protect], [before.urn, before.inputs.name, before.inputs.projectId, true]);
