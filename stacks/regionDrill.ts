@@ -44,7 +44,11 @@ export async function regionDrill({ config, stack }: RegionDrillInputs) {
     // supported") and no input forces a replacement by itself
     // (terraform-provider-mongodbatlas internal/service/clusteroutagesimulation/resource.go). So any
     // change of the drill ends the running simulation first, then starts the new one: Atlas holds one
-    // simulation per cluster (it reads it back by cluster name).
+    // simulation per cluster (it reads it back by cluster name). Atlas ends a simulation by itself
+    // after its expiration period (1, 3 or 7 days; the provider sets none: Atlas's default,
+    // https://www.mongodb.com/docs/atlas/tutorial/test-resilience/simulate-regional-outage/);
+    // the provider's read then gets a 404 and drops it from the state, so a later `pulumi up` of a
+    // drill stack left behind would start a new outage: destroy the stack when the drill is over.
     const simulation = new mongodbatlas.ClusterOutageSimulation("pg-region-outage", {
         projectId: config.atlas.projectId!,
         clusterName: drill.clusterName,
