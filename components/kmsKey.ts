@@ -66,7 +66,7 @@ export class KmsKey extends pulumi.ComponentResource {
             primaryKeyArn: this.key.arn,
             description: `${this.args.description} (replica in ${region})`,
             deletionWindowInDays: this.args.deletionWindowInDays ?? 30,
-            policy: account.apply((acct) => JSON.stringify(keyPolicy({}, { account: acct, region }))),
+            policy: account.apply((acct) => JSON.stringify(keyPolicy({ multiRegion: true }, { account: acct, region }))),
             bypassPolicyLockoutSafetyCheck: false,
         }, { parent: this, provider, protect: this.args.protect ?? false, ignoreChanges: ["policy"] });
         new aws.kms.Alias(`${this.name}-replica`, { name: `alias/${this.args.alias}`, targetKeyId: replica.keyId }, { parent: this, provider });
@@ -89,7 +89,7 @@ export class KmsKey extends pulumi.ComponentResource {
         const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         const roleArns = pulumi.all((use.roles ?? []).map((r) => pulumi.all(r.arns)));
         const document = pulumi.all([account, roleArns]).apply(([acct, arns]) =>
-            JSON.stringify(keyPolicy({ ...use, roles: (use.roles ?? []).map((r, i) => ({ ...r, arns: arns[i] })) }, { account: acct, region })),
+            JSON.stringify(keyPolicy({ ...use, multiRegion: this.args.multiRegion, roles: (use.roles ?? []).map((r, i) => ({ ...r, arns: arns[i] })) }, { account: acct, region })),
         );
         this.policy = new aws.kms.KeyPolicy(this.name, { keyId: this.key.keyId, policy: document, bypassPolicyLockoutSafetyCheck: false }, { parent: this });
         return this.policy;

@@ -74,7 +74,10 @@ export async function stepOfTopology(config: Config, last: ClusterRecord | undef
     if (first.step !== "waiting-for-endpoints") return first;
     const projectId = a.projectId ?? last?.projectId;
     if (!projectId) return first;
-    const found = await mongodbatlas.getPrivatelinkEndpoints({ projectId, providerName: "AWS" });
+    const found = await mongodbatlas.getPrivatelinkEndpoints({ projectId, providerName: "AWS" }).catch((e) => {
+        const message = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ").trim().slice(0, 300);
+        throw new StackConfigError(new ConfigError([{ path: "atlas.regions", message: `cannot be judged: Atlas did not list the private endpoints of project ${projectId} (${message}); check that this stack's Atlas credentials can read the project's network settings`, value: a.regions }]));
+    });
     return planTopology({ ...request, endpoints: found.results.map((r) => ({ regionName: r.regionName, status: r.status, interfaceEndpoints: r.interfaceEndpoints })) });
 }
 

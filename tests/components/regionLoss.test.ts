@@ -122,6 +122,11 @@ describe("region loss", () => {
             const policy = JSON.parse(replica.inputs.policy);
             assert.deepEqual(policy.Statement.map((s: any) => s.Sid), ["AccountAdministersWithoutUse"]);
             assert.ok(!policy.Statement[0].Action.some((a: string) => /Decrypt|GenerateDataKey|Encrypt/.test(a)));
+            // The primary's policy lets the account replicate it (the deploy role's ReplicateKey needs it there), both let it move the primary region.
+            const primaryPolicy = JSON.parse(primary.ofType("aws:kms/keyPolicy:KeyPolicy").find((p) => p.inputs.keyId === mrk.outputs.keyId)!.inputs.policy);
+            for (const doc of [policy, primaryPolicy]) assert.deepEqual(doc.Statement[0].Action.filter((a: string) => ["kms:ReplicateKey", "kms:UpdatePrimaryRegion"].includes(a)), ["kms:ReplicateKey", "kms:UpdatePrimaryRegion"]);
+            const single = JSON.parse(primary.ofType("aws:kms/keyPolicy:KeyPolicy").find((p) => p.inputs.keyId === primary.one(KEY, "pg-app-key").outputs.keyId)!.inputs.policy);
+            assert.ok(!single.Statement[0].Action.includes("kms:ReplicateKey"));
             assert.deepEqual(replica.ignoreChanges, ["policy"]);
             const alias = primary.ofType("aws:kms/alias:Alias").find((a) => a.inputs.targetKeyId === replica.outputs.keyId)!;
             assert.ok(alias.provider.startsWith(provider.urn));
