@@ -133,6 +133,14 @@ describe("policy rules", () => {
         assert.deepEqual(violations("restricted-egress", otlp({ "payment-gateway:egress": "anything" })), ["pg-main-svc-to-4318-cidr0: port 4318 out to the internet"]);
     });
 
+    it("allows a simulated region outage only alone in its stack", () => {
+        const outage = { type: "mongodbatlas:index/clusterOutageSimulation:ClusterOutageSimulation", name: "pg-region-outage", urn: "urn:outage", props: { clusterName: "pg-prod", outageFilters: [{ cloudProvider: "AWS", regionName: "US_EAST_1" }] } };
+        assert.deepEqual(violations("region-outage-in-drill-stack-only", good()), []);
+        assert.equal(violations("region-outage-in-drill-stack-only", [...good(), outage]).length, 1);
+        assert.match(violations("region-outage-in-drill-stack-only", [...good(), outage])[0], /^pg-region-outage: a simulated region outage in a stack that declares \d+ other resources/);
+        assert.deepEqual(violations("region-outage-in-drill-stack-only", [outage, { type: "pulumi:pulumi:Stack", name: "s", urn: "urn:s", props: {} }]), []);
+    });
+
     it("requires drills to exist where it is enforced", () => {
         const none = good().filter((r) => r.type !== "aws:fis/experimentTemplate:ExperimentTemplate");
         assert.deepEqual(violations("failover-drills", none), ["no failover drill (FIS experiment template) is declared"]);
