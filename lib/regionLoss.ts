@@ -77,7 +77,7 @@ export function atlasName(region: string): string {
     return region.toUpperCase().replace(/-/g, "_");
 }
 
-/** Whether a private endpoint service is active: AVAILABLE with an interface endpoint attached. */
+/** Whether a private endpoint service is active: AVAILABLE with an interface endpoint attached (stepOfTopology lists only those whose connection is AVAILABLE). */
 export function endpointActive(e: EndpointFacts): boolean {
     return e.status === "AVAILABLE" && (e.interfaceEndpoints ?? []).length > 0;
 }

@@ -56,8 +56,9 @@ export interface ClusterRecord {
 
 /**
  * The topology this update declares (lib/regionLoss.ts): with atlas.regions over PrivateLink, Atlas
- * is asked which private endpoints the project has (an Atlas call, made at preview too; it never
- * calls another AWS region) unless the cluster already spans the list. The project is atlas.projectId,
+ * is asked which private endpoints the project has, and for those of the regions still missing,
+ * whether their interface endpoints' connections are AVAILABLE (Atlas calls, made at preview too;
+ * none calls another AWS region), unless the cluster already spans the list. The project is atlas.projectId,
  * or the one the last update recorded; a project this update creates has none yet.
  */
 export async function stepOfTopology(config: Config, last: ClusterRecord | undefined): Promise<TopologyPlan> {
@@ -78,7 +79,20 @@ export async function stepOfTopology(config: Config, last: ClusterRecord | undef
         const message = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ").trim().slice(0, 300);
         throw new StackConfigError(new ConfigError([{ path: "atlas.regions", message: `cannot be judged: Atlas did not list the private endpoints of project ${projectId} (${message}); check that this stack's Atlas credentials can read the project's network settings`, value: a.regions }]));
     });
-    return planTopology({ ...request, endpoints: found.results.map((r) => ({ regionName: r.regionName, status: r.status, interfaceEndpoints: r.interfaceEndpoints })) });
+    // An interface endpoint counts once its connection is AVAILABLE (what the provider's create of
+    // the endpoint's mongodbatlas.PrivateLinkEndpointService waits for, before it also waits for
+    // every cluster of the project to be IDLE: internal/service/privatelinkendpointservice/resource.go).
+    const wanted = new Set(first.missing);
+    const endpoints = await Promise.all(found.results.map(async (r) => {
+        const facts = { regionName: r.regionName, status: r.status, interfaceEndpoints: r.interfaceEndpoints ?? [] };
+        if (!wanted.has(atlasName(r.regionName)) || r.status !== "AVAILABLE") return facts;
+        const connected = await Promise.all(facts.interfaceEndpoints.map(async (endpointServiceId) => {
+            const c = await mongodbatlas.getPrivateLinkEndpointService({ projectId, privateLinkId: r.privateLinkId, endpointServiceId, providerName: "AWS" }).catch(() => undefined);
+            return c?.awsConnectionStatus === "AVAILABLE" ? endpointServiceId : undefined;
+        }));
+        return { ...facts, interfaceEndpoints: connected.filter((id): id is string => !!id) };
+    }));
+    return planTopology({ ...request, endpoints });
 }
 
 /** The stack output `restore`: the record the next update reads back, and how to watch the job. */

@@ -18,8 +18,10 @@ const REGIONS = [
 
 const regionConfigs = (run: Run) => run.one(CLUSTER).inputs.replicationSpecs[0].regionConfigs.map((r: any) => ({ region: r.regionName, electableNodes: r.electableSpecs.nodeCount, priority: r.priority }));
 /** Atlas's answer: these regions' endpoint services AVAILABLE with an interface endpoint each. */
-const endpointsIn = (...regions: string[]) => ({
-    [ENDPOINTS]: (inputs: Record<string, any>) => ({ projectId: inputs.projectId, providerName: "AWS", id: inputs.projectId, results: regions.map((regionName) => ({ regionName, status: "AVAILABLE", interfaceEndpoints: ["vpce-0a1b2c3d4e5f60718"] })) }),
+const CONNECTION = "mongodbatlas:index/getPrivateLinkEndpointService:getPrivateLinkEndpointService";
+const endpointsIn = (regions: string[], connection: (region: string) => string = () => "AVAILABLE") => ({
+    [ENDPOINTS]: (inputs: Record<string, any>) => ({ projectId: inputs.projectId, providerName: "AWS", id: inputs.projectId, results: regions.map((regionName) => ({ regionName, privateLinkId: `pl-${regionName}`, status: "AVAILABLE", interfaceEndpoints: [`vpce-${regionName}`] })) }),
+    [CONNECTION]: (inputs: Record<string, any>) => ({ ...inputs, awsConnectionStatus: connection(String(inputs.privateLinkId).slice(3)), id: inputs.endpointServiceId }),
 });
 const statementsOf = (run: Run, role: RecordedResource) =>
     run.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.role === role.outputs.name).flatMap((p) => JSON.parse(p.inputs.policy).Statement);
@@ -57,14 +59,16 @@ describe("region loss", () => {
             assert.deepEqual(primary.outputs.atlasCluster.regions, [{ region: "US_EAST_1", electableNodes: 3, priority: 7 }]);
         });
 
-        it("a later up with only the standby's endpoint available still holds; with both it grows, in place; an outage never shrinks it", async () => {
-            const partial = await later(primary, { days: 1, answers: endpointsIn("us-east-2") });
+        it("a later up with the tie-breaker's endpoint connection still pending holds; with both connected it grows, in place; an outage never shrinks it", async () => {
+            // us-west-2's interface endpoint is attached but its connection still pending: not active yet.
+            const partial = await later(primary, { days: 1, answers: endpointsIn(["us-east-2", "us-west-2"], (r) => (r === "us-west-2" ? "PENDING_ACCEPTANCE" : "AVAILABLE")) });
             // The project recorded by the first up is the one Atlas is asked about.
             assert.equal(partial.invokes.find((i) => i.token === ENDPOINTS)!.inputs.projectId, primary.outputs.atlasCluster.projectId);
             assert.deepEqual(regionConfigs(partial), [{ region: "US_EAST_1", electableNodes: 3, priority: 7 }]);
             assert.match(partial.outputs.atlasCluster.next, /^create an available private endpoint in US_WEST_2/);
+            assert.deepEqual(partial.invokes.filter((i) => i.token === CONNECTION).map((i) => i.inputs.endpointServiceId).sort(), ["vpce-us-east-2", "vpce-us-west-2"]);
 
-            const grown = await later(partial, { days: 1, answers: endpointsIn("us-east-2", "us-west-2") });
+            const grown = await later(partial, { days: 1, answers: endpointsIn(["us-east-2", "us-west-2"]) });
             assert.deepEqual(regionConfigs(grown), REGIONS);
             assert.equal(grown.outputs.atlasCluster.step, "multi-region");
             assert.equal(grown.outputs.atlasCluster.nodes, 5);
@@ -80,7 +84,7 @@ describe("region loss", () => {
             assert.equal(after.inputs.useEffectiveFields, true);
             assert.deepEqual(after.ignoreChanges, []);
 
-            const outage = await later(grown, { days: 30, answers: endpointsIn() });
+            const outage = await later(grown, { days: 30, answers: endpointsIn([]) });
             assert.deepEqual(regionConfigs(outage), REGIONS);
             assert.equal(outage.invokes.filter((i) => i.token === ENDPOINTS).length, 0, "a grown cluster asks no more");
         });

@@ -244,6 +244,9 @@ function mockInvoke(token: string, inputs: Record<string, any>, region: string, 
         case "mongodbatlas:index/getPrivatelinkEndpoints:getPrivatelinkEndpoints":
             // The project's Atlas private endpoint services: none beyond what a test answers.
             return { projectId: inputs.projectId, providerName: inputs.providerName, results: [], id: inputs.projectId };
+        case "mongodbatlas:index/getPrivateLinkEndpointService:getPrivateLinkEndpointService":
+            // An interface endpoint's connection to an Atlas endpoint service: AVAILABLE unless a test answers otherwise.
+            return { ...inputs, awsConnectionStatus: "AVAILABLE", id: `${inputs.projectId}-${inputs.privateLinkId}-${inputs.endpointServiceId}` };
         case "mongodbatlas:index/getCloudBackupSchedule:getCloudBackupSchedule":
             // The source's schedule as this program writes its own (continuous backup: a 7-day window).
             return { projectId: inputs.projectId, clusterName: inputs.clusterName, restoreWindowDays: 7, id: `${inputs.projectId}-${inputs.clusterName}` };
