@@ -3,6 +3,7 @@ import { ProgramError, RecordedResource, Run, assembleConfig, baselines, later, 
 import { bomFromConfig, validateConfig } from "../../lib/config";
 import { bomFromResources } from "../../lib/cost";
 import { rawConfigFrom } from "../../lib/stackConfig";
+import { evaluate } from "../../policy/rules";
 
 const CLUSTER = "mongodbatlas:index/advancedCluster:AdvancedCluster";
 const SCHEDULE = "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule";
@@ -83,6 +84,9 @@ describe("region loss", () => {
             assert.equal(new Set(after.inputs.replicationSpecs[0].regionConfigs.map((r: any) => JSON.stringify([r.electableSpecs.instanceSize, r.autoScaling]))).size, 1);
             assert.equal(after.inputs.useEffectiveFields, true);
             assert.deepEqual(after.ignoreChanges, []);
+
+            // The grown prod cluster passes the policy pack (its checklist counts every region's nodes).
+            assert.deepEqual(evaluate(grown.policyResources()).filter((r) => r.enforced && r.finding.violations.length).map((r) => `${r.rule.id}: ${r.finding.violations.join("; ")}`), []);
 
             const outage = await later(grown, { days: 30, answers: endpointsIn([]) });
             assert.deepEqual(regionConfigs(outage), REGIONS);
