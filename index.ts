@@ -4,7 +4,8 @@
  *   Pulumi.<stack>.yaml ──validate──▶ config ──purpose──▶ gateway       (stacks/gateway.ts)
  *   last update's outputs ──step of restore, rotation──┘──▶ restore drill (stacks/restoreDrill.ts)
  *                                                      ├──▶ local         (stacks/local.ts: the same topology on Docker)
- *   the primary stack's regionLoss output ─────────────┘──▶ warm standby  (stacks/standby.ts)
+ *   the primary stack's regionLoss output ─────────────┤──▶ warm standby  (stacks/standby.ts)
+ *   Atlas's private endpoints ──step of topology───────┘──▶ region drill  (stacks/regionDrill.ts)
  *
  * Config is validated, and the MongoDB connection budget computed, before anything is declared.
  * The program reads back what its last deployment recorded (a reference to its own stack) to know
@@ -15,11 +16,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { RotationRecord } from "./lib/rotation";
 import { RestoreRecord } from "./lib/restore";
 import { loadConfig, loadStackZones, previousOutputs, readPrimaryStack } from "./lib/stackConfig";
-import { stepOfRestore, stepOfRotation } from "./stacks/lastUpdate";
+import { ClusterRecord, stepOfRestore, stepOfRotation, stepOfTopology } from "./stacks/lastUpdate";
 import { gateway } from "./stacks/gateway";
 import { restoreDrill } from "./stacks/restoreDrill";
 import { local } from "./stacks/local";
 import { standby } from "./stacks/standby";
+import { regionDrill } from "./stacks/regionDrill";
 
 export = async () => {
     // Which step of a credential rotation or a restore this update takes depends on the step the
@@ -27,7 +29,8 @@ export = async () => {
     // atlas.tier edit is judged against the tier it deployed.
     const last = await previousOutputs(["rotation", "restore", "atlasCluster", "dnsRecords"]);
     const lastRestore = last.outputs.restore as RestoreRecord | undefined;
-    const config = loadConfig({ restoreKey: lastRestore?.key, atlasTier: (last.outputs.atlasCluster as { tier?: string } | undefined)?.tier, dnsRecords: last.outputs.dnsRecords as string | undefined });
+    const lastCluster = last.outputs.atlasCluster as ClusterRecord | undefined;
+    const config = loadConfig({ restoreKey: lastRestore?.key, atlasTier: lastCluster?.tier, dnsRecords: last.outputs.dnsRecords as string | undefined });
     // The zones the region really offers: named zones and the drill zone are checked against them before anything is declared.
     const zones = config.purpose === "gateway" || config.purpose === "standby" ? await loadStackZones(config) : undefined;
     // A standby reads the primary from the Pulumi backend only (never the primary region's APIs), before anything is declared.
@@ -35,12 +38,16 @@ export = async () => {
     const stack = pulumi.getStack();
     const restore = await stepOfRestore(config, lastRestore, last.deployed);
     const rotation = await stepOfRotation(config, last.outputs.rotation as RotationRecord | undefined, last.deployed);
+    // Whether the replica set may grow into atlas.regions yet (PrivateLink active in each of them).
+    const topology = config.purpose === "gateway" ? await stepOfTopology(config, lastCluster) : undefined;
 
     switch (config.purpose) {
         case "restore-drill":
             return restoreDrill({ config, stack, restore });
+        case "region-drill":
+            return regionDrill({ config, stack });
         case "gateway":
-            return gateway({ config, stack, zones: zones!, restore, rotation });
+            return gateway({ config, stack, zones: zones!, restore, rotation, topology: topology! });
         case "local":
             return local({ config, stack });
         case "standby":

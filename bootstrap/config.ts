@@ -19,6 +19,13 @@ export const BootstrapSchema = z.object({
         // *payment-gateway-<stack>*): prod's role would reach the resources of prod-eu or production.
         .refine((s) => !s.some((a) => s.some((b) => b !== a && b.startsWith(a))), { error: "must not hold a stack whose name starts with another's (the roles match names by prefix)" })
         .default(["dev", "staging", "prod"]),
+    /**
+     * Per stack with a warm standby (the gateway's `regionLoss`), the standby's AWS region: that
+     * stack's deploy role also writes its multi-Region key's replica and alias there. Default none.
+     */
+    standbyRegions: z
+        .record(z.string().regex(STACK, { error: "must be a stack name" }), z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: "must be an AWS region such as us-east-2" }))
+        .default({}),
     oidcProviderArn: z
         .string()
         .regex(/^(arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com)?$/, { error: "must be the ARN of the account's token.actions.githubusercontent.com provider, or empty" })
@@ -32,11 +39,11 @@ export function parseBootstrapConfig(raw: Record<string, string | undefined>): B
     const value: Record<string, unknown> = {};
     for (const [key, text] of Object.entries(raw)) {
         if (text === undefined) continue;
-        if (key === "stacks") {
+        if (key === "stacks" || key === "standbyRegions") {
             try {
                 value[key] = JSON.parse(text);
             } catch {
-                problems.push(`payment-gateway-bootstrap:stacks: ${JSON.stringify(text)} must be a list of stack names`);
+                problems.push(`payment-gateway-bootstrap:${key}: ${JSON.stringify(text)} must be ${key === "stacks" ? "a list of stack names" : "a map of stack name to AWS region"}`);
             }
         } else value[key] = text;
     }
@@ -47,6 +54,9 @@ export function parseBootstrapConfig(raw: Record<string, string | undefined>): B
             const got = issue.path.reduce<unknown>((v, p) => (v as any)?.[p as any], value);
             problems.push(`payment-gateway-bootstrap:${path}: ${got === undefined ? "is required" : JSON.stringify(got)} ${issue.message}`);
         }
+    if (parsed.success)
+        for (const stack of Object.keys(parsed.data.standbyRegions))
+            if (!parsed.data.stacks.includes(stack)) problems.push(`payment-gateway-bootstrap:standbyRegions.${stack}: names a stack not in stacks (${parsed.data.stacks.join(", ")})`);
     if (problems.length) throw new Error(`invalid bootstrap configuration:\n  ${problems.join("\n  ")}`);
     return parsed.data!;
 }

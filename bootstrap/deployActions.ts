@@ -218,6 +218,24 @@ export const DEPLOY_ACTIONS: Record<string, Grants> = {
         "kms:TagResource": ["kms:key"],
         "kms:UntagResource": ["kms:key"],
     },
+    // A multi-Region key's replica: create calls ReplicateKey on the primary key, in the primary's
+    // region, with the replica's policy and description; update changes its description, policy and
+    // enabled state; delete schedules its deletion (resourceReplicaKeyCreate, …Update, …Delete,
+    // internal/service/kms/replica_key.go in hashicorp/terraform-provider-aws). ReplicateKey also
+    // needs kms:CreateKey in the replica's region (AWS KMS Developer Guide, "Creating multi-Region
+    // replica keys"), and the key's tags kms:TagResource there.
+    "aws:kms/replicaKey:ReplicaKey": {
+        "kms:ReplicateKey": ["kms:key"],
+        "kms:CreateKey": [],
+        "kms:PutKeyPolicy": ["kms:key"],
+        "kms:UpdateKeyDescription": ["kms:key"],
+        "kms:EnableKey": ["kms:key"],
+        "kms:DisableKey": ["kms:key"],
+        "kms:ScheduleKeyDeletion": ["kms:key"],
+        "kms:CancelKeyDeletion": ["kms:key"],
+        "kms:TagResource": ["kms:key"],
+        "kms:UntagResource": ["kms:key"],
+    },
     // Create and update put the document; delete puts the default key policy back (resourceKeyPolicyCreate,
     // …Update, …Delete: updateKeyPolicy, internal/service/kms/key_policy.go in hashicorp/terraform-provider-aws).
     // The program's key policies keep kms:PutKeyPolicy for the account's IAM principals (lib/keyPolicy.ts).

@@ -32,6 +32,8 @@ export interface Scope {
     region: string;
     /** The gateway stack (dev, staging, prod): the program's names carry it. */
     stack: string;
+    /** The stack's warm standby region (bootstrap config standbyRegions), where it keeps its app key's replica and alias. Default none. */
+    standbyRegion?: string;
 }
 
 export interface Statement {
@@ -80,8 +82,9 @@ export const RESOURCES: Record<string, (s: Scope) => string | string[]> = {
     "ecs:service": (s) => `${arn(s, "ecs")}:service/payment-gateway-${s.stack}/*`,
     "ecs:task-definition": (s) => `${arn(s, "ecs")}:task-definition/payment-gateway-${s.stack}-*:*`,
     "iam:role": (s) => `arn:${s.partition}:iam::${s.account}:role/pg-*`,
-    "kms:key": (s) => `${arn(s, "kms")}:key/*`,
-    "kms:alias": (s) => `${arn(s, "kms")}:alias/payment-gateway-${s.stack}-*`,
+    // With a standby region, the multi-Region app key's replica and its alias live there too.
+    "kms:key": (s) => inRegions(s, (r) => `${arn(r, "kms")}:key/*`),
+    "kms:alias": (s) => inRegions(s, (r) => `${arn(r, "kms")}:alias/payment-gateway-${s.stack}-*`),
     "elasticache:replicationgroup": (s) => `${arn(s, "elasticache")}:replicationgroup:pg-${s.stack}-cache`,
     "elasticache:cluster": (s) => `${arn(s, "elasticache")}:cluster:pg-${s.stack}-cache-*`,
     "elasticache:subnetgroup": (s) => `${arn(s, "elasticache")}:subnetgroup:pg-${s.stack}-cache-subnets`,
@@ -117,6 +120,11 @@ export const RESOURCES: Record<string, (s: Scope) => string | string[]> = {
 /** The ARN patterns of one RESOURCES key for a scope. */
 export function arns(key: string, s: Scope): string[] {
     return [RESOURCES[key](s)].flat();
+}
+
+/** A pattern in the stack's region, and in its standby region when it has one. */
+function inRegions(s: Scope, pattern: (s: Scope) => string): string[] {
+    return [s, ...(s.standbyRegion ? [{ ...s, region: s.standbyRegion }] : [])].map(pattern);
 }
 
 function arn(s: Scope, service: string): string {

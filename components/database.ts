@@ -9,6 +9,7 @@ import { Connections } from "./connections";
 import { KmsKey } from "./kmsKey";
 import { Network } from "./network";
 import { UsersApplied } from "./usersApplied";
+import { RegionNodes } from "../lib/regionLoss";
 
 /** Atlas maps each replica-set node to its own port on the endpoint service, within this range. */
 export const ATLAS_PRIVATELINK_PORTS = { from: 1024, to: 65535 };
@@ -32,6 +33,16 @@ export interface DatabaseArgs {
     mongoVersion: string;
     /** Electable nodes: 3, 5 or 7. Default (config) 3. */
     electableNodes: number;
+    /**
+     * The replica set across regions, highest priority first (lib/regionLoss.ts decides when it
+     * may grow). Default: `electableNodes` in `region` alone, priority 7.
+     */
+    regions?: RegionNodes[];
+    /**
+     * Copy every snapshot (and, with continuous backup, the oplog) to this Atlas region, so that a
+     * restore, to a point in time too, works there when the cluster's own region is lost. Default: none.
+     */
+    snapshotCopyRegion?: string;
     /** The application's database; the user may touch nothing else. */
     databaseName: string;
     /** Daily snapshot retention, days. */
@@ -302,16 +313,23 @@ export class Database extends pulumi.ComponentResource {
             // effective specs, apart from what we send: an update of any other field never re-sends
             // a stale size and scales the cluster back (the provider's answer to ignoreChanges).
             useEffectiveFields: true,
+            // One replication spec (a replica set), a region config per region, highest priority first.
+            // Region configs update in place: of the cluster's inputs only name and projectId force a
+            // new cluster (terraform-provider-mongodbatlas internal/service/advancedcluster/schema.go,
+            // RequiresReplace); an update PATCHes the cluster and waits until it is IDLE again
+            // (resource.go updateCluster, common_await_changes.go AwaitChanges). Every region gets the
+            // same sizes and auto-scaling, and useEffectiveFields covers each of them: no ignore path
+            // that would name region index 0 only.
             replicationSpecs: [{
-                regionConfigs: [{
+                regionConfigs: (this.args.regions ?? [{ region: this.args.region, electableNodes: this.args.electableNodes, priority: 7 }]).map((r) => ({
                     providerName: "AWS",
-                    regionName: this.args.region,
-                    priority: 7,
-                    electableSpecs: { instanceSize: tier, nodeCount: this.args.electableNodes },
+                    regionName: r.region,
+                    priority: r.priority,
+                    electableSpecs: { instanceSize: tier, nodeCount: r.electableNodes },
                     autoScaling: autoScaling
                         ? { computeEnabled: true, computeScaleDownEnabled: true, computeMinInstanceSize: autoScaling.minTier, computeMaxInstanceSize: autoScaling.maxTier, diskGbEnabled }
                         : { computeEnabled: false, diskGbEnabled },
-                }],
+                })),
             }],
         }, { ...this.child, protect: this.args.protect, dependsOn: encryption ? [encryption.encryptionAtRest] : [] });
     }
@@ -324,6 +342,20 @@ export class Database extends pulumi.ComponentResource {
             referenceMinuteOfHour: 0,
             restoreWindowDays: this.args.pointInTimeRestore ? Math.min(this.args.backupRetentionDays, 7) : undefined,
             policyItemDaily: { frequencyInterval: 1, retentionUnit: "days", retentionValue: this.args.backupRetentionDays },
+            // Snapshot distribution (terraform-provider-mongodbatlas docs/resources/cloud_backup_schedule.md
+            // copy_settings; resource_cloud_backup_schedule.go: an in-place update of the schedule,
+            // only project_id and cluster_name force a new one): the daily snapshots (the one policy
+            // item declared above) and, with continuous backup, the oplog, so that a point-in-time
+            // restore works in the copy's region. zone_id: the replica set's one zone.
+            copySettings: this.args.snapshotCopyRegion
+                ? [{
+                      cloudProvider: "AWS",
+                      regionName: this.args.snapshotCopyRegion,
+                      frequencies: ["DAILY"],
+                      shouldCopyOplogs: this.args.pointInTimeRestore,
+                      zoneId: this.cluster.replicationSpecs.apply((specs) => specs[0].zoneId),
+                  }]
+                : undefined,
         }, this.child);
     }
 

@@ -38,10 +38,20 @@ export const KEY_ADMIN_ACTIONS = [
     "kms:ScheduleKeyDeletion",
     "kms:CancelKeyDeletion",
 ];
+/**
+ * What administering a multi-Region key adds: replicating it (ReplicateKey "on the primary key (in
+ * the primary key's Region). Include this permission in the primary key's key policy") and making
+ * a replica the primary, which a region loss may call for (UpdatePrimaryRegion, on the primary and
+ * the replica) (AWS KMS API Reference, ReplicateKey and UpdatePrimaryRegion, "Required permissions").
+ * Neither encrypts nor decrypts.
+ */
+export const MULTI_REGION_ADMIN_ACTIONS = ["kms:ReplicateKey", "kms:UpdatePrimaryRegion"];
 /** Every action that encrypts or decrypts: never in the administrators' statement. */
 export const KEY_CRYPTO_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyPair", "kms:GenerateDataKeyPairWithoutPlaintext", "kms:GenerateDataKeyWithoutPlaintext", "kms:CreateGrant"];
 
 export interface KeyUse {
+    /** A multi-Region key (primary or replica): the account may also replicate it and move its primary region (MULTI_REGION_ADMIN_ACTIONS). Default false. */
+    multiRegion?: boolean;
     /** Named IAM roles that use the key, with the actions they need. Default none. */
     roles?: { sid: string; arns: string[]; actions: string[]; encryptionContextKeys?: string[] }[];
     /**
@@ -65,7 +75,7 @@ export interface KeyPolicyContext {
 export function keyPolicy(use: KeyUse, { account, region, partition = "aws" }: KeyPolicyContext): { Version: string; Statement: Record<string, unknown>[] } {
     const root = `arn:${partition}:iam::${account}:root`;
     const statements: Record<string, unknown>[] = [
-        { Sid: "AccountAdministersWithoutUse", Effect: "Allow", Principal: { AWS: root }, Action: KEY_ADMIN_ACTIONS, Resource: "*" },
+        { Sid: "AccountAdministersWithoutUse", Effect: "Allow", Principal: { AWS: root }, Action: use.multiRegion ? [...KEY_ADMIN_ACTIONS, ...MULTI_REGION_ADMIN_ACTIONS] : KEY_ADMIN_ACTIONS, Resource: "*" },
     ];
     for (const r of use.roles ?? []) {
         if (!r.arns.length) continue;

@@ -38,7 +38,7 @@ export interface ServicePlan extends PoolSizes {
     name: string;
     /** Tasks that can hold connections at once. */
     peakTasks: number;
-    /** Connections this service can hold on one node at its peak. */
+    /** Connections this service can hold on one node at its peak (every fleet). */
     peakConnections: number;
     overridden: boolean;
 }
@@ -47,6 +47,8 @@ export interface ConnectionBudget {
     tier: AtlasTier;
     /** Present when sized for a node that is not an Atlas tier (BudgetRequest.node); `tier` is then not what limits. */
     node?: string;
+    /** 2 when a standby's fleet is counted too (fleetsConnected): peakTasks are then both fleets'. Absent: one fleet. */
+    fleets?: 2;
     /** The tier's per-node connection limit. */
     limit: number;
     reserved: number;
@@ -77,6 +79,12 @@ export interface BudgetRequest {
     tier: AtlasTier;
     /** Size for this node instead of the tier's (a local stack). Default: the tier's limit and Atlas's reservation. */
     node?: NodeLimit;
+    /**
+     * Fleets of these services that connect to the same replica set at once: 1, or 2 when a warm
+     * standby stack in a second region runs the same services up to the same ceilings
+     * (fleetsConnected). Default 1.
+     */
+    fleets?: 1 | 2;
     /** Fraction of the usable limit the application may take, 0.1–1. */
     headroom: number;
     services: ServiceDemand[];
@@ -92,18 +100,19 @@ export class PoolBudgetError extends Error {
     }
 }
 
-/**
- * How many fleets of the gateway's tasks may hold connections to the cluster's nodes at once: 2 for
- * a stack that is, or has, a warm standby in a second region (it scales up to the primary's
- * ceilings, and around a failover both fleets may be connected), else 1. Both sides compute the
- * same budget from their own config: the standby's purpose, the primary's `regionLoss` block.
- */
-export function fleetsConnected(config: { purpose?: string; regionLoss?: unknown }): 1 | 2 {
-    return config.purpose === "standby" || config.regionLoss !== undefined ? 2 : 1;
-}
-
 export function peakTasks(s: Pick<ServiceDemand, "maxInstances" | "maximumPercent">): number {
     return Math.ceil((s.maxInstances * s.maximumPercent) / 100);
+}
+
+/**
+ * How many fleets of the gateway's services connect to the one replica set: 2 on a stack that
+ * has a warm standby in a second region (`regionLoss` on the primary) and on the standby itself
+ * (`purpose: standby`). The standby scales up to the primary's ceilings, and around a failover (or
+ * during a drill) both fleets are connected at once, to the same primary node, so each stack sizes
+ * its pools for both; the two stacks then derive the same pool sizes from the same config.
+ */
+export function fleetsConnected(config: { purpose?: string; regionLoss?: unknown }): 1 | 2 {
+    return config.regionLoss !== undefined || config.purpose === "standby" ? 2 : 1;
 }
 
 export function budgetFor(tier: AtlasTier, headroom: number, node?: NodeLimit): number {
@@ -129,7 +138,8 @@ export function planConnections(req: BudgetRequest): ConnectionBudget {
     const reserved = node ? node.reserved : ATLAS_RESERVED_CONNECTIONS;
     const budget = budgetFor(req.tier, req.headroom, node);
     const target = node ? node.name : `atlas.tier ${req.tier}`;
-    const sized = req.services.map((s) => ({ ...s, peakTasks: peakTasks(s), override: s.maxPoolSize ?? req.maxPoolSize }));
+    const fleets = req.fleets ?? 1;
+    const sized = req.services.map((s) => ({ ...s, peakTasks: peakTasks(s) * fleets, override: s.maxPoolSize ?? req.maxPoolSize }));
     const fixed = sized.filter((s) => s.override !== undefined);
     const free = sized.filter((s) => s.override === undefined);
     const perTask = (s: { override?: number }) => s.override! + MONITORING_CONNECTIONS_PER_TASK;
@@ -138,7 +148,7 @@ export function planConnections(req: BudgetRequest): ConnectionBudget {
     const totalTasks = sized.reduce((n, s) => n + s.peakTasks, 0);
 
     if (fixedConnections > budget || (free.length && budget - fixedConnections < freeTasks * (MIN_POOL_SIZE + MONITORING_CONNECTIONS_PER_TASK))) {
-        const names = listNames(sized.map((s) => s.name));
+        const names = listNames(sized.map((s) => s.name)) + (fleets > 1 ? ` (in both regions: the primary's and the warm standby's, ${fleets} fleets)` : "");
         if (fixed.length) {
             const which = fixed.map((s) => `${s.name} ${s.override}`).join(", ");
             throw new PoolBudgetError(
@@ -191,6 +201,7 @@ export function planConnections(req: BudgetRequest): ConnectionBudget {
     const peakConnections = services.reduce((n, s) => n + s.peakConnections, 0);
     return {
         tier: req.tier,
+        ...(fleets === 2 ? { fleets } : {}),
         limit,
         ...(node ? { node: node.name } : {}),
         reserved,

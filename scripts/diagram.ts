@@ -111,8 +111,12 @@ export function renderDiagram(run: Run): string {
     // The data tier.
     const cluster = of("mongodbatlas:index/advancedCluster:AdvancedCluster")[0];
     if (cluster) {
-        const rc = cluster.inputs.replicationSpecs[0].regionConfigs[0];
-        add({ id: "atlas", label: `Atlas ${cluster.inputs.clusterType} · ${rc.electableSpecs.nodeCount} × ${rc.electableSpecs.instanceSize} · ${rc.regionName}`, shape: "db" });
+        const configs: any[] = cluster.inputs.replicationSpecs[0].regionConfigs;
+        const rc = configs[0];
+        // A replica set across regions: every region's nodes.
+        const where = configs.length > 1 ? configs.map((r) => `${r.regionName} ${r.electableSpecs.nodeCount}`).join(" + ") : rc.regionName;
+        const nodes = configs.reduce((n, r) => n + r.electableSpecs.nodeCount, 0);
+        add({ id: "atlas", label: `Atlas ${cluster.inputs.clusterType} · ${nodes} × ${rc.electableSpecs.instanceSize} · ${where}`, shape: "db" });
         for (const entry of of("mongodbatlas:index/projectIpAccessList:ProjectIpAccessList")) {
             const eip = of("aws:ec2/eip:Eip").find((e) => e.outputs.publicIp === entry.inputs.ipAddress);
             const nat = eip && of("aws:ec2/natGateway:NatGateway").find((n) => n.inputs.allocationId === eip.id);

@@ -17,6 +17,8 @@ import { Service, ServiceArgs } from "../components/service";
 import { AlarmsArgs } from "../components/alarms";
 import { DrillsArgs } from "../components/drills";
 import { RotationStep } from "./lastUpdate";
+import { TopologyPlan } from "../lib/regionLoss";
+import { atlasRegionName } from "../lib/limits";
 
 /** What the failover drills find this stack's ECS tasks and cache by (FIS resolves those by tags). */
 export function drillTag(stack: string) {
@@ -101,9 +103,12 @@ export function apiRouteArgs(config: Config, host: string): RouteArgs {
     return { host, port: config.main.containerPort, priority: 200 };
 }
 
-export function databaseArgs(config: Config, stack: string, network: Network, atlasKey: KmsKey | undefined, rotation: RotationStep): DatabaseArgs {
+export function databaseArgs(config: Config, stack: string, network: Network, atlasKey: KmsKey | undefined, rotation: RotationStep, topology: TopologyPlan): DatabaseArgs {
     return {
         ...clusterArgs(config, stack),
+        // Only a stack with atlas.regions names its region configs; any other keeps today's one.
+        regions: config.atlas.regions ? topology.deploy : undefined,
+        snapshotCopyRegion: config.regionLoss ? atlasRegionName(config.regionLoss.standbyRegion) : undefined,
         autoScaling: config.atlas.autoScaling,
         customerKey: atlasKey,
         protect: config.prod,
@@ -146,6 +151,8 @@ export interface ServiceWiring {
     cache: Cache;
     /** The envelope-encryption key: the gateway's own, or a standby's replica of the primary's multi-Region key. */
     appKey: { encryptDecryptStatements(): Statement[] };
+    /** The multi-Region application key (regionLoss), used alongside appKey while data keys are re-wrapped. Default none. */
+    appMrk?: KmsKey;
     logsKey: KmsKey;
     /** Every `pulumi up` waits until the service is steady while a rotation step is under way. */
     rotating: boolean;
@@ -167,7 +174,7 @@ export function serviceArgs(config: Config, name: ServiceName, w: ServiceWiring)
         route: w.route,
         dependsOn: w.database.readyForClients,
         reaches: [w.cache, w.database],
-        taskPermissions: w.appKey.encryptDecryptStatements(),
+        taskPermissions: [...w.appKey.encryptDecryptStatements(), ...(w.appMrk?.encryptDecryptStatements() ?? [])],
         // The worker has no load balancer to notice it hang: its container checks itself.
         containerHealthCheck: name === "worker" && config.worker.healthCheck.enabled ? config.worker.healthCheck : undefined,
         collectorImage: config.observability.tracing && !config.observability.otlpEndpoint ? config.observability.collectorImage : undefined,

@@ -23,6 +23,7 @@ import { Service } from "../components/service";
 import { Alarms } from "../components/alarms";
 import { Drills } from "../components/drills";
 import { RotationStep, restoreOutput } from "./lastUpdate";
+import { TopologyPlan } from "../lib/regionLoss";
 import { alarmsArgs, adminRouteArgs, apiRouteArgs, cacheArgs, databaseArgs, drillsArgs, loadBalancerArgs, networkArgs, serviceArgs } from "./args";
 
 export interface GatewayInputs {
@@ -33,9 +34,11 @@ export interface GatewayInputs {
     /** The restore step and the rotation step this update takes (stacks/lastUpdate.ts). */
     restore: RestorePlan;
     rotation: RotationStep;
+    /** The replica set's topology in this update: one region, or atlas.regions once PrivateLink is active in each (stacks/lastUpdate.ts stepOfTopology). */
+    topology: TopologyPlan;
 }
 
-export function gateway({ config, stack, zones, restore, rotation }: GatewayInputs) {
+export function gateway({ config, stack, zones, restore, rotation, topology }: GatewayInputs) {
     const prefix = `payment-gateway-${stack}`;
     const protect = config.prod; // stateful resources cannot be deleted by accident in prod
 
@@ -60,11 +63,19 @@ export function gateway({ config, stack, zones, restore, rotation }: GatewayInpu
     const appKey = new KmsKey("pg-app-key", { description: `${prefix}: the gateway's envelope encryption (data keys cached in the cache)`, alias: `${prefix}-app`, protect });
     // Secrets Manager and ElastiCache use the data key for the account's principals; no one else does.
     dataKey.restrict({ viaServices: ["secretsmanager", "elasticache"] }, config.region);
+    // Region loss: the gateway's envelope encryption under a multi-Region key with a replica in the
+    // standby's region, so that data keys wrapped here unwrap there (the old single-Region app key
+    // cannot be converted and stays until the gateway has re-wrapped its data keys: README).
+    const standbyRegion = config.regionLoss ? new aws.Provider("pg-standby-region", { region: config.regionLoss.standbyRegion }) : undefined;
+    const appMrk = config.regionLoss
+        ? new KmsKey("pg-app-mrk", { description: `${prefix}: the gateway's envelope encryption, multi-Region`, alias: `${prefix}-app-mrk`, protect, multiRegion: true })
+        : undefined;
+    const appReplica = appMrk && standbyRegion ? appMrk.replicate(standbyRegion, config.regionLoss!.standbyRegion) : undefined;
     const atlasKey = config.security.atlasCustomerKey
         ? new KmsKey("pg-atlas-key", { description: `${prefix}: Atlas encryption at rest (customer key management)`, alias: `${prefix}-atlas`, protect })
         : undefined;
 
-    const database = new Database("pg", databaseArgs(config, stack, network, atlasKey, rotation));
+    const database = new Database("pg", databaseArgs(config, stack, network, atlasKey, rotation, topology));
     if (config.atlas.auditing) database.audit();
     // Connections beyond the budget the pools were sized for mean something else is connecting.
     database.alertOnConnections(config.connections.budget, config.observability.alarmEmails);
@@ -86,7 +97,7 @@ export function gateway({ config, stack, zones, restore, rotation }: GatewayInpu
         settings: [{ name: "containerInsights", value: "enabled" }],
         tags: { project: "payment-gateway", environment: config.environment },
     });
-    const wiring = { stack, prefix, cluster, network, secrets, database, cache, appKey, logsKey, rotating: rotation.inProgress, stopped: restore.stopServices, root: path.resolve(__dirname, "..") };
+    const wiring = { stack, prefix, cluster, network, secrets, database, cache, appKey, appMrk, logsKey, rotating: rotation.inProgress, stopped: restore.stopServices, root: path.resolve(__dirname, "..") };
     const services = Object.fromEntries(
         SERVICE_NAMES.map((name) => [name, new Service(`pg-${name}`, serviceArgs(config, name, { ...wiring, route: routes[name] }))]),
     ) as Record<ServiceName, Service>;
@@ -94,14 +105,16 @@ export function gateway({ config, stack, zones, restore, rotation }: GatewayInpu
     // --- Restore: submitted once, after every task has stopped --------------------------------------
     const job = restore.submitJob ? database.restoreFrom(config.atlas.restore!, SERVICE_NAMES.flatMap((name) => services[name].stoppedBy)) : undefined;
     // The application key: the gateway's task roles only, with the encryption context it must send.
-    appKey.restrict({
+    const appKeyUse = {
         roles: [{
             sid: "GatewayTasksEnvelopeEncryption",
             arns: SERVICE_NAMES.map((name) => services[name].taskRole.arn),
             actions: ["kms:GenerateDataKey", "kms:Decrypt"],
             encryptionContextKeys: config.security.appKeyEncryptionContextKeys,
         }],
-    }, config.region);
+    };
+    appKey.restrict(appKeyUse, config.region);
+    appMrk?.restrict(appKeyUse, config.region);
 
     // --- Alarms and dashboard ------------------------------------------------------------------
     const alarms = new Alarms("pg", alarmsArgs(config, prefix, { lb, routes, cluster, services, cache, logsKey }));
@@ -125,7 +138,29 @@ export function gateway({ config, stack, zones, restore, rotation }: GatewayInpu
         apiUrl: routes.main!.url,
         /** Per service: desired and maximum instances, task size, image. */
         capacity: Object.fromEntries(SERVICE_NAMES.map((name) => [name, services[name].capacity])),
-        atlasCluster: { name: database.cluster.name, host: database.host, tier: config.atlas.tier, nodes: config.atlas.electableNodes },
+        atlasCluster: {
+            name: database.cluster.name,
+            host: database.host,
+            tier: config.atlas.tier,
+            nodes: topology.deploy.reduce((n, r) => n + r.electableNodes, 0),
+            // With atlas.regions: the project and the topology deployed, which the next update reads back (lib/regionLoss.ts).
+            ...(config.atlas.regions ? { projectId: database.projectId, regions: topology.deploy, step: topology.step, next: topology.next } : {}),
+        },
+        /** What the warm standby stack reads (a StackReference, at deploy time only). */
+        ...(config.regionLoss
+            ? {
+                  regionLoss: {
+                      projectId: database.projectId,
+                      clusterName: database.cluster.name,
+                      regions: topology.deploy.map((r) => r.region),
+                      appKeyReplicaArn: appReplica!.arn,
+                      primaryRegion: config.region,
+                      domain: config.domain,
+                      hostedZoneId: config.loadBalancer.hostedZoneId!,
+                      albs: { admin: { dnsName: lb.alb.dnsName, zoneId: lb.alb.zoneId }, api: { dnsName: lb.alb.dnsName, zoneId: lb.alb.zoneId } },
+                  },
+              }
+            : {}),
         cachePrimaryEndpoint: cache.primaryEndpoint,
         alarmTopicArn: alarms.topic.arn,
         /** The connection budget the pool sizes were derived from. */

@@ -4,7 +4,9 @@
  * what the last update deployed. Shared by every kind of stack.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as mongodbatlas from "@pulumi/mongodbatlas";
 import { Config, ConfigError } from "../lib/config";
+import { atlasName, planTopology, RegionNodes, TopologyPlan } from "../lib/regionLoss";
 import { RotationRecord, Rollout, confirmRollout, liveLabel, planCacheRotation, planDatabaseRotation, rotationInProgress, secondStepDue } from "../lib/rotation";
 import { readServices } from "../lib/running";
 import { StackConfigError, checkRestoreSource, readRestoreJob } from "../lib/stackConfig";
@@ -42,6 +44,56 @@ export async function stepOfRotation(config: Config, record: RotationRecord | un
 }
 
 export type RotationStep = Awaited<ReturnType<typeof stepOfRotation>>;
+
+/** What the last update recorded of its cluster (the `atlasCluster` output). */
+export interface ClusterRecord {
+    tier?: string;
+    /** The project it is in (recorded once atlas.regions is set). */
+    projectId?: string;
+    /** The region configs it deployed (recorded once atlas.regions is set). */
+    regions?: RegionNodes[];
+}
+
+/**
+ * The topology this update declares (lib/regionLoss.ts): with atlas.regions over PrivateLink, Atlas
+ * is asked which private endpoints the project has, and for those of the regions still missing,
+ * whether their interface endpoints' connections are AVAILABLE (Atlas calls, made at preview too;
+ * none calls another AWS region), unless the cluster already spans the list. The project is atlas.projectId,
+ * or the one the last update recorded; a project this update creates has none yet.
+ */
+export async function stepOfTopology(config: Config, last: ClusterRecord | undefined): Promise<TopologyPlan> {
+    const a = config.atlas;
+    const request = {
+        region: a.region,
+        electableNodes: a.electableNodes,
+        regions: a.regions,
+        privateLink: a.privateLink,
+        deployed: last?.regions,
+        standby: config.regionLoss ? { stack: config.regionLoss.standbyStack, atlasRegion: atlasName(config.regionLoss.standbyRegion) } : undefined,
+    };
+    const first = planTopology(request);
+    if (first.step !== "waiting-for-endpoints") return first;
+    const projectId = a.projectId ?? last?.projectId;
+    if (!projectId) return first;
+    const found = await mongodbatlas.getPrivatelinkEndpoints({ projectId, providerName: "AWS" }).catch((e) => {
+        const message = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ").trim().slice(0, 300);
+        throw new StackConfigError(new ConfigError([{ path: "atlas.regions", message: `cannot be judged: Atlas did not list the private endpoints of project ${projectId} (${message}); check that this stack's Atlas credentials can read the project's network settings`, value: a.regions }]));
+    });
+    // An interface endpoint counts once its connection is AVAILABLE (what the provider's create of
+    // the endpoint's mongodbatlas.PrivateLinkEndpointService waits for, before it also waits for
+    // every cluster of the project to be IDLE: internal/service/privatelinkendpointservice/resource.go).
+    const wanted = new Set(first.missing);
+    const endpoints = await Promise.all(found.results.map(async (r) => {
+        const facts = { regionName: r.regionName, status: r.status, interfaceEndpoints: r.interfaceEndpoints ?? [] };
+        if (!wanted.has(atlasName(r.regionName)) || r.status !== "AVAILABLE") return facts;
+        const connected = await Promise.all(facts.interfaceEndpoints.map(async (endpointServiceId) => {
+            const c = await mongodbatlas.getPrivateLinkEndpointService({ projectId, privateLinkId: r.privateLinkId, endpointServiceId, providerName: "AWS" }).catch(() => undefined);
+            return c?.awsConnectionStatus === "AVAILABLE" ? endpointServiceId : undefined;
+        }));
+        return { ...facts, interfaceEndpoints: connected.filter((id): id is string => !!id) };
+    }));
+    return planTopology({ ...request, endpoints });
+}
 
 /** The stack output `restore`: the record the next update reads back, and how to watch the job. */
 export function restoreOutput(plan: RestorePlan, job: ReturnType<Database["restoreFrom"]> | undefined) {

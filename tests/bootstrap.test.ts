@@ -139,7 +139,7 @@ describe("bootstrap", () => {
 
 describe("bootstrap: the deploy role against the gateway program", () => {
     it("has write permissions for every AWS resource type the program declares", async () => {
-        const runs = [await stackRun("prod"), await stackRun("dev"), await stackRun("staging"), await stackRun("prod-use2")];
+        const runs = [await stackRun("prod"), await stackRun("dev"), await stackRun("staging"), await stackRun("prod-use2"), await stackRun("prod-multiregion")];
         const types = new Set(runs.flatMap((r) => r.resources.filter((x) => x.custom && x.type.startsWith("aws:")).map((x) => x.type)));
         const missing = [...types].filter((t) => !(t in DEPLOY_ACTIONS));
         assert.deepEqual(missing, [], "add the writes of these types to bootstrap/deployActions.ts DEPLOY_ACTIONS");
@@ -180,6 +180,23 @@ describe("bootstrap: the deploy role against the gateway program", () => {
         assert.ok(SERVICE_LINKED_ROLES.includes("elasticache.amazonaws.com") && SERVICE_LINKED_ROLES.includes("ecs.amazonaws.com"));
         const pass = deployStatements(scope).find((s) => s.Action.includes("iam:PassRole"))!;
         assert.deepEqual(pass.Condition, { StringEquals: { "iam:PassedToService": ["ecs-tasks.amazonaws.com", "fis.amazonaws.com", "vpc-flow-logs.amazonaws.com"] } });
+    });
+
+    it("lets a stack with a standby region write its app key's replica and alias there, and no other stack's alias", () => {
+        const config = parseBootstrapConfig({ repository: "o/r", stacks: '["dev", "prod"]', standbyRegions: '{"prod": "us-east-2"}' });
+        assert.deepEqual(config.standbyRegions, { prod: "us-east-2" });
+        assert.throws(() => parseBootstrapConfig({ repository: "o/r", stacks: '["prod"]', standbyRegions: '{"staging": "us-east-2"}' }), /standbyRegions\.staging: names a stack not in stacks/);
+        const matches = (pattern: string, arn: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(arn);
+        const allowed = (statements: ReturnType<typeof deployStatements>, action: string, arn: string) => statements.some((s) => s.Effect === "Allow" && s.Action.includes(action) && (s.Resource ?? []).some((r) => matches(r, arn)));
+        const replica = `arn:aws:kms:us-east-2:${ACCOUNT_ID}:key/mrk-1234abcd12ab34cd56ef1234567890ab`;
+        const alias = `arn:aws:kms:us-east-2:${ACCOUNT_ID}:alias/payment-gateway-prod-app-mrk`;
+        const withStandby = deployStatements({ ...scope, standbyRegion: "us-east-2" });
+        for (const action of ["kms:ScheduleKeyDeletion", "kms:PutKeyPolicy", "kms:UpdateKeyDescription"]) assert.ok(allowed(withStandby, action, replica), action);
+        assert.ok(allowed(withStandby, "kms:CreateAlias", alias));
+        assert.ok(allowed(withStandby, "kms:ReplicateKey", `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/mrk-1234abcd12ab34cd56ef1234567890ab`));
+        assert.equal(allowed(withStandby, "kms:CreateAlias", `arn:aws:kms:us-east-2:${ACCOUNT_ID}:alias/payment-gateway-dev-app-mrk`), false);
+        // Without one, nothing in another region.
+        assert.equal(allowed(deployStatements(scope), "kms:ScheduleKeyDeletion", replica), false);
     });
 
     it("reaches every log group and IAM role the program names, and passes the flow log's role to VPC Flow Logs", async () => {

@@ -30,8 +30,9 @@ describe("IAM, against AWS's service reference", () => {
                 "loadBalancer.accessLogs": true,
             },
         });
-        // A warm standby: its task roles use the primary's multi-Region key replica.
-        runs = [prod, dev, variant, await stackRun("prod-use2")];
+        // A warm standby: its task roles use the primary's multi-Region key replica. And the
+        // region-loss primary: the multi-Region key's policies.
+        runs = [prod, dev, variant, await stackRun("prod-use2"), await stackRun("prod-multiregion")];
     });
 
     it("finds the documents it judges", () => {

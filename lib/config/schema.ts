@@ -93,6 +93,19 @@ const LoadBalancerSchema = section({
         .prefault({}),
 });
 
+const atlasRegion = () =>
+    z.string({ error: "must be an Atlas region such as US_EAST_1" }).refine((r) => ATLAS_AWS_REGIONS.includes(r), { error: "must be an Atlas AWS region such as US_EAST_1 (upper-case, underscores; one of the AWS regions in lib/limits/regions.ts)" });
+
+/** One region of a replica set across regions: its electable nodes and its priority in elections. */
+const AtlasRegionSchema = section({
+    /** Atlas region (US_EAST_2). */
+    region: atlasRegion(),
+    /** Electable nodes in the region, 1–7 (all regions together: 3, 5 or 7). */
+    electableNodes: count(1, 7),
+    /** Priority in elections, 1–7: 7 for the first (the stack's own region), strictly descending down the list. */
+    priority: count(1, 7),
+});
+
 const AtlasSchema = section({
     /** Dedicated tier, M10 and up. Default M10. */
     tier: oneOf(ATLAS_TIERS as [string, ...string[]]).default("M10"),
@@ -104,8 +117,15 @@ const AtlasSchema = section({
     projectId: z.string({ error: "must be 24 hex characters" }).regex(/^[a-f0-9]{24}$/, { error: "must be 24 hex characters" }).optional(),
     /** MongoDB major version Atlas deploys: 7.0 or 8.0. Default 8.0. */
     mongoVersion: z.preprocess(version, oneOf(ATLAS_MONGODB_VERSIONS as [string, ...string[]])).default("8.0"),
-    /** Electable nodes in the replica set: 3, 5 or 7. Default 3. */
+    /** Electable nodes in the replica set: 3, 5 or 7. Default 3. With regions: the nodes of the single-region cluster until it may grow into the other regions. */
     electableNodes: numberIn(ATLAS_ELECTABLE_NODES, ATLAS_ELECTABLE_NODES.join(", ")).default(3),
+    /**
+     * A replica set across regions: per region its electable nodes and election priority (e.g.
+     * US_EAST_1 2 × 7, US_EAST_2 2 × 6, US_WEST_2 1 × 5). The first is atlas.region with priority 7;
+     * 3, 5 or 7 electable nodes in all. With PrivateLink the cluster grows into the list only once
+     * every region in it has an available private endpoint (lib/regionLoss.ts). Default: none (one region).
+     */
+    regions: list(AtlasRegionSchema, "regions").min(2, { error: "must list at least two regions (leave it out for a single-region cluster)" }).max(7, { error: "must list at most 7 regions" }).optional(),
     /** Application database name. Default payment_gateway. */
     databaseName: z.string({ error: "must be a database name" }).regex(/^[A-Za-z0-9_-]{1,63}$/, { error: "must be 1–63 letters, digits, _ or -" }).default("payment_gateway"),
     /** Days the daily snapshots are kept, 1–365. Default 7. */
@@ -407,11 +427,30 @@ export const ConfigSchema = section({
     /** The warm standby's settings (purpose standby only). Default none. */
     standby: StandbySchema.optional(),
     /**
-     * gateway (the whole topology), restore-drill (an Atlas cluster that a backup is restored into,
-     * and nothing else), local (the whole topology on one Docker engine) or standby (the gateway's
-     * warm standby in a second region, on the primary's cluster). Default gateway.
+     * On a gateway whose replica set spans regions: the warm standby stack that takes over when
+     * the stack's region is lost. Its fleet is counted in the connection budget, the backups are
+     * copied to its region, and the application key gets a replica there. Default: none.
      */
-    purpose: oneOf(["gateway", "restore-drill", "local", "standby"]).default("gateway"),
+    regionLoss: section({
+        /** AWS region of the warm standby stack (us-east-2); not the stack's own. */
+        standbyRegion: z.string({ error: "must be an AWS region such as us-east-2" }).refine((r) => AWS_REGIONS.includes(r), { error: `must be an AWS commercial region Atlas serves (${AWS_REGIONS.join(", ")})` }),
+        /** The standby's stack name in this project (prod-use2). */
+        standbyStack: z.string({ error: "must be a stack name such as prod-use2" }).regex(STACK_NAME, { error: "must be a stack name of 1–20 lower-case letters, digits and hyphens, starting with a letter" }),
+    }).optional(),
+    /** region-drill only: Atlas's simulated outage of regions of a multi-region cluster (stacks/regionDrill.ts). */
+    regionDrill: section({
+        /** The cluster whose regions lose connectivity (pg-staging), in the project atlas.projectId. */
+        clusterName: z.string({ error: "must be an Atlas cluster name" }).refine(isValidAtlasClusterName, { error: "must be an Atlas cluster name (letters, digits and hyphens, starting with a letter or digit)" }),
+        /** The Atlas regions taken out (US_EAST_1): fewer than half the cluster's electable nodes, so that a primary is elected elsewhere. */
+        outageRegions: list(atlasRegion(), "regions").min(1, { error: "must list at least one region" }),
+    }).optional(),
+    /**
+     * gateway (the whole topology), restore-drill (an Atlas cluster that a backup is restored into,
+     * and nothing else), local (the whole topology on one Docker engine), standby (the gateway's
+     * warm standby in a second region, on the primary's cluster) or region-drill (Atlas's simulated
+     * outage of a region of a multi-region cluster, and nothing else). Default gateway.
+     */
+    purpose: oneOf(["gateway", "restore-drill", "local", "standby", "region-drill"]).default("gateway"),
 });
 export type RawConfig = z.input<typeof ConfigSchema>;
 export type Parsed = z.output<typeof ConfigSchema>;

@@ -56,13 +56,15 @@ export function bomFromResources(region: string, resources: PricedResource[]): B
             ? {
                   tier: rc.electableSpecs.instanceSize,
                   ceilingTier: rc.autoScaling?.computeEnabled ? rc.autoScaling.computeMaxInstanceSize : rc.electableSpecs.instanceSize,
-                  nodes: rc.electableSpecs.nodeCount,
+                  // Every region's electable nodes (a replica set across regions has a region config each).
+                  nodes: atlas.inputs.replicationSpecs[0].regionConfigs.reduce((n: number, r: { electableSpecs: { nodeCount: number } }) => n + r.electableSpecs.nodeCount, 0),
                   backupRetentionDays: atlas.inputs.backupEnabled === true ? (schedule?.policyItemDaily?.retentionValue ?? 0) : 0,
                   restoreWindowDays: atlas.inputs.pitEnabled === true ? (schedule?.restoreWindowDays ?? 0) : 0,
                   diskAutoScaling: rc.autoScaling?.diskGbEnabled === true,
               }
             : undefined,
-        kmsKeys: of("aws:kms/key:Key").length,
+        // A multi-Region key's replica is billed as a key of its own (AWS KMS pricing: "each multi-Region replica key is billed as a KMS key").
+        kmsKeys: of("aws:kms/key:Key").length + of("aws:kms/replicaKey:ReplicaKey").length,
         secrets: of("aws:secretsmanager/secret:Secret").length,
         waf: acl ? { rules: acl.inputs.rules.length } : undefined,
         alarmMetrics: of("aws:cloudwatch/metricAlarm:MetricAlarm").reduce((n, a) => n + (a.inputs.metricQueries ? a.inputs.metricQueries.filter((q: any) => q.metric).length : 1), 0),

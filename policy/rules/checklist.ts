@@ -19,11 +19,15 @@ const replicaSet: Rule = {
         const v: string[] = [];
         const seen: string[] = [];
         for (const c of clusters) {
-            const region = c.props.replicationSpecs?.[0]?.regionConfigs?.[0];
-            const nodes = region?.electableSpecs?.nodeCount;
+            // A replica set across regions has a region config per region: its nodes are all of theirs.
+            const configs: any[] = c.props.replicationSpecs?.[0]?.regionConfigs ?? [];
+            const region = configs[0];
+            const counts = configs.map((r) => r?.electableSpecs?.nodeCount);
+            const nodes = counts.length && counts.every((n) => n !== undefined) ? counts.reduce((a, b) => a + b, 0) : undefined;
+            const where = configs.length > 1 ? ` over ${configs.map((r) => `${r.regionName} ${r.electableSpecs?.nodeCount}`).join(" + ")}` : "";
             if (c.props.clusterType !== "REPLICASET") v.push(`${c.props.name}: clusterType ${c.props.clusterType}, not REPLICASET`);
             if (nodes !== undefined && nodes < 3) v.push(`${c.props.name}: ${nodes} electable node(s), fewer than 3`);
-            seen.push(`${c.props.name}: ${nodes} electable nodes, ${region?.electableSpecs?.instanceSize}`);
+            seen.push(`${c.props.name}: ${nodes} electable nodes${where}, ${region?.electableSpecs?.instanceSize}`);
         }
         return finding(v, seen.join("; "));
     },

@@ -59,6 +59,7 @@ export const T = {
     policy: "aws:iam/policy:Policy",
     lbComponent: "payment-gateway:loadBalancer:LoadBalancer",
     fisTemplate: "aws:fis/experimentTemplate:ExperimentTemplate",
+    outageSimulation: "mongodbatlas:index/clusterOutageSimulation:ClusterOutageSimulation",
     egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
     keyPolicy: "aws:kms/keyPolicy:KeyPolicy",
     auditing: "mongodbatlas:index/auditing:Auditing",

@@ -1,4 +1,4 @@
-/** Operations: the failover drills, enforced in prod. */
+/** Operations: the failover drills, and where a simulated region outage may live; enforced in prod. */
 import { finding, ofType, Rule, T } from "./common";
 
 const drills: Rule = {
@@ -25,4 +25,23 @@ const drills: Rule = {
     },
 };
 
-export const OPERATIONS: Rule[] = [drills];
+/**
+ * Atlas's simulated region outage starts when it is created and ends when it is destroyed
+ * (mongodbatlas.ClusterOutageSimulation): declared in a gateway's stack, a `pulumi up` would leave
+ * the stack's own cluster in an outage until someone removes it. Only a region drill stack, which
+ * declares nothing else, may hold one.
+ */
+const outageAlone: Rule = {
+    id: "region-outage-in-drill-stack-only",
+    title: "a simulated region outage only in a region drill stack of its own",
+    kind: "operations",
+    check(rs) {
+        const simulations = ofType(rs, T.outageSimulation);
+        if (!simulations.length) return finding([], "no simulated region outage declared");
+        const others = rs.filter((r) => r.type !== T.outageSimulation && !r.type.startsWith("pulumi:"));
+        const v = others.length ? simulations.map((s) => `${s.name}: a simulated region outage in a stack that declares ${others.length} other resources (${[...new Set(others.map((o) => o.type))].slice(0, 3).join(", ")}…): declare it only in a region drill stack (purpose: region-drill)`) : [];
+        return finding(v, `${simulations.length} simulated region outage${simulations.length > 1 ? "s" : ""}, alone in the stack`);
+    },
+};
+
+export const OPERATIONS: Rule[] = [drills, outageAlone];

@@ -11,7 +11,7 @@ export { KNOWN_AFTER_UP };
 
 export function renderPlan(run: Run): string {
     const out: string[] = [];
-    const drill = run.outputs.purpose === "restore-drill";
+    const drill = run.outputs.purpose === "restore-drill" || run.outputs.purpose === "region-drill";
     for (const [title, section] of run.outputs.purpose === "local" ? LOCAL_SECTIONS : SECTIONS) {
         if (drill && GATEWAY_ONLY.includes(title)) continue;
         const lines = section(run);

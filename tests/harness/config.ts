@@ -27,13 +27,16 @@ export function listStacks(dir: string = ROOT): string[] {
         .sort();
 }
 
+/** Stack files that show a config edit rather than a stack of their own: prod's file after the region-loss edit. */
+export const EXAMPLE_STACKS = ["prod-multiregion"];
+
 /**
- * The stacks of the gateway itself in AWS: every stack file of `purpose: gateway` (not a restore
- * drill, short-lived; not a local stack, a Docker engine and no cloud; not a warm standby, see
- * standbyStacks).
+ * The stacks of the gateway itself in AWS: every stack file of `purpose: gateway` but the examples
+ * (not a drill, short-lived; not a local stack, a Docker engine and no cloud; not a warm standby,
+ * see standbyStacks).
  */
 export function gatewayStacks(): string[] {
-    return listStacks().filter((stack) => (readStackFile(stack)["payment-gateway:purpose"] ?? "gateway") === "gateway");
+    return listStacks().filter((stack) => (readStackFile(stack)["payment-gateway:purpose"] ?? "gateway") === "gateway" && !EXAMPLE_STACKS.includes(stack));
 }
 
 /** The warm standby stacks (`purpose: standby`): long-lived, in a second region. */

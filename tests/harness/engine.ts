@@ -177,6 +177,8 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, a
                     ...state,
                     clusterId: hash(name, 24, "0123456789abcdef"),
                     stateName: "IDLE",
+                    // The replica set's one zone, as Atlas returns it for each replication spec.
+                    replicationSpecs: (inputs.replicationSpecs ?? []).map((spec: Record<string, any>, i: number) => ({ ...spec, zoneId: hash(`${name}-zone-${i}`, 24, "0123456789abcdef") })),
                     // Private connection strings appear only once an endpoint service exists (read back via getAdvancedCluster).
                     connectionStrings: { standardSrv: `mongodb+srv://${host}`, standard: `mongodb://${host}:27017`, privateEndpoints: [] },
                 },
@@ -228,6 +230,8 @@ function mockInvoke(token: string, inputs: Record<string, any>, region: string, 
         case "mongodbatlas:index/getAdvancedCluster:getAdvancedCluster": {
             // Read back after the endpoint service: the private connection string of each Atlas endpoint in the VPC.
             const cluster = resources.find((r) => r.type === "mongodbatlas:index/advancedCluster:AdvancedCluster" && r.inputs.name === inputs.name);
+            // One of the example multi-region primary (a region drill's target): 2 + 2 + 1 over three regions.
+            if (!cluster && /multiregion/.test(String(inputs.name))) return ATLAS_MULTI_REGION_CLUSTER(inputs);
             const endpoints = resources.filter((r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint" && String(r.inputs.serviceName).startsWith("com.amazonaws.vpce."));
             // A cluster the program does not declare (a restore's source): an M30 with cloud and
             // continuous backup. A standby's (another stack's cluster): its private strings as well.
@@ -247,6 +251,12 @@ function mockInvoke(token: string, inputs: Record<string, any>, region: string, 
                 },
             };
         }
+        case "mongodbatlas:index/getPrivatelinkEndpoints:getPrivatelinkEndpoints":
+            // The project's Atlas private endpoint services: none beyond what a test answers.
+            return { projectId: inputs.projectId, providerName: inputs.providerName, results: [], id: inputs.projectId };
+        case "mongodbatlas:index/getPrivateLinkEndpointService:getPrivateLinkEndpointService":
+            // An interface endpoint's connection to an Atlas endpoint service: AVAILABLE unless a test answers otherwise.
+            return { ...inputs, awsConnectionStatus: "AVAILABLE", id: `${inputs.projectId}-${inputs.privateLinkId}-${inputs.endpointServiceId}` };
         case "mongodbatlas:index/getCloudBackupSchedule:getCloudBackupSchedule":
             // The source's schedule as this program writes its own (continuous backup: a 7-day window).
             return { projectId: inputs.projectId, clusterName: inputs.clusterName, restoreWindowDays: 7, id: `${inputs.projectId}-${inputs.clusterName}` };
@@ -280,6 +290,16 @@ function mockInvoke(token: string, inputs: Record<string, any>, region: string, 
             throw new Error(`the harness has no mock for invoke ${token}; add one to tests/harness.ts`);
     }
 }
+
+/** What getAdvancedCluster answers for the example multi-region cluster (Pulumi.prod-multiregion.yaml's, 2 + 2 + 1). */
+export const ATLAS_MULTI_REGION_CLUSTER = (inputs: Record<string, any>): Record<string, any> => ({
+    ...ATLAS_SOURCE_CLUSTER(inputs),
+    replicationSpecs: [{
+        regionConfigs: [["US_EAST_1", 2, 7], ["US_EAST_2", 2, 6], ["US_WEST_2", 1, 5]].map(([regionName, nodeCount, priority]) => ({
+            providerName: "AWS", regionName, priority, electableSpecs: { instanceSize: "M30", nodeCount, diskSizeGb: 40 }, effectiveElectableSpecs: { instanceSize: "M30", nodeCount, diskSizeGb: 40 },
+        })),
+    }],
+});
 
 /** What getAdvancedCluster answers for a cluster the program does not declare (a restore's source). */
 export const ATLAS_SOURCE_CLUSTER = (inputs: Record<string, any>): Record<string, any> => ({

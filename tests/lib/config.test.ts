@@ -45,12 +45,14 @@ describe("config", () => {
         });
     }
 
-    it("has a stack file for each environment, the restore drill's, the local stack's and prod's warm standby", () => {
-        assert.deepEqual(listStacks(), ["dev", "local", "prod", "prod-use2", "restore-drill", "staging"]);
+    it("has a stack file for each environment, the drills', the local stack's, prod's warm standby and prod's region-loss example", () => {
+        assert.deepEqual(listStacks(), ["dev", "local", "prod", "prod-multiregion", "prod-use2", "region-drill", "restore-drill", "staging"]);
         const standby = stackConfig("prod-use2");
         assert.equal(validateConfig(standby.raw, standby.region, "prod-use2").purpose, "standby");
         const drill = stackConfig("restore-drill");
         assert.equal(validateConfig(drill.raw, drill.region, "restore-drill").purpose, "restore-drill");
+        const region = stackConfig("region-drill");
+        assert.equal(validateConfig(region.raw, region.region, "region-drill").purpose, "region-drill");
         // The local stack names no AWS region, and needs none.
         const local = stackConfig("local");
         assert.equal(local.region, undefined);

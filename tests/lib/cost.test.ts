@@ -70,6 +70,7 @@ describe("cost estimate", () => {
             ["restore-drill", {}],
             // A warm standby: no cluster of its own, one private endpoint to the primary's.
             ["prod-use2", {}],
+            ["region-drill", {}],
         ];
         for (const [stack, set] of variants) {
             const run = Object.keys(set).length ? await runProgram({ stack, set }) : await stackRun(stack);

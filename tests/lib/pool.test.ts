@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { ATLAS_TIERS, ATLAS_TIER_CONNECTIONS, AtlasTier } from "../../lib/limits";
-import { MAX_POOL_SIZE, MIN_POOL_SIZE, MONITORING_CONNECTIONS_PER_TASK, PoolBudgetError, ServiceDemand, budgetFor, companions, peakTasks, planConnections } from "../../lib/pool";
+import { MAX_POOL_SIZE, MIN_POOL_SIZE, MONITORING_CONNECTIONS_PER_TASK, PoolBudgetError, ServiceDemand, budgetFor, companions, fleetsConnected, peakTasks, planConnections } from "../../lib/pool";
 import { validateConfig } from "../../lib/config";
 import { rawConfigFrom } from "../../lib/stackConfig";
 import { assembleConfig, listStacks } from "../harness";
@@ -177,6 +177,34 @@ describe("connection pool sizing", () => {
         it("refuses a per-service override that does not fit", () => {
             const message = refused({ "pool.main": { maxPoolSize: 500 } });
             assert.match(message, /payment-gateway:pool\.main\.maxPoolSize does not fit atlas\.tier M30 \(overrides: main 500\)/);
+        });
+    });
+
+    describe("with a warm standby in a second region (fleetsConnected)", () => {
+        it("counts one fleet on a stack without regionLoss, two with it and on a standby", () => {
+            assert.equal(fleetsConnected({ purpose: "gateway" }), 1);
+            assert.equal(fleetsConnected({ purpose: "gateway", regionLoss: { standbyRegion: "us-east-2", standbyStack: "prod-use2" } }), 2);
+            assert.equal(fleetsConnected({ purpose: "standby" }), 2);
+        });
+
+        it("derives prod's pool for both fleets by hand: 2392 for 72 peak tasks → 33 each, 31 pooled", () => {
+            const one = planConnections({ tier: "M30", headroom: 0.8, services: services(4, 8, 6) });
+            const two = planConnections({ tier: "M30", headroom: 0.8, fleets: 2, services: services(4, 8, 6) });
+            assert.equal(two.peakTasks, 72);
+            assert.deepEqual(two.services.map((s) => s.maxPoolSize), [31, 31, 31]);
+            assert.deepEqual(two.services.map((s) => s.peakTasks), one.services.map((s) => s.peakTasks * 2));
+            assert.ok(two.peakConnections <= two.budget);
+            assert.equal(two.fleets, 2);
+            assert.equal(one.fleets, undefined);
+        });
+
+        it("refuses a tier that fits one fleet but not two, naming both regions", () => {
+            // M10: (1500 − 10) × 0.8 = 1192; 60 tasks → 19 each, 17 pooled: fits; 2 × 60 = 120 tasks → 9 each, 7 pooled: below 10.
+            planConnections({ tier: "M10", headroom: 0.8, services: services(10, 30, 20, 100) });
+            const e = refusal(() => planConnections({ tier: "M10", headroom: 0.8, fleets: 2, services: services(10, 30, 20, 100) }));
+            assert.equal(e.path, "atlas.tier");
+            assert.match(e.message, /both regions/);
+            assert.match(e.message, /120 tasks/);
         });
     });
 });

@@ -133,6 +133,24 @@ describe("policy rules", () => {
         assert.deepEqual(violations("restricted-egress", otlp({ "payment-gateway:egress": "anything" })), ["pg-main-svc-to-4318-cidr0: port 4318 out to the internet"]);
     });
 
+    it("counts the electable nodes of every region of a replica set across regions", () => {
+        const CLUSTER = "mongodbatlas:index/advancedCluster:AdvancedCluster";
+        const regions = (counts: number[]) => change(good(), "pg", CLUSTER, (p) => {
+            const first = p.replicationSpecs[0].regionConfigs[0];
+            p.replicationSpecs[0].regionConfigs = counts.map((nodeCount, i) => ({ ...first, regionName: ["US_EAST_1", "US_EAST_2", "US_WEST_2"][i], priority: 7 - i, electableSpecs: { ...first.electableSpecs, nodeCount } }));
+        });
+        assert.deepEqual(violations("replica-set-three-nodes", regions([2, 2, 1])), []);
+        assert.deepEqual(violations("replica-set-three-nodes", regions([1, 1])), ["pg-prod: 2 electable node(s), fewer than 3"]);
+    });
+
+    it("allows a simulated region outage only alone in its stack", () => {
+        const outage = { type: "mongodbatlas:index/clusterOutageSimulation:ClusterOutageSimulation", name: "pg-region-outage", urn: "urn:outage", props: { clusterName: "pg-prod", outageFilters: [{ cloudProvider: "AWS", regionName: "US_EAST_1" }] } };
+        assert.deepEqual(violations("region-outage-in-drill-stack-only", good()), []);
+        assert.equal(violations("region-outage-in-drill-stack-only", [...good(), outage]).length, 1);
+        assert.match(violations("region-outage-in-drill-stack-only", [...good(), outage])[0], /^pg-region-outage: a simulated region outage in a stack that declares \d+ other resources/);
+        assert.deepEqual(violations("region-outage-in-drill-stack-only", [outage, { type: "pulumi:pulumi:Stack", name: "s", urn: "urn:s", props: {} }]), []);
+    });
+
     it("requires drills to exist where it is enforced", () => {
         const none = good().filter((r) => r.type !== "aws:fis/experimentTemplate:ExperimentTemplate");
         assert.deepEqual(violations("failover-drills", none), ["no failover drill (FIS experiment template) is declared"]);

@@ -31,16 +31,19 @@ export function bomFromConfig(c: Resolved): Bom {
         atlasPrivateEndpoints: gateway && c.atlas.privateLink ? 1 : 0,
         cache: gateway ? { engine: c.cache.engine, nodeType: c.cache.nodeType, nodes: cacheNodes, snapshotRetentionDays: c.cache.snapshotRetentionDays } : undefined,
         // components/database.ts: cloud backup always, daily snapshots kept backupRetentionDays, a restore window of at most 7 days with continuous backup.
-        atlas: standby ? undefined : {
+        // A standby uses the primary's cluster; a region drill declares none (it takes regions out of one that exists).
+        atlas: standby || c.purpose === "region-drill" ? undefined : {
             tier: c.atlas.tier,
             ceilingTier: c.atlas.autoScaling?.maxTier ?? c.atlas.tier,
-            nodes: c.atlas.electableNodes,
+            // With atlas.regions, the nodes of every region: what the cluster grows to (lib/regionLoss.ts).
+            nodes: c.atlas.regions ? c.atlas.regions.reduce((n, r) => n + r.electableNodes, 0) : c.atlas.electableNodes,
             backupRetentionDays: c.atlas.backupRetentionDays,
             restoreWindowDays: c.atlas.pointInTimeRestore ? Math.min(c.atlas.backupRetentionDays, 7) : 0,
             diskAutoScaling: c.atlas.diskAutoScaling,
         },
         // A standby: its logs and data keys (the app key is the primary's replica; Atlas's key is the primary's).
-        kmsKeys: standby ? 2 : (gateway ? 3 : 0) + (c.security.atlasCustomerKey ? 1 : 0),
+        // With regionLoss, the multi-Region application key and its replica in the standby's region.
+        kmsKeys: standby ? 2 : (gateway ? 3 : 0) + (c.security.atlasCustomerKey ? 1 : 0) + (gateway && c.regionLoss ? 2 : 0),
         secrets: gateway ? 2 : 0,
         waf: gateway && c.loadBalancer.waf.enabled ? { rules: 5 } : undefined,
         // The 5xx rate (3 metrics), the ALB's own 5xx, p95 latency; per target group no-healthy and
@@ -102,18 +105,18 @@ export function budgetProblems(c: Resolved, problems: Problem[]): ConnectionBudg
     const node = local ? localMongodLimit(c.local.mongo.maxConnections) : undefined;
     // Every fleet that may be connected at once counts (lib/pool.ts fleetsConnected): a warm standby's
     // tasks reach the same primary node as the primary's, up to the same ceilings.
-    const fleets = fleetsConnected(c);
     try {
         const budget = planConnections({
             tier,
             node,
+            fleets: fleetsConnected(c),
             headroom,
             maxPoolSize,
             minPoolSize,
             maxConnecting,
             services: SERVICE_NAMES.map((name) => ({
                 name,
-                maxInstances: local ? c[name].instances : c[name].maxInstances * fleets,
+                maxInstances: local ? c[name].instances : c[name].maxInstances,
                 maximumPercent: local ? 100 : c[name].deployment.maximumPercent,
                 ...c.pool[name],
             })),

@@ -11,11 +11,18 @@ export const dataTier: Section = (run) => {
         const entries = run.ofType("mongodbatlas:index/projectIpAccessList:ProjectIpAccessList");
         const accessList = entries.filter((a) => a.inputs.ipAddress).map((a) => a.inputs.ipAddress);
         const checkFrom = entries.filter((a) => a.inputs.cidrBlock).map((a) => a.inputs.cidrBlock);
+        const configs: any[] = cluster.inputs.replicationSpecs[0].regionConfigs;
+        const nodes = configs.reduce((n, r) => n + r.electableSpecs.nodeCount, 0);
+        const where = configs.length > 1 ? configs.map((r) => `${r.regionName} ${r.electableSpecs.nodeCount} (priority ${r.priority})`).join(" + ") : region.regionName;
+        const copies = (schedule?.inputs.copySettings ?? []).map((c: any) => `${c.regionName}${c.shouldCopyOplogs ? " with the oplog (point-in-time restore there)" : ""}`);
         const scaling = region.autoScaling?.computeEnabled ? `, auto-scaling ${region.autoScaling.computeMinInstanceSize}–${region.autoScaling.computeMaxInstanceSize}` : "";
         lines.push(
-            `Atlas ${cluster.inputs.name}: ${cluster.inputs.clusterType} of ${region.electableSpecs.nodeCount} electable nodes, ${region.electableSpecs.instanceSize}${scaling}, ${region.regionName}, MongoDB ${cluster.inputs.mongoDbMajorVersion}`,
+            `Atlas ${cluster.inputs.name}: ${cluster.inputs.clusterType} of ${nodes} electable nodes, ${region.electableSpecs.instanceSize}${scaling}, ${where}, MongoDB ${cluster.inputs.mongoDbMajorVersion}`,
+            // atlas.regions: the step of the growth across regions, and what comes next (lib/regionLoss.ts).
+            ...(run.outputs.atlasCluster?.step ? [`  regions: ${run.outputs.atlasCluster.step}; next: ${run.outputs.atlasCluster.next}`] : []),
             `  backups: cloud backup ${cluster.inputs.backupEnabled ? "on" : "OFF"}, point-in-time ${cluster.inputs.pitEnabled ? "on" : "off"}` +
                 (schedule ? `, daily snapshots kept ${schedule.inputs.policyItemDaily.retentionValue} days` : "") +
+                (copies.length ? `, copied to ${copies.join(", ")}` : "") +
                 `; termination protection ${cluster.inputs.terminationProtectionEnabled ? "on" : "off"}${cluster.protect ? "; protected" : ""}`,
             ...run.ofType("mongodbatlas:index/cloudBackupSnapshotRestoreJob:CloudBackupSnapshotRestoreJob").map((j) => {
                 const d = j.inputs.deliveryTypeConfig;

@@ -9,6 +9,7 @@ import { dataTier } from "./dataTier";
 import { budget } from "./budget";
 import { rotation } from "./rotation";
 import { restoreSection } from "./restore";
+import { regionOutage } from "./regionOutage";
 import { cost } from "./cost";
 import { quotas } from "./quotas";
 import { alarms } from "./alarms";
@@ -30,6 +31,7 @@ export const SECTIONS: [string, Section][] = [
     ["Credential rotation", rotation],
     ["Restore", restoreSection],
     ["Region loss", regionLoss],
+    ["Region outage (drill)", regionOutage],
     ["Monthly cost (estimate)", cost],
     ["Quotas", quotas],
     ["Alarms", alarms],
@@ -42,7 +44,7 @@ export const SECTIONS: [string, Section][] = [
     ["Resource counts", counts],
 ];
 
-/** Sections that judge the gateway's topology, which a restore drill does not have. */
+/** Sections that judge the gateway's topology, which a drill (restore or region) does not have. */
 export const GATEWAY_ONLY = ["Production HA Checklist", "Failover drills", "Operations rules", "MongoDB connection budget", "Credential rotation"];
 
 /** A local stack's plan: the topology on Docker, its budget, its checklist and drills; nothing of AWS. */

@@ -1,0 +1,77 @@
+/**
+ * Region-loss rules: a replica set across regions (atlas.regions), the warm standby it serves
+ * (regionLoss) and the region drill (purpose region-drill).
+ */
+import { atlasRegionName, ATLAS_ELECTABLE_NODES } from "../../limits";
+import { Resolved } from "../resolve";
+import { formatPath, Problem } from "../problems";
+
+export function regionLossProblems(c: Resolved, stack: string | undefined): Problem[] {
+    const problems: Problem[] = [];
+    const add = (path: string, message: string, value: unknown, ...reads: string[]) => problems.push({ path, message, value, reads });
+    const regions = c.atlas.regions;
+
+    if (regions && c.purpose !== "gateway")
+        add("atlas.regions", `applies to a gateway stack only, not to purpose ${c.purpose}`, regions, "purpose");
+    if (regions && c.purpose === "gateway") {
+        // The provider refuses region configs whose priorities do not descend down the list, and
+        // the highest is 7 (terraform-provider-mongodbatlas internal/service/advancedcluster
+        // validate_schema.go RegionSpecPriorityOrderDecreasingValidator; schema.go descPriority).
+        // The stack's own region comes first: it holds the primary while it is healthy, next to the
+        // stack's tasks, and keeping today's region first keeps the update of an existing cluster in place.
+        const first = regions[0];
+        if (first.region !== c.atlas.region)
+            add("atlas.regions[0].region", `must be atlas.region (${c.atlas.region}), the stack's own region: it holds the highest priority, next to the stack's tasks`, first.region, "atlas.region", "aws:region");
+        if (first.priority !== 7) add("atlas.regions[0].priority", "must be 7: Atlas gives the first region the highest priority, 7", first.priority);
+        const seen = new Set<string>();
+        regions.forEach((r, i) => {
+            if (seen.has(r.region)) add(formatPath(["atlas", "regions", i, "region"]), "is listed twice: one entry per region", r.region);
+            seen.add(r.region);
+            if (i > 0 && r.priority >= regions[i - 1].priority)
+                add(formatPath(["atlas", "regions", i, "priority"]), `must be below the previous region's (${regions[i - 1].priority}): Atlas takes priorities in descending order, one per region`, r.priority, formatPath(["atlas", "regions", i - 1, "priority"]));
+        });
+        // Replica sets have an odd number of voting members: Atlas offers 3, 5 or 7 electable nodes
+        // (https://www.mongodb.com/docs/atlas/cluster-config/multi-cloud-distribution/).
+        const total = regions.reduce((n, r) => n + r.electableNodes, 0);
+        if (!(ATLAS_ELECTABLE_NODES as readonly number[]).includes(total))
+            add("atlas.regions", `must hold ${ATLAS_ELECTABLE_NODES.join(", ")} electable nodes in all, not ${total} (${regions.map((r) => `${r.region} ${r.electableNodes}`).join(" + ")})`, regions);
+        else {
+            // A region holding a majority of the voters takes the majority with it when it is lost:
+            // no primary can be elected, and only a forced reconfiguration (with possible data loss)
+            // restores writes (https://www.mongodb.com/docs/atlas/reconfigure-replica-set-during-regional-outage/).
+            const majority = Math.floor(total / 2) + 1;
+            regions.forEach((r, i) => {
+                if (r.electableNodes >= majority)
+                    add(formatPath(["atlas", "regions", i, "electableNodes"]), `must be below ${majority}, a majority of the ${total} electable nodes: losing ${r.region} would leave no primary (no automatic election, writes stop)`, r.electableNodes);
+            });
+        }
+    }
+
+    const loss = c.regionLoss;
+    if (loss && c.purpose !== "gateway") add("regionLoss", `applies to a gateway stack only, not to purpose ${c.purpose}`, loss, "purpose");
+    else if (loss) {
+        if (loss.standbyRegion === c.region) add("regionLoss.standbyRegion", `must be another region than the stack's own (${c.region})`, loss.standbyRegion, "aws:region");
+        if (stack !== undefined && loss.standbyStack === stack) add("regionLoss.standbyStack", "must be another stack than this one", loss.standbyStack);
+        // The standby's failover records live in the stack's hosted zone.
+        if (!c.loadBalancer.hostedZoneId)
+            add("regionLoss", "needs loadBalancer.hostedZoneId: the standby's Route 53 failover records for admin and api live in the zone", loss, "loadBalancer.hostedZoneId");
+        const standby = atlasRegionName(loss.standbyRegion);
+        if (!regions)
+            add("regionLoss", "needs atlas.regions: a standby in another region is only as good as the data there, so the replica set must have electable nodes in the standby's region", loss, "atlas.regions");
+        else if (!regions.some((r) => r.region === standby))
+            add("regionLoss.standbyRegion", `must be a region of atlas.regions (${regions.map((r) => r.region).join(", ")}): the replica set needs electable nodes in the standby's region (${standby})`, loss.standbyRegion, "atlas.regions");
+    }
+
+    if (c.purpose === "region-drill") {
+        // Atlas's simulated outage applies to a cluster that is already there; the drill names it.
+        if (!c.regionDrill) add("regionDrill", "is required when purpose is region-drill: the cluster and the regions its outage takes out", undefined, "purpose");
+        if (!c.atlas.projectId) add("atlas.projectId", "is required when purpose is region-drill: the project of the cluster the drill takes regions out of", undefined, "purpose");
+        // A forgotten `pulumi up` of a drill must never leave prod in a simulated outage.
+        if (c.prod) add("purpose", "must not be region-drill in prod: a region drill is a short-lived stack of its own, with environment dev or staging (it names the cluster it takes regions out of)", c.purpose, "environment");
+    } else if (c.regionDrill) add("regionDrill", "applies to purpose region-drill only", c.regionDrill, "purpose");
+    const outage = c.regionDrill?.outageRegions ?? [];
+    outage.forEach((r, i) => {
+        if (outage.indexOf(r) !== i) add(formatPath(["regionDrill", "outageRegions", i]), "is listed twice", r);
+    });
+    return problems;
+}

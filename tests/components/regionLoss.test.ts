@@ -1,0 +1,195 @@
+import { strict as assert } from "assert";
+import { ProgramError, RecordedResource, Run, assembleConfig, baselines, later, runProgram, stackRun } from "../harness";
+import { bomFromConfig, validateConfig } from "../../lib/config";
+import { bomFromResources } from "../../lib/cost";
+import { rawConfigFrom } from "../../lib/stackConfig";
+import { evaluate } from "../../policy/rules";
+
+const CLUSTER = "mongodbatlas:index/advancedCluster:AdvancedCluster";
+const SCHEDULE = "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule";
+const KEY = "aws:kms/key:Key";
+const REPLICA = "aws:kms/replicaKey:ReplicaKey";
+const ENDPOINTS = "mongodbatlas:index/getPrivatelinkEndpoints:getPrivatelinkEndpoints";
+const SIMULATION = "mongodbatlas:index/clusterOutageSimulation:ClusterOutageSimulation";
+const REGIONS = [
+    { region: "US_EAST_1", electableNodes: 2, priority: 7 },
+    { region: "US_EAST_2", electableNodes: 2, priority: 6 },
+    { region: "US_WEST_2", electableNodes: 1, priority: 5 },
+];
+
+const regionConfigs = (run: Run) => run.one(CLUSTER).inputs.replicationSpecs[0].regionConfigs.map((r: any) => ({ region: r.regionName, electableNodes: r.electableSpecs.nodeCount, priority: r.priority }));
+/** Atlas's answer: these regions' endpoint services AVAILABLE with an interface endpoint each. */
+const CONNECTION = "mongodbatlas:index/getPrivateLinkEndpointService:getPrivateLinkEndpointService";
+const endpointsIn = (regions: string[], connection: (region: string) => string = () => "AVAILABLE") => ({
+    [ENDPOINTS]: (inputs: Record<string, any>) => ({ projectId: inputs.projectId, providerName: "AWS", id: inputs.projectId, results: regions.map((regionName) => ({ regionName, privateLinkId: `pl-${regionName}`, status: "AVAILABLE", interfaceEndpoints: [`vpce-${regionName}`] })) }),
+    [CONNECTION]: (inputs: Record<string, any>) => ({ ...inputs, awsConnectionStatus: connection(String(inputs.privateLinkId).slice(3)), id: inputs.endpointServiceId }),
+});
+const statementsOf = (run: Run, role: RecordedResource) =>
+    run.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.role === role.outputs.name).flatMap((p) => JSON.parse(p.inputs.policy).Statement);
+
+describe("region loss", () => {
+    let primary: Run;
+    before(async () => (primary = await stackRun("prod-multiregion")));
+
+    describe("single-region stacks stay as they are", () => {
+        it("dev, staging and prod declare no region-loss resource, ask Atlas nothing about endpoints and record nothing new", async () => {
+            const { prod, dev } = await baselines();
+            for (const run of [prod, dev, await stackRun("staging")]) {
+                assert.equal(run.ofType(REPLICA).length, 0, run.stack);
+                assert.equal(run.ofType("pulumi:providers:aws").length, 0, run.stack);
+                assert.deepEqual(run.ofType(KEY).map((k) => k.inputs.multiRegion), run.ofType(KEY).map(() => undefined), run.stack);
+                assert.equal(run.one(SCHEDULE).inputs.copySettings, undefined, run.stack);
+                assert.equal(run.invokes.filter((i) => i.token === ENDPOINTS).length, 0, run.stack);
+                assert.deepEqual(Object.keys(run.outputs.atlasCluster).sort(), ["host", "name", "nodes", "tier"], run.stack);
+                assert.equal(run.outputs.regionLoss, undefined, run.stack);
+                assert.equal(run.outputs.connectionBudget.fleets, undefined, run.stack);
+            }
+            // The one region config, exactly as before atlas.regions existed.
+            assert.deepEqual(prod.one(CLUSTER).inputs.replicationSpecs[0].regionConfigs, [{
+                providerName: "AWS", regionName: "US_EAST_1", priority: 7, electableSpecs: { instanceSize: "M30", nodeCount: 3 }, autoScaling: { computeEnabled: false, diskGbEnabled: true },
+            }]);
+        });
+    });
+
+    describe("the replica set grows across `pulumi up`s, in the order Atlas accepts", () => {
+        it("first up: the cluster stays in its region (no endpoint anywhere else yet), and says what comes next", () => {
+            assert.deepEqual(regionConfigs(primary), [{ region: "US_EAST_1", electableNodes: 3, priority: 7 }]);
+            assert.equal(primary.outputs.atlasCluster.step, "waiting-for-endpoints");
+            assert.match(primary.outputs.atlasCluster.next, /US_EAST_2 \(the standby stack prod-use2 declares it/);
+            assert.match(primary.outputs.atlasCluster.next, /US_WEST_2/);
+            assert.deepEqual(primary.outputs.atlasCluster.regions, [{ region: "US_EAST_1", electableNodes: 3, priority: 7 }]);
+        });
+
+        it("a later up with the tie-breaker's endpoint connection still pending holds; with both connected it grows, in place; an outage never shrinks it", async () => {
+            // us-west-2's interface endpoint is attached but its connection still pending: not active yet.
+            const partial = await later(primary, { days: 1, answers: endpointsIn(["us-east-2", "us-west-2"], (r) => (r === "us-west-2" ? "PENDING_ACCEPTANCE" : "AVAILABLE")) });
+            // The project recorded by the first up is the one Atlas is asked about.
+            assert.equal(partial.invokes.find((i) => i.token === ENDPOINTS)!.inputs.projectId, primary.outputs.atlasCluster.projectId);
+            assert.deepEqual(regionConfigs(partial), [{ region: "US_EAST_1", electableNodes: 3, priority: 7 }]);
+            assert.match(partial.outputs.atlasCluster.next, /^create an available private endpoint in US_WEST_2/);
+            assert.deepEqual(partial.invokes.filter((i) => i.token === CONNECTION).map((i) => i.inputs.endpointServiceId).sort(), ["vpce-us-east-2", "vpce-us-west-2"]);
+
+            const grown = await later(partial, { days: 1, answers: endpointsIn(["us-east-2", "us-west-2"]) });
+            assert.deepEqual(regionConfigs(grown), REGIONS);
+            assert.equal(grown.outputs.atlasCluster.step, "multi-region");
+            assert.equal(grown.outputs.atlasCluster.nodes, 5);
+            assert.deepEqual(grown.outputs.regionLoss.regions, ["US_EAST_1", "US_EAST_2", "US_WEST_2"]);
+            // The cost of the grown cluster is what validation priced the config at (five nodes, two more keys).
+            const { values } = assembleConfig("prod-multiregion", {});
+            assert.deepEqual(bomFromResources(grown.outputs.region, grown.resources), bomFromConfig(validateConfig(rawConfigFrom(values), values["aws:region"])));
+            // The same cluster, updated in place: its name and project (the only inputs that replace it) unchanged, still protected.
+            const [before, after] = [primary.one(CLUSTER), grown.one(CLUSTER)];
+            assert.deepEqual([after.urn, after.inputs.name, after.inputs.projectId, after.protect], [before.urn, before.inputs.name, before.inputs.projectId, true]);
+            // Every region is sized and auto-scaled alike; effective fields cover them all, no index-0 ignore path.
+            assert.equal(new Set(after.inputs.replicationSpecs[0].regionConfigs.map((r: any) => JSON.stringify([r.electableSpecs.instanceSize, r.autoScaling]))).size, 1);
+            assert.equal(after.inputs.useEffectiveFields, true);
+            assert.deepEqual(after.ignoreChanges, []);
+
+            // The grown prod cluster passes the policy pack (its checklist counts every region's nodes).
+            assert.deepEqual(evaluate(grown.policyResources()).filter((r) => r.enforced && r.finding.violations.length).map((r) => `${r.rule.id}: ${r.finding.violations.join("; ")}`), []);
+
+            const outage = await later(grown, { days: 30, answers: endpointsIn([]) });
+            assert.deepEqual(regionConfigs(outage), REGIONS);
+            assert.equal(outage.invokes.filter((i) => i.token === ENDPOINTS).length, 0, "a grown cluster asks no more");
+        });
+    });
+
+    describe("the data survives in the standby's region", () => {
+        it("copies the daily snapshots and the oplog to the standby's region, into the replica set's zone", () => {
+            const schedule = primary.one(SCHEDULE);
+            assert.deepEqual(schedule.inputs.copySettings, [{ cloudProvider: "AWS", regionName: "US_EAST_2", frequencies: ["DAILY"], shouldCopyOplogs: true, zoneId: primary.one(CLUSTER).outputs.replicationSpecs[0].zoneId }]);
+            assert.match(schedule.inputs.copySettings[0].zoneId, /^[0-9a-f]{24}$/);
+        });
+
+        it("sizes every pool for both regions' fleets", async () => {
+            const { prod } = await baselines();
+            const b = primary.outputs.connectionBudget;
+            assert.equal(b.fleets, 2);
+            assert.equal(b.peakTasks, 2 * prod.outputs.connectionBudget.peakTasks);
+            assert.ok(b.peakConnections <= b.budget);
+            const env = (run: Run) => JSON.parse(run.one("aws:ecs/taskDefinition:TaskDefinition", "pg-main").inputs.containerDefinitions)[0].environment.find((e: any) => e.name === "MPG_DATABASE_MAX_POOL_SIZE").value;
+            assert.equal(Number(env(primary)), b.services.find((s: any) => s.name === "main").maxPoolSize);
+            assert.ok(Number(env(primary)) < Number(env(prod)));
+        });
+    });
+
+    describe("keys", () => {
+        it("adds a multi-Region app key, protected, next to the old one, with a replica in the standby's region", () => {
+            const mrk = primary.one(KEY, "pg-app-mrk");
+            assert.equal(mrk.inputs.multiRegion, true);
+            assert.equal(mrk.protect, true);
+            assert.equal(primary.one(KEY, "pg-app-key").inputs.multiRegion, undefined, "the single-Region key stays until the data keys are re-wrapped");
+            const replica = primary.one(REPLICA);
+            assert.equal(replica.inputs.primaryKeyArn, mrk.outputs.arn);
+            assert.equal(replica.protect, true);
+            const provider = primary.one("pulumi:providers:aws", "pg-standby-region");
+            assert.equal(provider.inputs.region, "us-east-2");
+            assert.ok(replica.provider.startsWith(provider.urn), replica.provider);
+            assert.equal(primary.outputs.regionLoss.appKeyReplicaArn, replica.outputs.arn);
+            // Created administrable but unusable; the standby's stack owns who uses it there.
+            const policy = JSON.parse(replica.inputs.policy);
+            assert.deepEqual(policy.Statement.map((s: any) => s.Sid), ["AccountAdministersWithoutUse"]);
+            assert.ok(!policy.Statement[0].Action.some((a: string) => /Decrypt|GenerateDataKey|Encrypt/.test(a)));
+            // The primary's policy lets the account replicate it (the deploy role's ReplicateKey needs it there), both let it move the primary region.
+            const primaryPolicy = JSON.parse(primary.ofType("aws:kms/keyPolicy:KeyPolicy").find((p) => p.inputs.keyId === mrk.outputs.keyId)!.inputs.policy);
+            for (const doc of [policy, primaryPolicy]) assert.deepEqual(doc.Statement[0].Action.filter((a: string) => ["kms:ReplicateKey", "kms:UpdatePrimaryRegion"].includes(a)), ["kms:ReplicateKey", "kms:UpdatePrimaryRegion"]);
+            const single = JSON.parse(primary.ofType("aws:kms/keyPolicy:KeyPolicy").find((p) => p.inputs.keyId === primary.one(KEY, "pg-app-key").outputs.keyId)!.inputs.policy);
+            assert.ok(!single.Statement[0].Action.includes("kms:ReplicateKey"));
+            assert.deepEqual(replica.ignoreChanges, ["policy"]);
+            const alias = primary.ofType("aws:kms/alias:Alias").find((a) => a.inputs.targetKeyId === replica.outputs.keyId)!;
+            assert.ok(alias.provider.startsWith(provider.urn));
+        });
+
+        it("lets the three task roles use both app keys, and only them", () => {
+            const mrk = primary.one(KEY, "pg-app-mrk");
+            const policy = JSON.parse(primary.ofType("aws:kms/keyPolicy:KeyPolicy").find((p) => p.inputs.keyId === mrk.outputs.keyId)!.inputs.policy);
+            const roles = primary.ofType("aws:iam/role:Role").filter((r) => /^pg-(admin|main|worker)-task/.test(r.name));
+            assert.equal(roles.length, 3);
+            const use = policy.Statement.find((s: any) => s.Sid === "GatewayTasksEnvelopeEncryption");
+            assert.deepEqual([...use.Principal.AWS].sort(), roles.map((r) => r.outputs.arn).sort());
+            for (const role of roles) {
+                const resources = statementsOf(primary, role).filter((s: any) => [s.Action].flat().includes("kms:Decrypt")).map((s: any) => s.Resource);
+                assert.ok(resources.includes(mrk.outputs.arn), role.name);
+                assert.ok(resources.includes(primary.one(KEY, "pg-app-key").outputs.arn), role.name);
+            }
+        });
+    });
+
+    it("publishes what the standby reads, in the shape both stacks use", () => {
+        const out = primary.outputs.regionLoss;
+        assert.deepEqual(Object.keys(out).sort(), ["albs", "appKeyReplicaArn", "clusterName", "domain", "hostedZoneId", "primaryRegion", "projectId", "regions"]);
+        assert.deepEqual([out.clusterName, out.primaryRegion, out.domain, out.hostedZoneId], ["pg-prod-multiregion", "us-east-1", "pay.example.com", "Z0PRODEXAMPLE0000001"]);
+        assert.equal(out.projectId, primary.outputs.atlasCluster.projectId);
+        const alb = primary.one("aws:lb/loadBalancer:LoadBalancer");
+        for (const host of ["admin", "api"]) assert.deepEqual(out.albs[host], { dnsName: alb.outputs.dnsName, zoneId: alb.outputs.zoneId });
+        assert.ok(!primary.secretOutputs.includes("regionLoss"));
+    });
+
+    describe("the region drill", () => {
+        it("declares Atlas's simulated outage of US_EAST_1 and nothing else, replaced (ended first) on any change", async () => {
+            const drill = await stackRun("region-drill");
+            assert.deepEqual(drill.resources.filter((r) => r.custom).map((r) => r.type), [SIMULATION]);
+            const sim = drill.one(SIMULATION);
+            assert.deepEqual(sim.inputs, { projectId: "5f00000000000000000000ab", clusterName: "pg-prod-multiregion", outageFilters: [{ cloudProvider: "AWS", regionName: "US_EAST_1" }], deleteOnCreateTimeout: true });
+            assert.deepEqual([...sim.replaceOnChanges].sort(), ["clusterName", "outageFilters", "projectId"]);
+            assert.equal(sim.deleteBeforeReplace, true);
+            assert.equal(sim.protect, false);
+            assert.equal(drill.outputs.regionOutage.electableNodesLost, "2 of 5");
+            assert.equal(drill.outputs.regionOutage.end, "pulumi destroy --stack region-drill --yes");
+            // The gateway's stacks never declare one.
+            for (const stack of ["prod", "prod-multiregion"]) assert.equal((await stackRun(stack)).ofType(SIMULATION).length, 0);
+        });
+
+        it("declares nothing for a majority outage or a single-region cluster, naming the key", async () => {
+            for (const [set, expected] of [
+                [{ "regionDrill.outageRegions": ["US_EAST_1", "US_WEST_2"] }, /payment-gateway:regionDrill\.outageRegions takes out 3 of the 5 electable nodes/],
+                [{ "regionDrill.clusterName": "pg-prod" }, /payment-gateway:regionDrill\.outageRegions the cluster runs in US_EAST_1 only/],
+            ] as const) {
+                const error = await runProgram({ stack: "region-drill", set }).then(() => assert.fail("expected a refusal"), (e: unknown) => e as ProgramError);
+                assert.ok(error instanceof ProgramError, String(error));
+                assert.match(error.message, expected);
+                assert.deepEqual(error.resources.filter((r) => r.custom), []);
+            }
+        });
+    });
+});
