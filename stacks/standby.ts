@@ -18,6 +18,7 @@ import { loadStackZones } from "../lib/stackConfig";
 import { defaultDrillZone } from "../lib/drills";
 import { PrimaryRegionLoss, gate as gateOf, standbyStep } from "../lib/failover";
 import { fleetsConnected } from "../lib/pool";
+import { keyPolicy } from "../lib/keyPolicy";
 import { Network } from "../components/network";
 import { LoadBalancer, Route } from "../components/loadBalancer";
 import { KmsKey } from "../components/kmsKey";
@@ -92,7 +93,9 @@ export function standby({ config, stack, zones, primary, rotation }: StandbyInpu
     const dataKey = new KmsKey("pg-data-key", { description: `${prefix}: secrets and cache at rest`, alias: `${prefix}-data`, protect });
     dataKey.restrict({ viaServices: ["secretsmanager", "elasticache"] }, config.region);
     // Ciphertext the primary wrapped decrypts here without re-encryption: the replica shares the
-    // key material (AWS KMS "Multi-Region keys"). Its key policy is the primary's to declare.
+    // key material (AWS KMS "Multi-Region keys"). Key policies are not shared between related
+    // multi-Region keys: the primary creates the replica administrable but unusable and ignores its
+    // policy thereafter; this stack declares who uses it here (below, once the task roles exist).
     const appKey = { encryptDecryptStatements: () => [{ Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: primary.appKeyReplicaArn }] };
     // Cold by design: rebuilt after a failover (README "Region loss": what is not protected).
     const cache = new Cache("pg", cacheArgs(config, stack, network, dataKey, rotation));
@@ -114,6 +117,10 @@ export function standby({ config, stack, zones, primary, rotation }: StandbyInpu
     const services = Object.fromEntries(
         SERVICE_NAMES.map((name) => [name, new Service(`pg-${name}`, serviceArgs(config, name, { ...wiring, route: routes[name] }))]),
     ) as Record<ServiceName, Service>;
+
+    // The replica's policy: the account administers it without use, the three task roles use it,
+    // with the encryption context the primary's key requires (lib/keyPolicy.ts, as on the primary).
+    grantReplicaUse(primary.appKeyReplicaArn, SERVICE_NAMES.map((name) => services[name].taskRole.arn), config);
 
     const alarms = new Alarms("pg", alarmsArgs(config, prefix, { lb, routes, cluster, services, cache, logsKey }));
     const zone = config.drills.zone ?? defaultDrillZone(zones.stackZones, config.network.natGateways);
@@ -160,4 +167,24 @@ export function standby({ config, stack, zones, primary, rotation }: StandbyInpu
             services: Object.fromEntries(SERVICE_NAMES.map((name) => [name, { cluster: cluster.arn, service: services[name].service.name, taskDefinition: services[name].taskDefinition.arn }])),
         },
     };
+}
+
+/**
+ * The key policy of the primary's multi-Region application key replica in this region. A replica
+ * has a key policy of its own (AWS KMS developer guide, "Multi-Region keys": key policies are not
+ * shared); PutKeyPolicy on the replica is a call to this region's KMS only, so it does not need
+ * the primary's region.
+ */
+function grantReplicaUse(replicaArn: string, taskRoleArns: pulumi.Output<string>[], config: Config): aws.kms.KeyPolicy {
+    const account = aws.getCallerIdentityOutput({}).accountId;
+    const document = pulumi.all([account, pulumi.all(taskRoleArns)]).apply(([acct, arns]) =>
+        JSON.stringify(keyPolicy({
+            multiRegion: true,
+            roles: [{ sid: "GatewayTasksEnvelopeEncryption", arns, actions: ["kms:GenerateDataKey", "kms:Decrypt"], encryptionContextKeys: config.security.appKeyEncryptionContextKeys }],
+        }, { account: acct, region: config.region })),
+    );
+    // The key id, not the ARN: the provider reads `key_id` back as DescribeKey's KeyId, so an ARN
+    // would show as a change on every preview (terraform-provider-aws kms/key_policy.go, resourceKeyPolicyRead).
+    const keyId = replicaArn.split(":key/")[1];
+    return new aws.kms.KeyPolicy("pg-app-mrk-replica", { keyId, policy: document, bypassPolicyLockoutSafetyCheck: false });
 }

@@ -77,6 +77,17 @@ describe("warm standby (stacks/standby.ts)", () => {
         const policies = standby.ofType("aws:iam/rolePolicy:RolePolicy").map((p) => JSON.parse(p.inputs.policy).Statement).flat();
         assert.ok(policies.some((s: any) => s.Resource === replica && JSON.stringify(s.Action) === JSON.stringify(["kms:GenerateDataKey", "kms:Decrypt"])));
         assert.equal(standby.ofType("aws:kms/key:Key").length, 2, "logs and data keys of its own, no app key");
+        // The replica's own key policy (policies are not shared between related multi-Region keys):
+        // declared here by key id, the three task roles may use it, the account only administers it.
+        const policy = standby.one("aws:kms/keyPolicy:KeyPolicy", "pg-app-mrk-replica");
+        assert.equal(policy.inputs.keyId, replica.split(":key/")[1]);
+        const statements = JSON.parse(policy.inputs.policy).Statement;
+        const use = statements.find((st: any) => st.Sid === "GatewayTasksEnvelopeEncryption");
+        const taskRoles = ["admin", "main", "worker"].map((n) => standby.one("aws:iam/role:Role", `pg-${n}-task`).outputs.arn).sort();
+        assert.deepEqual([...use.Principal.AWS].sort(), taskRoles);
+        assert.deepEqual(use.Action, ["kms:GenerateDataKey", "kms:Decrypt"]);
+        const admin = statements.find((st: any) => st.Sid === "AccountAdministersWithoutUse");
+        assert.ok(!admin.Action.some((a: string) => ["kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"].includes(a)), "administers without use");
         assert.equal(standby.one("aws:elasticache/replicationGroup:ReplicationGroup").inputs.replicationGroupId, "pg-prod-use2-cache");
     });
 
