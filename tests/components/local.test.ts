@@ -148,6 +148,22 @@ describe("local stack (Docker)", () => {
         }
     });
 
+    it("writes health-check durations as Docker reads them back, so the next pulumi up replaces nothing", () => {
+        // The provider reads each duration back as Go's Duration.String(): 60 s is "1m0s".
+        assert.equal(config.admin.deployment.healthCheckGracePeriodSeconds, 60);
+        assert.equal(named("admin-1").inputs.healthcheck.startPeriod, "1m0s");
+        assert.equal(named("worker-1").inputs.healthcheck.startPeriod, "1m0s");
+        assert.equal(named("worker-1").inputs.healthcheck.interval, "30s");
+        for (const c of run.ofType(CONTAINER).filter((c) => c.inputs.healthcheck))
+            for (const k of ["interval", "timeout", "startPeriod"]) {
+                const v: string = c.inputs.healthcheck[k];
+                const m = /^(?:(\d+)h)?(?:(\d+)m)?(\d+)s$/.exec(v);
+                assert.ok(m, `${c.name} ${k} ${v}`);
+                // Go writes a minute or more as XmYs, an hour or more as XhYmZs.
+                assert.ok(Number(m![3]) < 60 && (m![1] === undefined || Number(m![2]) < 60), `${c.name} ${k} ${v}`);
+            }
+    });
+
     it("gives the drills that prove the checklist on Docker, with this stack's container names", () => {
         const d = run.outputs.drills;
         assert.deepEqual(Object.keys(d).sort(), ["admin-instance", "cache-primary", "mongo-primary"]);

@@ -11,6 +11,7 @@ import * as path from "path";
 import * as vm from "vm";
 import { promisify } from "util";
 import { backupScript, databaseUri, initScript } from "../../lib/local/mongo";
+import { goDuration } from "../../lib/local/duration";
 import { isPinnedImage } from "../../lib/config/rules/local";
 import { localMongodLimit } from "../../lib/config/rules/budget";
 import { planConnections, PoolBudgetError } from "../../lib/pool";
@@ -136,5 +137,15 @@ describe("lib/local", () => {
             assert.throws(() => planConnections({ tier: "M10", node: localMongodLimit(needed - 1), headroom: 0.8, services }), PoolBudgetError);
             return true;
         });
+    });
+});
+
+describe("goDuration: health-check durations in the form the Docker provider reads back", () => {
+    it("writes whole seconds as Go's time.Duration.String() does", () => {
+        assert.deepEqual([0, 5, 59, 60, 61, 90, 300, 3599, 3600, 3725, 7200].map(goDuration), ["0s", "5s", "59s", "1m0s", "1m1s", "1m30s", "5m0s", "59m59s", "1h0m0s", "1h2m5s", "2h0m0s"]);
+    });
+    it("refuses what is not a whole number of seconds", () => {
+        assert.throws(() => goDuration(1.5), /not a whole number/);
+        assert.throws(() => goDuration(-1), /not a whole number/);
     });
 });
