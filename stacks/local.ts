@@ -33,8 +33,10 @@ export function local({ config, stack }: LocalInputs) {
     const protect = config.prod; // data volumes cannot be deleted by accident in prod
     const images = new Map<string, docker.RemoteImage>();
     // One image resource per reference, kept on the engine when the stack goes (another stack may run it).
+    // Named after the reference, not the order of first use: turning a part on or off (tracing, backups,
+    // a worker image of its own) must not move another image to a new resource (`name` is ForceNew).
     const image = (ref: string) => {
-        if (!images.has(ref)) images.set(ref, new docker.RemoteImage(`pg-image-${images.size + 1}`, { name: ref, keepLocally: true }));
+        if (!images.has(ref)) images.set(ref, new docker.RemoteImage(`pg-image-${ref.replace(/[^A-Za-z0-9._-]+/g, "-")}`, { name: ref, keepLocally: true }));
         return images.get(ref)!;
     };
 

@@ -178,6 +178,15 @@ describe("local stack (Docker)", () => {
         assert.doesNotMatch(text, /Monthly cost|Routing|Security rules/);
     });
 
+    it("keeps each image on its own resource when another part is turned off", async () => {
+        const images = (r: Run) => Object.fromEntries(r.ofType("docker:index/remoteImage:RemoteImage").map((i) => [i.inputs.name, i.name]));
+        const untraced = await runProgram({ stack: "local", set: { "observability.tracing": false } });
+        const [before, after] = [images(run), images(untraced)];
+        assert.ok(before["otel/opentelemetry-collector:0.111.0"] && !after["otel/opentelemetry-collector:0.111.0"]);
+        for (const [ref, name] of Object.entries(after)) assert.equal(name, before[ref], ref);
+        assert.deepEqual(diffRuns(run, untraced).filter((c) => c.type === "docker:index/remoteImage:RemoteImage").map((c) => c.kind), ["remove"]);
+    });
+
     it("changes nothing on the next pulumi up, and a rescale replaces no member, cache node or volume", async () => {
         const next = await later(run, { days: 1 });
         assert.deepEqual(diffRuns(run, next), [], "a second pulumi up, a day later, is a no-op");
