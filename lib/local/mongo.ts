@@ -13,9 +13,13 @@ export const MONGO_PORT = 27017;
 /** The members' names on the Docker network, as the gateway's HA guide names them. */
 export const MEMBERS = ["mongo1", "mongo2", "mongo3"] as const;
 
-/** MPG_DATABASE_URI: every member, the replica set's name, the database. */
+/**
+ * MPG_DATABASE_URI: every member, the replica set's name, the database, and the write options the
+ * AWS stacks' URI carries (components/database.ts: retryWrites=true&w=majority); without TLS or a
+ * user, which the internal Docker network's replica set does not have.
+ */
 export function databaseUri(databaseName: string): string {
-    return `mongodb://${MEMBERS.map((m) => `${m}:${MONGO_PORT}`).join(",")}/${databaseName}?replicaSet=${REPLICA_SET}`;
+    return `mongodb://${MEMBERS.map((m) => `${m}:${MONGO_PORT}`).join(",")}/${databaseName}?replicaSet=${REPLICA_SET}&retryWrites=true&w=majority`;
 }
 
 /**

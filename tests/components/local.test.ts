@@ -97,7 +97,7 @@ describe("local stack (Docker)", () => {
             const e = env(named(`${name}-1`));
             const ecs = serviceEnvironment(config, name);
             for (const [k, v] of Object.entries(ecs)) if (k !== "OTEL_EXPORTER_OTLP_ENDPOINT") assert.equal(e[k], v, `${name} ${k}`);
-            assert.equal(e.MPG_DATABASE_URI, "mongodb://mongo1:27017,mongo2:27017,mongo3:27017/payment_gateway?replicaSet=rs0");
+            assert.equal(e.MPG_DATABASE_URI, "mongodb://mongo1:27017,mongo2:27017,mongo3:27017/payment_gateway?replicaSet=rs0&retryWrites=true&w=majority");
             assert.equal(e.MPG_GARNET_URL, "redis-sentinel://sentinel1:26379,sentinel2:26379,sentinel3:26379/0?master=mymaster");
             assert.equal(e.OTEL_EXPORTER_OTLP_ENDPOINT, "http://otel-collector:4318");
             assert.equal(named(`${name}-1`).inputs.restart, "unless-stopped");

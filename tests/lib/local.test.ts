@@ -73,7 +73,7 @@ describe("lib/local", () => {
         });
 
         it("names every member and the replica set in MPG_DATABASE_URI", () => {
-            assert.equal(databaseUri("payment_gateway"), "mongodb://mongo1:27017,mongo2:27017,mongo3:27017/payment_gateway?replicaSet=rs0");
+            assert.equal(databaseUri("payment_gateway"), "mongodb://mongo1:27017,mongo2:27017,mongo3:27017/payment_gateway?replicaSet=rs0&retryWrites=true&w=majority");
         });
     });
 
