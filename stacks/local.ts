@@ -113,6 +113,8 @@ export function local({ config, stack }: LocalInputs) {
                     files: [{ path: "/data/sentinel.conf", content: sentinelConf({ host, port: SENTINEL_PORT, dir: "/data", primary: { host: "cache1", port: CACHE_PORT }, downAfterMilliseconds: l.cache.downAfterMilliseconds, failoverTimeoutMilliseconds: l.cache.failoverTimeoutMilliseconds }) }],
                     networks: [on(data, host)],
                     healthcheck: { test: ["CMD", cli!, "-p", String(SENTINEL_PORT), "ping"], intervalSeconds: 10, timeoutSeconds: 5, retries: 3, startPeriodSeconds: 10 },
+                    // The gateway resolves the primary through the Sentinels as it starts: they answer first.
+                    waitHealthySeconds: 60,
                 }, { dependsOn: [primary, replica] }),
             );
         cacheUrl = sentinelUrl(sentinelHosts);

@@ -121,6 +121,7 @@ describe("local stack (Docker)", () => {
             assert.match(conf, new RegExp(`^sentinel announce-ip sentinel${n}$`, "m"));
             assert.match(conf, new RegExp(`^sentinel down-after-milliseconds mymaster ${config.local.cache.downAfterMilliseconds}$`, "m"));
             assert.deepEqual(named(`sentinel${n}`).inputs.command.slice(-1), ["--sentinel"]);
+            assert.equal(named(`sentinel${n}`).inputs.wait, true, "create waits until it answers, before any gateway container starts");
         }
     });
 
