@@ -61,6 +61,33 @@ describe("lib/local", () => {
             assert.equal(again.exit, 0);
         });
 
+        it("takes AlreadyInitialized from initiate as done: a restarted member says NotYetInitialized until it has read its config", () => {
+            let statusCalls = 0;
+            const rs = {
+                status() {
+                    if (statusCalls++ === 0) throw Object.assign(new Error("no replset config has been received"), { codeName: "NotYetInitialized" });
+                    return { members: [{ name: "mongo2:27017", stateStr: "PRIMARY" }] };
+                },
+                initiate() {
+                    throw Object.assign(new Error("already initialized"), { codeName: "AlreadyInitialized" });
+                },
+            };
+            const printed: string[] = [];
+            let exit: number | undefined;
+            class Quit extends Error {}
+            try {
+                vm.runInNewContext(initScript(3), { rs, print: (s: string) => printed.push(s), quit: (c: number) => { exit = c; throw new Quit(); }, sleep: () => undefined });
+            } catch (e) {
+                if (!(e instanceof Quit)) throw e;
+            }
+            assert.equal(exit, 0);
+            assert.deepEqual(printed, ["replica set already initiated", "primary: mongo2:27017"]);
+            // Any other error of initiate still fails the init.
+            const failing = { status: rs.status, initiate: () => { throw Object.assign(new Error("member mongo3:27017 unreachable"), { codeName: "NodeNotFound" }); } };
+            statusCalls = 0;
+            assert.throws(() => vm.runInNewContext(initScript(3), { rs: failing, print: () => undefined, quit: () => undefined, sleep: () => undefined }), /unreachable/);
+        });
+
         it("gives up, exiting 1, when no primary appears within its bound", () => {
             const calls = runInit({ initiated: false, primaryAfterPolls: undefined }, 5);
             assert.equal(calls.exit, 1);
