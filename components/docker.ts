@@ -10,6 +10,10 @@
  *   must delete the old one first (deleteBeforeReplace), else the new name is taken.
  * - `healthcheck` is not ForceNew, and the update does not apply it: an edit to a health check alone
  *   would change nothing in the running container. Declared with replaceOnChanges so it does.
+ *   Its durations are read back from Docker as Go's time.Duration.String() (resourceDockerContainerRead:
+ *   `Healthcheck.StartPeriod.String()`), which create's own read writes into the state: 60 s reads
+ *   back as "1m0s". Written as "60s", every later `pulumi up` would see a health-check change and,
+ *   with replaceOnChanges, replace the container again; so they are written in Go's form (goDuration).
  * - `wait` makes create poll until Docker reports the container healthy (it needs a healthcheck),
  *   for at most `wait_timeout` seconds (default 60), else create fails.
  * - `attach` makes create wait until the container stops, but does not check how it ended: the exit
@@ -20,6 +24,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
+import { goDuration } from "../lib/local/duration";
 
 /** How a container is attached to a network, and the names it answers to there. */
 export interface Attachment {
@@ -72,10 +77,10 @@ export function container(resource: string, a: ContainerArgs, opts: pulumi.Custo
             volumes: a.volumes?.map((v) => ({ volumeName: v.volume.name, containerPath: v.path, readOnly: v.readOnly })),
             healthcheck: a.healthcheck && {
                 tests: a.healthcheck.test,
-                interval: `${a.healthcheck.intervalSeconds}s`,
-                timeout: `${a.healthcheck.timeoutSeconds}s`,
+                interval: goDuration(a.healthcheck.intervalSeconds),
+                timeout: goDuration(a.healthcheck.timeoutSeconds),
                 retries: a.healthcheck.retries,
-                startPeriod: `${a.healthcheck.startPeriodSeconds}s`,
+                startPeriod: goDuration(a.healthcheck.startPeriodSeconds),
             },
             wait: a.waitHealthySeconds !== undefined,
             waitTimeout: a.waitHealthySeconds,

@@ -33,8 +33,10 @@ export function local({ config, stack }: LocalInputs) {
     const protect = config.prod; // data volumes cannot be deleted by accident in prod
     const images = new Map<string, docker.RemoteImage>();
     // One image resource per reference, kept on the engine when the stack goes (another stack may run it).
+    // Named after the reference, not the order of first use: turning a part on or off (tracing, backups,
+    // a worker image of its own) must not move another image to a new resource (`name` is ForceNew).
     const image = (ref: string) => {
-        if (!images.has(ref)) images.set(ref, new docker.RemoteImage(`pg-image-${images.size + 1}`, { name: ref, keepLocally: true }));
+        if (!images.has(ref)) images.set(ref, new docker.RemoteImage(`pg-image-${ref.replace(/[^A-Za-z0-9._-]+/g, "-")}`, { name: ref, keepLocally: true }));
         return images.get(ref)!;
     };
 
@@ -111,6 +113,8 @@ export function local({ config, stack }: LocalInputs) {
                     files: [{ path: "/data/sentinel.conf", content: sentinelConf({ host, port: SENTINEL_PORT, dir: "/data", primary: { host: "cache1", port: CACHE_PORT }, downAfterMilliseconds: l.cache.downAfterMilliseconds, failoverTimeoutMilliseconds: l.cache.failoverTimeoutMilliseconds }) }],
                     networks: [on(data, host)],
                     healthcheck: { test: ["CMD", cli!, "-p", String(SENTINEL_PORT), "ping"], intervalSeconds: 10, timeoutSeconds: 5, retries: 3, startPeriodSeconds: 10 },
+                    // The gateway resolves the primary through the Sentinels as it starts: they answer first.
+                    waitHealthySeconds: 60,
                 }, { dependsOn: [primary, replica] }),
             );
         cacheUrl = sentinelUrl(sentinelHosts);

@@ -2,8 +2,8 @@
  * The local stack's MongoDB replica set: members, the connection string, the one-shot init and the
  * scheduled mongodump. A plain module: it declares no resources (stacks/local.ts does).
  *
- * MongoDB: rs.initiate() on a member not yet in a replica set; rs.status() on such a member fails
- * with NotYetInitialized (code 94) (https://www.mongodb.com/docs/manual/reference/method/rs.initiate/,
+ * MongoDB: rs.initiate() on a member not yet in a replica set, AlreadyInitialized (code 23) on one
+ * that is; rs.status() on a member without a config fails with NotYetInitialized (code 94) (https://www.mongodb.com/docs/manual/reference/method/rs.initiate/,
  * https://www.mongodb.com/docs/manual/reference/method/rs.status/). A member's `host` must be the
  * name every other member and every client reaches it by: the network alias (mongo1:27017).
  */
@@ -13,9 +13,13 @@ export const MONGO_PORT = 27017;
 /** The members' names on the Docker network, as the gateway's HA guide names them. */
 export const MEMBERS = ["mongo1", "mongo2", "mongo3"] as const;
 
-/** MPG_DATABASE_URI: every member, the replica set's name, the database. */
+/**
+ * MPG_DATABASE_URI: every member, the replica set's name, the database, and the write options the
+ * AWS stacks' URI carries (components/database.ts: retryWrites=true&w=majority); without TLS or a
+ * user, which the internal Docker network's replica set does not have.
+ */
 export function databaseUri(databaseName: string): string {
-    return `mongodb://${MEMBERS.map((m) => `${m}:${MONGO_PORT}`).join(",")}/${databaseName}?replicaSet=${REPLICA_SET}`;
+    return `mongodb://${MEMBERS.map((m) => `${m}:${MONGO_PORT}`).join(",")}/${databaseName}?replicaSet=${REPLICA_SET}&retryWrites=true&w=majority`;
 }
 
 /**
@@ -32,8 +36,15 @@ export function initScript(waitSeconds: number): string {
         "  print('replica set already initiated');",
         "} catch (e) {",
         "  if (e.codeName !== 'NotYetInitialized') throw e;",
-        `  rs.initiate(${JSON.stringify(config)});`,
-        "  print('replica set initiated');",
+        // A member that has just (re)started answers NotYetInitialized until it has loaded the config
+        // it already has; initiate then says AlreadyInitialized, which is what a second run wants.
+        "  try {",
+        `    rs.initiate(${JSON.stringify(config)});`,
+        "    print('replica set initiated');",
+        "  } catch (e2) {",
+        "    if (e2.codeName !== 'AlreadyInitialized') throw e2;",
+        "    print('replica set already initiated');",
+        "  }",
         "}",
         `for (let i = 0; i < ${waitSeconds}; i++) {`,
         "  const primary = rs.status().members.find((m) => m.stateStr === 'PRIMARY');",

@@ -97,7 +97,7 @@ describe("local stack (Docker)", () => {
             const e = env(named(`${name}-1`));
             const ecs = serviceEnvironment(config, name);
             for (const [k, v] of Object.entries(ecs)) if (k !== "OTEL_EXPORTER_OTLP_ENDPOINT") assert.equal(e[k], v, `${name} ${k}`);
-            assert.equal(e.MPG_DATABASE_URI, "mongodb://mongo1:27017,mongo2:27017,mongo3:27017/payment_gateway?replicaSet=rs0");
+            assert.equal(e.MPG_DATABASE_URI, "mongodb://mongo1:27017,mongo2:27017,mongo3:27017/payment_gateway?replicaSet=rs0&retryWrites=true&w=majority");
             assert.equal(e.MPG_GARNET_URL, "redis-sentinel://sentinel1:26379,sentinel2:26379,sentinel3:26379/0?master=mymaster");
             assert.equal(e.OTEL_EXPORTER_OTLP_ENDPOINT, "http://otel-collector:4318");
             assert.equal(named(`${name}-1`).inputs.restart, "unless-stopped");
@@ -121,6 +121,7 @@ describe("local stack (Docker)", () => {
             assert.match(conf, new RegExp(`^sentinel announce-ip sentinel${n}$`, "m"));
             assert.match(conf, new RegExp(`^sentinel down-after-milliseconds mymaster ${config.local.cache.downAfterMilliseconds}$`, "m"));
             assert.deepEqual(named(`sentinel${n}`).inputs.command.slice(-1), ["--sentinel"]);
+            assert.equal(named(`sentinel${n}`).inputs.wait, true, "create waits until it answers, before any gateway container starts");
         }
     });
 
@@ -148,6 +149,22 @@ describe("local stack (Docker)", () => {
         }
     });
 
+    it("writes health-check durations as Docker reads them back, so the next pulumi up replaces nothing", () => {
+        // The provider reads each duration back as Go's Duration.String(): 60 s is "1m0s".
+        assert.equal(config.admin.deployment.healthCheckGracePeriodSeconds, 60);
+        assert.equal(named("admin-1").inputs.healthcheck.startPeriod, "1m0s");
+        assert.equal(named("worker-1").inputs.healthcheck.startPeriod, "1m0s");
+        assert.equal(named("worker-1").inputs.healthcheck.interval, "30s");
+        for (const c of run.ofType(CONTAINER).filter((c) => c.inputs.healthcheck))
+            for (const k of ["interval", "timeout", "startPeriod"]) {
+                const v: string = c.inputs.healthcheck[k];
+                const m = /^(?:(\d+)h)?(?:(\d+)m)?(\d+)s$/.exec(v);
+                assert.ok(m, `${c.name} ${k} ${v}`);
+                // Go writes a minute or more as XmYs, an hour or more as XhYmZs.
+                assert.ok(Number(m![3]) < 60 && (m![1] === undefined || Number(m![2]) < 60), `${c.name} ${k} ${v}`);
+            }
+    });
+
     it("gives the drills that prove the checklist on Docker, with this stack's container names", () => {
         const d = run.outputs.drills;
         assert.deepEqual(Object.keys(d).sort(), ["admin-instance", "cache-primary", "mongo-primary"]);
@@ -160,6 +177,15 @@ describe("local stack (Docker)", () => {
         assert.match(text, /^ {2}restore: docker start pg-local-admin-1/m);
         assert.match(text, /^published on the host: pg-local-caddy 127\.0\.0\.1:8080; every other container/m);
         assert.doesNotMatch(text, /Monthly cost|Routing|Security rules/);
+    });
+
+    it("keeps each image on its own resource when another part is turned off", async () => {
+        const images = (r: Run) => Object.fromEntries(r.ofType("docker:index/remoteImage:RemoteImage").map((i) => [i.inputs.name, i.name]));
+        const untraced = await runProgram({ stack: "local", set: { "observability.tracing": false } });
+        const [before, after] = [images(run), images(untraced)];
+        assert.ok(before["otel/opentelemetry-collector:0.111.0"] && !after["otel/opentelemetry-collector:0.111.0"]);
+        for (const [ref, name] of Object.entries(after)) assert.equal(name, before[ref], ref);
+        assert.deepEqual(diffRuns(run, untraced).filter((c) => c.type === "docker:index/remoteImage:RemoteImage").map((c) => c.kind), ["remove"]);
     });
 
     it("changes nothing on the next pulumi up, and a rescale replaces no member, cache node or volume", async () => {

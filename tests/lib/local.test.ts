@@ -11,6 +11,7 @@ import * as path from "path";
 import * as vm from "vm";
 import { promisify } from "util";
 import { backupScript, databaseUri, initScript } from "../../lib/local/mongo";
+import { goDuration } from "../../lib/local/duration";
 import { isPinnedImage } from "../../lib/config/rules/local";
 import { localMongodLimit } from "../../lib/config/rules/budget";
 import { planConnections, PoolBudgetError } from "../../lib/pool";
@@ -60,6 +61,33 @@ describe("lib/local", () => {
             assert.equal(again.exit, 0);
         });
 
+        it("takes AlreadyInitialized from initiate as done: a restarted member says NotYetInitialized until it has read its config", () => {
+            let statusCalls = 0;
+            const rs = {
+                status() {
+                    if (statusCalls++ === 0) throw Object.assign(new Error("no replset config has been received"), { codeName: "NotYetInitialized" });
+                    return { members: [{ name: "mongo2:27017", stateStr: "PRIMARY" }] };
+                },
+                initiate() {
+                    throw Object.assign(new Error("already initialized"), { codeName: "AlreadyInitialized" });
+                },
+            };
+            const printed: string[] = [];
+            let exit: number | undefined;
+            class Quit extends Error {}
+            try {
+                vm.runInNewContext(initScript(3), { rs, print: (s: string) => printed.push(s), quit: (c: number) => { exit = c; throw new Quit(); }, sleep: () => undefined });
+            } catch (e) {
+                if (!(e instanceof Quit)) throw e;
+            }
+            assert.equal(exit, 0);
+            assert.deepEqual(printed, ["replica set already initiated", "primary: mongo2:27017"]);
+            // Any other error of initiate still fails the init.
+            const failing = { status: rs.status, initiate: () => { throw Object.assign(new Error("member mongo3:27017 unreachable"), { codeName: "NodeNotFound" }); } };
+            statusCalls = 0;
+            assert.throws(() => vm.runInNewContext(initScript(3), { rs: failing, print: () => undefined, quit: () => undefined, sleep: () => undefined }), /unreachable/);
+        });
+
         it("gives up, exiting 1, when no primary appears within its bound", () => {
             const calls = runInit({ initiated: false, primaryAfterPolls: undefined }, 5);
             assert.equal(calls.exit, 1);
@@ -72,7 +100,7 @@ describe("lib/local", () => {
         });
 
         it("names every member and the replica set in MPG_DATABASE_URI", () => {
-            assert.equal(databaseUri("payment_gateway"), "mongodb://mongo1:27017,mongo2:27017,mongo3:27017/payment_gateway?replicaSet=rs0");
+            assert.equal(databaseUri("payment_gateway"), "mongodb://mongo1:27017,mongo2:27017,mongo3:27017/payment_gateway?replicaSet=rs0&retryWrites=true&w=majority");
         });
     });
 
@@ -136,5 +164,15 @@ describe("lib/local", () => {
             assert.throws(() => planConnections({ tier: "M10", node: localMongodLimit(needed - 1), headroom: 0.8, services }), PoolBudgetError);
             return true;
         });
+    });
+});
+
+describe("goDuration: health-check durations in the form the Docker provider reads back", () => {
+    it("writes whole seconds as Go's time.Duration.String() does", () => {
+        assert.deepEqual([0, 5, 59, 60, 61, 90, 300, 3599, 3600, 3725, 7200].map(goDuration), ["0s", "5s", "59s", "1m0s", "1m1s", "1m30s", "5m0s", "59m59s", "1h0m0s", "1h2m5s", "2h0m0s"]);
+    });
+    it("refuses what is not a whole number of seconds", () => {
+        assert.throws(() => goDuration(1.5), /not a whole number/);
+        assert.throws(() => goDuration(-1), /not a whole number/);
     });
 });

@@ -30,7 +30,11 @@ describe("local stack: the cache's Sentinel failover, with real processes", func
         const server = bins["valkey-server or redis-server"];
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "pg-sentinel-"));
         const [primaryPort, replicaPort, ...sentinelPorts] = await freePorts(2 + SENTINELS);
-        const host = "127.0.0.1";
+        // A name, not an address, as on the Docker network (cache1, sentinel1): the Sentinels resolve
+        // it (resolve-hostnames) and hand it to clients (announce-hostnames). Loopback only; bound on
+        // ::1 too where the machine has it, in case the name resolves there first.
+        const host = "localhost";
+        const bind = "127.0.0.1 -::1";
         const write = (name: string, text: string) => {
             fs.mkdirSync(path.join(dir, name));
             const file = path.join(dir, name, `${name}.conf`);
@@ -38,12 +42,12 @@ describe("local stack: the cache's Sentinel failover, with real processes", func
             return file;
         };
         const node = (name: string, port: number, replicaOf?: number) =>
-            write(name, nodeConf({ host, port, bind: host, dir: path.join(dir, name), maxmemoryPolicy: "volatile-lru", replicaOf: replicaOf ? { host, port: replicaOf } : undefined }));
+            write(name, nodeConf({ host, port, bind, dir: path.join(dir, name), maxmemoryPolicy: "volatile-lru", replicaOf: replicaOf ? { host, port: replicaOf } : undefined }));
         const primary = processes.start(server, [node("primary", primaryPort)]);
         processes.start(server, [node("replica", replicaPort, primaryPort)]);
         // Sentinel mode of the server binary (redis-sentinel is the same program): it rewrites its own file.
         for (const [i, port] of sentinelPorts.entries())
-            processes.start(server, [write(`sentinel${i + 1}`, sentinelConf({ host, port, bind: host, dir: path.join(dir, `sentinel${i + 1}`), primary: { host, port: primaryPort }, downAfterMilliseconds: 1000, failoverTimeoutMilliseconds: 10000 })), "--sentinel"]);
+            processes.start(server, [write(`sentinel${i + 1}`, sentinelConf({ host, port, bind, dir: path.join(dir, `sentinel${i + 1}`), primary: { host, port: primaryPort }, downAfterMilliseconds: 1000, failoverTimeoutMilliseconds: 10000 })), "--sentinel"]);
 
         try {
             // The replica has synced, and every Sentinel knows the replica and the other two Sentinels.
