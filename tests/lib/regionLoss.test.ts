@@ -122,7 +122,13 @@ describe("region loss", () => {
             assert.ok(found.some((p) => p.startsWith("payment-gateway:atlas.regions[0].region must be atlas.region (US_EAST_1)")), found.join("\n"));
             assert.ok(found.some((p) => p.startsWith("payment-gateway:atlas.regions[0].priority must be 7")), found.join("\n"));
             assert.ok(found.some((p) => /^payment-gateway:atlas\.regions\[1\]\.region is listed twice/.test(p)), found.join("\n"));
-            assert.ok(found.some((p) => /^payment-gateway:atlas\.regions\[1\]\.priority must be below the previous region's \(6\)/.test(p)), found.join("\n"));
+            assert.ok(found.some((p) => /^payment-gateway:atlas\.regions\[1\]\.priority must be 5, one below the previous region's \(6\)/.test(p)), found.join("\n"));
+        });
+
+        it("refuses a gap in the priorities: Atlas wants each region with electable nodes exactly one below another", () => {
+            const found = problems("prod-multiregion", { "atlas.regions[1].priority": 5, "atlas.regions[2].priority": 3 });
+            assert.ok(found.some((p) => /^payment-gateway:atlas\.regions\[1\]\.priority must be 6, one below the previous region's \(7\)/.test(p)), found.join("\n"));
+            assert.ok(found.some((p) => /^payment-gateway:atlas\.regions\[2\]\.priority must be 4, one below the previous region's \(5\)/.test(p)), found.join("\n"));
         });
 
         it("refuses a tier below M10 for a replica set across regions (Atlas's multi-region minimum)", () => {
