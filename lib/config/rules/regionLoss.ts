@@ -19,7 +19,8 @@ export function regionLossProblems(c: Resolved, stack: string | undefined): Prob
         // RegionSpecPriorityOrderDecreasingValidator), and Atlas asks more of regions with electable
         // nodes (every region here): the highest is 7 and each other is exactly one less than
         // another region's, so down this list 7, 6, 5, … (docs/resources/advanced_cluster.md,
-        // region_configs priority; Atlas Admin API createCluster, regionConfigs priority). A gap
+        // region_configs priority; https://www.mongodb.com/docs/atlas/cli/v1.17/reference/json/cluster-config-file/,
+        // replicationSpecs.regionConfigs.priority). A gap
         // (7, 5) passes the provider's plan and fails at Atlas.
         // The stack's own region comes first: it holds the primary while it is healthy, next to the
         // stack's tasks, and keeping today's region first keeps the update of an existing cluster in place.
