@@ -346,7 +346,11 @@ export class Database extends pulumi.ComponentResource {
             // copy_settings; resource_cloud_backup_schedule.go: an in-place update of the schedule,
             // only project_id and cluster_name force a new one): the daily snapshots (the one policy
             // item declared above) and, with continuous backup, the oplog, so that a point-in-time
-            // restore works in the copy's region. zone_id: the replica set's one zone.
+            // restore works in the copy's region. zone_id: the replica set's one zone (the installed
+            // @pulumi/mongodbatlas has zoneId, no replicationSpecId). `frequencies` is deprecated in
+            // favour of copyPolicyItems / lastNumberOfSnapshots under copyPolicyItemsEnabled, which
+            // Atlas cannot turn off once on (cloudBackupSchedule.d.ts): kept, as it still works and
+            // the switch is one-way.
             copySettings: this.args.snapshotCopyRegion
                 ? [{
                       cloudProvider: "AWS",

@@ -6,7 +6,8 @@
  * regions", and with nodes in more than one region, no more than one private endpoint per region
  * (https://www.mongodb.com/docs/atlas/security-private-endpoint/, "Limitations"). So a cluster on
  * PrivateLink grows into `atlas.regions` only once every region of the list has a private endpoint
- * that is AVAILABLE with an interface endpoint attached; until then it keeps the topology it has.
+ * that is AVAILABLE with an interface endpoint attached, and none has a second one; until then it
+ * keeps the topology it has. That includes a tie-breaker region where no application runs.
  * The endpoints of other regions belong to other stacks (the warm standby declares its region's),
  * so the order spans stacks and `pulumi up`s: each update of the primary asks Atlas which
  * endpoints exist (mongodbatlas.getPrivatelinkEndpoints, an Atlas call: it never touches another
@@ -35,6 +36,8 @@ export interface EndpointFacts {
     regionName: string;
     status: string;
     interfaceEndpoints?: string[];
+    /** Every interface endpoint attached, whatever its connection's status (stepOfTopology). Default: interfaceEndpoints. */
+    attached?: string[];
 }
 
 export type TopologyStep =
@@ -51,6 +54,11 @@ export interface TopologyPlan {
     deploy: RegionNodes[];
     /** Regions of atlas.regions still without an available private endpoint (Atlas names). */
     missing: string[];
+    /**
+     * Regions of atlas.regions with more than one interface endpoint, which a replica set across
+     * regions cannot have (Atlas names). Default none.
+     */
+    crowded?: string[];
     /** What the operator does next, in a sentence. */
     next: string;
 }
@@ -96,17 +104,30 @@ export function planTopology(req: TopologyRequest): TopologyPlan {
     if (!req.privateLink || same(req.deployed)) return grown;
     const active = new Set((req.endpoints ?? []).filter(endpointActive).map((e) => atlasName(e.regionName)));
     const missing = wanted.filter((r) => !present(r, req.deployed, req.region) && !active.has(r.region)).map((r) => r.region);
-    if (!missing.length) {
+    // Without regionalized mode (sharded clusters only, above) a project may have several private
+    // endpoints in one region, or one in each of several regions, not both: Atlas's regionalized
+    // setting "can't [be disabled] if you have more than one private endpoint in one region and one
+    // private endpoint in one or more regions" (terraform-provider-mongodbatlas
+    // docs/resources/private_endpoint_regional_mode.md, `enabled`). So a region of the list with a
+    // second interface endpoint (another stack's, a leftover) holds the growth too.
+    const interfaces = (region: string) => (req.endpoints ?? []).filter((e) => atlasName(e.regionName) === region).flatMap((e) => e.attached ?? e.interfaceEndpoints ?? []);
+    const crowded = wanted.filter((r) => interfaces(r.region).length > 1).map((r) => r.region);
+    if (!missing.length && !crowded.length) {
         const growing = wanted.filter((r) => !present(r, req.deployed, req.region)).map((r) => r.region);
         return { ...grown, next: growing.length ? `this update grows the replica set into ${growing.join(", ")} (a rolling change, one voting member at a time: run it alone, in a quiet window)` : grown.next };
     }
     const who = (r: string) => (req.standby && r === req.standby.atlasRegion ? `${r} (the standby stack ${req.standby.stack} declares it: pulumi up --stack ${req.standby.stack})` : `${r} (not declared by this program: a PrivateLink endpoint in that region, one per region)`);
     const asked = req.endpoints === undefined ? " (Atlas was not asked: this stack's project is not known yet; this update records it, the next one asks)" : "";
+    const steps = [
+        ...(missing.length ? [`create an available private endpoint in ${missing.map(who).join(" and ")}${asked}`] : []),
+        ...crowded.map((r) => `leave one interface endpoint in ${r} (it has ${interfaces(r).join(", ")}; a replica set across regions takes one private endpoint per region)`),
+    ];
     return {
         step: "waiting-for-endpoints",
         deploy: req.deployed && req.deployed.length ? req.deployed : single,
         missing,
-        next: `create an available private endpoint in ${missing.map(who).join(" and ")}${asked}; then pulumi up this stack again and the replica set grows into ${wanted.map((r) => r.region).join(", ")}`,
+        ...(crowded.length ? { crowded } : {}),
+        next: `${steps.join("; ")}; then pulumi up this stack again and the replica set grows into ${wanted.map((r) => r.region).join(", ")}`,
     };
 }
 

@@ -90,7 +90,7 @@ export async function stepOfTopology(config: Config, last: ClusterRecord | undef
             const c = await mongodbatlas.getPrivateLinkEndpointService({ projectId, privateLinkId: r.privateLinkId, endpointServiceId, providerName: "AWS" }).catch(() => undefined);
             return c?.awsConnectionStatus === "AVAILABLE" ? endpointServiceId : undefined;
         }));
-        return { ...facts, interfaceEndpoints: connected.filter((id): id is string => !!id) };
+        return { ...facts, interfaceEndpoints: connected.filter((id): id is string => !!id), attached: facts.interfaceEndpoints };
     }));
     return planTopology({ ...request, endpoints });
 }

@@ -102,7 +102,7 @@ const AtlasRegionSchema = section({
     region: atlasRegion(),
     /** Electable nodes in the region, 1–7 (all regions together: 3, 5 or 7). */
     electableNodes: count(1, 7),
-    /** Priority in elections, 1–7: 7 for the first (the stack's own region), strictly descending down the list. */
+    /** Priority in elections, 1–7: 7 for the first (the stack's own region), one less for each next region (Atlas: 7, 6, 5, …). */
     priority: count(1, 7),
 });
 

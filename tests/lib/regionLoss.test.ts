@@ -60,6 +60,16 @@ describe("region loss", () => {
             assert.match(plan.next, /grows the replica set into US_EAST_2, US_WEST_2/);
         });
 
+        it("holds while a region of the list has a second interface endpoint, connected or not: one private endpoint per region", () => {
+            const second = { ...available("us-east-1"), interfaceEndpoints: ["vpce-a"], attached: ["vpce-a", "vpce-b"] };
+            const plan = planTopology({ ...base, regions: REGIONS, endpoints: [second, available("us-east-2"), available("us-west-2")] });
+            assert.deepEqual([plan.step, plan.missing, plan.crowded, plan.deploy], ["waiting-for-endpoints", [], ["US_EAST_1"], SINGLE]);
+            assert.match(plan.next, /^leave one interface endpoint in US_EAST_1 \(it has vpce-a, vpce-b;/);
+            // One each: it grows.
+            const one = planTopology({ ...base, regions: REGIONS, endpoints: [available("us-east-1"), available("us-east-2"), available("us-west-2")] });
+            assert.equal(one.step, "multi-region");
+        });
+
         it("never shrinks a grown cluster when endpoints stop answering (the outage it is for)", () => {
             const plan = planTopology({ ...base, regions: REGIONS, deployed: REGIONS, endpoints: [] });
             assert.equal(plan.step, "multi-region");
@@ -122,7 +132,13 @@ describe("region loss", () => {
             assert.ok(found.some((p) => p.startsWith("payment-gateway:atlas.regions[0].region must be atlas.region (US_EAST_1)")), found.join("\n"));
             assert.ok(found.some((p) => p.startsWith("payment-gateway:atlas.regions[0].priority must be 7")), found.join("\n"));
             assert.ok(found.some((p) => /^payment-gateway:atlas\.regions\[1\]\.region is listed twice/.test(p)), found.join("\n"));
-            assert.ok(found.some((p) => /^payment-gateway:atlas\.regions\[1\]\.priority must be below the previous region's \(6\)/.test(p)), found.join("\n"));
+            assert.ok(found.some((p) => /^payment-gateway:atlas\.regions\[1\]\.priority must be 5, one below the previous region's \(6\)/.test(p)), found.join("\n"));
+        });
+
+        it("refuses a gap in the priorities: Atlas wants each region with electable nodes exactly one below another", () => {
+            const found = problems("prod-multiregion", { "atlas.regions[1].priority": 5, "atlas.regions[2].priority": 3 });
+            assert.ok(found.some((p) => /^payment-gateway:atlas\.regions\[1\]\.priority must be 6, one below the previous region's \(7\)/.test(p)), found.join("\n"));
+            assert.ok(found.some((p) => /^payment-gateway:atlas\.regions\[2\]\.priority must be 4, one below the previous region's \(5\)/.test(p)), found.join("\n"));
         });
 
         it("refuses a tier below M10 for a replica set across regions (Atlas's multi-region minimum)", () => {

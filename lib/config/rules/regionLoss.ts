@@ -14,9 +14,14 @@ export function regionLossProblems(c: Resolved, stack: string | undefined): Prob
     if (regions && c.purpose !== "gateway")
         add("atlas.regions", `applies to a gateway stack only, not to purpose ${c.purpose}`, regions, "purpose");
     if (regions && c.purpose === "gateway") {
-        // The provider refuses region configs whose priorities do not descend down the list, and
-        // the highest is 7 (terraform-provider-mongodbatlas internal/service/advancedcluster
-        // validate_schema.go RegionSpecPriorityOrderDecreasingValidator; schema.go descPriority).
+        // The provider refuses region configs whose priorities do not descend down the list
+        // (terraform-provider-mongodbatlas internal/service/advancedcluster validate_schema.go
+        // RegionSpecPriorityOrderDecreasingValidator), and Atlas asks more of regions with electable
+        // nodes (every region here): the highest is 7 and each other is exactly one less than
+        // another region's, so down this list 7, 6, 5, … (docs/resources/advanced_cluster.md,
+        // region_configs priority; https://www.mongodb.com/docs/atlas/cli/v1.17/reference/json/cluster-config-file/,
+        // replicationSpecs.regionConfigs.priority). A gap
+        // (7, 5) passes the provider's plan and fails at Atlas.
         // The stack's own region comes first: it holds the primary while it is healthy, next to the
         // stack's tasks, and keeping today's region first keeps the update of an existing cluster in place.
         const first = regions[0];
@@ -27,8 +32,8 @@ export function regionLossProblems(c: Resolved, stack: string | undefined): Prob
         regions.forEach((r, i) => {
             if (seen.has(r.region)) add(formatPath(["atlas", "regions", i, "region"]), "is listed twice: one entry per region", r.region);
             seen.add(r.region);
-            if (i > 0 && r.priority >= regions[i - 1].priority)
-                add(formatPath(["atlas", "regions", i, "priority"]), `must be below the previous region's (${regions[i - 1].priority}): Atlas takes priorities in descending order, one per region`, r.priority, formatPath(["atlas", "regions", i - 1, "priority"]));
+            if (i > 0 && r.priority !== regions[i - 1].priority - 1)
+                add(formatPath(["atlas", "regions", i, "priority"]), `must be ${regions[i - 1].priority - 1}, one below the previous region's (${regions[i - 1].priority}): Atlas takes priorities in descending order, each region with electable nodes exactly one below another (7, 6, 5, …)`, r.priority, formatPath(["atlas", "regions", i - 1, "priority"]));
         });
         // Replica sets have an odd number of voting members: Atlas offers 3, 5 or 7 electable nodes
         // (https://www.mongodb.com/docs/atlas/cluster-config/multi-cloud-distribution/).
