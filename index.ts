@@ -12,6 +12,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RotationRecord } from "./lib/rotation";
 import { RestoreRecord } from "./lib/restore";
+import { releaseStrategies } from "./lib/release";
 import { loadConfig, loadStackZones, previousOutputs } from "./lib/stackConfig";
 import { stepOfRestore, stepOfRotation } from "./stacks/lastUpdate";
 import { gateway } from "./stacks/gateway";
@@ -21,9 +22,13 @@ export = async () => {
     // Which step of a credential rotation or a restore this update takes depends on the step the
     // last one took; a restore it already started is not judged against today's clock again, and an
     // atlas.tier edit is judged against the tier it deployed.
-    const last = await previousOutputs(["rotation", "restore", "atlasCluster"]);
+    const last = await previousOutputs(["rotation", "restore", "atlasCluster", "releases"]);
     const lastRestore = last.outputs.restore as RestoreRecord | undefined;
-    const config = loadConfig({ restoreKey: lastRestore?.key, atlasTier: (last.outputs.atlasCluster as { tier?: string } | undefined)?.tier });
+    const config = loadConfig({
+        restoreKey: lastRestore?.key,
+        atlasTier: (last.outputs.atlasCluster as { tier?: string } | undefined)?.tier,
+        releaseStrategies: releaseStrategies(last.outputs.releases),
+    });
     // The zones the region really offers: named zones and the drill zone are checked against them before anything is declared.
     const zones = config.purpose === "gateway" ? await loadStackZones(config) : undefined;
     const stack = pulumi.getStack();

@@ -86,9 +86,12 @@ export function gateway({ config, stack, zones, restore, rotation }: GatewayInpu
         settings: [{ name: "containerInsights", value: "enabled" }],
         tags: { project: "payment-gateway", environment: config.environment },
     });
+    // --- Alarms and dashboard: before the services, whose releases roll back on their alarms ------
+    const alarms = new Alarms("pg", alarmsArgs(config, prefix, { lb, routes, cluster, cache, logsKey }));
+
     const wiring = { stack, prefix, cluster, network, secrets, database, cache, appKey, logsKey, rotating: rotation.inProgress, stopped: restore.stopServices, root: path.resolve(__dirname, "..") };
     const services = Object.fromEntries(
-        SERVICE_NAMES.map((name) => [name, new Service(`pg-${name}`, serviceArgs(config, name, { ...wiring, route: routes[name] }))]),
+        SERVICE_NAMES.map((name) => [name, new Service(`pg-${name}`, serviceArgs(config, name, { ...wiring, route: routes[name], deploymentAlarms: alarms.deploymentAlarms[name] ?? [] }))]),
     ) as Record<ServiceName, Service>;
 
     // --- Restore: submitted once, after every task has stopped --------------------------------------
@@ -102,9 +105,6 @@ export function gateway({ config, stack, zones, restore, rotation }: GatewayInpu
             encryptionContextKeys: config.security.appKeyEncryptionContextKeys,
         }],
     }, config.region);
-
-    // --- Alarms and dashboard ------------------------------------------------------------------
-    const alarms = new Alarms("pg", alarmsArgs(config, prefix, { lb, routes, cluster, services, cache, logsKey }));
 
     // --- Failover drills: the HA checklist proved under failure, guarded by the customer-facing alarms ---
     const zone = config.drills.zone ?? defaultDrillZone(zones.stackZones, config.network.natGateways);
@@ -126,6 +126,12 @@ export function gateway({ config, stack, zones, restore, rotation }: GatewayInpu
         atlasCluster: { name: database.cluster.name, host: database.host, tier: config.atlas.tier, nodes: config.atlas.electableNodes },
         cachePrimaryEndpoint: cache.primaryEndpoint,
         alarmTopicArn: alarms.topic.arn,
+        /**
+         * Per service, how a new image reaches customers: strategy, traffic steps and bake times,
+         * the alarms that roll a release back, minutes of shifting and baking, peak tasks (percent).
+         * The next update reads the strategy back (a service may not leave a traffic-shifting one).
+         */
+        releases: Object.fromEntries(SERVICE_NAMES.map((name) => [name, services[name].release])),
         /** The connection budget the pool sizes were derived from. */
         connectionBudget: config.connections,
         /** The usage the cost estimate assumes (cost.assumptions, defaults applied). */

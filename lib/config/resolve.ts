@@ -9,8 +9,16 @@ import { DEFAULT_TRACE_SAMPLE_RATIO, Parsed } from "./schema";
 
 export function resolve(parsed: Parsed, awsRegion: string) {
     const prod = parsed.environment === "prod";
-    const service = <S extends Parsed["main"]>(s: S) => ({
+    // Staging rehearses prod's releases; dev replaces tasks in place.
+    const shifting = parsed.environment !== "dev";
+    const release = (name: "admin" | "main" | "worker", r: Parsed["main"]["release"]) => ({
+        ...r,
+        strategy: r.strategy ?? (!shifting || name === "worker" ? "ROLLING" : name === "main" ? "CANARY" : "LINEAR"),
+        alarmRollback: r.alarmRollback ?? (shifting && name !== "worker"),
+    });
+    const service = <S extends Parsed["main"]>(s: S, name: "admin" | "main" | "worker") => ({
         ...s,
+        release: release(name, s.release),
         maxInstances: s.maxInstances ?? s.instances,
         platform: s.build?.platform ?? (s.architecture === "ARM64" ? "linux/arm64" : "linux/amd64"),
         deployment: { ...s.deployment, waitForSteadyState: s.deployment.waitForSteadyState ?? prod },
@@ -27,10 +35,10 @@ export function resolve(parsed: Parsed, awsRegion: string) {
             accessLogsObjectLock: parsed.loadBalancer.accessLogsObjectLock ?? prod,
             waf: { ...parsed.loadBalancer.waf, enabled: parsed.loadBalancer.waf.enabled ?? prod },
         },
-        admin: service(parsed.admin),
-        main: service(parsed.main),
+        admin: service(parsed.admin, "admin"),
+        main: service(parsed.main, "main"),
         worker: {
-            ...service({ ...parsed.worker, memory: parsed.worker.memory ?? workerMemory(parsed.worker.cpu, parsed.worker.concurrency) }),
+            ...service({ ...parsed.worker, memory: parsed.worker.memory ?? workerMemory(parsed.worker.cpu, parsed.worker.concurrency) }, "worker"),
             healthCheck: {
                 ...parsed.worker.healthCheck,
                 command: parsed.worker.healthCheck.command ?? ["CMD-SHELL", `curl -fsS http://localhost:${parsed.worker.containerPort}/health || exit 1`],
@@ -71,6 +79,8 @@ export function defaultsFrom(key: string): string[] {
             maxInstances: [`${section}.instances`],
             platform: [`${section}.architecture`],
             "deployment.waitForSteadyState": ["environment"],
+            "release.strategy": ["environment"],
+            "release.alarmRollback": ["environment"],
             "healthCheck.command": [`${section}.containerPort`],
             // The worker's memory defaults to what its cpu and concurrency need (workerMemory).
             ...(section === "worker" ? { memory: ["worker.cpu", "worker.concurrency"] } : {}),

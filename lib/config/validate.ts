@@ -24,6 +24,8 @@ export interface LastDeployment {
     restoreKey?: string;
     /** The Atlas tier it configured (the `atlasCluster.tier` output). */
     atlasTier?: string;
+    /** Each service's release strategy it configured (the `releases.<service>.strategy` output). */
+    releaseStrategies?: Partial<Record<"admin" | "main" | "worker", string>>;
 }
 
 /** What validation needs besides the config: where build contexts resolve, and what the last deployment recorded. */

@@ -96,8 +96,15 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, a
             return { id: `${arnBase}:loadbalancer/app/${physicalName}/${suffix}`, state: { ...state, arn: `${arnBase}:loadbalancer/app/${physicalName}/${suffix}`, arnSuffix: `app/${physicalName}/${suffix}`, dnsName: `${physicalName}-${suffix}.${region}.elb.amazonaws.com`, zoneId: "Z35SXDOTRQ7X7K" } };
         }
         case "aws:lb/targetGroup:TargetGroup": {
+            // Elastic Load Balancing's own ARN format (the IAM checks judge grants on it).
             const suffix = hash(name, 16, "0123456789abcdef");
-            return { id: `${arnBase}:targetgroup/${physicalName}/${suffix}`, state: { ...state, arn: `${arnBase}:targetgroup/${physicalName}/${suffix}`, arnSuffix: `targetgroup/${physicalName}/${suffix}` } };
+            const arn = `arn:aws:elasticloadbalancing:${region}:${ACCOUNT_ID}:targetgroup/${physicalName}/${suffix}`;
+            return { id: arn, state: { ...state, arn, arnSuffix: `targetgroup/${physicalName}/${suffix}` } };
+        }
+        case "aws:lb/listenerRule:ListenerRule": {
+            const h = (n: number) => hash(name + n, 16, "0123456789abcdef");
+            const arn = `arn:aws:elasticloadbalancing:${region}:${ACCOUNT_ID}:listener-rule/app/pg-alb/${h(1)}/${h(2)}/${h(3)}`;
+            return { id: arn, state: { ...state, arn } };
         }
         case "aws:acm/certificate:Certificate":
             return {

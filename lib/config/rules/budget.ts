@@ -2,6 +2,7 @@
 import { actionMinutes, Bom, estimate, PriceError } from "../../cost";
 import { planDrills } from "../../drills";
 import { ConnectionBudget, planConnections, PoolBudgetError } from "../../pool";
+import { peakPercent } from "../../release";
 import { SERVICE_NAMES, ServiceName } from "../constants";
 import { interfaceEndpointServices, Resolved } from "../resolve";
 import { Problem } from "../problems";
@@ -102,7 +103,8 @@ export function budgetProblems(c: Resolved, problems: Problem[]): ConnectionBudg
             services: SERVICE_NAMES.map((name) => ({
                 name,
                 maxInstances: c[name].maxInstances,
-                maximumPercent: c[name].deployment.maximumPercent,
+                // A blue/green, linear or canary release runs the whole new revision beside the old.
+                maximumPercent: peakPercent(c[name].release.strategy, c[name].deployment.maximumPercent),
                 ...c.pool[name],
             })),
         });

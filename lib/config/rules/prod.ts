@@ -14,6 +14,10 @@ export function prodProblems(c: Resolved): Problem[] {
     ha("admin.instances", c.admin.instances >= 2, "must be at least 2", "two admin backend instances", c.admin.instances);
     ha("main.instances", c.main.instances >= 2, "must be at least 2", "two main backend instances", c.main.instances);
     ha("worker.instances", c.worker.instances >= 2, "must be at least 2", "no single PDF worker", c.worker.instances);
+    // A release that starts, passes /health and then fails payments must not reach every customer.
+    for (const name of ["admin", "main"] as const)
+        if (c.purpose === "gateway" && !c[name].release.alarmRollback)
+            add(`${name}.release.alarmRollback`, "must be true in prod: a release that passes its health checks but answers 5xx or slowly is rolled back by its deployment alarms", c[name].release.alarmRollback, "environment");
     ha("network.azCount", c.network.azCount >= 3, "must be at least 3", "three availability zones", c.network.azCount);
     ha("network.natGateways", c.network.natGateways === "perAz", "must be perAz", "no zone depends on another zone's NAT gateway", c.network.natGateways);
     ha("cache.nodes", c.cache.nodes >= 2, "must be at least 2", "a cache with automatic failover", c.cache.nodes);

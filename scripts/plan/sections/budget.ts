@@ -11,6 +11,6 @@ export const budget: Section = (run) => {
             ["service", "peak tasks", "maxPool", "minPool", "maxConnecting", "peak conns/node"],
             ...b.services.map((s: any) => [s.name + (s.overridden ? " (override)" : ""), s.peakTasks, s.maxPoolSize, s.minPoolSize, s.maxConnecting, s.peakConnections]),
         ]),
-        `peak: ${b.peakTasks} tasks (maxInstances × deployment.maximumPercent), ${b.peakConnections.toLocaleString("en-US")} connections per node including 2 monitoring per task = ${pct(b.utilization)} of the tier's usable limit`,
+        `peak: ${b.peakTasks} tasks (maxInstances × the release's peak: deployment.maximumPercent for a rolling update, 200% for blue/green, linear and canary), ${b.peakConnections.toLocaleString("en-US")} connections per node including 2 monitoring per task = ${pct(b.utilization)} of the tier's usable limit`,
     ];
 };
