@@ -84,7 +84,7 @@ export function releaseSteps(r: Release): ReleaseStep[] {
                 : [{ trafficPercent: round(r.canaryPercent), bakeMinutes: r.canaryBakeMinutes }, { trafficPercent: 100, bakeMinutes: r.bakeMinutes }];
         case "LINEAR": {
             const steps: ReleaseStep[] = [];
-            const count = Math.ceil(round(100 / r.stepPercent) - 1e-9);
+            const count = Math.ceil(100 / r.stepPercent - 1e-9);
             for (let i = 1; i <= count; i++) {
                 const share = Math.min(100, round(i * r.stepPercent));
                 steps.push({ trafficPercent: share, bakeMinutes: share >= 100 ? r.bakeMinutes : r.stepBakeMinutes });

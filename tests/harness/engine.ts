@@ -41,6 +41,14 @@ export function later(last: Run, { days = 0, set = {}, answers }: LaterOptions =
 
 const REGION_FALLBACK = "us-east-1";
 
+/** The customTimeouts option as the SDK sends it ("" for one not set), or undefined without any. */
+function customTimeoutsOf(req: any): { create?: string; update?: string; delete?: string } | undefined {
+    const t = req.getCustomtimeouts?.();
+    if (!t) return undefined;
+    const out = Object.fromEntries(([["create", t.getCreate()], ["update", t.getUpdate()], ["delete", t.getDelete()]] as [string, string][]).filter(([, v]) => v));
+    return Object.keys(out).length ? out : undefined;
+}
+
 /** A deterministic, realistic physical id or suffix from a resource's name. */
 function hash(text: string, length: number, alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"): string {
     const bytes = crypto.createHash("sha256").update(text).digest();
@@ -482,6 +490,7 @@ async function runOnce(options: RunOptions): Promise<Run> {
             dependsOn: req.getDependenciesList().filter((urn: string) => !Object.values(propertyDependencies).some((deps) => deps.includes(urn))),
             dependencies: req.getDependenciesList(),
             propertyDependencies,
+            customTimeouts: customTimeoutsOf(req),
             provider: "",
         };
         const key = `${record.type}::${record.name}`;
