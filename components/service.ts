@@ -157,6 +157,9 @@ export class Service extends pulumi.ComponentResource {
             peakPercent: peakPercent(d.strategy, this.args.config.deployment.maximumPercent),
             rollbackAlarms: d.alarms ? d.alarms.alarmNames : [],
             ...(d.strategy === "ROLLING" ? { circuitBreaker: true } : {}),
+            // How long `pulumi up` may wait on the release when it waits: the service's custom timeout,
+            // or the provider's default 20 minutes (terraform-provider-aws resourceService Timeouts).
+            ...(this.waits ? { waitMinutes: this.releaseTimeout ? Number(this.releaseTimeout.replace(/m$/, "")) : 20 } : {}),
         };
     }
 
@@ -309,6 +312,23 @@ export class Service extends pulumi.ComponentResource {
         }, this.child);
     }
 
+    /**
+     * Waiting for a release (`waitForSteadyState`) waits through its bake times: beyond the
+     * provider's default 20 minutes, the timeout covers the traffic time plus the grace period and
+     * ten minutes for the new tasks to start and pass their checks and the old to drain
+     * (lib/release.ts releaseTimeoutMinutes). Undefined for a rolling update, or when nothing waits.
+     */
+    private get releaseTimeout(): string | undefined {
+        const d = this.args.config.deployment;
+        if (!this.waits || !this.shiftedRoute()) return undefined;
+        return `${releaseTimeoutMinutes(this.args.config.release, Math.ceil((d.healthCheckGracePeriodSeconds + 600) / 60))}m`;
+    }
+
+    /** Whether `pulumi up` waits for the service to be steady (always while stopped for a restore). */
+    private get waits(): boolean {
+        return this.args.stopped ? true : this.args.config.deployment.waitForSteadyState;
+    }
+
     /** The route and its alternate target group, when the release shifts traffic between them. */
     private shiftedRoute(): (Route & { alternateTargetGroup: aws.lb.TargetGroup }) | undefined {
         const route = this.args.route;
@@ -382,10 +402,8 @@ export class Service extends pulumi.ComponentResource {
         const { config, route, network } = this.args;
         const d = config.deployment;
         const release = this.deployment();
-        const waits = this.args.stopped ? true : d.waitForSteadyState;
-        // Waiting for a release waits through its bake times: more than the provider's default 20 minutes.
-        const start = Math.ceil((d.healthCheckGracePeriodSeconds + 600) / 60);
-        const timeout = waits && release.strategy !== "ROLLING" ? `${releaseTimeoutMinutes(config.release, start)}m` : undefined;
+        const waits = this.waits;
+        const timeout = this.releaseTimeout;
         return new aws.ecs.Service(this.name, {
             name: `${this.args.namePrefix}-${this.args.service}`,
             cluster: this.args.cluster.arn,
