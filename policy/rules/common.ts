@@ -58,6 +58,7 @@ export const T = {
     policy: "aws:iam/policy:Policy",
     lbComponent: "payment-gateway:loadBalancer:LoadBalancer",
     fisTemplate: "aws:fis/experimentTemplate:ExperimentTemplate",
+    alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
     egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
     keyPolicy: "aws:kms/keyPolicy:KeyPolicy",
     auditing: "mongodbatlas:index/auditing:Auditing",
