@@ -220,8 +220,10 @@ export class Alarms extends pulumi.ComponentResource {
             const spec = (name: DeploymentAlarm) => ({ evaluationPeriods: DEPLOYMENT_ALARMS[name].evaluationPeriods, datapointsToAlarm: DEPLOYMENT_ALARMS[name].datapointsToAlarm });
             // The worse of the groups (MAX of the series, per period): a canary at 10% failing every
             // request is a 100% rate in its group, not 10% of the service's.
-            const worst = (ids: string[]) => (ids.length === 1 ? ids[0] : `MAX([${ids.join(", ")}])`);
-            const rates = groups.map((_, i) => ({ id: `rate${i}`, expression: `100 * FILL(errors${i}, 0) / requests${i}`, returnData: false }));
+            // One group (a rolling service): its own series, not an expression of one id.
+            const worst = (ids: string[]) => `MAX([${ids.join(", ")}])`;
+            const rateOf = (i: number) => `100 * FILL(errors${i}, 0) / requests${i}`;
+            const rates = groups.length === 1 ? [] : groups.map((_, i) => ({ id: `rate${i}`, expression: rateOf(i), returnData: false }));
             const fiveXx = this.alarm(`${tg.name}-release-5xx`, {
                 alarmDescription: `${tg.name}: more than ${t.http5xxPercent}% of the service's requests answered 5xx by its targets, in either target group (fails and rolls back a release)`,
                 comparisonOperator: "GreaterThanThreshold",
@@ -232,7 +234,7 @@ export class Alarms extends pulumi.ComponentResource {
                     ...perGroup("errors", "HTTPCode_Target_5XX_Count", "Sum"),
                     ...perGroup("requests", "RequestCount", "Sum"),
                     ...rates,
-                    { id: "worst", expression: worst(rates.map((r) => r.id)), label: "5xx percent, worse target group", returnData: true },
+                    { id: "worst", expression: groups.length === 1 ? rateOf(0) : worst(rates.map((r) => r.id)), label: "5xx percent, worse target group", returnData: true },
                 ],
             });
             const p95 = perGroup("p", "TargetResponseTime", "p95");
@@ -242,7 +244,9 @@ export class Alarms extends pulumi.ComponentResource {
                 threshold: t.responseTimeSeconds,
                 ...spec("release-latency"),
                 treatMissingData: "notBreaching",
-                metricQueries: [...p95, { id: "worst", expression: worst(p95.map((q) => q.id)), label: "p95 seconds, worse target group", returnData: true }],
+                metricQueries: groups.length === 1
+                    ? p95.map((q) => ({ ...q, label: "p95 seconds", returnData: true }))
+                    : [...p95, { id: "worst", expression: worst(p95.map((q) => q.id)), label: "p95 seconds, worse target group", returnData: true }],
             });
             this.deploymentAlarms[tg.name] = [fiveXx, latency, noHealthy];
         }

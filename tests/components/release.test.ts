@@ -242,3 +242,20 @@ describe("releases", () => {
         assert.equal(prod.one(SERVICE, "pg-main").customTimeouts?.update, `${releaseTimeoutMinutes(release, 11)}m`);
     });
 });
+
+describe("releases of a rolling service with alarm rollback", () => {
+    it("watch its one target group: the rate and the p95 as series, not expressions of one id", async () => {
+        const run = await runProgram({ stack: "dev", set: { "main.release.alarmRollback": true } });
+        const group = run.one(TG, "pg-main").outputs.arnSuffix;
+        const rate = run.one(ALARM, "pg-main-release-5xx").inputs;
+        assert.deepEqual(rate.metricQueries.filter((q: any) => q.metric).map((q: any) => q.metric.dimensions.TargetGroup), [group, group]);
+        assert.equal(rate.metricQueries.find((q: any) => q.returnData).expression, "100 * FILL(errors0, 0) / requests0");
+        const latency = run.one(ALARM, "pg-main-release-latency").inputs;
+        assert.deepEqual(latency.metricQueries.map((q: any) => [q.metric.metricName, q.metric.stat, q.returnData]), [["TargetResponseTime", "p95", true]]);
+        // A rolling update with alarm rollback: the alarms and the circuit breaker both roll back.
+        const svc = run.one(SERVICE, "pg-main").inputs;
+        assert.deepEqual(svc.alarms.alarmNames, ["release-5xx", "release-latency", "no-healthy-hosts"].map((a) => `payment-gateway-dev-main-${a}`));
+        assert.deepEqual(svc.deploymentCircuitBreaker, { enable: true, rollback: true });
+        assert.deepEqual(svc.deploymentConfiguration, { strategy: "ROLLING" });
+    });
+});
