@@ -34,7 +34,7 @@ export interface AlarmsArgs {
      * Target groups to watch for unhealthy hosts, per routed service: its group, the alternate
      * group ECS shifts traffic to in a blue/green, linear or canary release (either may hold the
      * live tasks), and whether the service's releases roll back on its deployment alarms
-     * (declared then: `deploymentAlarms`).
+     * (declared then: `deploymentAlarms`). Default per group: no alternate group, no release alarms.
      */
     targetGroups: { name: string; arnSuffix: pulumi.Output<string>; alternateArnSuffix?: pulumi.Output<string>; alarmRollback?: boolean }[];
     /** ECS cluster of the services. */

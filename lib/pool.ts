@@ -5,8 +5,9 @@
  * connections to it. The worst case for a node is every task that can run at once — each
  * service's autoscaling ceiling times its release's peak percent (old and new tasks overlap: a
  * rolling update's maximumPercent, or 200 while a blue/green, linear or canary release runs both
- * revisions whole; lib/release.ts peakPercent) — each with a full pool. That must fit the tier's per-node limit, less what Atlas reserves, less
- * the headroom kept for operators, migrations and tooling.
+ * revisions whole; lib/release.ts peakPercent) — each with a full pool. That must fit the tier's
+ * per-node limit, less what Atlas reserves, less the headroom kept for operators, migrations and
+ * tooling.
  */
 import { ATLAS_RESERVED_CONNECTIONS, ATLAS_TIERS, ATLAS_TIER_CONNECTIONS, AtlasTier } from "./limits";
 
