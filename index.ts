@@ -24,10 +24,11 @@ export = async () => {
     // atlas.tier edit is judged against the tier it deployed.
     const last = await previousOutputs(["rotation", "restore", "atlasCluster", "releases"]);
     const lastRestore = last.outputs.restore as RestoreRecord | undefined;
+    const lastReleases = releaseStrategies(last.outputs.releases);
     const config = loadConfig({
         restoreKey: lastRestore?.key,
         atlasTier: (last.outputs.atlasCluster as { tier?: string } | undefined)?.tier,
-        releaseStrategies: releaseStrategies(last.outputs.releases),
+        releaseStrategies: lastReleases,
     });
     // The zones the region really offers: named zones and the drill zone are checked against them before anything is declared.
     const zones = config.purpose === "gateway" ? await loadStackZones(config) : undefined;
@@ -39,6 +40,6 @@ export = async () => {
         case "restore-drill":
             return restoreDrill({ config, stack, restore });
         case "gateway":
-            return gateway({ config, stack, zones: zones!, restore, rotation });
+            return gateway({ config, stack, zones: zones!, restore, rotation, lastReleases });
     }
 };

@@ -91,6 +91,12 @@ export interface RouteArgs {
      * ECS owns the weights. Default false (one target group, a plain forward).
      */
     alternate?: boolean;
+    /**
+     * The rule already forwards by weight to both groups (the last deployment released this route
+     * by shifting traffic): ECS owns the weights, and the program leaves the forward alone. Default
+     * false: the weighted forward is sent, as on the update that gives a route its alternate group.
+     */
+    weightsOwnedByEcs?: boolean;
 }
 
 /** A host routed to a target group. */
@@ -290,13 +296,19 @@ export class LoadBalancer extends pulumi.ComponentResource {
      *
      * With an alternate target group the (single, config/rules/release.ts) rule is ECS's production
      * listener rule: it forwards to both groups by weight, 100 to the first and 0 to the second
-     * when created, and ECS rewrites the weights at each release (ECS developer guide,
+     * when first sent, and ECS rewrites the weights at each release (ECS developer guide,
      * "Application Load Balancer resources for blue/green, linear, and canary deployments"). The
-     * forward is therefore the program's only until it exists (`ignoreChanges` on
-     * actions[0].forward; Pulumi uses the program's value where the state has none, so a route
-     * that had a plain forward gets the weighted one once): sending it again would send stale
-     * weights, and could move every request to the group ECS has emptied. The provider sends the
-     * actions only when they changed (terraform-provider-aws internal/service/elbv2/listener_rule.go
+     * forward is therefore the program's only until the last deployment has sent it
+     * (`RouteArgs.weightsOwnedByEcs`, then `ignoreChanges` on actions[0].forward): sending it
+     * again would send stale weights, and could move every request to the group ECS has emptied.
+     * Not on the update that turns a plain forward into the weighted one: Pulumi resets an ignored
+     * path to the state's inputs and deletes it from the program's where the state has none
+     * (pulumi sdk/go/common/resource/properties_path.go PropertyPath.reset, used by the engine's
+     * processIgnoreChanges), which would leave a forward action with neither a target group nor a
+     * forward block, refused at preview (terraform-provider-aws internal/service/elbv2/listener.go
+     * listenerActionPlantimeValidate). Before that update the route ran a rolling update, so
+     * every task is in the first group and 100/0 is what it serves. The provider sends the
+     * actions only when they changed (internal/service/elbv2/listener_rule.go
      * resourceListenerRuleUpdate: `if d.HasChange("action")`), so a change of conditions leaves
      * the weights alone.
      *
@@ -326,7 +338,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
                 ...this.child,
                 // Earlier versions named the first group "-0" when there were five or more CIDRs.
                 aliases: i === 0 ? [{ name: `${this.name}-${name}-0` }] : [],
-                ignoreChanges: weighted ? ["actions[0].forward"] : [],
+                ignoreChanges: weighted && args.weightsOwnedByEcs ? ["actions[0].forward"] : [],
             }),
         );
     }

@@ -52,6 +52,15 @@ export function shiftsTraffic(strategy: ReleaseStrategy): boolean {
     return strategy !== "ROLLING";
 }
 
+/**
+ * Whether the last deployment released a service by shifting traffic (its strategy as the
+ * `releases` output recorded it; undefined before any deployment, or before releases were
+ * recorded): then its listener rule already forwards by weight to both groups, and ECS owns the weights.
+ */
+export function shiftedLastTime(lastStrategy: string | undefined): boolean {
+    return (RELEASE_STRATEGIES as readonly string[]).includes(lastStrategy ?? "") && lastStrategy !== "ROLLING";
+}
+
 /** Whether a share is a multiple of 0.1, as ECS requires of canaryPercent and stepPercent. */
 export function isTenth(value: number): boolean {
     return Math.abs(value * 10 - Math.round(value * 10)) < 1e-9;

@@ -15,7 +15,7 @@ import { Service, ServiceArgs } from "../components/service";
 import { AlarmsArgs } from "../components/alarms";
 import { DrillsArgs } from "../components/drills";
 import { RotationStep } from "./lastUpdate";
-import { shiftsTraffic } from "../lib/release";
+import { shiftedLastTime, shiftsTraffic } from "../lib/release";
 
 /** What the failover drills find this stack's ECS tasks and cache by (FIS resolves those by tags). */
 export function drillTag(stack: string) {
@@ -78,8 +78,12 @@ export function loadBalancerArgs(config: Config, prefix: string, hosts: { admin:
     };
 }
 
-/** Admin sessions (WebAuthn login) are cookie sessions: a client stays on one instance. */
-export function adminRouteArgs(config: Config, host: string): RouteArgs {
+/**
+ * Admin sessions (WebAuthn login) are cookie sessions: a client stays on one instance.
+ * `lastStrategy` is admin's release strategy as the last deployment recorded it (the `releases`
+ * output; none on a first deployment): whether its rule already forwards by weight.
+ */
+export function adminRouteArgs(config: Config, host: string, lastStrategy?: string): RouteArgs {
     const stickiness = config.admin.stickiness;
     return {
         host,
@@ -90,12 +94,14 @@ export function adminRouteArgs(config: Config, host: string): RouteArgs {
             : { type: "lb_cookie", durationSeconds: stickiness.durationSeconds },
         allowedCidrs: config.admin.allowedCidrs,
         alternate: shiftsTraffic(config.admin.release.strategy),
+        weightsOwnedByEcs: shiftsTraffic(config.admin.release.strategy) && shiftedLastTime(lastStrategy),
     };
 }
 
-/** API-key auth is stateless: any instance serves any request. */
-export function apiRouteArgs(config: Config, host: string): RouteArgs {
-    return { host, port: config.main.containerPort, priority: 200, alternate: shiftsTraffic(config.main.release.strategy) };
+/** API-key auth is stateless: any instance serves any request. `lastStrategy` as for adminRouteArgs. */
+export function apiRouteArgs(config: Config, host: string, lastStrategy?: string): RouteArgs {
+    const alternate = shiftsTraffic(config.main.release.strategy);
+    return { host, port: config.main.containerPort, priority: 200, alternate, weightsOwnedByEcs: alternate && shiftedLastTime(lastStrategy) };
 }
 
 export function databaseArgs(config: Config, stack: string, network: Network, atlasKey: KmsKey | undefined, rotation: RotationStep): DatabaseArgs {

@@ -33,9 +33,11 @@ export interface GatewayInputs {
     /** The restore step and the rotation step this update takes (stacks/lastUpdate.ts). */
     restore: RestorePlan;
     rotation: RotationStep;
+    /** Each service's release strategy as the last deployment recorded it (lib/release.ts releaseStrategies); none on a first deployment. */
+    lastReleases?: Partial<Record<ServiceName, string>>;
 }
 
-export function gateway({ config, stack, zones, restore, rotation }: GatewayInputs) {
+export function gateway({ config, stack, zones, restore, rotation, lastReleases = {} }: GatewayInputs) {
     const prefix = `payment-gateway-${stack}`;
     const protect = config.prod; // stateful resources cannot be deleted by accident in prod
 
@@ -51,8 +53,8 @@ export function gateway({ config, stack, zones, restore, rotation }: GatewayInpu
     const hosts = { admin: `admin.${config.domain}`, api: `api.${config.domain}` };
     const lb = new LoadBalancer("pg", loadBalancerArgs(config, prefix, hosts, network, logsKey));
     const routes: Partial<Record<ServiceName, Route>> = {
-        admin: lb.route("admin", adminRouteArgs(config, hosts.admin)),
-        main: lb.route("main", apiRouteArgs(config, hosts.api)),
+        admin: lb.route("admin", adminRouteArgs(config, hosts.admin, lastReleases.admin)),
+        main: lb.route("main", apiRouteArgs(config, hosts.api, lastReleases.main)),
     };
 
     // --- Data tier: keys, the Atlas replica set, the cache, and the secrets that reach them --------

@@ -104,12 +104,17 @@ describe("releases", () => {
             assert.deepEqual(admin.inputs.actions, [{ type: "forward", forward: { targetGroups: [{ arn: tg, weight: 100 }, { arn: alt, weight: 0 }], stickiness: { enabled: true, duration: 86400 } } }]);
             const main = prod.one(RULE, "pg-main");
             assert.equal(main.inputs.actions[0].forward.stickiness, undefined, "API keys need no stickiness");
-            // ECS owns the weights once the rule exists: the program never sends them again.
-            for (const r of [admin, main]) assert.deepEqual(r.ignoreChanges, ["actions[0].forward"]);
+            // A first deployment sends the weighted forward (ignoring it would delete it: nothing in the state yet).
+            for (const r of [admin, main]) assert.deepEqual(r.ignoreChanges, []);
             for (const r of dev.ofType(RULE)) {
                 assert.deepEqual(r.ignoreChanges, []);
                 assert.ok(r.inputs.actions[0].targetGroupArn, "a plain forward where nothing shifts traffic");
             }
+        });
+
+        it("leaves the weights to ECS once a deployment has sent them", async () => {
+            const next = await later(prod, { days: 1 });
+            for (const name of ["admin", "main"]) assert.deepEqual(next.one(RULE, `pg-${name}`).ignoreChanges, ["actions[0].forward"], name);
         });
 
         it("keeps the forward's stickiness as long as the group's own", async () => {
@@ -166,6 +171,12 @@ describe("releases", () => {
             assert.equal(canary.one(TG, "pg-main").urn, rolling.one(TG, "pg-main").urn);
             assert.deepEqual(canary.one(TG, "pg-main").inputs, rolling.one(TG, "pg-main").inputs, "the first target group is not changed");
             assert.deepEqual(canary.one(RULE, "pg-main").inputs.actions[0].forward.targetGroups.map((g: any) => g.weight), [100, 0]);
+            // Sent on this update: the state's plain forward has no forward block, and ignoring one
+            // the state lacks deletes it from the program's inputs (a forward action with no target).
+            assert.deepEqual(canary.one(RULE, "pg-main").ignoreChanges, []);
+            assert.deepEqual(canary.one(RULE, "pg-admin").ignoreChanges, [], "admin still rolls");
+            const after = await later(canary, { days: 1 });
+            assert.deepEqual(after.one(RULE, "pg-main").ignoreChanges, ["actions[0].forward"], "ECS owns the weights from the next update on");
             assert.equal(canary.one(SERVICE, "pg-main").urn, rolling.one(SERVICE, "pg-main").urn);
             assert.equal(canary.one(SERVICE, "pg-main").inputs.name, rolling.one(SERVICE, "pg-main").inputs.name);
             assert.equal(canary.outputs.releases.main.strategy, "CANARY");

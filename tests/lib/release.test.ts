@@ -1,9 +1,14 @@
 import { strict as assert } from "assert";
-import { alarmWindowMinutes, bakesShorterThanAlarms, isTenth, peakPercent, Release, releaseSteps, releaseStrategies, releaseTimeoutMinutes, trafficMinutes } from "../../lib/release";
+import { alarmWindowMinutes, bakesShorterThanAlarms, isTenth, peakPercent, Release, releaseSteps, releaseStrategies, releaseTimeoutMinutes, shiftedLastTime, trafficMinutes } from "../../lib/release";
 
 const base: Release = { strategy: "CANARY", canaryPercent: 10, canaryBakeMinutes: 10, stepPercent: 25, stepBakeMinutes: 5, bakeMinutes: 10, alarmRollback: true };
 
 describe("release strategies (lib/release.ts)", () => {
+    it("know the listener rule already forwards by weight only when the last deployment shifted traffic", () => {
+        for (const s of ["BLUE_GREEN", "LINEAR", "CANARY"]) assert.equal(shiftedLastTime(s), true, s);
+        for (const s of ["ROLLING", undefined, "", "canary"]) assert.equal(shiftedLastTime(s), false, String(s));
+    });
+
     it("shift a canary share for its bake, then the rest for the deployment bake", () => {
         assert.deepEqual(releaseSteps(base), [{ trafficPercent: 10, bakeMinutes: 10 }, { trafficPercent: 100, bakeMinutes: 10 }]);
         assert.equal(trafficMinutes(base), 20);
