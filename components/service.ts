@@ -9,7 +9,7 @@ import { contextHash } from "../lib/contextHash";
 import { ecrRepositoryOf } from "../lib/images";
 import { EGRESS_PURPOSE_TAG, OTLP_EGRESS, secretSource } from "../lib/limits";
 import { RESTORE_STOP_TAG } from "../lib/restore";
-import { peakPercent, releaseSteps, releaseTimeoutMinutes, shiftsTraffic, trafficMinutes } from "../lib/release";
+import { circuitBreakerServes, peakPercent, releaseSteps, releaseTimeoutMinutes, shiftsTraffic, trafficMinutes } from "../lib/release";
 import { Connections } from "./connections";
 import { KmsKey } from "./kmsKey";
 import { Statement, allow, ecsTaskRole } from "./iam";
@@ -156,7 +156,7 @@ export class Service extends pulumi.ComponentResource {
             trafficMinutes: trafficMinutes(effective),
             peakPercent: peakPercent(d.strategy, this.args.config.deployment.maximumPercent),
             rollbackAlarms: d.alarms ? d.alarms.alarmNames : [],
-            ...(d.strategy === "ROLLING" ? { circuitBreaker: true } : {}),
+            ...(circuitBreakerServes(d.strategy) ? { circuitBreaker: true } : {}),
             // How long `pulumi up` may wait on the release when it waits: the service's custom timeout,
             // or the provider's default 20 minutes (terraform-provider-aws resourceService Timeouts).
             ...(this.waits ? { waitMinutes: this.releaseTimeout ? Number(this.releaseTimeout.replace(/m$/, "")) : 20 } : {}),
@@ -374,7 +374,7 @@ export class Service extends pulumi.ComponentResource {
      * The service's deployment: a rolling update behind the circuit breaker, or (config `release`)
      * a blue/green, linear or canary release between the route's two target groups, and the
      * alarms that fail and roll back either. Encoded rules, with their sources in lib/release.ts:
-     * the circuit breaker only with ROLLING; bakeTimeInMinutes with every traffic-shifting
+     * the circuit breaker with ROLLING and BLUE_GREEN (lib/release.ts circuitBreakerServes); bakeTimeInMinutes with every traffic-shifting
      * strategy (required with BLUE_GREEN); the provider takes the minutes as strings (nullable ints).
      */
     private deployment() {
@@ -384,7 +384,7 @@ export class Service extends pulumi.ComponentResource {
         const strategy = shifted ? r.strategy : "ROLLING";
         return {
             strategy,
-            deploymentCircuitBreaker: { enable: !shifted, rollback: !shifted },
+            deploymentCircuitBreaker: { enable: circuitBreakerServes(strategy), rollback: circuitBreakerServes(strategy) },
             deploymentConfiguration: {
                 strategy,
                 ...(shifted ? { bakeTimeInMinutes: String(r.bakeMinutes) } : {}),

@@ -6,9 +6,15 @@
  * Sources (ECS developer guide and API reference):
  * - DeploymentConfiguration (API_DeploymentConfiguration): `strategy` ROLLING, BLUE_GREEN, LINEAR or
  *   CANARY; `bakeTimeInMinutes`, the time both revisions run after all production traffic has
- *   shifted, required with BLUE_GREEN; the deployment circuit breaker "can only be used for
- *   services using the rolling update (ECS) deployment type"; minimumHealthyPercent and
- *   maximumPercent apply to a rolling update.
+ *   shifted, required with BLUE_GREEN; minimumHealthyPercent and maximumPercent apply to a
+ *   rolling update.
+ * - The deployment circuit breaker: the API reference (API_DeploymentCircuitBreaker) says it
+ *   "can only be used for services using the rolling update (ECS) deployment type", ECS being the
+ *   deployment controller these strategies all run under; the developer guide ("Amazon ECS
+ *   deployment failure detection") says the circuit breaker and CloudWatch alarms "only support
+ *   rolling update deployment and blue/green deployment types" and that "when both methods are
+ *   used, either can trigger deployment failure". Whether LINEAR and CANARY accept it is not
+ *   stated in either; they run without it (circuitBreakerServes).
  * - CanaryConfiguration (API_CanaryConfiguration): canaryPercent, multiples of 0.1 from 0.1 to
  *   100.0 (default 5.0); canaryBakeTimeInMinutes 0–1440 (default 10).
  * - LinearConfiguration (API_LinearConfiguration): stepPercent, multiples of 0.1 from 3.0 to 100.0
@@ -59,6 +65,16 @@ export function shiftsTraffic(strategy: ReleaseStrategy): boolean {
  */
 export function shiftedLastTime(lastStrategy: string | undefined): boolean {
     return (RELEASE_STRATEGIES as readonly string[]).includes(lastStrategy ?? "") && lastStrategy !== "ROLLING";
+}
+
+/**
+ * Whether the deployment circuit breaker serves this strategy (sources above): ROLLING and
+ * BLUE_GREEN, documented; not LINEAR or CANARY, which no source confirms. Without it a revision
+ * whose tasks never become healthy takes no traffic (the old revision's targets keep the alarms
+ * quiet) and holds the release until the wait's timeout or a manual stop.
+ */
+export function circuitBreakerServes(strategy: ReleaseStrategy): boolean {
+    return strategy === "ROLLING" || strategy === "BLUE_GREEN";
 }
 
 /** Whether a share is a multiple of 0.1, as ECS requires of canaryPercent and stepPercent. */

@@ -190,6 +190,10 @@ describe("releases", () => {
             // BLUE_GREEN stays a traffic-shifting strategy: accepted.
             const bg = await later(staging, { days: 1, set: { "main.release.strategy": "BLUE_GREEN", "main.release.bakeMinutes": 5 } });
             assert.deepEqual(bg.one(SERVICE, "pg-main").inputs.deploymentConfiguration, { strategy: "BLUE_GREEN", bakeTimeInMinutes: "5" });
+            // The circuit breaker serves blue/green too ("Amazon ECS deployment failure detection"); not linear or canary, unconfirmed.
+            assert.deepEqual(bg.one(SERVICE, "pg-main").inputs.deploymentCircuitBreaker, { enable: true, rollback: true });
+            assert.equal(bg.outputs.releases.main.circuitBreaker, true);
+            assert.deepEqual(staging.one(SERVICE, "pg-main").inputs.deploymentCircuitBreaker, { enable: false, rollback: false });
         });
     });
 

@@ -136,8 +136,8 @@ describe("services", () => {
     });
 
     it("roll out safely: circuit breaker with rollback on a rolling update, 100/200 percent, grace period, steady state in prod", () => {
-        // The circuit breaker serves rolling updates only (ECS API reference, DeploymentConfiguration):
-        // prod's admin and main release by shifting traffic, the worker and dev's services roll.
+        // The circuit breaker serves rolling and blue/green updates (lib/release.ts circuitBreakerServes):
+        // prod's admin and main release linearly and as a canary, the worker and dev's services roll.
         assert.deepEqual(prod.one(SERVICE, "pg-worker").inputs.deploymentCircuitBreaker, { enable: true, rollback: true });
         for (const s of dev.ofType(SERVICE)) assert.deepEqual(s.inputs.deploymentCircuitBreaker, { enable: true, rollback: true });
         for (const name of ["admin", "main"]) assert.deepEqual(prod.one(SERVICE, `pg-${name}`).inputs.deploymentCircuitBreaker, { enable: false, rollback: false });

@@ -1,9 +1,13 @@
 import { strict as assert } from "assert";
-import { alarmWindowMinutes, bakesShorterThanAlarms, isTenth, peakPercent, Release, releaseSteps, releaseStrategies, releaseTimeoutMinutes, shiftedLastTime, trafficMinutes } from "../../lib/release";
+import { alarmWindowMinutes, bakesShorterThanAlarms, circuitBreakerServes, isTenth, peakPercent, Release, releaseSteps, releaseStrategies, releaseTimeoutMinutes, shiftedLastTime, trafficMinutes } from "../../lib/release";
 
 const base: Release = { strategy: "CANARY", canaryPercent: 10, canaryBakeMinutes: 10, stepPercent: 25, stepBakeMinutes: 5, bakeMinutes: 10, alarmRollback: true };
 
 describe("release strategies (lib/release.ts)", () => {
+    it("use the circuit breaker where ECS documents it: rolling and blue/green", () => {
+        assert.deepEqual((["ROLLING", "BLUE_GREEN", "LINEAR", "CANARY"] as const).map(circuitBreakerServes), [true, true, false, false]);
+    });
+
     it("know the listener rule already forwards by weight only when the last deployment shifted traffic", () => {
         for (const s of ["BLUE_GREEN", "LINEAR", "CANARY"]) assert.equal(shiftedLastTime(s), true, s);
         for (const s of ["ROLLING", undefined, "", "canary"]) assert.equal(shiftedLastTime(s), false, String(s));

@@ -26,7 +26,7 @@ export const releases: Section = (run) => {
                 ? `${name} rolls back when any of these alarms fires: ${r.rollbackAlarms.join(", ")}`
                 : r.circuitBreaker
                   ? `${name} rolls back only on the circuit breaker (tasks that fail to start or fail their health check)`
-                  : `! ${name}: nothing rolls a bad release back (release.alarmRollback is off and the circuit breaker serves rolling updates only)`,
+                  : `! ${name}: nothing rolls a bad release back (release.alarmRollback is off and the circuit breaker serves rolling and blue/green updates only)`,
         ),
         // The deploy's critical path: the slowest release, on top of the new tasks' start and the old ones' draining.
         `critical path: the slowest release shifts and bakes for ${Math.max(...entries.map(([, r]) => r.trafficMinutes))} min, plus the new tasks' start and health checks and the old ones' draining`,
