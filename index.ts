@@ -15,6 +15,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RotationRecord } from "./lib/rotation";
 import { RestoreRecord } from "./lib/restore";
+import { releaseStrategies } from "./lib/release";
 import { loadConfig, loadStackZones, previousOutputs, readPrimaryStack } from "./lib/stackConfig";
 import { ClusterRecord, stepOfRestore, stepOfRotation, stepOfTopology } from "./stacks/lastUpdate";
 import { gateway } from "./stacks/gateway";
@@ -27,10 +28,16 @@ export = async () => {
     // Which step of a credential rotation or a restore this update takes depends on the step the
     // last one took; a restore it already started is not judged against today's clock again, and an
     // atlas.tier edit is judged against the tier it deployed.
-    const last = await previousOutputs(["rotation", "restore", "atlasCluster", "dnsRecords"]);
+    const last = await previousOutputs(["rotation", "restore", "atlasCluster", "dnsRecords", "releases"]);
     const lastRestore = last.outputs.restore as RestoreRecord | undefined;
     const lastCluster = last.outputs.atlasCluster as ClusterRecord | undefined;
-    const config = loadConfig({ restoreKey: lastRestore?.key, atlasTier: lastCluster?.tier, dnsRecords: last.outputs.dnsRecords as string | undefined });
+    const lastReleases = releaseStrategies(last.outputs.releases);
+    const config = loadConfig({
+        restoreKey: lastRestore?.key,
+        atlasTier: lastCluster?.tier,
+        dnsRecords: last.outputs.dnsRecords as string | undefined,
+        releaseStrategies: lastReleases,
+    });
     // The zones the region really offers: named zones and the drill zone are checked against them before anything is declared.
     const zones = config.purpose === "gateway" || config.purpose === "standby" ? await loadStackZones(config) : undefined;
     // A standby reads the primary from the Pulumi backend only (never the primary region's APIs), before anything is declared.
@@ -47,10 +54,10 @@ export = async () => {
         case "region-drill":
             return regionDrill({ config, stack });
         case "gateway":
-            return gateway({ config, stack, zones: zones!, restore, rotation, topology: topology! });
+            return gateway({ config, stack, zones: zones!, restore, rotation, topology: topology!, lastReleases });
         case "local":
             return local({ config, stack });
         case "standby":
-            return standby({ config, stack, zones: zones!, primary: primary!, rotation });
+            return standby({ config, stack, zones: zones!, primary: primary!, rotation, lastReleases });
     }
 };

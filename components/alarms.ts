@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { DEPLOYMENT_ALARMS, DeploymentAlarm } from "../lib/release";
 import { KmsKey } from "./kmsKey";
 
 export interface AlarmThresholds {
@@ -29,8 +30,13 @@ export interface AlarmsArgs {
     thresholds: AlarmThresholds;
     /** The ALB's metric dimension (app/<name>/<id>). */
     loadBalancerArnSuffix: pulumi.Output<string>;
-    /** Target groups to watch for unhealthy hosts. */
-    targetGroups: { name: string; arnSuffix: pulumi.Output<string> }[];
+    /**
+     * Target groups to watch for unhealthy hosts, per routed service: its group, the alternate
+     * group ECS shifts traffic to in a blue/green, linear or canary release (either may hold the
+     * live tasks), and whether the service's releases roll back on its deployment alarms
+     * (declared then: `deploymentAlarms`). Default per group: no alternate group, no release alarms.
+     */
+    targetGroups: { name: string; arnSuffix: pulumi.Output<string>; alternateArnSuffix?: pulumi.Output<string>; alarmRollback?: boolean }[];
     /** ECS cluster of the services. */
     clusterName: pulumi.Input<string>;
     /** Services to watch for CPU and memory. */
@@ -60,6 +66,14 @@ export class Alarms extends pulumi.ComponentResource {
     readonly alarms: aws.cloudwatch.MetricAlarm[] = [];
     /** The alarms customers would feel: 5xx rate, the ALB's own 5xx, and no healthy target per route. */
     readonly customerFacing: aws.cloudwatch.MetricAlarm[] = [];
+    /**
+     * Per routed service with alarm rollback, the alarms that fail and roll back its release
+     * (lib/release.ts DEPLOYMENT_ALARMS): its targets' 5xx rate and p95 latency, the worse of its
+     * two target groups so that they see the new revision's tasks while it takes a share of the
+     * traffic, and no healthy target in either group. Only the service's own targets: an alarm
+     * on the whole load balancer would roll back one service for the other's failure.
+     */
+    readonly deploymentAlarms: Record<string, aws.cloudwatch.MetricAlarm[]> = {};
     readonly dashboard: aws.cloudwatch.Dashboard;
     private readonly child: pulumi.CustomResourceOptions;
 
@@ -165,32 +179,76 @@ export class Alarms extends pulumi.ComponentResource {
             treatMissingData: "notBreaching",
         });
         for (const tg of this.args.targetGroups) {
+            const groups = [tg.arnSuffix, ...(tg.alternateArnSuffix ? [tg.alternateArnSuffix] : [])];
+            const perGroup = (id: string, metricName: string, stat: string) =>
+                groups.map((group, i) => ({
+                    id: `${id}${i}`,
+                    metric: { namespace: "AWS/ApplicationELB", metricName, dimensions: { LoadBalancer: lb, TargetGroup: group }, period: 60, stat },
+                    returnData: false,
+                }));
+            // Summed over both groups when ECS may have moved the tasks to either (FILL: a group with
+            // nothing registered reports nothing).
+            const total = (id: string, metricName: string, stat: string, label: string) =>
+                groups.length === 1
+                    ? { namespace: "AWS/ApplicationELB", metricName, dimensions: { LoadBalancer: lb, TargetGroup: tg.arnSuffix }, statistic: stat, period: 60 }
+                    : {
+                          metricQueries: [
+                              ...perGroup(id, metricName, stat),
+                              { id: "total", expression: groups.map((_, i) => `FILL(${id}${i}, 0)`).join(" + "), label, returnData: true },
+                          ],
+                      };
             // Every task gone and none able to start: HealthyHostCount is 0 or, with nothing
             // registered, not reported at all, so missing data counts as breaching.
-            this.customerFacing.push(this.alarm(`${tg.name}-no-healthy-hosts`, {
+            const noHealthy = this.alarm(`${tg.name}-no-healthy-hosts`, {
                 alarmDescription: `${tg.name}: no healthy target; every request gets a 503`,
-                namespace: "AWS/ApplicationELB",
-                metricName: "HealthyHostCount",
-                dimensions: { LoadBalancer: lb, TargetGroup: tg.arnSuffix },
-                statistic: "Minimum",
-                period: 60,
-                evaluationPeriods: 2,
+                ...total("healthy", "HealthyHostCount", "Minimum", "healthy targets"),
+                evaluationPeriods: DEPLOYMENT_ALARMS["no-healthy-hosts"].evaluationPeriods,
                 comparisonOperator: "LessThanThreshold",
                 threshold: 1,
                 treatMissingData: "breaching",
-            }));
+            });
+            this.customerFacing.push(noHealthy);
             this.alarm(`${tg.name}-unhealthy-hosts`, {
                 alarmDescription: `${tg.name}: a target failed its health checks`,
-                namespace: "AWS/ApplicationELB",
-                metricName: "UnHealthyHostCount",
-                dimensions: { LoadBalancer: lb, TargetGroup: tg.arnSuffix },
-                statistic: "Maximum",
-                period: 60,
+                ...total("unhealthy", "UnHealthyHostCount", "Maximum", "unhealthy targets"),
                 evaluationPeriods: 3,
                 comparisonOperator: "GreaterThanThreshold",
                 threshold: 0,
                 treatMissingData: "notBreaching",
             });
+            if (!tg.alarmRollback) continue;
+            const spec = (name: DeploymentAlarm) => ({ evaluationPeriods: DEPLOYMENT_ALARMS[name].evaluationPeriods, datapointsToAlarm: DEPLOYMENT_ALARMS[name].datapointsToAlarm });
+            // The worse of the groups (MAX of the series, per period): a canary at 10% failing every
+            // request is a 100% rate in its group, not 10% of the service's.
+            // One group (a rolling service): its own series, not an expression of one id.
+            const worst = (ids: string[]) => `MAX([${ids.join(", ")}])`;
+            const rateOf = (i: number) => `100 * FILL(errors${i}, 0) / requests${i}`;
+            const rates = groups.length === 1 ? [] : groups.map((_, i) => ({ id: `rate${i}`, expression: rateOf(i), returnData: false }));
+            const fiveXx = this.alarm(`${tg.name}-release-5xx`, {
+                alarmDescription: `${tg.name}: more than ${t.http5xxPercent}% of the service's requests answered 5xx by its targets, in either target group (fails and rolls back a release)`,
+                comparisonOperator: "GreaterThanThreshold",
+                threshold: t.http5xxPercent,
+                ...spec("release-5xx"),
+                treatMissingData: "notBreaching",
+                metricQueries: [
+                    ...perGroup("errors", "HTTPCode_Target_5XX_Count", "Sum"),
+                    ...perGroup("requests", "RequestCount", "Sum"),
+                    ...rates,
+                    { id: "worst", expression: groups.length === 1 ? rateOf(0) : worst(rates.map((r) => r.id)), label: "5xx percent, worse target group", returnData: true },
+                ],
+            });
+            const p95 = perGroup("p", "TargetResponseTime", "p95");
+            const latency = this.alarm(`${tg.name}-release-latency`, {
+                alarmDescription: `${tg.name}: p95 target response time above ${t.responseTimeSeconds}s in either target group (fails and rolls back a release)`,
+                comparisonOperator: "GreaterThanThreshold",
+                threshold: t.responseTimeSeconds,
+                ...spec("release-latency"),
+                treatMissingData: "notBreaching",
+                metricQueries: groups.length === 1
+                    ? p95.map((q) => ({ ...q, label: "p95 seconds", returnData: true }))
+                    : [...p95, { id: "worst", expression: worst(p95.map((q) => q.id)), label: "p95 seconds, worse target group", returnData: true }],
+            });
+            this.deploymentAlarms[tg.name] = [fiveXx, latency, noHealthy];
         }
     }
 

@@ -97,6 +97,18 @@ export interface RouteArgs {
     stickiness?: Stickiness;
     /** Only these client CIDRs reach the host; others get the default 404. Default: anywhere. */
     allowedCidrs?: string[];
+    /**
+     * A second target group, the same as the first, for ECS to start a new revision in and shift
+     * traffic to (a blue/green, linear or canary release): the rule forwards to both by weight,
+     * ECS owns the weights. Default false (one target group, a plain forward).
+     */
+    alternate?: boolean;
+    /**
+     * The rule already forwards by weight to both groups (the last deployment released this route
+     * by shifting traffic): ECS owns the weights, and the program leaves the forward alone. Default
+     * false: the weighted forward is sent, as on the update that gives a route its alternate group.
+     */
+    weightsOwnedByEcs?: boolean;
 }
 
 /** A host routed to a target group. */
@@ -106,6 +118,8 @@ export interface Route {
     host: string;
     url: string;
     targetGroup: aws.lb.TargetGroup;
+    /** The second target group of a route released by shifting traffic (RouteArgs.alternate). */
+    alternateTargetGroup?: aws.lb.TargetGroup;
     /** The listener rules forwarding to the group: a service may register tasks only once they exist. */
     rules: aws.lb.ListenerRule[];
     /** The load balancer's security group, the only source its targets admit. */
@@ -149,10 +163,12 @@ export class LoadBalancer extends pulumi.ComponentResource {
 
     /** Routes `host` to a new target group; the caller registers its tasks in it. */
     route(name: string, args: RouteArgs): Route {
-        const targetGroup = this.createTargetGroup(name, args);
-        const rules = this.createListenerRules(name, args, targetGroup);
+        const targetGroup = this.createTargetGroup(`${this.name}-${name}`, name, args);
+        // Same port, health check, deregistration delay and stickiness: a task is judged alike in either group.
+        const alternateTargetGroup = args.alternate ? this.createTargetGroup(`${this.name}-${name}-alt`, name, args) : undefined;
+        const rules = this.createListenerRules(name, args, targetGroup, alternateTargetGroup);
         if (this.args.hostedZoneId && this.args.aliasRecords !== false) this.createAlias(name, args.host);
-        const route = { name, host: args.host, url: `https://${args.host}`, targetGroup, rules, loadBalancer: this.connections, loadBalancerArnSuffix: this.alb.arnSuffix };
+        const route = { name, host: args.host, url: `https://${args.host}`, targetGroup, alternateTargetGroup, rules, loadBalancer: this.connections, loadBalancerArnSuffix: this.alb.arnSuffix };
         this.routes.push(route);
         return route;
     }
@@ -253,10 +269,10 @@ export class LoadBalancer extends pulumi.ComponentResource {
         }, this.child);
     }
 
-    private createTargetGroup(name: string, args: RouteArgs): aws.lb.TargetGroup {
+    private createTargetGroup(resourceName: string, name: string, args: RouteArgs): aws.lb.TargetGroup {
         const hc = this.args.healthCheck;
         const stickiness = args.stickiness;
-        return new aws.lb.TargetGroup(`${this.name}-${name}`, {
+        return new aws.lb.TargetGroup(resourceName, {
             targetType: "ip", // Fargate tasks register by IP
             port: args.port,
             protocol: "HTTP",
@@ -289,20 +305,52 @@ export class LoadBalancer extends pulumi.ComponentResource {
      * keeps its name and priority (`priority + i`) whatever the list's length: growing or
      * shrinking the list adds or removes rules at the end, and never creates a rule at a priority
      * another still holds (PriorityInUse).
+     *
+     * With an alternate target group the (single, config/rules/release.ts) rule is ECS's production
+     * listener rule: it forwards to both groups by weight, 100 to the first and 0 to the second
+     * when first sent, and ECS rewrites the weights at each release (ECS developer guide,
+     * "Application Load Balancer resources for blue/green, linear, and canary deployments"). The
+     * forward is therefore the program's only until the last deployment has sent it
+     * (`RouteArgs.weightsOwnedByEcs`, then `ignoreChanges` on actions[0].forward): sending it
+     * again would send stale weights, and could move every request to the group ECS has emptied.
+     * Not on the update that turns a plain forward into the weighted one: Pulumi resets an ignored
+     * path to the state's inputs and deletes it from the program's where the state has none
+     * (pulumi sdk/go/common/resource/properties_path.go PropertyPath.reset, used by the engine's
+     * processIgnoreChanges), which would leave a forward action with neither a target group nor a
+     * forward block, refused at preview (terraform-provider-aws internal/service/elbv2/listener.go
+     * listenerActionPlantimeValidate). Before that update the route ran a rolling update, so
+     * every task is in the first group and 100/0 is what it serves. The provider sends the
+     * actions only when they changed (internal/service/elbv2/listener_rule.go
+     * resourceListenerRuleUpdate: `if d.HasChange("action")`), so a change of conditions leaves
+     * the weights alone.
+     *
+     * Target-group stickiness on the weighted forward (ALB TargetGroupStickinessConfig,
+     * DurationSeconds 1–604800) keeps a client with a session on the group that served it while
+     * traffic is split; each group's own cookie stickiness then keeps it on one target.
      */
-    private createListenerRules(name: string, args: RouteArgs, targetGroup: aws.lb.TargetGroup): aws.lb.ListenerRule[] {
+    private createListenerRules(name: string, args: RouteArgs, targetGroup: aws.lb.TargetGroup, alternate?: aws.lb.TargetGroup): aws.lb.ListenerRule[] {
         const cidrs = args.allowedCidrs ?? [];
         const groups = cidrs.length ? chunk(cidrs, SOURCE_IPS_PER_RULE) : [undefined];
+        const weighted = alternate
+            ? {
+                  type: "forward",
+                  forward: {
+                      targetGroups: [{ arn: targetGroup.arn, weight: 100 }, { arn: alternate.arn, weight: 0 }],
+                      stickiness: args.stickiness ? { enabled: true, duration: args.stickiness.durationSeconds } : undefined,
+                  },
+              }
+            : undefined;
         return groups.map((sourceIps, i) =>
             new aws.lb.ListenerRule(i === 0 ? `${this.name}-${name}` : `${this.name}-${name}-${i}`, {
                 listenerArn: this.httpsListener.arn,
                 priority: args.priority + i,
                 conditions: [{ hostHeader: { values: [args.host] } }, ...(sourceIps ? [{ sourceIp: { values: sourceIps } }] : [])],
-                actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+                actions: [weighted ?? { type: "forward", targetGroupArn: targetGroup.arn }],
             }, {
                 ...this.child,
                 // Earlier versions named the first group "-0" when there were five or more CIDRs.
                 aliases: i === 0 ? [{ name: `${this.name}-${name}-0` }] : [],
+                ignoreChanges: weighted && args.weightsOwnedByEcs ? ["actions[0].forward"] : [],
             }),
         );
     }

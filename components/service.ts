@@ -9,6 +9,7 @@ import { contextHash } from "../lib/contextHash";
 import { ecrRepositoryOf } from "../lib/images";
 import { EGRESS_PURPOSE_TAG, OTLP_EGRESS, secretSource } from "../lib/limits";
 import { RESTORE_STOP_TAG } from "../lib/restore";
+import { circuitBreakerServes, peakPercent, releaseSteps, releaseTimeoutMinutes, shiftsTraffic, trafficMinutes } from "../lib/release";
 import { Connections } from "./connections";
 import { KmsKey } from "./kmsKey";
 import { Statement, allow, ecsTaskRole } from "./iam";
@@ -35,6 +36,11 @@ export interface ServiceArgs {
     secrets: Record<string, StoredSecret>;
     /** The load-balancer route this service serves; none for a worker. */
     route?: Route;
+    /**
+     * The alarms that fail a release and roll it back (config `release.alarmRollback`), which must
+     * exist before the service. Default none: only the circuit breaker of a rolling update.
+     */
+    deploymentAlarms?: aws.cloudwatch.MetricAlarm[];
     /** What the tasks read and must exist before the first starts (database user, endpoints). */
     dependsOn?: pulumi.Resource[];
     /** Data stores the tasks connect to: each opens its door to this service before it starts. Default none. */
@@ -80,6 +86,8 @@ export class Service extends pulumi.ComponentResource {
     readonly image: pulumi.Output<string>;
     readonly repository?: aws.ecr.Repository;
     readonly scalingTarget?: aws.appautoscaling.Target;
+    /** The role ECS assumes to move a release's traffic between the route's target groups; only for a traffic-shifting release. */
+    readonly infrastructureRole?: aws.iam.Role;
     private readonly child: pulumi.CustomResourceOptions;
     private readonly autoscaled: boolean;
     /** The tasks' outbound rules: a task cannot pull its image or read its secrets before them. */
@@ -97,6 +105,11 @@ export class Service extends pulumi.ComponentResource {
         this.taskRole = ecsTaskRole(`${name}-task`, `Task role of ${args.namePrefix}-${args.service}: what the gateway itself may call`, this.child, { region: args.region });
         const paths = (args.reaches ?? []).flatMap((store) => store.allowFrom(this, args.service));
         const permissions = [this.grantExecution(), ...this.grantTask()];
+        const shifted = this.shiftedRoute();
+        if (shifted) {
+            this.infrastructureRole = this.createInfrastructureRole(shifted);
+            permissions.push(this.grantTrafficShift(this.infrastructureRole, shifted));
+        }
         this.taskDefinition = this.createTaskDefinition();
         // A task must not start before it can read its secrets, use its keys and reach its stores.
         this.service = this.createService([...permissions, ...paths, ...this.egress]);
@@ -125,6 +138,28 @@ export class Service extends pulumi.ComponentResource {
             secrets: Object.fromEntries(Object.entries(c.secrets).sort(([a], [b]) => a.localeCompare(b))),
             ...(c.repositoryCredentials ? { repositoryCredentials: c.repositoryCredentials } : {}),
             ...(this.args.stopped ? { stopped: true } : {}),
+        };
+    }
+
+    /**
+     * How a new image reaches customers, for outputs and the plan: the strategy ECS runs, its
+     * traffic steps and bake times, the alarms that roll it back, the minutes it spends shifting
+     * and baking, and its peak of tasks as a percent of the count (lib/release.ts).
+     */
+    get release() {
+        const r = this.args.config.release;
+        const d = this.deployment();
+        const effective = { ...r, strategy: d.strategy };
+        return {
+            strategy: d.strategy,
+            steps: releaseSteps(effective),
+            trafficMinutes: trafficMinutes(effective),
+            peakPercent: peakPercent(d.strategy, this.args.config.deployment.maximumPercent),
+            rollbackAlarms: d.alarms ? d.alarms.alarmNames : [],
+            ...(circuitBreakerServes(d.strategy) ? { circuitBreaker: true } : {}),
+            // How long `pulumi up` may wait on the release when it waits: the service's custom timeout,
+            // or the provider's default 20 minutes (terraform-provider-aws resourceService Timeouts).
+            ...(this.waits ? { waitMinutes: this.releaseTimeout ? Number(this.releaseTimeout.replace(/m$/, "")) : 20 } : {}),
         };
     }
 
@@ -277,9 +312,98 @@ export class Service extends pulumi.ComponentResource {
         }, this.child);
     }
 
+    /**
+     * Waiting for a release (`waitForSteadyState`) waits through its bake times: beyond the
+     * provider's default 20 minutes, the timeout covers the traffic time plus the grace period and
+     * ten minutes for the new tasks to start and pass their checks and the old to drain
+     * (lib/release.ts releaseTimeoutMinutes). Undefined for a rolling update, or when nothing waits.
+     */
+    private get releaseTimeout(): string | undefined {
+        const d = this.args.config.deployment;
+        if (!this.waits || !this.shiftedRoute()) return undefined;
+        return `${releaseTimeoutMinutes(this.args.config.release, Math.ceil((d.healthCheckGracePeriodSeconds + 600) / 60))}m`;
+    }
+
+    /** Whether `pulumi up` waits for the service to be steady (always while stopped for a restore). */
+    private get waits(): boolean {
+        return this.args.stopped ? true : this.args.config.deployment.waitForSteadyState;
+    }
+
+    /** The route and its alternate target group, when the release shifts traffic between them. */
+    private shiftedRoute(): (Route & { alternateTargetGroup: aws.lb.TargetGroup }) | undefined {
+        const route = this.args.route;
+        return route?.alternateTargetGroup && shiftsTraffic(this.args.config.release.strategy) ? (route as Route & { alternateTargetGroup: aws.lb.TargetGroup }) : undefined;
+    }
+
+    /**
+     * The ECS infrastructure role for load balancers (ECS developer guide, "Amazon ECS
+     * infrastructure IAM role for load balancers"): trusted by ecs.amazonaws.com, passed as the
+     * service's loadBalancers[].advancedConfiguration.roleArn.
+     */
+    private createInfrastructureRole(route: Route): aws.iam.Role {
+        return new aws.iam.Role(`${this.name}-release`, {
+            description: `ECS moves ${this.args.namePrefix}-${this.args.service}'s release traffic between its two target groups`,
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Sid: "AllowAccessToECSForInfrastructureManagement", Effect: "Allow", Principal: { Service: "ecs.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            }),
+        }, this.child);
+    }
+
+    /**
+     * What ECS does with that role, on this service's route only: the actions of the managed
+     * AmazonECSInfrastructureRolePolicyForLoadBalancers (AWS managed policy reference) that an ALB
+     * rule release uses — read listeners, rules, target groups and target health (no resource
+     * scope), register and deregister targets, and rewrite the forward weights — with the target
+     * groups and the production rule of this route in place of the managed policy's wildcards, and
+     * without its ModifyListener (ECS shifts a rule here, not a listener's default action).
+     */
+    private grantTrafficShift(role: aws.iam.Role, route: Route & { alternateTargetGroup: aws.lb.TargetGroup }): aws.iam.RolePolicy {
+        return allow(role, `${this.name}-release`, [
+            {
+                Sid: "ReadLoadBalancing",
+                Action: ["elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth"],
+                Resource: "*",
+            },
+            { Sid: "RegisterInEitherGroup", Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"], Resource: [route.targetGroup.arn, route.alternateTargetGroup.arn] },
+            { Sid: "ShiftProductionRule", Action: "elasticloadbalancing:ModifyRule", Resource: route.rules[0].arn },
+        ], this.child);
+    }
+
+    /**
+     * The service's deployment: a rolling update behind the circuit breaker, or (config `release`)
+     * a blue/green, linear or canary release between the route's two target groups, and the
+     * alarms that fail and roll back either. Encoded rules, with their sources in lib/release.ts:
+     * the circuit breaker with ROLLING and BLUE_GREEN (lib/release.ts circuitBreakerServes); bakeTimeInMinutes with every traffic-shifting
+     * strategy (required with BLUE_GREEN); the provider takes the minutes as strings (nullable ints).
+     */
+    private deployment() {
+        const r = this.args.config.release;
+        const shifted = this.shiftedRoute();
+        const alarms = this.args.deploymentAlarms ?? [];
+        const strategy = shifted ? r.strategy : "ROLLING";
+        return {
+            strategy,
+            deploymentCircuitBreaker: { enable: circuitBreakerServes(strategy), rollback: circuitBreakerServes(strategy) },
+            deploymentConfiguration: {
+                strategy,
+                ...(shifted ? { bakeTimeInMinutes: String(r.bakeMinutes) } : {}),
+                ...(shifted && strategy === "CANARY" ? { canaryConfiguration: { canaryPercent: r.canaryPercent, canaryBakeTimeInMinutes: String(r.canaryBakeMinutes) } } : {}),
+                ...(shifted && strategy === "LINEAR" ? { linearConfiguration: { stepPercent: r.stepPercent, stepBakeTimeInMinutes: String(r.stepBakeMinutes) } } : {}),
+            },
+            alarms: r.alarmRollback && alarms.length ? { alarmNames: alarms.map((a) => a.name), enable: true, rollback: true } : undefined,
+            advancedConfiguration: shifted
+                ? { alternateTargetGroupArn: shifted.alternateTargetGroup.arn, productionListenerRule: shifted.rules[0].arn, roleArn: this.infrastructureRole!.arn }
+                : undefined,
+        };
+    }
+
     private createService(prerequisites: pulumi.Resource[]): aws.ecs.Service {
         const { config, route, network } = this.args;
         const d = config.deployment;
+        const release = this.deployment();
+        const waits = this.waits;
+        const timeout = this.releaseTimeout;
         return new aws.ecs.Service(this.name, {
             name: `${this.args.namePrefix}-${this.args.service}`,
             cluster: this.args.cluster.arn,
@@ -288,27 +412,32 @@ export class Service extends pulumi.ComponentResource {
             launchType: "FARGATE",
             platformVersion: "LATEST",
             networkConfiguration: { subnets: network.privateSubnetIds, securityGroups: [this.connections.id], assignPublicIp: false },
-            loadBalancers: route ? [{ targetGroupArn: route.targetGroup.arn, containerName: this.containerName, containerPort: config.containerPort }] : [],
+            loadBalancers: route
+                ? [{ targetGroupArn: route.targetGroup.arn, containerName: this.containerName, containerPort: config.containerPort, advancedConfiguration: release.advancedConfiguration }]
+                : [],
             healthCheckGracePeriodSeconds: route ? d.healthCheckGracePeriodSeconds : undefined,
-            deploymentCircuitBreaker: { enable: true, rollback: true },
+            deploymentCircuitBreaker: release.deploymentCircuitBreaker,
+            deploymentConfiguration: release.deploymentConfiguration,
+            alarms: release.alarms,
             deploymentMinimumHealthyPercent: d.minimumHealthyPercent,
             deploymentMaximumPercent: d.maximumPercent,
             // Stopping for a restore waits until ECS reports 0 running tasks (the provider's
             // waitServiceStable: one deployment, desiredCount == runningCount; terraform-provider-aws
             // internal/service/ecs/service.go statusServiceWaitForStable) before the job is submitted.
-            waitForSteadyState: this.args.stopped ? true : d.waitForSteadyState,
+            waitForSteadyState: waits,
             propagateTags: "SERVICE",
             enableExecuteCommand: false,
             tags: { ...this.args.tags, service: this.args.service, ...(this.args.stopped ? { [RESTORE_STOP_TAG]: "restore" } : {}) },
         }, {
             ...this.child,
             // Nothing starts before what it reads exists: its secrets' values, its permissions, its
-            // database user and network paths, and (for a target group to accept tasks) the
-            // listener rule using it.
-            dependsOn: [...Object.values(this.args.secrets).map((s) => s.version), ...prerequisites, ...(this.args.dependsOn ?? []), ...(route?.rules ?? [])],
+            // database user and network paths, (for a target group to accept tasks) the listener
+            // rule using it, and the alarms its release rolls back on.
+            dependsOn: [...Object.values(this.args.secrets).map((s) => s.version), ...prerequisites, ...(this.args.dependsOn ?? []), ...(route?.rules ?? []), ...(release.alarms ? this.args.deploymentAlarms ?? [] : [])],
             // With autoscaling, the scaler owns the running count; `instances` moves its floor. While
             // stopped for a restore the program owns it: 0 is sent, not left to the scaler.
             ignoreChanges: this.autoscaled && !this.args.stopped ? ["desiredCount"] : [],
+            ...(timeout ? { customTimeouts: { create: timeout, update: timeout } } : {}),
         });
     }
 

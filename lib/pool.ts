@@ -3,9 +3,11 @@
  *
  * Every task holds one driver pool per replica-set member, plus the driver's monitoring
  * connections to it. The worst case for a node is every task that can run at once — each
- * service's autoscaling ceiling times the rollout's maximum percent (old and new tasks overlap) —
- * each with a full pool. That must fit the tier's per-node limit, less what Atlas reserves, less
- * the headroom kept for operators, migrations and tooling.
+ * service's autoscaling ceiling times its release's peak percent (old and new tasks overlap: a
+ * rolling update's maximumPercent, or 200 while a blue/green, linear or canary release runs both
+ * revisions whole; lib/release.ts peakPercent) — each with a full pool. That must fit the tier's
+ * per-node limit, less what Atlas reserves, less the headroom kept for operators, migrations and
+ * tooling.
  */
 import { ATLAS_RESERVED_CONNECTIONS, ATLAS_TIERS, ATLAS_TIER_CONNECTIONS, AtlasTier } from "./limits";
 
@@ -20,7 +22,10 @@ export interface ServiceDemand {
     name: string;
     /** Autoscaling ceiling. */
     maxInstances: number;
-    /** Rollout maximum percent (200 = old and new tasks side by side). */
+    /**
+     * The release's peak, as a percent of the ceiling (200 = old and new tasks side by side): a
+     * rolling update's deployment.maximumPercent, 200 for a traffic-shifting strategy.
+     */
     maximumPercent: number;
     /** Per-service override of maxPoolSize. */
     maxPoolSize?: number;
@@ -175,8 +180,8 @@ export function planConnections(req: BudgetRequest): ConnectionBudget {
         const fits = ATLAS_TIERS.find((t) => Math.floor(budgetFor(t, req.headroom) / totalTasks) - MONITORING_CONNECTIONS_PER_TASK >= MIN_POOL_SIZE);
         throw new PoolBudgetError(
             `allows ${fmt(limit)} connections per node; ${names} can run ${totalTasks} tasks during a rollout ` +
-                `(maxInstances × deployment.maximumPercent), leaving ${Math.max(0, left)} connections each, below the minimum of ${MIN_POOL_SIZE}. ` +
-                (fits ? `Use ${fits} or larger, or lower maxInstances.` : "No tier fits: lower maxInstances or deployment.maximumPercent."),
+                `(maxInstances × the release's peak: deployment.maximumPercent for a rolling update, 200% for blue/green, linear and canary), leaving ${Math.max(0, left)} connections each, below the minimum of ${MIN_POOL_SIZE}. ` +
+                (fits ? `Use ${fits} or larger, or lower maxInstances.` : "No tier fits: lower maxInstances, or deployment.maximumPercent of a rolling service."),
             "atlas.tier",
         );
     }

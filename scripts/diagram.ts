@@ -75,8 +75,11 @@ export function renderDiagram(run: Run): string {
             const id = idOf("rule", rule.name);
             add({ id, label: `${host} · priority ${rule.inputs.priority}${from ? ` · from ${from}` : ""}`, shape: "box" });
             if (listener) edges.push({ from: idOf("listener", String(listener.inputs.port)), to: id });
-            const group = of("aws:lb/targetGroup:TargetGroup").find((g) => g.outputs.arn === rule.inputs.actions[0].targetGroupArn);
-            if (group) edges.push({ from: id, to: idOf("tg", group.name) });
+            // A plain forward, or the weighted forward of a release (ECS moves the weights between the groups).
+            const action = rule.inputs.actions[0];
+            const weighted: { arn: string; weight: number }[] = action.forward?.targetGroups ?? [];
+            for (const group of of("aws:lb/targetGroup:TargetGroup").filter((g) => g.outputs.arn === action.targetGroupArn || weighted.some((w) => w.arn === g.outputs.arn)))
+                edges.push({ from: id, to: idOf("tg", group.name), ...(weighted.length ? { label: "weighted (ECS release)" } : {}) });
         }
         for (const g of of("aws:lb/targetGroup:TargetGroup")) {
             const st = g.inputs.stickiness;
@@ -95,8 +98,8 @@ export function renderDiagram(run: Run): string {
         add({ id, label: `${svc.inputs.tags?.service ?? svc.name} · ${range} tasks · ${td?.inputs.cpu} CPU / ${td?.inputs.memory} MiB · ${td?.inputs.runtimePlatform?.cpuArchitecture ?? ""}`, shape: "round" });
         for (const sg of svc.inputs.networkConfiguration?.securityGroups ?? []) sgOwner.set(sg, id);
         for (const lb of svc.inputs.loadBalancers ?? []) {
-            const group = of("aws:lb/targetGroup:TargetGroup").find((g) => g.outputs.arn === lb.targetGroupArn);
-            if (group) edges.push({ from: idOf("tg", group.name), to: id, label: `port ${lb.containerPort}` });
+            for (const group of of("aws:lb/targetGroup:TargetGroup").filter((g) => g.outputs.arn === lb.targetGroupArn || g.outputs.arn === lb.advancedConfiguration?.alternateTargetGroupArn))
+                edges.push({ from: idOf("tg", group.name), to: id, label: `port ${lb.containerPort}` });
         }
         const containers = td ? JSON.parse(td.inputs.containerDefinitions) : [];
         for (const c of containers)

@@ -19,6 +19,7 @@ import { DrillsArgs } from "../components/drills";
 import { RotationStep } from "./lastUpdate";
 import { TopologyPlan } from "../lib/regionLoss";
 import { atlasRegionName } from "../lib/limits";
+import { shiftedLastTime, shiftsTraffic } from "../lib/release";
 
 /** What the failover drills find this stack's ECS tasks and cache by (FIS resolves those by tags). */
 export function drillTag(stack: string) {
@@ -84,8 +85,12 @@ export function loadBalancerArgs(config: Config, prefix: string, hosts: { admin:
     };
 }
 
-/** Admin sessions (WebAuthn login) are cookie sessions: a client stays on one instance. */
-export function adminRouteArgs(config: Config, host: string): RouteArgs {
+/**
+ * Admin sessions (WebAuthn login) are cookie sessions: a client stays on one instance.
+ * `lastStrategy` is admin's release strategy as the last deployment recorded it (the `releases`
+ * output; none on a first deployment): whether its rule already forwards by weight.
+ */
+export function adminRouteArgs(config: Config, host: string, lastStrategy?: string): RouteArgs {
     const stickiness = config.admin.stickiness;
     return {
         host,
@@ -95,12 +100,15 @@ export function adminRouteArgs(config: Config, host: string): RouteArgs {
             ? { type: "app_cookie", cookieName: stickiness.cookieName!, durationSeconds: stickiness.durationSeconds }
             : { type: "lb_cookie", durationSeconds: stickiness.durationSeconds },
         allowedCidrs: config.admin.allowedCidrs,
+        alternate: shiftsTraffic(config.admin.release.strategy),
+        weightsOwnedByEcs: shiftsTraffic(config.admin.release.strategy) && shiftedLastTime(lastStrategy),
     };
 }
 
-/** API-key auth is stateless: any instance serves any request. */
-export function apiRouteArgs(config: Config, host: string): RouteArgs {
-    return { host, port: config.main.containerPort, priority: 200 };
+/** API-key auth is stateless: any instance serves any request. `lastStrategy` as for adminRouteArgs. */
+export function apiRouteArgs(config: Config, host: string, lastStrategy?: string): RouteArgs {
+    const alternate = shiftsTraffic(config.main.release.strategy);
+    return { host, port: config.main.containerPort, priority: 200, alternate, weightsOwnedByEcs: alternate && shiftedLastTime(lastStrategy) };
 }
 
 export function databaseArgs(config: Config, stack: string, network: Network, atlasKey: KmsKey | undefined, rotation: RotationStep, topology: TopologyPlan): DatabaseArgs {
@@ -148,6 +156,8 @@ export interface ServiceWiring {
     route: Route | undefined;
     /** The cluster's door: the gateway's Database, or a standby's ClusterAccess to the primary's cluster. */
     database: { readyForClients: pulumi.Resource[]; allowFrom(client: DatabaseClient, name: string): pulumi.Resource[] };
+    /** The alarms that fail and roll back the service's release (Alarms.deploymentAlarms); none without alarm rollback. */
+    deploymentAlarms: aws.cloudwatch.MetricAlarm[];
     cache: Cache;
     /** The envelope-encryption key: the gateway's own, or a standby's replica of the primary's multi-Region key. */
     appKey: { encryptDecryptStatements(): Statement[] };
@@ -172,6 +182,7 @@ export function serviceArgs(config: Config, name: ServiceName, w: ServiceWiring)
         environment: serviceEnvironment(config, name),
         secrets: w.secrets,
         route: w.route,
+        deploymentAlarms: w.deploymentAlarms,
         dependsOn: w.database.readyForClients,
         reaches: [w.cache, w.database],
         taskPermissions: [...w.appKey.encryptDecryptStatements(), ...(w.appMrk?.encryptDecryptStatements() ?? [])],
@@ -188,23 +199,31 @@ export function serviceArgs(config: Config, name: ServiceName, w: ServiceWiring)
     };
 }
 
+/**
+ * The alarms read the services by their physical names (`<prefix>-<service>`, components/service.ts),
+ * not their resources: they exist before the services, whose releases roll back on them.
+ */
 export function alarmsArgs(
     config: Config,
     prefix: string,
-    parts: { lb: LoadBalancer; routes: Partial<Record<ServiceName, Route>>; cluster: aws.ecs.Cluster; services: Record<ServiceName, Service>; cache: Cache; logsKey: KmsKey },
+    parts: { lb: LoadBalancer; routes: Partial<Record<ServiceName, Route>>; cluster: aws.ecs.Cluster; cache: Cache; logsKey: KmsKey },
 ): AlarmsArgs {
-    const { lb, routes, cluster, services, cache, logsKey } = parts;
+    const { lb, routes, cluster, cache, logsKey } = parts;
+    const serviceName = (name: ServiceName) => `${prefix}-${name}`;
     return {
         prefix,
         region: config.region,
         emails: config.observability.alarmEmails,
         thresholds: config.observability.alarms,
         loadBalancerArnSuffix: lb.alb.arnSuffix,
-        targetGroups: [routes.admin!, routes.main!].map((r) => ({ name: r.name, arnSuffix: r.targetGroup.arnSuffix })),
+        targetGroups: (["admin", "main"] as const).map((name) => {
+            const r = routes[name]!;
+            return { name: r.name, arnSuffix: r.targetGroup.arnSuffix, alternateArnSuffix: r.alternateTargetGroup?.arnSuffix, alarmRollback: config[name].release.alarmRollback };
+        }),
         clusterName: cluster.name,
-        services: SERVICE_NAMES.map((name) => ({ name, serviceName: services[name].service.name })),
+        services: SERVICE_NAMES.map((name) => ({ name, serviceName: serviceName(name) })),
         // The worker has no target group to lose its healthy hosts: alarm when none of its tasks runs.
-        unrouted: SERVICE_NAMES.filter((name) => !routes[name]).map((name) => ({ name, serviceName: services[name].service.name })),
+        unrouted: SERVICE_NAMES.filter((name) => !routes[name]).map((name) => ({ name, serviceName: serviceName(name) })),
         cacheNodeIds: cache.nodeIds,
         webAclName: lb.webAcl?.name,
         key: logsKey,

@@ -36,9 +36,11 @@ export interface GatewayInputs {
     rotation: RotationStep;
     /** The replica set's topology in this update: one region, or atlas.regions once PrivateLink is active in each (stacks/lastUpdate.ts stepOfTopology). */
     topology: TopologyPlan;
+    /** Each service's release strategy as the last deployment recorded it (lib/release.ts releaseStrategies); none on a first deployment. */
+    lastReleases?: Partial<Record<ServiceName, string>>;
 }
 
-export function gateway({ config, stack, zones, restore, rotation, topology }: GatewayInputs) {
+export function gateway({ config, stack, zones, restore, rotation, topology, lastReleases = {} }: GatewayInputs) {
     const prefix = `payment-gateway-${stack}`;
     const protect = config.prod; // stateful resources cannot be deleted by accident in prod
 
@@ -54,8 +56,8 @@ export function gateway({ config, stack, zones, restore, rotation, topology }: G
     const hosts = { admin: `admin.${config.domain}`, api: `api.${config.domain}` };
     const lb = new LoadBalancer("pg", loadBalancerArgs(config, prefix, hosts, network, logsKey));
     const routes: Partial<Record<ServiceName, Route>> = {
-        admin: lb.route("admin", adminRouteArgs(config, hosts.admin)),
-        main: lb.route("main", apiRouteArgs(config, hosts.api)),
+        admin: lb.route("admin", adminRouteArgs(config, hosts.admin, lastReleases.admin)),
+        main: lb.route("main", apiRouteArgs(config, hosts.api, lastReleases.main)),
     };
 
     // --- Data tier: keys, the Atlas replica set, the cache, and the secrets that reach them --------
@@ -97,9 +99,12 @@ export function gateway({ config, stack, zones, restore, rotation, topology }: G
         settings: [{ name: "containerInsights", value: "enabled" }],
         tags: { project: "payment-gateway", environment: config.environment },
     });
+    // --- Alarms and dashboard: before the services, whose releases roll back on their alarms ------
+    const alarms = new Alarms("pg", alarmsArgs(config, prefix, { lb, routes, cluster, cache, logsKey }));
+
     const wiring = { stack, prefix, cluster, network, secrets, database, cache, appKey, appMrk, logsKey, rotating: rotation.inProgress, stopped: restore.stopServices, root: path.resolve(__dirname, "..") };
     const services = Object.fromEntries(
-        SERVICE_NAMES.map((name) => [name, new Service(`pg-${name}`, serviceArgs(config, name, { ...wiring, route: routes[name] }))]),
+        SERVICE_NAMES.map((name) => [name, new Service(`pg-${name}`, serviceArgs(config, name, { ...wiring, route: routes[name], deploymentAlarms: alarms.deploymentAlarms[name] ?? [] }))]),
     ) as Record<ServiceName, Service>;
 
     // --- Restore: submitted once, after every task has stopped --------------------------------------
@@ -115,9 +120,6 @@ export function gateway({ config, stack, zones, restore, rotation, topology }: G
     };
     appKey.restrict(appKeyUse, config.region);
     appMrk?.restrict(appKeyUse, config.region);
-
-    // --- Alarms and dashboard ------------------------------------------------------------------
-    const alarms = new Alarms("pg", alarmsArgs(config, prefix, { lb, routes, cluster, services, cache, logsKey }));
 
     // --- Failover drills: the HA checklist proved under failure, guarded by the customer-facing alarms ---
     const zone = config.drills.zone ?? defaultDrillZone(zones.stackZones, config.network.natGateways);
@@ -163,6 +165,12 @@ export function gateway({ config, stack, zones, restore, rotation, topology }: G
             : {}),
         cachePrimaryEndpoint: cache.primaryEndpoint,
         alarmTopicArn: alarms.topic.arn,
+        /**
+         * Per service, how a new image reaches customers: strategy, traffic steps and bake times,
+         * the alarms that roll a release back, minutes of shifting and baking, peak tasks (percent).
+         * The next update reads the strategy back (a service may not leave a traffic-shifting one).
+         */
+        releases: Object.fromEntries(SERVICE_NAMES.map((name) => [name, services[name].release])),
         /** The connection budget the pool sizes were derived from. */
         connectionBudget: config.connections,
         /** The usage the cost estimate assumes (cost.assumptions, defaults applied). */

@@ -40,9 +40,11 @@ export interface StandbyInputs {
     /** The primary's `regionLoss` output, read and checked before anything is declared (lib/failover.ts readPrimary). */
     primary: PrimaryRegionLoss;
     rotation: RotationStep;
+    /** Each service's release strategy as the last deployment recorded it (lib/release.ts releaseStrategies); none on a first deployment. */
+    lastReleases?: Partial<Record<ServiceName, string>>;
 }
 
-export function standby({ config, stack, zones, primary, rotation }: StandbyInputs) {
+export function standby({ config, stack, zones, primary, rotation, lastReleases = {} }: StandbyInputs) {
     const prefix = `payment-gateway-${stack}`;
     const protect = config.prod;
     const s = config.standby!;
@@ -85,8 +87,8 @@ export function standby({ config, stack, zones, primary, rotation }: StandbyInpu
     const hosts = { admin: `admin.${config.domain}`, api: `api.${config.domain}` };
     const lb = new LoadBalancer("pg", loadBalancerArgs(config, prefix, hosts, network, logsKey));
     const routes: Partial<Record<ServiceName, Route>> = {
-        admin: lb.route("admin", adminRouteArgs(config, hosts.admin)),
-        main: lb.route("main", apiRouteArgs(config, hosts.api)),
+        admin: lb.route("admin", adminRouteArgs(config, hosts.admin, lastReleases.admin)),
+        main: lb.route("main", apiRouteArgs(config, hosts.api, lastReleases.main)),
     };
 
     // --- Data tier: its own data key, cache and secrets; the primary's multi-Region app key (replica here)
@@ -113,16 +115,17 @@ export function standby({ config, stack, zones, primary, rotation }: StandbyInpu
         // primary's, checked at deploy) and the fleets the budget counts (lib/pool.ts fleetsConnected).
         tags: { project: "payment-gateway", environment: config.environment, role: "standby", atlasTier: config.atlas.tier, fleets: String(fleetsConnected(config)) },
     });
+    // Alarms before the services, whose releases roll back on them.
+    const alarms = new Alarms("pg", alarmsArgs(config, prefix, { lb, routes, cluster, cache, logsKey }));
     const wiring = { stack, prefix, cluster, network, secrets, database: access, cache, appKey, logsKey, rotating: rotation.inProgress, stopped: false, root: path.resolve(__dirname, "..") };
     const services = Object.fromEntries(
-        SERVICE_NAMES.map((name) => [name, new Service(`pg-${name}`, serviceArgs(config, name, { ...wiring, route: routes[name] }))]),
+        SERVICE_NAMES.map((name) => [name, new Service(`pg-${name}`, serviceArgs(config, name, { ...wiring, route: routes[name], deploymentAlarms: alarms.deploymentAlarms[name] ?? [] }))]),
     ) as Record<ServiceName, Service>;
 
     // The replica's policy: the account administers it without use, the three task roles use it,
     // with the encryption context the primary's key requires (lib/keyPolicy.ts, as on the primary).
     grantReplicaUse(primary.appKeyReplicaArn, SERVICE_NAMES.map((name) => services[name].taskRole.arn), config);
 
-    const alarms = new Alarms("pg", alarmsArgs(config, prefix, { lb, routes, cluster, services, cache, logsKey }));
     const zone = config.drills.zone ?? defaultDrillZone(zones.stackZones, config.network.natGateways);
     const failoverDrills = config.drills.enabled
         ? new Drills("pg", drillsArgs(config, stack, { name: zone, id: zones.zoneIds[zone] }, { cluster, services, cache, network, lb, stopAlarms: alarms.customerFacing, atlas: { projectId: primary.projectId, clusterName: primary.clusterName } }))
@@ -147,6 +150,8 @@ export function standby({ config, stack, zones, primary, rotation }: StandbyInpu
         adminUrl: routes.admin!.url,
         apiUrl: routes.main!.url,
         capacity: Object.fromEntries(SERVICE_NAMES.map((name) => [name, services[name].capacity])),
+        // Read back by the next update: whether each route's listener rule is already ECS's to weigh.
+        releases: Object.fromEntries(SERVICE_NAMES.map((name) => [name, services[name].release])),
         cachePrimaryEndpoint: cache.primaryEndpoint,
         alarmTopicArn: alarms.topic.arn,
         drills: failoverDrills?.commands ?? {},

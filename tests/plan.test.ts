@@ -53,7 +53,17 @@ describe("npm run plan", () => {
         assert.match(stdout, /^worker container health check: CMD-SHELL curl -fsS http:\/\/localhost:8080\/health \|\| exit 1$/m);
         // Where a reviewer looks for them: the access-log bucket and the alarm list.
         assert.match(stdout, /^access logs: → s3:\/\/pg-alb-logs-[0-9a-f]{7}\/pg\/ \(created here: SSE-S3, TLS-only, kept 365 days, protected\)$/m);
-        assert.match(stdout, /^payment-gateway-prod-admin-no-healthy-hosts +HealthyHostCount Minimum < 1 +2 of 2 × 60s +breaching$/m);
+        // Summed over admin's two target groups (ECS may run it in either).
+        assert.match(stdout, /^payment-gateway-prod-admin-no-healthy-hosts +healthy targets < 1 +2 of 2 × 60s +breaching$/m);
+        assert.match(stdout, /^payment-gateway-prod-main-release-5xx +5xx percent, worse target group > 5 +3 of 5 × 60s +notBreaching$/m);
+        // Each service's release: steps, shares, bakes, peak, how long pulumi up waits, what rolls it back.
+        const releases = stdout.split("== Releases\n")[1].split("\n\n")[0];
+        assert.match(releases, /^admin +LINEAR +25% 5m → 50% 5m → 75% 5m → 100% 10m +25 min +200% +≤ 56 min$/m);
+        assert.match(releases, /^main +CANARY +10% 10m → 100% 10m +20 min +200% +≤ 51 min$/m);
+        assert.match(releases, /^worker +ROLLING +tasks replaced in place +0 min +200% +≤ 20 min$/m);
+        assert.match(releases, /^main rolls back when any of these alarms fires: payment-gateway-prod-main-release-5xx, payment-gateway-prod-main-release-latency, payment-gateway-prod-main-no-healthy-hosts$/m);
+        assert.match(releases, /^worker rolls back only on the circuit breaker/m);
+        assert.match(releases, /^critical path: the slowest release shifts and bakes for 25 min/m);
         assert.match(stdout, /^payment-gateway-prod-alb-own-5xx +HTTPCode_ELB_5XX_Count Sum > 10 +2 of 3 × 60s +notBreaching$/m);
         assert.match(stdout, /Atlas alerts: DISK_PARTITION_SPACE_USED_DATA > 80 on every node; NORMALIZED_SYSTEM_CPU_USER > 80 on every node; CONNECTIONS > 2392 on PRIMARY; OPLOG_SLAVE_LAG_MASTER_TIME > 10 on SECONDARY$/m);
         assert.match(stdout, /^payment-gateway-prod-worker-no-running-task +RunningTaskCount Minimum < 1 +3 of 3 × 60s +breaching$/m);
@@ -140,7 +150,8 @@ describe("npm run plan", () => {
     it("accepts what the CLI would write: decimals, versions and list indexes", async () => {
         const { code, stdout, stderr } = await plan("--stack", "prod", "--set", "pool.headroom=0.7", "--set", "atlas.mongoVersion=8.0", "--set", "admin.allowedCidrs[0]=203.0.113.0/24");
         assert.equal(code, 0, stderr);
-        assert.match(stdout, /^admin\.pay\.example\.com +pg-admin +lb_cookie 86400s +203\.0\.113\.0\/24 /m);
+        // Released by shifting traffic: both groups, and target-group stickiness on the weighted forward.
+        assert.match(stdout, /^admin\.pay\.example\.com +pg-admin ⇄ pg-admin-alt +lb_cookie 86400s \+ target group 86400s +203\.0\.113\.0\/24 /m);
         assert.match(stdout, /headroom 0\.7 /);
         assert.match(stdout, /MongoDB 8\.0$/m);
     });

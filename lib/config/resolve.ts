@@ -15,9 +15,17 @@ export function resolve(parsed: Parsed, awsRegion: string) {
     // A warm standby runs each service at its warm floor while passive (standby.warmInstances) and
     // scales up to the ceiling it shares with the primary (<service>.maxInstances).
     const warm = parsed.purpose === "standby" ? parsed.standby?.warmInstances : undefined;
-    const service = <S extends Parsed["main"]>(s: S, name: keyof NonNullable<typeof warm>) => ({
+    // Staging rehearses prod's releases; dev replaces tasks in place (and a local stack has no ECS).
+    const shifting = parsed.environment !== "dev" && parsed.purpose !== "local";
+    const release = (name: "admin" | "main" | "worker", r: Parsed["main"]["release"]) => ({
+        ...r,
+        strategy: r.strategy ?? (!shifting || name === "worker" ? "ROLLING" : name === "main" ? "CANARY" : "LINEAR"),
+        alarmRollback: r.alarmRollback ?? (shifting && name !== "worker"),
+    });
+    const service = <S extends Parsed["main"]>(s: S, name: "admin" | "main" | "worker") => ({
         ...s,
         instances: warm ? warm[name] : s.instances,
+        release: release(name, s.release),
         maxInstances: s.maxInstances ?? s.instances,
         platform: s.build?.platform ?? (s.architecture === "ARM64" ? "linux/arm64" : "linux/amd64"),
         deployment: { ...s.deployment, waitForSteadyState: s.deployment.waitForSteadyState ?? prod },
@@ -82,6 +90,8 @@ export function defaultsFrom(key: string): string[] {
             maxInstances: [`${section}.instances`],
             platform: [`${section}.architecture`],
             "deployment.waitForSteadyState": ["environment"],
+            "release.strategy": ["environment"],
+            "release.alarmRollback": ["environment"],
             "healthCheck.command": [`${section}.containerPort`],
             // The worker's memory defaults to what its cpu and concurrency need (workerMemory).
             ...(section === "worker" ? { memory: ["worker.cpu", "worker.concurrency"] } : {}),

@@ -26,6 +26,8 @@ export interface LastDeployment {
     atlasTier?: string;
     /** Who answered admin.<domain> and api.<domain> (the `dnsRecords` output): alias records of its own, the standby's pair, or none. */
     dnsRecords?: string;
+    /** Each service's release strategy it configured (the `releases.<service>.strategy` output). */
+    releaseStrategies?: Partial<Record<"admin" | "main" | "worker", string>>;
 }
 
 /** What validation needs besides the config: where build contexts resolve, and what the last deployment recorded. */

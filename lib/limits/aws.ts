@@ -127,6 +127,12 @@ export const ACTIONS_WITHOUT_RESOURCE_SCOPE: readonly string[] = [
     "logs:PutResourcePolicy",
     "logs:DescribeResourcePolicies",
     "logs:DescribeLogGroups",
+    // What ECS reads to shift traffic in a blue/green, linear or canary release (the managed
+    // AmazonECSInfrastructureRolePolicyForLoadBalancers grants these on "*").
+    "elasticloadbalancing:DescribeListeners",
+    "elasticloadbalancing:DescribeRules",
+    "elasticloadbalancing:DescribeTargetGroups",
+    "elasticloadbalancing:DescribeTargetHealth",
 ];
 
 /**

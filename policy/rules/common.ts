@@ -60,6 +60,7 @@ export const T = {
     lbComponent: "payment-gateway:loadBalancer:LoadBalancer",
     fisTemplate: "aws:fis/experimentTemplate:ExperimentTemplate",
     outageSimulation: "mongodbatlas:index/clusterOutageSimulation:ClusterOutageSimulation",
+    alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
     egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
     keyPolicy: "aws:kms/keyPolicy:KeyPolicy",
     auditing: "mongodbatlas:index/auditing:Auditing",

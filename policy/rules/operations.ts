@@ -1,5 +1,5 @@
-/** Operations: the failover drills, and where a simulated region outage may live; enforced in prod. */
-import { finding, ofType, Rule, T } from "./common";
+/** Operations: the failover drills, releases that roll back, and where a simulated region outage may live; enforced in prod. */
+import { finding, ofType, Rule, T, tagged } from "./common";
 
 const drills: Rule = {
     id: "failover-drills",
@@ -44,4 +44,34 @@ const outageAlone: Rule = {
     },
 };
 
-export const OPERATIONS: Rule[] = [drills, outageAlone];
+/**
+ * A release of admin or main that starts, passes /health and then fails payments is rolled back
+ * by alarms (ECS deploymentConfiguration.alarms, enable and rollback): each names at least one
+ * alarm, and every alarm it names is declared in this stack (ECS would watch a name nothing
+ * reports to). An alarm name unknown before apply is not judged.
+ */
+const releaseRollback: Rule = {
+    id: "release-alarm-rollback",
+    title: "admin and main releases roll back on their alarms",
+    kind: "operations",
+    check(rs) {
+        const declared = new Set(ofType(rs, T.alarm).map((a) => a.props.name).filter(Boolean));
+        const v: string[] = [];
+        const seen: string[] = [];
+        for (const name of ["admin", "main"]) {
+            const [service] = tagged(rs, T.service, name);
+            if (!service) continue;
+            const alarms = service.props.alarms;
+            if (!alarms?.enable || !alarms.rollback || !alarms.alarmNames?.length) {
+                v.push(`${name}: its releases do not roll back on alarms (deploymentConfiguration.alarms with enable and rollback)`);
+                continue;
+            }
+            const missing = (alarms.alarmNames as (string | undefined)[]).filter((n) => n !== undefined && !declared.has(n));
+            if (missing.length) v.push(`${name}: rolls back on ${missing.join(", ")}, which this stack does not declare`);
+            seen.push(`${name} (${service.props.deploymentConfiguration?.strategy ?? "ROLLING"}) on ${alarms.alarmNames.length} alarms`);
+        }
+        return finding(v, seen.join("; "));
+    },
+};
+
+export const OPERATIONS: Rule[] = [drills, releaseRollback, outageAlone];

@@ -9,8 +9,11 @@ const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 function ruleFor(run: Run, host: string): RecordedResource[] {
     return run.ofType(RULE).filter((r) => r.inputs.conditions.some((c: any) => c.hostHeader?.values.includes(host)));
 }
+/** The group a rule sends production traffic to: its plain forward's, or the weighted forward's group at weight 100. */
 function groupOf(run: Run, rule: RecordedResource): RecordedResource {
-    return run.ofType(TG).find((g) => g.outputs.arn === rule.inputs.actions[0].targetGroupArn)!;
+    const action = rule.inputs.actions[0];
+    const arn = action.targetGroupArn ?? action.forward.targetGroups.find((g: any) => g.weight === 100).arn;
+    return run.ofType(TG).find((g) => g.outputs.arn === arn)!;
 }
 
 describe("load balancer", () => {

@@ -6,6 +6,8 @@ import { otlpEndpointPort } from "../../lib/environment";
 const containers = (run: Run, name: string) => JSON.parse(run.one("aws:ecs/taskDefinition:TaskDefinition", `pg-${name}`).inputs.containerDefinitions);
 const env = (c: any): Record<string, string> => Object.fromEntries(c.environment.map((e: any) => [e.name, e.value]));
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+/** The target groups a metric-math alarm reads `metricName` of, in query order. */
+const groupsOf = (alarm: any, metricName: string) => alarm.metricQueries.filter((q: any) => q.metric?.metricName === metricName).map((q: any) => q.metric.dimensions.TargetGroup);
 
 describe("observability", () => {
     let prod: Run, dev: Run;
@@ -107,22 +109,35 @@ describe("observability", () => {
             const latency = prod.one(ALARM, "pg-alb-latency-p95").inputs;
             assert.deepEqual([latency.metricName, latency.extendedStatistic, latency.threshold], ["TargetResponseTime", "p95", 1]);
             for (const tg of ["admin", "main"]) {
-                const a = prod.one(ALARM, `pg-${tg}-unhealthy-hosts`).inputs;
-                assert.equal(a.metricName, "UnHealthyHostCount");
-                assert.equal(a.dimensions.TargetGroup, prod.one("aws:lb/targetGroup:TargetGroup", `pg-${tg}`).outputs.arnSuffix);
-                assert.equal(a.threshold, 0);
+                // A rolling service has one group; a service released by shifting traffic may run in either of two.
+                const single = dev.one(ALARM, `pg-${tg}-unhealthy-hosts`).inputs;
+                assert.equal(single.metricName, "UnHealthyHostCount");
+                assert.equal(single.dimensions.TargetGroup, dev.one("aws:lb/targetGroup:TargetGroup", `pg-${tg}`).outputs.arnSuffix);
+                assert.equal(single.threshold, 0);
+                const both = prod.one(ALARM, `pg-${tg}-unhealthy-hosts`).inputs;
+                assert.deepEqual(groupsOf(both, "UnHealthyHostCount"), [`pg-${tg}`, `pg-${tg}-alt`].map((n) => prod.one("aws:lb/targetGroup:TargetGroup", n).outputs.arnSuffix));
+                assert.equal(both.metricQueries.find((q: any) => q.returnData).expression, "FILL(unhealthy0, 0) + FILL(unhealthy1, 0)");
+                assert.equal(both.threshold, 0);
             }
         });
 
         it("raise an alarm on a total outage of admin or api, when no target is left to report", async () => {
             const lb = prod.one("aws:lb/loadBalancer:LoadBalancer").outputs.arnSuffix;
+            const devLb = dev.one("aws:lb/loadBalancer:LoadBalancer").outputs.arnSuffix;
             for (const tg of ["admin", "main"]) {
-                const a = prod.one(ALARM, `pg-${tg}-no-healthy-hosts`).inputs;
+                const a = dev.one(ALARM, `pg-${tg}-no-healthy-hosts`).inputs;
                 assert.deepEqual([a.namespace, a.metricName, a.statistic], ["AWS/ApplicationELB", "HealthyHostCount", "Minimum"]);
-                assert.deepEqual(a.dimensions, { LoadBalancer: lb, TargetGroup: prod.one("aws:lb/targetGroup:TargetGroup", `pg-${tg}`).outputs.arnSuffix });
+                assert.deepEqual(a.dimensions, { LoadBalancer: devLb, TargetGroup: dev.one("aws:lb/targetGroup:TargetGroup", `pg-${tg}`).outputs.arnSuffix });
                 assert.deepEqual([a.comparisonOperator, a.threshold], ["LessThanThreshold", 1]);
                 // With nothing registered the metric is not reported at all: silence is the outage.
                 assert.equal(a.treatMissingData, "breaching");
+                // Released by shifting traffic, the live tasks are in either group: the healthy targets of both count,
+                // else the group ECS has just emptied would page on every release.
+                const both = prod.one(ALARM, `pg-${tg}-no-healthy-hosts`).inputs;
+                assert.deepEqual(groupsOf(both, "HealthyHostCount"), [`pg-${tg}`, `pg-${tg}-alt`].map((n) => prod.one("aws:lb/targetGroup:TargetGroup", n).outputs.arnSuffix));
+                assert.ok(both.metricQueries.filter((q: any) => q.metric).every((q: any) => q.metric.dimensions.LoadBalancer === lb && q.metric.stat === "Minimum"));
+                assert.equal(both.metricQueries.find((q: any) => q.returnData).expression, "FILL(healthy0, 0) + FILL(healthy1, 0)");
+                assert.deepEqual([both.comparisonOperator, both.threshold, both.treatMissingData], ["LessThanThreshold", 1, "breaching"]);
             }
             const own = prod.one(ALARM, "pg-alb-own-5xx").inputs;
             assert.deepEqual([own.metricName, own.statistic, own.comparisonOperator, own.threshold], ["HTTPCode_ELB_5XX_Count", "Sum", "GreaterThanThreshold", 10]);

@@ -70,13 +70,16 @@ describe("services", () => {
     });
 
     it("register admin and main in their target groups, and wait for the listener rules", () => {
-        for (const [name, tg] of [["admin", "pg-admin"], ["main", "pg-main"]]) {
-            const svc = prod.one(SERVICE, `pg-${name}`);
-            const group = prod.one("aws:lb/targetGroup:TargetGroup", tg);
-            assert.deepEqual(svc.inputs.loadBalancers, [{ targetGroupArn: group.outputs.arn, containerName: name, containerPort: 8080 }]);
-            const rules = prod.ofType("aws:lb/listenerRule:ListenerRule").filter((r) => r.inputs.actions[0].targetGroupArn === group.outputs.arn);
-            for (const r of rules) assert.ok(svc.dependsOn.includes(r.urn), `${name} does not wait for ${r.name}`);
-        }
+        const forwardsTo = (r: RecordedResource, arn: string) => r.inputs.actions[0].targetGroupArn === arn || r.inputs.actions[0].forward?.targetGroups.some((g: any) => g.arn === arn);
+        for (const run of [prod, dev])
+            for (const [name, tg] of [["admin", "pg-admin"], ["main", "pg-main"]]) {
+                const svc = run.one(SERVICE, `pg-${name}`);
+                const group = run.one("aws:lb/targetGroup:TargetGroup", tg);
+                assert.deepEqual(svc.inputs.loadBalancers.map(({ advancedConfiguration, ...lb }: any) => lb), [{ targetGroupArn: group.outputs.arn, containerName: name, containerPort: 8080 }]);
+                const rules = run.ofType("aws:lb/listenerRule:ListenerRule").filter((r) => forwardsTo(r, group.outputs.arn));
+                assert.ok(rules.length >= 1);
+                for (const r of rules) assert.ok(svc.dependencies.includes(r.urn), `${name} does not wait for ${r.name}`);
+            }
         assert.deepEqual(prod.one(SERVICE, "pg-worker").inputs.loadBalancers, []);
     });
 
@@ -132,9 +135,13 @@ describe("services", () => {
         assert.match(error.message, /payment-gateway:worker\.instances must be at least 2 in prod/);
     });
 
-    it("roll out safely: circuit breaker with rollback, 100/200 percent, grace period, steady state in prod", () => {
+    it("roll out safely: circuit breaker with rollback on a rolling update, 100/200 percent, grace period, steady state in prod", () => {
+        // The circuit breaker serves rolling and blue/green updates (lib/release.ts circuitBreakerServes):
+        // prod's admin and main release linearly and as a canary, the worker and dev's services roll.
+        assert.deepEqual(prod.one(SERVICE, "pg-worker").inputs.deploymentCircuitBreaker, { enable: true, rollback: true });
+        for (const s of dev.ofType(SERVICE)) assert.deepEqual(s.inputs.deploymentCircuitBreaker, { enable: true, rollback: true });
+        for (const name of ["admin", "main"]) assert.deepEqual(prod.one(SERVICE, `pg-${name}`).inputs.deploymentCircuitBreaker, { enable: false, rollback: false });
         for (const s of prod.ofType(SERVICE)) {
-            assert.deepEqual(s.inputs.deploymentCircuitBreaker, { enable: true, rollback: true });
             assert.equal(s.inputs.deploymentMinimumHealthyPercent, 100);
             assert.equal(s.inputs.deploymentMaximumPercent, 200);
             assert.equal(s.inputs.waitForSteadyState, true);

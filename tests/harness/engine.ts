@@ -42,6 +42,14 @@ export function later(last: Run, { days = 0, set = {}, answers }: LaterOptions =
 
 const REGION_FALLBACK = "us-east-1";
 
+/** The customTimeouts option as the SDK sends it ("" for one not set), or undefined without any. */
+function customTimeoutsOf(req: any): { create?: string; update?: string; delete?: string } | undefined {
+    const t = req.getCustomtimeouts?.();
+    if (!t) return undefined;
+    const out = Object.fromEntries(([["create", t.getCreate()], ["update", t.getUpdate()], ["delete", t.getDelete()]] as [string, string][]).filter(([, v]) => v));
+    return Object.keys(out).length ? out : undefined;
+}
+
 /** A deterministic, realistic physical id or suffix from a resource's name. */
 function hash(text: string, length: number, alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"): string {
     const bytes = crypto.createHash("sha256").update(text).digest();
@@ -97,8 +105,15 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, a
             return { id: `${arnBase}:loadbalancer/app/${physicalName}/${suffix}`, state: { ...state, arn: `${arnBase}:loadbalancer/app/${physicalName}/${suffix}`, arnSuffix: `app/${physicalName}/${suffix}`, dnsName: `${physicalName}-${suffix}.${region}.elb.amazonaws.com`, zoneId: "Z35SXDOTRQ7X7K" } };
         }
         case "aws:lb/targetGroup:TargetGroup": {
+            // Elastic Load Balancing's own ARN format (the IAM checks judge grants on it).
             const suffix = hash(name, 16, "0123456789abcdef");
-            return { id: `${arnBase}:targetgroup/${physicalName}/${suffix}`, state: { ...state, arn: `${arnBase}:targetgroup/${physicalName}/${suffix}`, arnSuffix: `targetgroup/${physicalName}/${suffix}` } };
+            const arn = `arn:aws:elasticloadbalancing:${region}:${ACCOUNT_ID}:targetgroup/${physicalName}/${suffix}`;
+            return { id: arn, state: { ...state, arn, arnSuffix: `targetgroup/${physicalName}/${suffix}` } };
+        }
+        case "aws:lb/listenerRule:ListenerRule": {
+            const h = (n: number) => hash(name + n, 16, "0123456789abcdef");
+            const arn = `arn:aws:elasticloadbalancing:${region}:${ACCOUNT_ID}:listener-rule/app/pg-alb/${h(1)}/${h(2)}/${h(3)}`;
+            return { id: arn, state: { ...state, arn } };
         }
         case "aws:acm/certificate:Certificate":
             return {
@@ -513,6 +528,7 @@ async function runOnce(options: RunOptions): Promise<Run> {
             dependsOn: req.getDependenciesList().filter((urn: string) => !Object.values(propertyDependencies).some((deps) => deps.includes(urn))),
             dependencies: req.getDependenciesList(),
             propertyDependencies,
+            customTimeouts: customTimeoutsOf(req),
             provider: "",
         };
         const key = `${record.type}::${record.name}`;

@@ -30,6 +30,8 @@ export interface RecordedResource {
     dependencies: string[];
     /** Input name → URNs of the resources that input was computed from. */
     propertyDependencies: Record<string, string[]>;
+    /** The customTimeouts option, as set (e.g. { update: "51m" }); undefined without one. */
+    customTimeouts?: { create?: string; update?: string; delete?: string };
     provider: string;
 }
 

@@ -502,7 +502,8 @@ describe("config", () => {
             assert.deepEqual(env.problems, ['payment-gateway:environment must be one of dev, staging, prod; got "production"', "payment-gateway:main.maxInstances must be at least main.instances (3); got 1"]);
             assert.deepEqual(env.unchecked, [
                 "payment-gateway:environment: the Production HA Checklist (and every rule that applies in prod only) was not checked: it reads environment, refused above",
-                "payment-gateway:pool: the MongoDB connection budget (pool sizes against atlas.tier) was not checked: it reads main.maxInstances, refused above",
+                // The budget counts each release's peak, whose strategy defaults from the environment.
+                "payment-gateway:pool: the MongoDB connection budget (pool sizes against atlas.tier) was not checked: it reads main.maxInstances, environment, refused above",
             ]);
             // The region's own rules wait for a region; the others do not.
             const region = refusal("dev", { "aws:region": "moon-base-1", "network.cidr": "10.10.0.1/16", "network.availabilityZones": ["eu-west-1a", "eu-west-1b"] });

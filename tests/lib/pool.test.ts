@@ -124,7 +124,7 @@ describe("connection pool sizing", () => {
         assert.equal(e.path, "atlas.tier");
         assert.equal(
             e.message,
-            "allows 1,500 connections per node; admin, main and worker can run 120 tasks during a rollout (maxInstances × deployment.maximumPercent), " +
+            "allows 1,500 connections per node; admin, main and worker can run 120 tasks during a rollout (maxInstances × the release's peak: deployment.maximumPercent for a rolling update, 200% for blue/green, linear and canary), " +
                 "leaving 7 connections each, below the minimum of 10. Use M20 or larger, or lower maxInstances.",
         );
     });

@@ -49,7 +49,11 @@ function good(): Resource[] {
             targets: [{ name: "main-tasks", resourceType: "aws:ecs:task", parameters: { cluster: "payment-gateway-prod", service: "payment-gateway-prod-main" }, selectionMode: "PERCENT(50)" }],
         }),
         ...services.flatMap((s) => [
-            r("aws:ecs/service:Service", `pg-${s}`, { name: `payment-gateway-prod-${s}`, tags: { service: s }, desiredCount: 2, deploymentMaximumPercent: 200, networkConfiguration: { assignPublicIp: false } }),
+            r("aws:ecs/service:Service", `pg-${s}`, {
+                name: `payment-gateway-prod-${s}`, tags: { service: s }, desiredCount: 2, deploymentMaximumPercent: 200, networkConfiguration: { assignPublicIp: false },
+                ...(s === "worker" ? {} : { alarms: { alarmNames: [`payment-gateway-prod-${s}-release-5xx`], enable: true, rollback: true } }),
+            }),
+            ...(s === "worker" ? [] : [r("aws:cloudwatch/metricAlarm:MetricAlarm", `pg-${s}-release-5xx`, { name: `payment-gateway-prod-${s}-release-5xx` })]),
             r("aws:ecs/taskDefinition:TaskDefinition", `pg-${s}`, { tags: { service: s }, containerDefinitions: container(appEnv, [{ name: "otel-collector" }]) }),
         ]),
     ];
@@ -102,6 +106,9 @@ describe("policy rules", () => {
         ["failover-drills", (rs) => change(rs, "pg-task-loss", "aws:fis/experimentTemplate:ExperimentTemplate", (p) => delete p.targets[0].parameters), /selects account-wide/],
         ["failover-drills", (rs) => change(rs, "pg-task-loss", "aws:fis/experimentTemplate:ExperimentTemplate", (p) => delete p.targets[0].parameters.cluster), /not limited to this stack's cluster/],
         ["failover-drills", (rs) => change(rs, "pg-task-loss", "aws:fis/experimentTemplate:ExperimentTemplate", (p) => p.targets.push({ name: "zone-subnets", resourceType: "aws:ec2:subnet", parameters: { availabilityZoneIdentifier: "us-east-1a" }, selectionMode: "ALL" })), /zone-subnets is not limited to this stack's VPC/],
+        ["release-alarm-rollback", (rs) => change(rs, "pg-main", "aws:ecs/service:Service", (p) => delete p.alarms), /main: its releases do not roll back on alarms/],
+        ["release-alarm-rollback", (rs) => change(rs, "pg-admin", "aws:ecs/service:Service", (p) => (p.alarms.rollback = false)), /admin: its releases do not roll back on alarms/],
+        ["release-alarm-rollback", (rs) => change(rs, "pg-main", "aws:ecs/service:Service", (p) => (p.alarms.alarmNames = ["payment-gateway-prod-main-typo"])), /main: rolls back on payment-gateway-prod-main-typo, which this stack does not declare/],
         ["no-iam-wildcards", (rs) => change(rs, "exec", "aws:iam/rolePolicy:RolePolicy", (p) => (p.policy = JSON.stringify({ Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }))), /wildcard action \*/],
         ["no-iam-wildcards", (rs) => change(rs, "exec", "aws:iam/rolePolicy:RolePolicy", (p) => (p.policy = JSON.stringify({ Statement: [{ Effect: "Allow", Action: "ecs:ListTasks", Resource: "*" }] }))), /ecs:ListTasks on every resource/],
         ["no-iam-wildcards", (rs) => change(rs, "exec", "aws:iam/rolePolicy:RolePolicy", (p) => (p.policy = JSON.stringify({ Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::b" }] }))), /wildcard action s3:\*/],

@@ -2,6 +2,7 @@
 import { actionMinutes, Bom, estimate, PriceError } from "../../cost";
 import { planDrills } from "../../drills";
 import { ConnectionBudget, fleetsConnected, NodeLimit, planConnections, PoolBudgetError } from "../../pool";
+import { peakPercent, shiftsTraffic } from "../../release";
 import { SERVICE_NAMES, ServiceName } from "../constants";
 import { interfaceEndpointServices, Resolved, runsServices } from "../resolve";
 import { Problem } from "../problems";
@@ -46,10 +47,15 @@ export function bomFromConfig(c: Resolved): Bom {
         kmsKeys: standby ? 2 : (gateway ? 3 : 0) + (c.security.atlasCustomerKey ? 1 : 0) + (gateway && c.regionLoss ? 2 : 0),
         secrets: gateway ? 2 : 0,
         waf: gateway && c.loadBalancer.waf.enabled ? { rules: 5 } : undefined,
-        // The 5xx rate (3 metrics), the ALB's own 5xx, p95 latency; per target group no-healthy and
-        // unhealthy hosts; per service CPU and memory; the worker's running tasks; per cache node CPU, memory, evictions (and lag with replicas); the WAF's blocked requests.
-        // A standby adds the operator's gate of the primary region (components/failover.ts).
-        alarmMetrics: gateway ? 3 + 1 + 1 + 2 * 2 + SERVICE_NAMES.length * 2 + 1 + cacheNodes * (3 + (cacheNodes > 1 ? 1 : 0)) + (c.loadBalancer.waf.enabled ? 1 : 0) + (standby ? 1 : 0) : 0,
+        // The 5xx rate (3 metrics), the ALB's own 5xx, p95 latency; per routed service no-healthy and
+        // unhealthy hosts over its target groups (two when released by shifting traffic) and, with
+        // alarm rollback, its release alarms (5xx: errors and requests per group; p95 per group);
+        // per service CPU and memory; the worker's running tasks; per cache node CPU, memory,
+        // evictions (and lag with replicas); the WAF's blocked requests. A standby adds the
+        // operator's gate of the primary region (components/failover.ts).
+        alarmMetrics: gateway
+            ? 3 + 1 + 1 + routedAlarmMetrics(c) + SERVICE_NAMES.length * 2 + 1 + cacheNodes * (3 + (cacheNodes > 1 ? 1 : 0)) + (c.loadBalancer.waf.enabled ? 1 : 0) + (standby ? 1 : 0)
+            : 0,
         dashboards: gateway ? 1 : 0,
         accessLogBucket: gateway && c.loadBalancer.accessLogs && !c.loadBalancer.accessLogsBucket,
         xray: gateway && c.observability.tracing && !c.observability.otlpEndpoint ? { sampleRatio: c.observability.traceSampleRatio } : undefined,
@@ -60,6 +66,14 @@ export function bomFromConfig(c: Resolved): Bom {
         logRetentionDays: gateway ? SERVICE_NAMES.map((n) => c[n].logRetentionDays).sort((a, b) => a - b) : [],
         drills: gateway && c.drills.enabled ? drillActionMinutes(c) : [],
     };
+}
+
+/** The metrics of the routed services' target-group and release alarms (components/alarms.ts). */
+function routedAlarmMetrics(c: Resolved): number {
+    return (["admin", "main"] as const).reduce((n, name) => {
+        const groups = shiftsTraffic(c[name].release.strategy) ? 2 : 1;
+        return n + 2 * groups + (c[name].release.alarmRollback ? 3 * groups : 0);
+    }, 0);
 }
 
 /**
@@ -117,7 +131,8 @@ export function budgetProblems(c: Resolved, problems: Problem[]): ConnectionBudg
             services: SERVICE_NAMES.map((name) => ({
                 name,
                 maxInstances: local ? c[name].instances : c[name].maxInstances,
-                maximumPercent: local ? 100 : c[name].deployment.maximumPercent,
+                // A blue/green, linear or canary release runs the whole new revision beside the old.
+                maximumPercent: local ? 100 : peakPercent(c[name].release.strategy, c[name].deployment.maximumPercent),
                 ...c.pool[name],
             })),
         });

@@ -14,6 +14,7 @@ import { prodProblems } from "./prod";
 import { localProblems } from "./local";
 import { standbyProblems } from "./standby";
 import { regionLossProblems } from "./regionLoss";
+import { releaseProblems } from "./release";
 
 /** Rules that span fields (and the stack's name and region), and the Production HA Checklist in prod. */
 export function crossFieldProblems(c: Resolved, stack: string | undefined, now: number, last: LastDeployment = {}): Problem[] {
@@ -110,6 +111,7 @@ export function crossFieldProblems(c: Resolved, stack: string | undefined, now: 
     if (c.rotation.database !== undefined && c.atlas.authentication === "iam")
         add("rotation.database", "has no password to rotate: with atlas.authentication iam each service logs in as its task role", c.rotation.database, "atlas.authentication");
     problems.push(...restoreProblems(c, now, last.restoreKey), ...standbyProblems(c, last), ...regionLossProblems(c, stack));
+    problems.push(...releaseProblems(c, last.releaseStrategies));
     if (c.purpose === "restore-drill" && !c.atlas.restore)
         add("atlas.restore", "is required when purpose is restore-drill: a restore drill restores a backup", undefined, "purpose");
     if (c.purpose === "restore-drill" && c.prod) add("purpose", "must be gateway in prod: a restore drill is a short-lived stack of its own", c.purpose, "environment");

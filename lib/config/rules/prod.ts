@@ -17,6 +17,10 @@ export function prodProblems(c: Resolved): Problem[] {
     ha(`admin.${count}`, c.admin[count] >= 2, "must be at least 2", "two admin backend instances", c.admin[count]);
     ha(`main.${count}`, c.main[count] >= 2, "must be at least 2", "two main backend instances", c.main[count]);
     ha(`worker.${count}`, c.worker[count] >= 2, "must be at least 2", "no single PDF worker", c.worker[count]);
+    // A release that starts, passes /health and then fails payments must not reach every customer.
+    for (const name of ["admin", "main"] as const)
+        if ((c.purpose === "gateway" || c.purpose === "standby") && !c[name].release.alarmRollback)
+            add(`${name}.release.alarmRollback`, "must be true in prod: a release that passes its health checks but answers 5xx or slowly is rolled back by its deployment alarms", c[name].release.alarmRollback, "environment");
     ha("network.azCount", c.network.azCount >= 3, "must be at least 3", "three availability zones", c.network.azCount);
     ha("network.natGateways", c.network.natGateways === "perAz", "must be perAz", "no zone depends on another zone's NAT gateway", c.network.natGateways);
     ha("cache.nodes", c.cache.nodes >= 2, "must be at least 2", "a cache with automatic failover", c.cache.nodes);

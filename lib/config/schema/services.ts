@@ -1,7 +1,8 @@
 /** The sections of the three services (admin, main, worker): sizes, images, rollout, scaling, stickiness. */
 import { z } from "zod";
 import { FARGATE_CPU_VALUES, LOG_RETENTION_DAYS, STICKINESS_DURATION_SECONDS } from "../../limits";
-import { bool, cidr, count, ENV_NAME, IMAGE_REF, list, numberIn, oneOf, processList, SECRET_ARN_FORMS, secretArn, section, text, version } from "../fields";
+import { isTenth, RELEASE_LIMITS, RELEASE_STRATEGIES } from "../../release";
+import { bool, cidr, count, decimal, ENV_NAME, IMAGE_REF, list, numberIn, oneOf, processList, SECRET_ARN_FORMS, secretArn, section, text, version } from "../fields";
 
 const DeploymentSchema = section({
     /** Percent of desired tasks kept running during a rollout, 0–100. Default 100. */
@@ -12,6 +13,31 @@ const DeploymentSchema = section({
     healthCheckGracePeriodSeconds: count(0, 7200).default(60),
     /** Make `pulumi up` wait until the service is steady. Default: on in prod. */
     waitForSteadyState: bool().optional(),
+});
+
+/** A share of traffic ECS takes: a multiple of 0.1 in [min, max] (ECS API reference, CanaryConfiguration, LinearConfiguration). */
+const share = (limits: { min: number; max: number }) => decimal(limits.min, limits.max).refine(isTenth, { error: "must be a multiple of 0.1" });
+const bake = () => count(RELEASE_LIMITS.bakeMinutes.min, RELEASE_LIMITS.bakeMinutes.max);
+
+/**
+ * How a new image reaches customers (lib/release.ts): ECS's deployment strategy, its traffic
+ * shares and bake times, and whether the service's deployment alarms roll a release back.
+ */
+const ReleaseSchema = section({
+    /** ROLLING, BLUE_GREEN, LINEAR or CANARY. Default: main CANARY and admin LINEAR in staging and prod, ROLLING otherwise and for the worker. */
+    strategy: oneOf(RELEASE_STRATEGIES).optional(),
+    /** CANARY: percent of traffic the new revision takes first, 0.1–100 in steps of 0.1. Default 10. */
+    canaryPercent: share(RELEASE_LIMITS.canaryPercent).default(10),
+    /** CANARY: minutes at the canary share before the rest shifts, 0–1440. Default 10. */
+    canaryBakeMinutes: bake().default(10),
+    /** LINEAR: percent of traffic shifted at each step, 3–100 in steps of 0.1. Default 25. */
+    stepPercent: share(RELEASE_LIMITS.stepPercent).default(25),
+    /** LINEAR: minutes between steps, 0–1440. Default 5. */
+    stepBakeMinutes: bake().default(5),
+    /** BLUE_GREEN, LINEAR, CANARY: minutes both revisions run after all traffic has shifted, 0–1440. Default 10. */
+    bakeMinutes: bake().default(10),
+    /** Roll a release back when one of the service's deployment alarms fires. Default: on for admin and main outside dev. */
+    alarmRollback: bool().optional(),
 });
 
 const BuildSchema = section({
@@ -45,6 +71,7 @@ const serviceFields = {
     /** CloudWatch Logs retention in days (a value CloudWatch accepts). Default 30. */
     logRetentionDays: numberIn(LOG_RETENTION_DAYS, LOG_RETENTION_DAYS.join(", ")).default(30),
     deployment: DeploymentSchema.prefault({}),
+    release: ReleaseSchema.prefault({}),
     scaling: section({
         /** Target average CPU (percent) the autoscaler keeps, 10–90. Default 60. */
         cpuPercent: count(10, 90).default(60),

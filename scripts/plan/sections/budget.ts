@@ -16,6 +16,6 @@ export const budget: Section = (run) => {
         ]),
         local
             ? `peak: ${b.peakTasks} containers (instances: no autoscaling, a changed container is removed before its replacement starts), ${b.peakConnections.toLocaleString("en-US")} connections per member including 2 monitoring per container = ${pct(b.utilization)} of the usable limit`
-            : `peak: ${b.peakTasks} tasks (maxInstances × deployment.maximumPercent${b.fleets === 2 ? " × 2 fleets: this region's and the warm standby's, both connected around a failover" : ""}), ${b.peakConnections.toLocaleString("en-US")} connections per node including 2 monitoring per task = ${pct(b.utilization)} of the tier's usable limit`,
+            : `peak: ${b.peakTasks} tasks (maxInstances × the release's peak: deployment.maximumPercent for a rolling update, 200% for blue/green, linear and canary${b.fleets === 2 ? "; × 2 fleets: this region's and the warm standby's, both connected around a failover" : ""}), ${b.peakConnections.toLocaleString("en-US")} connections per node including 2 monitoring per task = ${pct(b.utilization)} of the tier's usable limit`,
     ];
 };

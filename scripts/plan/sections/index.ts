@@ -4,6 +4,7 @@ import { summary } from "./summary";
 import { edit } from "./edit";
 import { routing } from "./routing";
 import { capacity } from "./capacity";
+import { releases } from "./releases";
 import { serviceSecrets } from "./serviceSecrets";
 import { dataTier } from "./dataTier";
 import { budget } from "./budget";
@@ -25,6 +26,7 @@ export const SECTIONS: [string, Section][] = [
     ["This edit (--set) against the stack file", edit],
     ["Routing", routing],
     ["Capacity", capacity],
+    ["Releases", releases],
     ["Service secrets", serviceSecrets],
     ["Data tier", dataTier],
     ["MongoDB connection budget", budget],

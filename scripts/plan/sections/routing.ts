@@ -12,14 +12,19 @@ export const routing: Section = (run) => {
     if (http) lines.push(`listener 80 HTTP → ${http.inputs.defaultActions[0].redirect?.statusCode ?? http.inputs.defaultActions[0].type} to HTTPS`);
     const rows: (string | number)[][] = [["host", "target group", "sticky", "allowed from", "health check"]];
     for (const rule of [...rules].sort((a, b) => a.inputs.priority - b.inputs.priority)) {
-        const group = groups.find((g) => g.outputs.arn === rule.inputs.actions[0].targetGroupArn);
+        // A plain forward, or a release's weighted forward: the group at weight 100 when created (ECS moves the weights).
+        const action = rule.inputs.actions[0];
+        const weighted: { arn: string; weight: number }[] = action.forward?.targetGroups ?? [];
+        const group = groups.find((g) => g.outputs.arn === (action.targetGroupArn ?? weighted.find((w) => w.weight === 100)?.arn));
         if (!group) continue;
+        const alternate = groups.find((g) => g !== group && weighted.some((w) => w.arn === g.outputs.arn));
         const host = rule.inputs.conditions.find((c: any) => c.hostHeader)?.hostHeader.values.join(",");
         const from = rule.inputs.conditions.find((c: any) => c.sourceIp)?.sourceIp.values.join(",") ?? "anywhere";
         const st = group.inputs.stickiness;
         const sticky = st?.enabled ? `${st.type}${st.cookieName ? ` ${st.cookieName}` : ""} ${st.cookieDuration}s` : "no";
         const hc = group.inputs.healthCheck;
-        rows.push([host, group.name, sticky, from, `${hc.path} every ${hc.interval}s, timeout ${hc.timeout}s, ${hc.healthyThreshold}↑/${hc.unhealthyThreshold}↓`]);
+        const tgSticky = action.forward?.stickiness?.enabled ? ` + target group ${action.forward.stickiness.duration}s` : "";
+        rows.push([host, alternate ? `${group.name} ⇄ ${alternate.name}` : group.name, sticky + tgSticky, from, `${hc.path} every ${hc.interval}s, timeout ${hc.timeout}s, ${hc.healthyThreshold}↑/${hc.unhealthyThreshold}↓`]);
     }
     lines.push(...table(rows));
     const waf = run.ofType("aws:wafv2/webAcl:WebAcl")[0];
