@@ -3,7 +3,7 @@
  * component, so that a composition (stacks/gateway.ts, stacks/restoreDrill.ts) reads as the diagram.
  */
 import * as aws from "@pulumi/aws";
-import { Config, SERVICE_NAMES, ServiceName, pullsFromEcrInRegion } from "../lib/config";
+import { Config, SERVICE_NAMES, ServiceName, pullsFromEcrInRegion, egressDomains } from "../lib/config";
 import { serviceEnvironment, traceExportPort } from "../lib/environment";
 import { Network, NetworkArgs } from "../components/network";
 import { LoadBalancer, LoadBalancerArgs, Route, RouteArgs } from "../components/loadBalancer";
@@ -50,6 +50,9 @@ export function networkArgs(config: Config, prefix: string, logsKey: KmsKey): Ne
         ecrEndpoints: pullsFromEcrInRegion(config),
         region: config.region,
         flowLogs: config.security.flowLogs ? { key: logsKey, retentionDays: config.security.flowLogRetentionDays, name: prefix } : undefined,
+        egressFirewall: config.network.egress.mode === "firewall"
+            ? { name: `${prefix}-egress`, domains: egressDomains(config).map((d) => d.domain), key: logsKey, retentionDays: config.network.egress.logRetentionDays, deleteProtection: config.prod }
+            : undefined,
     };
 }
 
@@ -213,7 +216,7 @@ export function drillsArgs(
         cache: { arn: cache.replicationGroup.arn, replicationGroupId: cache.replicationGroup.replicationGroupId, nodes: config.cache.nodes, failover: config.cache.failover },
         vpcId: network.vpcId,
         vpcArn: network.vpc.arn,
-        subnetArns: [...network.publicSubnets, ...network.privateSubnets].map((s) => s.arn),
+        subnetArns: network.allSubnets.map((s) => s.arn),
         loadBalancerArn: lb.alb.arn,
         zone: zone.name,
         zoneId: zone.id,

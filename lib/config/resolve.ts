@@ -1,4 +1,5 @@
 import { ECR_ENDPOINT_SERVICES, ecrRepositoryOf } from "../images";
+import { EgressDomain, egressAllowList } from "../egress";
 import { ConnectionBudget } from "../pool";
 import { atlasRegionName, FARGATE_MEMORY_BY_CPU } from "../limits";
 import { SERVICE_NAMES, WORKER_BASE_MEMORY_MIB, WORKER_MEMORY_PER_JOB_MIB } from "./constants";
@@ -19,7 +20,12 @@ export function resolve(parsed: Parsed, awsRegion: string) {
         ...parsed,
         prod,
         region: awsRegion,
-        network: { ...parsed.network, interfaceEndpoints: parsed.network.interfaceEndpoints ?? prod },
+        network: {
+            ...parsed.network,
+            interfaceEndpoints: parsed.network.interfaceEndpoints ?? prod,
+            // PCI DSS 1.3.2: outbound traffic from the cardholder data environment restricted to what is necessary.
+            egress: { ...parsed.network.egress, mode: parsed.network.egress.mode ?? (prod ? "firewall" : "nat") },
+        },
         loadBalancer: {
             ...parsed.loadBalancer,
             deletionProtection: parsed.loadBalancer.deletionProtection ?? prod,
@@ -79,6 +85,7 @@ export function defaultsFrom(key: string): string[] {
     }
     const from: Record<string, string[]> = {
         "network.interfaceEndpoints": ["environment"],
+        "network.egress.mode": ["environment"],
         "loadBalancer.deletionProtection": ["environment"],
         "loadBalancer.accessLogs": ["environment", "loadBalancer.accessLogsBucket"],
         "loadBalancer.waf.enabled": ["environment"],
@@ -127,4 +134,24 @@ export function interfaceEndpointServices(c: Resolved): string[] {
     if (c.purpose !== "gateway" || !c.network.interfaceEndpoints) return [];
     const ecr = pullsFromEcrInRegion(c);
     return INTERFACE_ENDPOINT_SERVICES.filter((s) => ecr || !(ECR_ENDPOINT_SERVICES as readonly string[]).includes(s));
+}
+
+/**
+ * The domains the egress firewall lets the tasks reach (lib/egress.ts): derived from what the
+ * stack runs and reaches, then `network.egress.allowedDomains`. Empty without the firewall.
+ */
+export function egressDomains(c: Resolved): EgressDomain[] {
+    if (c.purpose !== "gateway" || c.network.egress.mode !== "firewall") return [];
+    const services = SERVICE_NAMES.map((n) => c[n]);
+    const sidecar = c.observability.tracing && !c.observability.otlpEndpoint;
+    return egressAllowList({
+        region: c.region,
+        endpointServices: interfaceEndpointServices(c),
+        images: [...services.filter((s) => !s.build && s.image).map((s) => s.image!), ...(sidecar ? [c.observability.collectorImage] : [])],
+        builds: services.some((s) => !!s.build),
+        xray: sidecar,
+        otlpEndpoint: c.observability.tracing ? c.observability.otlpEndpoint : undefined,
+        atlasOverInternet: !c.atlas.privateLink,
+        allowedDomains: c.network.egress.allowedDomains,
+    });
 }

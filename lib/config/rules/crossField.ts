@@ -11,12 +11,13 @@ import { nameProblems } from "./names";
 import { regionProblems } from "./region";
 import { LastDeployment } from "../validate";
 import { prodProblems } from "./prod";
+import { egressProblems } from "./egress";
 
 /** Rules that span fields (and the stack's name and region), and the Production HA Checklist in prod. */
 export function crossFieldProblems(c: Resolved, stack: string | undefined, now: number, last: LastDeployment = {}): Problem[] {
     const problems: Problem[] = [];
     const add = (path: string, message: string, value: unknown, ...reads: string[]) => problems.push({ path, message, value, reads });
-    problems.push(...nameProblems(c, stack), ...regionProblems(c));
+    problems.push(...nameProblems(c, stack), ...regionProblems(c), ...egressProblems(c));
 
     // A restore drill runs no service: their settings (all defaults there) are not judged.
     const services = c.purpose === "gateway" ? SERVICE_NAMES : [];
