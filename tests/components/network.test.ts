@@ -3,6 +3,7 @@ import { parseCidr } from "../../lib/cidr";
 import { interfaceEndpointServices, pullsFromEcrInRegion, validateConfig } from "../../lib/config";
 import { rawConfigFrom } from "../../lib/stackConfig";
 import { Run, assembleConfig, runProgram, baselines } from "../harness";
+import { EGRESS_RULE_GROUP_CAPACITY } from "../../lib/egress";
 
 const config = (stack: string, set: Record<string, unknown> = {}) => {
     const { values } = assembleConfig(stack, set);
@@ -40,18 +41,124 @@ describe("network", () => {
         assert.ok(prod.ofType(SUBNET).every((s) => s.inputs.mapPublicIpOnLaunch !== true));
     });
 
-    it("gives each prod zone its own NAT gateway, and the private route of a zone uses it", () => {
+    const tableOf = (run: Run, subnetId: string) => {
+        const assoc = run.ofType("aws:ec2/routeTableAssociation:RouteTableAssociation").find((a) => a.inputs.subnetId === subnetId)!;
+        return run.ofType("aws:ec2/routeTable:RouteTable").find((t) => t.id === assoc.inputs.routeTableId)!;
+    };
+
+    it("gives each prod zone its own NAT gateway, and a zone's private subnet leaves through its own firewall endpoint, then its own NAT gateway", () => {
         const nats = prod.ofType("aws:ec2/natGateway:NatGateway");
         assert.equal(nats.length, 3);
         const publics = subnets(prod, "public");
         assert.deepEqual(new Set(nats.map((n) => n.inputs.subnetId)), new Set(publics.map((s) => s.id)));
+        const firewall = prod.one("aws:networkfirewall/firewall:Firewall");
+        const endpoints: any[] = firewall.outputs.firewallStatuses[0].syncStates.flatMap((s: any) => s.attachments);
+        const firewallSubnets = subnets(prod, "firewall");
+        assert.deepEqual(firewall.inputs.subnetMappings.map((m: any) => m.subnetId), firewallSubnets.map((s) => s.id));
         for (const [i, privateSubnet] of subnets(prod, "private").entries()) {
-            const assoc = prod.ofType("aws:ec2/routeTableAssociation:RouteTableAssociation").find((a) => a.inputs.subnetId === privateSubnet.id)!;
-            const table = prod.ofType("aws:ec2/routeTable:RouteTable").find((t) => t.id === assoc.inputs.routeTableId)!;
-            const nat = nats.find((n) => n.id === table.inputs.routes[0].natGatewayId)!;
-            assert.equal(table.inputs.routes[0].cidrBlock, "0.0.0.0/0");
-            assert.equal(nat.inputs.subnetId, publics[i].id, `zone ${i} egresses through another zone's NAT`);
+            const route = tableOf(prod, privateSubnet.id).inputs.routes;
+            const endpoint = endpoints.find((a) => a.subnetId === firewallSubnets[i].id).endpointId;
+            assert.deepEqual(route, [{ cidrBlock: "0.0.0.0/0", vpcEndpointId: endpoint }], `zone ${i} leaves through another zone's firewall endpoint`);
+            assert.equal(firewallSubnets[i].inputs.availabilityZone, privateSubnet.inputs.availabilityZone);
+            // The firewall subnet of the zone goes on to the zone's NAT gateway.
+            const onward = tableOf(prod, firewallSubnets[i].id).inputs.routes;
+            assert.equal(onward.length, 1);
+            assert.equal(nats.find((n) => n.id === onward[0].natGatewayId)!.inputs.subnetId, publics[i].id, `zone ${i}'s firewall egresses through another zone's NAT`);
         }
+    });
+
+    it("brings replies back through the firewall endpoint of the task's zone: the NAT gateways' route table sends each private range to it", () => {
+        const endpoints: any[] = prod.one("aws:networkfirewall/firewall:Firewall").outputs.firewallStatuses[0].syncStates.flatMap((s: any) => s.attachments);
+        const firewallSubnets = subnets(prod, "firewall");
+        const publicTable = tableOf(prod, subnets(prod, "public")[0].id);
+        for (const p of subnets(prod, "public")) assert.equal(tableOf(prod, p.id).id, publicTable.id);
+        assert.deepEqual(publicTable.inputs.routes, [
+            { cidrBlock: "0.0.0.0/0", gatewayId: prod.one("aws:ec2/internetGateway:InternetGateway").id },
+            ...subnets(prod, "private").map((s, i) => ({ cidrBlock: s.inputs.cidrBlock, vpcEndpointId: endpoints.find((a) => a.subnetId === firewallSubnets[i].id).endpointId })),
+        ]);
+        // Order: the return routes only once the load balancer has left these subnets (else its traffic to
+        // its targets would cross the firewall one way), and the way out only after the way back.
+        assert.ok(publicTable.dependsOn.includes(prod.one("aws:lb/loadBalancer:LoadBalancer").urn));
+        for (const s of subnets(prod, "private")) assert.deepEqual(tableOf(prod, s.id).dependsOn, [publicTable.urn]);
+        // The S3 gateway endpoint (ECR's layers) is on the private tables, and every service waits for both.
+        const s3 = endpoints3(prod);
+        assert.deepEqual([...s3.inputs.routeTableIds].sort(), subnets(prod, "private").map((s) => tableOf(prod, s.id).id).sort());
+        const privateAssocs = prod.ofType("aws:ec2/routeTableAssociation:RouteTableAssociation").filter((a) => subnets(prod, "private").some((s) => s.id === a.inputs.subnetId));
+        for (const svc of prod.ofType("aws:ecs/service:Service")) for (const r of [s3, ...privateAssocs]) assert.ok(svc.dependsOn.includes(r.urn), `${svc.name} waits for ${r.name}`);
+        // Without the firewall nothing waits: dev's private tables route to the NAT gateway from the start.
+        for (const svc of dev.ofType("aws:ecs/service:Service")) assert.ok(!svc.dependsOn.some((u) => u.includes("RouteTableAssociation") || u.includes("VpcEndpoint")));
+    });
+
+    it("passes the tasks' HTTPS and HTTP to the allow-list only, and drops the rest, in a firewall whose logs are kept a year under the logs key", () => {
+        const group = prod.one("aws:networkfirewall/ruleGroup:RuleGroup");
+        assert.equal(group.inputs.type, "STATEFUL");
+        assert.equal(group.inputs.capacity, EGRESS_RULE_GROUP_CAPACITY);
+        assert.equal(group.inputs.name, "payment-gateway-prod-egress-domains");
+        const list = group.inputs.ruleGroup.rulesSource.rulesSourceList;
+        assert.equal(list.generatedRulesType, "ALLOWLIST");
+        assert.deepEqual(list.targetTypes, ["TLS_SNI", "HTTP_HOST"]);
+        // Prod: Logs and Secrets Manager through their endpoints (not listed), KMS and X-Ray over the internet, its images' registries.
+        assert.deepEqual(list.targets, ["kms.us-east-1.amazonaws.com", "xray.us-east-1.amazonaws.com", "registry.example.com", "public.ecr.aws", "d2glxqk2uabbnd.cloudfront.net", "d5l0dvt14r5h8.cloudfront.net"]);
+        assert.deepEqual(group.inputs.ruleGroup.ruleVariables.ipSets, [{ key: "HOME_NET", ipSet: { definitions: ["10.30.0.0/16"] } }]);
+        assert.equal(group.inputs.ruleGroup.statefulRuleOptions.ruleOrder, "STRICT_ORDER");
+        const policy = prod.one("aws:networkfirewall/firewallPolicy:FirewallPolicy").inputs.firewallPolicy;
+        assert.deepEqual(policy.statelessDefaultActions, ["aws:forward_to_sfe"]);
+        assert.deepEqual(policy.statelessFragmentDefaultActions, ["aws:forward_to_sfe"]);
+        assert.equal(policy.statefulEngineOptions.ruleOrder, "STRICT_ORDER");
+        assert.deepEqual(policy.statefulDefaultActions, ["aws:drop_established", "aws:alert_established"]);
+        assert.deepEqual(policy.statefulRuleGroupReferences, [{ resourceArn: group.outputs.arn, priority: 1 }]);
+        const firewall = prod.one("aws:networkfirewall/firewall:Firewall");
+        assert.equal(firewall.inputs.firewallPolicyArn, prod.one("aws:networkfirewall/firewallPolicy:FirewallPolicy").outputs.arn);
+        assert.equal(firewall.inputs.vpcId, prod.one("aws:ec2/vpc:Vpc").id);
+        assert.equal(firewall.inputs.deleteProtection, true);
+        const logging = prod.one("aws:networkfirewall/loggingConfiguration:LoggingConfiguration");
+        assert.equal(logging.inputs.firewallArn, firewall.outputs.arn);
+        const logsKey = prod.one("aws:kms/key:Key", "pg-logs-key");
+        const destinations = logging.inputs.loggingConfiguration.logDestinationConfigs;
+        assert.deepEqual(destinations.map((d: any) => [d.logType, d.logDestinationType]), [["ALERT", "CloudWatchLogs"], ["FLOW", "CloudWatchLogs"]]);
+        for (const d of destinations) {
+            const group = prod.ofType("aws:cloudwatch/logGroup:LogGroup").find((g) => g.inputs.name === d.logDestination.logGroup)!;
+            assert.equal(group.inputs.retentionInDays, 365);
+            assert.equal(group.inputs.kmsKeyId, logsKey.outputs.arn);
+        }
+        // Dev keeps the NAT path: no firewall at all.
+        assert.equal(dev.ofType("aws:networkfirewall/firewall:Firewall").length, 0);
+        assert.equal(subnets(dev, "firewall").length + subnets(dev, "ingress").length, 0);
+    });
+
+    it("moves an existing stack onto the firewall without replacing its network: the same subnets, NAT gateways and addresses, the ALB's subnets changed in place; the allow-list edited in place", async () => {
+        const walled = await runProgram({ stack: "dev", set: { "network.egress.mode": "firewall", "network.egress.allowedDomains": [".psp.example.com"] } });
+        const same = (type: string, keys: string[]) => {
+            const before = dev.ofType(type), after = walled.ofType(type).filter((r) => before.some((b) => b.urn === r.urn));
+            assert.equal(after.length, before.length, `${type}: every one still declared`);
+            for (const b of before) {
+                const a = after.find((x) => x.urn === b.urn)!;
+                for (const k of keys) assert.deepEqual(a.inputs[k], b.inputs[k], `${b.name}.${k} (replacement)`);
+            }
+        };
+        same("aws:ec2/vpc:Vpc", ["cidrBlock"]);
+        same("aws:ec2/subnet:Subnet", ["cidrBlock", "availabilityZone", "vpcId"]);
+        same("aws:ec2/natGateway:NatGateway", ["subnetId", "allocationId"]);
+        same("aws:ec2/eip:Eip", ["domain"]);
+        same("aws:ec2/routeTable:RouteTable", ["vpcId"]);
+        same("aws:lb/loadBalancer:LoadBalancer", ["name", "internal", "loadBalancerType"]);
+        // New subnets only in blocks 14 and 15 of the range: none overlaps an existing one.
+        const all = walled.ofType(SUBNET).map((s) => s.inputs.cidrBlock);
+        for (let i = 0; i < all.length; i++) for (let j = i + 1; j < all.length; j++) assert.ok(!overlaps(all[i], all[j]), `${all[i]} overlaps ${all[j]}`);
+        // The ALB's subnets change (SetSubnets in place for an application load balancer:
+        // terraform-provider-aws internal/service/elbv2/load_balancer.go customizeDiffLoadBalancerALB forces no replacement on `subnets`).
+        assert.notDeepEqual(walled.one("aws:lb/loadBalancer:LoadBalancer").inputs.subnets, dev.one("aws:lb/loadBalancer:LoadBalancer").inputs.subnets);
+        // Dev: no endpoints, so Logs and Secrets Manager are on the list too; the gateway's own domain last.
+        const targets = walled.one("aws:networkfirewall/ruleGroup:RuleGroup").inputs.ruleGroup.rulesSource.rulesSourceList.targets;
+        assert.deepEqual(targets.filter((t: string) => /secretsmanager|logs\./.test(t)), ["secretsmanager.us-east-1.amazonaws.com", "logs.us-east-1.amazonaws.com"]);
+        assert.equal(targets[targets.length - 1], ".psp.example.com");
+        assert.equal(walled.one("aws:networkfirewall/firewall:Firewall").inputs.deleteProtection, false);
+        // Editing the list later: the same group (name and capacity force replacement; neither moves).
+        const edited = await runProgram({ stack: "dev", set: { "network.egress.mode": "firewall", "network.egress.allowedDomains": [".psp.example.com", "api.fx.example.com"] } });
+        const [g1, g2] = [walled, edited].map((r) => r.one("aws:networkfirewall/ruleGroup:RuleGroup"));
+        assert.equal(g2.urn, g1.urn);
+        assert.deepEqual([g2.inputs.name, g2.inputs.capacity, g2.inputs.type], [g1.inputs.name, g1.inputs.capacity, g1.inputs.type]);
+        assert.ok(g2.inputs.ruleGroup.rulesSource.rulesSourceList.targets.includes("api.fx.example.com"));
     });
 
     it("creates no NAT gateway or address before the internet gateway is attached", () => {
@@ -63,6 +170,8 @@ describe("network", () => {
             for (const r of waiting) assert.ok(r.dependsOn.includes(igw.urn), `${r.type} ${r.name}`);
         }
     });
+
+    const endpoints3 = (run: Run) => run.descendants(run.one("payment-gateway:network:Network")).find((r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint" && r.inputs.vpcEndpointType === "Gateway")!;
 
     it("runs dev over two zones through a single NAT gateway", () => {
         assert.equal(subnets(dev, "public").length, 2);

@@ -3,6 +3,7 @@ import { Section } from "../section";
 import { summary } from "./summary";
 import { edit } from "./edit";
 import { routing } from "./routing";
+import { egress } from "./egress";
 import { capacity } from "./capacity";
 import { serviceSecrets } from "./serviceSecrets";
 import { dataTier } from "./dataTier";
@@ -21,6 +22,7 @@ export const SECTIONS: [string, Section][] = [
     ["Stack", summary],
     ["This edit (--set) against the stack file", edit],
     ["Routing", routing],
+    ["Egress", egress],
     ["Capacity", capacity],
     ["Service secrets", serviceSecrets],
     ["Data tier", dataTier],
