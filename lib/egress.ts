@@ -69,6 +69,8 @@ export interface EgressInputs {
     atlasOverInternet: boolean;
     /** network.egress.allowedDomains. */
     allowedDomains: string[];
+    /** The ARNs the execution roles read at task start besides the stack's own secrets: `<service>.secrets` values and `repositoryCredentials`. */
+    secretArns?: string[];
 }
 
 export interface EgressDomain {
@@ -98,6 +100,14 @@ export function egressAllowList(e: EgressInputs): EgressDomain[] {
     // The gateway's envelope encryption under the application key (kms:GenerateDataKey, kms:Decrypt).
     aws("kms", "the gateway's envelope encryption under the application key (no kms interface endpoint)");
     if (e.xray) aws("xray", "the collector sidecar's awsxray exporter");
+    // The gateway's own secrets, read by the ECS agent over the task's network at start: an SSM
+    // parameter from Systems Manager (no ssm interface endpoint), a secret of another region from
+    // that region's Secrets Manager (arn:<partition>:<service>:<region>:…).
+    for (const arn of [...(e.secretArns ?? [])].sort()) {
+        const [, , service, region] = arn.split(":");
+        if (service === "ssm") add(`ssm.${region}.amazonaws.com`, "SSM parameters among the services' secrets, read at task start");
+        else if (service === "secretsmanager" && region !== e.region) add(`secretsmanager.${region}.amazonaws.com`, "a secret of another region among the services' secrets, read at task start");
+    }
 
     const ecrRegions = new Set<string>();
     const accounts = new Set<string>();

@@ -153,5 +153,6 @@ export function egressDomains(c: Resolved): EgressDomain[] {
         otlpEndpoint: c.observability.tracing ? c.observability.otlpEndpoint : undefined,
         atlasOverInternet: !c.atlas.privateLink,
         allowedDomains: c.network.egress.allowedDomains,
+        secretArns: services.flatMap((s) => [...Object.values(s.secrets as Record<string, string>), ...(s.repositoryCredentials ? [s.repositoryCredentials] : [])]),
     });
 }

@@ -43,6 +43,12 @@ describe("egress allow-list (lib/egress.ts)", () => {
         assert.deepEqual(domains({ endpointServices: all, otlpEndpoint: "https://otlp.example.com:4318/v1/traces", atlasOverInternet: true, allowedDomains: [".psp.example.com", "otlp.example.com"] }), ["otlp.example.com", ".mongodb.net", ".psp.example.com"]);
     });
 
+    it("reaches Systems Manager for SSM parameters and another region's Secrets Manager for its secrets, read at task start", () => {
+        const all = ["secretsmanager", "logs", "kms"];
+        const arns = ["arn:aws:ssm:us-east-1:123456789012:parameter/gw/key", `arn:aws:secretsmanager:eu-west-1:123456789012:secret:gw-abcdef`, `arn:aws:secretsmanager:us-east-1:123456789012:secret:gw-abcdef`];
+        assert.deepEqual(domains({ endpointServices: all, secretArns: arns }), ["secretsmanager.eu-west-1.amazonaws.com", "ssm.us-east-1.amazonaws.com"]);
+    });
+
     it("keeps the list within the rule group's fixed capacity", () => {
         assert.ok(domainListCapacity(EGRESS_MAX_DOMAINS) <= EGRESS_RULE_GROUP_CAPACITY);
         assert.ok(domainListCapacity(EGRESS_MAX_DOMAINS + 1) > EGRESS_RULE_GROUP_CAPACITY);
