@@ -317,6 +317,7 @@ export class Network extends pulumi.ComponentResource {
             serviceName: `com.amazonaws.${this.args.region}.s3`,
             vpcEndpointType: "Gateway",
             routeTableIds: this.privateRouteTables.map((t) => t.id),
+            policy: JSON.stringify(s3EndpointPolicy(this.args.region)),
             tags: { Name: `${name}-s3` },
         }, this.child);
     }
@@ -393,4 +394,22 @@ export class Network extends pulumi.ComponentResource {
             }, this.child);
         }
     }
+}
+
+/**
+ * What the tasks may do in S3 through the gateway endpoint: read ECR's image layers, nothing else.
+ * "Amazon ECR uses Amazon S3 to store your image layers … the minimum bucket permissions":
+ * s3:GetObject on arn:aws:s3:::prod-<region>-starport-layer-bucket/* (Amazon ECR User Guide,
+ * "Amazon ECR interface VPC endpoints (AWS PrivateLink)", Create the Amazon S3 gateway endpoint,
+ * https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html). The tasks use no other
+ * bucket (the access-log bucket is written by Elastic Load Balancing, not from the VPC), and a
+ * bucket outside the policy is refused at the endpoint, not routed elsewhere: the endpoint's
+ * prefix-list route takes all of the region's S3.
+ */
+export function s3EndpointPolicy(region: string) {
+    const partition = region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+    return {
+        Version: "2012-10-17",
+        Statement: [{ Sid: "EcrImageLayersOnly", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:${partition}:s3:::prod-${region}-starport-layer-bucket/*` }],
+    };
 }

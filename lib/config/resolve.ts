@@ -113,8 +113,15 @@ export type Config = ReturnType<typeof resolve> & {
 export type ServiceConfig = Config["main"];
 export type AtlasRestore = NonNullable<Config["atlas"]["restore"]>;
 export type Resolved = ReturnType<typeof resolve>;
-/** Interface endpoints tasks in private subnets need to start without crossing the NAT (`network.interfaceEndpoints`). */
-export const INTERFACE_ENDPOINT_SERVICES = [...ECR_ENDPOINT_SERVICES, "logs", "secretsmanager"] as const;
+/**
+ * Interface endpoints tasks in private subnets need to start without crossing the NAT
+ * (`network.interfaceEndpoints`), and KMS, which the gateway calls for every envelope encryption
+ * under the application key (kms:GenerateDataKey, kms:Decrypt): those calls then stay in the VPC
+ * (AWS KMS Developer Guide, "Connecting to AWS KMS through a VPC endpoint": with private DNS the
+ * regional name resolves to the endpoint). No STS endpoint: tasks take their role's credentials
+ * from the ECS agent (169.254.170.2, in the task), and nothing the program configures calls STS.
+ */
+export const INTERFACE_ENDPOINT_SERVICES = [...ECR_ENDPOINT_SERVICES, "kms", "logs", "secretsmanager"] as const;
 
 /**
  * Whether a task pulls an image from ECR in the stack's own region: a service built here (pushed

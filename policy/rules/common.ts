@@ -75,6 +75,7 @@ export const T = {
     firewallRuleGroup: "aws:networkfirewall/ruleGroup:RuleGroup",
     firewallLogging: "aws:networkfirewall/loggingConfiguration:LoggingConfiguration",
     routeTable: "aws:ec2/routeTable:RouteTable",
+    vpcEndpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
 };
 export const WORLD = ["0.0.0.0/0", "::/0"];
 

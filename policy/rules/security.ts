@@ -136,4 +136,28 @@ const explicitKeyPolicies: Rule = {
     },
 };
 
-export const SECURITY: Rule[] = [onlyLoadBalancerPublic, encryption, noCredentialsInTaskDefinitions, noIamWildcards, restrictedEgress, explicitKeyPolicies];
+const s3EndpointPolicy: Rule = {
+    id: "s3-endpoint-policy",
+    title: "the S3 gateway endpoint reads ECR's image layers only (PCI DSS 1.3.2; Amazon ECR User Guide, minimum S3 permissions)",
+    kind: "security",
+    check(rs) {
+        const v: string[] = [];
+        for (const e of ofType(rs, T.vpcEndpoint).filter((x) => x.props.vpcEndpointType === "Gateway" && /\.s3$/.test(String(x.props.serviceName ?? "")))) {
+            if (e.props.policy === undefined) {
+                v.push(`${e.name}: no endpoint policy (full access to every bucket)`);
+                continue;
+            }
+            const doc = parseJson(e.props.policy);
+            for (const st of doc?.Statement ?? []) {
+                if (st.Effect !== "Allow") continue;
+                const actions: string[] = [st.Action].flat();
+                const resources: string[] = [st.Resource].flat();
+                if (actions.some((a) => a !== "s3:GetObject")) v.push(`${e.name}: allows ${actions.filter((a) => a !== "s3:GetObject").join(", ")}`);
+                if (resources.some((r) => !/^arn:aws[a-z-]*:s3:::prod-[a-z0-9-]+-starport-layer-bucket\/\*$/.test(r))) v.push(`${e.name}: allows a bucket other than ECR's layers (${resources.join(", ")})`);
+            }
+        }
+        return finding(v, "S3 through the gateway endpoint: s3:GetObject on ECR's layer bucket only");
+    },
+};
+
+export const SECURITY: Rule[] = [onlyLoadBalancerPublic, encryption, noCredentialsInTaskDefinitions, noIamWildcards, restrictedEgress, explicitKeyPolicies, s3EndpointPolicy];

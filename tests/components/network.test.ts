@@ -97,8 +97,8 @@ describe("network", () => {
         const list = group.inputs.ruleGroup.rulesSource.rulesSourceList;
         assert.equal(list.generatedRulesType, "ALLOWLIST");
         assert.deepEqual(list.targetTypes, ["TLS_SNI", "HTTP_HOST"]);
-        // Prod: Logs and Secrets Manager through their endpoints (not listed), KMS and X-Ray over the internet, its images' registries.
-        assert.deepEqual(list.targets, ["kms.us-east-1.amazonaws.com", "xray.us-east-1.amazonaws.com", "registry.example.com", "public.ecr.aws", "d2glxqk2uabbnd.cloudfront.net", "d5l0dvt14r5h8.cloudfront.net"]);
+        // Prod: KMS, Logs and Secrets Manager through their endpoints (not listed), X-Ray over the internet, its images' registries.
+        assert.deepEqual(list.targets, ["xray.us-east-1.amazonaws.com", "registry.example.com", "public.ecr.aws", "d2glxqk2uabbnd.cloudfront.net", "d5l0dvt14r5h8.cloudfront.net"]);
         assert.deepEqual(group.inputs.ruleGroup.ruleVariables.ipSets, [{ key: "HOME_NET", ipSet: { definitions: ["10.30.0.0/16"] } }]);
         assert.equal(group.inputs.ruleGroup.statefulRuleOptions.ruleOrder, "STRICT_ORDER");
         const policy = prod.one("aws:networkfirewall/firewallPolicy:FirewallPolicy").inputs.firewallPolicy;
@@ -187,9 +187,9 @@ describe("network", () => {
     const endpoints = (run: Run) => run.descendants(run.one("payment-gateway:network:Network")).filter((r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint");
     const interfaceServices = (run: Run) => endpoints(run).filter((e) => e.inputs.vpcEndpointType === "Interface").map((e) => e.inputs.serviceName.replace("com.amazonaws.us-east-1.", "")).sort();
 
-    it("adds interface endpoints for Logs and Secrets Manager in prod, without ECR's (no image comes from ECR), only the S3 gateway in dev", () => {
+    it("adds interface endpoints for KMS, Logs and Secrets Manager in prod, without ECR's (no image comes from ECR), only the S3 gateway in dev", () => {
         const interfaces = endpoints(prod).filter((e) => e.inputs.vpcEndpointType === "Interface");
-        assert.deepEqual(interfaces.map((e) => e.inputs.serviceName).sort(), ["logs", "secretsmanager"].map((s) => `com.amazonaws.us-east-1.${s}`));
+        assert.deepEqual(interfaces.map((e) => e.inputs.serviceName).sort(), ["kms", "logs", "secretsmanager"].map((s) => `com.amazonaws.us-east-1.${s}`));
         const privateIds = subnets(prod, "private").map((s) => s.id).sort();
         for (const e of interfaces) {
             assert.equal(e.inputs.privateDnsEnabled, true);
@@ -198,18 +198,23 @@ describe("network", () => {
         const s3 = endpoints(prod).find((e) => e.inputs.vpcEndpointType === "Gateway")!;
         assert.equal(s3.inputs.serviceName, "com.amazonaws.us-east-1.s3");
         assert.equal(s3.inputs.routeTableIds.length, 3);
+        // Only ECR's layers may be read through it (every stack): no write, no other bucket.
+        for (const run of [prod, dev]) {
+            const policy = JSON.parse(endpoints(run).find((e) => e.inputs.vpcEndpointType === "Gateway")!.inputs.policy);
+            assert.deepEqual(policy.Statement, [{ Sid: "EcrImageLayersOnly", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::prod-us-east-1-starport-layer-bucket/*" }]);
+        }
         assert.deepEqual(endpoints(dev).map((e) => e.inputs.vpcEndpointType), ["Gateway"]);
     });
 
     it("adds the ecr.api and ecr.dkr endpoints when a task pulls from ECR in the stack's region: a build, or such an image", async () => {
         const built = await runProgram({ stack: "dev", set: { "network.interfaceEndpoints": true, "admin.image": undefined, "admin.build": { context: "tests/fixtures/app" } } });
-        assert.deepEqual(interfaceServices(built), ["ecr.api", "ecr.dkr", "logs", "secretsmanager"]);
+        assert.deepEqual(interfaceServices(built), ["ecr.api", "ecr.dkr", "kms", "logs", "secretsmanager"]);
         for (const e of endpoints(built).filter((x) => x.inputs.vpcEndpointType === "Interface")) assert.equal(e.inputs.subnetIds.length, 2);
         // Adding or dropping the pair (a later switch to or from build mode) leaves the other endpoints and their
         // security group as they are: the same logical names, so nothing else is replaced.
         const names = (run: Run, services: string[]) => endpoints(run).filter((e) => services.some((x) => e.inputs.serviceName.endsWith(`.${x}`))).map((e) => `${e.name} ${e.inputs.securityGroupIds?.length}`).sort();
-        assert.deepEqual(names(built, ["logs", "secretsmanager"]), names(prod, ["logs", "secretsmanager"]));
-        assert.equal(names(built, ["logs", "secretsmanager"]).length, 2);
+        assert.deepEqual(names(built, ["kms", "logs", "secretsmanager"]), names(prod, ["kms", "logs", "secretsmanager"]));
+        assert.equal(names(built, ["kms", "logs", "secretsmanager"]).length, 3);
         // No task waits for them: the private subnets route to a NAT gateway in every stack, so a pull works before they exist and after they go.
         const privateTables = built.ofType("aws:ec2/routeTable:RouteTable").filter((r) => /private/.test(r.name));
         assert.equal(privateTables.length, 2);
@@ -217,11 +222,11 @@ describe("network", () => {
         // Which configs pull from ECR in the region (each also held equal to the declared resources in tests/lib/cost.test.ts).
         const services = (set: Record<string, unknown>) => interfaceEndpointServices(config("prod", set));
         const ecr = (region: string, repo = "gateway/main") => `123456789012.dkr.ecr.${region}.amazonaws.com/${repo}@sha256:${"d".repeat(64)}`;
-        assert.deepEqual(services({}), ["logs", "secretsmanager"]);
-        assert.deepEqual(services({ "worker.image": ecr("us-east-1") }), ["ecr.api", "ecr.dkr", "logs", "secretsmanager"]);
-        assert.deepEqual(services({ "worker.image": ecr("eu-west-1") }), ["logs", "secretsmanager"], "another region's ECR is reached through the NAT");
-        assert.deepEqual(services({ "observability.collectorImage": ecr("us-east-1", "otel/collector") }), ["ecr.api", "ecr.dkr", "logs", "secretsmanager"]);
-        assert.deepEqual(services({ "observability.collectorImage": ecr("us-east-1", "otel/collector"), "observability.otlpEndpoint": "https://otlp.example.com:4318" }), ["logs", "secretsmanager"], "no sidecar, no pull");
+        assert.deepEqual(services({}), ["kms", "logs", "secretsmanager"]);
+        assert.deepEqual(services({ "worker.image": ecr("us-east-1") }), ["ecr.api", "ecr.dkr", "kms", "logs", "secretsmanager"]);
+        assert.deepEqual(services({ "worker.image": ecr("eu-west-1") }), ["kms", "logs", "secretsmanager"], "another region's ECR is reached through the NAT");
+        assert.deepEqual(services({ "observability.collectorImage": ecr("us-east-1", "otel/collector") }), ["ecr.api", "ecr.dkr", "kms", "logs", "secretsmanager"]);
+        assert.deepEqual(services({ "observability.collectorImage": ecr("us-east-1", "otel/collector"), "observability.otlpEndpoint": "https://otlp.example.com:4318" }), ["kms", "logs", "secretsmanager"], "no sidecar, no pull");
         assert.deepEqual(services({ "network.interfaceEndpoints": false, "worker.image": ecr("us-east-1") }), []);
         assert.equal(pullsFromEcrInRegion(config("prod", { "main.image": "public.ecr.aws/acme/gateway:1.0.0" })), false, "ECR Public is not the region's registry");
     });

@@ -55,6 +55,7 @@ function good(): Resource[] {
         r("aws:ec2/routeTable:RouteTable", "pg-firewall-0", { routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" }] }),
         r("aws:ec2/routeTable:RouteTable", "pg-firewall-1", { routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: "nat-2" }] }),
         r("aws:ec2/routeTable:RouteTable", "pg-private-0", { routes: [{ cidrBlock: "0.0.0.0/0", vpcEndpointId: "vpce-1" }] }),
+        r("aws:ec2/vpcEndpoint:VpcEndpoint", "pg-s3", { vpcEndpointType: "Gateway", serviceName: "com.amazonaws.us-east-1.s3", policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::prod-us-east-1-starport-layer-bucket/*" }] }) }),
         ...services.flatMap((s) => [
             r("aws:ecs/service:Service", `pg-${s}`, { name: `payment-gateway-prod-${s}`, tags: { service: s }, desiredCount: 2, deploymentMaximumPercent: 200, networkConfiguration: { assignPublicIp: false } }),
             r("aws:ecs/taskDefinition:TaskDefinition", `pg-${s}`, { tags: { service: s }, containerDefinitions: container(appEnv, [{ name: "otel-collector" }]) }),
@@ -122,6 +123,9 @@ describe("policy rules", () => {
         ["pci-audit-trail", (rs) => change(rs, "pg-main", "aws:cloudwatch/logGroup:LogGroup", (p) => delete p.kmsKeyId), /not under a customer-managed key/],
         ["pci-customer-managed-keys", (rs) => change(rs, "pg", "mongodbatlas:index/advancedCluster:AdvancedCluster", (p) => delete p.encryptionAtRestProvider), /under Atlas's keys only/],
         ["pci-controlled-egress", (rs) => rs.filter((r) => !r.type.startsWith("aws:networkfirewall/")), /no egress firewall/],
+        ["s3-endpoint-policy", (rs) => change(rs, "pg-s3", "aws:ec2/vpcEndpoint:VpcEndpoint", (p) => delete p.policy), /no endpoint policy/],
+        ["s3-endpoint-policy", (rs) => change(rs, "pg-s3", "aws:ec2/vpcEndpoint:VpcEndpoint", (p) => (p.policy = JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: ["s3:GetObject", "s3:PutObject"], Resource: "arn:aws:s3:::prod-us-east-1-starport-layer-bucket/*" }] }))), /allows s3:PutObject/],
+        ["s3-endpoint-policy", (rs) => change(rs, "pg-s3", "aws:ec2/vpcEndpoint:VpcEndpoint", (p) => (p.policy = JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "*" }] }))), /a bucket other than ECR's layers/],
         ["pci-controlled-egress", (rs) => change(rs, "pg-egress-policy", "aws:networkfirewall/firewallPolicy:FirewallPolicy", (p) => (p.firewallPolicy.statefulDefaultActions = ["aws:alert_established"])), /passes what no rule matches/],
         ["pci-controlled-egress", (rs) => change(rs, "pg-egress-domains", "aws:networkfirewall/ruleGroup:RuleGroup", (p) => (p.ruleGroup.rulesSource.rulesSourceList.generatedRulesType = "DENYLIST")), /a DENYLIST domain list, not an allow-list/],
         ["pci-controlled-egress", (rs) => change(rs, "pg-private-0", "aws:ec2/routeTable:RouteTable", (p) => (p.routes = [{ cidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" }])), /some subnet bypasses the firewall/],
@@ -165,7 +169,7 @@ describe("policy rules", () => {
         for (const r of evaluate(dev)) assert.equal(r.enforced, r.rule.kind === "security", r.rule.id);
         for (const r of evaluate(good())) assert.equal(r.enforced, true);
         assert.equal(CHECKLIST.length, 8);
-        assert.equal(SECURITY.length, 6);
+        assert.equal(SECURITY.length, 7);
         assert.equal(PCI.length, 3);
     });
 
