@@ -382,12 +382,14 @@ export class Network extends pulumi.ComponentResource {
         // single, never none), so a task that pulls from ECR while the ECR pair is being added (a switch
         // to build mode) or after it is removed goes through the NAT gateway instead.
         const services = INTERFACE_ENDPOINT_SERVICES.filter((s) => this.args.ecrEndpoints || !(ECR_ENDPOINT_SERVICES as readonly string[]).includes(s));
+        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         for (const service of services) {
             new aws.ec2.VpcEndpoint(`${name}-${service.replace(".", "-")}`, {
                 vpcId: this.vpc.id,
                 serviceName: `com.amazonaws.${this.args.region}.${service}`,
                 vpcEndpointType: "Interface",
                 privateDnsEnabled: true,
+                policy: account.apply((a) => JSON.stringify(interfaceEndpointPolicy(service, a))),
                 subnetIds: this.privateSubnetIds,
                 securityGroupIds: [endpoints.id],
                 tags: { Name: `${name}-${service}` },
@@ -411,5 +413,32 @@ export function s3EndpointPolicy(region: string) {
     return {
         Version: "2012-10-17",
         Statement: [{ Sid: "EcrImageLayersOnly", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:${partition}:s3:::prod-${region}-starport-layer-bucket/*` }],
+    };
+}
+
+/**
+ * What the tasks call through each interface endpoint: exactly what the program grants them
+ * (components/service.ts: the execution role's log writes, secret reads and ECR pulls; the task
+ * roles' envelope encryption under the application key, lib/keyPolicy.ts), so the endpoint policy
+ * takes nothing IAM allows away; and only as principals of this account (aws:PrincipalAccount), so
+ * credentials of another account cannot use the endpoint to move data out (Amazon VPC
+ * PrivateLink guide, "Control access to VPC endpoints using endpoint policies":
+ * https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html; the policy does not
+ * replace IAM, it narrows what passes the endpoint).
+ */
+export const INTERFACE_ENDPOINT_ACTIONS: Record<string, string[]> = {
+    "ecr.api": ["ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+    "ecr.dkr": ["ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+    kms: ["kms:GenerateDataKey", "kms:Decrypt"],
+    logs: ["logs:CreateLogStream", "logs:PutLogEvents"],
+    secretsmanager: ["secretsmanager:GetSecretValue"],
+};
+
+export function interfaceEndpointPolicy(service: string, account: string) {
+    const actions = INTERFACE_ENDPOINT_ACTIONS[service];
+    if (!actions) throw new Error(`no endpoint policy for ${service}: list what the tasks call through it in INTERFACE_ENDPOINT_ACTIONS`);
+    return {
+        Version: "2012-10-17",
+        Statement: [{ Sid: "ThisAccountsTasks", Effect: "Allow", Principal: "*", Action: actions, Resource: "*", Condition: { StringEquals: { "aws:PrincipalAccount": account } } }],
     };
 }

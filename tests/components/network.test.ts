@@ -191,8 +191,14 @@ describe("network", () => {
         const interfaces = endpoints(prod).filter((e) => e.inputs.vpcEndpointType === "Interface");
         assert.deepEqual(interfaces.map((e) => e.inputs.serviceName).sort(), ["kms", "logs", "secretsmanager"].map((s) => `com.amazonaws.us-east-1.${s}`));
         const privateIds = subnets(prod, "private").map((s) => s.id).sort();
+        const granted: Record<string, string[]> = { kms: ["kms:GenerateDataKey", "kms:Decrypt"], logs: ["logs:CreateLogStream", "logs:PutLogEvents"], secretsmanager: ["secretsmanager:GetSecretValue"] };
         for (const e of interfaces) {
             assert.equal(e.inputs.privateDnsEnabled, true);
+            // Each passes only what the tasks are granted, and only for this account's principals.
+            const [st, ...more] = JSON.parse(e.inputs.policy).Statement;
+            assert.equal(more.length, 0);
+            assert.deepEqual(st.Action, granted[e.inputs.serviceName.replace("com.amazonaws.us-east-1.", "")]);
+            assert.deepEqual(st.Condition, { StringEquals: { "aws:PrincipalAccount": "123456789012" } });
             assert.deepEqual([...e.inputs.subnetIds].sort(), privateIds);
         }
         const s3 = endpoints(prod).find((e) => e.inputs.vpcEndpointType === "Gateway")!;
