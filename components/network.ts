@@ -17,7 +17,7 @@ export interface NetworkArgs {
     availabilityZones?: string[];
     /** "perAz": a NAT gateway in every zone (no cross-zone dependency); "single": one, cheap. Default (config) perAz. */
     natGateways: "perAz" | "single";
-    /** ECR, CloudWatch Logs and Secrets Manager interface endpoints. Default (config) on in prod. */
+    /** KMS, CloudWatch Logs and Secrets Manager interface endpoints (and ECR's with ecrEndpoints), each with a policy of what the tasks call. Default (config) on in prod. */
     interfaceEndpoints: boolean;
     /**
      * With interfaceEndpoints, also the ecr.api and ecr.dkr endpoints: only worth their hours when a

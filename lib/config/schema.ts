@@ -21,7 +21,7 @@ const NetworkSchema = section({
     availabilityZones: list(zoneName(), "availability zone names").optional(),
     /** "perAz" (one NAT gateway per AZ, required in prod) or "single" (cheap). Default perAz. */
     natGateways: oneOf(["perAz", "single"]).default("perAz"),
-    /** Interface endpoints for CloudWatch Logs and Secrets Manager, and ECR's when a task pulls from ECR in the region. Default: on in prod, off elsewhere. */
+    /** Interface endpoints for KMS, CloudWatch Logs and Secrets Manager, and ECR's when a task pulls from ECR in the region. Default: on in prod, off elsewhere. */
     interfaceEndpoints: bool().optional(),
     /** How the tasks reach the internet (lib/egress.ts). */
     egress: section({
