@@ -12,7 +12,7 @@ export interface EgressFirewallArgs {
     /** One firewall subnet per zone (a firewall endpoint in each), in zone order. */
     subnets: aws.ec2.Subnet[];
     /** The domains HTTPS (TLS server name) and HTTP (Host) may reach (lib/egress.ts); everything else is dropped. */
-    domains: string[];
+    domains: pulumi.Input<string[]>;
     /** The alert and flow logs: log groups under `key`, kept `retentionDays`. */
     logs: { key: KmsKey; retentionDays: number };
     /** Delete protection on the firewall. Default false; on in prod. */
@@ -72,13 +72,13 @@ export class EgressFirewall extends pulumi.ComponentResource {
                 statelessDefaultActions: ["aws:forward_to_sfe"],
                 statelessFragmentDefaultActions: ["aws:forward_to_sfe"],
                 statefulEngineOptions: { ruleOrder: "STRICT_ORDER" },
-                // "Drop established: drops only the packets that are in established connections. This
-                // allows the layer 3 and 4 connection establishment packets that are needed for the
-                // upper-layer connections to be established" (Network Firewall Developer Guide, "Stateful
-                // default actions in your firewall policy"): the TCP handshake passes so that the
-                // TLS ClientHello (its server name) or the HTTP request (its Host) reaches the domain
-                // list; a connection no rule passes is then dropped, and logged (alert_established).
-                // drop_strict would drop the handshake before any name is seen, and with it every allowed domain.
+                // Drop established drops only packets of established connections and lets the layer 3/4
+                // connection set-up through, so that application-layer pass rules work in a default-deny
+                // policy (Network Firewall Developer Guide, "Stateful default actions"; as recalled, not
+                // confirmed against a copy of the page here): the TCP handshake passes so that the TLS
+                // ClientHello (its server name) or the HTTP request (its Host) reaches the domain list; a
+                // connection no rule passes is then dropped, and logged (alert_established). drop_strict
+                // would drop the handshake before any name is seen, and with it every allowed domain.
                 statefulDefaultActions: ["aws:drop_established", "aws:alert_established"],
                 statefulRuleGroupReferences: [{ resourceArn: this.ruleGroup.arn, priority: 1 }],
             },

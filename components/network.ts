@@ -33,7 +33,7 @@ export interface NetworkArgs {
      * (lib/egress.ts; its logs under `key`, kept `retentionDays`); the load balancer then moves to
      * subnets of its own. Default: none, the private subnets route straight to the NAT gateways.
      */
-    egressFirewall?: { name: string; domains: string[]; key: KmsKey; retentionDays: number; deleteProtection: boolean };
+    egressFirewall?: { name: string; domains: pulumi.Input<string[]>; key: KmsKey; retentionDays: number; deleteProtection: boolean };
 }
 
 
@@ -136,9 +136,9 @@ export class Network extends pulumi.ComponentResource {
      * gateway, and each zone's private range back through that zone's firewall endpoint, so that a
      * reply crosses the firewall as its request did (Network Firewall Developer Guide, "Architecture
      * with an internet gateway and a NAT gateway":
-     * https://docs.aws.amazon.com/network-firewall/latest/developerguide/arch-igw-ngw.html; routes
-     * more specific than the VPC's local route are allowed for this, Amazon VPC User Guide,
-     * "Middlebox routing"). Declared after `after` (the load balancer, moved off these subnets):
+     * https://docs.aws.amazon.com/network-firewall/latest/developerguide/arch-igw-ngw.html, whose
+     * route tables are recalled here, not confirmed against a copy of the page; routes more specific
+     * than the VPC's local route are allowed for this, Amazon VPC User Guide, "Middlebox routing"). Declared after `after` (the load balancer, moved off these subnets):
      * until it has moved, a private range routed through the firewall from here would send the
      * load balancer's traffic to its targets through it one way only, and the firewall drops a flow
      * it sees one way. Without the firewall, declared in the constructor.

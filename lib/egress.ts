@@ -61,6 +61,8 @@ export interface EgressInputs {
     images: string[];
     /** Whether a service is built and pushed to the stack's ECR repository in the region. */
     builds: boolean;
+    /** The stack's AWS account (its ECR registry's host for built images); "<account>" until known. */
+    account?: string;
     /** The collector sidecar exports to X-Ray (tracing on, no observability.otlpEndpoint). */
     xray: boolean;
     /** observability.otlpEndpoint, when the services export traces there themselves. */
@@ -131,7 +133,8 @@ export function egressAllowList(e: EgressInputs): EgressDomain[] {
         if (!endpoints) {
             add(`api.ecr.${region}.amazonaws.com`, "image pulls from ECR (authorization, manifests)");
             for (const a of [...accounts].filter((x) => x.endsWith(`@${region}`)).sort()) add(`${a.split("@")[0]}.dkr.ecr.${region}.amazonaws.com`, "image pulls from ECR (the registry)");
-            if (e.builds && inRegion) add(`.dkr.ecr.${region}.amazonaws.com`, "image pulls from this stack's ECR repositories");
+            // This account's registry only: a leading-dot name would pass every account's registry, pushes to another included.
+            if (e.builds && inRegion) add(`${e.account ?? "<account>"}.dkr.ecr.${region}.amazonaws.com`, "image pulls from this stack's ECR repositories");
         }
         // Layers come from ECR's S3 bucket; in the stack's region the S3 gateway endpoint carries them.
         if (!inRegion) add(`prod-${region}-starport-layer-bucket.s3.${region}.amazonaws.com`, "image layers from ECR in another region (its S3 bucket)");

@@ -51,7 +51,7 @@ export function networkArgs(config: Config, prefix: string, logsKey: KmsKey): Ne
         region: config.region,
         flowLogs: config.security.flowLogs ? { key: logsKey, retentionDays: config.security.flowLogRetentionDays, name: prefix } : undefined,
         egressFirewall: config.network.egress.mode === "firewall"
-            ? { name: `${prefix}-egress`, domains: egressDomains(config).map((d) => d.domain), key: logsKey, retentionDays: config.network.egress.logRetentionDays, deleteProtection: config.prod }
+            ? { name: `${prefix}-egress`, domains: aws.getCallerIdentityOutput().accountId.apply((account) => egressDomains(config, account).map((d) => d.domain)), key: logsKey, retentionDays: config.network.egress.logRetentionDays, deleteProtection: config.prod }
             : undefined,
     };
 }

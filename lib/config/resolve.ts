@@ -147,7 +147,7 @@ export function interfaceEndpointServices(c: Resolved): string[] {
  * The domains the egress firewall lets the tasks reach (lib/egress.ts): derived from what the
  * stack runs and reaches, then `network.egress.allowedDomains`. Empty without the firewall.
  */
-export function egressDomains(c: Resolved): EgressDomain[] {
+export function egressDomains(c: Resolved, account?: string): EgressDomain[] {
     if (c.purpose !== "gateway" || c.network.egress.mode !== "firewall") return [];
     const services = SERVICE_NAMES.map((n) => c[n]);
     const sidecar = c.observability.tracing && !c.observability.otlpEndpoint;
@@ -156,6 +156,7 @@ export function egressDomains(c: Resolved): EgressDomain[] {
         endpointServices: interfaceEndpointServices(c),
         images: [...services.filter((s) => !s.build && s.image).map((s) => s.image!), ...(sidecar ? [c.observability.collectorImage] : [])],
         builds: services.some((s) => !!s.build),
+        account,
         xray: sidecar,
         otlpEndpoint: c.observability.tracing ? c.observability.otlpEndpoint : undefined,
         atlasOverInternet: !c.atlas.privateLink,

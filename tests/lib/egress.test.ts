@@ -33,7 +33,7 @@ describe("egress allow-list (lib/egress.ts)", () => {
         assert.deepEqual(domains({ endpointServices: all, images: ["nginx:1.27", "library/redis"] }), ["registry-1.docker.io", "auth.docker.io", "production.cloudflare.docker.com", "production.cloudfront.docker.com"]);
         assert.deepEqual(domains({ endpointServices: all, images: [ecr("us-east-1")] }), [], "endpoints and the S3 gateway endpoint carry the pull");
         assert.deepEqual(domains({ endpointServices: all, images: [ecr("eu-west-1")] }), ["api.ecr.eu-west-1.amazonaws.com", "123456789012.dkr.ecr.eu-west-1.amazonaws.com", "prod-eu-west-1-starport-layer-bucket.s3.eu-west-1.amazonaws.com"]);
-        assert.deepEqual(domains({ endpointServices: ["secretsmanager", "logs", "kms"], builds: true }), ["api.ecr.us-east-1.amazonaws.com", ".dkr.ecr.us-east-1.amazonaws.com"]);
+        assert.deepEqual(domains({ endpointServices: ["secretsmanager", "logs", "kms"], builds: true, account: "123456789012" }), ["api.ecr.us-east-1.amazonaws.com", "123456789012.dkr.ecr.us-east-1.amazonaws.com"], "this account's registry, not every account's");
         assert.deepEqual(domains({ endpointServices: all, images: ["ghcr.io/acme/gateway:1.0", "registry.example.com:5000/gw"] }), ["ghcr.io", "registry.example.com"]);
         assert.equal(registryHost("localhost:5000/gw"), "localhost");
     });

@@ -15,7 +15,7 @@ export const egress: Section = (run) => {
     return [
         `tasks → firewall endpoint of their zone (${firewall.inputs.subnetMappings.length} zones) → NAT gateway → internet; replies back the same way (network.egress.mode firewall)`,
         `passes HTTPS by TLS server name and HTTP by Host to ${targets.length} domains (${group?.inputs.ruleGroup.rulesSource.rulesSourceList.targetTypes.join(", ")}; capacity ${group?.inputs.capacity}); default: ${policy?.inputs.firewallPolicy.statefulDefaultActions.join(", ")}`,
-        ...table([["domain", "why"], ...targets.map((d) => [d, why.get(d) ?? "?"])]),
+        ...table([["domain", "why"], ...targets.map((d) => [d, why.get(d) ?? why.get(d.replace(/^\d{12}\.dkr\./, "<account>.dkr.")) ?? "?"])]),
         `logs: ${run.ofType("aws:cloudwatch/logGroup:LogGroup").filter((g) => String(g.inputs.name).startsWith("/aws/network-firewall/")).map((g) => `${g.inputs.name} (${g.inputs.retentionInDays} days)`).join(", ")}`,
     ];
 };
