@@ -294,7 +294,10 @@ export class Network extends pulumi.ComponentResource {
      * A route table per private subnet: the internet through the zone's NAT gateway, or with the
      * egress firewall through the zone's firewall endpoint (whose subnet routes on to the NAT
      * gateway), declared after the public table's return routes (`after`) so the two directions
-     * switch one after the other.
+     * switch one after the other. An existing stack's switch is one ReplaceRoute per table: the
+     * provider replaces an inline route whose destination stays and whose target changes
+     * (internal/service/ec2/vpc_route_table.go, resourceRouteTableUpdate → routeTableUpdateRoute),
+     * so a zone is never without a default route; connections open across the switch are cut.
      */
     private routePrivateSubnets(name: string, after?: aws.ec2.RouteTable): void {
         this.privateSubnets.forEach((subnet, i) => {
