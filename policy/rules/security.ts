@@ -136,9 +136,9 @@ const explicitKeyPolicies: Rule = {
     },
 };
 
-const s3EndpointPolicy: Rule = {
-    id: "s3-endpoint-policy",
-    title: "the S3 gateway endpoint reads ECR's image layers only (PCI DSS 1.3.2; Amazon ECR User Guide, minimum S3 permissions)",
+const endpointPolicies: Rule = {
+    id: "endpoint-policies",
+    title: "VPC endpoints pass only what the tasks need: S3 ECR's layers, the interface endpoints named actions for this account (PCI DSS 1.3.2)",
     kind: "security",
     check(rs) {
         const v: string[] = [];
@@ -156,8 +156,21 @@ const s3EndpointPolicy: Rule = {
                 if (resources.some((r) => !/^arn:aws[a-z-]*:s3:::prod-[a-z0-9-]+-starport-layer-bucket\/\*$/.test(r))) v.push(`${e.name}: allows a bucket other than ECR's layers (${resources.join(", ")})`);
             }
         }
-        return finding(v, "S3 through the gateway endpoint: s3:GetObject on ECR's layer bucket only");
+        // AWS services' interface endpoints; not an endpoint service such as Atlas's PrivateLink
+        // (com.amazonaws.vpce.…), whose MongoDB traffic is no IAM action a policy could name.
+        for (const e of ofType(rs, T.vpcEndpoint).filter((x) => x.props.vpcEndpointType === "Interface" && /^com\.amazonaws\.(?!vpce\.)[a-z0-9-]+\./.test(String(x.props.serviceName ?? "")))) {
+            if (e.props.policy === undefined) {
+                v.push(`${e.name}: no endpoint policy (any principal, any action)`);
+                continue;
+            }
+            for (const st of parseJson(e.props.policy)?.Statement ?? []) {
+                if (st.Effect !== "Allow") continue;
+                if ([st.Action].flat().some((a: string) => a === "*" || a.endsWith(":*"))) v.push(`${e.name}: allows every action of a service`);
+                if (!st.Condition?.StringEquals?.["aws:PrincipalAccount"]) v.push(`${e.name}: open to principals of any account`);
+            }
+        }
+        return finding(v, "S3 through the gateway endpoint: s3:GetObject on ECR's layer bucket only; interface endpoints: named actions, this account's principals");
     },
 };
 
-export const SECURITY: Rule[] = [onlyLoadBalancerPublic, encryption, noCredentialsInTaskDefinitions, noIamWildcards, restrictedEgress, explicitKeyPolicies, s3EndpointPolicy];
+export const SECURITY: Rule[] = [onlyLoadBalancerPublic, encryption, noCredentialsInTaskDefinitions, noIamWildcards, restrictedEgress, explicitKeyPolicies, endpointPolicies];
