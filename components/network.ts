@@ -58,6 +58,7 @@ export class Network extends pulumi.ComponentResource {
     readonly zones: pulumi.Output<string>[];
     private readonly ingressAssociations: aws.ec2.RouteTableAssociation[] = [];
     private readonly privateAssociations: aws.ec2.RouteTableAssociation[] = [];
+    private readonly interfaceEndpoints: aws.ec2.VpcEndpoint[] = [];
     private s3Endpoint?: aws.ec2.VpcEndpoint;
     private readonly child: pulumi.CustomResourceOptions;
     private readonly layout: ReturnType<typeof subnetLayout>;
@@ -117,14 +118,22 @@ export class Network extends pulumi.ComponentResource {
     }
     /**
      * What a task waits for to leave the VPC: with the egress firewall, the private route tables
-     * (declared after the load balancer) and the S3 gateway endpoint on them (ECR's layers in the
-     * region, which the firewall's list does not pass). Without it, nothing: the private route
-     * tables come with the subnets, and a pull without the endpoint goes through the NAT gateway.
+     * (declared after the load balancer), the S3 gateway endpoint on them (ECR's layers in the
+     * region), the interface endpoints and the domain list. The list leaves out what the endpoints
+     * serve (lib/egress.ts), so a task that starts before an endpoint is available (its private DNS
+     * name still answers with the service's public addresses) has its secret reads, log writes or
+     * ECR pulls dropped by the firewall; and an image or domain added in the same update must be
+     * on the list before a task pulls or calls it. The provider waits for an endpoint to be
+     * available (vpc_endpoint.go, waitVPCEndpointAvailable); it does not wait for an edited rule
+     * group to reach the firewall's endpoints (rule_group.go: UpdateRuleGroup only), so a task
+     * started within that window may still be dropped once and retried by ECS. Without the
+     * firewall, nothing: the private route tables come with the subnets, and whatever an endpoint
+     * does not serve yet goes through the NAT gateway.
      */
     get egressReady(): pulumi.Resource[] {
-        if (!this.args.egressFirewall) return [];
+        if (!this.args.egressFirewall || !this.firewall) return [];
         if (!this.s3Endpoint) throw new Error("the network's private routes are declared by routeReturnThroughFirewall, after the load balancer: call it before declaring a service");
-        return [...this.privateAssociations, this.s3Endpoint];
+        return [...this.privateAssociations, this.s3Endpoint, ...this.interfaceEndpoints, this.firewall.ruleGroup];
     }
     /** Every subnet of the VPC (what the zone-outage drill may cut). */
     get allSubnets(): aws.ec2.Subnet[] {
@@ -381,13 +390,15 @@ export class Network extends pulumi.ComponentResource {
         }, this.child);
         // Sources: the VPC's own range (tasks in the private subnets); nothing from outside.
         endpoints.allowFromCidrs([this.args.cidr], 443, "HTTPS from the VPC");
-        // Nothing waits for these: every private route table has a NAT route (natGateways is perAz or
-        // single, never none), so a task that pulls from ECR while the ECR pair is being added (a switch
-        // to build mode) or after it is removed goes through the NAT gateway instead.
+        // Without the egress firewall nothing waits for these: every private route table has a NAT
+        // route (natGateways is perAz or single, never none), so a task that pulls from ECR while the
+        // ECR pair is being added (a switch to build mode) or after it is removed goes through the NAT
+        // gateway instead. With it, the services wait for them (egressReady): the firewall's list
+        // leaves out what they serve.
         const services = INTERFACE_ENDPOINT_SERVICES.filter((s) => this.args.ecrEndpoints || !(ECR_ENDPOINT_SERVICES as readonly string[]).includes(s));
         const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         for (const service of services) {
-            new aws.ec2.VpcEndpoint(`${name}-${service.replace(".", "-")}`, {
+            const endpoint = new aws.ec2.VpcEndpoint(`${name}-${service.replace(".", "-")}`, {
                 vpcId: this.vpc.id,
                 serviceName: `com.amazonaws.${this.args.region}.${service}`,
                 vpcEndpointType: "Interface",
@@ -397,6 +408,7 @@ export class Network extends pulumi.ComponentResource {
                 securityGroupIds: [endpoints.id],
                 tags: { Name: `${name}-${service}` },
             }, this.child);
+            this.interfaceEndpoints.push(endpoint);
         }
     }
 }

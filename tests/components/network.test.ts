@@ -80,11 +80,18 @@ describe("network", () => {
         // its targets would cross the firewall one way), and the way out only after the way back.
         assert.ok(publicTable.dependsOn.includes(prod.one("aws:lb/loadBalancer:LoadBalancer").urn));
         for (const s of subnets(prod, "private")) assert.deepEqual(tableOf(prod, s.id).dependsOn, [publicTable.urn]);
-        // The S3 gateway endpoint (ECR's layers) is on the private tables, and every service waits for both.
+        // The S3 gateway endpoint (ECR's layers) is on the private tables, and every service waits for
+        // both, for the interface endpoints (the domain list leaves out what they serve, so a task
+        // started before one is available would have its secret reads and log writes dropped) and
+        // for the domain list itself (an image or domain added in the same update).
         const s3 = endpoints3(prod);
         assert.deepEqual([...s3.inputs.routeTableIds].sort(), subnets(prod, "private").map((s) => tableOf(prod, s.id).id).sort());
         const privateAssocs = prod.ofType("aws:ec2/routeTableAssociation:RouteTableAssociation").filter((a) => subnets(prod, "private").some((s) => s.id === a.inputs.subnetId));
-        for (const svc of prod.ofType("aws:ecs/service:Service")) for (const r of [s3, ...privateAssocs]) assert.ok(svc.dependsOn.includes(r.urn), `${svc.name} waits for ${r.name}`);
+        const interfaceEndpoints = prod.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs.vpcEndpointType === "Interface" && /^com\.amazonaws\.us-east-1\./.test(e.inputs.serviceName));
+        assert.deepEqual(interfaceEndpoints.map((e) => e.inputs.serviceName.split(".").pop()).sort(), ["kms", "logs", "secretsmanager"]);
+        const domains = prod.one("aws:networkfirewall/ruleGroup:RuleGroup");
+        for (const svc of prod.ofType("aws:ecs/service:Service"))
+            for (const r of [s3, ...privateAssocs, ...interfaceEndpoints, domains]) assert.ok(svc.dependsOn.includes(r.urn), `${svc.name} waits for ${r.name}`);
         // Without the firewall nothing waits: dev's private tables route to the NAT gateway from the start.
         for (const svc of dev.ofType("aws:ecs/service:Service")) assert.ok(!svc.dependsOn.some((u) => u.includes("RouteTableAssociation") || u.includes("VpcEndpoint")));
     });
