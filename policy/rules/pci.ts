@@ -56,8 +56,13 @@ const pciControlledEgress: Rule = {
         for (const p of ofType(rs, T.firewallPolicy)) {
             const fp = p.props.firewallPolicy;
             if (!fp) continue;
-            if (fp.statefulEngineOptions?.ruleOrder !== undefined && fp.statefulEngineOptions.ruleOrder !== "STRICT_ORDER") v.push(`${p.name}: not in strict order, so no default drop`);
-            if (fp.statefulDefaultActions !== undefined && !fp.statefulDefaultActions.some((a: string) => DROPS.includes(a))) v.push(`${p.name}: passes what no rule matches (stateful default ${JSON.stringify(fp.statefulDefaultActions)})`);
+            // Both are literals in the program, never unknown at preview. Without statefulEngineOptions
+            // the policy is in action order (DEFAULT_ACTION_ORDER), which takes no stateful default
+            // action; in strict order without one, what no rule matches is not dropped
+            // (StatefulDefaultActions, "only valid when using the strict rule order", Network
+            // Firewall API Reference, FirewallPolicy).
+            if (fp.statefulEngineOptions?.ruleOrder !== "STRICT_ORDER") v.push(`${p.name}: not in strict order (${fp.statefulEngineOptions?.ruleOrder ?? "action order by default"}), so no default drop`);
+            if (!(fp.statefulDefaultActions ?? []).some((a: string) => DROPS.includes(a))) v.push(`${p.name}: passes what no rule matches (stateful default ${JSON.stringify(fp.statefulDefaultActions ?? [])})`);
             if ((fp.statelessDefaultActions ?? ["aws:forward_to_sfe"]).includes("aws:pass")) v.push(`${p.name}: stateless default passes without stateful inspection`);
         }
         for (const g of ofType(rs, T.firewallRuleGroup)) {
