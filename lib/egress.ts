@@ -45,12 +45,15 @@ export const EGRESS_MAX_DOMAINS = Math.floor(EGRESS_RULE_GROUP_CAPACITY / EGRESS
 
 /**
  * ECR Public (public.ecr.aws) serves image layers from CloudFront distributions of its own ("ECR
- * Public caches image layers in Amazon CloudFront", AWS News Blog, Amazon ECR Public): the two
- * hosts below are those EKS Anywhere's "Domains to allow" page lists
- * (https://anywhere.eks.amazonaws.com/docs/getting-started/nutanix/domains/), as quoted in
- * docker/sbx-releases#525 with the 403 a pull gets without them; the page itself was not read here.
- * If a pull of the collector is dropped, its alert log names the host: add it to allowedDomains,
- * or pull the collector from ECR in the stack's region (through the endpoints).
+ * Public caches image layers in Amazon CloudFront", AWS News Blog, Amazon ECR Public). AWS names
+ * no layer host in ECR Public's own guide; the two below are those the EKS Anywhere documentation
+ * (AWS's, aws/eks-anywhere docs/content/en/docs/osmgmt/artifacts.md, "Network connectivity
+ * requirements") lists beside public.ecr.aws: d2glxqk2uabbnd.cloudfront.net "to pull the EKS
+ * Anywhere and EKS Distro ECR container images" and d5l0dvt14r5h8.cloudfront.net "for EKS Anywhere
+ * package ECR container". That every ECR Public repository (the collector's) is served from these
+ * two is inferred from that list, not stated by AWS. If a pull of the collector is dropped, its
+ * alert log names the host: add it to allowedDomains, or pull the collector from ECR in the
+ * stack's region (through the endpoints).
  */
 export const ECR_PUBLIC_DOMAINS = ["public.ecr.aws", "d2glxqk2uabbnd.cloudfront.net", "d5l0dvt14r5h8.cloudfront.net"];
 /** Docker Hub: the registry, its token service and its layer CDNs (Docker's "Allowlist for organizational admins", https://docs.docker.com/desktop/setup/allow-list/). */
