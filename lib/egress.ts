@@ -130,6 +130,8 @@ export function egressAllowList(e: EgressInputs): EgressDomain[] {
             const host = registryHost(image);
             if (host === "docker.io") for (const d of DOCKER_HUB_DOMAINS) add(d, "image pulls from Docker Hub");
             // Another registry: its own host; where it keeps its layers is its own (list it in allowedDomains).
+            // (Unless that storage is S3 in the stack's region: the S3 gateway endpoint's route takes it,
+            // and its policy passes ECR's layer bucket only, components/network.ts s3EndpointPolicy.)
             else add(host, "the image registry (its layer storage, if elsewhere, belongs in network.egress.allowedDomains)");
         }
     }
