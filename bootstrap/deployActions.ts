@@ -162,6 +162,58 @@ export const DEPLOY_ACTIONS: Record<string, Grants> = {
         "logs:DescribeResourcePolicies": [],
         "logs:DescribeLogGroups": [],
     },
+    // The egress firewall (components/egressFirewall.ts), from terraform-provider-aws
+    // internal/service/networkfirewall: a rule group and a policy are created, updated in place and
+    // deleted (rule_group.go, firewall_policy.go; the policy references the rule group, so its writes
+    // name it too); the firewall is created, its subnets associated and disassociated, its policy,
+    // description and protections updated, and deleted (firewall.go resourceFirewallUpdate); tags on
+    // each (TagResource/UntagResource). The first firewall in an account creates Network Firewall's
+    // service-linked role (permissions.ts SERVICE_LINKED_ROLES).
+    "aws:networkfirewall/ruleGroup:RuleGroup": {
+        "network-firewall:CreateRuleGroup": ["network-firewall:StatefulRuleGroup"],
+        "network-firewall:UpdateRuleGroup": ["network-firewall:StatefulRuleGroup"],
+        "network-firewall:DeleteRuleGroup": ["network-firewall:StatefulRuleGroup"],
+        "network-firewall:TagResource": ["network-firewall:StatefulRuleGroup"],
+        "network-firewall:UntagResource": ["network-firewall:StatefulRuleGroup"],
+    },
+    "aws:networkfirewall/firewallPolicy:FirewallPolicy": {
+        "network-firewall:CreateFirewallPolicy": ["network-firewall:FirewallPolicy", "network-firewall:StatefulRuleGroup"],
+        "network-firewall:UpdateFirewallPolicy": ["network-firewall:FirewallPolicy", "network-firewall:StatefulRuleGroup"],
+        "network-firewall:DeleteFirewallPolicy": ["network-firewall:FirewallPolicy"],
+        "network-firewall:TagResource": ["network-firewall:FirewallPolicy"],
+        "network-firewall:UntagResource": ["network-firewall:FirewallPolicy"],
+    },
+    "aws:networkfirewall/firewall:Firewall": {
+        "network-firewall:CreateFirewall": ["network-firewall:Firewall", "network-firewall:FirewallPolicy"],
+        "network-firewall:DeleteFirewall": ["network-firewall:Firewall"],
+        "network-firewall:AssociateSubnets": ["network-firewall:Firewall"],
+        "network-firewall:DisassociateSubnets": ["network-firewall:Firewall"],
+        "network-firewall:AssociateFirewallPolicy": ["network-firewall:Firewall", "network-firewall:FirewallPolicy"],
+        "network-firewall:UpdateFirewallDescription": ["network-firewall:Firewall"],
+        "network-firewall:UpdateFirewallDeleteProtection": ["network-firewall:Firewall"],
+        "network-firewall:UpdateSubnetChangeProtection": ["network-firewall:Firewall"],
+        "network-firewall:UpdateFirewallPolicyChangeProtection": ["network-firewall:Firewall"],
+        "network-firewall:TagResource": ["network-firewall:Firewall"],
+        "network-firewall:UntagResource": ["network-firewall:Firewall"],
+    },
+    // UpdateLoggingConfiguration, one destination per call (logging_configuration.go
+    // addLoggingConfigurations, removeLoggingConfiguration), and the vended-log delivery to CloudWatch
+    // Logs it sets up as the caller: "logs:CreateLogDelivery, logs:GetLogDelivery,
+    // logs:UpdateLogDelivery, logs:DeleteLogDelivery, logs:ListLogDeliveries" on "*" (Network Firewall
+    // Developer Guide, "Permissions to configure AWS Network Firewall logging",
+    // https://docs.aws.amazon.com/network-firewall/latest/developerguide/firewall-logging-permissions.html),
+    // plus the log group's resource policy as for any vended log (CloudWatch Logs User Guide).
+    "aws:networkfirewall/loggingConfiguration:LoggingConfiguration": {
+        "network-firewall:UpdateLoggingConfiguration": ["network-firewall:Firewall"],
+        "logs:CreateLogDelivery": [],
+        "logs:GetLogDelivery": [],
+        "logs:UpdateLogDelivery": [],
+        "logs:DeleteLogDelivery": [],
+        "logs:ListLogDeliveries": [],
+        "logs:PutResourcePolicy": [],
+        "logs:DescribeResourcePolicies": [],
+        "logs:DescribeLogGroups": [],
+    },
     "aws:ecs/cluster:Cluster": {
         "ecs:CreateCluster": ["ecs:cluster"],
         "ecs:UpdateCluster": ["ecs:cluster"],

@@ -115,6 +115,10 @@ export const RESOURCES: Record<string, (s: Scope) => string | string[]> = {
     "application-autoscaling:ScalableTarget": (s) => `${arn(s, "application-autoscaling")}:scalable-target/*`,
     "fis:experiment-template": (s) => `${arn(s, "fis")}:experiment-template/*`,
     "fis:action": (s) => `${arn(s, "fis")}:action/*`,
+    // The egress firewall's three named after the stack (components/egressFirewall.ts).
+    "network-firewall:Firewall": (s) => `${arn(s, "network-firewall")}:firewall/payment-gateway-${s.stack}-egress`,
+    "network-firewall:FirewallPolicy": (s) => `${arn(s, "network-firewall")}:firewall-policy/payment-gateway-${s.stack}-egress-policy`,
+    "network-firewall:StatefulRuleGroup": (s) => `${arn(s, "network-firewall")}:stateful-rulegroup/payment-gateway-${s.stack}-egress-domains`,
 };
 
 /** The ARN patterns of one RESOURCES key for a scope. */
@@ -149,6 +153,9 @@ export const SERVICE_LINKED_ROLES = [
     "elasticloadbalancing.amazonaws.com",
     "ecs.application-autoscaling.amazonaws.com",
     "fis.amazonaws.com",
+    // AWSServiceRoleForNetworkFirewall, created with the first firewall (Network Firewall Developer
+    // Guide, "Using service-linked roles for Network Firewall").
+    "network-firewall.amazonaws.com",
 ];
 
 /**

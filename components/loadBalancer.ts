@@ -44,7 +44,7 @@ export interface HealthCheckArgs {
 }
 
 export interface LoadBalancerArgs {
-    /** The VPC: the ALB spans its public subnets. */
+    /** The VPC: the ALB spans its load balancer subnets (the public ones, or its own with the egress firewall). */
     network: Network;
     /** Hosts the certificate must cover, e.g. admin.<domain> and api.<domain>. */
     hosts: string[];
@@ -188,7 +188,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
         return new aws.lb.LoadBalancer(this.name, {
             loadBalancerType: "application",
             internal: false,
-            subnets: this.args.network.publicSubnetIds,
+            subnets: this.args.network.loadBalancerSubnetIds,
             securityGroups: [this.connections.id],
             dropInvalidHeaderFields: true,
             enableDeletionProtection: this.args.deletionProtection,
@@ -202,8 +202,9 @@ export class LoadBalancer extends pulumi.ComponentResource {
             enableZonalShift: true,
         }, {
             ...this.child,
-            // AWS refuses an internet-facing ALB before the gateway, and access logging before it may write.
-            dependsOn: [...this.args.network.internetReady, ...(logs?.ready ?? [])],
+            // AWS refuses an internet-facing ALB before the gateway, and access logging before it may
+            // write; its subnets must route to the gateway before it serves from them.
+            dependsOn: [...this.args.network.loadBalancerReady, ...(logs?.ready ?? [])],
         });
     }
 

@@ -6,6 +6,7 @@ import { ECR_ENDPOINT_SERVICES } from "../lib/images";
 import { Connections } from "./connections";
 import { allow } from "./iam";
 import { KmsKey } from "./kmsKey";
+import { EgressFirewall } from "./egressFirewall";
 
 export interface NetworkArgs {
     /** VPC IPv4 range, a private block /16–/20. Default (config) 10.0.0.0/16. */
@@ -16,7 +17,7 @@ export interface NetworkArgs {
     availabilityZones?: string[];
     /** "perAz": a NAT gateway in every zone (no cross-zone dependency); "single": one, cheap. Default (config) perAz. */
     natGateways: "perAz" | "single";
-    /** ECR, CloudWatch Logs and Secrets Manager interface endpoints. Default (config) on in prod. */
+    /** KMS, CloudWatch Logs and Secrets Manager interface endpoints (and ECR's with ecrEndpoints), each with a policy of what the tasks call. Default (config) on in prod. */
     interfaceEndpoints: boolean;
     /**
      * With interfaceEndpoints, also the ecr.api and ecr.dkr endpoints: only worth their hours when a
@@ -27,6 +28,12 @@ export interface NetworkArgs {
     region: string;
     /** Flow logs of all the VPC's traffic into a log group encrypted with `key`, kept `retentionDays`. Default: none. */
     flowLogs?: { key: KmsKey; retentionDays: number; name: string };
+    /**
+     * The tasks' internet egress through an AWS Network Firewall that passes only `domains`
+     * (lib/egress.ts; its logs under `key`, kept `retentionDays`); the load balancer then moves to
+     * subnets of its own. Default: none, the private subnets route straight to the NAT gateways.
+     */
+    egressFirewall?: { name: string; domains: pulumi.Input<string[]>; key: KmsKey; retentionDays: number; deleteProtection: boolean };
 }
 
 
@@ -44,11 +51,19 @@ export class Network extends pulumi.ComponentResource {
     readonly natGateways: aws.ec2.NatGateway[] = [];
     readonly natIps: aws.ec2.Eip[] = [];
     readonly privateRouteTables: aws.ec2.RouteTable[] = [];
+    /** With the egress firewall: its subnets (one endpoint each), and the load balancer's own subnets. */
+    readonly firewallSubnets: aws.ec2.Subnet[] = [];
+    readonly ingressSubnets: aws.ec2.Subnet[] = [];
+    readonly firewall?: EgressFirewall;
     readonly zones: pulumi.Output<string>[];
+    private readonly ingressAssociations: aws.ec2.RouteTableAssociation[] = [];
+    private readonly privateAssociations: aws.ec2.RouteTableAssociation[] = [];
+    private readonly interfaceEndpoints: aws.ec2.VpcEndpoint[] = [];
+    private s3Endpoint?: aws.ec2.VpcEndpoint;
     private readonly child: pulumi.CustomResourceOptions;
-    private readonly layout: { private: string[]; public: string[] };
+    private readonly layout: ReturnType<typeof subnetLayout>;
 
-    constructor(name: string, private readonly args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(private readonly name: string, private readonly args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("payment-gateway:network:Network", name, {}, opts);
         this.child = { parent: this };
         this.layout = subnetLayout(args.cidr, args.azCount);
@@ -58,8 +73,13 @@ export class Network extends pulumi.ComponentResource {
         this.internetGateway = this.createInternetGateway(name);
         this.createPublicSubnets(name);
         this.createNatGateways(name);
+        if (args.egressFirewall) {
+            this.createIngressSubnets(name);
+            this.firewall = this.createFirewall(name, args.egressFirewall);
+        } else {
+            this.routePublicSubnets([]);
+        }
         this.createPrivateSubnets(name);
-        this.createGatewayEndpoints(name);
         if (args.interfaceEndpoints) this.createInterfaceEndpoints(name);
         if (args.flowLogs) this.createFlowLogs(name, args.flowLogs);
 
@@ -82,6 +102,62 @@ export class Network extends pulumi.ComponentResource {
      */
     get internetReady(): pulumi.Resource[] {
         return [this.internetGateway];
+    }
+
+    /**
+     * The subnets the load balancer spans: the public subnets, or with the egress firewall subnets
+     * of its own (the public subnets' route table then sends the private ranges through the
+     * firewall, which would see the load balancer's traffic to its targets one way only).
+     */
+    get loadBalancerSubnetIds(): pulumi.Output<string>[] {
+        return (this.args.egressFirewall ? this.ingressSubnets : this.publicSubnets).map((s) => s.id);
+    }
+    /** What the load balancer waits for besides the internet gateway: its subnets' route to it. */
+    get loadBalancerReady(): pulumi.Resource[] {
+        return [...this.internetReady, ...this.ingressAssociations];
+    }
+    /**
+     * What a task waits for to leave the VPC: with the egress firewall, the private route tables
+     * (declared after the load balancer), the S3 gateway endpoint on them (ECR's layers in the
+     * region), the interface endpoints and the domain list. The list leaves out what the endpoints
+     * serve (lib/egress.ts), so a task that starts before an endpoint is available (its private DNS
+     * name still answers with the service's public addresses) has its secret reads, log writes or
+     * ECR pulls dropped by the firewall; and an image or domain added in the same update must be
+     * on the list before a task pulls or calls it. The provider waits for an endpoint to be
+     * available (vpc_endpoint.go, waitVPCEndpointAvailable); it does not wait for an edited rule
+     * group to reach the firewall's endpoints (rule_group.go: UpdateRuleGroup only), so a task
+     * started within that window may still be dropped once and retried by ECS. Without the
+     * firewall, nothing: the private route tables come with the subnets, and whatever an endpoint
+     * does not serve yet goes through the NAT gateway.
+     */
+    get egressReady(): pulumi.Resource[] {
+        if (!this.args.egressFirewall || !this.firewall) return [];
+        if (!this.s3Endpoint) throw new Error("the network's private routes are declared by routeReturnThroughFirewall, after the load balancer: call it before declaring a service");
+        return [...this.privateAssociations, this.s3Endpoint, ...this.interfaceEndpoints, this.firewall.ruleGroup];
+    }
+    /** Every subnet of the VPC (what the zone-outage drill may cut). */
+    get allSubnets(): aws.ec2.Subnet[] {
+        return [...this.publicSubnets, ...this.privateSubnets, ...this.ingressSubnets, ...this.firewallSubnets];
+    }
+
+    /**
+     * With the egress firewall, the NAT gateways' (public) route table: the internet through the
+     * gateway, and each zone's private range back through that zone's firewall endpoint, so that a
+     * reply crosses the firewall as its request did (Network Firewall Developer Guide, "Architecture
+     * with an internet gateway and a NAT gateway":
+     * https://docs.aws.amazon.com/network-firewall/latest/developerguide/arch-igw-ngw.html, whose
+     * route tables are recalled here, not confirmed against a copy of the page; routes more specific
+     * than the VPC's local route are allowed for this, Amazon VPC User Guide, "Middlebox routing"). Declared after `after` (the load balancer, moved off these subnets):
+     * until it has moved, a private range routed through the firewall from here would send the
+     * load balancer's traffic to its targets through it one way only, and the firewall drops a flow
+     * it sees one way. Without the firewall, declared in the constructor.
+     */
+    routeReturnThroughFirewall(after: pulumi.Resource[]): aws.ec2.RouteTable {
+        if (!this.firewall) throw new Error("routeReturnThroughFirewall: the network has no egress firewall");
+        const endpoints = this.firewall.endpointIds;
+        const table = this.routePublicSubnets(this.layout.private.map((cidrBlock, i) => ({ cidrBlock, vpcEndpointId: endpoints[i] })), after);
+        this.routePrivateSubnets(this.name, table);
+        return table;
     }
 
     /** The NAT gateways' public addresses: what the outside world (an IP access list) sees of the tasks. */
@@ -115,11 +191,6 @@ export class Network extends pulumi.ComponentResource {
     }
 
     private createPublicSubnets(name: string): void {
-        const routes = new aws.ec2.RouteTable(`${name}-public`, {
-            vpcId: this.vpc.id,
-            routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: this.internetGateway.id }],
-            tags: { Name: `${name}-public` },
-        }, this.child);
         this.layout.public.forEach((cidrBlock, i) => {
             const subnet = new aws.ec2.Subnet(`${name}-public-${i}`, {
                 vpcId: this.vpc.id,
@@ -128,9 +199,77 @@ export class Network extends pulumi.ComponentResource {
                 mapPublicIpOnLaunch: false,
                 tags: { Name: `${name}-public-${i}`, tier: "public" },
             }, this.child);
-            new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: subnet.id, routeTableId: routes.id }, this.child);
             this.publicSubnets.push(subnet);
         });
+    }
+
+    /** The public subnets' one route table (the internet through the gateway, plus `extra`) and their associations. */
+    private routePublicSubnets(extra: aws.types.input.ec2.RouteTableRoute[], after: pulumi.Resource[] = []): aws.ec2.RouteTable {
+        const name = this.name;
+        const routes = new aws.ec2.RouteTable(`${name}-public`, {
+            vpcId: this.vpc.id,
+            routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: this.internetGateway.id }, ...extra],
+            tags: { Name: `${name}-public` },
+        }, { ...this.child, dependsOn: after });
+        this.publicSubnets.forEach((subnet, i) => new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: subnet.id, routeTableId: routes.id }, this.child));
+        return routes;
+    }
+
+    /** With the egress firewall: the load balancer's subnets, one per zone, routed to the internet gateway. */
+    private createIngressSubnets(name: string): void {
+        const routes = new aws.ec2.RouteTable(`${name}-ingress`, {
+            vpcId: this.vpc.id,
+            routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: this.internetGateway.id }],
+            tags: { Name: `${name}-ingress` },
+        }, this.child);
+        this.layout.ingress.forEach((cidrBlock, i) => {
+            const subnet = new aws.ec2.Subnet(`${name}-ingress-${i}`, {
+                vpcId: this.vpc.id,
+                cidrBlock,
+                availabilityZone: this.zones[i],
+                mapPublicIpOnLaunch: false,
+                tags: { Name: `${name}-ingress-${i}`, tier: "ingress" },
+            }, this.child);
+            this.ingressAssociations.push(new aws.ec2.RouteTableAssociation(`${name}-ingress-${i}`, { subnetId: subnet.id, routeTableId: routes.id }, this.child));
+            this.ingressSubnets.push(subnet);
+        });
+    }
+
+    /**
+     * The firewall: a subnet per zone holding its endpoint, whose route table sends the internet to
+     * the zone's NAT gateway (or the single one), then the firewall itself (components/egressFirewall.ts).
+     */
+    private createFirewall(name: string, egress: NonNullable<NetworkArgs["egressFirewall"]>): EgressFirewall {
+        this.layout.firewall.forEach((cidrBlock, i) => {
+            const subnet = new aws.ec2.Subnet(`${name}-firewall-${i}`, {
+                vpcId: this.vpc.id,
+                cidrBlock,
+                availabilityZone: this.zones[i],
+                mapPublicIpOnLaunch: false,
+                tags: { Name: `${name}-firewall-${i}`, tier: "firewall" },
+            }, this.child);
+            const routes = new aws.ec2.RouteTable(`${name}-firewall-${i}`, {
+                vpcId: this.vpc.id,
+                routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: this.natFor(i).id }],
+                tags: { Name: `${name}-firewall-${i}` },
+            }, this.child);
+            new aws.ec2.RouteTableAssociation(`${name}-firewall-${i}`, { subnetId: subnet.id, routeTableId: routes.id }, this.child);
+            this.firewallSubnets.push(subnet);
+        });
+        return new EgressFirewall(`${name}-egress`, {
+            name: egress.name,
+            vpcId: this.vpc.id,
+            vpcCidr: this.args.cidr,
+            subnets: this.firewallSubnets,
+            domains: egress.domains,
+            logs: { key: egress.key, retentionDays: egress.retentionDays },
+            deleteProtection: egress.deleteProtection,
+        }, { parent: this });
+    }
+
+    /** The NAT gateway zone `i` egresses through: its own when there is one per zone. */
+    private natFor(i: number): aws.ec2.NatGateway {
+        return this.natGateways[Math.min(i, this.natGateways.length - 1)];
     }
 
     private createNatGateways(name: string): void {
@@ -155,26 +294,42 @@ export class Network extends pulumi.ComponentResource {
                 availabilityZone: this.zones[i],
                 tags: { Name: `${name}-private-${i}`, tier: "private" },
             }, this.child);
-            // Each zone egresses through its own NAT gateway when there is one per zone.
-            const nat = this.natGateways[Math.min(i, this.natGateways.length - 1)];
+            this.privateSubnets.push(subnet);
+        });
+        if (!this.args.egressFirewall) this.routePrivateSubnets(name);
+    }
+
+    /**
+     * A route table per private subnet: the internet through the zone's NAT gateway, or with the
+     * egress firewall through the zone's firewall endpoint (whose subnet routes on to the NAT
+     * gateway), declared after the public table's return routes (`after`) so the two directions
+     * switch one after the other. An existing stack's switch is one ReplaceRoute per table: the
+     * provider replaces an inline route whose destination stays and whose target changes
+     * (internal/service/ec2/vpc_route_table.go, resourceRouteTableUpdate → routeTableUpdateRoute),
+     * so a zone is never without a default route; connections open across the switch are cut.
+     */
+    private routePrivateSubnets(name: string, after?: aws.ec2.RouteTable): void {
+        this.privateSubnets.forEach((subnet, i) => {
+            const route = this.firewall ? { cidrBlock: "0.0.0.0/0", vpcEndpointId: this.firewall.endpointIds[i] } : { cidrBlock: "0.0.0.0/0", natGatewayId: this.natFor(i).id };
             const routes = new aws.ec2.RouteTable(`${name}-private-${i}`, {
                 vpcId: this.vpc.id,
-                routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
+                routes: [route],
                 tags: { Name: `${name}-private-${i}` },
-            }, this.child);
-            new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: subnet.id, routeTableId: routes.id }, this.child);
-            this.privateSubnets.push(subnet);
+            }, { ...this.child, dependsOn: after ? [after] : [] });
+            this.privateAssociations.push(new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: subnet.id, routeTableId: routes.id }, this.child));
             this.privateRouteTables.push(routes);
         });
+        this.createGatewayEndpoints(name);
     }
 
     private createGatewayEndpoints(name: string): void {
         // ECR stores image layers in S3: the gateway endpoint keeps pulls off the NAT, at no cost.
-        new aws.ec2.VpcEndpoint(`${name}-s3`, {
+        this.s3Endpoint = new aws.ec2.VpcEndpoint(`${name}-s3`, {
             vpcId: this.vpc.id,
             serviceName: `com.amazonaws.${this.args.region}.s3`,
             vpcEndpointType: "Gateway",
             routeTableIds: this.privateRouteTables.map((t) => t.id),
+            policy: JSON.stringify(s3EndpointPolicy(this.args.region)),
             tags: { Name: `${name}-s3` },
         }, this.child);
     }
@@ -235,20 +390,70 @@ export class Network extends pulumi.ComponentResource {
         }, this.child);
         // Sources: the VPC's own range (tasks in the private subnets); nothing from outside.
         endpoints.allowFromCidrs([this.args.cidr], 443, "HTTPS from the VPC");
-        // Nothing waits for these: every private route table has a NAT route (natGateways is perAz or
-        // single, never none), so a task that pulls from ECR while the ECR pair is being added (a switch
-        // to build mode) or after it is removed goes through the NAT gateway instead.
+        // Without the egress firewall nothing waits for these: every private route table has a NAT
+        // route (natGateways is perAz or single, never none), so a task that pulls from ECR while the
+        // ECR pair is being added (a switch to build mode) or after it is removed goes through the NAT
+        // gateway instead. With it, the services wait for them (egressReady): the firewall's list
+        // leaves out what they serve.
         const services = INTERFACE_ENDPOINT_SERVICES.filter((s) => this.args.ecrEndpoints || !(ECR_ENDPOINT_SERVICES as readonly string[]).includes(s));
+        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         for (const service of services) {
-            new aws.ec2.VpcEndpoint(`${name}-${service.replace(".", "-")}`, {
+            const endpoint = new aws.ec2.VpcEndpoint(`${name}-${service.replace(".", "-")}`, {
                 vpcId: this.vpc.id,
                 serviceName: `com.amazonaws.${this.args.region}.${service}`,
                 vpcEndpointType: "Interface",
                 privateDnsEnabled: true,
+                policy: account.apply((a) => JSON.stringify(interfaceEndpointPolicy(service, a))),
                 subnetIds: this.privateSubnetIds,
                 securityGroupIds: [endpoints.id],
                 tags: { Name: `${name}-${service}` },
             }, this.child);
+            this.interfaceEndpoints.push(endpoint);
         }
     }
+}
+
+/**
+ * What the tasks may do in S3 through the gateway endpoint: read ECR's image layers, nothing else.
+ * "Amazon ECR uses Amazon S3 to store your image layers … the minimum bucket permissions":
+ * s3:GetObject on arn:aws:s3:::prod-<region>-starport-layer-bucket/* (Amazon ECR User Guide,
+ * "Amazon ECR interface VPC endpoints (AWS PrivateLink)", Create the Amazon S3 gateway endpoint,
+ * https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html). The tasks use no other
+ * bucket (the access-log bucket is written by Elastic Load Balancing, not from the VPC), and a
+ * bucket outside the policy is refused at the endpoint, not routed elsewhere: the endpoint's
+ * prefix-list route takes all of the region's S3.
+ */
+export function s3EndpointPolicy(region: string) {
+    const partition = region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+    return {
+        Version: "2012-10-17",
+        Statement: [{ Sid: "EcrImageLayersOnly", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: `arn:${partition}:s3:::prod-${region}-starport-layer-bucket/*` }],
+    };
+}
+
+/**
+ * What the tasks call through each interface endpoint: exactly what the program grants them
+ * (components/service.ts: the execution role's log writes, secret reads and ECR pulls; the task
+ * roles' envelope encryption under the application key, lib/keyPolicy.ts), so the endpoint policy
+ * takes nothing IAM allows away; and only as principals of this account (aws:PrincipalAccount), so
+ * credentials of another account cannot use the endpoint to move data out (Amazon VPC
+ * PrivateLink guide, "Control access to VPC endpoints using endpoint policies":
+ * https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html; the policy does not
+ * replace IAM, it narrows what passes the endpoint).
+ */
+export const INTERFACE_ENDPOINT_ACTIONS: Record<string, string[]> = {
+    "ecr.api": ["ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+    "ecr.dkr": ["ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+    kms: ["kms:GenerateDataKey", "kms:Decrypt"],
+    logs: ["logs:CreateLogStream", "logs:PutLogEvents"],
+    secretsmanager: ["secretsmanager:GetSecretValue"],
+};
+
+export function interfaceEndpointPolicy(service: string, account: string) {
+    const actions = INTERFACE_ENDPOINT_ACTIONS[service];
+    if (!actions) throw new Error(`no endpoint policy for ${service}: list what the tasks call through it in INTERFACE_ENDPOINT_ACTIONS`);
+    return {
+        Version: "2012-10-17",
+        Statement: [{ Sid: "ThisAccountsTasks", Effect: "Allow", Principal: "*", Action: actions, Resource: "*", Condition: { StringEquals: { "aws:PrincipalAccount": account } } }],
+    };
 }

@@ -111,8 +111,9 @@ export class Service extends pulumi.ComponentResource {
             permissions.push(this.grantTrafficShift(this.infrastructureRole, shifted));
         }
         this.taskDefinition = this.createTaskDefinition();
-        // A task must not start before it can read its secrets, use its keys and reach its stores.
-        this.service = this.createService([...permissions, ...paths, ...this.egress]);
+        // A task must not start before it can read its secrets, use its keys, reach its stores and
+        // leave the VPC (with the egress firewall, its route tables come after the load balancer).
+        this.service = this.createService([...permissions, ...paths, ...this.egress, ...args.network.egressReady]);
         if (this.autoscaled) this.scalingTarget = this.createAutoscaling();
 
         this.registerOutputs({ serviceName: this.service.name });

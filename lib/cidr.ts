@@ -23,15 +23,21 @@ export function cidrSubnet(cidr: string, newBits: number, index: number): string
 
 /**
  * Subnets for `azCount` zones: the VPC is cut into 16 equal blocks; private subnets (tasks, cache,
- * endpoints) take blocks 0–7 and public subnets (load balancer, NAT) blocks 8–15, one per zone,
- * so adding a zone later never renumbers an existing subnet.
+ * endpoints) take blocks 0–7 and public subnets (load balancer, NAT) blocks 8–13, one per zone,
+ * so adding a zone later never renumbers an existing subnet. With the egress firewall
+ * (lib/egress.ts), block 14 holds the load balancer's own subnets (`ingress`, a sixteenth of the
+ * block each, but never under the /27 an ALB subnet needs: Elastic Load Balancing User Guide,
+ * "Subnets for your load balancer") and block 15 the firewall's (`firewall`, a 256th each: /28 in a /16, /24 at most
+ * in a /20); zones never exceed 6 (network.azCount), so 13 is the last public block.
  */
-export function subnetLayout(vpcCidr: string, azCount: number): { private: string[]; public: string[] } {
-    if (azCount < 1 || azCount > 8) throw new Error(`azCount must be 1–8; got ${azCount}`);
+export function subnetLayout(vpcCidr: string, azCount: number): { private: string[]; public: string[]; ingress: string[]; firewall: string[] } {
+    if (azCount < 1 || azCount > 6) throw new Error(`azCount must be 1–6; got ${azCount}`);
     const zones = Array.from({ length: azCount }, (_, i) => i);
     return {
         private: zones.map((i) => cidrSubnet(vpcCidr, 4, i)),
         public: zones.map((i) => cidrSubnet(vpcCidr, 4, 8 + i)),
+        ingress: zones.map((i) => cidrSubnet(cidrSubnet(vpcCidr, 4, 14), Math.min(4, 27 - (parseCidr(vpcCidr).prefix + 4)), i)),
+        firewall: zones.map((i) => cidrSubnet(cidrSubnet(vpcCidr, 4, 15), Math.min(8, 28 - (parseCidr(vpcCidr).prefix + 4)), i)),
     };
 }
 

@@ -41,6 +41,8 @@ const S3 = "https://aws.amazon.com/s3/pricing/";
 const XRAY = "https://aws.amazon.com/xray/pricing/";
 /** $0.10 per action-minute outside GovCloud, "rounded to the nearest minute", the same for every action type and target count (read 2026-11-30). */
 const FIS = "https://aws.amazon.com/fis/pricing/";
+/** Per firewall endpoint-hour and per GB the firewall processes (not cross-checked against a copy of the page on 2026-11-30: re-verify first). */
+const NETWORK_FIREWALL = "https://aws.amazon.com/network-firewall/pricing/";
 
 /**
  * X-Ray's free tier, per account and month (the X-Ray pricing page, read 2026-11-30). The estimate
@@ -100,6 +102,8 @@ export interface RegionPrices {
     publicIpv4Hour: Price;
     endpointAzHour: Price;
     endpointGb: Price;
+    firewallEndpointHour: Price;
+    firewallGb: Price;
     cacheNodeHour: Record<"valkey" | "redis", Record<string, Price>>;
     cacheSnapshotGbMonth: Price;
     atlasClusterHour: Record<string, Price>;
@@ -135,6 +139,8 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
         publicIpv4Hour: p(0.005, "public IPv4 address-hour", VPC),
         endpointAzHour: p(0.01, "interface endpoint-hour per AZ", "https://aws.amazon.com/privatelink/pricing/"),
         endpointGb: p(0.01, "GB processed", "https://aws.amazon.com/privatelink/pricing/"),
+        firewallEndpointHour: p(0.395, "firewall endpoint-hour", NETWORK_FIREWALL),
+        firewallGb: p(0.065, "GB processed by the firewall", NETWORK_FIREWALL),
         cacheNodeHour: {
             redis: Object.fromEntries(Object.entries(REDIS_NODE_HOUR).map(([t, usd]) => [t, p(usd, "node-hour", ELASTICACHE)])),
             valkey: Object.fromEntries(Object.entries(REDIS_NODE_HOUR).map(([t, usd]) => [t, p(round(usd * (1 - VALKEY_DISCOUNT), 6), "node-hour", ELASTICACHE)])),

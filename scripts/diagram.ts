@@ -46,6 +46,18 @@ export function renderDiagram(run: Run): string {
         add({ id: idOf("nat", nat.name), label: "NAT gateway", shape: "round", group: idOf("zone", zoneOf.get(subnet.id)!) });
         edges.push({ from: idOf("nat", nat.name), to: "internet", label: "egress", dotted: true });
     }
+    // The egress firewall's endpoints: in their subnet's zone; a private subnet routes to its zone's.
+    const firewall = of("aws:networkfirewall/firewall:Firewall")[0];
+    const attachments: { subnetId: string; endpointId: string }[] = firewall?.outputs.firewallStatuses?.[0]?.syncStates?.flatMap((s: any) => s.attachments) ?? [];
+    for (const a of attachments) add({ id: idOf("fwe", a.endpointId), label: "firewall endpoint (domain allow-list)", shape: "round", group: idOf("zone", zoneOf.get(a.subnetId)!) });
+    for (const table of of("aws:ec2/routeTable:RouteTable")) {
+        const endpoint = table.inputs.routes?.length === 1 ? table.inputs.routes[0].vpcEndpointId : undefined;
+        if (!endpoint || !attachments.some((a) => a.endpointId === endpoint)) continue;
+        for (const assoc of of("aws:ec2/routeTableAssociation:RouteTableAssociation").filter((a) => a.inputs.routeTableId === table.id)) {
+            const subnet = subnets.find((s) => s.id === assoc.inputs.subnetId);
+            if (subnet) edges.push({ from: idOf("subnet", subnet.name), to: idOf("fwe", endpoint), label: "0.0.0.0/0", dotted: true });
+        }
+    }
     for (const table of of("aws:ec2/routeTable:RouteTable")) {
         const natId = table.inputs.routes?.[0]?.natGatewayId;
         const nat = natId && of("aws:ec2/natGateway:NatGateway").find((n) => n.id === natId);

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { Config, SERVICE_NAMES, ServiceName, pullsFromEcrInRegion } from "../lib/config";
+import { Config, SERVICE_NAMES, ServiceName, pullsFromEcrInRegion, egressDomains } from "../lib/config";
 import { serviceEnvironment, traceExportPort } from "../lib/environment";
 import { Network, NetworkArgs } from "../components/network";
 import { LoadBalancer, LoadBalancerArgs, Route, RouteArgs } from "../components/loadBalancer";
@@ -55,6 +55,9 @@ export function networkArgs(config: Config, prefix: string, logsKey: KmsKey): Ne
         ecrEndpoints: pullsFromEcrInRegion(config),
         region: config.region,
         flowLogs: config.security.flowLogs ? { key: logsKey, retentionDays: config.security.flowLogRetentionDays, name: prefix } : undefined,
+        egressFirewall: config.network.egress.mode === "firewall"
+            ? { name: `${prefix}-egress`, domains: aws.getCallerIdentityOutput().accountId.apply((account) => egressDomains(config, account).map((d) => d.domain)), key: logsKey, retentionDays: config.network.egress.logRetentionDays, deleteProtection: config.prod }
+            : undefined,
     };
 }
 
@@ -246,7 +249,7 @@ export function drillsArgs(
         cache: { arn: cache.replicationGroup.arn, replicationGroupId: cache.replicationGroup.replicationGroupId, nodes: config.cache.nodes, failover: config.cache.failover },
         vpcId: network.vpcId,
         vpcArn: network.vpc.arn,
-        subnetArns: [...network.publicSubnets, ...network.privateSubnets].map((s) => s.arn),
+        subnetArns: network.allSubnets.map((s) => s.arn),
         loadBalancerArn: lb.alb.arn,
         zone: zone.name,
         zoneId: zone.id,

@@ -59,6 +59,8 @@ export function gateway({ config, stack, zones, restore, rotation, topology, las
         admin: lb.route("admin", adminRouteArgs(config, hosts.admin, lastReleases.admin)),
         main: lb.route("main", apiRouteArgs(config, hosts.api, lastReleases.main)),
     };
+    // The tasks' egress through the firewall (network.egress.mode firewall), once the load balancer is off the NAT gateways' subnets.
+    if (network.firewall) network.routeReturnThroughFirewall([lb.alb]);
 
     // --- Data tier: keys, the Atlas replica set, the cache, and the secrets that reach them --------
     const dataKey = new KmsKey("pg-data-key", { description: `${prefix}: secrets and cache at rest`, alias: `${prefix}-data`, protect });

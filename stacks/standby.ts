@@ -90,6 +90,8 @@ export function standby({ config, stack, zones, primary, rotation, lastReleases 
         admin: lb.route("admin", adminRouteArgs(config, hosts.admin, lastReleases.admin)),
         main: lb.route("main", apiRouteArgs(config, hosts.api, lastReleases.main)),
     };
+    // The tasks' egress through the firewall (network.egress.mode firewall), once the load balancer is off the NAT gateways' subnets.
+    if (network.firewall) network.routeReturnThroughFirewall([lb.alb]);
 
     // --- Data tier: its own data key, cache and secrets; the primary's multi-Region app key (replica here)
     const dataKey = new KmsKey("pg-data-key", { description: `${prefix}: secrets and cache at rest`, alias: `${prefix}-data`, protect });

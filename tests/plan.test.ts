@@ -47,7 +47,10 @@ describe("npm run plan", () => {
         assert.match(stdout, /^stack prod · environment prod · region us-east-1 · domain pay\.example\.com$/m);
         assert.match(stdout, /^▸ pg {2}payment-gateway:network:Network$/m);
         assert.match(stdout, /^ {2}· pg {2}aws:ec2\/vpc:Vpc$/m);
-        assert.match(stdout, /^aws:ec2\/subnet:Subnet +6$/m);
+        // Public, private, the load balancer's and the egress firewall's, in each of 3 zones.
+        assert.match(stdout, /^aws:ec2\/subnet:Subnet +12$/m);
+        assert.match(stdout, /^== Egress\ntasks → firewall endpoint of their zone \(3 zones\) → NAT gateway → internet/m);
+        assert.match(stdout, /^xray\.us-east-1\.amazonaws\.com +the collector sidecar's awsxray exporter$/m);
         assert.match(stdout, /^main +3 +8 +1024 +2048 +X86_64 +\(the image's own\) +registry\.example\.com\/payment-gateway\/main@sha256:/m);
         assert.match(stdout, /^worker +2 +6 +1024 +3072 +X86_64 +\/app\/worker +registry\.example\.com\/payment-gateway\/main@sha256:/m);
         assert.match(stdout, /^worker container health check: CMD-SHELL curl -fsS http:\/\/localhost:8080\/health \|\| exit 1$/m);

@@ -24,7 +24,7 @@ export type { Environment, ServiceName } from "./constants";
 export { configJson, parseConfigJson, STACK_NAME } from "./fields";
 export { CONFIG_KEYS, ConfigSchema, DEFAULT_COLLECTOR_IMAGE, DEFAULT_TRACE_SAMPLE_RATIO } from "./schema";
 export type { RawConfig } from "./schema";
-export { INTERFACE_ENDPOINT_SERVICES, interfaceEndpointServices, pullsFromEcrInRegion, workerMemory } from "./resolve";
+export { egressDomains, INTERFACE_ENDPOINT_SERVICES, interfaceEndpointServices, pullsFromEcrInRegion, workerMemory } from "./resolve";
 export type { AtlasRestore, Config, Resolved, ServiceConfig } from "./resolve";
 export { ConfigError, formatPath, formatProblem, formatUnchecked } from "./problems";
 export type { Problem, Unchecked } from "./problems";

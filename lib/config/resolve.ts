@@ -1,4 +1,5 @@
 import { ECR_ENDPOINT_SERVICES, ecrRepositoryOf } from "../images";
+import { EgressDomain, egressAllowList } from "../egress";
 import { ConnectionBudget } from "../pool";
 import { atlasRegionName, FARGATE_MEMORY_BY_CPU } from "../limits";
 import { SERVICE_NAMES, WORKER_BASE_MEMORY_MIB, WORKER_MEMORY_PER_JOB_MIB } from "./constants";
@@ -34,7 +35,12 @@ export function resolve(parsed: Parsed, awsRegion: string) {
         ...parsed,
         prod,
         region: awsRegion,
-        network: { ...parsed.network, interfaceEndpoints: parsed.network.interfaceEndpoints ?? prod },
+        network: {
+            ...parsed.network,
+            interfaceEndpoints: parsed.network.interfaceEndpoints ?? prod,
+            // PCI DSS 1.3.2: outbound traffic from the cardholder data environment restricted to what is necessary.
+            egress: { ...parsed.network.egress, mode: parsed.network.egress.mode ?? (prod ? "firewall" : "nat") },
+        },
         loadBalancer: {
             ...parsed.loadBalancer,
             deletionProtection: parsed.loadBalancer.deletionProtection ?? prod,
@@ -100,6 +106,7 @@ export function defaultsFrom(key: string): string[] {
     }
     const from: Record<string, string[]> = {
         "network.interfaceEndpoints": ["environment"],
+        "network.egress.mode": ["environment"],
         "loadBalancer.deletionProtection": ["environment"],
         "loadBalancer.accessLogs": ["environment", "loadBalancer.accessLogsBucket"],
         "loadBalancer.waf.enabled": ["environment"],
@@ -133,8 +140,15 @@ export function runsServices(c: Pick<Resolved, "purpose">): boolean {
     return c.purpose === "gateway" || c.purpose === "standby";
 }
 
-/** Interface endpoints tasks in private subnets need to start without crossing the NAT (`network.interfaceEndpoints`). */
-export const INTERFACE_ENDPOINT_SERVICES = [...ECR_ENDPOINT_SERVICES, "logs", "secretsmanager"] as const;
+/**
+ * Interface endpoints tasks in private subnets need to start without crossing the NAT
+ * (`network.interfaceEndpoints`), and KMS, which the gateway calls for every envelope encryption
+ * under the application key (kms:GenerateDataKey, kms:Decrypt): those calls then stay in the VPC
+ * (AWS KMS Developer Guide, "Connecting to AWS KMS through a VPC endpoint": with private DNS the
+ * regional name resolves to the endpoint). No STS endpoint: tasks take their role's credentials
+ * from the ECS agent (169.254.170.2, in the task), and nothing the program configures calls STS.
+ */
+export const INTERFACE_ENDPOINT_SERVICES = [...ECR_ENDPOINT_SERVICES, "kms", "logs", "secretsmanager"] as const;
 
 /**
  * Whether a task pulls an image from ECR in the stack's own region: a service built here (pushed
@@ -154,4 +168,26 @@ export function interfaceEndpointServices(c: Resolved): string[] {
     if (!runsServices(c) || !c.network.interfaceEndpoints) return [];
     const ecr = pullsFromEcrInRegion(c);
     return INTERFACE_ENDPOINT_SERVICES.filter((s) => ecr || !(ECR_ENDPOINT_SERVICES as readonly string[]).includes(s));
+}
+
+/**
+ * The domains the egress firewall lets the tasks reach (lib/egress.ts): derived from what the
+ * stack runs and reaches, then `network.egress.allowedDomains`. Empty without the firewall.
+ */
+export function egressDomains(c: Resolved, account?: string): EgressDomain[] {
+    if (c.purpose !== "gateway" || c.network.egress.mode !== "firewall") return [];
+    const services = SERVICE_NAMES.map((n) => c[n]);
+    const sidecar = c.observability.tracing && !c.observability.otlpEndpoint;
+    return egressAllowList({
+        region: c.region,
+        endpointServices: interfaceEndpointServices(c),
+        images: [...services.filter((s) => !s.build && s.image).map((s) => s.image!), ...(sidecar ? [c.observability.collectorImage] : [])],
+        builds: services.some((s) => !!s.build),
+        account,
+        xray: sidecar,
+        otlpEndpoint: c.observability.tracing ? c.observability.otlpEndpoint : undefined,
+        atlasOverInternet: !c.atlas.privateLink,
+        allowedDomains: c.network.egress.allowedDomains,
+        secretArns: services.flatMap((s) => [...Object.values(s.secrets as Record<string, string>), ...(s.repositoryCredentials ? [s.repositoryCredentials] : [])]),
+    });
 }

@@ -5,6 +5,7 @@ import { AWS_REGIONS, ATLAS_AWS_REGIONS, ATLAS_ELECTABLE_NODES, ATLAS_MONGODB_VE
 import { Environment, ENVIRONMENTS } from "./constants";
 import { bool, cidr, count, decimal, DOMAIN, IMAGE_REF, list, numberIn, oneOf, section, STACK_NAME, version, zoneName } from "./fields";
 import { AdminSchema, MainSchema, WorkerSchema } from "./schema/services";
+import { EGRESS_DOMAIN } from "../egress";
 
 /**
  * The reference of every key: one zod section per top-level key, each field with its allowed
@@ -20,8 +21,25 @@ const NetworkSchema = section({
     availabilityZones: list(zoneName(), "availability zone names").optional(),
     /** "perAz" (one NAT gateway per AZ, required in prod) or "single" (cheap). Default perAz. */
     natGateways: oneOf(["perAz", "single"]).default("perAz"),
-    /** Interface endpoints for CloudWatch Logs and Secrets Manager, and ECR's when a task pulls from ECR in the region. Default: on in prod, off elsewhere. */
+    /** Interface endpoints for KMS, CloudWatch Logs and Secrets Manager, and ECR's when a task pulls from ECR in the region. Default: on in prod, off elsewhere. */
     interfaceEndpoints: bool().optional(),
+    /** How the tasks reach the internet (lib/egress.ts). */
+    egress: section({
+        /**
+         * "firewall": through an AWS Network Firewall that passes HTTPS (TLS SNI) and HTTP (Host) to
+         * the allow-list only and drops everything else, then the NAT gateways; "nat": through the NAT
+         * gateways to any address. Default: firewall in prod (required there), nat elsewhere.
+         */
+        mode: oneOf(["firewall", "nat"]).optional(),
+        /**
+         * Domains the tasks may reach besides those the program derives (lib/egress.ts): the gateway's
+         * own outbound calls. An exact name (api.example.com) or a leading dot for a domain and all its
+         * subdomains (.example.com). Default [].
+         */
+        allowedDomains: list(z.string({ error: "must be a domain such as api.example.com or .example.com" }).regex(EGRESS_DOMAIN, { error: "must be a lower-case domain such as api.example.com, or .example.com for it and its subdomains (no scheme, port, path or *)" }), "domains").default([]),
+        /** Days the firewall's alert and flow logs are kept; a value CloudWatch accepts, at least 365 in prod. Default 365. */
+        logRetentionDays: numberIn(LOG_RETENTION_DAYS, LOG_RETENTION_DAYS.join(", ")).default(365),
+    }).prefault({}),
 });
 
 const HealthCheckSchema = section({

@@ -35,7 +35,7 @@ export interface CostAssumptions {
     requestsPerMonth: number;
     /** Load balancer capacity units per hour. Default 1. */
     lcuPerHour: number;
-    /** GB through the NAT gateways per month. Default 50. */
+    /** GB through the NAT gateways per month (with the egress firewall, through it too). Default 50. */
     natGbPerMonth: number;
     /** GB through the interface endpoints per month. Default 10. */
     endpointGbPerMonth: number;
@@ -86,6 +86,8 @@ export interface Bom {
     elasticIps: number;
     /** Interface endpoints × the zones each spans. */
     endpointAzs: number;
+    /** Network Firewall endpoints (one per zone of the egress firewall). */
+    firewallEndpoints: number;
     /** Interface endpoint services declared (ecr.api, logs, …), sorted. */
     endpointServices: string[];
     atlasPrivateEndpoints: number;

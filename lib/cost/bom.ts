@@ -49,6 +49,7 @@ export function bomFromResources(region: string, resources: PricedResource[]): B
         natGateways: of("aws:ec2/natGateway:NatGateway").length,
         elasticIps: of("aws:ec2/eip:Eip").length,
         endpointAzs: interfaces.reduce((n, e) => n + (e.inputs.subnetIds?.length ?? 0), 0),
+        firewallEndpoints: of("aws:networkfirewall/firewall:Firewall").reduce((n, f) => n + (f.inputs.subnetMappings?.length ?? 0), 0),
         endpointServices: interfaces.filter(ownService).map((e) => String(e.inputs.serviceName).slice(`com.amazonaws.${region}.`.length)).sort(),
         atlasPrivateEndpoints: of("mongodbatlas:index/privateLinkEndpoint:PrivateLinkEndpoint").length,
         cache: group ? { engine: group.engine, nodeType: group.nodeType, nodes: group.numCacheClusters, snapshotRetentionDays: group.snapshotRetentionLimit ?? 0 } : undefined,

@@ -61,6 +61,10 @@ export function estimate(bom: Bom, assumptions: CostAssumptions = DEFAULT_ASSUMP
     if (bom.natGateways) usage("network", "NAT data processed", "natGbPerMonth", P.natGb);
     fixed("network", "NAT public IPv4 addresses", bom.elasticIps, P.publicIpv4Hour);
     fixed("network", "interface endpoints (AZ-hours)", bom.endpointAzs, P.endpointAzHour);
+    // Every byte the NAT gateways carry passes the egress firewall first. AWS waives NAT gateway
+    // hours and GB one for one against firewall ones (the pricing page); not counted: an upper bound.
+    fixed("network", `egress firewall endpoints (${bom.firewallEndpoints})`, bom.firewallEndpoints, P.firewallEndpointHour);
+    if (bom.firewallEndpoints) usage("network", "egress firewall data processed", "natGbPerMonth", P.firewallGb);
     if (bom.endpointAzs) usage("network", "interface endpoint data", "endpointGbPerMonth", P.endpointGb);
     if (bom.cache) {
         const c = bom.cache;

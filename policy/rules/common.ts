@@ -73,6 +73,12 @@ export const T = {
     bucket: "aws:s3/bucket:Bucket",
     objectLock: "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
     topic: "aws:sns/topic:Topic",
+    firewall: "aws:networkfirewall/firewall:Firewall",
+    firewallPolicy: "aws:networkfirewall/firewallPolicy:FirewallPolicy",
+    firewallRuleGroup: "aws:networkfirewall/ruleGroup:RuleGroup",
+    firewallLogging: "aws:networkfirewall/loggingConfiguration:LoggingConfiguration",
+    routeTable: "aws:ec2/routeTable:RouteTable",
+    vpcEndpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
 };
 export const WORLD = ["0.0.0.0/0", "::/0"];
 

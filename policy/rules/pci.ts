@@ -42,4 +42,42 @@ const pciCustomerKeys: Rule = {
     },
 };
 
-export const PCI: Rule[] = [pciAuditTrail, pciCustomerKeys];
+const DROPS = ["aws:drop_established", "aws:drop_strict"];
+
+const pciControlledEgress: Rule = {
+    id: "pci-controlled-egress",
+    title: "the tasks reach only listed domains on the internet (PCI DSS 1.3.2)",
+    kind: "pci",
+    check(rs) {
+        const v: string[] = [];
+        if (!ofType(rs, T.service).length) return finding(v, "no service, no egress to judge");
+        const firewalls = ofType(rs, T.firewall);
+        if (!firewalls.length) v.push("no egress firewall: the tasks reach any address through the NAT gateways (network.egress.mode nat)");
+        for (const p of ofType(rs, T.firewallPolicy)) {
+            const fp = p.props.firewallPolicy;
+            if (!fp) continue;
+            // Both are literals in the program, never unknown at preview. Without statefulEngineOptions
+            // the policy is in action order (DEFAULT_ACTION_ORDER), which takes no stateful default
+            // action; in strict order without one, what no rule matches is not dropped
+            // (StatefulDefaultActions, "only valid when using the strict rule order", Network
+            // Firewall API Reference, FirewallPolicy).
+            if (fp.statefulEngineOptions?.ruleOrder !== "STRICT_ORDER") v.push(`${p.name}: not in strict order (${fp.statefulEngineOptions?.ruleOrder ?? "action order by default"}), so no default drop`);
+            if (!(fp.statefulDefaultActions ?? []).some((a: string) => DROPS.includes(a))) v.push(`${p.name}: passes what no rule matches (stateful default ${JSON.stringify(fp.statefulDefaultActions ?? [])})`);
+            if ((fp.statelessDefaultActions ?? ["aws:forward_to_sfe"]).includes("aws:pass")) v.push(`${p.name}: stateless default passes without stateful inspection`);
+        }
+        for (const g of ofType(rs, T.firewallRuleGroup)) {
+            const list = g.props.ruleGroup?.rulesSource?.rulesSourceList;
+            if (list && list.generatedRulesType !== undefined && list.generatedRulesType !== "ALLOWLIST") v.push(`${g.name}: a ${list.generatedRulesType} domain list, not an allow-list`);
+        }
+        // The route tables that send the internet to a NAT gateway: the firewall subnets' only, one per endpoint.
+        const toNat = ofType(rs, T.routeTable).filter((t) => (t.props.routes ?? []).some((r: any) => r.cidrBlock === "0.0.0.0/0" && r.natGatewayId !== undefined));
+        const endpoints = firewalls.reduce((n, f) => n + (f.props.subnetMappings?.length ?? 0), 0);
+        if (firewalls.length && toNat.length > endpoints) v.push(`${toNat.length} route tables send the internet straight to a NAT gateway, more than the firewall's ${endpoints} subnets: some subnet bypasses the firewall`);
+        const logging = ofType(rs, T.firewallLogging).flatMap((l) => (l.props.loggingConfiguration?.logDestinationConfigs ?? []).map((d: any) => d.logType));
+        if (firewalls.length && ofType(rs, T.firewallLogging).length && !(logging.includes("ALERT") && logging.includes("FLOW"))) v.push("the firewall logs neither its drops (ALERT) nor its flows (FLOW)");
+        if (firewalls.length && !ofType(rs, T.firewallLogging).length) v.push("the firewall keeps no log");
+        return finding(v, "private subnets → Network Firewall (domain allow-list, default drop, alert and flow logs) → NAT gateway");
+    },
+};
+
+export const PCI: Rule[] = [pciAuditTrail, pciCustomerKeys, pciControlledEgress];

@@ -136,4 +136,41 @@ const explicitKeyPolicies: Rule = {
     },
 };
 
-export const SECURITY: Rule[] = [onlyLoadBalancerPublic, encryption, noCredentialsInTaskDefinitions, noIamWildcards, restrictedEgress, explicitKeyPolicies];
+const endpointPolicies: Rule = {
+    id: "endpoint-policies",
+    title: "VPC endpoints pass only what the tasks need: S3 ECR's layers, the interface endpoints named actions for this account (PCI DSS 1.3.2)",
+    kind: "security",
+    check(rs) {
+        const v: string[] = [];
+        for (const e of ofType(rs, T.vpcEndpoint).filter((x) => x.props.vpcEndpointType === "Gateway" && /\.s3$/.test(String(x.props.serviceName ?? "")))) {
+            if (e.props.policy === undefined) {
+                v.push(`${e.name}: no endpoint policy (full access to every bucket)`);
+                continue;
+            }
+            const doc = parseJson(e.props.policy);
+            for (const st of doc?.Statement ?? []) {
+                if (st.Effect !== "Allow") continue;
+                const actions: string[] = [st.Action].flat();
+                const resources: string[] = [st.Resource].flat();
+                if (actions.some((a) => a !== "s3:GetObject")) v.push(`${e.name}: allows ${actions.filter((a) => a !== "s3:GetObject").join(", ")}`);
+                if (resources.some((r) => !/^arn:aws[a-z-]*:s3:::prod-[a-z0-9-]+-starport-layer-bucket\/\*$/.test(r))) v.push(`${e.name}: allows a bucket other than ECR's layers (${resources.join(", ")})`);
+            }
+        }
+        // AWS services' interface endpoints; not an endpoint service such as Atlas's PrivateLink
+        // (com.amazonaws.vpce.…), whose MongoDB traffic is no IAM action a policy could name.
+        for (const e of ofType(rs, T.vpcEndpoint).filter((x) => x.props.vpcEndpointType === "Interface" && /^com\.amazonaws\.(?!vpce\.)[a-z0-9-]+\./.test(String(x.props.serviceName ?? "")))) {
+            if (e.props.policy === undefined) {
+                v.push(`${e.name}: no endpoint policy (any principal, any action)`);
+                continue;
+            }
+            for (const st of parseJson(e.props.policy)?.Statement ?? []) {
+                if (st.Effect !== "Allow") continue;
+                if ([st.Action].flat().some((a: string) => a === "*" || a.endsWith(":*"))) v.push(`${e.name}: allows every action of a service`);
+                if (!st.Condition?.StringEquals?.["aws:PrincipalAccount"]) v.push(`${e.name}: open to principals of any account`);
+            }
+        }
+        return finding(v, "S3 through the gateway endpoint: s3:GetObject on ECR's layer bucket only; interface endpoints: named actions, this account's principals");
+    },
+};
+
+export const SECURITY: Rule[] = [onlyLoadBalancerPublic, encryption, noCredentialsInTaskDefinitions, noIamWildcards, restrictedEgress, explicitKeyPolicies, endpointPolicies];

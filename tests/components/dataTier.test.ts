@@ -441,8 +441,10 @@ describe("data tier", () => {
             // and its logging for the log resource policy; the audit log for a cluster to audit; the
             // cluster for its encryption at rest, which waits for the key policy, and Atlas's role
             // authorization for the role's permissions; log groups for the logs key's policy, the flow
-            // log for its role's permissions, Object Lock for versioning.
-            assert.deepEqual([...new Set(explicit)].sort(), ["aws:cloudwatch/logGroup:LogGroup", "aws:ec2/eip:Eip", "aws:ec2/flowLog:FlowLog", "aws:ec2/natGateway:NatGateway", "aws:ecs/service:Service", "aws:lb/loadBalancer:LoadBalancer", "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration", "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "mongodbatlas:index/advancedCluster:AdvancedCluster", "mongodbatlas:index/auditing:Auditing", "mongodbatlas:index/cloudProviderAccessAuthorization:CloudProviderAccessAuthorization", "mongodbatlas:index/encryptionAtRest:EncryptionAtRest"]);
+            // log for its role's permissions, Object Lock for versioning; with the egress firewall, the
+            // NAT gateways' route table for the load balancer's move off their subnets, and the private
+            // route tables for it (the return path before the way out).
+            assert.deepEqual([...new Set(explicit)].sort(), ["aws:cloudwatch/logGroup:LogGroup", "aws:ec2/eip:Eip", "aws:ec2/flowLog:FlowLog", "aws:ec2/natGateway:NatGateway", "aws:ec2/routeTable:RouteTable", "aws:ecs/service:Service", "aws:lb/loadBalancer:LoadBalancer", "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration", "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "mongodbatlas:index/advancedCluster:AdvancedCluster", "mongodbatlas:index/auditing:Auditing", "mongodbatlas:index/cloudProviderAccessAuthorization:CloudProviderAccessAuthorization", "mongodbatlas:index/encryptionAtRest:EncryptionAtRest"]);
         });
     });
 

@@ -97,7 +97,7 @@ describe("failover drills", () => {
         for (const target of template(quarter, "task-loss").targets) assert.equal(resolve(quarter, target).count, 1);
     });
 
-    it("cut the whole zone: every subnet of the VPC there, public and private, its tasks and its cache nodes", () => {
+    it("cut the whole zone: every subnet of the VPC there (public, private, the load balancer's and the egress firewall's), its tasks and its cache nodes", () => {
         const zone = template(prod, "zone-outage");
         const byId = (id: string) => zone.actions.filter((a: any) => a.actionId === id);
         const [cut] = byId("aws:network:disrupt-connectivity");
@@ -106,11 +106,13 @@ describe("failover drills", () => {
         assert.deepEqual(subnets.parameters, { availabilityZoneIdentifier: "us-east-1a", vpc: prod.one("aws:ec2/vpc:Vpc").id });
         assert.equal(subnets.resourceArns, undefined);
         const cutOff = resolve(prod, subnets).subnets!;
-        assert.deepEqual(cutOff.map((s) => s.inputs.tags.tier).sort(), ["private", "public"]);
-        // The public subnet is where the zone's load balancer node and NAT gateway live.
+        assert.deepEqual(cutOff.map((s) => s.inputs.tags.tier).sort(), ["firewall", "ingress", "private", "public"]);
+        // The public subnet is where the zone's NAT gateway lives; with the egress firewall (prod) the
+        // load balancer's node is in the zone's ingress subnet, and the firewall's endpoint in its own.
         const nat = prod.ofType("aws:ec2/natGateway:NatGateway").find((n) => cutOff.some((s) => s.id === n.inputs.subnetId));
         assert.ok(nat, "the zone's NAT gateway is in a cut subnet");
-        assert.ok(prod.one("aws:lb/loadBalancer:LoadBalancer").inputs.subnets.includes(cutOff.find((s) => s.inputs.tags.tier === "public")!.id));
+        assert.ok(prod.one("aws:lb/loadBalancer:LoadBalancer").inputs.subnets.includes(cutOff.find((s) => s.inputs.tags.tier === "ingress")!.id));
+        assert.ok(prod.one("aws:networkfirewall/firewall:Firewall").inputs.subnetMappings.some((m: any) => m.subnetId === cutOff.find((s) => s.inputs.tags.tier === "firewall")!.id));
         // The role may swap the ACL of every subnet, public and private.
         const statements: any[] = JSON.parse(prod.one("aws:iam/rolePolicy:RolePolicy", "pg-fis").inputs.policy).Statement;
         const swap = statements.find((s) => s.Sid === "SwapSubnetAcl").Resource.slice(1).sort();

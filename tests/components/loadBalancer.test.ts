@@ -20,14 +20,23 @@ describe("load balancer", () => {
     let prod: Run, dev: Run;
     before(async () => ({ prod, dev } = await baselines()));
 
-    it("is an internet-facing ALB across the public subnets", () => {
-        for (const run of [prod, dev]) {
+    it("is an internet-facing ALB across the public subnets, or its own with the egress firewall (prod), routed to the internet gateway before it is created", () => {
+        for (const [run, tier] of [[prod, "ingress"], [dev, "public"]] as const) {
             const alb = run.one("aws:lb/loadBalancer:LoadBalancer");
-            const publics = run.ofType("aws:ec2/subnet:Subnet").filter((s) => s.inputs.tags.tier === "public").map((s) => s.id);
+            const subnets = run.ofType("aws:ec2/subnet:Subnet").filter((s) => s.inputs.tags.tier === tier).map((s) => s.id);
             assert.equal(alb.inputs.loadBalancerType, "application");
             assert.equal(alb.inputs.internal, false);
-            assert.deepEqual([...alb.inputs.subnets].sort(), publics.sort());
+            assert.equal(subnets.length, run === prod ? 3 : 2);
+            assert.deepEqual([...alb.inputs.subnets].sort(), subnets.sort());
             assert.equal(alb.inputs.dropInvalidHeaderFields, true);
+            // Each of its subnets routes to the internet gateway, and the ALB waits for that association.
+            const igw = run.one("aws:ec2/internetGateway:InternetGateway");
+            for (const subnet of subnets) {
+                const assoc = run.ofType("aws:ec2/routeTableAssociation:RouteTableAssociation").find((a) => a.inputs.subnetId === subnet)!;
+                const table = run.ofType("aws:ec2/routeTable:RouteTable").find((t) => t.id === assoc.inputs.routeTableId)!;
+                assert.deepEqual(table.inputs.routes, [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }], `${table.name}: the internet only, no route through the firewall`);
+                if (run === prod) assert.ok(alb.dependsOn.includes(assoc.urn), `the ALB waits for ${assoc.name}`);
+            }
         }
         assert.equal(prod.one("aws:lb/loadBalancer:LoadBalancer").inputs.enableDeletionProtection, true);
         assert.equal(dev.one("aws:lb/loadBalancer:LoadBalancer").inputs.enableDeletionProtection, false);

@@ -98,6 +98,21 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, a
         }
         case "aws:ec2/natGateway:NatGateway":
             return { id: `nat-${hash(name, 17, "0123456789abcdef")}`, state };
+        case "aws:networkfirewall/firewall:Firewall":
+            // One endpoint per mapped subnet, reported as a set (provider: firewall_status.sync_states is a TypeSet):
+            // listed here in reverse, so that a reader that takes them by position picks another zone's endpoint.
+            return {
+                id: `${arnBase}:firewall/${physicalName}`,
+                state: {
+                    ...state,
+                    arn: `${arnBase}:firewall/${physicalName}`,
+                    firewallStatuses: [{ syncStates: [...(inputs.subnetMappings ?? [])].reverse().map((m: any) => ({ availabilityZone: "", attachments: [{ subnetId: m.subnetId, endpointId: `vpce-${hash(m.subnetId, 17, "0123456789abcdef")}`, status: "READY" }] })), transitGatewayAttachmentSyncStates: [] }],
+                },
+            };
+        case "aws:networkfirewall/firewallPolicy:FirewallPolicy":
+            return { id: `${arnBase}:firewall-policy/${physicalName}`, state: { ...state, arn: `${arnBase}:firewall-policy/${physicalName}` } };
+        case "aws:networkfirewall/ruleGroup:RuleGroup":
+            return { id: `${arnBase}:stateful-rulegroup/${physicalName}`, state: { ...state, arn: `${arnBase}:stateful-rulegroup/${physicalName}` } };
         case "aws:ec2/vpcEndpoint:VpcEndpoint":
             return { id: `vpce-${hash(name, 17, "0123456789abcdef")}`, state: { ...state, dnsEntries: [{ dnsName: `vpce-${hash(name, 17)}.${inputs.serviceName}`, hostedZoneId: "Z7HUB22UULQXV" }] } };
         case "aws:lb/loadBalancer:LoadBalancer": {

@@ -49,9 +49,10 @@ describe("cost estimate", () => {
         // of its 14 daily 1 GB snapshots (one is free).
         assert.equal(byComponent.atlas.floor, cents(cents(0.54 * 730) + cents((10 + 0.5 * 13 + 0.5 * 7) * 0.14) + cents(0.01 * 730)));
         assert.equal(byComponent.cache.floor, cents(cents(3 * 0.158 * 0.8 * 730) + cents(13 * 1 * 0.085)));
-        // Network: 3 NAT gateways and their addresses, 50 GB through them, and 3 interface endpoints
-        // (logs, secretsmanager, Atlas PrivateLink; no ECR pair: no image comes from ECR) × 3 zones.
-        assert.equal(byComponent.network.floor, cents(cents(3 * 0.045 * 730) + cents(50 * 0.045) + cents(3 * 0.005 * 730) + cents(9 * 0.01 * 730) + cents(10 * 0.01)));
+        // Network: 3 NAT gateways and their addresses, 50 GB through them, 4 interface endpoints
+        // (kms, logs, secretsmanager, Atlas PrivateLink; no ECR pair: no image comes from ECR) × 3 zones,
+        // and the egress firewall's 3 endpoints with the same 50 GB through them.
+        assert.equal(byComponent.network.floor, cents(cents(3 * 0.045 * 730) + cents(50 * 0.045) + cents(3 * 0.005 * 730) + cents(12 * 0.01 * 730) + cents(10 * 0.01) + cents(3 * 0.395 * 730) + cents(50 * 0.065)));
         assert.equal(e.ceiling, cents(e.byComponent.reduce((n, c) => n + c.ceiling, 0)));
         assert.ok(e.ceiling > e.floor);
     });

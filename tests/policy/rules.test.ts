@@ -48,6 +48,15 @@ function good(): Resource[] {
             stopConditions: [{ source: "aws:cloudwatch:alarm", value: "arn:aws:cloudwatch:us-east-1:1:alarm:5xx" }],
             targets: [{ name: "main-tasks", resourceType: "aws:ecs:task", parameters: { cluster: "payment-gateway-prod", service: "payment-gateway-prod-main" }, selectionMode: "PERCENT(50)" }],
         }),
+        r("aws:networkfirewall/ruleGroup:RuleGroup", "pg-egress-domains", { type: "STATEFUL", ruleGroup: { rulesSource: { rulesSourceList: { generatedRulesType: "ALLOWLIST", targetTypes: ["TLS_SNI"], targets: ["api.example.com"] } } } }),
+        r("aws:networkfirewall/firewallPolicy:FirewallPolicy", "pg-egress-policy", { firewallPolicy: { statelessDefaultActions: ["aws:forward_to_sfe"], statefulEngineOptions: { ruleOrder: "STRICT_ORDER" }, statefulDefaultActions: ["aws:drop_established", "aws:alert_established"] } }),
+        r("aws:networkfirewall/firewall:Firewall", "pg-egress", { subnetMappings: [{ subnetId: "subnet-1" }, { subnetId: "subnet-2" }] }),
+        r("aws:networkfirewall/loggingConfiguration:LoggingConfiguration", "pg-egress", { loggingConfiguration: { logDestinationConfigs: [{ logType: "ALERT" }, { logType: "FLOW" }] } }),
+        r("aws:ec2/routeTable:RouteTable", "pg-firewall-0", { routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" }] }),
+        r("aws:ec2/routeTable:RouteTable", "pg-firewall-1", { routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: "nat-2" }] }),
+        r("aws:ec2/routeTable:RouteTable", "pg-private-0", { routes: [{ cidrBlock: "0.0.0.0/0", vpcEndpointId: "vpce-1" }] }),
+        r("aws:ec2/vpcEndpoint:VpcEndpoint", "pg-kms", { vpcEndpointType: "Interface", serviceName: "com.amazonaws.us-east-1.kms", policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: ["kms:Decrypt"], Resource: "*", Condition: { StringEquals: { "aws:PrincipalAccount": "1" } } }] }) }),
+        r("aws:ec2/vpcEndpoint:VpcEndpoint", "pg-s3", { vpcEndpointType: "Gateway", serviceName: "com.amazonaws.us-east-1.s3", policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::prod-us-east-1-starport-layer-bucket/*" }] }) }),
         ...services.flatMap((s) => [
             r("aws:ecs/service:Service", `pg-${s}`, {
                 name: `payment-gateway-prod-${s}`, tags: { service: s }, desiredCount: 2, deploymentMaximumPercent: 200, networkConfiguration: { assignPublicIp: false },
@@ -121,6 +130,19 @@ describe("policy rules", () => {
         ["pci-audit-trail", (rs) => change(rs, "pg-main", "aws:cloudwatch/logGroup:LogGroup", (p) => (p.retentionInDays = 30)), /kept 30 days, less than a year/],
         ["pci-audit-trail", (rs) => change(rs, "pg-main", "aws:cloudwatch/logGroup:LogGroup", (p) => delete p.kmsKeyId), /not under a customer-managed key/],
         ["pci-customer-managed-keys", (rs) => change(rs, "pg", "mongodbatlas:index/advancedCluster:AdvancedCluster", (p) => delete p.encryptionAtRestProvider), /under Atlas's keys only/],
+        ["pci-controlled-egress", (rs) => rs.filter((r) => !r.type.startsWith("aws:networkfirewall/")), /no egress firewall/],
+        ["endpoint-policies", (rs) => change(rs, "pg-s3", "aws:ec2/vpcEndpoint:VpcEndpoint", (p) => delete p.policy), /no endpoint policy/],
+        ["endpoint-policies", (rs) => change(rs, "pg-s3", "aws:ec2/vpcEndpoint:VpcEndpoint", (p) => (p.policy = JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: ["s3:GetObject", "s3:PutObject"], Resource: "arn:aws:s3:::prod-us-east-1-starport-layer-bucket/*" }] }))), /allows s3:PutObject/],
+        ["endpoint-policies", (rs) => change(rs, "pg-s3", "aws:ec2/vpcEndpoint:VpcEndpoint", (p) => (p.policy = JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "*" }] }))), /a bucket other than ECR's layers/],
+        ["endpoint-policies", (rs) => change(rs, "pg-kms", "aws:ec2/vpcEndpoint:VpcEndpoint", (p) => delete p.policy), /pg-kms: no endpoint policy/],
+        ["endpoint-policies", (rs) => change(rs, "pg-kms", "aws:ec2/vpcEndpoint:VpcEndpoint", (p) => (p.policy = JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "kms:*", Resource: "*", Condition: { StringEquals: { "aws:PrincipalAccount": "1" } } }] }))), /allows every action of a service/],
+        ["endpoint-policies", (rs) => change(rs, "pg-kms", "aws:ec2/vpcEndpoint:VpcEndpoint", (p) => (p.policy = JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "kms:Decrypt", Resource: "*" }] }))), /open to principals of any account/],
+        ["pci-controlled-egress", (rs) => change(rs, "pg-egress-policy", "aws:networkfirewall/firewallPolicy:FirewallPolicy", (p) => (p.firewallPolicy.statefulDefaultActions = ["aws:alert_established"])), /passes what no rule matches/],
+        ["pci-controlled-egress", (rs) => change(rs, "pg-egress-policy", "aws:networkfirewall/firewallPolicy:FirewallPolicy", (p) => delete p.firewallPolicy.statefulDefaultActions), /passes what no rule matches \(stateful default \[\]\)/],
+        ["pci-controlled-egress", (rs) => change(rs, "pg-egress-policy", "aws:networkfirewall/firewallPolicy:FirewallPolicy", (p) => delete p.firewallPolicy.statefulEngineOptions), /not in strict order \(action order by default\)/],
+        ["pci-controlled-egress", (rs) => change(rs, "pg-egress-domains", "aws:networkfirewall/ruleGroup:RuleGroup", (p) => (p.ruleGroup.rulesSource.rulesSourceList.generatedRulesType = "DENYLIST")), /a DENYLIST domain list, not an allow-list/],
+        ["pci-controlled-egress", (rs) => change(rs, "pg-private-0", "aws:ec2/routeTable:RouteTable", (p) => (p.routes = [{ cidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" }])), /some subnet bypasses the firewall/],
+        ["pci-controlled-egress", (rs) => change(rs, "pg-egress", "aws:networkfirewall/loggingConfiguration:LoggingConfiguration", (p) => (p.loggingConfiguration.logDestinationConfigs = [{ logType: "FLOW" }])), /neither its drops/],
     ];
     for (const [id, breakIt, expected] of broken) {
         it(`${id} catches ${expected.source}`, () => {
@@ -178,8 +200,8 @@ describe("policy rules", () => {
         for (const r of evaluate(dev)) assert.equal(r.enforced, r.rule.kind === "security", r.rule.id);
         for (const r of evaluate(good())) assert.equal(r.enforced, true);
         assert.equal(CHECKLIST.length, 8);
-        assert.equal(SECURITY.length, 6);
-        assert.equal(PCI.length, 2);
+        assert.equal(SECURITY.length, 7);
+        assert.equal(PCI.length, 3);
     });
 
     describe("over the mocked program", () => {

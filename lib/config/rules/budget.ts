@@ -28,6 +28,8 @@ export function bomFromConfig(c: Resolved): Bom {
         natGateways: nats,
         elasticIps: nats,
         endpointAzs: gateway ? (interfaceEndpointServices(c).length + (c.atlas.privateLink ? 1 : 0)) * zones : 0,
+        // components/egressFirewall.ts: an endpoint in each zone's firewall subnet.
+        firewallEndpoints: gateway && c.network.egress.mode === "firewall" ? zones : 0,
         endpointServices: interfaceEndpointServices(c).sort(),
         atlasPrivateEndpoints: gateway && c.atlas.privateLink ? 1 : 0,
         cache: gateway ? { engine: c.cache.engine, nodeType: c.cache.nodeType, nodes: cacheNodes, snapshotRetentionDays: c.cache.snapshotRetentionDays } : undefined,

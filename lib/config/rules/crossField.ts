@@ -15,12 +15,13 @@ import { localProblems } from "./local";
 import { standbyProblems } from "./standby";
 import { regionLossProblems } from "./regionLoss";
 import { releaseProblems } from "./release";
+import { egressProblems } from "./egress";
 
 /** Rules that span fields (and the stack's name and region), and the Production HA Checklist in prod. */
 export function crossFieldProblems(c: Resolved, stack: string | undefined, now: number, last: LastDeployment = {}): Problem[] {
     const problems: Problem[] = [];
     const add = (path: string, message: string, value: unknown, ...reads: string[]) => problems.push({ path, message, value, reads });
-    problems.push(...nameProblems(c, stack), ...regionProblems(c));
+    problems.push(...nameProblems(c, stack), ...regionProblems(c), ...egressProblems(c));
 
     // A restore drill runs no service: their settings (all defaults there) are not judged.
     // A local stack runs the services too, on Docker: the ECS and Fargate rules are for the cloud ones (runsServices).

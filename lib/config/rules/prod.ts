@@ -47,6 +47,9 @@ export function prodProblems(c: Resolved): Problem[] {
         if (range.endsWith("/0")) add(formatPath(["admin", "allowedCidrs", i]), "must not allow every address in prod (PCI DSS 1.4.2): name the networks that administer the gateway", range);
     pci("security.atlasCustomerKey", c.security.atlasCustomerKey, "must be true", "3.5.1/3.6: stored account data encrypted under keys this account controls", c.security.atlasCustomerKey);
     if (runsServices(c)) {
+        pci("network.egress.mode", c.network.egress.mode === "firewall", "must be firewall", "1.3.2: outbound traffic from the cardholder data environment restricted to what is necessary", c.network.egress.mode);
+        if (c.network.egress.mode === "firewall")
+            pci("network.egress.logRetentionDays", c.network.egress.logRetentionDays >= 365, "must be at least 365", "10.5.1: audit log history kept at least 12 months", c.network.egress.logRetentionDays);
         pci("security.flowLogs", c.security.flowLogs, "must be true", "10.2.1 and 1.2: a record of the traffic in and out of the cardholder data environment", c.security.flowLogs);
         pci("security.flowLogRetentionDays", c.security.flowLogRetentionDays >= 365, "must be at least 365", "10.5.1: audit log history kept at least 12 months", c.security.flowLogRetentionDays);
         for (const name of SERVICE_NAMES)

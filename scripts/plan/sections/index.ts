@@ -3,6 +3,7 @@ import { Section } from "../section";
 import { summary } from "./summary";
 import { edit } from "./edit";
 import { routing } from "./routing";
+import { egress } from "./egress";
 import { capacity } from "./capacity";
 import { releases } from "./releases";
 import { serviceSecrets } from "./serviceSecrets";
@@ -25,6 +26,7 @@ export const SECTIONS: [string, Section][] = [
     ["Stack", summary],
     ["This edit (--set) against the stack file", edit],
     ["Routing", routing],
+    ["Egress", egress],
     ["Capacity", capacity],
     ["Releases", releases],
     ["Service secrets", serviceSecrets],
