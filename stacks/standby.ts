@@ -125,7 +125,6 @@ export function standby({ config, stack, zones, primary, rotation }: StandbyInpu
     const gate = gateOf(prefix, stack, config.region);
     const failover = new Failover("pg-failover", {
         gate,
-        withoutData: s.gateWithoutData,
         records: s.failoverRecords
             ? { domain: config.domain, hostedZoneId: config.loadBalancer.hostedZoneId!, primary: primary.albs, secondary: { dnsName: lb.alb.dnsName, zoneId: lb.alb.zoneId } }
             : undefined,

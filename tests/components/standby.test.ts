@@ -85,6 +85,18 @@ describe("warm standby (stacks/standby.ts)", () => {
         assert.deepEqual([alarm.inputs.treatMissingData, alarm.inputs.statistic, alarm.inputs.period, alarm.inputs.threshold], ["ignore", "Maximum", 60, 1]);
         const check = standby.one("aws:route53/healthCheck:HealthCheck");
         assert.deepEqual([check.inputs.type, check.inputs.cloudwatchAlarmName, check.inputs.cloudwatchAlarmRegion, check.inputs.insufficientDataHealthStatus], ["CLOUDWATCH_METRIC", alarm.inputs.name, "us-east-2", "LastKnownStatus"]);
+        // Every setting of the alarm is a trigger: an edit of the alarm resynchronizes Route 53's copy.
+        const a = alarm.inputs;
+        assert.deepEqual(check.inputs.triggers, {
+            metric: `${a.namespace}/${a.metricName}`,
+            statistic: a.statistic,
+            period: String(a.period),
+            evaluationPeriods: String(a.evaluationPeriods),
+            datapointsToAlarm: String(a.datapointsToAlarm),
+            threshold: String(a.threshold),
+            comparisonOperator: a.comparisonOperator,
+            treatMissingData: a.treatMissingData,
+        });
         // Only the certificate's validation records: admin and api are the primary's until the cutover.
         assert.deepEqual(standby.ofType(RECORD).map((r) => r.name).sort(), ["pg-validation-0", "pg-validation-1"]);
         // Destroying the standby leaves them: the primary's certificate may be validated by the same names.

@@ -59,6 +59,13 @@ describe("warm standby (lib/failover.ts, config)", () => {
         assert.equal(cidrsOverlap(standby.network.cidr, prod.network.cidr), false);
     });
 
+    it("has no setting for the gate without data: only LastKnownStatus neither fails over a new gate nor reopens a closed one", () => {
+        for (const value of ["Healthy", "Unhealthy", "LastKnownStatus"]) {
+            const found = refused("prod-use2", { "standby.gateWithoutData": value });
+            assert.ok(found.some((p) => p.startsWith("standby: ") && p.includes('"gateWithoutData"')), found.join("\n"));
+        }
+    });
+
     it("refuses a standby in the primary's region, over the primary's range, or above its ceilings, each by its key", () => {
         const found = refused("prod-use2", { "standby.primaryRegion": "us-east-2", "network.cidr": "10.30.0.0/16", "standby.warmInstances.main": 9, "atlas.orgId": "5f0000000000000000000001" });
         assert.ok(found.some((p) => p.startsWith("standby.primaryRegion: must differ from the standby's own aws:region (us-east-2)")), found.join("\n"));
