@@ -125,10 +125,13 @@ describe("warm standby (stacks/standby.ts)", () => {
         }
     });
 
-    it("refuses the failover pair while the primary still answers the names, declaring nothing", async () => {
+    it("refuses the failover pair while the primary still answers the names, declaring nothing; a preview shows it", async () => {
         const error = await runProgram({ stack: STANDBY, set: { "standby.failoverRecords": true } }).then(() => assert.fail("accepted"), (e: unknown) => e as ProgramError);
         assert.match(error.message, /standby\.failoverRecords.*needs the primary to hand over admin\.pay\.example\.com/);
         assert.deepEqual(error.resources.filter((r: RecordedResource) => r.custom), []);
+        // The cutover's second step is previewed before its first opens the window.
+        const preview = await runProgram({ stack: STANDBY, preview: true, set: { "standby.failoverRecords": true } });
+        assert.deepEqual(preview.ofType(RECORD).filter((r) => r.inputs.setIdentifier).map((r) => r.inputs.setIdentifier).sort(), ["admin-primary", "admin-secondary", "api-primary", "api-secondary"]);
     });
 
     it("refuses ceilings that differ from the primary's, naming the key", async () => {

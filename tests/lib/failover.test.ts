@@ -115,6 +115,21 @@ describe("warm standby (lib/failover.ts, config)", () => {
             assert.deepEqual(problems.map((p) => p.path).sort(), ["atlas.tier", "domain", "main.maxInstances", "standby.failoverRecords"]);
         });
 
+        it("lets a preview show the failover pair before the primary hands the names over, and only a preview", () => {
+            const want = { ...WANT, failoverRecords: true };
+            const previewed = readPrimary(facts(), { ...want, preview: true });
+            assert.deepEqual(previewed.problems, []);
+            assert.equal(previewed.primary!.clusterName, "pg-prod");
+            assert.deepEqual(previewed.warnings.length, 1);
+            assert.match(previewed.warnings[0], /^standby\.failoverRecords: previewed only; pulumi up needs the primary to hand over admin\.pay\.example\.com/);
+            const updated = readPrimary(facts(), want);
+            assert.deepEqual(updated.problems.map((p) => p.path), ["standby.failoverRecords"]);
+            // Once the primary has handed them over, neither warns.
+            const f = facts();
+            f.dnsRecords = "standby";
+            assert.deepEqual([readPrimary(f, { ...want, preview: true }).warnings, readPrimary(f, want).problems], [[], []]);
+        });
+
         it("refuses a primary without a regionLoss output, or a key replica in another region", () => {
             assert.match(readPrimary({}, WANT).problems[0].message, /names a stack without a regionLoss output: set payment-gateway:regionLoss/);
             const f = facts();
