@@ -49,6 +49,8 @@ describe("warm standby (stacks/standby.ts)", () => {
     it("joins the primary's cluster through its own region's private endpoint, declaring no cluster or project", () => {
         assert.equal(standby.ofType("mongodbatlas:index/advancedCluster:AdvancedCluster").length, 0);
         assert.equal(standby.ofType("mongodbatlas:index/project:Project").length, 0);
+        // Regionalized private endpoints are for sharded clusters only, and forbid replica sets.
+        assert.equal(standby.ofType("mongodbatlas:index/privateEndpointRegionalMode:PrivateEndpointRegionalMode").length, 0);
         const endpoint = standby.one("mongodbatlas:index/privateLinkEndpoint:PrivateLinkEndpoint");
         const refs = examplePrimaryOutputs(STANDBY).prod.regionLoss as any;
         assert.deepEqual([endpoint.inputs.region, endpoint.inputs.projectId], ["us-east-2", refs.projectId]);
