@@ -25,7 +25,10 @@ export = async () => {
     // atlas.tier edit is judged against the tier it deployed.
     const last = await previousOutputs(["rotation", "restore", "atlasCluster", "dnsRecords"]);
     const lastRestore = last.outputs.restore as RestoreRecord | undefined;
-    const config = loadConfig({ restoreKey: lastRestore?.key, atlasTier: (last.outputs.atlasCluster as { tier?: string } | undefined)?.tier, dnsRecords: last.outputs.dnsRecords as string | undefined });
+    // A stack deployed before the dnsRecords output existed answered admin and api with its own
+    // alias records (with a hosted zone): handing them over is a DNS cutover there too.
+    const dnsRecords = (last.outputs.dnsRecords as string | undefined) ?? (last.deployed ? "alias" : undefined);
+    const config = loadConfig({ restoreKey: lastRestore?.key, atlasTier: (last.outputs.atlasCluster as { tier?: string } | undefined)?.tier, dnsRecords });
     // The zones the region really offers: named zones and the drill zone are checked against them before anything is declared.
     const zones = config.purpose !== "restore-drill" ? await loadStackZones(config) : undefined;
     // A standby reads the primary from the Pulumi backend only (never the primary region's APIs), before anything is declared.
