@@ -14,6 +14,12 @@ export interface FailoverArgs {
         /** This stack's load balancer. */
         secondary: AliasTarget | { dnsName: pulumi.Input<string>; zoneId: pulumi.Input<string> };
     };
+    /**
+     * Protect the failover pair: once the primary has handed the names over, deleting the pair
+     * (standby.failoverRecords back to false, a replace, a destroy) leaves admin and api without
+     * any record, so it takes an explicit `pulumi state unprotect` first. Default false.
+     */
+    protect?: boolean;
     /** Tags. Default none. */
     tags?: Record<string, string>;
 }
@@ -88,6 +94,7 @@ export class Failover extends pulumi.ComponentResource {
             tags: { ...args.tags, Name: g.alarmName },
         }, child);
         const r = args.records;
+        const recordOpts = { ...child, protect: args.protect === true };
         if (r) {
             for (const { host, name: record, primaryId, secondaryId } of failoverRecordNames(r.domain)) {
                 const primary = pulumi.output(r.primary[host]);
@@ -105,7 +112,7 @@ export class Failover extends pulumi.ComponentResource {
                     failoverRoutingPolicies: [{ type: "PRIMARY" }],
                     healthCheckId: this.healthCheck.id,
                     aliases: [{ name: primary.dnsName, zoneId: primary.zoneId, evaluateTargetHealth: true }],
-                }, child));
+                }, recordOpts));
                 this.records.push(new aws.route53.Record(`${name}-${host}-secondary`, {
                     zoneId: r.hostedZoneId,
                     name: record,
@@ -113,7 +120,7 @@ export class Failover extends pulumi.ComponentResource {
                     setIdentifier: secondaryId,
                     failoverRoutingPolicies: [{ type: "SECONDARY" }],
                     aliases: [{ name: r.secondary.dnsName, zoneId: r.secondary.zoneId, evaluateTargetHealth: true }],
-                }, child));
+                }, recordOpts));
             }
         }
         this.registerOutputs({ healthCheckId: this.healthCheck.id });

@@ -130,6 +130,7 @@ export function standby({ config, stack, zones, primary, rotation }: StandbyInpu
         records: s.failoverRecords
             ? { domain: config.domain, hostedZoneId: config.loadBalancer.hostedZoneId!, primary: primary.albs, secondary: { dnsName: lb.alb.dnsName, zoneId: lb.alb.zoneId } }
             : undefined,
+        protect,
         tags: { project: "payment-gateway", environment: config.environment },
     });
     const scaleTo = (name: ServiceName) =>

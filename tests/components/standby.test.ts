@@ -124,6 +124,8 @@ describe("warm standby (stacks/standby.ts)", () => {
             assert.equal(s.inputs.healthCheckId, undefined, "a secondary without a health check is answered whenever the primary is not");
             assert.deepEqual(s.inputs.aliases, [{ name: lb.outputs.dnsName, zoneId: lb.outputs.zoneId, evaluateTargetHealth: true }]);
             assert.equal(p.inputs.zoneId, "Z0PRODEXAMPLE0000001");
+            // Deleting the pair leaves the names without any record: protected in prod.
+            assert.deepEqual([p.protect, s.protect], [true, true], host);
         }
     });
 
