@@ -32,10 +32,13 @@ export = async () => {
     const lastRestore = last.outputs.restore as RestoreRecord | undefined;
     const lastCluster = last.outputs.atlasCluster as ClusterRecord | undefined;
     const lastReleases = releaseStrategies(last.outputs.releases);
+    // A stack deployed before the dnsRecords output existed answered admin and api with its own
+    // alias records (with a hosted zone): handing them over is a DNS cutover there too.
+    const dnsRecords = (last.outputs.dnsRecords as string | undefined) ?? (last.deployed ? "alias" : undefined);
     const config = loadConfig({
         restoreKey: lastRestore?.key,
         atlasTier: lastCluster?.tier,
-        dnsRecords: last.outputs.dnsRecords as string | undefined,
+        dnsRecords,
         releaseStrategies: lastReleases,
     });
     // The zones the region really offers: named zones and the drill zone are checked against them before anything is declared.

@@ -40,6 +40,13 @@ export interface ClusterAccessArgs {
  * comes once the endpoint service is connected). internal/service/privatelinkendpointservice:
  * create and delete wait for every cluster of the project to be IDLE (docs/resources/
  * privatelink_endpoint_service.md): never in the same `pulumi up` as a topology change.
+ *
+ * No regionalized private endpoints (mongodbatlas.PrivateEndpointRegionalMode): one endpoint per
+ * region with nodes is what a multi-region replica set needs, and the regional mode requires every
+ * cluster of the project to be sharded, forbids replica sets once enabled, and changes existing
+ * connection strings (Atlas Admin API, "Toggle Regionalized Private Endpoint Status"). Without it,
+ * a client reaches the nodes of another region only through that region's endpoint, e.g. over VPC
+ * peering ("Learn About Private Endpoints").
  */
 export class ClusterAccess extends pulumi.ComponentResource {
     readonly connections: Connections;

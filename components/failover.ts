@@ -5,8 +5,6 @@ import { AliasTarget, Gate, failoverRecordNames } from "../lib/failover";
 export interface FailoverArgs {
     /** The operator's gate (lib/failover.ts gate): its metric and alarm live in this stack's region. */
     gate: Gate;
-    /** What Route 53 assumes while the alarm has no data (config standby.gateWithoutData). Default LastKnownStatus. */
-    withoutData?: "LastKnownStatus" | "Healthy" | "Unhealthy";
     /** The failover pair, once the primary has handed its names over (config standby.failoverRecords). Default: the gate only. */
     records?: {
         domain: string;
@@ -16,6 +14,12 @@ export interface FailoverArgs {
         /** This stack's load balancer. */
         secondary: AliasTarget | { dnsName: pulumi.Input<string>; zoneId: pulumi.Input<string> };
     };
+    /**
+     * Protect the failover pair: once the primary has handed the names over, deleting the pair
+     * (standby.failoverRecords back to false, a replace, a destroy) leaves admin and api without
+     * any record, so it takes an explicit `pulumi state unprotect` first. Default false.
+     */
+    protect?: boolean;
     /** Tags. Default none. */
     tags?: Record<string, string>;
 }
@@ -58,16 +62,39 @@ export class Failover extends pulumi.ComponentResource {
         // terraform-provider-aws internal/service/route53/health_check.go: type is ForceNew;
         // cloudwatch_alarm_name/_region and insufficient_data_health_status update in place;
         // cloudwatch_alarm_region is validated against Route 53's CloudWatchRegion enum.
-        // LastKnownStatus: "For new health checks that have no last known status, the default
-        // status for the health check is healthy" (Route 53 API Reference, HealthCheckConfig).
+        //
+        // Without data, LastKnownStatus only: "For new health checks that have no last known
+        // status, the default status for the health check is healthy" (Route 53 API Reference,
+        // HealthCheckConfig InsufficientDataHealthStatus). A new alarm is INSUFFICIENT_DATA until
+        // the operator's first data point, so Unhealthy would fail every name over the moment the
+        // failover pair exists; and the gate is one data point, after which the metric has no
+        // data again, so Healthy could open a closed gate by itself. Not a setting.
+        //
+        // Route 53 keeps its own copy of the alarm's settings: after an edit of the alarm the
+        // health check must be synchronized ("Updating health checks when you change CloudWatch
+        // alarm settings", Route 53 Developer Guide; terraform-provider-aws issue #29251). The
+        // provider resends the AlarmIdentifier when `triggers` changes (health_check.go
+        // resourceHealthCheckUpdate, PR #40918), so every setting of the alarm is a trigger.
+        const a = this.alarm;
         this.healthCheck = new aws.route53.HealthCheck(`${name}-gate`, {
             type: "CLOUDWATCH_METRIC",
-            cloudwatchAlarmName: this.alarm.name,
+            cloudwatchAlarmName: a.name,
             cloudwatchAlarmRegion: g.region,
-            insufficientDataHealthStatus: args.withoutData ?? "LastKnownStatus",
+            insufficientDataHealthStatus: "LastKnownStatus",
+            triggers: {
+                metric: pulumi.interpolate`${a.namespace}/${a.metricName}`,
+                statistic: a.statistic.apply((v) => String(v)),
+                period: a.period.apply((v) => String(v)),
+                evaluationPeriods: a.evaluationPeriods.apply((v) => String(v)),
+                datapointsToAlarm: a.datapointsToAlarm.apply((v) => String(v)),
+                threshold: a.threshold.apply((v) => String(v)),
+                comparisonOperator: a.comparisonOperator.apply((v) => String(v)),
+                treatMissingData: a.treatMissingData.apply((v) => String(v)),
+            },
             tags: { ...args.tags, Name: g.alarmName },
         }, child);
         const r = args.records;
+        const recordOpts = { ...child, protect: args.protect === true };
         if (r) {
             for (const { host, name: record, primaryId, secondaryId } of failoverRecordNames(r.domain)) {
                 const primary = pulumi.output(r.primary[host]);
@@ -85,7 +112,7 @@ export class Failover extends pulumi.ComponentResource {
                     failoverRoutingPolicies: [{ type: "PRIMARY" }],
                     healthCheckId: this.healthCheck.id,
                     aliases: [{ name: primary.dnsName, zoneId: primary.zoneId, evaluateTargetHealth: true }],
-                }, child));
+                }, recordOpts));
                 this.records.push(new aws.route53.Record(`${name}-${host}-secondary`, {
                     zoneId: r.hostedZoneId,
                     name: record,
@@ -93,7 +120,7 @@ export class Failover extends pulumi.ComponentResource {
                     setIdentifier: secondaryId,
                     failoverRoutingPolicies: [{ type: "SECONDARY" }],
                     aliases: [{ name: r.secondary.dnsName, zoneId: r.secondary.zoneId, evaluateTargetHealth: true }],
-                }, child));
+                }, recordOpts));
             }
         }
         this.registerOutputs({ healthCheckId: this.healthCheck.id });

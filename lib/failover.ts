@@ -42,6 +42,12 @@ export interface StandbyExpectation {
     failoverRecords: boolean;
     atlasTier: string;
     ceilings: Record<ServiceName, number>;
+    /**
+     * A `pulumi preview` (not the update of a `pulumi up`): the failover pair may be previewed
+     * while the primary still answers the names, so the DNS cutover's second step is checked
+     * before its first opens the window. Default false.
+     */
+    preview?: boolean;
 }
 
 /** Other outputs of the primary the standby checks itself against (they exist on every gateway stack). */
@@ -67,13 +73,14 @@ const ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/mrk-[0-9a-f]{32}$/;
  * The primary's `regionLoss` output read back and checked against the standby's config, or the
  * problems, each naming the standby key that must change (or the primary's `regionLoss` block).
  */
-export function readPrimary(facts: PrimaryFacts, want: StandbyExpectation): { primary?: PrimaryRegionLoss; problems: StandbyProblem[] } {
+export function readPrimary(facts: PrimaryFacts, want: StandbyExpectation): { primary?: PrimaryRegionLoss; problems: StandbyProblem[]; warnings: string[] } {
     const problems: StandbyProblem[] = [];
+    const warnings: string[] = [];
     const add = (path: string, message: string, value?: unknown) => problems.push({ path, message, value });
     const r = facts.regionLoss as Partial<PrimaryRegionLoss> | undefined;
     if (!r || typeof r !== "object") {
         add("standby.primaryStack", `names a stack without a regionLoss output: set payment-gateway:regionLoss (standbyRegion ${want.region}, standbyStack) on ${want.primaryStack} and pulumi up it first`, want.primaryStack);
-        return { problems };
+        return { problems, warnings };
     }
     const text = (v: unknown) => typeof v === "string" && v.length > 0;
     const missing = (["projectId", "clusterName", "appKeyReplicaArn", "primaryRegion", "domain", "hostedZoneId"] as const).filter((k) => !text(r[k]));
@@ -81,7 +88,7 @@ export function readPrimary(facts: PrimaryFacts, want: StandbyExpectation): { pr
     for (const host of ["admin", "api"] as const) if (!text(r.albs?.[host]?.dnsName) || !text(r.albs?.[host]?.zoneId)) missing.push(`albs.${host}` as never);
     if (missing.length) {
         add("standby.primaryStack", `names a stack whose regionLoss output lacks ${missing.join(", ")}: pulumi up ${want.primaryStack} with this program's version first`, want.primaryStack);
-        return { problems };
+        return { problems, warnings };
     }
     const p = r as PrimaryRegionLoss;
     if (p.primaryRegion !== want.primaryRegion) add("standby.primaryRegion", `must be the primary's region: ${want.primaryStack} runs in ${p.primaryRegion}`, want.primaryRegion);
@@ -101,9 +108,12 @@ export function readPrimary(facts: PrimaryFacts, want: StandbyExpectation): { pr
     const tier = facts.atlasCluster?.tier;
     if (tier !== undefined && tier !== want.atlasTier)
         add("atlas.tier", `must be the primary cluster's tier (${tier}): the standby's pools are sized for the cluster it connects to`, want.atlasTier);
-    if (want.failoverRecords && facts.dnsRecords !== "standby")
-        add("standby.failoverRecords", `needs the primary to hand over admin.${want.domain} and api.${want.domain} first: set loadBalancer.dnsRecords standby on ${want.primaryStack} and pulumi up it (README "DNS cutover"); Route 53 refuses a failover record next to its simple one`, true);
-    return { primary: problems.length ? undefined : p, problems };
+    if (want.failoverRecords && facts.dnsRecords !== "standby") {
+        const handOver = `the primary to hand over admin.${want.domain} and api.${want.domain} first: set loadBalancer.dnsRecords standby on ${want.primaryStack} and pulumi up it (README "DNS cutover"); Route 53 refuses a failover record next to its simple one`;
+        if (want.preview) warnings.push(`standby.failoverRecords: previewed only; pulumi up needs ${handOver}`);
+        else add("standby.failoverRecords", `needs ${handOver}`, true);
+    }
+    return { primary: problems.length ? undefined : p, problems, warnings };
 }
 
 /**

@@ -143,14 +143,18 @@ export async function checkRestoreSource(config: Config, restore: AtlasRestore):
 export async function readPrimaryStack(config: Config): Promise<PrimaryRegionLoss> {
     const s = config.standby!;
     const primary = new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${s.primaryStack}`);
-    const read = async (name: string) => (await primary.getOutputDetails(name)).value ?? (await primary.getOutputDetails(name)).secretValue;
+    const read = async (name: string) => {
+        const details = await primary.getOutputDetails(name);
+        return details.value ?? details.secretValue;
+    };
     const [regionLoss, capacity, atlasCluster, dnsRecords] = await Promise.all(["regionLoss", "capacity", "atlasCluster", "dnsRecords"].map(read));
     const ceilings = Object.fromEntries(SERVICE_NAMES.map((n) => [n, config[n].maxInstances])) as Record<ServiceName, number>;
-    const { primary: found, problems } = readPrimary(
+    const { primary: found, problems, warnings } = readPrimary(
         { regionLoss, capacity: capacity as PrimaryFacts["capacity"], atlasCluster: atlasCluster as PrimaryFacts["atlasCluster"], dnsRecords: dnsRecords as string | undefined },
-        { primaryStack: s.primaryStack, primaryRegion: s.primaryRegion, region: config.region, domain: config.domain, hostedZoneId: config.loadBalancer.hostedZoneId, failoverRecords: s.failoverRecords, atlasTier: config.atlas.tier, ceilings },
+        { primaryStack: s.primaryStack, primaryRegion: s.primaryRegion, region: config.region, domain: config.domain, hostedZoneId: config.loadBalancer.hostedZoneId, failoverRecords: s.failoverRecords, atlasTier: config.atlas.tier, ceilings, preview: pulumi.runtime.isDryRun() },
     );
     if (!found) throw new StackConfigError(new ConfigError(problems));
+    for (const w of warnings) await pulumi.log.warn(w);
     return found;
 }
 

@@ -6,9 +6,11 @@
  *   Route 53: admin/api PRIMARY (primary ALB, gate) │ SECONDARY ──▶ ALB ──▶ admin, main (warm floor → primary's ceilings)
  *   gate alarm (this region) ◀── operator            │                     worker ─▶ ElastiCache (own, cold)
  *
- * Previewable and deployable while the primary's region is down: it reads the primary only from
- * the Pulumi backend (a stack reference), and declares nothing in, and invokes nothing against,
- * the primary's region.
+ * Previewable while the primary's region is down: it reads the primary only from the Pulumi
+ * backend (a stack reference), and declares nothing in, and invokes nothing against, the
+ * primary's region. Deployable then for its regional resources only: IAM, Route 53 and S3 bucket
+ * configuration have their control plane in us-east-1 (AWS Fault Isolation Boundaries, Appendices
+ * A and B).
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -137,10 +139,10 @@ export function standby({ config, stack, zones, primary, rotation, lastReleases 
     const gate = gateOf(prefix, stack, config.region);
     const failover = new Failover("pg-failover", {
         gate,
-        withoutData: s.gateWithoutData,
         records: s.failoverRecords
             ? { domain: config.domain, hostedZoneId: config.loadBalancer.hostedZoneId!, primary: primary.albs, secondary: { dnsName: lb.alb.dnsName, zoneId: lb.alb.zoneId } }
             : undefined,
+        protect,
         tags: { project: "payment-gateway", environment: config.environment },
     });
     const scaleTo = (name: ServiceName) =>

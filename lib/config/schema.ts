@@ -415,12 +415,6 @@ const StandbySchema = section({
      * answers no longer (its loadBalancer.dnsRecords standby). Default false.
      */
     failoverRecords: bool().default(false),
-    /**
-     * What Route 53 assumes when the gate's alarm has no data (insufficientDataHealthStatus):
-     * LastKnownStatus (a gate stays as the operator last set it; a new one is healthy), Healthy
-     * or Unhealthy. Default LastKnownStatus.
-     */
-    gateWithoutData: oneOf(["LastKnownStatus", "Healthy", "Unhealthy"]).default("LastKnownStatus"),
 });
 
 /** The raw `payment-gateway:*` keys, before defaults that depend on the environment. */

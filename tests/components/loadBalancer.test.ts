@@ -79,6 +79,10 @@ describe("load balancer", () => {
         const refused = await runProgram({ stack: "prod", set: { "loadBalancer.dnsRecords": "standby" }, previous }).then(() => assert.fail("accepted"), (e: unknown) => e as ProgramError);
         assert.match(refused.message, /loadBalancer\.dnsRecords.*is a DNS cutover on this deployed stack/);
         assert.deepEqual(refused.resources.filter((r) => r.custom), []);
+        // A stack last deployed by a version without the dnsRecords output answered the names with its alias records too.
+        const { dnsRecords: _, ...older } = previous;
+        const olderRefused = await runProgram({ stack: "prod", set: { "loadBalancer.dnsRecords": "standby" }, previous: older }).then(() => assert.fail("accepted"), (e: unknown) => e as ProgramError);
+        assert.match(olderRefused.message, /loadBalancer\.dnsRecords.*is a DNS cutover on this deployed stack/);
         const cut = await runProgram({ stack: "prod", set: { "loadBalancer.dnsRecords": "standby", "loadBalancer.dnsCutoverAcknowledged": true }, previous });
         assert.deepEqual(aliases(cut), []);
         assert.equal(cut.outputs.dnsRecords, "standby");

@@ -49,6 +49,8 @@ describe("warm standby (stacks/standby.ts)", () => {
     it("joins the primary's cluster through its own region's private endpoint, declaring no cluster or project", () => {
         assert.equal(standby.ofType("mongodbatlas:index/advancedCluster:AdvancedCluster").length, 0);
         assert.equal(standby.ofType("mongodbatlas:index/project:Project").length, 0);
+        // Regionalized private endpoints are for sharded clusters only, and forbid replica sets.
+        assert.equal(standby.ofType("mongodbatlas:index/privateEndpointRegionalMode:PrivateEndpointRegionalMode").length, 0);
         const endpoint = standby.one("mongodbatlas:index/privateLinkEndpoint:PrivateLinkEndpoint");
         const refs = examplePrimaryOutputs(STANDBY).prod.regionLoss as any;
         assert.deepEqual([endpoint.inputs.region, endpoint.inputs.projectId], ["us-east-2", refs.projectId]);
@@ -96,6 +98,18 @@ describe("warm standby (stacks/standby.ts)", () => {
         assert.deepEqual([alarm.inputs.treatMissingData, alarm.inputs.statistic, alarm.inputs.period, alarm.inputs.threshold], ["ignore", "Maximum", 60, 1]);
         const check = standby.one("aws:route53/healthCheck:HealthCheck");
         assert.deepEqual([check.inputs.type, check.inputs.cloudwatchAlarmName, check.inputs.cloudwatchAlarmRegion, check.inputs.insufficientDataHealthStatus], ["CLOUDWATCH_METRIC", alarm.inputs.name, "us-east-2", "LastKnownStatus"]);
+        // Every setting of the alarm is a trigger: an edit of the alarm resynchronizes Route 53's copy.
+        const a = alarm.inputs;
+        assert.deepEqual(check.inputs.triggers, {
+            metric: `${a.namespace}/${a.metricName}`,
+            statistic: a.statistic,
+            period: String(a.period),
+            evaluationPeriods: String(a.evaluationPeriods),
+            datapointsToAlarm: String(a.datapointsToAlarm),
+            threshold: String(a.threshold),
+            comparisonOperator: a.comparisonOperator,
+            treatMissingData: a.treatMissingData,
+        });
         // Only the certificate's validation records: admin and api are the primary's until the cutover.
         assert.deepEqual(standby.ofType(RECORD).map((r) => r.name).sort(), ["pg-validation-0", "pg-validation-1"]);
         // Destroying the standby leaves them: the primary's certificate may be validated by the same names.
@@ -121,13 +135,18 @@ describe("warm standby (stacks/standby.ts)", () => {
             assert.equal(s.inputs.healthCheckId, undefined, "a secondary without a health check is answered whenever the primary is not");
             assert.deepEqual(s.inputs.aliases, [{ name: lb.outputs.dnsName, zoneId: lb.outputs.zoneId, evaluateTargetHealth: true }]);
             assert.equal(p.inputs.zoneId, "Z0PRODEXAMPLE0000001");
+            // Deleting the pair leaves the names without any record: protected in prod.
+            assert.deepEqual([p.protect, s.protect], [true, true], host);
         }
     });
 
-    it("refuses the failover pair while the primary still answers the names, declaring nothing", async () => {
+    it("refuses the failover pair while the primary still answers the names, declaring nothing; a preview shows it", async () => {
         const error = await runProgram({ stack: STANDBY, set: { "standby.failoverRecords": true } }).then(() => assert.fail("accepted"), (e: unknown) => e as ProgramError);
         assert.match(error.message, /standby\.failoverRecords.*needs the primary to hand over admin\.pay\.example\.com/);
         assert.deepEqual(error.resources.filter((r: RecordedResource) => r.custom), []);
+        // The cutover's second step is previewed before its first opens the window.
+        const preview = await runProgram({ stack: STANDBY, preview: true, set: { "standby.failoverRecords": true } });
+        assert.deepEqual(preview.ofType(RECORD).filter((r) => r.inputs.setIdentifier).map((r) => r.inputs.setIdentifier).sort(), ["admin-primary", "admin-secondary", "api-primary", "api-secondary"]);
     });
 
     it("refuses ceilings that differ from the primary's, naming the key", async () => {

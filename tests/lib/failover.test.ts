@@ -59,6 +59,13 @@ describe("warm standby (lib/failover.ts, config)", () => {
         assert.equal(cidrsOverlap(standby.network.cidr, prod.network.cidr), false);
     });
 
+    it("has no setting for the gate without data: only LastKnownStatus neither fails over a new gate nor reopens a closed one", () => {
+        for (const value of ["Healthy", "Unhealthy", "LastKnownStatus"]) {
+            const found = refused("prod-use2", { "standby.gateWithoutData": value });
+            assert.ok(found.some((p) => p.startsWith("standby: ") && p.includes('"gateWithoutData"')), found.join("\n"));
+        }
+    });
+
     it("refuses a standby in the primary's region, over the primary's range, or above its ceilings, each by its key", () => {
         const found = refused("prod-use2", { "standby.primaryRegion": "us-east-2", "network.cidr": "10.30.0.0/16", "standby.warmInstances.main": 9, "atlas.orgId": "5f0000000000000000000001" });
         assert.ok(found.some((p) => p.startsWith("standby.primaryRegion: must differ from the standby's own aws:region (us-east-2)")), found.join("\n"));
@@ -106,6 +113,21 @@ describe("warm standby (lib/failover.ts, config)", () => {
             const { primary, problems } = readPrimary(f, { ...WANT, domain: "other.example.com", failoverRecords: true });
             assert.equal(primary, undefined);
             assert.deepEqual(problems.map((p) => p.path).sort(), ["atlas.tier", "domain", "main.maxInstances", "standby.failoverRecords"]);
+        });
+
+        it("lets a preview show the failover pair before the primary hands the names over, and only a preview", () => {
+            const want = { ...WANT, failoverRecords: true };
+            const previewed = readPrimary(facts(), { ...want, preview: true });
+            assert.deepEqual(previewed.problems, []);
+            assert.equal(previewed.primary!.clusterName, "pg-prod");
+            assert.deepEqual(previewed.warnings.length, 1);
+            assert.match(previewed.warnings[0], /^standby\.failoverRecords: previewed only; pulumi up needs the primary to hand over admin\.pay\.example\.com/);
+            const updated = readPrimary(facts(), want);
+            assert.deepEqual(updated.problems.map((p) => p.path), ["standby.failoverRecords"]);
+            // Once the primary has handed them over, neither warns.
+            const f = facts();
+            f.dnsRecords = "standby";
+            assert.deepEqual([readPrimary(f, { ...want, preview: true }).warnings, readPrimary(f, want).problems], [[], []]);
         });
 
         it("refuses a primary without a regionLoss output, or a key replica in another region", () => {

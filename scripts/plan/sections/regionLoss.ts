@@ -14,7 +14,7 @@ export function promises(regions: string[]): string[] {
     const spread = regions.length >= 3;
     return [
         spread
-            ? `  data (Atlas): RPO 0 for acknowledged w=majority writes; failover in seconds by an automatic election (${regions.join(" + ")}: no region holds a majority). Rests on retryable writes in the driver and on every region with nodes having its private endpoint`
+            ? `  data (Atlas): RPO 0 for acknowledged w=majority writes; failover in seconds by an automatic election over ${regions.join(" + ")}, provided no region holds a majority of the electable nodes (2 + 2 + 1). Rests on retryable writes in the driver and on every region with nodes having its private endpoint`
             : `  data (Atlas): the cluster's electable nodes are in ${regions.join(", ") || "one region"}: losing the primary's region loses the majority, and writes stop until Atlas is reconfigured (possible data loss). Grow atlas.regions to three regions (2 + 2 + 1)`,
         "  keys: what the primary wrapped with the multi-Region app key decrypts here with its replica; data keys still wrapped by the old single-Region key do not (README \"Key migration\")",
         "  cache: regional and cold: sessions, rate limits and cached data keys are rebuilt after a failover (admins sign in again); nothing in it is the only copy of a payment",
@@ -48,7 +48,7 @@ export const regionLoss: Section = (run) => {
         }
         lines.push(
             `monthly cost of the standby${priced}: ${usd(e.floor)} at its warm floor, ${usd(e.ceiling)} at the primary's ceilings; ` +
-                "not included: the gate's alarm and health check, and on the primary's bills the Atlas nodes in other regions and inter-region transfer",
+                "not included: the gate's Route 53 health check, and on the primary's bills the Atlas nodes in other regions and inter-region transfer",
         );
         return lines;
     }
