@@ -139,7 +139,7 @@ describe("bootstrap", () => {
 
 describe("bootstrap: the deploy role against the gateway program", () => {
     it("has write permissions for every AWS resource type the program declares", async () => {
-        const runs = [await stackRun("prod"), await stackRun("dev"), await stackRun("staging"), await stackRun("prod-use2"), await stackRun("prod-multiregion")];
+        const runs = [await stackRun("prod"), await stackRun("dev"), await stackRun("staging"), await stackRun("standby-prod"), await stackRun("prod-multiregion")];
         const types = new Set(runs.flatMap((r) => r.resources.filter((x) => x.custom && x.type.startsWith("aws:")).map((x) => x.type)));
         const missing = [...types].filter((t) => !(t in DEPLOY_ACTIONS));
         assert.deepEqual(missing, [], "add the writes of these types to bootstrap/deployActions.ts DEPLOY_ACTIONS");

@@ -32,7 +32,7 @@ describe("IAM, against AWS's service reference", () => {
         });
         // A warm standby: its task roles use the primary's multi-Region key replica. And the
         // region-loss primary: the multi-Region key's policies.
-        runs = [prod, dev, variant, await stackRun("prod-use2"), await stackRun("prod-multiregion")];
+        runs = [prod, dev, variant, await stackRun("standby-prod"), await stackRun("prod-multiregion")];
     });
 
     it("finds the documents it judges", () => {

@@ -298,7 +298,7 @@ describe("npm run plan", () => {
             [["--stack", "dev", "--set", 'main.extraEnvironment["a\\q"]=1'], /^plan: --set main\.extraEnvironment\["a\\q"\]: the quoted segment \["a\\q"\] has the escape \\q, which JSON does not know; a quoted segment is a JSON string: escape only/m],
             [["--stack", "dev", "--set-string", 'main.extraEnvironment["a\tb"]=1'], /^plan: --set-string main\.extraEnvironment\["a\tb"\]: the quoted segment .* has a control character;/m],
             [["--stack", "dev", "--set", 'main.extraEnvironment["\\u00zz"]=1'], /has the escape \\u, which JSON does not know/],
-            [["--stack", "nosuch"], /^plan: --stack nosuch: no stack file Pulumi\.nosuch\.yaml \(stacks: dev, local, prod, prod-multiregion, prod-use2, region-drill, restore-drill, staging\)$/m],
+            [["--stack", "nosuch"], /^plan: --stack nosuch: no stack file Pulumi\.nosuch\.yaml \(stacks: dev, local, prod, prod-multiregion, region-drill, restore-drill, staging, standby-prod\)$/m],
             [["--stack", "dev", "--set", "admin.allowedCidrs[3]=10.0.0.0/8"], /^plan: --set admin\.allowedCidrs\[3\]: list index 3 is out of range/m],
         ];
         for (const [argv, message] of misuse) {

@@ -14,10 +14,10 @@ describe("program", () => {
 
     it("runs every other stack file as what its purpose says", async () => {
         const others = listStacks().filter((s) => !gatewayStacks().includes(s));
-        assert.deepEqual(others, ["local", "prod-multiregion", "prod-use2", "region-drill", "restore-drill"]);
+        assert.deepEqual(others, ["local", "prod-multiregion", "region-drill", "restore-drill", "standby-prod"]);
         assert.equal((await stackRun("restore-drill")).outputs.purpose, "restore-drill");
         assert.equal((await stackRun("local")).outputs.purpose, "local");
-        assert.equal((await stackRun("prod-use2")).outputs.purpose, "standby");
+        assert.equal((await stackRun("standby-prod")).outputs.purpose, "standby");
         assert.equal((await stackRun("region-drill")).outputs.purpose, "region-drill");
         assert.equal((await stackRun("prod-multiregion")).outputs.environment, "prod");
     });

@@ -446,8 +446,8 @@ export const ConfigSchema = section({
     regionLoss: section({
         /** AWS region of the warm standby stack (us-east-2); not the stack's own. */
         standbyRegion: z.string({ error: "must be an AWS region such as us-east-2" }).refine((r) => AWS_REGIONS.includes(r), { error: `must be an AWS commercial region Atlas serves (${AWS_REGIONS.join(", ")})` }),
-        /** The standby's stack name in this project (prod-use2). */
-        standbyStack: z.string({ error: "must be a stack name such as prod-use2" }).regex(STACK_NAME, { error: "must be a stack name of 1–20 lower-case letters, digits and hyphens, starting with a letter" }),
+        /** The standby's stack name in this project (standby-prod). */
+        standbyStack: z.string({ error: "must be a stack name such as standby-prod" }).regex(STACK_NAME, { error: "must be a stack name of 1–20 lower-case letters, digits and hyphens, starting with a letter" }),
     }).optional(),
     /** region-drill only: Atlas's simulated outage of regions of a multi-region cluster (stacks/regionDrill.ts). */
     regionDrill: section({

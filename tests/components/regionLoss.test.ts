@@ -55,7 +55,7 @@ describe("region loss", () => {
         it("first up: the cluster stays in its region (no endpoint anywhere else yet), and says what comes next", () => {
             assert.deepEqual(regionConfigs(primary), [{ region: "US_EAST_1", electableNodes: 3, priority: 7 }]);
             assert.equal(primary.outputs.atlasCluster.step, "waiting-for-endpoints");
-            assert.match(primary.outputs.atlasCluster.next, /US_EAST_2 \(the standby stack prod-use2 declares it/);
+            assert.match(primary.outputs.atlasCluster.next, /US_EAST_2 \(the standby stack standby-prod declares it/);
             assert.match(primary.outputs.atlasCluster.next, /US_WEST_2/);
             assert.deepEqual(primary.outputs.atlasCluster.regions, [{ region: "US_EAST_1", electableNodes: 3, priority: 7 }]);
         });

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { ProgramError, RecordedResource, Run, examplePrimaryOutputs, later, runProgram, stackRun } from "../harness";
 import { promises, regionLoss } from "../../scripts/plan/sections/regionLoss";
 
-const STANDBY = "prod-use2";
+const STANDBY = "standby-prod";
 const PRIMARY_REGION = "us-east-1";
 const RECORD = "aws:route53/record:Record";
 const SERVICE = "aws:ecs/service:Service";
@@ -58,10 +58,10 @@ describe("warm standby (stacks/standby.ts)", () => {
         assert.equal(vpce.inputs.serviceName, endpoint.outputs.endpointServiceName);
         // Its own user, scoped to the primary's cluster, in the URI with the private host of its own endpoint.
         const user = standby.one("mongodbatlas:index/databaseUser:DatabaseUser");
-        assert.equal(user.inputs.username, "pg-prod-use2-app");
+        assert.equal(user.inputs.username, "pg-standby-prod-app");
         assert.deepEqual(user.inputs.scopes, [{ name: "pg-prod", type: "CLUSTER" }]);
         const uri = standby.one("aws:secretsmanager/secretVersion:SecretVersion", "pg-database-uri").inputs.secretString as string;
-        assert.match(uri, /^mongodb\+srv:\/\/pg-prod-use2-app:[A-Za-z0-9]{32}@pg-prod-pl-0\.[a-z0-9]+\.mongodb\.net\/payment_gateway\?retryWrites=true&w=majority&tls=true&authSource=admin$/);
+        assert.match(uri, /^mongodb\+srv:\/\/pg-standby-prod-app:[A-Za-z0-9]{32}@pg-prod-pl-0\.[a-z0-9]+\.mongodb\.net\/payment_gateway\?retryWrites=true&w=majority&tls=true&authSource=admin$/);
     });
 
     it("runs the services at the warm floor, scaling up to the primary's ceilings", () => {
@@ -90,7 +90,7 @@ describe("warm standby (stacks/standby.ts)", () => {
         assert.deepEqual(use.Action, ["kms:GenerateDataKey", "kms:Decrypt"]);
         const admin = statements.find((st: any) => st.Sid === "AccountAdministersWithoutUse");
         assert.ok(!admin.Action.some((a: string) => ["kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"].includes(a)), "administers without use");
-        assert.equal(standby.one("aws:elasticache/replicationGroup:ReplicationGroup").inputs.replicationGroupId, "pg-prod-use2-cache");
+        assert.equal(standby.one("aws:elasticache/replicationGroup:ReplicationGroup").inputs.replicationGroupId, "pg-standby-prod-cache");
     });
 
     it("declares the operator's gate in its own region, and no record for the names yet", () => {

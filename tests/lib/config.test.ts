@@ -46,9 +46,9 @@ describe("config", () => {
     }
 
     it("has a stack file for each environment, the drills', the local stack's, prod's warm standby and prod's region-loss example", () => {
-        assert.deepEqual(listStacks(), ["dev", "local", "prod", "prod-multiregion", "prod-use2", "region-drill", "restore-drill", "staging"]);
-        const standby = stackConfig("prod-use2");
-        assert.equal(validateConfig(standby.raw, standby.region, "prod-use2").purpose, "standby");
+        assert.deepEqual(listStacks(), ["dev", "local", "prod", "prod-multiregion", "region-drill", "restore-drill", "staging", "standby-prod"]);
+        const standby = stackConfig("standby-prod");
+        assert.equal(validateConfig(standby.raw, standby.region, "standby-prod").purpose, "standby");
         const drill = stackConfig("restore-drill");
         assert.equal(validateConfig(drill.raw, drill.region, "restore-drill").purpose, "restore-drill");
         const region = stackConfig("region-drill");

@@ -70,7 +70,7 @@ describe("cost estimate", () => {
             ["staging", { "atlas.privateLink": false, "loadBalancer.accessLogsBucket": "my-logs", "observability.otlpEndpoint": "https://otlp.example.com:4318", "drills.enabled": false, "atlas.pointInTimeRestore": false, "atlas.diskAutoScaling": false }],
             ["restore-drill", {}],
             // A warm standby: no cluster of its own, one private endpoint to the primary's.
-            ["prod-use2", {}],
+            ["standby-prod", {}],
             ["region-drill", {}],
         ];
         for (const [stack, set] of variants) {

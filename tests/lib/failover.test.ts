@@ -30,11 +30,11 @@ const WANT: StandbyExpectation = {
     atlasTier: "M30",
     ceilings: { admin: 4, main: 8, worker: 6 },
 };
-const facts = (): PrimaryFacts => structuredClone(examplePrimaryOutputs("prod-use2").prod) as PrimaryFacts;
+const facts = (): PrimaryFacts => structuredClone(examplePrimaryOutputs("standby-prod").prod) as PrimaryFacts;
 
 describe("warm standby (lib/failover.ts, config)", () => {
     it("accepts the example standby and sizes its pools for two fleets at prod's ceilings", () => {
-        const standby = validate("prod-use2");
+        const standby = validate("standby-prod");
         const prod = validate("prod");
         assert.equal(fleetsConnected(standby), 2);
         assert.equal(fleetsConnected(prod), 1);
@@ -49,7 +49,7 @@ describe("warm standby (lib/failover.ts, config)", () => {
     });
 
     it("is prod's standby in the example files: the same services, images, sizes and tier, another region and range", () => {
-        const standby = validate("prod-use2");
+        const standby = validate("standby-prod");
         const prod = validate("prod");
         for (const name of ["admin", "main", "worker"] as const)
             for (const key of ["maxInstances", "cpu", "memory", "image", "command", "architecture"] as const) assert.deepEqual(standby[name][key], prod[name][key], `${name}.${key}`);
@@ -61,26 +61,26 @@ describe("warm standby (lib/failover.ts, config)", () => {
 
     it("has no setting for the gate without data: only LastKnownStatus neither fails over a new gate nor reopens a closed one", () => {
         for (const value of ["Healthy", "Unhealthy", "LastKnownStatus"]) {
-            const found = refused("prod-use2", { "standby.gateWithoutData": value });
+            const found = refused("standby-prod", { "standby.gateWithoutData": value });
             assert.ok(found.some((p) => p.startsWith("standby: ") && p.includes('"gateWithoutData"')), found.join("\n"));
         }
     });
 
     it("refuses a standby in the primary's region, over the primary's range, or above its ceilings, each by its key", () => {
-        const found = refused("prod-use2", { "standby.primaryRegion": "us-east-2", "network.cidr": "10.30.0.0/16", "standby.warmInstances.main": 9, "atlas.orgId": "5f0000000000000000000001" });
+        const found = refused("standby-prod", { "standby.primaryRegion": "us-east-2", "network.cidr": "10.30.0.0/16", "standby.warmInstances.main": 9, "atlas.orgId": "5f0000000000000000000001" });
         assert.ok(found.some((p) => p.startsWith("standby.primaryRegion: must differ from the standby's own aws:region (us-east-2)")), found.join("\n"));
         assert.ok(found.some((p) => p.startsWith("network.cidr: must not overlap the primary's VPC (standby.primaryCidr 10.30.0.0/16)")), found.join("\n"));
         assert.ok(found.some((p) => p.startsWith("standby.warmInstances.main: must not exceed main.maxInstances (8)")), found.join("\n"));
         assert.ok(found.some((p) => p.startsWith("atlas: must name no orgId or projectId on a standby")), found.join("\n"));
-        assert.ok(refused("prod-use2", { standby: undefined }).some((p) => p.startsWith("standby: is required when purpose is standby")));
+        assert.ok(refused("standby-prod", { standby: undefined }).some((p) => p.startsWith("standby: is required when purpose is standby")));
         assert.ok(refused("prod", { "standby.primaryStack": "x", "standby.primaryRegion": "us-east-2", "standby.primaryCidr": "10.31.0.0/16" }).some((p) => p.startsWith("standby: applies only to purpose standby")));
     });
 
     it("holds the HA checklist on the standby's ceilings, not its warm floor", () => {
         // A floor of one is accepted in prod on a standby, whose ceiling holds the checklist…
-        assert.equal(validate("prod-use2", { "standby.warmInstances.admin": 1 }).admin.instances, 1);
+        assert.equal(validate("standby-prod", { "standby.warmInstances.admin": 1 }).admin.instances, 1);
         // …but a ceiling of one is not.
-        assert.ok(refused("prod-use2", { "admin.maxInstances": 1, "standby.warmInstances.admin": 1 }).some((p) => p.startsWith("admin.maxInstances: must be at least 2 in prod")));
+        assert.ok(refused("standby-prod", { "admin.maxInstances": 1, "standby.warmInstances.admin": 1 }).some((p) => p.startsWith("admin.maxInstances: must be at least 2 in prod")));
     });
 
     it("tells overlapping ranges from disjoint ones", () => {
@@ -147,7 +147,7 @@ describe("warm standby (lib/failover.ts, config)", () => {
     });
 
     it("flips the gate with a data-plane call in the standby's region only", () => {
-        const g = gate("payment-gateway-prod-use2", "prod-use2", "us-east-2");
+        const g = gate("payment-gateway-standby-prod", "standby-prod", "us-east-2");
         assert.match(g.failOver, /^aws cloudwatch put-metric-data --region us-east-2 .* --value 1$/);
         assert.match(g.failBack, /^aws cloudwatch put-metric-data --region us-east-2 .* --value 0$/);
         for (const command of [g.failOver, g.failBack, g.status]) assert.doesNotMatch(command, /route53|us-east-1/);

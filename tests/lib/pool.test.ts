@@ -183,7 +183,7 @@ describe("connection pool sizing", () => {
     describe("with a warm standby in a second region (fleetsConnected)", () => {
         it("counts one fleet on a stack without regionLoss, two with it and on a standby", () => {
             assert.equal(fleetsConnected({ purpose: "gateway" }), 1);
-            assert.equal(fleetsConnected({ purpose: "gateway", regionLoss: { standbyRegion: "us-east-2", standbyStack: "prod-use2" } }), 2);
+            assert.equal(fleetsConnected({ purpose: "gateway", regionLoss: { standbyRegion: "us-east-2", standbyStack: "standby-prod" } }), 2);
             assert.equal(fleetsConnected({ purpose: "standby" }), 2);
         });
 

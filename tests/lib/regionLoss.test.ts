@@ -30,7 +30,7 @@ function problems(stack: string, set: Record<string, unknown>): string[] {
 
 describe("region loss", () => {
     describe("the replica set's topology step (planTopology)", () => {
-        const base = { region: "US_EAST_1", electableNodes: 3, privateLink: true, standby: { stack: "prod-use2", atlasRegion: "US_EAST_2" } };
+        const base = { region: "US_EAST_1", electableNodes: 3, privateLink: true, standby: { stack: "standby-prod", atlasRegion: "US_EAST_2" } };
 
         it("is today's single region, priority 7, without atlas.regions", () => {
             const plan = planTopology({ ...base, regions: undefined, endpoints: [available("us-east-2")] });
@@ -43,7 +43,7 @@ describe("region loss", () => {
             assert.equal(none.step, "waiting-for-endpoints");
             assert.deepEqual(none.deploy, SINGLE);
             assert.deepEqual(none.missing, ["US_EAST_2", "US_WEST_2"]);
-            assert.match(none.next, /US_EAST_2 \(the standby stack prod-use2 declares it: pulumi up --stack prod-use2\)/);
+            assert.match(none.next, /US_EAST_2 \(the standby stack standby-prod declares it: pulumi up --stack standby-prod\)/);
             // Atlas answers AWS endpoint services with the AWS region name: either spelling counts.
             const one = planTopology({ ...base, regions: REGIONS, endpoints: [available("us-east-2")] });
             assert.deepEqual(one.missing, ["US_WEST_2"]);
@@ -110,7 +110,7 @@ describe("region loss", () => {
         it("accepts the example primary, counting the standby's fleet in the budget", () => {
             const config = validate("prod-multiregion", {});
             assert.deepEqual(config.atlas.regions, REGIONS);
-            assert.deepEqual(config.regionLoss, { standbyRegion: "us-east-2", standbyStack: "prod-use2" });
+            assert.deepEqual(config.regionLoss, { standbyRegion: "us-east-2", standbyStack: "standby-prod" });
             assert.equal(config.connections.fleets, 2);
             const single = validate("prod", {});
             assert.equal(single.connections.fleets, undefined);
