@@ -175,7 +175,7 @@ export function interfaceEndpointServices(c: Resolved): string[] {
  * stack runs and reaches, then `network.egress.allowedDomains`. Empty without the firewall.
  */
 export function egressDomains(c: Resolved, account?: string): EgressDomain[] {
-    if (c.purpose !== "gateway" || c.network.egress.mode !== "firewall") return [];
+    if (!runsServices(c) || c.network.egress.mode !== "firewall") return [];
     const services = SERVICE_NAMES.map((n) => c[n]);
     const sidecar = c.observability.tracing && !c.observability.otlpEndpoint;
     return egressAllowList({

@@ -93,6 +93,14 @@ describe("warm standby (stacks/standby.ts)", () => {
         assert.equal(standby.one("aws:elasticache/replicationGroup:ReplicationGroup").inputs.replicationGroupId, "pg-standby-prod-cache");
     });
 
+    it("sends its tasks' internet traffic through its own egress firewall, passing the domains its images and collector need", () => {
+        const group = standby.one("aws:networkfirewall/ruleGroup:RuleGroup");
+        const targets: string[] = group.inputs.ruleGroup.rulesSource.rulesSourceList.targets;
+        // The same derivation as on the primary, in this region: its registry, the collector's pulls and exporter.
+        for (const domain of ["registry.example.com", "public.ecr.aws", "xray.us-east-2.amazonaws.com"]) assert.ok(targets.includes(domain), `${domain} in ${targets.join(", ")}`);
+        assert.ok(!targets.some((d) => d.includes("us-east-1")), "nothing of the primary's region");
+    });
+
     it("declares the operator's gate in its own region, and no record for the names yet", () => {
         const alarm = standby.one("aws:cloudwatch/metricAlarm:MetricAlarm", "pg-failover-gate");
         assert.deepEqual([alarm.inputs.treatMissingData, alarm.inputs.statistic, alarm.inputs.period, alarm.inputs.threshold], ["ignore", "Maximum", 60, 1]);

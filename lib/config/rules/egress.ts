@@ -1,11 +1,11 @@
 /** Rules of the tasks' path to the internet (`network.egress`, lib/egress.ts). */
 import { EGRESS_MAX_DOMAINS, EGRESS_RULE_GROUP_CAPACITY, isIpHost } from "../../egress";
-import { egressDomains, Resolved } from "../resolve";
+import { egressDomains, Resolved, runsServices } from "../resolve";
 import { Problem } from "../problems";
 
 export function egressProblems(c: Resolved): Problem[] {
     const problems: Problem[] = [];
-    if (c.purpose !== "gateway" || c.network.egress.mode !== "firewall") return problems;
+    if (!runsServices(c) || c.network.egress.mode !== "firewall") return problems;
     const add = (path: string, message: string, value: unknown, ...reads: string[]) => problems.push({ path, message, value, reads });
     const domains = egressDomains(c);
     if (domains.length > EGRESS_MAX_DOMAINS)
