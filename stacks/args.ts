@@ -105,7 +105,9 @@ export function databaseArgs(config: Config, stack: string, network: Network, at
         network,
         privateLink: config.atlas.privateLink,
         authentication: config.atlas.authentication,
-        users: { current: rotation.database.current, keep: rotation.database.keep },
+        // A password user of its own per service (PCI DSS 7.2.5, 8.2.1): revoked alone, named in Atlas's audit log.
+        clients: SERVICE_NAMES,
+        users: { current: rotation.database.current, keep: rotation.database.keep, keepShared: rotation.database.keepShared },
     };
 }
 
@@ -158,7 +160,7 @@ export function serviceArgs(config: Config, name: ServiceName, w: ServiceWiring)
         environment: serviceEnvironment(config, name),
         secrets: w.secrets,
         route: w.route,
-        dependsOn: w.database.readyForClients,
+        dependsOn: w.database.readyFor(name),
         reaches: [w.cache, w.database],
         taskPermissions: w.appKey.encryptDecryptStatements(),
         // The worker has no load balancer to notice it hang: its container checks itself.
