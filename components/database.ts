@@ -132,6 +132,7 @@ export class Database extends pulumi.ComponentResource {
         else if (args.network) this.allowNatAddresses(args.network);
         this.host = this.srvHost();
         this.uri = pulumi.secret(this.connectionString());
+        for (const own of Object.values(this.users)) own.uri = pulumi.secret(this.passwordUri(own.username, own.password.result, own.applied));
         // The URI the running tasks already read: the same string as before the users per client, so its secret is not rewritten.
         if (shared) this.sharedUri = pulumi.secret(this.passwordUri(shared.username, shared.password.result));
 
@@ -255,7 +256,8 @@ export class Database extends pulumi.ComponentResource {
         const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, this.child);
         const user = this.createUser(name, { username, password: password.result, authDatabaseName: "admin" });
         const applied = current ? this.appliedWait(user, name) : undefined;
-        return { user, password, username, applied: applied!, uri: pulumi.secret(this.passwordUri(username, password.result, applied)) };
+        // The URI needs the host, known once the network path is declared: set by the constructor then.
+        return { user, password, username, applied: applied!, uri: undefined! };
     }
 
     /**
