@@ -38,7 +38,8 @@ export function bomFromConfig(c: Resolved): Bom {
             diskAutoScaling: c.atlas.diskAutoScaling,
         },
         kmsKeys: (gateway ? 3 : 0) + (c.security.atlasCustomerKey ? 1 : 0),
-        secrets: gateway ? 2 : 0,
+        // The cache URL, and the database URI: each service's own with password authentication, one shared with IAM.
+        secrets: gateway ? 1 + (c.atlas.authentication === "iam" ? 1 : SERVICE_NAMES.length) : 0,
         waf: gateway && c.loadBalancer.waf.enabled ? { rules: 5 } : undefined,
         // The 5xx rate (3 metrics), the ALB's own 5xx, p95 latency; per target group no-healthy and
         // unhealthy hosts; per service CPU and memory; the worker's running tasks; per cache node CPU, memory, evictions (and lag with replicas); the WAF's blocked requests.
