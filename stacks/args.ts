@@ -137,6 +137,8 @@ export interface ServiceWiring {
     cluster: aws.ecs.Cluster;
     network: Network;
     secrets: Record<string, StoredSecret>;
+    /** Secrets the service's previous task definitions read (ServiceArgs.retiringSecrets). */
+    retiringSecrets: StoredSecret[];
     route: Route | undefined;
     database: Database;
     cache: Cache;
@@ -159,6 +161,7 @@ export function serviceArgs(config: Config, name: ServiceName, w: ServiceWiring)
         config: w.rotating ? { ...config[name], deployment: { ...config[name].deployment, waitForSteadyState: true } } : config[name],
         environment: serviceEnvironment(config, name),
         secrets: w.secrets,
+        retiringSecrets: w.retiringSecrets,
         route: w.route,
         dependsOn: w.database.readyFor(name),
         reaches: [w.cache, w.database],

@@ -82,14 +82,16 @@ export function gateway({ config, stack, zones, restore, rotation }: GatewayInpu
     const sharedUri = config.atlas.authentication === "iam" ? new StoredSecret("pg-database-uri", { name: secretName("database-uri"), description: "MongoDB connection string (MPG_DATABASE_URI)", value: database.uri, key: dataKey, protect }) : undefined;
     const secrets = (name: ServiceName) => ({ MPG_DATABASE_URI: sharedUri ?? databaseUri(name), MPG_GARNET_URL: cacheUrl });
     // The URI secret the services shared before each had its own user: running tasks and any task
-    // ECS starts from their task definitions read it until ECS confirms they are all replaced; kept,
-    // unchanged, for that step. Unprotected at once: the step after removes it from the program,
+    // ECS starts from their task definitions (a replacement, a circuit-breaker rollback) read it
+    // until ECS confirms they are all replaced: kept, unchanged, for that step, and every execution
+    // role may still read it (no new task definition names it). Unprotected at once: the step after removes it from the program,
     // and Pulumi refuses to delete a protected resource. Deleted then, not retained: it names a user
     // that the same step removes, and Secrets Manager keeps a deleted secret restorable for its
     // recovery window (30 days in prod; terraform-provider-aws internal/service/secretsmanager/
     // secret.go, resourceSecretDelete: DeleteSecret with RecoveryWindowInDays from state).
-    if (database.sharedUri)
-        new StoredSecret("pg-database-uri", { name: secretName("database-uri"), description: "MongoDB connection string (MPG_DATABASE_URI)", value: database.sharedUri, key: dataKey, protect: false, recoveryWindowInDays: protect ? 30 : 0 });
+    const retiringSecrets = database.sharedUri
+        ? [new StoredSecret("pg-database-uri", { name: secretName("database-uri"), description: "MongoDB connection string (MPG_DATABASE_URI)", value: database.sharedUri, key: dataKey, protect: false, recoveryWindowInDays: protect ? 30 : 0 })]
+        : [];
 
     // --- The gateway: one service component, three process groups ---------------------------------
     const cluster = new aws.ecs.Cluster("pg", {
@@ -99,7 +101,7 @@ export function gateway({ config, stack, zones, restore, rotation }: GatewayInpu
     });
     const wiring = { stack, prefix, cluster, network, database, cache, appKey, logsKey, rotating: rotation.inProgress, stopped: restore.stopServices, root: path.resolve(__dirname, "..") };
     const services = Object.fromEntries(
-        SERVICE_NAMES.map((name) => [name, new Service(`pg-${name}`, serviceArgs(config, name, { ...wiring, secrets: secrets(name), route: routes[name] }))]),
+        SERVICE_NAMES.map((name) => [name, new Service(`pg-${name}`, serviceArgs(config, name, { ...wiring, secrets: secrets(name), retiringSecrets, route: routes[name] }))]),
     ) as Record<ServiceName, Service>;
 
     // --- Restore: submitted once, after every task has stopped --------------------------------------

@@ -267,7 +267,11 @@ describe("a deployed stack whose services shared one database user moves to a us
         for (const name of NAMES) {
             assert.ok(secretValue(first, `pg-${name}-database-uri`).startsWith(`mongodb+srv://pg-prod-${name}:`));
             assert.equal(first.one(SECRET, `pg-${name}-database-uri`).protect, true);
-            assert.deepEqual(execGrants(first, name).flat().filter((r: string) => r.includes("database-uri")), [arn(first, `pg-${name}-database-uri`)], `${name} no longer reads the shared secret`);
+            // Its new task definition names its own secret only; its execution role may still read the
+            // shared one, which ECS reads to start a task of the previous definition (a rollback).
+            const container = JSON.parse(first.one(TD, `pg-${name}`).inputs.containerDefinitions)[0];
+            assert.deepEqual(container.secrets.filter((x: any) => x.name === "MPG_DATABASE_URI").map((x: any) => x.valueFrom), [arn(first, `pg-${name}-database-uri`)]);
+            assert.deepEqual(execGrants(first, name).flat().filter((r: string) => r.includes("database-uri")).sort(), [arn(first, `pg-${name}-database-uri`), arn(first, "pg-database-uri")].sort());
             assert.ok(first.one("aws:ecs/service:Service", `pg-${name}`).dependsOn.includes(first.one("pulumi-nodejs:dynamic/payment-gateway:UsersApplied", `pg-${name}-app-applied`).urn));
         }
         assert.deepEqual(waits(first), [true, true, true]);
@@ -299,8 +303,12 @@ describe("a deployed stack whose services shared one database user moves to a us
         ]);
         // Pulumi refuses to delete what its state marks protected: the step before unprotected it.
         assert.ok(gone.every((r) => !r.protect && !r.retainOnDelete));
+        // Besides what goes, only the execution roles change: they no longer read the shared secret.
         const changed = changes(held, second);
-        assert.deepEqual(Object.keys(changed).sort(), gone.map((r) => r.urn).sort());
+        const execPolicies = NAMES.map((n) => second.one("aws:iam/rolePolicy:RolePolicy", `pg-${n}-exec`).urn);
+        assert.deepEqual(Object.keys(changed).sort(), [...gone.map((r) => r.urn), ...execPolicies].sort());
+        for (const urn of execPolicies) assert.deepEqual(changed[urn], ["policy"]);
+        for (const name of NAMES) assert.deepEqual(execGrants(second, name).flat().filter((r: string) => r.includes("database-uri")), [arn(second, `pg-${name}-database-uri`)]);
         for (const name of NAMES) assert.equal(taskDefinition(second, name), taskDefinition(first, name), `${name} is not rolled again`);
     });
 
