@@ -176,9 +176,11 @@ describe("npm run plan", () => {
             assert.match(stdout, /^cache AUTH token: label 2, step set\. This `pulumi up` drops the old AUTH token: only the token of label 2 is valid \(ECS confirms every service runs it\); then nothing: the rotation is complete\.$/m);
             assert.match(stdout, /^database password: label 2, step switch\. This `pulumi up` creates each service's user of label 2 with a new password .* the previous users \(each service's user created without a label\) stay for this step; then the next `pulumi up` removes the previous users, once ECS confirms every service runs the task definition this one deployed\.$/m);
             // The outputs of a stack deployed before the task definitions were recorded: the step is held, and the plan says why.
-            fs.writeFileSync(file, JSON.stringify({ environment: "prod", rotation }));
+            // Its database record names no `users`: its services shared one user, and this update moves them off it.
+            fs.writeFileSync(file, JSON.stringify({ environment: "prod", rotation: { ...rotation, database: { step: "none" } } }));
             const held = await plan("--stack", "prod", "--set", "rotation.cache=2", "--previous", file);
             assert.match(held.stdout, /^cache AUTH token: label 2, step rotate \(held\)\. This `pulumi up` HOLDS the second step: both AUTH tokens stay valid\. ECS does not confirm the services moved: the last `pulumi up` recorded no task definitions/m);
+            assert.match(held.stdout, /^database password: no label, step switch\. This `pulumi up` gives each service a database user of its own \(each service's user created without a label\) and its own MPG_DATABASE_URI secret; .* the shared user created without a label and its secret stay for this step; then the next `pulumi up` removes the shared user and its secret/m);
         } finally {
             fs.unlinkSync(file);
         }
