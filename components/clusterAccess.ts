@@ -7,6 +7,9 @@ import { Connections } from "./connections";
 import { Network } from "./network";
 import { UsersApplied } from "./usersApplied";
 
+/** TLS and majority writes, retried across an election: as the gateway stack's URI (components/database.ts). */
+const URI_OPTIONS = "retryWrites=true&w=majority&tls=true";
+
 export interface ClusterAccessArgs {
     /** The Atlas project of the cluster (another stack's). */
     projectId: pulumi.Input<string>;
@@ -18,10 +21,12 @@ export interface ClusterAccessArgs {
     network: Network;
     /** The application's database; the users may touch nothing else. */
     databaseName: string;
-    /** Prefix of this stack's own database users (`<prefix>-app`), distinct from the cluster owner's. */
+    /** Prefix of this stack's own database users (`<prefix>-<client>`), distinct from the cluster owner's. */
     userPrefix: string;
-    /** "password": a user of this stack's own with a generated password; "iam": a user per client task role. Default (config) password. */
+    /** "password": a user per client of this stack with a generated password; "iam": a user per client task role. Default (config) password. */
     authentication: "password" | "iam";
+    /** The clients that log in (the services): with password authentication each gets a user, a password and a URI of its own (PCI DSS 7.2.5, 8.2.1). */
+    clients: readonly string[];
     /**
      * Read the private connection string of this stack's endpoint (and declare the users the URI
      * names). False while the cluster has no nodes in this region: Atlas lists private connection
@@ -53,15 +58,14 @@ export class ClusterAccess extends pulumi.ComponentResource {
     readonly endpoint: mongodbatlas.PrivateLinkEndpoint;
     readonly endpointService: mongodbatlas.PrivateLinkEndpointService;
     readonly vpcEndpoint: aws.ec2.VpcEndpoint;
-    /** What must exist before a client can connect: the endpoint service and the user. */
+    /** What must exist before any client can connect: the endpoint service (`readyFor` adds the client's user). */
     readonly readyForClients: pulumi.Resource[] = [];
     /** The private SRV host of this stack's endpoint (with `connect`). */
     readonly host?: pulumi.Output<string>;
-    /** The `mongodb+srv://` URI with credentials, TLS and majority writes (with `connect`): a Pulumi secret. */
+    /** The shared `mongodb+srv://` URI without credentials (IAM authentication, with `connect`): a Pulumi secret. */
     readonly uri?: pulumi.Output<string>;
-    readonly username?: string;
-    private applied?: UsersApplied;
-    private password?: random.RandomPassword;
+    /** Each client's own user, applied wait and URI (password authentication, with `connect`). */
+    private readonly users: Record<string, { user: mongodbatlas.DatabaseUser; applied: UsersApplied; uri: pulumi.Output<string> }> = {};
     private readonly child: pulumi.CustomResourceOptions;
 
     constructor(private readonly name: string, private readonly args: ClusterAccessArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -88,15 +92,9 @@ export class ClusterAccess extends pulumi.ComponentResource {
             this.registerOutputs({});
             return;
         }
-        if (args.authentication === "password") {
-            this.username = `${args.userPrefix}-app`;
-            this.password = new random.RandomPassword(`${name}-app`, { length: 32, special: false }, this.child);
-            const user = this.createUser(`${name}-app`, { username: this.username, password: this.password.result, authDatabaseName: "admin" });
-            this.applied = new UsersApplied(`${name}-app-applied`, { projectId: args.projectId, clusterName: args.clusterName, username: user.username }, { ...this.child, dependsOn: [user] });
-            this.readyForClients.push(user, this.applied);
-        }
         this.host = this.srvHost();
-        this.uri = pulumi.secret(this.connectionString());
+        if (args.authentication === "password") for (const client of args.clients) this.users[client] = this.createClientUser(client);
+        else this.uri = pulumi.secret(pulumi.interpolate`mongodb+srv://${this.host}/${args.databaseName}?authSource=%24external&authMechanism=MONGODB-AWS&${URI_OPTIONS}`);
         this.registerOutputs({ host: this.host });
     }
 
@@ -110,6 +108,34 @@ export class ClusterAccess extends pulumi.ComponentResource {
         return ready;
     }
 
+    /** What must exist before `client` connects: the network path and, with passwords, its own user as Atlas applied it. */
+    readyFor(client: string): pulumi.Resource[] {
+        const own = this.users[client];
+        return own ? [...this.readyForClients, own.user, own.applied] : [...this.readyForClients];
+    }
+
+    /** `client`'s own URI (password authentication), else the shared one: a Pulumi secret. */
+    uriFor(client: string): pulumi.Output<string> {
+        const own = this.users[client];
+        if (own) return own.uri;
+        if (!this.uri) throw new Error(`ClusterAccess ${this.name}: no URI for ${client} (connect is false, or ${client} is not one of its clients)`);
+        return this.uri;
+    }
+
+    /** A client's own user (`<userPrefix>-<client>`), its password, the wait until Atlas applied it, and its URI. */
+    private createClientUser(client: string) {
+        const username = `${this.args.userPrefix}-${client}`;
+        const password = new random.RandomPassword(`${this.name}-${client}`, { length: 32, special: false }, this.child);
+        const user = this.createUser(`${this.name}-${client}`, { username, password: password.result, authDatabaseName: "admin" });
+        const applied = new UsersApplied(`${this.name}-${client}-applied`, { projectId: this.args.projectId, clusterName: this.args.clusterName, username: user.username }, { ...this.child, dependsOn: [user] });
+        const db = this.args.databaseName;
+        // Declared after Atlas applied the user: a task that reads it can log in.
+        const uri = pulumi.all([this.host!, password.result, applied.id]).apply(([host, secret]) =>
+            `mongodb+srv://${encodeURIComponent(username)}:${encodeURIComponent(secret)}@${host}/${db}?${URI_OPTIONS}&authSource=admin`,
+        );
+        return { user, applied, uri: pulumi.secret(uri) };
+    }
+
     /** The private SRV host of the entry that lists this stack's interface endpoint (read after the endpoint service exists). */
     private srvHost(): pulumi.Output<string> {
         const cluster = mongodbatlas.getAdvancedClusterOutput({ projectId: this.args.projectId, name: this.args.clusterName }, { parent: this, dependsOn: this.readyForClients });
@@ -119,16 +145,6 @@ export class ClusterAccess extends pulumi.ComponentResource {
             if (!found) throw new Error(`Atlas cluster ${clusterName} has no private connection string for endpoint ${endpointId} yet: every region with nodes needs an AVAILABLE private endpoint`);
             return found.srvConnectionString.replace(/^mongodb(\+srv)?:\/\//, "");
         });
-    }
-
-    private connectionString(): pulumi.Output<string> {
-        const db = this.args.databaseName;
-        const options = "retryWrites=true&w=majority&tls=true";
-        if (this.args.authentication === "iam") return pulumi.interpolate`mongodb+srv://${this.host!}/${db}?authSource=%24external&authMechanism=MONGODB-AWS&${options}`;
-        // Known only once Atlas has applied the user (components/usersApplied.ts).
-        return pulumi.all([this.host!, this.password!.result, this.applied!.id]).apply(([host, password]) =>
-            `mongodb+srv://${encodeURIComponent(this.username!)}:${encodeURIComponent(password)}@${host}/${db}?${options}&authSource=admin`,
-        );
     }
 
     private createUser(name: string, identity: Pick<mongodbatlas.DatabaseUserArgs, "username" | "password" | "awsIamType" | "authDatabaseName">): mongodbatlas.DatabaseUser {

@@ -60,15 +60,19 @@ export interface DatabaseArgs {
     /** PrivateLink (prod); otherwise the NAT gateways' addresses are allowed. */
     privateLink: boolean;
     /**
-     * "password": one application user with a generated password; "iam": a user per client for its
-     * task role (MONGODB-AWS), no password at all. Default (config) password.
+     * "password": a user per client (`clients`) with a generated password; "iam": a user per client
+     * for its task role (MONGODB-AWS), no password at all. Default (config) password.
      */
     authentication: "password" | "iam" | "none";
+    /** The clients (the gateway's services) that get a password user and URI of their own. Default none. */
+    clients?: readonly string[];
     /**
-     * Password users by rotation label ("" is the original user): the URI uses `current`; `keep`
-     * stays declared for one step while tasks holding its URI are replaced. Default: the original only.
+     * Password users by rotation label ("" is the users created without one): each client's URI
+     * uses `current`; the users of `keep` stay declared for one step while tasks holding their URIs
+     * are replaced; `keepShared`: the kept user is the one user every client shared (of label `keep`),
+     * whose URI `sharedUri` gives. Default: the users without a label only.
      */
-    users?: { current: string; keep?: string };
+    users?: { current: string; keep?: string; keepShared?: boolean };
     /** Encrypt the project's clusters at rest under this KMS key (components/atlasEncryption.ts). Default: Atlas's own keys. */
     customerKey?: KmsKey;
 }
@@ -79,6 +83,15 @@ export interface RestoreSource {
     sourceClusterName: string;
     pointInTime?: string;
     snapshotId?: string;
+}
+
+/** A client's password user, its password, and its URI (a Pulumi secret, known once Atlas applied the user). */
+export interface PasswordUser {
+    user: mongodbatlas.DatabaseUser;
+    password: random.RandomPassword;
+    username: string;
+    applied: UsersApplied;
+    uri: pulumi.Output<string>;
 }
 
 /** What a client of the database brings: its security group and the role its tasks run as. */
@@ -94,21 +107,19 @@ export interface DatabaseClient {
 export class Database extends pulumi.ComponentResource {
     readonly projectId: pulumi.Output<string>;
     readonly cluster: mongodbatlas.AdvancedCluster;
-    /** The application user and its generated password (password authentication). */
-    readonly user?: mongodbatlas.DatabaseUser;
-    readonly password?: random.RandomPassword;
-    readonly username?: string;
+    /** Each client's password user of the label in force (password authentication). */
+    readonly users: Record<string, PasswordUser> = {};
     /** The PrivateLink interface endpoint's security group, when PrivateLink is on. */
     readonly connections?: Connections;
-    /** What must exist before a client can connect: the user and the network path. */
+    /** What must exist before any client can connect: the network path (`readyFor` adds the client's user). */
     readonly readyForClients: pulumi.Resource[] = [];
     /** The host of the SRV record the application connects to (the private endpoint's with PrivateLink). */
     readonly host: pulumi.Output<string>;
-    /** The `mongodb+srv://` URI with credentials, TLS and majority writes: a Pulumi secret. */
+    /** The shared `mongodb+srv://` URI (IAM authentication, or none): TLS and majority writes; a Pulumi secret. */
     readonly uri: pulumi.Output<string>;
+    /** The URI of the one user all clients shared, while it is kept for a step (`users.keepShared`): a Pulumi secret. */
+    readonly sharedUri?: pulumi.Output<string>;
     private endpointId?: pulumi.Output<string>;
-    /** The wait until Atlas has applied the password user the URI names. */
-    private applied?: UsersApplied;
     private readonly child: pulumi.CustomResourceOptions;
 
     constructor(private readonly name: string, private readonly args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -121,17 +132,20 @@ export class Database extends pulumi.ComponentResource {
             : undefined;
         this.cluster = this.createCluster(encryption);
         this.createBackupSchedule();
+        let shared: { user: mongodbatlas.DatabaseUser; password: random.RandomPassword; username: string } | undefined;
         if (args.authentication === "password") {
             const users = args.users ?? { current: "" };
-            if (users.keep !== undefined && users.keep !== users.current) this.createPasswordUser(users.keep);
-            ({ user: this.user, password: this.password, username: this.username } = this.createPasswordUser(users.current));
-            this.applied = this.appliedWait(this.user, `${this.name}-app${users.current ? `-${users.current}` : ""}`);
-            this.readyForClients.push(this.user, this.applied);
+            if (users.keep !== undefined && users.keepShared) shared = this.createSharedUser(users.keep);
+            else if (users.keep !== undefined && users.keep !== users.current) for (const client of args.clients ?? []) this.createServiceUser(client, users.keep);
+            for (const client of args.clients ?? []) this.users[client] = this.createServiceUser(client, users.current, true);
         }
         if (args.network && args.privateLink) this.connections = this.createPrivateLink(args.network);
         else if (args.network) this.allowNatAddresses(args.network);
         this.host = this.srvHost();
         this.uri = pulumi.secret(this.connectionString());
+        for (const own of Object.values(this.users)) own.uri = pulumi.secret(this.passwordUri(own.username, own.password.result, own.applied));
+        // The URI the running tasks already read: the same string as before the users per client, so its secret is not rewritten.
+        if (shared) this.sharedUri = pulumi.secret(this.passwordUri(shared.username, shared.password.result));
 
         this.registerOutputs({ clusterName: this.cluster.name });
     }
@@ -211,15 +225,50 @@ export class Database extends pulumi.ComponentResource {
     }
 
     /**
-     * The application user of a rotation label: "" is the original user (its names unchanged since
-     * before rotation existed), any other label a user and password of their own.
+     * What `client` waits for before it starts: the network path, and (password authentication) its
+     * own user, applied by Atlas. IAM users come with `allowFrom`.
      */
-    private createPasswordUser(label: string): { user: mongodbatlas.DatabaseUser; password: random.RandomPassword; username: string } {
+    readyFor(client: string): pulumi.Resource[] {
+        const own = this.users[client];
+        return own ? [...this.readyForClients, own.user, own.applied] : [...this.readyForClients];
+    }
+
+    /** `client`'s own URI (password authentication), else the shared one: a Pulumi secret. */
+    uriFor(client: string): pulumi.Output<string> {
+        const own = this.users[client];
+        return own ? own.uri : this.uri;
+    }
+
+    /**
+     * The one application user all clients shared before each had its own, of a rotation label (""
+     * is the original user): declared only while it is kept for the move's step, under the names it
+     * always had (logical names, user name and password), so nothing about it changes.
+     */
+    private createSharedUser(label: string): { user: mongodbatlas.DatabaseUser; password: random.RandomPassword; username: string } {
         const suffix = label ? `-${label}` : "";
         const username = `${this.args.clusterName}-app${suffix}`;
         const password = new random.RandomPassword(label ? `${this.name}-app${suffix}-password` : `${this.name}-app`, { length: 32, special: false }, this.child);
         const user = this.createUser(label ? `${this.name}-app${suffix}` : this.name, { username, password: password.result, authDatabaseName: "admin" });
         return { user, password, username };
+    }
+
+    /**
+     * `client`'s password user of a rotation label ("" is the user created without one): user name
+     * `<cluster>-<client>[-<label>]`, which no shared user (`<cluster>-app[-<label>]`) can take,
+     * since no client is named "app". The provider replaces a user whose `username` or `projectId`
+     * changes (RequiresReplace: terraform-provider-mongodbatlas internal/service/databaseuser/
+     * resource_database_user.go, Schema), so the name never moves with an edit; the password
+     * updates in place. `current`: the user the URI names, with its wait until Atlas applied it.
+     */
+    private createServiceUser(client: string, label: string, current = false): PasswordUser {
+        const suffix = label ? `-${label}` : "";
+        const name = `${this.name}-${client}-app${suffix}`;
+        const username = `${this.args.clusterName}-${client}${suffix}`;
+        const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, this.child);
+        const user = this.createUser(name, { username, password: password.result, authDatabaseName: "admin" });
+        const applied = current ? this.appliedWait(user, name) : undefined;
+        // The URI needs the host, known once the network path is declared: set by the constructor then.
+        return { user, password, username, applied: applied!, uri: undefined! };
     }
 
     /**
@@ -369,11 +418,19 @@ export class Database extends pulumi.ComponentResource {
         const options = "retryWrites=true&w=majority&tls=true";
         if (this.args.authentication === "iam")
             return pulumi.interpolate`mongodb+srv://${this.host}/${db}?authSource=%24external&authMechanism=MONGODB-AWS&${options}`;
-        if (this.args.authentication === "none") return pulumi.interpolate`mongodb+srv://${this.host}/${db}?${options}`;
-        // Known only once Atlas has applied the user: the secret holding the URI moves to a new
-        // user no sooner, so no task (a replacement, a scale-out) starts with a user that cannot log in yet.
-        return pulumi.all([this.host, this.password!.result, this.applied!.id]).apply(([host, password]) =>
-            `mongodb+srv://${encodeURIComponent(this.username!)}:${encodeURIComponent(password)}@${host}/${db}?${options}&authSource=admin`,
+        // Password authentication: no shared URI (each client has its own, `uriFor`); this one has no credentials.
+        return pulumi.interpolate`mongodb+srv://${this.host}/${db}?${options}`;
+    }
+
+    /**
+     * A password user's URI. Known only once Atlas has applied the user (`applied`): the secret
+     * holding it moves to a new user no sooner, so no task (a replacement, a scale-out) starts with
+     * a user that cannot log in yet. Without `applied`: a user Atlas applied long ago.
+     */
+    private passwordUri(username: string, password: pulumi.Output<string>, applied?: UsersApplied): pulumi.Output<string> {
+        const options = "retryWrites=true&w=majority&tls=true";
+        return pulumi.all([this.host, password, applied?.id]).apply(([host, pw]) =>
+            `mongodb+srv://${encodeURIComponent(username)}:${encodeURIComponent(pw)}@${host}/${this.args.databaseName}?${options}&authSource=admin`,
         );
     }
 

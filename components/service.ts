@@ -34,6 +34,13 @@ export interface ServiceArgs {
     environment: Record<string, pulumi.Input<string>>;
     /** Environment variables delivered as ECS secrets, by name. */
     secrets: Record<string, StoredSecret>;
+    /**
+     * Secrets the service's previous task definitions read instead: still readable by its execution
+     * role for the step that moves it off them, because ECS reads a task's secrets when it starts it,
+     * and may start one of a previous definition (a replacement before the roll is done, a
+     * circuit-breaker rollback). Default none.
+     */
+    retiringSecrets?: StoredSecret[];
     /** The load-balancer route this service serves; none for a worker. */
     route?: Route;
     /**
@@ -234,7 +241,7 @@ export class Service extends pulumi.ComponentResource {
     private grantExecution(): aws.iam.RolePolicy {
         const statements: Statement[] = [
             { Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${this.logGroup.arn}:*` },
-            ...Object.values(this.args.secrets).flatMap((s) => s.readStatements(this.args.region)),
+            ...[...Object.values(this.args.secrets), ...(this.args.retiringSecrets ?? [])].flatMap((s) => s.readStatements(this.args.region)),
         ];
         // The gateway's own secrets and a private registry's credentials, read by ECS when a task
         // starts (ECS developer guide, "Amazon ECS task execution IAM role": secretsmanager:GetSecretValue

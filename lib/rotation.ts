@@ -26,7 +26,19 @@
 /** What the stack's previous deployment recorded (its `rotation` output), if anything. */
 export interface RotationRecord {
     cache?: { label?: string; step?: CacheStep; held?: string };
-    database?: { label?: string; step?: DatabaseStep; previous?: string; held?: string };
+    database?: {
+        label?: string;
+        step?: DatabaseStep;
+        previous?: string;
+        /** The kept previous user is the one user all services shared (the move to a user per service). */
+        previousShared?: boolean;
+        held?: string;
+        /**
+         * Whose users the URIs name: "per-service" (a password user per service) or "iam" (a user per
+         * task role). Absent from records written while the services shared one password user.
+         */
+        users?: DatabaseUsers;
+    };
     /**
      * Per service, what the update that wrote this record asked it to run: the ECS service and
      * its cluster, and the task definition it was updated to. Absent from records written before
@@ -63,6 +75,7 @@ export interface Rollout {
 
 export type CacheStep = "none" | "rotate" | "set" | "done";
 export type DatabaseStep = "none" | "switch" | "cleanup" | "done";
+export type DatabaseUsers = "per-service" | "iam";
 
 export interface CachePlan {
     label?: string;
@@ -81,8 +94,12 @@ export interface DatabasePlan {
     step: DatabaseStep;
     /** The label of the user the URI points at ("" is the original user, before any rotation). */
     current: string;
-    /** The label of a user kept for this step only, while tasks holding its URI are replaced. */
+    /** The label of the users kept for this step only, while tasks holding their URIs are replaced. */
     keep?: string;
+    /** The kept user is the one all services shared (of label `keep`), not a user per service. */
+    keepShared?: boolean;
+    /** Whose users the URIs name (recorded: the next update reads it back). */
+    users: DatabaseUsers;
     /** Why the second step is held this time (the previous user stays). */
     held?: string;
     now: string;
@@ -159,8 +176,9 @@ function holdReason(rollout: Rollout): string {
 /** What a `now` sentence adds when the label in force is not the configured one. */
 function keptNote(configured: string | undefined, label: string | undefined): string {
     if (label === undefined || configured === label) return "";
-    if (configured === undefined) return ` (rotation label ${label} is no longer in the config: its credential, the live one, is kept)`;
-    return ` (rotation label ${configured} waits: the rotation to label ${label} finishes first, and the \`pulumi up\` after its second step starts ${configured})`;
+    // "": the move to a user per service, recorded without a label because none was set.
+    if (configured === undefined) return label ? ` (rotation label ${label} is no longer in the config: its credential, the live one, is kept)` : "";
+    return ` (rotation label ${configured} waits: the rotation to ${label ? `label ${label}` : "a user per service"} finishes first, and the \`pulumi up\` after its second step starts ${configured})`;
 }
 
 /** What follows a second step: nothing, or the rotation to a label that waited for it. */
@@ -208,27 +226,43 @@ export function planCacheRotation(configured: string | undefined, previous: Rota
     return { label, step: "done", strategy: "SET", now: `the token of label ${label} is the only valid one${keptNote(configured, label)}`, next: "set rotation.cache to a new label to rotate again" };
 }
 
-/** The database user's step, from the configured label, what the last deployment recorded, and (for the second step) ECS. */
+/** How a sentence names the users of a label ("" is the users created without one). */
+function usersOf(label: string, shared = false): string {
+    const who = shared ? "the shared user" : "each service's user";
+    return label ? `${who} of label ${label}` : `${who} created without a label`;
+}
+
+/**
+ * The database users' step, from the configured label, what the last deployment recorded, and (for
+ * the second step) ECS. Each service has a password user of its own (PCI DSS 7.2.5, 8.2.1), named
+ * after the service and the label. A stack deployed while its services shared one user moves to a
+ * user per service as a rotation (`planMoveToServiceUsers`): the same two steps, the shared user
+ * being the previous one.
+ */
 export function planDatabaseRotation(configured: string | undefined, previous: RotationRecord | undefined, deployed: boolean, authentication: "password" | "iam" = "password", rollout?: Rollout): DatabasePlan {
     const last = previous?.database;
     if (authentication === "iam")
-        return { step: "none", current: "", now: "there is no password: each service logs in as its task role (atlas.authentication iam)", next: "nothing to rotate (rotation.database is refused)" };
+        return { step: "none", current: "", users: "iam", now: "there is no password: each service logs in as its task role (atlas.authentication iam)", next: "nothing to rotate (rotation.database is refused)" };
+    if (deployed && last?.users === undefined) return planMoveToServiceUsers(configured, last, rollout);
+    const users = "per-service" as const;
     const label = liveLabel(configured, last);
     if (label === undefined)
-        return { step: "none", current: "", now: "the application user is the one created with the cluster", next: "set rotation.database to a new label to rotate its password" };
+        return { step: "none", current: "", users, now: "each service has its own user, created with the cluster", next: "set rotation.database to a new label to rotate their passwords" };
     if (last?.label !== label) {
-        // The user the running tasks use: the last rotation's, or the original one on a stack deployed before any rotation.
+        // The users the running tasks use: the last rotation's, or the original ones on a stack deployed before any rotation.
         const keep = deployed ? (last?.label ?? "") : undefined;
         return {
             label,
             step: "switch",
             current: label,
             keep,
-            now: `creates the user of label ${label} with a new password and moves MPG_DATABASE_URI to it; every service rolls onto it (waiting for steady state)${keep !== undefined ? `; the previous user (${keep || "the original"}) stays for this step` : ""}`,
-            next: keep !== undefined ? "the next `pulumi up` removes the previous user, once ECS confirms every service runs the task definition this one deployed" : "nothing: there was no previous user",
+            users,
+            now: `creates ${usersOf(label)} with a new password and moves each service's MPG_DATABASE_URI to it; every service rolls onto it (waiting for steady state)${keep !== undefined ? `; the previous users (${usersOf(keep)}) stay for this step` : ""}`,
+            next: keep !== undefined ? "the next `pulumi up` removes the previous users, once ECS confirms every service runs the task definition this one deployed" : "nothing: there were no previous users",
         };
     }
     if (last.step === "switch" && last.previous !== undefined) {
+        const kept = usersOf(last.previous, last.previousShared);
         if (!rollout?.confirmed) {
             const held = rollout ? holdReason(rollout) : "ECS was not asked";
             return {
@@ -236,14 +270,49 @@ export function planDatabaseRotation(configured: string | undefined, previous: R
                 step: "switch",
                 current: label,
                 keep: last.previous,
+                keepShared: last.previousShared,
+                users,
                 held,
-                now: `HOLDS the second step: the previous user (${last.previous || "the original"}) stays${keptNote(configured, label)}. ${held}`,
-                next: "once every service runs the recorded task definition alone, `pulumi up` again removes the previous user (a rolled-back service is rolled onto it again; see the rotation runbook)",
+                now: `HOLDS the second step: ${kept} stays${keptNote(configured, label)}. ${held}`,
+                next: "once every service runs the recorded task definition alone, `pulumi up` again removes it (a rolled-back service is rolled onto it again; see the rotation runbook)",
             };
         }
-        return { label, step: "cleanup", current: label, now: `removes the previous user (${last.previous || "the original"}); only the user of label ${label} remains (ECS confirms every service runs it)${keptNote(configured, label)}`, next: afterSecondStep(configured, label) };
+        const secret = last.previousShared ? " and the shared MPG_DATABASE_URI secret (deleted with its recovery window)" : "";
+        return { label, step: "cleanup", current: label, users, now: `removes ${kept}${secret}; only ${usersOf(label)} remains (ECS confirms every service runs it)${keptNote(configured, label)}`, next: afterSecondStep(configured, label) };
     }
-    return { label, step: "done", current: label, now: `the user of label ${label} is the only application user${keptNote(configured, label)}`, next: "set rotation.database to a new label to rotate again" };
+    return { label, step: "done", current: label, users, now: `${usersOf(label)} is the service's only user${keptNote(configured, label)}`, next: "set rotation.database to a new label to rotate again" };
+}
+
+/**
+ * The first step of a stack deployed while its services shared one password user (its record
+ * names no `users`): each service gets a user of its own (of the label in force, or a new label
+ * set with this update) and its own URI, and rolls onto it; the shared user the running tasks use
+ * (and its secret) stays for this step, recorded as the previous user, so that the rotation's
+ * second step removes it once ECS confirms. Recorded with label "" when no label was ever set: a
+ * rotation between its steps needs one. A shared-user rotation still between its steps goes first:
+ * its previous user is dropped in this same update when ECS confirms its second step, else the
+ * update is refused (it would have to keep two shared users, which the record cannot name).
+ */
+function planMoveToServiceUsers(configured: string | undefined, last: NonNullable<RotationRecord["database"]> | undefined, rollout?: Rollout): DatabasePlan {
+    if (betweenSteps(last) && !rollout?.confirmed)
+        throw new Error(
+            `the move to a database user per service waits for the rotation of the shared user to label ${last!.label} to finish: ` +
+            `${rollout ? holdReason(rollout) : "ECS was not asked"}. Nothing was changed; run \`pulumi up\` again once every service runs its last task definition alone`,
+        );
+    // The shared user the running tasks use: the last rotation's, or the original one.
+    const keep = last?.step !== undefined && last.step !== "none" ? (last.label ?? "") : "";
+    const label = liveLabel(configured, last) ?? "";
+    const dropped = betweenSteps(last) ? `; removes the shared user of the rotation before (${usersOf(last!.previous!, true)}), ECS confirming no task uses it` : "";
+    return {
+        label,
+        step: "switch",
+        current: label,
+        keep,
+        keepShared: true,
+        users: "per-service",
+        now: `gives each service a database user of its own (${usersOf(label)}) and its own MPG_DATABASE_URI secret; every service rolls onto it (waiting for steady state); ${usersOf(keep, true)} and its secret stay for this step${dropped}`,
+        next: "the next `pulumi up` removes the shared user and its secret, once ECS confirms every service runs the task definition this one deployed",
+    };
 }
 
 /**

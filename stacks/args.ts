@@ -126,7 +126,9 @@ export function databaseArgs(config: Config, stack: string, network: Network, at
         network,
         privateLink: config.atlas.privateLink,
         authentication: config.atlas.authentication,
-        users: { current: rotation.database.current, keep: rotation.database.keep },
+        // A password user of its own per service (PCI DSS 7.2.5, 8.2.1): revoked alone, named in Atlas's audit log.
+        clients: SERVICE_NAMES,
+        users: { current: rotation.database.current, keep: rotation.database.keep, keepShared: rotation.database.keepShared },
     };
 }
 
@@ -156,9 +158,11 @@ export interface ServiceWiring {
     cluster: aws.ecs.Cluster;
     network: Network;
     secrets: Record<string, StoredSecret>;
+    /** Secrets the service's previous task definitions read (ServiceArgs.retiringSecrets). */
+    retiringSecrets: StoredSecret[];
     route: Route | undefined;
     /** The cluster's door: the gateway's Database, or a standby's ClusterAccess to the primary's cluster. */
-    database: { readyForClients: pulumi.Resource[]; allowFrom(client: DatabaseClient, name: string): pulumi.Resource[] };
+    database: { readyFor(client: string): pulumi.Resource[]; allowFrom(client: DatabaseClient, name: string): pulumi.Resource[] };
     /** The alarms that fail and roll back the service's release (Alarms.deploymentAlarms); none without alarm rollback. */
     deploymentAlarms: aws.cloudwatch.MetricAlarm[];
     cache: Cache;
@@ -184,9 +188,10 @@ export function serviceArgs(config: Config, name: ServiceName, w: ServiceWiring)
         config: w.rotating ? { ...config[name], deployment: { ...config[name].deployment, waitForSteadyState: true } } : config[name],
         environment: serviceEnvironment(config, name),
         secrets: w.secrets,
+        retiringSecrets: w.retiringSecrets,
         route: w.route,
         deploymentAlarms: w.deploymentAlarms,
-        dependsOn: w.database.readyForClients,
+        dependsOn: w.database.readyFor(name),
         reaches: [w.cache, w.database],
         taskPermissions: [...w.appKey.encryptDecryptStatements(), ...(w.appMrk?.encryptDecryptStatements() ?? [])],
         // The worker has no load balancer to notice it hang: its container checks itself.

@@ -90,10 +90,23 @@ export function gateway({ config, stack, zones, restore, rotation, topology, las
     const cache = new Cache("pg", cacheArgs(config, stack, network, dataKey, rotation));
 
     const secretName = (name: string) => `payment-gateway/${stack}/${name}`;
-    const secrets = {
-        MPG_DATABASE_URI: new StoredSecret("pg-database-uri", { name: secretName("database-uri"), description: "MongoDB connection string (MPG_DATABASE_URI)", value: database.uri, key: dataKey, protect }),
-        MPG_GARNET_URL: new StoredSecret("pg-cache-url", { name: secretName("cache-url"), description: "Cache URL with its AUTH token (MPG_GARNET_URL)", value: cache.url, key: dataKey, protect }),
-    };
+    const cacheUrl = new StoredSecret("pg-cache-url", { name: secretName("cache-url"), description: "Cache URL with its AUTH token (MPG_GARNET_URL)", value: cache.url, key: dataKey, protect });
+    // Password authentication: each service's own URI, in a secret only its tasks read. IAM: one
+    // URI without credentials, shared (each task logs in as its own role).
+    const databaseUri = (name: ServiceName) => new StoredSecret(`pg-${name}-database-uri`, { name: secretName(`${name}/database-uri`), description: `MongoDB connection string of ${name}'s own database user (MPG_DATABASE_URI)`, value: database.uriFor(name), key: dataKey, protect });
+    const sharedUri = config.atlas.authentication === "iam" ? new StoredSecret("pg-database-uri", { name: secretName("database-uri"), description: "MongoDB connection string (MPG_DATABASE_URI)", value: database.uri, key: dataKey, protect }) : undefined;
+    const secrets = (name: ServiceName) => ({ MPG_DATABASE_URI: sharedUri ?? databaseUri(name), MPG_GARNET_URL: cacheUrl });
+    // The URI secret the services shared before each had its own user: running tasks and any task
+    // ECS starts from their task definitions (a replacement, a circuit-breaker rollback) read it
+    // until ECS confirms they are all replaced: kept, unchanged, for that step, and every execution
+    // role may still read it (no new task definition names it). Unprotected at once: the step after removes it from the program,
+    // and Pulumi refuses to delete a protected resource. Deleted then, not retained: it names a user
+    // that the same step removes, and Secrets Manager keeps a deleted secret restorable for its
+    // recovery window (30 days in prod; terraform-provider-aws internal/service/secretsmanager/
+    // secret.go, resourceSecretDelete: DeleteSecret with RecoveryWindowInDays from state).
+    const retiringSecrets = database.sharedUri
+        ? [new StoredSecret("pg-database-uri", { name: secretName("database-uri"), description: "MongoDB connection string (MPG_DATABASE_URI)", value: database.sharedUri, key: dataKey, protect: false, recoveryWindowInDays: protect ? 30 : 0 })]
+        : [];
 
     // --- The gateway: one service component, three process groups ---------------------------------
     const cluster = new aws.ecs.Cluster("pg", {
@@ -104,9 +117,9 @@ export function gateway({ config, stack, zones, restore, rotation, topology, las
     // --- Alarms and dashboard: before the services, whose releases roll back on their alarms ------
     const alarms = new Alarms("pg", alarmsArgs(config, prefix, { lb, routes, cluster, cache, logsKey }));
 
-    const wiring = { stack, prefix, cluster, network, secrets, database, cache, appKey, appMrk, logsKey, rotating: rotation.inProgress, stopped: restore.stopServices, root: path.resolve(__dirname, "..") };
+    const wiring = { stack, prefix, cluster, network, database, cache, appKey, appMrk, logsKey, rotating: rotation.inProgress, stopped: restore.stopServices, root: path.resolve(__dirname, "..") };
     const services = Object.fromEntries(
-        SERVICE_NAMES.map((name) => [name, new Service(`pg-${name}`, serviceArgs(config, name, { ...wiring, route: routes[name], deploymentAlarms: alarms.deploymentAlarms[name] ?? [] }))]),
+        SERVICE_NAMES.map((name) => [name, new Service(`pg-${name}`, serviceArgs(config, name, { ...wiring, secrets: secrets(name), retiringSecrets, route: routes[name], deploymentAlarms: alarms.deploymentAlarms[name] ?? [] }))]),
     ) as Record<ServiceName, Service>;
 
     // --- Restore: submitted once, after every task has stopped --------------------------------------
@@ -189,7 +202,7 @@ export function gateway({ config, stack, zones, restore, rotation, topology, las
          */
         rotation: {
             cache: { label: rotation.cache.label, step: rotation.cache.step, now: rotation.cache.now, next: rotation.cache.next, ...(rotation.cache.held ? { held: rotation.cache.held } : {}) },
-            database: { label: rotation.database.label, step: rotation.database.step, previous: rotation.database.keep, now: rotation.database.now, next: rotation.database.next, ...(rotation.database.held ? { held: rotation.database.held } : {}) },
+            database: { label: rotation.database.label, step: rotation.database.step, previous: rotation.database.keep, ...(rotation.database.keepShared ? { previousShared: true } : {}), users: rotation.database.users, now: rotation.database.now, next: rotation.database.next, ...(rotation.database.held ? { held: rotation.database.held } : {}) },
             // The task definition this update asked each service to run, never the service's own
             // `taskDefinition` output: the provider reads that back from ECS after the update
             // (internal/service/ecs/service.go, resourceServiceUpdate then resourceServiceRead), so

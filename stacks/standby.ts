@@ -66,6 +66,7 @@ export function standby({ config, stack, zones, primary, rotation, lastReleases 
         databaseName: config.atlas.databaseName,
         userPrefix: `pg-${stack}`,
         authentication: config.atlas.authentication,
+        clients: SERVICE_NAMES,
         // Until the cluster has nodes here Atlas lists no private connection string at all.
         connect: step === "full",
     });
@@ -106,10 +107,11 @@ export function standby({ config, stack, zones, primary, rotation, lastReleases 
     // Cold by design: rebuilt after a failover (README "Region loss": what is not protected).
     const cache = new Cache("pg", cacheArgs(config, stack, network, dataKey, rotation));
     const secretName = (name: string) => `payment-gateway/${stack}/${name}`;
-    const secrets = {
-        MPG_DATABASE_URI: new StoredSecret("pg-database-uri", { name: secretName("database-uri"), description: "MongoDB connection string (MPG_DATABASE_URI)", value: access.uri!, key: dataKey, protect }),
-        MPG_GARNET_URL: new StoredSecret("pg-cache-url", { name: secretName("cache-url"), description: "Cache URL with its AUTH token (MPG_GARNET_URL)", value: cache.url, key: dataKey, protect }),
-    };
+    const cacheUrl = new StoredSecret("pg-cache-url", { name: secretName("cache-url"), description: "Cache URL with its AUTH token (MPG_GARNET_URL)", value: cache.url, key: dataKey, protect });
+    // As on the primary: with passwords each service's own user and URI, in a secret only its tasks read; with IAM one URI.
+    const databaseUri = (name: ServiceName) => new StoredSecret(`pg-${name}-database-uri`, { name: secretName(`${name}/database-uri`), description: `MongoDB connection string of ${name}'s own database user (MPG_DATABASE_URI)`, value: access.uriFor(name), key: dataKey, protect });
+    const sharedUri = config.atlas.authentication === "iam" ? new StoredSecret("pg-database-uri", { name: secretName("database-uri"), description: "MongoDB connection string (MPG_DATABASE_URI)", value: access.uriFor("admin"), key: dataKey, protect }) : undefined;
+    const secrets = (name: ServiceName) => ({ MPG_DATABASE_URI: sharedUri ?? databaseUri(name), MPG_GARNET_URL: cacheUrl });
 
     // --- The gateway at its warm floor, scaling up to the primary's ceilings -------------------------
     const cluster = new aws.ecs.Cluster("pg", {
@@ -121,9 +123,9 @@ export function standby({ config, stack, zones, primary, rotation, lastReleases 
     });
     // Alarms before the services, whose releases roll back on them.
     const alarms = new Alarms("pg", alarmsArgs(config, prefix, { lb, routes, cluster, cache, logsKey }));
-    const wiring = { stack, prefix, cluster, network, secrets, database: access, cache, appKey, logsKey, rotating: rotation.inProgress, stopped: false, root: path.resolve(__dirname, "..") };
+    const wiring = { stack, prefix, cluster, network, database: access, cache, appKey, logsKey, rotating: rotation.inProgress, stopped: false, root: path.resolve(__dirname, "..") };
     const services = Object.fromEntries(
-        SERVICE_NAMES.map((name) => [name, new Service(`pg-${name}`, serviceArgs(config, name, { ...wiring, route: routes[name], deploymentAlarms: alarms.deploymentAlarms[name] ?? [] }))]),
+        SERVICE_NAMES.map((name) => [name, new Service(`pg-${name}`, serviceArgs(config, name, { ...wiring, secrets: secrets(name), retiringSecrets: [], route: routes[name], deploymentAlarms: alarms.deploymentAlarms[name] ?? [] }))]),
     ) as Record<ServiceName, Service>;
 
     // The replica's policy: the account administers it without use, the three task roles use it,

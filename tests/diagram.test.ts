@@ -54,7 +54,9 @@ describe("the diagram", () => {
         assert.equal([...nodes.keys()].filter((k) => k.startsWith("nat_")).length, 3);
         assert.ok(edges.some((e) => e.from === "privatelink" && e.to === "atlas" && e.label === "PrivateLink"));
         for (const svc of ["svc_admin", "svc_main", "svc_worker"]) {
-            assert.ok(edges.some((e) => e.from === "secret_pg_database_uri" && e.to === svc && e.label === "MPG_DATABASE_URI"), svc);
+            // Each service's own URI, and no other service's.
+            const uris = edges.filter((e) => e.to === svc && e.label === "MPG_DATABASE_URI").map((e) => e.from);
+            assert.deepEqual(uris, [`secret_pg_${svc.slice(4)}_database_uri`], svc);
             assert.ok(edges.some((e) => e.from === svc && e.to === "cache" && e.label === "tcp 6379"), svc);
             assert.ok(edges.some((e) => e.from === svc && e.to === "privatelink"), svc);
         }

@@ -128,7 +128,7 @@ describe("npm run plan", () => {
         assert.ok(parsed.resources.some((r: any) => r.type === "aws:ec2/vpc:Vpc" && r.inputs.cidrBlock === "10.10.0.0/16"));
         // Secret inputs are redacted, as a preview shows them.
         const versions = parsed.resources.filter((r: any) => r.type === "aws:secretsmanager/secretVersion:SecretVersion");
-        assert.equal(versions.length, 2);
+        assert.equal(versions.length, 4, "a database URI per service and the cache URL");
         for (const v of versions) assert.equal(v.inputs.secretString, "[secret]");
         assert.doesNotMatch(stdout, /mongodb\+srv:\/\/[^"]*:[^"]*@/);
         assert.doesNotMatch(stdout, /rediss:\/\/default:/);
@@ -182,17 +182,19 @@ describe("npm run plan", () => {
         const cluster = "arn:aws:ecs:us-east-1:123456789012:cluster/payment-gateway-prod";
         // What the last `pulumi up` left each service running (ECS, by default in the harness, still runs exactly that).
         const services = Object.fromEntries(["admin", "main", "worker"].map((n) => [n, { cluster, service: `payment-gateway-prod-${n}`, taskDefinition: `arn:aws:ecs:us-east-1:123456789012:task-definition/payment-gateway-prod-${n}:7` }]));
-        const rotation = { cache: { label: "2", step: "rotate" }, database: { step: "none" } };
+        const rotation = { cache: { label: "2", step: "rotate" }, database: { step: "none", users: "per-service" } };
         try {
             fs.writeFileSync(file, JSON.stringify({ environment: "prod", rotation: { ...rotation, services } }));
             const { code, stdout } = await plan("--stack", "prod", "--set", "rotation.cache=2", "--set", "rotation.database=2", "--previous", file);
             assert.equal(code, 0);
             assert.match(stdout, /^cache AUTH token: label 2, step set\. This `pulumi up` drops the old AUTH token: only the token of label 2 is valid \(ECS confirms every service runs it\); then nothing: the rotation is complete\.$/m);
-            assert.match(stdout, /^database password: label 2, step switch\. This `pulumi up` creates the user of label 2 with a new password .* the previous user \(the original\) stays for this step; then the next `pulumi up` removes the previous user, once ECS confirms every service runs the task definition this one deployed\.$/m);
+            assert.match(stdout, /^database password: label 2, step switch\. This `pulumi up` creates each service's user of label 2 with a new password .* the previous users \(each service's user created without a label\) stay for this step; then the next `pulumi up` removes the previous users, once ECS confirms every service runs the task definition this one deployed\.$/m);
             // The outputs of a stack deployed before the task definitions were recorded: the step is held, and the plan says why.
-            fs.writeFileSync(file, JSON.stringify({ environment: "prod", rotation }));
+            // Its database record names no `users`: its services shared one user, and this update moves them off it.
+            fs.writeFileSync(file, JSON.stringify({ environment: "prod", rotation: { ...rotation, database: { step: "none" } } }));
             const held = await plan("--stack", "prod", "--set", "rotation.cache=2", "--previous", file);
             assert.match(held.stdout, /^cache AUTH token: label 2, step rotate \(held\)\. This `pulumi up` HOLDS the second step: both AUTH tokens stay valid\. ECS does not confirm the services moved: the last `pulumi up` recorded no task definitions/m);
+            assert.match(held.stdout, /^database password: no label, step switch\. This `pulumi up` gives each service a database user of its own \(each service's user created without a label\) and its own MPG_DATABASE_URI secret; .* the shared user created without a label and its secret stay for this step; then the next `pulumi up` removes the shared user and its secret/m);
         } finally {
             fs.unlinkSync(file);
         }
@@ -329,7 +331,7 @@ describe("npm run plan", () => {
         it("keeps a rotation label exactly as typed, and refuses one it cannot keep, quoting what was typed", async () => {
             const kept = await plan("--stack", "prod", "--set", "rotation.database=2024");
             assert.equal(kept.code, 0, kept.stderr);
-            assert.match(kept.stdout, /users: pg-prod-app-2024 \(password\)/);
+            assert.match(kept.stdout, /users: pg-prod-admin-2024 \(password\), pg-prod-main-2024 \(password\), pg-prod-worker-2024 \(password\)/);
             const lossy = await plan("--stack", "prod", "--set", "rotation.database=9007199254740993", "--json");
             assert.equal(lossy.code, 1);
             assert.match(lossy.stderr, /payment-gateway:rotation\.database is a number beyond 9007199254740991, which cannot be kept exactly as text: quote it \(pulumi config set --path --type string rotation\.database 9007199254740993, or "9007199254740993" in the stack file\); got 9007199254740993$/m);

@@ -47,6 +47,7 @@ export const T = {
     ecsCluster: "aws:ecs/cluster:Cluster",
     service: "aws:ecs/service:Service",
     taskDefinition: "aws:ecs/taskDefinition:TaskDefinition",
+    databaseUser: "mongodbatlas:index/databaseUser:DatabaseUser",
     scalingTarget: "aws:appautoscaling/target:Target",
     targetGroup: "aws:lb/targetGroup:TargetGroup",
     loadBalancer: "aws:lb/loadBalancer:LoadBalancer",

@@ -1,5 +1,5 @@
 /** PCI DSS v4 (prod): the audit trail and encryption an assessor looks for. */
-import { finding, ofType, parseJson, Resource, Rule, T } from "./common";
+import { containersOf, finding, ofType, parseJson, Resource, Rule, T } from "./common";
 
 const retained = (g: Resource) => g.props.retentionInDays === undefined || (g.props.retentionInDays !== 0 && g.props.retentionInDays >= 365);
 
@@ -80,4 +80,30 @@ const pciControlledEgress: Rule = {
     },
 };
 
-export const PCI: Rule[] = [pciAuditTrail, pciCustomerKeys, pciControlledEgress];
+/**
+ * With password database users, no two task definitions read the same MPG_DATABASE_URI secret: each
+ * service logs in as its own user (PCI DSS 7.2.5 least privilege, 8.2.1 unique IDs). IAM users
+ * (awsIamType) are per task role already; an ARN not known yet (a preview) is not judged.
+ */
+const pciDatabaseUserPerService: Rule = {
+    id: "pci-database-user-per-service",
+    title: "a database user per service (PCI DSS 7.2.5, 8.2.1)",
+    kind: "pci",
+    check(rs) {
+        const v: string[] = [];
+        if (ofType(rs, T.databaseUser).some((u) => u.props.password !== undefined && !u.props.awsIamType)) {
+            const readers = new Map<string, string>();
+            for (const td of ofType(rs, T.taskDefinition))
+                for (const c of containersOf(td) ?? [])
+                    for (const s of c.secrets ?? []) {
+                        if (s.name !== "MPG_DATABASE_URI" || typeof s.valueFrom !== "string") continue;
+                        const other = readers.get(s.valueFrom);
+                        if (other && other !== td.name) v.push(`${other} and ${td.name} read the same MPG_DATABASE_URI (${s.valueFrom}): one database user for two services`);
+                        else readers.set(s.valueFrom, td.name);
+                    }
+        }
+        return finding(v, "each service's task definition reads its own MPG_DATABASE_URI, naming its own database user");
+    },
+};
+
+export const PCI: Rule[] = [pciAuditTrail, pciCustomerKeys, pciControlledEgress, pciDatabaseUserPerService];

@@ -128,15 +128,18 @@ describe("data tier", () => {
                 for (const e of run.ofType("mongodbatlas:index/projectIpAccessList:ProjectIpAccessList")) assert.ok(e.inputs.cidrBlock !== "0.0.0.0/0" && e.inputs.ipAddress !== "0.0.0.0");
         });
 
-        it("has an application user with readWrite on the application database only", () => {
-            const user = prod.one("mongodbatlas:index/databaseUser:DatabaseUser");
-            assert.deepEqual(user.inputs.roles, [{ roleName: "readWrite", databaseName: "payment_gateway" }]);
-            assert.deepEqual(user.inputs.scopes, [{ name: "pg-prod", type: "CLUSTER" }]);
-            assert.equal(user.inputs.authDatabaseName, "admin");
-            const password = prod.one("random:index/randomPassword:RandomPassword", "pg-app");
-            assert.equal(user.inputs.password, password.outputs.result);
-            assert.ok(isSecretInput(user, "password"));
-            assert.ok(password.inputs.length >= 24);
+        it("has a user per service, each with readWrite on the application database only and a password of its own", () => {
+            assert.deepEqual(prod.ofType("mongodbatlas:index/databaseUser:DatabaseUser").map((u) => u.inputs.username).sort(), ["pg-prod-admin", "pg-prod-main", "pg-prod-worker"]);
+            for (const name of ["admin", "main", "worker"]) {
+                const user = prod.one("mongodbatlas:index/databaseUser:DatabaseUser", `pg-${name}-app`);
+                assert.deepEqual(user.inputs.roles, [{ roleName: "readWrite", databaseName: "payment_gateway" }]);
+                assert.deepEqual(user.inputs.scopes, [{ name: "pg-prod", type: "CLUSTER" }]);
+                assert.equal(user.inputs.authDatabaseName, "admin");
+                const password = prod.one("random:index/randomPassword:RandomPassword", `pg-${name}-app-password`);
+                assert.equal(user.inputs.password, password.outputs.result);
+                assert.ok(isSecretInput(user, "password"));
+                assert.ok(password.inputs.length >= 24);
+            }
         });
     });
 
@@ -186,15 +189,18 @@ describe("data tier", () => {
     });
 
     describe("MPG_DATABASE_URI", () => {
-        it("is the private-endpoint SRV string with credentials, TLS and majority writes, stored as a secret", () => {
-            const uri = secretValue(prod, "pg-database-uri");
-            const password = prod.one("random:index/randomPassword:RandomPassword", "pg-app").outputs.result;
-            assert.equal(uri, `mongodb+srv://pg-prod-app:${password}@pg-prod-pl-0.${uri.split(".")[1]}.mongodb.net/payment_gateway?retryWrites=true&w=majority&tls=true&authSource=admin`);
-            assert.ok(isSecretInput(prod.one(VERSION, "pg-database-uri"), "secretString"));
-            assert.equal(prod.one(SECRET, "pg-database-uri").inputs.name, "payment-gateway/prod/database-uri");
-            // Recoverable for 30 days in prod; deleted at once elsewhere, so a torn-down stack can be re-created.
-            assert.equal(prod.one(SECRET, "pg-database-uri").inputs.recoveryWindowInDays, 30);
-            assert.equal(dev.one(SECRET, "pg-database-uri").inputs.recoveryWindowInDays, 0);
+        it("is, per service, the private-endpoint SRV string with its own user's credentials, TLS and majority writes, stored as a secret", () => {
+            for (const name of ["admin", "main", "worker"]) {
+                const uri = secretValue(prod, `pg-${name}-database-uri`);
+                const password = prod.one("random:index/randomPassword:RandomPassword", `pg-${name}-app-password`).outputs.result;
+                assert.equal(uri, `mongodb+srv://pg-prod-${name}:${password}@pg-prod-pl-0.${uri.split(".")[1]}.mongodb.net/payment_gateway?retryWrites=true&w=majority&tls=true&authSource=admin`);
+                assert.ok(isSecretInput(prod.one(VERSION, `pg-${name}-database-uri`), "secretString"));
+                assert.equal(prod.one(SECRET, `pg-${name}-database-uri`).inputs.name, `payment-gateway/prod/${name}/database-uri`);
+                // Recoverable for 30 days in prod; deleted at once elsewhere, so a torn-down stack can be re-created.
+                assert.equal(prod.one(SECRET, `pg-${name}-database-uri`).inputs.recoveryWindowInDays, 30);
+                assert.equal(dev.one(SECRET, `pg-${name}-database-uri`).inputs.recoveryWindowInDays, 0);
+            }
+            assert.equal(prod.ofType(SECRET).filter((x) => x.name === "pg-database-uri").length, 0, "no shared URI");
         });
 
         it("reads the private connection string back only after the endpoint service exists", () => {
@@ -204,23 +210,23 @@ describe("data tier", () => {
         });
 
         it("uses the public SRV string without PrivateLink", () => {
-            assert.match(secretValue(dev, "pg-database-uri"), /^mongodb\+srv:\/\/pg-dev-app:[A-Za-z0-9]{32}@pg-dev\.[a-z0-9]{5}\.mongodb\.net\/payment_gateway\?retryWrites=true&w=majority&tls=true/);
+            assert.match(secretValue(dev, "pg-worker-database-uri"), /^mongodb\+srv:\/\/pg-dev-worker:[A-Za-z0-9]{32}@pg-dev\.[a-z0-9]{5}\.mongodb\.net\/payment_gateway\?retryWrites=true&w=majority&tls=true/);
         });
 
-        it("reaches every service as an ECS secret, never as plain environment", () => {
-            const arn = prod.one(SECRET, "pg-database-uri").outputs.arn;
+        it("reaches each service as an ECS secret of its own, never as plain environment", () => {
             const cacheArn = prod.one(SECRET, "pg-cache-url").outputs.arn;
             for (const name of ["admin", "main", "worker"]) {
+                const arn = prod.one(SECRET, `pg-${name}-database-uri`).outputs.arn;
                 const c = container(prod, name);
                 assert.deepEqual(c.secrets, [{ name: "MPG_DATABASE_URI", valueFrom: arn }, { name: "MPG_GARNET_URL", valueFrom: cacheArn }]);
                 assert.ok(!c.environment.some((e: any) => e.name === "MPG_DATABASE_URI" || e.name === "MPG_GARNET_URL"));
             }
         });
 
-        it("may be read by each execution role, and nothing else readable", () => {
-            const arns = ["pg-database-uri", "pg-cache-url"].map((n) => prod.one(SECRET, n).outputs.arn).sort();
+        it("may be read by its service's execution role only, and nothing else readable", () => {
             const dataKey = prod.one("aws:kms/key:Key", "pg-data-key").outputs.arn;
             for (const name of ["admin", "main", "worker"]) {
+                const arns = [`pg-${name}-database-uri`, "pg-cache-url"].map((n) => prod.one(SECRET, n).outputs.arn).sort();
                 const statements = statementsOf(prod, prod.one("aws:iam/role:Role", `pg-${name}-exec`));
                 const reads = statements.filter((s: any) => [s.Action].flat().includes("secretsmanager:GetSecretValue"));
                 assert.deepEqual(reads.map((s: any) => s.Resource).sort(), arns);
@@ -394,7 +400,7 @@ describe("data tier", () => {
         it("never shows a generated password or token in a task definition, a plain input or a non-secret output", () => {
             for (const run of [prod, dev]) {
                 const generated = run.ofType("random:index/randomPassword:RandomPassword").map((p) => p.outputs.result);
-                assert.equal(generated.length, 2);
+                assert.equal(generated.length, 4, "three database passwords (one per service) and the cache token");
                 const clear = clearText(run);
                 for (const value of generated) assert.ok(!clear.some((text) => text.includes(value)), "a generated credential appears in the clear");
                 for (const td of run.ofType("aws:ecs/taskDefinition:TaskDefinition")) for (const value of generated) assert.ok(!td.inputs.containerDefinitions.includes(value));
@@ -404,14 +410,18 @@ describe("data tier", () => {
 
     describe("order", () => {
         it("starts no service before its secrets have values, its database user and its endpoint exist", () => {
-            const needs = [
-                prod.one(VERSION, "pg-database-uri"),
-                prod.one(VERSION, "pg-cache-url"),
-                prod.one("mongodbatlas:index/databaseUser:DatabaseUser"),
-                prod.one("mongodbatlas:index/privateLinkEndpointService:PrivateLinkEndpointService"),
-            ];
-            for (const s of prod.ofType("aws:ecs/service:Service")) {
-                for (const n of needs) assert.ok(s.dependsOn.includes(n.urn), `${s.name} does not wait for ${n.type}`);
+            for (const name of ["admin", "main", "worker"]) {
+                const s = prod.one("aws:ecs/service:Service", `pg-${name}`);
+                const needs = [
+                    prod.one(VERSION, `pg-${name}-database-uri`),
+                    prod.one(VERSION, "pg-cache-url"),
+                    prod.one("mongodbatlas:index/databaseUser:DatabaseUser", `pg-${name}-app`),
+                    prod.one("mongodbatlas:index/privateLinkEndpointService:PrivateLinkEndpointService"),
+                ];
+                for (const n of needs) assert.ok(s.dependsOn.includes(n.urn), `${s.name} does not wait for ${n.type} ${n.name}`);
+                // Nothing that is another service's: it starts whether or not their users exist.
+                const others = prod.ofType("mongodbatlas:index/databaseUser:DatabaseUser").filter((u) => u.name !== `pg-${name}-app`);
+                assert.ok(others.every((u) => !s.dependsOn.includes(u.urn)), `${s.name} waits for another service's user`);
             }
             const natEntries = dev.ofType("mongodbatlas:index/projectIpAccessList:ProjectIpAccessList");
             for (const s of dev.ofType("aws:ecs/service:Service")) for (const n of natEntries) assert.ok(s.dependsOn.includes(n.urn));

@@ -56,12 +56,23 @@ describe("warm standby (stacks/standby.ts)", () => {
         assert.deepEqual([endpoint.inputs.region, endpoint.inputs.projectId], ["us-east-2", refs.projectId]);
         const vpce = standby.one("aws:ec2/vpcEndpoint:VpcEndpoint", "pg-atlas");
         assert.equal(vpce.inputs.serviceName, endpoint.outputs.endpointServiceName);
-        // Its own user, scoped to the primary's cluster, in the URI with the private host of its own endpoint.
-        const user = standby.one("mongodbatlas:index/databaseUser:DatabaseUser");
-        assert.equal(user.inputs.username, "pg-standby-prod-app");
-        assert.deepEqual(user.inputs.scopes, [{ name: "pg-prod", type: "CLUSTER" }]);
-        const uri = standby.one("aws:secretsmanager/secretVersion:SecretVersion", "pg-database-uri").inputs.secretString as string;
-        assert.match(uri, /^mongodb\+srv:\/\/pg-standby-prod-app:[A-Za-z0-9]{32}@pg-prod-pl-0\.[a-z0-9]+\.mongodb\.net\/payment_gateway\?retryWrites=true&w=majority&tls=true&authSource=admin$/);
+        // A user of its own per service, scoped to the primary's cluster, each in its own URI secret
+        // with the private host of this stack's endpoint; no service reads another's.
+        const users = standby.ofType("mongodbatlas:index/databaseUser:DatabaseUser");
+        assert.deepEqual(users.map((u) => u.inputs.username).sort(), ["pg-standby-prod-admin", "pg-standby-prod-main", "pg-standby-prod-worker"]);
+        for (const user of users) assert.deepEqual(user.inputs.scopes, [{ name: "pg-prod", type: "CLUSTER" }]);
+        const passwords = new Set<string>();
+        for (const name of ["admin", "main", "worker"]) {
+            const uri = standby.one("aws:secretsmanager/secretVersion:SecretVersion", `pg-${name}-database-uri`).inputs.secretString as string;
+            const m = new RegExp(`^mongodb\\+srv://pg-standby-prod-${name}:([A-Za-z0-9]{32})@pg-prod-pl-0\\.[a-z0-9]+\\.mongodb\\.net/payment_gateway\\?retryWrites=true&w=majority&tls=true&authSource=admin$`).exec(uri);
+            assert.ok(m, `${name}: ${uri.replace(/:[^:@]+@/, ":***@")}`);
+            passwords.add(m![1]);
+            const secret = standby.one("aws:secretsmanager/secret:Secret", `pg-${name}-database-uri`);
+            const task = standby.one("aws:ecs/taskDefinition:TaskDefinition", `pg-${name}`);
+            const reads = JSON.parse(task.inputs.containerDefinitions).flatMap((c: any) => c.secrets ?? []).filter((x: any) => x.name === "MPG_DATABASE_URI").map((x: any) => x.valueFrom);
+            assert.deepEqual(reads, [secret.outputs.arn], `${name} reads only its own URI`);
+        }
+        assert.equal(passwords.size, 3, "three passwords");
     });
 
     it("runs the services at the warm floor, scaling up to the primary's ceilings", () => {

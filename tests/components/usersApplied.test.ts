@@ -32,18 +32,21 @@ describe("new database users: clients wait until Atlas has applied them", () => 
     let prod: Run;
     before(async () => (prod = await stackRun("prod")));
 
-    it("every service waits for the wait on the application user, which follows the user", () => {
-        const wait = prod.one(WAIT, "pg-app-applied");
-        const user = prod.one(USER, "pg");
-        assert.deepEqual([wait.inputs.username, wait.inputs.clusterName, wait.inputs.projectId], [user.inputs.username, "pg-prod", user.inputs.projectId]);
-        assert.deepEqual(wait.propertyDependencies.username, [user.urn]);
-        for (const s of prod.ofType("aws:ecs/service:Service")) assert.ok(s.dependsOn.includes(wait.urn), `${s.name} waits until Atlas applied the user`);
+    it("every service waits for the wait on its own user, which follows the user", () => {
+        for (const name of ["admin", "main", "worker"]) {
+            const wait = prod.one(WAIT, `pg-${name}-app-applied`);
+            const user = prod.one(USER, `pg-${name}-app`);
+            assert.deepEqual([wait.inputs.username, wait.inputs.clusterName, wait.inputs.projectId], [user.inputs.username, "pg-prod", user.inputs.projectId]);
+            assert.deepEqual(wait.propertyDependencies.username, [user.urn]);
+            assert.ok(prod.one("aws:ecs/service:Service", `pg-${name}`).dependsOn.includes(wait.urn), `${name} waits until Atlas applied its user`);
+        }
     });
 
     it("the URI secret names a new user only once Atlas has applied it (a task started meanwhile reads it)", async () => {
         const dev = await stackRun("dev");
         for (const run of [prod, dev])
-            assert.ok(run.one("aws:secretsmanager/secretVersion:SecretVersion", "pg-database-uri").propertyDependencies.secretString.includes(run.one(WAIT, "pg-app-applied").urn), run.stack);
+            for (const name of ["admin", "main", "worker"])
+                assert.ok(run.one("aws:secretsmanager/secretVersion:SecretVersion", `pg-${name}-database-uri`).propertyDependencies.secretString.includes(run.one(WAIT, `pg-${name}-app-applied`).urn), `${run.stack} ${name}`);
     });
 
     it("is a new wait for a new user only", async () => {
@@ -55,7 +58,7 @@ describe("new database users: clients wait until Atlas has applied them", () => 
     it("works as the engine runs it: the serialized provider, loaded alone in a fresh module, authenticates and reads", async () => {
         // The dynamic-provider host loads the `__provider` text the program recorded (require-from-string)
         // in its own process: nothing of this program is loaded there but what the text carries.
-        const text = prod.one(WAIT, "pg-app-applied").inputs.__provider;
+        const text = prod.one(WAIT, "pg-main-app-applied").inputs.__provider;
         assert.equal(typeof text, "string");
         assert.doesNotMatch(text, /require\("\.{1,2}\//, "no project module is required by path: the host cannot resolve it");
         const loaded = new Module("serialized-provider");

@@ -5,9 +5,10 @@ import { listStacks, runProgram, stackRun } from "../harness";
 // ---------------------------------------------------------------------------------------------
 // A small stack that satisfies every rule; each test breaks one thing.
 
-function container(env: Record<string, string>, extra: object[] = []) {
-    return JSON.stringify([{ name: "app", environment: Object.entries(env).map(([name, value]) => ({ name, value })) }, ...extra]);
+function container(env: Record<string, string>, extra: object[] = [], secrets: { name: string; valueFrom: string }[] = []) {
+    return JSON.stringify([{ name: "app", environment: Object.entries(env).map(([name, value]) => ({ name, value })), secrets }, ...extra]);
 }
+const uriSecret = (service: string) => [{ name: "MPG_DATABASE_URI", valueFrom: `arn:aws:secretsmanager:us-east-1:1:secret:payment-gateway/prod/${service}/database-uri-AbCdEf` }];
 const appEnv = { MPG_DATABASE_MAX_POOL_SIZE: "50", OTEL_EXPORTER_OTLP_ENDPOINT: "http://localhost:4318", OTEL_SERVICE_NAME: "payment-gateway-main" };
 const LB = "payment-gateway:loadBalancer:LoadBalancer";
 
@@ -63,7 +64,8 @@ function good(): Resource[] {
                 ...(s === "worker" ? {} : { alarms: { alarmNames: [`payment-gateway-prod-${s}-release-5xx`], enable: true, rollback: true } }),
             }),
             ...(s === "worker" ? [] : [r("aws:cloudwatch/metricAlarm:MetricAlarm", `pg-${s}-release-5xx`, { name: `payment-gateway-prod-${s}-release-5xx` })]),
-            r("aws:ecs/taskDefinition:TaskDefinition", `pg-${s}`, { tags: { service: s }, containerDefinitions: container(appEnv, [{ name: "otel-collector" }]) }),
+            r("aws:ecs/taskDefinition:TaskDefinition", `pg-${s}`, { tags: { service: s }, containerDefinitions: container(appEnv, [{ name: "otel-collector" }], uriSecret(s)) }),
+            r("mongodbatlas:index/databaseUser:DatabaseUser", `pg-${s}-app`, { username: `pg-prod-${s}`, password: "x", roles: [{ roleName: "readWrite", databaseName: "payment_gateway" }] }),
         ]),
     ];
 }
@@ -129,6 +131,7 @@ describe("policy rules", () => {
         ["pci-audit-trail", (rs) => change(rs, "pg", "mongodbatlas:index/auditing:Auditing", (p) => (p.auditFilter = JSON.stringify({ atype: { $in: ["authenticate"] } }))), /the audit filter omits authCheck/],
         ["pci-audit-trail", (rs) => change(rs, "pg-main", "aws:cloudwatch/logGroup:LogGroup", (p) => (p.retentionInDays = 30)), /kept 30 days, less than a year/],
         ["pci-audit-trail", (rs) => change(rs, "pg-main", "aws:cloudwatch/logGroup:LogGroup", (p) => delete p.kmsKeyId), /not under a customer-managed key/],
+        ["pci-database-user-per-service", (rs) => change(rs, "pg-worker", "aws:ecs/taskDefinition:TaskDefinition", (p) => (p.containerDefinitions = container(appEnv, [{ name: "otel-collector" }], uriSecret("main")))), /pg-main and pg-worker read the same MPG_DATABASE_URI/],
         ["pci-customer-managed-keys", (rs) => change(rs, "pg", "mongodbatlas:index/advancedCluster:AdvancedCluster", (p) => delete p.encryptionAtRestProvider), /under Atlas's keys only/],
         ["pci-controlled-egress", (rs) => rs.filter((r) => !r.type.startsWith("aws:networkfirewall/")), /no egress firewall/],
         ["endpoint-policies", (rs) => change(rs, "pg-s3", "aws:ec2/vpcEndpoint:VpcEndpoint", (p) => delete p.policy), /no endpoint policy/],

@@ -47,7 +47,8 @@ export function bomFromConfig(c: Resolved): Bom {
         // A standby: its logs and data keys (the app key is the primary's replica; Atlas's key is the primary's).
         // With regionLoss, the multi-Region application key and its replica in the standby's region.
         kmsKeys: standby ? 2 : (gateway ? 3 : 0) + (c.security.atlasCustomerKey ? 1 : 0) + (gateway && c.regionLoss ? 2 : 0),
-        secrets: gateway ? 2 : 0,
+        // The cache URL, and the database URI: each service's own with password authentication, one shared with IAM.
+        secrets: gateway ? 1 + (c.atlas.authentication === "iam" ? 1 : SERVICE_NAMES.length) : 0,
         waf: gateway && c.loadBalancer.waf.enabled ? { rules: 5 } : undefined,
         // The 5xx rate (3 metrics), the ALB's own 5xx, p95 latency; per routed service no-healthy and
         // unhealthy hosts over its target groups (two when released by shifting traffic) and, with

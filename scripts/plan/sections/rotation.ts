@@ -4,7 +4,7 @@ import { Section } from "../section";
 export const rotation: Section = (run) => {
     const r = run.outputs.rotation;
     if (!r) return [];
-    const line = (what: string, x: any) => `${what}: ${x.step === "none" ? "never rotated" : `label ${x.label}, step ${x.step}${x.held ? " (held)" : ""}`}. This \`pulumi up\` ${x.now}; then ${x.next}.`;
+    const line = (what: string, x: any) => `${what}: ${x.step === "none" ? "never rotated" : `${x.label ? `label ${x.label}` : "no label"}, step ${x.step}${x.held ? " (held)" : ""}`}. This \`pulumi up\` ${x.now}; then ${x.next}.`;
     const lowFloor = ["admin", "main", "worker"].filter((n) => (run.ofType("aws:ecs/service:Service").find((s) => s.name === `pg-${n}`)?.inputs.deploymentMinimumHealthyPercent ?? 100) < 100);
     return [
         line("cache AUTH token", r.cache),

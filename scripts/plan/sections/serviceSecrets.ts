@@ -6,7 +6,7 @@ export const serviceSecrets: Section = (run) => {
     const services = run.outputs.capacity as Record<string, CapacityOutput> | undefined;
     if (!services) return [];
     const rows = Object.entries(services).flatMap(([name, s]) => Object.entries(s.secrets ?? {}).map(([env, arn]) => [name, env, arn.includes(":ssm:") ? "SSM parameter" : "Secrets Manager", arn]));
-    const generated = "MPG_DATABASE_URI and MPG_GARNET_URL: generated here, in Secrets Manager under the stack's data key";
+    const generated = "MPG_DATABASE_URI (with password authentication, each service's own, naming its own database user) and MPG_GARNET_URL: generated here, in Secrets Manager under the stack's data key";
     if (!rows.length) return [generated, "no other secrets (<service>.secrets)"];
     return [
         generated,
