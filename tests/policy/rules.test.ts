@@ -204,7 +204,7 @@ describe("policy rules", () => {
         for (const r of evaluate(good())) assert.equal(r.enforced, true);
         assert.equal(CHECKLIST.length, 8);
         assert.equal(SECURITY.length, 7);
-        assert.equal(PCI.length, 3);
+        assert.equal(PCI.length, 4);
     });
 
     describe("over the mocked program", () => {
