@@ -23,12 +23,13 @@ export = async () => {
     // atlas.tier edit is judged against the tier it deployed.
     const last = await previousOutputs(["rotation", "restore", "atlasCluster"]);
     const lastRestore = last.outputs.restore as RestoreRecord | undefined;
-    const config = loadConfig({ restoreKey: lastRestore?.key, atlasTier: (last.outputs.atlasCluster as { tier?: string } | undefined)?.tier });
+    const lastRotation = last.outputs.rotation as RotationRecord | undefined;
+    const config = loadConfig({ restoreKey: lastRestore?.key, atlasTier: (last.outputs.atlasCluster as { tier?: string } | undefined)?.tier, databaseUsers: lastRotation?.database?.users });
     // The zones the region really offers: named zones and the drill zone are checked against them before anything is declared.
     const zones = config.purpose === "gateway" ? await loadStackZones(config) : undefined;
     const stack = pulumi.getStack();
     const restore = await stepOfRestore(config, lastRestore, last.deployed);
-    const rotation = await stepOfRotation(config, last.outputs.rotation as RotationRecord | undefined, last.deployed);
+    const rotation = await stepOfRotation(config, lastRotation, last.deployed);
 
     switch (config.purpose) {
         case "restore-drill":

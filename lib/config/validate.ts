@@ -24,6 +24,12 @@ export interface LastDeployment {
     restoreKey?: string;
     /** The Atlas tier it configured (the `atlasCluster.tier` output). */
     atlasTier?: string;
+    /**
+     * Whose database users its URIs named (the `rotation.database.users` output): a password user
+     * per service, or a user per task role (IAM). Absent from records written while the services
+     * shared one password user, which do not say which authentication they used.
+     */
+    databaseUsers?: "per-service" | "iam";
 }
 
 /** What validation needs besides the config: where build contexts resolve, and what the last deployment recorded. */
