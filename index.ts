@@ -32,6 +32,7 @@ export = async () => {
     const lastRestore = last.outputs.restore as RestoreRecord | undefined;
     const lastCluster = last.outputs.atlasCluster as ClusterRecord | undefined;
     const lastReleases = releaseStrategies(last.outputs.releases);
+    const lastRotation = last.outputs.rotation as RotationRecord | undefined;
     // A stack deployed before the dnsRecords output existed answered admin and api with its own
     // alias records (with a hosted zone): handing them over is a DNS cutover there too.
     const dnsRecords = (last.outputs.dnsRecords as string | undefined) ?? (last.deployed ? "alias" : undefined);
@@ -40,6 +41,7 @@ export = async () => {
         atlasTier: lastCluster?.tier,
         dnsRecords,
         releaseStrategies: lastReleases,
+        databaseUsers: lastRotation?.database?.users,
     });
     // The zones the region really offers: named zones and the drill zone are checked against them before anything is declared.
     const zones = config.purpose === "gateway" || config.purpose === "standby" ? await loadStackZones(config) : undefined;
@@ -47,7 +49,7 @@ export = async () => {
     const primary = config.purpose === "standby" ? await readPrimaryStack(config) : undefined;
     const stack = pulumi.getStack();
     const restore = await stepOfRestore(config, lastRestore, last.deployed);
-    const rotation = await stepOfRotation(config, last.outputs.rotation as RotationRecord | undefined, last.deployed);
+    const rotation = await stepOfRotation(config, lastRotation, last.deployed);
     // Whether the replica set may grow into atlas.regions yet (PrivateLink active in each of them).
     const topology = config.purpose === "gateway" ? await stepOfTopology(config, lastCluster) : undefined;
 

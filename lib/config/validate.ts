@@ -28,6 +28,12 @@ export interface LastDeployment {
     dnsRecords?: string;
     /** Each service's release strategy it configured (the `releases.<service>.strategy` output). */
     releaseStrategies?: Partial<Record<"admin" | "main" | "worker", string>>;
+    /**
+     * Whose database users its URIs named (the `rotation.database.users` output): a password user
+     * per service, or a user per task role (IAM). Absent from records written while the services
+     * shared one password user, which do not say which authentication they used.
+     */
+    databaseUsers?: "per-service" | "iam";
 }
 
 /** What validation needs besides the config: where build contexts resolve, and what the last deployment recorded. */

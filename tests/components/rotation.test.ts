@@ -322,6 +322,12 @@ describe("a deployed stack whose services shared one database user moves to a us
         for (const name of NAMES) assert.ok(secretValue(rotated, `pg-${name}-database-uri`).startsWith(`mongodb+srv://pg-prod-${name}-7:`));
     });
 
+    it("refuses, before anything is declared, a switch to IAM authentication once the services have users of their own", async () => {
+        const error = await later(done, { set: { "atlas.authentication": "iam" } }).then(() => assert.fail("accepted"), (e) => e as ProgramError);
+        assert.deepEqual(error.resources, []);
+        assert.match(error.message, /payment-gateway:atlas\.authentication cannot change on a deployed stack, which uses password: .*; got "iam"/);
+    });
+
     it("a label set with the move: the services' users take the new label, the shared user they run on stays", async () => {
         const both = await runProgram({ ...prod.options, set: { "rotation.database": "9" }, previous: sharedRecord(prod, { label: "4", step: "done" }) });
         assert.deepEqual(usernames(both), [...prodUsers("-9"), "pg-prod-app-4"].sort());

@@ -71,6 +71,29 @@ describe("config", () => {
         assert.equal(validateConfig(compute.raw, compute.region, "dev", Date.now(), { last: { atlasTier: "M10" } }).atlas.tier, "M20", "with compute auto-scaling the floor, not the tier, sizes the pools");
     });
 
+    it("refuses a change of atlas.authentication on a deployed stack that recorded its users, with every other problem", () => {
+        const iam = stackConfig("prod", { "atlas.authentication": "iam", "rotation.database": "2" });
+        const refused = (users: "per-service" | "iam", c: { raw: Record<string, unknown>; region: string }) => {
+            try {
+                validateConfig(c.raw, c.region, "prod", Date.now(), { last: { databaseUsers: users } });
+            } catch (e) {
+                return (e as ConfigError).message;
+            }
+            return assert.fail("accepted");
+        };
+        const message = refused("per-service", iam);
+        assert.match(message, /payment-gateway:atlas\.authentication cannot change on a deployed stack, which uses password: the update would delete each service's password user and its own MPG_DATABASE_URI secret \(payment-gateway\/<stack>\/<service>\/database-uri, protected in prod\) while running tasks still use them; allowed: password \(deploy a new stack for iam\); got "iam"/);
+        assert.match(message, /payment-gateway:rotation\.database has no password to rotate/, "reported with the other problems");
+        const password = stackConfig("prod");
+        assert.match(refused("iam", password), /payment-gateway:atlas\.authentication cannot change on a deployed stack, which uses iam: the update would delete each task role's IAM user and the shared MPG_DATABASE_URI secret .*; allowed: iam \(deploy a new stack for password\); got "password"/);
+        // Unchanged, a first deployment, or a record from before users were recorded: nothing to refuse.
+        assert.equal(validateConfig(password.raw, password.region, "prod", Date.now(), { last: { databaseUsers: "per-service" } }).atlas.authentication, "password");
+        const iamOnly = stackConfig("prod", { "atlas.authentication": "iam" });
+        assert.equal(validateConfig(iamOnly.raw, iamOnly.region, "prod", Date.now(), { last: { databaseUsers: "iam" } }).atlas.authentication, "iam");
+        assert.equal(validateConfig(iamOnly.raw, iamOnly.region, "prod").atlas.authentication, "iam");
+        assert.equal(validateConfig(iamOnly.raw, iamOnly.region, "prod", Date.now(), { last: {} }).atlas.authentication, "iam");
+    });
+
     it("applies defaults field by field, some depending on the environment", () => {
         const dev = validateConfig(stackConfig("dev").raw, "us-east-1");
         const prod = validateConfig(stackConfig("prod").raw, "us-east-1");

@@ -111,6 +111,18 @@ export function crossFieldProblems(c: Resolved, stack: string | undefined, now: 
 
     if (c.rotation.database !== undefined && c.atlas.authentication === "iam")
         add("rotation.database", "has no password to rotate: with atlas.authentication iam each service logs in as its task role", c.rotation.database, "atlas.authentication");
+    // A deployed stack keeps its authentication: the switch would delete, in one update, the users
+    // the running tasks log in as and the URI secrets they read, protected in prod (Pulumi fails an
+    // update that deletes a protected resource: https://www.pulumi.com/docs/iac/concepts/options/protect/),
+    // and IAM's shared secret would take back the name payment-gateway/<stack>/database-uri, which
+    // Secrets Manager keeps for a deleted secret's recovery window (DeleteSecret), so CreateSecret fails.
+    const deployedAuthentication = last.databaseUsers === "per-service" ? "password" : last.databaseUsers;
+    if (deployedAuthentication && deployedAuthentication !== c.atlas.authentication) {
+        const lost = deployedAuthentication === "password"
+            ? "each service's password user and its own MPG_DATABASE_URI secret (payment-gateway/<stack>/<service>/database-uri, protected in prod)"
+            : "each task role's IAM user and the shared MPG_DATABASE_URI secret (payment-gateway/<stack>/database-uri, protected in prod)";
+        add("atlas.authentication", `cannot change on a deployed stack, which uses ${deployedAuthentication}: the update would delete ${lost} while running tasks still use them; allowed: ${deployedAuthentication} (deploy a new stack for ${c.atlas.authentication})`, c.atlas.authentication);
+    }
     problems.push(...restoreProblems(c, now, last.restoreKey), ...standbyProblems(c, last), ...regionLossProblems(c, stack));
     problems.push(...releaseProblems(c, last.releaseStrategies));
     if (c.purpose === "restore-drill" && !c.atlas.restore)
