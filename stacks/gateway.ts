@@ -53,14 +53,7 @@ export function gateway({ config, stack, zones, restore, rotation, topology, las
 
     // --- Network and the one internet-facing entry point ----------------------------------------
     const network = new Network("pg", networkArgs(config, prefix, logsKey));
-    const hosts = { admin: `admin.${config.domain}`, api: `api.${config.domain}` };
-    const lb = new LoadBalancer("pg", loadBalancerArgs(config, prefix, hosts, network, logsKey));
-    const routes: Partial<Record<ServiceName, Route>> = {
-        admin: lb.route("admin", adminRouteArgs(config, hosts.admin, lastReleases.admin)),
-        main: lb.route("main", apiRouteArgs(config, hosts.api, lastReleases.main)),
-    };
-    // The tasks' egress through the firewall (network.egress.mode firewall), once the load balancer is off the NAT gateways' subnets.
-    if (network.firewall) network.routeReturnThroughFirewall([lb.alb]);
+    const { lb, routes } = entryPoint(config, prefix, network, logsKey, lastReleases);
 
     // --- Data tier: keys, the Atlas replica set, the cache, and the secrets that reach them --------
     const dataKey = new KmsKey("pg-data-key", { description: `${prefix}: secrets and cache at rest`, alias: `${prefix}-data`, protect });
@@ -210,6 +203,22 @@ export function gateway({ config, stack, zones, restore, rotation, topology, las
             services: Object.fromEntries(SERVICE_NAMES.map((name) => [name, { cluster: cluster.arn, service: services[name].service.name, taskDefinition: services[name].taskDefinition.arn }])),
         },
     };
+}
+
+/**
+ * The one internet-facing entry point, as a gateway and its warm standby both declare it: the ALB
+ * (certificate, WAF) with admin.<domain> and api.<domain> routed to their services, and the tasks'
+ * return path through the egress firewall once the ALB is off the NAT gateways' subnets.
+ */
+export function entryPoint(config: Config, prefix: string, network: Network, logsKey: KmsKey, lastReleases: Partial<Record<ServiceName, string>>) {
+    const hosts = { admin: `admin.${config.domain}`, api: `api.${config.domain}` };
+    const lb = new LoadBalancer("pg", loadBalancerArgs(config, prefix, hosts, network, logsKey));
+    const routes: Partial<Record<ServiceName, Route>> = {
+        admin: lb.route("admin", adminRouteArgs(config, hosts.admin, lastReleases.admin)),
+        main: lb.route("main", apiRouteArgs(config, hosts.api, lastReleases.main)),
+    };
+    if (network.firewall) network.routeReturnThroughFirewall([lb.alb]);
+    return { lb, routes };
 }
 
 /** GuardDuty's detector and Security Hub's standards in the region; fails the run when either is off or missing. */

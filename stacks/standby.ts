@@ -22,7 +22,6 @@ import { PrimaryRegionLoss, gate as gateOf, standbyStep } from "../lib/failover"
 import { fleetsConnected } from "../lib/pool";
 import { keyPolicy } from "../lib/keyPolicy";
 import { Network } from "../components/network";
-import { LoadBalancer, Route } from "../components/loadBalancer";
 import { KmsKey } from "../components/kmsKey";
 import { ClusterAccess } from "../components/clusterAccess";
 import { Cache } from "../components/cache";
@@ -32,8 +31,8 @@ import { Alarms } from "../components/alarms";
 import { Drills } from "../components/drills";
 import { Failover } from "../components/failover";
 import { RotationStep } from "./lastUpdate";
-import { organizationControls } from "./gateway";
-import { alarmsArgs, adminRouteArgs, apiRouteArgs, cacheArgs, drillsArgs, loadBalancerArgs, networkArgs, serviceArgs } from "./args";
+import { entryPoint, organizationControls } from "./gateway";
+import { alarmsArgs, cacheArgs, drillsArgs, networkArgs, serviceArgs } from "./args";
 
 export interface StandbyInputs {
     config: Config;
@@ -87,14 +86,7 @@ export function standby({ config, stack, zones, primary, rotation, lastReleases 
     if (step === "endpoint") return common;
 
     // --- The entry point: its own ALB, certificate and WAF (the names answer only through the failover pair)
-    const hosts = { admin: `admin.${config.domain}`, api: `api.${config.domain}` };
-    const lb = new LoadBalancer("pg", loadBalancerArgs(config, prefix, hosts, network, logsKey));
-    const routes: Partial<Record<ServiceName, Route>> = {
-        admin: lb.route("admin", adminRouteArgs(config, hosts.admin, lastReleases.admin)),
-        main: lb.route("main", apiRouteArgs(config, hosts.api, lastReleases.main)),
-    };
-    // The tasks' egress through the firewall (network.egress.mode firewall), once the load balancer is off the NAT gateways' subnets.
-    if (network.firewall) network.routeReturnThroughFirewall([lb.alb]);
+    const { lb, routes } = entryPoint(config, prefix, network, logsKey, lastReleases);
 
     // --- Data tier: its own data key, cache and secrets; the primary's multi-Region app key (replica here)
     const dataKey = new KmsKey("pg-data-key", { description: `${prefix}: secrets and cache at rest`, alias: `${prefix}-data`, protect });
