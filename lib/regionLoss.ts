@@ -9,7 +9,8 @@
  * that is AVAILABLE with an interface endpoint attached, and none has a second one; until then it
  * keeps the topology it has. That includes a tie-breaker region where no application runs.
  * The endpoints of other regions belong to other stacks (the warm standby declares its region's),
- * so the order spans stacks and `pulumi up`s: each update of the primary asks Atlas which
+ * except a tie-breaker's (a region with nodes and no application stack), which the primary itself
+ * declares in an endpoint-only VPC there (tieBreakerRegions below); so the order spans stacks and `pulumi up`s: each update of the primary asks Atlas which
  * endpoints exist (mongodbatlas.getPrivatelinkEndpoints, an Atlas call: it never touches another
  * AWS region), and records the topology it deployed (the `atlasCluster.regions` output), which the
  * next update reads back.
@@ -78,11 +79,30 @@ export interface TopologyRequest {
     endpoints?: EndpointFacts[];
     /** The standby stack that declares its region's endpoint (regionLoss), for the next step's wording. */
     standby?: { stack: string; atlasRegion: string };
+    /** The regions whose endpoint this stack declares itself (tieBreakerRegions), for the next step's wording. Default none. */
+    declaredHere?: string[];
 }
 
 /** AWS (us-east-2) or Atlas (US_EAST_2) region name → the Atlas name. */
 export function atlasName(region: string): string {
     return region.toUpperCase().replace(/-/g, "_");
+}
+
+/** Atlas (US_WEST_2) region name → the AWS one (us-west-2). */
+export function awsName(region: string): string {
+    return region.toLowerCase().replace(/_/g, "-");
+}
+
+/**
+ * The tie-breaker regions of a gateway stack (Atlas names): those of atlas.regions that are
+ * neither its own nor the standby's, where no application stack runs. Over PrivateLink each needs
+ * a private endpoint before the cluster may grow (above), and no other stack declares one: the
+ * stack itself declares an endpoint-only VPC there (components/tieBreaker.ts). None without
+ * PrivateLink (the cluster needs no endpoint then).
+ */
+export function tieBreakerRegions(req: { region: string; regions?: { region: string }[]; privateLink: boolean; standbyAtlasRegion?: string }): string[] {
+    if (!req.privateLink || !req.regions) return [];
+    return req.regions.map((r) => r.region).filter((r) => r !== req.region && r !== req.standbyAtlasRegion);
 }
 
 /** Whether a private endpoint service is active: AVAILABLE with an interface endpoint attached (stepOfTopology lists only those whose connection is AVAILABLE). */
@@ -116,7 +136,12 @@ export function planTopology(req: TopologyRequest): TopologyPlan {
         const growing = wanted.filter((r) => !present(r, req.deployed, req.region)).map((r) => r.region);
         return { ...grown, next: growing.length ? `this update grows the replica set into ${growing.join(", ")} (a rolling change, one voting member at a time: run it alone, in a quiet window)` : grown.next };
     }
-    const who = (r: string) => (req.standby && r === req.standby.atlasRegion ? `${r} (the standby stack ${req.standby.stack} declares it: pulumi up --stack ${req.standby.stack})` : `${r} (not declared by this program: a PrivateLink endpoint in that region, one per region)`);
+    const who = (r: string) =>
+        req.standby && r === req.standby.atlasRegion
+            ? `${r} (the standby stack ${req.standby.stack} declares it: pulumi up --stack ${req.standby.stack})`
+            : req.declaredHere?.includes(r)
+              ? `${r} (this stack declares it, in an endpoint-only VPC there: this update creates it if it is missing)`
+              : `${r} (not declared by this program: a PrivateLink endpoint in that region, one per region)`;
     const asked = req.endpoints === undefined ? " (Atlas was not asked: this stack's project is not known yet; this update records it, the next one asks)" : "";
     const steps = [
         ...(missing.length ? [`create an available private endpoint in ${missing.map(who).join(" and ")}${asked}`] : []),

@@ -144,6 +144,16 @@ const AtlasSchema = section({
      * every region in it has an available private endpoint (lib/regionLoss.ts). Default: none (one region).
      */
     regions: list(AtlasRegionSchema, "regions").min(2, { error: "must list at least two regions (leave it out for a single-region cluster)" }).max(7, { error: "must list at most 7 regions" }).optional(),
+    /**
+     * With atlas.regions over PrivateLink: per region of the list that is neither the stack's own
+     * nor regionLoss.standbyRegion (a tie-breaker, where no application runs), the IPv4 range of
+     * the small endpoint-only VPC this stack declares there for the region's Atlas private endpoint
+     * (e.g. US_WEST_2: 10.32.0.0/24; /16–/27, split into two private subnets). Required for each
+     * such region: no default, because a range derived here could not be checked against the
+     * standby's network.cidr, which lives in the standby stack's config; it must not overlap
+     * network.cidr nor another entry. Default: none.
+     */
+    tieBreakerCidrs: z.record(z.string(), cidr()).optional(),
     /** Application database name. Default payment_gateway. */
     databaseName: z.string({ error: "must be a database name" }).regex(/^[A-Za-z0-9_-]{1,63}$/, { error: "must be 1–63 letters, digits, _ or -" }).default("payment_gateway"),
     /** Days the daily snapshots are kept, 1–365. Default 7. */

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { ConfigError, validateConfig } from "../../lib/config";
 import { rawConfigFrom } from "../../lib/stackConfig";
-import { endpointActive, outageProblems, planTopology, RegionNodes } from "../../lib/regionLoss";
+import { endpointActive, outageProblems, planTopology, RegionNodes, tieBreakerRegions } from "../../lib/regionLoss";
 import { assembleConfig } from "../harness";
 
 const REGIONS: RegionNodes[] = [
@@ -51,6 +51,18 @@ describe("region loss", () => {
             // An endpoint service waiting for its interface endpoint is not active yet.
             const waiting = planTopology({ ...base, regions: REGIONS, endpoints: [available("US_EAST_2"), { regionName: "us-west-2", status: "WAITING_FOR_USER", interfaceEndpoints: [] }] });
             assert.deepEqual(waiting.missing, ["US_WEST_2"]);
+        });
+
+        it("names the tie-breaker's endpoint as this stack's own step (tieBreakerRegions), and only that region", () => {
+            assert.deepEqual(tieBreakerRegions({ region: "US_EAST_1", regions: REGIONS, privateLink: true, standbyAtlasRegion: "US_EAST_2" }), ["US_WEST_2"]);
+            assert.deepEqual(tieBreakerRegions({ region: "US_EAST_1", regions: REGIONS, privateLink: true }), ["US_EAST_2", "US_WEST_2"]);
+            assert.deepEqual(tieBreakerRegions({ region: "US_EAST_1", regions: REGIONS, privateLink: false, standbyAtlasRegion: "US_EAST_2" }), []);
+            assert.deepEqual(tieBreakerRegions({ region: "US_EAST_1", regions: undefined, privateLink: true }), []);
+            const plan = planTopology({ ...base, regions: REGIONS, endpoints: [], declaredHere: ["US_WEST_2"] });
+            assert.match(plan.next, /US_WEST_2 \(this stack declares it/);
+            assert.match(plan.next, /US_EAST_2 \(the standby stack standby-prod declares it/);
+            assert.doesNotMatch(plan.next, /not declared by this program/);
+            assert.match(planTopology({ ...base, regions: REGIONS, endpoints: [] }).next, /US_WEST_2 \(not declared by this program/);
         });
 
         it("grows into atlas.regions once each region's endpoint is AVAILABLE with an interface endpoint", () => {

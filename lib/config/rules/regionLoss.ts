@@ -5,6 +5,8 @@
 import { atlasRegionName, ATLAS_ELECTABLE_NODES } from "../../limits";
 import { Resolved } from "../resolve";
 import { formatPath, Problem } from "../problems";
+import { cidrsOverlap, parseCidr } from "../../cidr";
+import { tieBreakerRegions } from "../../regionLoss";
 
 export function regionLossProblems(c: Resolved, stack: string | undefined): Problem[] {
     const problems: Problem[] = [];
@@ -65,6 +67,32 @@ export function regionLossProblems(c: Resolved, stack: string | undefined): Prob
             add("regionLoss", "needs atlas.regions: a standby in another region is only as good as the data there, so the replica set must have electable nodes in the standby's region", loss, "atlas.regions");
         else if (!regions.some((r) => r.region === standby))
             add("regionLoss.standbyRegion", `must be a region of atlas.regions (${regions.map((r) => r.region).join(", ")}): the replica set needs electable nodes in the standby's region (${standby})`, loss.standbyRegion, "atlas.regions");
+    }
+
+    // The tie-breakers' endpoint-only VPCs (components/tieBreaker.ts): one range per region, each
+    // one apart from the stack's own VPC and from one another.
+    const ranges = c.atlas.tieBreakerCidrs ?? {};
+    const tieBreakers = c.purpose === "gateway" ? tieBreakerRegions({ region: c.atlas.region, regions, privateLink: c.atlas.privateLink, standbyAtlasRegion: loss ? atlasRegionName(loss.standbyRegion) : undefined }) : [];
+    for (const r of tieBreakers)
+        if (!ranges[r])
+            add(formatPath(["atlas", "tieBreakerCidrs", r]), `is required: ${r} has nodes in atlas.regions but no application stack, so this stack declares its PrivateLink endpoint in a VPC of its own there; give it an IPv4 range (e.g. 10.32.0.0/24) that overlaps neither network.cidr nor the standby's`, undefined, "atlas.regions", "atlas.privateLink");
+    const seenRanges: [string, string][] = [];
+    for (const [r, cidr] of Object.entries(ranges)) {
+        const path = formatPath(["atlas", "tieBreakerCidrs", r]);
+        if (!tieBreakers.includes(r)) {
+            add(path, `applies to a tie-breaker region only: a region of atlas.regions over PrivateLink that is neither the stack's own (${c.atlas.region}) nor regionLoss.standbyRegion (${tieBreakers.length ? tieBreakers.join(", ") : "none here"})`, cidr, "atlas.regions", "regionLoss.standbyRegion", "atlas.privateLink");
+            continue;
+        }
+        // AWS: a VPC's IPv4 block is /16 to /28 (Amazon VPC User Guide, "VPC CIDR blocks"); it is
+        // split into two subnets, and a subnet is /28 at the smallest, so /27 at most here.
+        const prefix = parseCidr(cidr).prefix;
+        if (prefix < 16 || prefix > 27) add(path, `must be /16 to /27 (AWS VPCs are /16 to /28, and this one is split into two subnets of /28 or more); got /${prefix}`, cidr);
+        else if (cidrsOverlap(cidr, c.network.cidr)) add(path, `must not overlap network.cidr (${c.network.cidr}): the stack's own VPC`, cidr, "network.cidr");
+        else {
+            const clash = seenRanges.find(([, other]) => cidrsOverlap(cidr, other));
+            if (clash) add(path, `must not overlap atlas.tieBreakerCidrs.${clash[0]} (${clash[1]})`, cidr, formatPath(["atlas", "tieBreakerCidrs", clash[0]]));
+        }
+        seenRanges.push([r, cidr]);
     }
 
     if (c.purpose === "region-drill") {
