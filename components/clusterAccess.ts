@@ -17,8 +17,8 @@ export interface ClusterAccessArgs {
     clusterName: pulumi.Input<string>;
     /** AWS region of this stack's VPC: the private endpoint's region. */
     awsRegion: string;
-    /** The VPC: the interface endpoint sits in its private subnets. */
-    network: Network;
+    /** The VPC: the interface endpoint sits in its private subnets (a stack's Network, or the tie-breaker's endpoint-only VPC). */
+    network: Pick<Network, "vpcId" | "privateSubnetIds">;
     /** The application's database; the users may touch nothing else. */
     databaseName: string;
     /** Prefix of this stack's own database users (`<prefix>-<client>`), distinct from the cluster owner's. */

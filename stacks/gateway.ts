@@ -22,8 +22,9 @@ import { StoredSecret } from "../components/secret";
 import { Service } from "../components/service";
 import { Alarms } from "../components/alarms";
 import { Drills } from "../components/drills";
-import { RotationStep, restoreOutput } from "./lastUpdate";
-import { TopologyPlan } from "../lib/regionLoss";
+import { RotationStep, restoreOutput, tieBreakers } from "./lastUpdate";
+import { awsName, TopologyPlan } from "../lib/regionLoss";
+import { TieBreaker } from "../components/tieBreaker";
 import { alarmsArgs, adminRouteArgs, apiRouteArgs, cacheArgs, databaseArgs, drillsArgs, loadBalancerArgs, networkArgs, serviceArgs } from "./args";
 
 export interface GatewayInputs {
@@ -73,6 +74,9 @@ export function gateway({ config, stack, zones, restore, rotation, topology, las
         : undefined;
 
     const database = new Database("pg", databaseArgs(config, stack, network, atlasKey, rotation, topology));
+    // Regions of the replica set where no application stack runs: this stack declares their PrivateLink endpoint (atlas.tieBreakerCidrs).
+    for (const region of tieBreakers(config))
+        new TieBreaker(`pg-tiebreaker-${awsName(region)}`, { awsRegion: awsName(region), cidr: config.atlas.tieBreakerCidrs![region], projectId: database.projectId, clusterName: database.cluster.name, prefix });
     if (config.atlas.auditing) database.audit();
     // Connections beyond the budget the pools were sized for mean something else is connecting.
     database.alertOnConnections(config.connections.budget, config.observability.alarmEmails);

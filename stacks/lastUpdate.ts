@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as mongodbatlas from "@pulumi/mongodbatlas";
 import { Config, ConfigError } from "../lib/config";
-import { atlasName, planTopology, RegionNodes, TopologyPlan } from "../lib/regionLoss";
+import { atlasName, planTopology, RegionNodes, tieBreakerRegions, TopologyPlan } from "../lib/regionLoss";
 import { RotationRecord, Rollout, confirmRollout, liveLabel, planCacheRotation, planDatabaseRotation, rotationInProgress, secondStepDue } from "../lib/rotation";
 import { readServices } from "../lib/running";
 import { StackConfigError, checkRestoreSource, readRestoreJob } from "../lib/stackConfig";
@@ -70,6 +70,7 @@ export async function stepOfTopology(config: Config, last: ClusterRecord | undef
         privateLink: a.privateLink,
         deployed: last?.regions,
         standby: config.regionLoss ? { stack: config.regionLoss.standbyStack, atlasRegion: atlasName(config.regionLoss.standbyRegion) } : undefined,
+        declaredHere: tieBreakers(config),
     };
     const first = planTopology(request);
     if (first.step !== "waiting-for-endpoints") return first;
@@ -93,6 +94,13 @@ export async function stepOfTopology(config: Config, last: ClusterRecord | undef
         return { ...facts, interfaceEndpoints: connected.filter((id): id is string => !!id), attached: facts.interfaceEndpoints };
     }));
     return planTopology({ ...request, endpoints });
+}
+
+/** The tie-breaker regions whose endpoint-only VPC this gateway stack declares (lib/regionLoss.ts tieBreakerRegions). */
+export function tieBreakers(config: Config): string[] {
+    if (config.purpose !== "gateway") return [];
+    const a = config.atlas;
+    return tieBreakerRegions({ region: a.region, regions: a.regions, privateLink: a.privateLink, standbyAtlasRegion: config.regionLoss ? atlasName(config.regionLoss.standbyRegion) : undefined });
 }
 
 /** The stack output `restore`: the record the next update reads back, and how to watch the job. */

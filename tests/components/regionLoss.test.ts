@@ -43,6 +43,11 @@ describe("region loss", () => {
                 assert.deepEqual(Object.keys(run.outputs.atlasCluster).sort(), ["host", "name", "nodes", "tier"], run.stack);
                 assert.equal(run.outputs.regionLoss, undefined, run.stack);
                 assert.equal(run.outputs.connectionBudget.fleets, undefined, run.stack);
+                // No tie-breaker: one VPC, one Atlas private endpoint (or none), nothing named after one.
+                assert.equal(run.ofType("aws:ec2/vpc:Vpc").length, 1, run.stack);
+                assert.ok(run.ofType("mongodbatlas:index/privateLinkEndpoint:PrivateLinkEndpoint").length <= 1, run.stack);
+                assert.deepEqual(run.resources.filter((r) => /tiebreaker/.test(r.name) || /TieBreaker/.test(r.type)).map((r) => r.urn), [], run.stack);
+                assert.deepEqual(run.invokes.filter((i) => i.provider !== "" && i.token === "aws:index/getAvailabilityZones:getAvailabilityZones"), [], run.stack);
             }
             // The one region config, exactly as before atlas.regions existed.
             assert.deepEqual(prod.one(CLUSTER).inputs.replicationSpecs[0].regionConfigs, [{
@@ -91,6 +96,69 @@ describe("region loss", () => {
             const outage = await later(grown, { days: 30, answers: endpointsIn([]) });
             assert.deepEqual(regionConfigs(outage), REGIONS);
             assert.equal(outage.invokes.filter((i) => i.token === ENDPOINTS).length, 0, "a grown cluster asks no more");
+        });
+    });
+
+    describe("the tie-breaker region (nodes, no application stack)", () => {
+        const VPC = "aws:ec2/vpc:Vpc";
+        const SUBNET = "aws:ec2/subnet:Subnet";
+        const ENDPOINT = "mongodbatlas:index/privateLinkEndpoint:PrivateLinkEndpoint";
+
+        it("the primary declares an endpoint-only VPC, two subnets and the endpoint trio in us-west-2, through a us-west-2 provider", () => {
+            const provider = primary.one("pulumi:providers:aws", "pg-tiebreaker-us-west-2-region");
+            assert.equal(provider.inputs.region, "us-west-2");
+            const through = (r: RecordedResource) => r.provider.startsWith(`${provider.urn}::`);
+            const vpc = primary.one(VPC, "pg-tiebreaker-us-west-2");
+            assert.ok(through(vpc), vpc.provider);
+            assert.equal(vpc.inputs.cidrBlock, "10.32.0.0/24");
+            const subnets = primary.ofType(SUBNET).filter((sn) => sn.inputs.vpcId === vpc.id);
+            assert.deepEqual(subnets.map((sn) => [sn.inputs.cidrBlock, sn.inputs.availabilityZone, through(sn)]), [["10.32.0.0/25", "us-west-2a", true], ["10.32.0.128/25", "us-west-2b", true]]);
+            // The zones were listed through that provider, whatever their state.
+            const zones = primary.invokes.filter((i) => i.token === "aws:index/getAvailabilityZones:getAvailabilityZones" && i.provider.startsWith(`${provider.urn}::`));
+            assert.equal(zones.length, 1);
+            assert.equal(zones[0].inputs.state, undefined);
+            // No way out: no internet gateway, no NAT, no route of its own.
+            for (const type of ["aws:ec2/internetGateway:InternetGateway", "aws:ec2/natGateway:NatGateway", "aws:ec2/routeTable:RouteTable", "aws:ec2/route:Route"])
+                assert.deepEqual(primary.ofType(type).filter((r) => through(r) || r.inputs.vpcId === vpc.id).map((r) => r.name), [], type);
+
+            const endpoint = primary.one(ENDPOINT, "pg-tiebreaker-us-west-2");
+            assert.deepEqual([endpoint.inputs.region, endpoint.inputs.projectId, endpoint.inputs.providerName], ["us-west-2", primary.outputs.atlasCluster.projectId, "AWS"]);
+            assert.ok(!through(endpoint), "an Atlas resource, on the Atlas provider");
+            const iface = primary.one("aws:ec2/vpcEndpoint:VpcEndpoint", "pg-tiebreaker-us-west-2-atlas");
+            assert.ok(through(iface), iface.provider);
+            assert.deepEqual([iface.inputs.vpcId, iface.inputs.serviceName, iface.inputs.vpcEndpointType, iface.inputs.subnetIds], [vpc.id, endpoint.outputs.endpointServiceName, "Interface", subnets.map((sn) => sn.id)]);
+            const group = primary.ofType("aws:ec2/securityGroup:SecurityGroup").find((g) => g.id === iface.inputs.securityGroupIds[0])!;
+            assert.ok(through(group) && group.inputs.vpcId === vpc.id, group.name);
+            const service = primary.ofType("mongodbatlas:index/privateLinkEndpointService:PrivateLinkEndpointService").find((e) => e.inputs.endpointServiceId === iface.id)!;
+            assert.equal(service.inputs.privateLinkId, endpoint.outputs.privateLinkId);
+            // Nothing connects there: no database user, no cluster read for a connection string.
+            assert.deepEqual(primary.resources.filter((r) => r.type === "mongodbatlas:index/databaseUser:DatabaseUser" && /tiebreaker/.test(r.urn)).map((r) => r.name), []);
+            // The next step names it as this stack's own.
+            assert.match(primary.outputs.atlasCluster.next, /US_WEST_2 \(this stack declares it/);
+        });
+
+        it("refuses a range that overlaps network.cidr, or none, naming the key, and declares nothing", async () => {
+            const { values } = assembleConfig("prod-multiregion", {});
+            const raw = rawConfigFrom(values);
+            const problems = (tieBreakerCidrs: unknown) => {
+                try {
+                    validateConfig({ ...raw, atlas: { ...(raw.atlas as object), tieBreakerCidrs } }, values["aws:region"], "prod-multiregion");
+                } catch (e) {
+                    return String((e as Error).message);
+                }
+                return "";
+            };
+            assert.equal(problems({ US_WEST_2: "10.32.0.0/24" }), "");
+            assert.match(problems({ US_WEST_2: "10.30.4.0/24" }), /atlas\.tieBreakerCidrs\.US_WEST_2.*must not overlap network\.cidr \(10\.30\.0\.0\/16\)/);
+            assert.match(problems(undefined), /atlas\.tieBreakerCidrs\.US_WEST_2.*is required/);
+            // The standby's region is not a tie-breaker.
+            assert.match(problems({ US_WEST_2: "10.32.0.0/24", US_EAST_2: "10.33.0.0/24" }), /atlas\.tieBreakerCidrs\.US_EAST_2.*applies to a tie-breaker region only/);
+            assert.match(problems({ US_WEST_2: "10.32.0.0/28" }), /atlas\.tieBreakerCidrs\.US_WEST_2.*must be \/16 to \/27/);
+
+            const error = await runProgram({ stack: "prod-multiregion", set: { "atlas.tieBreakerCidrs.US_WEST_2": "10.30.0.0/20" } }).then(() => assert.fail("expected a refusal"), (e: unknown) => e as ProgramError);
+            assert.ok(error instanceof ProgramError, String(error));
+            assert.match(error.message, /payment-gateway:atlas\.tieBreakerCidrs\.US_WEST_2/);
+            assert.deepEqual(error.resources.filter((r) => r.custom), []);
         });
     });
 

@@ -502,7 +502,9 @@ async function runOnce(options: RunOptions): Promise<Run> {
                 const inputs = unwrapSecrets(args.inputs ?? {});
                 invokes.push({ token: args.token, inputs, provider: args.provider ?? "" });
                 const answer = answers[args.token];
-                return answer ? answer(inputs) : mockInvoke(args.token, inputs, region, resources, previous, unavailableZones);
+                // An invoke through an explicit aws provider (another region's) answers for that provider's region.
+                const through = args.provider ? resources.find((r) => r.type === "pulumi:providers:aws" && args.provider!.startsWith(`${r.urn}::`))?.inputs.region : undefined;
+                return answer ? answer(inputs) : mockInvoke(args.token, inputs, through ?? region, resources, previous, unavailableZones);
             },
         },
         project.name,

@@ -6,6 +6,8 @@ import { peakPercent, shiftsTraffic } from "../../release";
 import { SERVICE_NAMES, ServiceName } from "../constants";
 import { interfaceEndpointServices, Resolved, runsServices } from "../resolve";
 import { Problem } from "../problems";
+import { tieBreakerRegions } from "../../regionLoss";
+import { atlasRegionName } from "../../limits";
 
 /**
  * The bill of materials of the validated config: what the program will declare, counted the way
@@ -18,6 +20,7 @@ export function bomFromConfig(c: Resolved): Bom {
     const zones = c.network.azCount;
     const nats = gateway ? (c.network.natGateways === "perAz" ? zones : 1) : 0;
     const cacheNodes = c.cache.nodes;
+    const tieBreakers = c.purpose === "gateway" ? tieBreakerRegions({ region: c.atlas.region, regions: c.atlas.regions, privateLink: c.atlas.privateLink, standbyAtlasRegion: c.regionLoss ? atlasRegionName(c.regionLoss.standbyRegion) : undefined }) : [];
     return {
         region: c.region,
         services: gateway
@@ -27,11 +30,13 @@ export function bomFromConfig(c: Resolved): Bom {
         loadBalancerZones: gateway ? zones : 0,
         natGateways: nats,
         elasticIps: nats,
-        endpointAzs: gateway ? (interfaceEndpointServices(c).length + (c.atlas.privateLink ? 1 : 0)) * zones : 0,
+        // components/tieBreaker.ts: each tie-breaker region's Atlas interface endpoint, in two zones
+        // (priced at this region's rates: the estimate prices one region).
+        endpointAzs: gateway ? (interfaceEndpointServices(c).length + (c.atlas.privateLink ? 1 : 0)) * zones + 2 * tieBreakers.length : 0,
         // components/egressFirewall.ts: an endpoint in each zone's firewall subnet.
         firewallEndpoints: gateway && c.network.egress.mode === "firewall" ? zones : 0,
         endpointServices: interfaceEndpointServices(c).sort(),
-        atlasPrivateEndpoints: gateway && c.atlas.privateLink ? 1 : 0,
+        atlasPrivateEndpoints: gateway && c.atlas.privateLink ? 1 + tieBreakers.length : 0,
         cache: gateway ? { engine: c.cache.engine, nodeType: c.cache.nodeType, nodes: cacheNodes, snapshotRetentionDays: c.cache.snapshotRetentionDays } : undefined,
         // components/database.ts: cloud backup always, daily snapshots kept backupRetentionDays, a restore window of at most 7 days with continuous backup.
         // A standby uses the primary's cluster; a region drill declares none (it takes regions out of one that exists).
