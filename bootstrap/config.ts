@@ -26,6 +26,14 @@ export const BootstrapSchema = z.object({
     standbyRegions: z
         .record(z.string().regex(STACK, { error: "must be a stack name" }), z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: "must be an AWS region such as us-east-2" }))
         .default({}),
+    /**
+     * Per gateway stack whose replica set has tie-breaker regions (atlas.regions beyond its own and
+     * regionLoss.standbyRegion, over PrivateLink), those AWS regions: that stack's deploy role also
+     * writes the endpoint-only VPC there (its VPC, subnets, security group and interface endpoint). Default none.
+     */
+    tieBreakerRegions: z
+        .record(z.string().regex(STACK, { error: "must be a stack name" }), z.array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: "must be an AWS region such as us-west-2" })))
+        .default({}),
     oidcProviderArn: z
         .string()
         .regex(/^(arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com)?$/, { error: "must be the ARN of the account's token.actions.githubusercontent.com provider, or empty" })
@@ -39,11 +47,11 @@ export function parseBootstrapConfig(raw: Record<string, string | undefined>): B
     const value: Record<string, unknown> = {};
     for (const [key, text] of Object.entries(raw)) {
         if (text === undefined) continue;
-        if (key === "stacks" || key === "standbyRegions") {
+        if (key === "stacks" || key === "standbyRegions" || key === "tieBreakerRegions") {
             try {
                 value[key] = JSON.parse(text);
             } catch {
-                problems.push(`payment-gateway-bootstrap:${key}: ${JSON.stringify(text)} must be ${key === "stacks" ? "a list of stack names" : "a map of stack name to AWS region"}`);
+                problems.push(`payment-gateway-bootstrap:${key}: ${JSON.stringify(text)} must be ${key === "stacks" ? "a list of stack names" : key === "standbyRegions" ? "a map of stack name to AWS region" : "a map of stack name to a list of AWS regions"}`);
             }
         } else value[key] = text;
     }
@@ -55,8 +63,9 @@ export function parseBootstrapConfig(raw: Record<string, string | undefined>): B
             problems.push(`payment-gateway-bootstrap:${path}: ${got === undefined ? "is required" : JSON.stringify(got)} ${issue.message}`);
         }
     if (parsed.success)
-        for (const stack of Object.keys(parsed.data.standbyRegions))
-            if (!parsed.data.stacks.includes(stack)) problems.push(`payment-gateway-bootstrap:standbyRegions.${stack}: names a stack not in stacks (${parsed.data.stacks.join(", ")})`);
+        for (const key of ["standbyRegions", "tieBreakerRegions"] as const)
+            for (const stack of Object.keys(parsed.data[key]))
+                if (!parsed.data.stacks.includes(stack)) problems.push(`payment-gateway-bootstrap:${key}.${stack}: names a stack not in stacks (${parsed.data.stacks.join(", ")})`);
     if (problems.length) throw new Error(`invalid bootstrap configuration:\n  ${problems.join("\n  ")}`);
     return parsed.data!;
 }

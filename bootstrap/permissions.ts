@@ -34,6 +34,12 @@ export interface Scope {
     stack: string;
     /** The stack's warm standby region (bootstrap config standbyRegions), where it keeps its app key's replica and alias. Default none. */
     standbyRegion?: string;
+    /**
+     * The stack's tie-breaker regions (bootstrap config tieBreakerRegions): regions of its replica
+     * set with no application stack, where it declares an endpoint-only VPC, two subnets, a security
+     * group and the Atlas interface endpoint (components/tieBreaker.ts). Default none.
+     */
+    tieBreakerRegions?: string[];
 }
 
 export interface Statement {
@@ -61,15 +67,16 @@ export interface PolicyDocument {
  * roles": prod belongs in an account of its own).
  */
 export const RESOURCES: Record<string, (s: Scope) => string | string[]> = {
-    "ec2:vpc": (s) => `${arn(s, "ec2")}:vpc/*`,
-    "ec2:subnet": (s) => `${arn(s, "ec2")}:subnet/*`,
+    // With tie-breaker regions, their endpoint-only VPCs: the VPC, its subnets, the endpoint's security group and the interface endpoint.
+    "ec2:vpc": (s) => withTieBreakers(s, (r) => `${arn(r, "ec2")}:vpc/*`),
+    "ec2:subnet": (s) => withTieBreakers(s, (r) => `${arn(r, "ec2")}:subnet/*`),
     "ec2:route-table": (s) => `${arn(s, "ec2")}:route-table/*`,
     "ec2:internet-gateway": (s) => `${arn(s, "ec2")}:internet-gateway/*`,
     "ec2:elastic-ip": (s) => `${arn(s, "ec2")}:elastic-ip/*`,
     "ec2:natgateway": (s) => `${arn(s, "ec2")}:natgateway/*`,
-    "ec2:security-group": (s) => `${arn(s, "ec2")}:security-group/*`,
-    "ec2:security-group-rule": (s) => `${arn(s, "ec2")}:security-group-rule/*`,
-    "ec2:vpc-endpoint": (s) => `${arn(s, "ec2")}:vpc-endpoint/*`,
+    "ec2:security-group": (s) => withTieBreakers(s, (r) => `${arn(r, "ec2")}:security-group/*`),
+    "ec2:security-group-rule": (s) => withTieBreakers(s, (r) => `${arn(r, "ec2")}:security-group-rule/*`),
+    "ec2:vpc-endpoint": (s) => withTieBreakers(s, (r) => `${arn(r, "ec2")}:vpc-endpoint/*`),
     "ec2:vpc-flow-log": (s) => `${arn(s, "ec2")}:vpc-flow-log/*`,
     // The reference names the type of CreateLoadBalancer and its kin `loadbalancer` (ARN `loadbalancer/…`),
     // and that of SetSubnets, SetSecurityGroups and CreateListener `loadbalancer/app/`: the same ARNs.
@@ -129,6 +136,11 @@ export function arns(key: string, s: Scope): string[] {
 /** A pattern in the stack's region, and in its standby region when it has one. */
 function inRegions(s: Scope, pattern: (s: Scope) => string): string[] {
     return [s, ...(s.standbyRegion ? [{ ...s, region: s.standbyRegion }] : [])].map(pattern);
+}
+
+/** A pattern in the stack's region, and in each of its tie-breaker regions. */
+function withTieBreakers(s: Scope, pattern: (s: Scope) => string): string[] {
+    return [s, ...(s.tieBreakerRegions ?? []).map((region) => ({ ...s, region }))].map(pattern);
 }
 
 function arn(s: Scope, service: string): string {

@@ -199,6 +199,21 @@ describe("bootstrap: the deploy role against the gateway program", () => {
         assert.equal(allowed(deployStatements(scope), "kms:ScheduleKeyDeletion", replica), false);
     });
 
+    it("lets a stack with tie-breaker regions write its endpoint-only VPC there, and nothing else there", () => {
+        const config = parseBootstrapConfig({ repository: "o/r", stacks: '["dev", "prod"]', tieBreakerRegions: '{"prod": ["us-west-2"]}' });
+        assert.deepEqual(config.tieBreakerRegions, { prod: ["us-west-2"] });
+        assert.throws(() => parseBootstrapConfig({ repository: "o/r", stacks: '["prod"]', tieBreakerRegions: '{"staging": ["us-west-2"]}' }), /tieBreakerRegions\.staging: names a stack not in stacks/);
+        const matches = (pattern: string, arn: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(arn);
+        const allowed = (statements: ReturnType<typeof deployStatements>, action: string, arn: string) => statements.some((s) => s.Effect === "Allow" && s.Action.includes(action) && (s.Resource ?? []).some((r) => matches(r, arn)));
+        const west = (type: string) => `arn:aws:ec2:us-west-2:${ACCOUNT_ID}:${type}/${type === "vpc-endpoint" ? "vpce" : type === "subnet" ? "subnet" : type === "vpc" ? "vpc" : "sg"}-0123456789abcdef0`;
+        const withTieBreaker = deployStatements({ ...scope, tieBreakerRegions: ["us-west-2"] });
+        for (const [action, type] of [["ec2:CreateVpc", "vpc"], ["ec2:DeleteVpc", "vpc"], ["ec2:CreateSubnet", "subnet"], ["ec2:DeleteSubnet", "subnet"], ["ec2:CreateSecurityGroup", "security-group"], ["ec2:CreateVpcEndpoint", "vpc-endpoint"], ["ec2:DeleteVpcEndpoints", "vpc-endpoint"]])
+            assert.ok(allowed(withTieBreaker, action, west(type)), action);
+        // Without it, nothing in us-west-2; with it, no KMS there (that is the standby region's).
+        assert.equal(allowed(deployStatements(scope), "ec2:CreateVpc", west("vpc")), false);
+        assert.equal(allowed(withTieBreaker, "kms:CreateAlias", `arn:aws:kms:us-west-2:${ACCOUNT_ID}:alias/payment-gateway-prod-app-mrk`), false);
+    });
+
     it("reaches every log group and IAM role the program names, and passes the flow log's role to VPC Flow Logs", async () => {
         const run = await stackRun("prod");
         const statements = deployStatements(scope);
