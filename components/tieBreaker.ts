@@ -26,9 +26,10 @@ export interface TieBreakerArgs {
  * here connects, no users, no connection string). Its subnets have the VPC's local route only.
  *
  * Replace-on-change (terraform-provider-aws internal/service/ec2): aws_vpc `cidr_block` is
- * ForceNew (vpc_.go resourceVPC, validated /16–/28), aws_subnet `cidr_block` and
- * `availability_zone` are ForceNew (vpc_subnet.go resourceSubnet). So the zones are chosen once
- * and stably: the first two of the region's zones that need no opt-in, whatever their state (a
+ * ForceNew (resourceVPC, validated /16–/28 by vpcCIDRMinIPv4Netmask/vpcCIDRMaxIPv4Netmask),
+ * aws_subnet `cidr_block`, `availability_zone` and `vpc_id` are ForceNew (resourceSubnet). So the
+ * zones are chosen once and stably: the first two by name (availability_zones_data_source.go
+ * sorts the answer by zone name) of the region's zones that need no opt-in, whatever their state (a
  * state filter would drop an impaired zone during an outage and move a subnet, which replaces it
  * under its interface endpoint). DescribeAvailabilityZones is called through the region's
  * provider at preview too (this is the primary, which deploys there; the warm standby calls no
