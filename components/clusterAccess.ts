@@ -72,7 +72,11 @@ export class ClusterAccess extends pulumi.ComponentResource {
         super("payment-gateway:database:ClusterAccess", name, {}, opts);
         this.child = { parent: this };
         this.endpoint = new mongodbatlas.PrivateLinkEndpoint(name, { projectId: args.projectId, providerName: "AWS", region: args.awsRegion }, this.child);
-        this.connections = new Connections(`${name}-atlas`, { vpcId: args.network.vpcId, description: "Atlas PrivateLink endpoint: MongoDB from the gateway services only" }, this.child);
+        // With no clients (the tie-breaker's endpoint) nothing reaches it: its group admits nothing,
+        // and says so. Keyed on clients, not `connect`, which the standby turns on later: a group's
+        // description is ForceNew, and the standby's group keeps its text.
+        const description = args.clients.length === 0 ? "Atlas PrivateLink endpoint: no client connects here, nothing admitted" : "Atlas PrivateLink endpoint: MongoDB from the gateway services only";
+        this.connections = new Connections(`${name}-atlas`, { vpcId: args.network.vpcId, description }, this.child);
         this.vpcEndpoint = new aws.ec2.VpcEndpoint(`${name}-atlas`, {
             vpcId: args.network.vpcId,
             serviceName: this.endpoint.endpointServiceName,

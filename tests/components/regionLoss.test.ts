@@ -129,6 +129,14 @@ describe("region loss", () => {
             assert.deepEqual([iface.inputs.vpcId, iface.inputs.serviceName, iface.inputs.vpcEndpointType, iface.inputs.subnetIds], [vpc.id, endpoint.outputs.endpointServiceName, "Interface", subnets.map((sn) => sn.id)]);
             const group = primary.ofType("aws:ec2/securityGroup:SecurityGroup").find((g) => g.id === iface.inputs.securityGroupIds[0])!;
             assert.ok(through(group) && group.inputs.vpcId === vpc.id, group.name);
+            // Nothing connects there: the group admits nothing and sends nothing (no inline rules, no rule resource names it), and says so.
+            assert.deepEqual([group.inputs.ingress ?? [], group.inputs.egress ?? []], [[], []], group.name);
+            const rules = primary.resources.filter((r) => /^aws:vpc\/securityGroup(Ingress|Egress)Rule:|^aws:ec2\/securityGroupRule:/.test(r.type));
+            assert.ok(rules.length > 0, "the stack's other groups have rule resources");
+            assert.deepEqual(rules.filter((r) => (r.inputs.securityGroupId === group.id || r.inputs.referencedSecurityGroupId === group.id || r.inputs.sourceSecurityGroupId === group.id)).map((r) => r.name), []);
+            assert.match(group.inputs.description, /nothing admitted/);
+            // Atlas's endpoint services have no private DNS name: the interface endpoint leaves private DNS off.
+            assert.notEqual(iface.inputs.privateDnsEnabled, true);
             const service = primary.ofType("mongodbatlas:index/privateLinkEndpointService:PrivateLinkEndpointService").find((e) => e.inputs.endpointServiceId === iface.id)!;
             assert.equal(service.inputs.privateLinkId, endpoint.outputs.privateLinkId);
             // Nothing connects there: no database user, no cluster read for a connection string.
