@@ -47,7 +47,10 @@ export class TieBreaker extends pulumi.ComponentResource {
         const child = { parent: this, provider: this.provider };
         this.vpc = new aws.ec2.Vpc(name, {
             cidrBlock: args.cidr,
-            // The interface endpoint's private DNS names resolve inside the VPC.
+            // Not needed by the Atlas endpoint: its interface endpoint has private DNS off (the
+            // provider sends PrivateDnsEnabled false when unset, resourceVPCEndpointCreate; Atlas's
+            // private SRV records are public DNS), and nothing here resolves names. Set as
+            // components/network.ts sets them, so the VPC behaves like the program's others.
             enableDnsSupport: true,
             enableDnsHostnames: true,
             tags: { Name: `${args.prefix}-${args.awsRegion}-endpoint` },
