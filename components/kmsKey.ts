@@ -27,6 +27,19 @@ export interface KeyUseArgs extends Omit<KeyUse, "roles"> {
     roles?: { sid: string; arns: pulumi.Input<string>[]; actions: string[]; encryptionContextKeys?: string[] }[];
 }
 
+/**
+ * The explicit key policy (lib/keyPolicy.ts) as JSON, once the account and the roles' ARNs are
+ * known: for a key of this stack (KmsKey.restrict) or one it does not own, such as a multi-Region
+ * key's replica whose policy another stack's key leaves to it.
+ */
+export function keyPolicyDocument(use: KeyUseArgs, multiRegion: boolean | undefined, region: string, opts?: pulumi.InvokeOptions): pulumi.Output<string> {
+    const account = aws.getCallerIdentityOutput({}, opts).accountId;
+    const roleArns = pulumi.all((use.roles ?? []).map((r) => pulumi.all(r.arns)));
+    return pulumi.all([account, roleArns]).apply(([acct, arns]) =>
+        JSON.stringify(keyPolicy({ ...use, multiRegion, roles: (use.roles ?? []).map((r, i) => ({ ...r, arns: arns[i] })) }, { account: acct, region })),
+    );
+}
+
 /** A customer-managed, yearly-rotated KMS key with grant verbs for roles. */
 export class KmsKey extends pulumi.ComponentResource {
     readonly key: aws.kms.Key;
@@ -86,11 +99,7 @@ export class KmsKey extends pulumi.ComponentResource {
      */
     restrict(use: KeyUseArgs, region: string): aws.kms.KeyPolicy {
         if (this.policy) throw new Error(`KMS key ${this.name}: its policy is already declared`);
-        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-        const roleArns = pulumi.all((use.roles ?? []).map((r) => pulumi.all(r.arns)));
-        const document = pulumi.all([account, roleArns]).apply(([acct, arns]) =>
-            JSON.stringify(keyPolicy({ ...use, multiRegion: this.args.multiRegion, roles: (use.roles ?? []).map((r, i) => ({ ...r, arns: arns[i] })) }, { account: acct, region })),
-        );
+        const document = keyPolicyDocument(use, this.args.multiRegion, region, { parent: this });
         this.policy = new aws.kms.KeyPolicy(this.name, { keyId: this.key.keyId, policy: document, bypassPolicyLockoutSafetyCheck: false }, { parent: this });
         return this.policy;
     }

@@ -8,7 +8,7 @@ import { Config, SERVICE_NAMES, ServiceName, pullsFromEcrInRegion, egressDomains
 import { serviceEnvironment, traceExportPort } from "../lib/environment";
 import { Network, NetworkArgs } from "../components/network";
 import { LoadBalancer, LoadBalancerArgs, Route, RouteArgs } from "../components/loadBalancer";
-import { KmsKey } from "../components/kmsKey";
+import { KeyUseArgs, KmsKey } from "../components/kmsKey";
 import { Database, DatabaseArgs, DatabaseClient } from "../components/database";
 import { Statement } from "../components/iam";
 import { Cache, CacheArgs } from "../components/cache";
@@ -263,4 +263,34 @@ export function drillsArgs(
         stopAlarms,
         atlas,
     };
+}
+
+/** Who uses the application key (or its replica): the three task roles only, with the encryption context the gateway must send. */
+export function appKeyUse(config: Config, services: Record<ServiceName, Service>): KeyUseArgs {
+    return {
+        roles: [{
+            sid: "GatewayTasksEnvelopeEncryption",
+            arns: SERVICE_NAMES.map((name) => services[name].taskRole.arn),
+            actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+            encryptionContextKeys: config.security.appKeyEncryptionContextKeys,
+        }],
+    };
+}
+
+/**
+ * The secrets the services read: the cache URL, and the database URI. With password authentication
+ * each service's own URI (its own user), in a secret only its tasks read; with IAM one URI without
+ * credentials, shared (each task logs in as its own role). `name` is the Secrets Manager name
+ * under payment-gateway/<stack>/.
+ */
+export function connectionSecrets(
+    config: Config,
+    stack: string,
+    { database, cache, dataKey, protect }: { database: { uri?: pulumi.Output<string>; uriFor(client: string): pulumi.Output<string> }; cache: Cache; dataKey: KmsKey; protect: boolean },
+) {
+    const name = (secret: string) => `payment-gateway/${stack}/${secret}`;
+    const cacheUrl = new StoredSecret("pg-cache-url", { name: name("cache-url"), description: "Cache URL with its AUTH token (MPG_GARNET_URL)", value: cache.url, key: dataKey, protect });
+    const databaseUri = (service: ServiceName) => new StoredSecret(`pg-${service}-database-uri`, { name: name(`${service}/database-uri`), description: `MongoDB connection string of ${service}'s own database user (MPG_DATABASE_URI)`, value: database.uriFor(service), key: dataKey, protect });
+    const sharedUri = config.atlas.authentication === "iam" ? new StoredSecret("pg-database-uri", { name: name("database-uri"), description: "MongoDB connection string (MPG_DATABASE_URI)", value: database.uri!, key: dataKey, protect }) : undefined;
+    return { name, of: (service: ServiceName) => ({ MPG_DATABASE_URI: sharedUri ?? databaseUri(service), MPG_GARNET_URL: cacheUrl }) };
 }

@@ -25,7 +25,7 @@ import { Drills } from "../components/drills";
 import { RotationStep, restoreOutput, tieBreakers } from "./lastUpdate";
 import { awsName, TopologyPlan } from "../lib/regionLoss";
 import { TieBreaker } from "../components/tieBreaker";
-import { alarmsArgs, adminRouteArgs, apiRouteArgs, cacheArgs, databaseArgs, drillsArgs, loadBalancerArgs, networkArgs, serviceArgs } from "./args";
+import { alarmsArgs, appKeyUse, adminRouteArgs, connectionSecrets, apiRouteArgs, cacheArgs, databaseArgs, drillsArgs, loadBalancerArgs, networkArgs, serviceArgs } from "./args";
 
 export interface GatewayInputs {
     config: Config;
@@ -86,13 +86,7 @@ export function gateway({ config, stack, zones, restore, rotation, topology, las
 
     const cache = new Cache("pg", cacheArgs(config, stack, network, dataKey, rotation));
 
-    const secretName = (name: string) => `payment-gateway/${stack}/${name}`;
-    const cacheUrl = new StoredSecret("pg-cache-url", { name: secretName("cache-url"), description: "Cache URL with its AUTH token (MPG_GARNET_URL)", value: cache.url, key: dataKey, protect });
-    // Password authentication: each service's own URI, in a secret only its tasks read. IAM: one
-    // URI without credentials, shared (each task logs in as its own role).
-    const databaseUri = (name: ServiceName) => new StoredSecret(`pg-${name}-database-uri`, { name: secretName(`${name}/database-uri`), description: `MongoDB connection string of ${name}'s own database user (MPG_DATABASE_URI)`, value: database.uriFor(name), key: dataKey, protect });
-    const sharedUri = config.atlas.authentication === "iam" ? new StoredSecret("pg-database-uri", { name: secretName("database-uri"), description: "MongoDB connection string (MPG_DATABASE_URI)", value: database.uri, key: dataKey, protect }) : undefined;
-    const secrets = (name: ServiceName) => ({ MPG_DATABASE_URI: sharedUri ?? databaseUri(name), MPG_GARNET_URL: cacheUrl });
+    const secrets = connectionSecrets(config, stack, { database, cache, dataKey, protect });
     // The URI secret the services shared before each had its own user: running tasks and any task
     // ECS starts from their task definitions (a replacement, a circuit-breaker rollback) read it
     // until ECS confirms they are all replaced: kept, unchanged, for that step, and every execution
@@ -102,7 +96,7 @@ export function gateway({ config, stack, zones, restore, rotation, topology, las
     // recovery window (30 days in prod; terraform-provider-aws internal/service/secretsmanager/
     // secret.go, resourceSecretDelete: DeleteSecret with RecoveryWindowInDays from state).
     const retiringSecrets = database.sharedUri
-        ? [new StoredSecret("pg-database-uri", { name: secretName("database-uri"), description: "MongoDB connection string (MPG_DATABASE_URI)", value: database.sharedUri, key: dataKey, protect: false, recoveryWindowInDays: protect ? 30 : 0 })]
+        ? [new StoredSecret("pg-database-uri", { name: secrets.name("database-uri"), description: "MongoDB connection string (MPG_DATABASE_URI)", value: database.sharedUri, key: dataKey, protect: false, recoveryWindowInDays: protect ? 30 : 0 })]
         : [];
 
     // --- The gateway: one service component, three process groups ---------------------------------
@@ -116,22 +110,15 @@ export function gateway({ config, stack, zones, restore, rotation, topology, las
 
     const wiring = { stack, prefix, cluster, network, database, cache, appKey, appMrk, logsKey, rotating: rotation.inProgress, stopped: restore.stopServices, root: path.resolve(__dirname, "..") };
     const services = Object.fromEntries(
-        SERVICE_NAMES.map((name) => [name, new Service(`pg-${name}`, serviceArgs(config, name, { ...wiring, secrets: secrets(name), retiringSecrets, route: routes[name], deploymentAlarms: alarms.deploymentAlarms[name] ?? [] }))]),
+        SERVICE_NAMES.map((name) => [name, new Service(`pg-${name}`, serviceArgs(config, name, { ...wiring, secrets: secrets.of(name), retiringSecrets, route: routes[name], deploymentAlarms: alarms.deploymentAlarms[name] ?? [] }))]),
     ) as Record<ServiceName, Service>;
 
     // --- Restore: submitted once, after every task has stopped --------------------------------------
     const job = restore.submitJob ? database.restoreFrom(config.atlas.restore!, SERVICE_NAMES.flatMap((name) => services[name].stoppedBy)) : undefined;
     // The application key: the gateway's task roles only, with the encryption context it must send.
-    const appKeyUse = {
-        roles: [{
-            sid: "GatewayTasksEnvelopeEncryption",
-            arns: SERVICE_NAMES.map((name) => services[name].taskRole.arn),
-            actions: ["kms:GenerateDataKey", "kms:Decrypt"],
-            encryptionContextKeys: config.security.appKeyEncryptionContextKeys,
-        }],
-    };
-    appKey.restrict(appKeyUse, config.region);
-    appMrk?.restrict(appKeyUse, config.region);
+    const keyUse = appKeyUse(config, services);
+    appKey.restrict(keyUse, config.region);
+    appMrk?.restrict(keyUse, config.region);
 
     // --- Failover drills: the HA checklist proved under failure, guarded by the customer-facing alarms ---
     const zone = config.drills.zone ?? defaultDrillZone(zones.stackZones, config.network.natGateways);

@@ -20,19 +20,17 @@ import { loadStackZones } from "../lib/stackConfig";
 import { defaultDrillZone } from "../lib/drills";
 import { PrimaryRegionLoss, gate as gateOf, standbyStep } from "../lib/failover";
 import { fleetsConnected } from "../lib/pool";
-import { keyPolicy } from "../lib/keyPolicy";
 import { Network } from "../components/network";
-import { KmsKey } from "../components/kmsKey";
+import { KmsKey, keyPolicyDocument } from "../components/kmsKey";
 import { ClusterAccess } from "../components/clusterAccess";
 import { Cache } from "../components/cache";
-import { StoredSecret } from "../components/secret";
 import { Service } from "../components/service";
 import { Alarms } from "../components/alarms";
 import { Drills } from "../components/drills";
 import { Failover } from "../components/failover";
 import { RotationStep } from "./lastUpdate";
 import { entryPoint, organizationControls } from "./gateway";
-import { alarmsArgs, cacheArgs, drillsArgs, networkArgs, serviceArgs } from "./args";
+import { alarmsArgs, appKeyUse, cacheArgs, connectionSecrets, drillsArgs, networkArgs, serviceArgs } from "./args";
 
 export interface StandbyInputs {
     config: Config;
@@ -98,12 +96,8 @@ export function standby({ config, stack, zones, primary, rotation, lastReleases 
     const appKey = { encryptDecryptStatements: () => [{ Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: primary.appKeyReplicaArn }] };
     // Cold by design: rebuilt after a failover (README "Region loss": what is not protected).
     const cache = new Cache("pg", cacheArgs(config, stack, network, dataKey, rotation));
-    const secretName = (name: string) => `payment-gateway/${stack}/${name}`;
-    const cacheUrl = new StoredSecret("pg-cache-url", { name: secretName("cache-url"), description: "Cache URL with its AUTH token (MPG_GARNET_URL)", value: cache.url, key: dataKey, protect });
-    // As on the primary: with passwords each service's own user and URI, in a secret only its tasks read; with IAM one URI.
-    const databaseUri = (name: ServiceName) => new StoredSecret(`pg-${name}-database-uri`, { name: secretName(`${name}/database-uri`), description: `MongoDB connection string of ${name}'s own database user (MPG_DATABASE_URI)`, value: access.uriFor(name), key: dataKey, protect });
-    const sharedUri = config.atlas.authentication === "iam" ? new StoredSecret("pg-database-uri", { name: secretName("database-uri"), description: "MongoDB connection string (MPG_DATABASE_URI)", value: access.uriFor("admin"), key: dataKey, protect }) : undefined;
-    const secrets = (name: ServiceName) => ({ MPG_DATABASE_URI: sharedUri ?? databaseUri(name), MPG_GARNET_URL: cacheUrl });
+    // As on the primary: with passwords each service's own user and URI, in a secret only its tasks read.
+    const secrets = connectionSecrets(config, stack, { database: access, cache, dataKey, protect });
 
     // --- The gateway at its warm floor, scaling up to the primary's ceilings -------------------------
     const cluster = new aws.ecs.Cluster("pg", {
@@ -117,12 +111,12 @@ export function standby({ config, stack, zones, primary, rotation, lastReleases 
     const alarms = new Alarms("pg", alarmsArgs(config, prefix, { lb, routes, cluster, cache, logsKey }));
     const wiring = { stack, prefix, cluster, network, database: access, cache, appKey, logsKey, rotating: rotation.inProgress, stopped: false, root: path.resolve(__dirname, "..") };
     const services = Object.fromEntries(
-        SERVICE_NAMES.map((name) => [name, new Service(`pg-${name}`, serviceArgs(config, name, { ...wiring, secrets: secrets(name), retiringSecrets: [], route: routes[name], deploymentAlarms: alarms.deploymentAlarms[name] ?? [] }))]),
+        SERVICE_NAMES.map((name) => [name, new Service(`pg-${name}`, serviceArgs(config, name, { ...wiring, secrets: secrets.of(name), retiringSecrets: [], route: routes[name], deploymentAlarms: alarms.deploymentAlarms[name] ?? [] }))]),
     ) as Record<ServiceName, Service>;
 
     // The replica's policy: the account administers it without use, the three task roles use it,
     // with the encryption context the primary's key requires (lib/keyPolicy.ts, as on the primary).
-    grantReplicaUse(primary.appKeyReplicaArn, SERVICE_NAMES.map((name) => services[name].taskRole.arn), config);
+    grantReplicaUse(primary.appKeyReplicaArn, services, config);
 
     const zone = config.drills.zone ?? defaultDrillZone(zones.stackZones, config.network.natGateways);
     const failoverDrills = config.drills.enabled
@@ -178,14 +172,8 @@ export function standby({ config, stack, zones, primary, rotation, lastReleases 
  * shared); PutKeyPolicy on the replica is a call to this region's KMS only, so it does not need
  * the primary's region.
  */
-function grantReplicaUse(replicaArn: string, taskRoleArns: pulumi.Output<string>[], config: Config): aws.kms.KeyPolicy {
-    const account = aws.getCallerIdentityOutput({}).accountId;
-    const document = pulumi.all([account, pulumi.all(taskRoleArns)]).apply(([acct, arns]) =>
-        JSON.stringify(keyPolicy({
-            multiRegion: true,
-            roles: [{ sid: "GatewayTasksEnvelopeEncryption", arns, actions: ["kms:GenerateDataKey", "kms:Decrypt"], encryptionContextKeys: config.security.appKeyEncryptionContextKeys }],
-        }, { account: acct, region: config.region })),
-    );
+function grantReplicaUse(replicaArn: string, services: Record<ServiceName, Service>, config: Config): aws.kms.KeyPolicy {
+    const document = keyPolicyDocument(appKeyUse(config, services), true, config.region);
     // The key id, not the ARN: the provider reads `key_id` back as DescribeKey's KeyId, so an ARN
     // would show as a change on every preview (terraform-provider-aws kms/key_policy.go, resourceKeyPolicyRead).
     const keyId = replicaArn.split(":key/")[1];
