@@ -6,9 +6,7 @@ import { ATLAS_PRIVATELINK_PORTS, DatabaseClient } from "./database";
 import { Connections } from "./connections";
 import { Network } from "./network";
 import { UsersApplied } from "./usersApplied";
-
-/** TLS and majority writes, retried across an election: as the gateway stack's URI (components/database.ts). */
-const URI_OPTIONS = "retryWrites=true&w=majority&tls=true";
+import { iamUri, passwordUri } from "../lib/atlasUri";
 
 export interface ClusterAccessArgs {
     /** The Atlas project of the cluster (another stack's). */
@@ -98,7 +96,7 @@ export class ClusterAccess extends pulumi.ComponentResource {
         }
         this.host = this.srvHost();
         if (args.authentication === "password") for (const client of args.clients) this.users[client] = this.createClientUser(client);
-        else this.uri = pulumi.secret(pulumi.interpolate`mongodb+srv://${this.host}/${args.databaseName}?authSource=%24external&authMechanism=MONGODB-AWS&${URI_OPTIONS}`);
+        else this.uri = pulumi.secret(this.host.apply((host) => iamUri(host, args.databaseName)));
         this.registerOutputs({ host: this.host });
     }
 
@@ -132,11 +130,8 @@ export class ClusterAccess extends pulumi.ComponentResource {
         const password = new random.RandomPassword(`${this.name}-${client}`, { length: 32, special: false }, this.child);
         const user = this.createUser(`${this.name}-${client}`, { username, password: password.result, authDatabaseName: "admin" });
         const applied = new UsersApplied(`${this.name}-${client}-applied`, { projectId: this.args.projectId, clusterName: this.args.clusterName, username: user.username }, { ...this.child, dependsOn: [user] });
-        const db = this.args.databaseName;
         // Declared after Atlas applied the user: a task that reads it can log in.
-        const uri = pulumi.all([this.host!, password.result, applied.id]).apply(([host, secret]) =>
-            `mongodb+srv://${encodeURIComponent(username)}:${encodeURIComponent(secret)}@${host}/${db}?${URI_OPTIONS}&authSource=admin`,
-        );
+        const uri = pulumi.all([this.host!, password.result, applied.id]).apply(([host, secret]) => passwordUri(host, this.args.databaseName, username, secret));
         return { user, applied, uri: pulumi.secret(uri) };
     }
 

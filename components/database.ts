@@ -10,6 +10,7 @@ import { KmsKey } from "./kmsKey";
 import { Network } from "./network";
 import { UsersApplied } from "./usersApplied";
 import { RegionNodes } from "../lib/regionLoss";
+import { iamUri, passwordUri, plainUri } from "../lib/atlasUri";
 
 /** Atlas maps each replica-set node to its own port on the endpoint service, within this range. */
 export const ATLAS_PRIVATELINK_PORTS = { from: 1024, to: 65535 };
@@ -415,11 +416,9 @@ export class Database extends pulumi.ComponentResource {
     /** TLS, majority writes, and either the password user's credentials or the MONGODB-AWS mechanism. */
     private connectionString(): pulumi.Output<string> {
         const db = this.args.databaseName;
-        const options = "retryWrites=true&w=majority&tls=true";
-        if (this.args.authentication === "iam")
-            return pulumi.interpolate`mongodb+srv://${this.host}/${db}?authSource=%24external&authMechanism=MONGODB-AWS&${options}`;
+        if (this.args.authentication === "iam") return this.host.apply((host) => iamUri(host, db));
         // Password authentication: no shared URI (each client has its own, `uriFor`); this one has no credentials.
-        return pulumi.interpolate`mongodb+srv://${this.host}/${db}?${options}`;
+        return this.host.apply((host) => plainUri(host, db));
     }
 
     /**
@@ -428,10 +427,7 @@ export class Database extends pulumi.ComponentResource {
      * a user that cannot log in yet. Without `applied`: a user Atlas applied long ago.
      */
     private passwordUri(username: string, password: pulumi.Output<string>, applied?: UsersApplied): pulumi.Output<string> {
-        const options = "retryWrites=true&w=majority&tls=true";
-        return pulumi.all([this.host, password, applied?.id]).apply(([host, pw]) =>
-            `mongodb+srv://${encodeURIComponent(username)}:${encodeURIComponent(pw)}@${host}/${this.args.databaseName}?${options}&authSource=admin`,
-        );
+        return pulumi.all([this.host, password, applied?.id]).apply(([host, pw]) => passwordUri(host, this.args.databaseName, username, pw));
     }
 
     private createUser(name: string, identity: Pick<mongodbatlas.DatabaseUserArgs, "username" | "password" | "awsIamType" | "authDatabaseName">): mongodbatlas.DatabaseUser {
