@@ -68,7 +68,8 @@ export interface PolicyDocument {
  */
 export const RESOURCES: Record<string, (s: Scope) => string | string[]> = {
     // With tie-breaker regions, their endpoint-only VPCs: the VPC, its subnets, the endpoint's security group and the interface endpoint.
-    "ec2:vpc": (s) => withTieBreakers(s, (r) => `${arn(r, "ec2")}:vpc/*`),
+    // And with a warm standby, the VPCs of its region: a peering names the VPCs of both sides.
+    "ec2:vpc": (s) => [...new Set([...withTieBreakers(s, (r) => `${arn(r, "ec2")}:vpc/*`), ...withPeerRegion(s, (r) => `${arn(r, "ec2")}:vpc/*`)])],
     "ec2:subnet": (s) => withTieBreakers(s, (r) => `${arn(r, "ec2")}:subnet/*`),
     "ec2:route-table": (s) => `${arn(s, "ec2")}:route-table/*`,
     "ec2:internet-gateway": (s) => `${arn(s, "ec2")}:internet-gateway/*`,
@@ -78,6 +79,8 @@ export const RESOURCES: Record<string, (s: Scope) => string | string[]> = {
     "ec2:security-group-rule": (s) => withTieBreakers(s, (r) => `${arn(r, "ec2")}:security-group-rule/*`),
     "ec2:vpc-endpoint": (s) => withTieBreakers(s, (r) => `${arn(r, "ec2")}:vpc-endpoint/*`),
     "ec2:vpc-flow-log": (s) => `${arn(s, "ec2")}:vpc-flow-log/*`,
+    // A cross-region connection lives in both regions of the pair under one id.
+    "ec2:vpc-peering-connection": (s) => withPeerRegion(s, (r) => `${arn(r, "ec2")}:vpc-peering-connection/*`),
     // The reference names the type of CreateLoadBalancer and its kin `loadbalancer` (ARN `loadbalancer/…`),
     // and that of SetSubnets, SetSecurityGroups and CreateListener `loadbalancer/app/`: the same ARNs.
     "elasticloadbalancing:loadbalancer": (s) => `${arn(s, "elasticloadbalancing")}:loadbalancer/app/pg-*/*`,
@@ -141,6 +144,11 @@ function inRegions(s: Scope, pattern: (s: Scope) => string): string[] {
 /** A pattern in the stack's region, and in each of its tie-breaker regions. */
 function withTieBreakers(s: Scope, pattern: (s: Scope) => string): string[] {
     return [s, ...(s.tieBreakerRegions ?? []).map((region) => ({ ...s, region }))].map(pattern);
+}
+
+/** A pattern in the stack's region, and in its warm standby's region (the other side of a VPC peering). */
+function withPeerRegion(s: Scope, pattern: (s: Scope) => string): string[] {
+    return [s, ...(s.standbyRegion ? [{ ...s, region: s.standbyRegion }] : [])].map(pattern);
 }
 
 function arn(s: Scope, service: string): string {
