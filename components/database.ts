@@ -162,8 +162,8 @@ export class Database extends pulumi.ComponentResource {
             for (const client of args.clients ?? []) this.users[client] = this.createServiceUser(client, users.current, true);
         }
         if (args.network && args.privateLink) this.connections = this.createPrivateLink(args.network);
-        if (this.connections && args.peerCidrs?.length) admitPeer(this.connections, args.peerCidrs);
         else if (args.network) this.allowNatAddresses(args.network);
+        if (this.connections && args.peerCidrs?.length) admitPeer(this.connections, args.peerCidrs);
         this.host = this.srvHost();
         this.uri = pulumi.secret(this.connectionString());
         for (const own of Object.values(this.users)) own.uri = pulumi.secret(this.passwordUri(own.username, own.password.result, own.applied));
