@@ -276,6 +276,8 @@ describe("region loss", () => {
             for (const name of ["admin", "main", "worker"])
                 assert.deepEqual(rules("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", grown.one("aws:ec2/securityGroup:SecurityGroup", `pg-${name}-svc`)), expected, name);
             // What the standby reads to declare its services: the connection accepted, and active.
+            // Over PrivateLink, with or without a peer: no IP access list beside it.
+            for (const run of [early, grown]) assert.equal(run.ofType("mongodbatlas:index/projectIpAccessList:ProjectIpAccessList").length, 0);
             assert.deepEqual(grown.outputs.regionLoss.peering, { connectionId: EXAMPLE_PEERING_ID, status: "active" });
             assert.match(grown.outputs.regionLoss.next, /^none: this stack accepts standby-prod's VPC peering/);
             // The route tables change in place: the same tables, one more route each.
