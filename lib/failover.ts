@@ -150,7 +150,12 @@ export function standbyStep(
     if (!primary.regions.includes(atlas))
         return { step: "endpoint", next: `once this stack's private endpoint is AVAILABLE, add ${atlas} to the primary's atlas.regions and pulumi up the primary alone (it also accepts this stack's VPC peering); then pulumi up this stack again` };
     const accepted = peeringAccepted(primary.peering, own.connectionId);
-    const accept = `pulumi up ${own.primaryStack}: it accepts this stack's VPC peering${own.connectionId ? ` (${own.connectionId})` : " (requested by this update)"} and routes to it, without which these tasks cannot reach a primary node in ${own.primaryStack}'s region`;
+    // A request not accepted within 7 days expires (Amazon VPC Peering Guide, "Accept or reject a
+    // VPC peering connection"), and the provider reads an expired connection as gone
+    // (terraform-provider-aws internal/service/ec2 findVPCPeeringConnectionByID): the accepter's
+    // create then fails, and only a refresh of this stack (resourceVPCPeeringConnectionRead drops
+    // it from the state) lets the next update request a new one.
+    const accept = `pulumi up ${own.primaryStack}: it accepts this stack's VPC peering${own.connectionId ? ` (${own.connectionId})` : " (requested by this update)"} and routes to it, without which these tasks cannot reach a primary node in ${own.primaryStack}'s region; a request not accepted within 7 days expires: pulumi up --refresh this stack first to request it again`;
     if (!accepted && !own.wasFull) return { step: "endpoint", next: `${accept}; then pulumi up this stack again` };
     if (!accepted) return { step: "full", next: accept };
     return { step: "full", next: "none: the standby is complete; run the region drill (README \"Region loss\")" };

@@ -152,6 +152,7 @@ describe("warm standby (lib/failover.ts, config)", () => {
                 const s = standbyStep({ regions: all, peering }, "us-east-2", own);
                 assert.equal(s.step, "endpoint", JSON.stringify(peering));
                 assert.match(s.next, /^pulumi up prod: it accepts this stack's VPC peering \(pcx-0123456789abcdef0\).*; then pulumi up this stack again$/);
+                assert.match(s.next, /a request not accepted within 7 days expires: pulumi up --refresh this stack first to request it again/);
             }
             // A first deployment has no connection recorded yet.
             assert.equal(standbyStep({ regions: all, peering: accepted }, "us-east-2", { primaryStack: "prod" }).step, "endpoint");
