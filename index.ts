@@ -16,7 +16,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { RotationRecord } from "./lib/rotation";
 import { RestoreRecord } from "./lib/restore";
 import { releaseStrategies } from "./lib/release";
-import { loadConfig, loadStackZones, previousOutputs, readPrimaryStack } from "./lib/stackConfig";
+import { loadConfig, loadStackZones, previousOutputs, readPrimaryStack, readStandbyStack } from "./lib/stackConfig";
+import { atlasName } from "./lib/regionLoss";
 import { ClusterRecord, stepOfRestore, stepOfRotation, stepOfTopology } from "./stacks/lastUpdate";
 import { gateway } from "./stacks/gateway";
 import { restoreDrill } from "./stacks/restoreDrill";
@@ -28,7 +29,7 @@ export = async () => {
     // Which step of a credential rotation or a restore this update takes depends on the step the
     // last one took; a restore it already started is not judged against today's clock again, and an
     // atlas.tier edit is judged against the tier it deployed.
-    const last = await previousOutputs(["rotation", "restore", "atlasCluster", "dnsRecords", "releases"]);
+    const last = await previousOutputs(["rotation", "restore", "atlasCluster", "dnsRecords", "releases", "regionLoss", "peering"]);
     const lastRestore = last.outputs.restore as RestoreRecord | undefined;
     const lastCluster = last.outputs.atlasCluster as ClusterRecord | undefined;
     const lastReleases = releaseStrategies(last.outputs.releases);
@@ -52,6 +53,11 @@ export = async () => {
     const rotation = await stepOfRotation(config, lastRotation, last.deployed);
     // Whether the replica set may grow into atlas.regions yet (PrivateLink active in each of them).
     const topology = config.purpose === "gateway" ? await stepOfTopology(config, lastCluster) : undefined;
+    // A primary reads its standby's VPC peering request (the Pulumi backend) once the replica set has,
+    // or this update gives it, nodes in the standby's region: the standby stack exists by then.
+    const standbyPeering = config.purpose === "gateway" && config.regionLoss && topology!.deploy.some((r) => r.region === atlasName(config.regionLoss!.standbyRegion))
+        ? await readStandbyStack(config)
+        : undefined;
 
     switch (config.purpose) {
         case "restore-drill":
@@ -59,10 +65,10 @@ export = async () => {
         case "region-drill":
             return regionDrill({ config, stack });
         case "gateway":
-            return gateway({ config, stack, zones: zones!, restore, rotation, topology: topology!, lastReleases });
+            return gateway({ config, stack, zones: zones!, restore, rotation, topology: topology!, lastReleases, standbyPeering });
         case "local":
             return local({ config, stack });
         case "standby":
-            return standby({ config, stack, zones: zones!, primary: primary!, rotation, lastReleases });
+            return standby({ config, stack, zones: zones!, primary: primary!, rotation, lastReleases, last: { step: (last.outputs.regionLoss as { step?: string } | undefined)?.step, peering: last.outputs.peering as { connectionId?: string } | undefined } });
     }
 };

@@ -79,6 +79,10 @@ export const DEPLOY_ACTIONS: Record<string, Grants> = {
         "ec2:DeleteFlowLogs": ["ec2:vpc-flow-log"],
         ...tags("ec2", ["ec2:vpc-flow-log"]),
     },
+    // The VPC peering of a region-loss pair (lib/peering.ts): the standby requests (authorized on its
+    // own VPC, the requester's), the primary accepts (its own VPC, the accepter's), each in its region.
+    "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": { "ec2:CreateVpcPeeringConnection": ["ec2:vpc-peering-connection", "ec2:vpc"], "ec2:DeleteVpcPeeringConnection": ["ec2:vpc-peering-connection"], ...tags("ec2", ["ec2:vpc-peering-connection"]) },
+    "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter": { "ec2:AcceptVpcPeeringConnection": ["ec2:vpc-peering-connection", "ec2:vpc"], ...tags("ec2", ["ec2:vpc-peering-connection"]) },
     "aws:ec2/vpcEndpoint:VpcEndpoint": {
         "ec2:CreateVpcEndpoint": ["ec2:vpc-endpoint", "ec2:vpc", "ec2:subnet", "ec2:security-group", "ec2:route-table"],
         "ec2:ModifyVpcEndpoint": ["ec2:vpc-endpoint", "ec2:subnet", "ec2:security-group", "ec2:route-table"],

@@ -68,6 +68,12 @@ export interface PolicyDocument {
  */
 export const RESOURCES: Record<string, (s: Scope) => string | string[]> = {
     // With tie-breaker regions, their endpoint-only VPCs: the VPC, its subnets, the endpoint's security group and the interface endpoint.
+    // Not the warm standby's region: a VPC peering is authorized on the caller's own VPC only, the
+    // requester's for CreateVpcPeeringConnection ("the VPC resource for the CreateVpcPeeringConnection
+    // action is always the requester VPC"), the accepter's for AcceptVpcPeeringConnection, which
+    // runs in the accepter's region (Amazon VPC Peering Guide, "Identity and access management for
+    // VPC peering"; EC2 API Reference, AcceptVpcPeeringConnection). The other side's VPC is a
+    // condition key (ec2:AccepterVpc, ec2:RequesterVpc), not a resource.
     "ec2:vpc": (s) => withTieBreakers(s, (r) => `${arn(r, "ec2")}:vpc/*`),
     "ec2:subnet": (s) => withTieBreakers(s, (r) => `${arn(r, "ec2")}:subnet/*`),
     "ec2:route-table": (s) => `${arn(s, "ec2")}:route-table/*`,
@@ -78,6 +84,9 @@ export const RESOURCES: Record<string, (s: Scope) => string | string[]> = {
     "ec2:security-group-rule": (s) => withTieBreakers(s, (r) => `${arn(r, "ec2")}:security-group-rule/*`),
     "ec2:vpc-endpoint": (s) => withTieBreakers(s, (r) => `${arn(r, "ec2")}:vpc-endpoint/*`),
     "ec2:vpc-flow-log": (s) => `${arn(s, "ec2")}:vpc-flow-log/*`,
+    // Each side of a cross-region connection acts on it in its own region (requested in the
+    // standby's, accepted in the primary's), under one id: the stack's region only.
+    "ec2:vpc-peering-connection": (s) => `${arn(s, "ec2")}:vpc-peering-connection/*`,
     // The reference names the type of CreateLoadBalancer and its kin `loadbalancer` (ARN `loadbalancer/…`),
     // and that of SetSubnets, SetSecurityGroups and CreateListener `loadbalancer/app/`: the same ARNs.
     "elasticloadbalancing:loadbalancer": (s) => `${arn(s, "elasticloadbalancing")}:loadbalancer/app/pg-*/*`,

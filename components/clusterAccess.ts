@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as mongodbatlas from "@pulumi/mongodbatlas";
 import * as random from "@pulumi/random";
-import { ATLAS_PRIVATELINK_PORTS, DatabaseClient } from "./database";
+import { ATLAS_PRIVATELINK_PORTS, DatabaseClient, admitPeer, reachPeer } from "./database";
 import { Connections } from "./connections";
 import { Network } from "./network";
 import { UsersApplied } from "./usersApplied";
@@ -31,6 +31,8 @@ export interface ClusterAccessArgs {
      * strings only with an endpoint in every region with nodes. Default true.
      */
     connect?: boolean;
+    /** The private ranges of the peered VPC in the primary's region (lib/peering.ts): admitted here, and reached by the clients there. Default: none. */
+    peerCidrs?: string[];
 }
 
 /**
@@ -90,6 +92,7 @@ export class ClusterAccess extends pulumi.ComponentResource {
             providerName: "AWS",
         }, this.child);
         this.readyForClients.push(this.endpointService);
+        if (args.peerCidrs?.length) admitPeer(this.connections, args.peerCidrs);
         if (args.connect === false) {
             this.registerOutputs({});
             return;
@@ -102,7 +105,7 @@ export class ClusterAccess extends pulumi.ComponentResource {
 
     /** Lets `client` reach the cluster through this region's endpoint and, with IAM authentication, log in as its task role. */
     allowFrom(client: DatabaseClient, name: string): pulumi.Resource[] {
-        const ready: pulumi.Resource[] = [...this.connections.allowFrom(client.connections, ATLAS_PRIVATELINK_PORTS, `MongoDB via PrivateLink from ${name}`)];
+        const ready: pulumi.Resource[] = [...this.connections.allowFrom(client.connections, ATLAS_PRIVATELINK_PORTS, `MongoDB via PrivateLink from ${name}`), ...reachPeer(client, this.args.peerCidrs ?? [], name)];
         if (this.args.authentication === "iam" && this.args.connect !== false) {
             const user = this.createUser(`${this.name}-${name}`, { username: client.taskRole.arn, awsIamType: "ROLE", authDatabaseName: "$external" });
             ready.push(user, new UsersApplied(`${this.name}-${name}-applied`, { projectId: this.args.projectId, clusterName: this.args.clusterName, username: user.username }, { ...this.child, dependsOn: [user] }));

@@ -32,7 +32,7 @@ export class Connections {
     /** Admit `port` from the members of `peer` only, and let `peer` send to this group on it. Returns both rules. */
     allowFrom(peer: Connections, port: PortRange, description: string): [aws.vpc.SecurityGroupIngressRule, aws.vpc.SecurityGroupEgressRule] {
         checkRuleDescription(description);
-        const { from, to } = typeof port === "number" ? { from: port, to: port } : port;
+        const { from, to } = range(port);
         const ingress = new aws.vpc.SecurityGroupIngressRule(`${this.name}-from-${peer.name}-${from}`, {
             securityGroupId: this.securityGroup.id,
             referencedSecurityGroupId: peer.securityGroup.id,
@@ -53,31 +53,37 @@ export class Connections {
     }
 
     /** Let the group's members send to `cidrs` on `port` (tcp) only; `tags` say why, where a policy needs to know. Default: no tags. */
-    allowToCidrs(cidrs: string[], port: number, description: string, tags?: Record<string, string>): aws.vpc.SecurityGroupEgressRule[] {
+    allowToCidrs(cidrs: string[], port: PortRange, description: string, tags?: Record<string, string>): aws.vpc.SecurityGroupEgressRule[] {
         checkRuleDescription(description);
-        return cidrs.map((cidr, i) => new aws.vpc.SecurityGroupEgressRule(`${this.name}-to-${port}-cidr${i}`, {
+        const { from, to } = range(port);
+        return cidrs.map((cidr, i) => new aws.vpc.SecurityGroupEgressRule(`${this.name}-to-${from}-cidr${i}`, {
             securityGroupId: this.securityGroup.id,
             cidrIpv4: cidr,
             ipProtocol: "tcp",
-            fromPort: port,
-            toPort: port,
+            fromPort: from,
+            toPort: to,
             description,
             ...(tags ? { tags } : {}),
         }, this.opts));
     }
 
     /** Admit `port` from each of `cidrs`. */
-    allowFromCidrs(cidrs: string[], port: number, description: string): aws.vpc.SecurityGroupIngressRule[] {
+    allowFromCidrs(cidrs: string[], port: PortRange, description: string): aws.vpc.SecurityGroupIngressRule[] {
         checkRuleDescription(description);
-        return cidrs.map((cidr, i) => new aws.vpc.SecurityGroupIngressRule(`${this.name}-${port}-cidr${i}`, {
+        const { from, to } = range(port);
+        return cidrs.map((cidr, i) => new aws.vpc.SecurityGroupIngressRule(`${this.name}-${from}-cidr${i}`, {
             securityGroupId: this.securityGroup.id,
             cidrIpv4: cidr,
             ipProtocol: "tcp",
-            fromPort: port,
-            toPort: port,
+            fromPort: from,
+            toPort: to,
             description,
         }, this.opts));
     }
+}
+
+function range(port: PortRange): { from: number; to: number } {
+    return typeof port === "number" ? { from: port, to: port } : port;
 }
 
 function checkRuleDescription(description: string): void {

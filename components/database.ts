@@ -76,6 +76,12 @@ export interface DatabaseArgs {
     users?: { current: string; keep?: string; keepShared?: boolean };
     /** Encrypt the project's clusters at rest under this KMS key (components/atlasEncryption.ts). Default: Atlas's own keys. */
     customerKey?: KmsKey;
+    /**
+     * With PrivateLink: the private ranges of the peered VPC in another region (the warm standby's,
+     * lib/peering.ts). Its tasks reach this region's nodes through this endpoint, and this stack's
+     * tasks reach that region's nodes through the endpoint there. Default: none.
+     */
+    peerCidrs?: string[];
 }
 
 /** A backup to restore into the cluster: a snapshot, or a point in time of the source's continuous backup. */
@@ -93,6 +99,21 @@ export interface PasswordUser {
     username: string;
     applied: UsersApplied;
     uri: pulumi.Output<string>;
+}
+
+/**
+ * The peer region's tasks may reach this region's Atlas interface endpoint (lib/peering.ts): its
+ * group admits their private ranges on the ports Atlas maps the nodes to. A group in another
+ * region cannot be referenced (Amazon VPC Peering Guide, "Update your security groups to reference
+ * peer security groups": same Region only), so ranges, the peer's private subnets only.
+ */
+export function admitPeer(endpoint: Connections, cidrs: string[]): aws.vpc.SecurityGroupIngressRule[] {
+    return endpoint.allowFromCidrs(cidrs, ATLAS_PRIVATELINK_PORTS, "MongoDB via PrivateLink from the peered region tasks");
+}
+
+/** And `client` may reach the peer region's Atlas interface endpoint, in the peer's private subnets: nothing else there. */
+export function reachPeer(client: DatabaseClient, cidrs: string[], name: string): aws.vpc.SecurityGroupEgressRule[] {
+    return cidrs.length ? client.connections.allowToCidrs(cidrs, ATLAS_PRIVATELINK_PORTS, `MongoDB via the peered region PrivateLink endpoint from ${name}`) : [];
 }
 
 /** What a client of the database brings: its security group and the role its tasks run as. */
@@ -142,6 +163,7 @@ export class Database extends pulumi.ComponentResource {
         }
         if (args.network && args.privateLink) this.connections = this.createPrivateLink(args.network);
         else if (args.network) this.allowNatAddresses(args.network);
+        if (this.connections && args.peerCidrs?.length) admitPeer(this.connections, args.peerCidrs);
         this.host = this.srvHost();
         this.uri = pulumi.secret(this.connectionString());
         for (const own of Object.values(this.users)) own.uri = pulumi.secret(this.passwordUri(own.username, own.password.result, own.applied));
@@ -207,7 +229,7 @@ export class Database extends pulumi.ComponentResource {
      */
     allowFrom(client: DatabaseClient, name: string): pulumi.Resource[] {
         const ready: pulumi.Resource[] = [];
-        if (this.connections) ready.push(...this.connections.allowFrom(client.connections, ATLAS_PRIVATELINK_PORTS, `MongoDB via PrivateLink from ${name}`));
+        if (this.connections) ready.push(...this.connections.allowFrom(client.connections, ATLAS_PRIVATELINK_PORTS, `MongoDB via PrivateLink from ${name}`), ...reachPeer(client, this.args.peerCidrs ?? [], name));
         // Without PrivateLink the cluster answers on its public hosts (port 27017), reached through the NAT.
         else if (this.args.network) ready.push(...client.connections.allowToCidrs(["0.0.0.0/0"], 27017, `MongoDB on Atlas public hosts via NAT from ${name}`));
         if (this.args.authentication === "iam") {

@@ -34,7 +34,18 @@ export interface NetworkArgs {
      * subnets of its own. Default: none, the private subnets route straight to the NAT gateways.
      */
     egressFirewall?: { name: string; domains: pulumi.Input<string[]>; key: KmsKey; retentionDays: number; deleteProtection: boolean };
+    /**
+     * VPC peering with the other stack of a region-loss pair (lib/peering.ts): `request` (the warm
+     * standby: a connection to the primary's VPC in its region, in account `ownerId`) or `accept`
+     * (the primary: the standby's connection id); either way a route from every private subnet to
+     * each of the peer's private ranges `cidrs` through the connection. Default: none.
+     */
+    peer?: PeerArgs;
 }
+
+export type PeerArgs =
+    | { request: { vpcId: string; region: string; ownerId: string }; cidrs: string[] }
+    | { accept: string; cidrs: string[] };
 
 
 /**
@@ -60,6 +71,8 @@ export class Network extends pulumi.ComponentResource {
     private readonly privateAssociations: aws.ec2.RouteTableAssociation[] = [];
     private readonly interfaceEndpoints: aws.ec2.VpcEndpoint[] = [];
     private s3Endpoint?: aws.ec2.VpcEndpoint;
+    /** The peering connection (requested or accepted), with `peer`. */
+    readonly peering?: aws.ec2.VpcPeeringConnection | aws.ec2.VpcPeeringConnectionAccepter;
     private readonly child: pulumi.CustomResourceOptions;
     private readonly layout: ReturnType<typeof subnetLayout>;
 
@@ -70,6 +83,7 @@ export class Network extends pulumi.ComponentResource {
 
         this.zones = this.selectZones();
         this.vpc = this.createVpc(name);
+        if (args.peer) this.peering = this.createPeering(name, args.peer);
         this.internetGateway = this.createInternetGateway(name);
         this.createPublicSubnets(name);
         this.createNatGateways(name);
@@ -160,6 +174,19 @@ export class Network extends pulumi.ComponentResource {
         return table;
     }
 
+    /** The peering connection's id (with `peer`): the requester's, or the one accepted. */
+    get peeringConnectionId(): pulumi.Output<string> | undefined {
+        return this.peering?.id;
+    }
+    /** The peer's private ranges this network routes to (with `peer`). Default none. */
+    get peerCidrs(): string[] {
+        return this.args.peer?.cidrs ?? [];
+    }
+    /** The private subnets' ranges: where tasks and interface endpoints live (what a peer routes to). */
+    get privateSubnetCidrs(): pulumi.Output<string>[] {
+        return this.privateSubnets.map((s) => s.cidrBlock);
+    }
+
     /** The NAT gateways' public addresses: what the outside world (an IP access list) sees of the tasks. */
     get natPublicIps(): pulumi.Output<string>[] {
         return this.natIps.map((ip) => ip.publicIp);
@@ -183,6 +210,33 @@ export class Network extends pulumi.ComponentResource {
             enableDnsHostnames: true, // PrivateLink and interface endpoints need private DNS
             enableDnsSupport: true,
             tags: { Name: name },
+        }, this.child);
+    }
+
+    /**
+     * The standby requests, the primary accepts (lib/peering.ts), each in its own region.
+     * terraform-provider-aws internal/service/ec2: aws_vpc_peering_connection's vpc_id, peer_vpc_id,
+     * peer_region and peer_owner_id are ForceNew, and its create returns once the connection is
+     * pending-acceptance (WaitVPCPeeringConnectionActive); auto_accept is refused with peer_region,
+     * and no DNS options are set (Atlas's private SRV names are public DNS answering private
+     * addresses, so neither side needs the other's resolver). aws_vpc_peering_connection_accepter's
+     * vpc_peering_connection_id is ForceNew; its create accepts a pending connection and waits
+     * until active; its delete only forgets it (resourceVPCPeeringAccepterDelete): the connection
+     * goes with the requester.
+     */
+    private createPeering(name: string, peer: PeerArgs): aws.ec2.VpcPeeringConnection | aws.ec2.VpcPeeringConnectionAccepter {
+        if ("request" in peer)
+            return new aws.ec2.VpcPeeringConnection(`${name}-peer`, {
+                vpcId: this.vpc.id,
+                peerVpcId: peer.request.vpcId,
+                peerRegion: peer.request.region,
+                peerOwnerId: peer.request.ownerId,
+                tags: { Name: `${name}-to-${peer.request.region}` },
+            }, this.child);
+        return new aws.ec2.VpcPeeringConnectionAccepter(`${name}-peer`, {
+            vpcPeeringConnectionId: peer.accept,
+            autoAccept: true,
+            tags: { Name: `${name}-peer` },
         }, this.child);
     }
 
@@ -311,9 +365,17 @@ export class Network extends pulumi.ComponentResource {
     private routePrivateSubnets(name: string, after?: aws.ec2.RouteTable): void {
         this.privateSubnets.forEach((subnet, i) => {
             const route = this.firewall ? { cidrBlock: "0.0.0.0/0", vpcEndpointId: this.firewall.endpointIds[i] } : { cidrBlock: "0.0.0.0/0", natGatewayId: this.natFor(i).id };
+            // The peer's private ranges through the peering: more specific than the default
+            // route, so this traffic never reaches the NAT gateway or the egress firewall. Inline,
+            // as every route of these tables: the provider forbids mixing inline routes with
+            // aws_route resources on one table (docs/r/route_table.html.markdown, "NOTE on Route
+            // Tables and Routes"). A route may point at a connection still pending acceptance; it
+            // is a blackhole until the connection is active (Amazon VPC Peering Guide, "Update
+            // your route tables for a VPC peering connection").
+            const peering = this.peering && this.args.peer ? this.args.peer.cidrs.map((cidrBlock) => ({ cidrBlock, vpcPeeringConnectionId: this.peering!.id })) : [];
             const routes = new aws.ec2.RouteTable(`${name}-private-${i}`, {
                 vpcId: this.vpc.id,
-                routes: [route],
+                routes: [route, ...peering],
                 tags: { Name: `${name}-private-${i}` },
             }, { ...this.child, dependsOn: after ? [after] : [] });
             this.privateAssociations.push(new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: subnet.id, routeTableId: routes.id }, this.child));

@@ -9,6 +9,7 @@
  */
 import { atlasRegionName } from "./limits";
 import { SERVICE_NAMES, ServiceName } from "./config";
+import { AcceptedPeering, PeerNetwork, isPeerNetwork, peeringAccepted } from "./peering";
 
 /** The primary stack's `regionLoss` output, as the primary declares it (both sides use exactly this shape). */
 export interface PrimaryRegionLoss {
@@ -24,6 +25,10 @@ export interface PrimaryRegionLoss {
     hostedZoneId: string;
     /** The primary's load balancer, for the PRIMARY failover records. */
     albs: { admin: AliasTarget; api: AliasTarget };
+    /** The primary's VPC, which the standby peers with (lib/peering.ts). */
+    network: PeerNetwork;
+    /** The standby's peering connection as the primary accepted it; none before it has. */
+    peering?: AcceptedPeering;
 }
 
 export interface AliasTarget {
@@ -35,6 +40,8 @@ export interface AliasTarget {
 export interface StandbyExpectation {
     primaryStack: string;
     primaryRegion: string;
+    /** standby.primaryCidr: the primary's network.cidr as this stack's config states it. */
+    primaryCidr: string;
     /** This stack's AWS region (where the app key's replica must live). */
     region: string;
     domain: string;
@@ -86,12 +93,15 @@ export function readPrimary(facts: PrimaryFacts, want: StandbyExpectation): { pr
     const missing = (["projectId", "clusterName", "appKeyReplicaArn", "primaryRegion", "domain", "hostedZoneId"] as const).filter((k) => !text(r[k]));
     if (!Array.isArray(r.regions) || !r.regions.every(text)) missing.push("regions" as never);
     for (const host of ["admin", "api"] as const) if (!text(r.albs?.[host]?.dnsName) || !text(r.albs?.[host]?.zoneId)) missing.push(`albs.${host}` as never);
+    if (!isPeerNetwork(r.network)) missing.push("network" as never);
     if (missing.length) {
         add("standby.primaryStack", `names a stack whose regionLoss output lacks ${missing.join(", ")}: pulumi up ${want.primaryStack} with this program's version first`, want.primaryStack);
         return { problems, warnings };
     }
     const p = r as PrimaryRegionLoss;
     if (p.primaryRegion !== want.primaryRegion) add("standby.primaryRegion", `must be the primary's region: ${want.primaryStack} runs in ${p.primaryRegion}`, want.primaryRegion);
+    if (p.network.cidr !== want.primaryCidr) add("standby.primaryCidr", `must be the primary's network.cidr (${p.network.cidr} on ${want.primaryStack}): this stack's range is kept apart from it, and routes to its subnets`, want.primaryCidr);
+    if (p.network.region !== p.primaryRegion) add("standby.primaryStack", `names a stack whose regionLoss.network is in ${p.network.region}, not its region ${p.primaryRegion}: pulumi up ${want.primaryStack} with this program's version first`, want.primaryStack);
     if (p.domain !== want.domain) add("domain", `must be the primary's domain (${p.domain}): the standby answers the same names`, want.domain);
     if (want.failoverRecords && want.hostedZoneId !== p.hostedZoneId)
         add("loadBalancer.hostedZoneId", `must be the primary's hosted zone (${p.hostedZoneId}): the failover pair lives where the names are`, want.hostedZoneId);
@@ -119,15 +129,35 @@ export function readPrimary(facts: PrimaryFacts, want: StandbyExpectation): { pr
 /**
  * The step of the rollout the standby is in. Atlas lists a cluster's private connection strings
  * only once a private endpoint exists in every region with nodes, and refuses nodes in a region
- * whose PrivateLink is not active (MongoDB Atlas "Learn About Private Endpoints", limitations):
- *   endpoint  the cluster has no nodes in the standby's region yet: declare the network and the
- *             private endpoint only; next, the primary's atlas.regions grows into this region
- *   full      the cluster has nodes here: declare everything (secrets, cache, services, failover)
+ * whose PrivateLink is not active (MongoDB Atlas "Learn About Private Endpoints", limitations);
+ * and this stack's tasks reach a primary node in the primary's region only over the VPC peering
+ * the primary accepts (lib/peering.ts):
+ *   endpoint  the cluster has no nodes in the standby's region yet, or the primary has not
+ *             accepted this stack's peering: declare the network (with the peering request) and
+ *             the private endpoint only; next, the primary grows into this region and accepts
+ *   full      the cluster has nodes here and the peering is accepted: declare everything
+ *             (secrets, cache, services, failover)
+ * A standby once full stays full (`wasFull`, its last update's step): a peering not yet accepted
+ * (a standby deployed before this program peered) is then the next step, not a reason to delete
+ * its services.
  */
-export function standbyStep(primary: Pick<PrimaryRegionLoss, "regions">, region: string): { step: "endpoint" | "full"; next: string } {
+export function standbyStep(
+    primary: Pick<PrimaryRegionLoss, "regions" | "peering">,
+    region: string,
+    own: { primaryStack: string; connectionId?: string; wasFull?: boolean } = { primaryStack: "the primary" },
+): { step: "endpoint" | "full"; next: string } {
     const atlas = atlasRegionName(region);
     if (!primary.regions.includes(atlas))
-        return { step: "endpoint", next: `once this stack's private endpoint is AVAILABLE, add ${atlas} to the primary's atlas.regions and pulumi up the primary alone; then pulumi up this stack again` };
+        return { step: "endpoint", next: `once this stack's private endpoint is AVAILABLE, add ${atlas} to the primary's atlas.regions and pulumi up the primary alone (it also accepts this stack's VPC peering); then pulumi up this stack again` };
+    const accepted = peeringAccepted(primary.peering, own.connectionId);
+    // A request not accepted within 7 days expires (Amazon VPC Peering Guide, "Accept or reject a
+    // VPC peering connection"), and the provider reads an expired connection as gone
+    // (terraform-provider-aws internal/service/ec2 findVPCPeeringConnectionByID): the accepter's
+    // create then fails, and only a refresh of this stack (resourceVPCPeeringConnectionRead drops
+    // it from the state) lets the next update request a new one.
+    const accept = `pulumi up ${own.primaryStack}: it accepts this stack's VPC peering${own.connectionId ? ` (${own.connectionId})` : " (requested by this update)"} and routes to it, without which these tasks cannot reach a primary node in ${own.primaryStack}'s region; a request not accepted within 7 days expires: pulumi up --refresh this stack first to request it again`;
+    if (!accepted && !own.wasFull) return { step: "endpoint", next: `${accept}; then pulumi up this stack again` };
+    if (!accepted) return { step: "full", next: accept };
     return { step: "full", next: "none: the standby is complete; run the region drill (README \"Region loss\")" };
 }
 

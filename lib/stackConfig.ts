@@ -10,6 +10,7 @@ import * as mongodbatlas from "@pulumi/mongodbatlas";
 import { AtlasRestore, Config, ConfigError, LastDeployment, PROJECT, Problem, SERVICE_NAMES, ServiceName, offeredZoneProblems, parseConfigJson, validateConfig } from "./config";
 import { PrimaryFacts, PrimaryRegionLoss, readPrimary } from "./failover";
 import { JobState, SourceFacts, TargetFacts, sourceProblems } from "./restore";
+import { StandbyPeering, readStandbyPeering } from "./peering";
 
 /** The project directory, against which build contexts resolve (as index.ts gives the services). */
 const ROOT = path.resolve(__dirname, "..");
@@ -151,11 +152,29 @@ export async function readPrimaryStack(config: Config): Promise<PrimaryRegionLos
     const ceilings = Object.fromEntries(SERVICE_NAMES.map((n) => [n, config[n].maxInstances])) as Record<ServiceName, number>;
     const { primary: found, problems, warnings } = readPrimary(
         { regionLoss, capacity: capacity as PrimaryFacts["capacity"], atlasCluster: atlasCluster as PrimaryFacts["atlasCluster"], dnsRecords: dnsRecords as string | undefined },
-        { primaryStack: s.primaryStack, primaryRegion: s.primaryRegion, region: config.region, domain: config.domain, hostedZoneId: config.loadBalancer.hostedZoneId, failoverRecords: s.failoverRecords, atlasTier: config.atlas.tier, ceilings, preview: pulumi.runtime.isDryRun() },
+        { primaryStack: s.primaryStack, primaryRegion: s.primaryRegion, primaryCidr: s.primaryCidr, region: config.region, domain: config.domain, hostedZoneId: config.loadBalancer.hostedZoneId, failoverRecords: s.failoverRecords, atlasTier: config.atlas.tier, ceilings, preview: pulumi.runtime.isDryRun() },
     );
     if (!found) throw new StackConfigError(new ConfigError(problems));
     for (const w of warnings) await pulumi.log.warn(w);
     return found;
+}
+
+/**
+ * The standby's side of the VPC peering (its `peering` output), read by the primary through a
+ * stack reference (the Pulumi backend, not the standby region's APIs). Asked only once the standby
+ * stack is known to exist: a reference to a stack that does not exist fails the update, so
+ * the caller asks once the replica set has (or this update gives it) nodes in the standby's
+ * region, which needs the standby's private endpoint (lib/regionLoss.ts). Undefined while the
+ * standby has requested no connection; problems name the primary's keys.
+ */
+export async function readStandbyStack(config: Config): Promise<StandbyPeering | undefined> {
+    const loss = config.regionLoss!;
+    const standby = new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${loss.standbyStack}`);
+    const value = (await standby.getOutputDetails("peering")).value;
+    const tieBreakerCidrs = Object.values(config.atlas.tieBreakerCidrs ?? {}) as string[];
+    const { peering, problems } = readStandbyPeering(value, { standbyStack: loss.standbyStack, standbyRegion: loss.standbyRegion, cidr: config.network.cidr, tieBreakerCidrs });
+    if (problems.length) throw new StackConfigError(new ConfigError(problems));
+    return peering;
 }
 
 /** The restore job as Atlas reports it now (getCloudBackupSnapshotRestoreJob). */

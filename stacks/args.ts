@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { Config, SERVICE_NAMES, ServiceName, pullsFromEcrInRegion, egressDomains } from "../lib/config";
 import { serviceEnvironment, traceExportPort } from "../lib/environment";
-import { Network, NetworkArgs } from "../components/network";
+import { Network, NetworkArgs, PeerArgs } from "../components/network";
 import { LoadBalancer, LoadBalancerArgs, Route, RouteArgs } from "../components/loadBalancer";
 import { KeyUseArgs, KmsKey } from "../components/kmsKey";
 import { Database, DatabaseArgs, DatabaseClient } from "../components/database";
@@ -45,8 +45,10 @@ export function clusterArgs(config: Config, stack: string) {
     };
 }
 
-export function networkArgs(config: Config, prefix: string, logsKey: KmsKey): NetworkArgs {
+/** The stack's network; `peer`: its VPC peering with the other stack of a region-loss pair (lib/peering.ts). Default none. */
+export function networkArgs(config: Config, prefix: string, logsKey: KmsKey, peer?: PeerArgs): NetworkArgs {
     return {
+        peer,
         cidr: config.network.cidr,
         azCount: config.network.azCount,
         availabilityZones: config.network.availabilityZones,
@@ -116,6 +118,7 @@ export function apiRouteArgs(config: Config, host: string, lastStrategy?: string
 
 export function databaseArgs(config: Config, stack: string, network: Network, atlasKey: KmsKey | undefined, rotation: RotationStep, topology: TopologyPlan): DatabaseArgs {
     return {
+        peerCidrs: network.peerCidrs,
         ...clusterArgs(config, stack),
         // Only a stack with atlas.regions names its region configs; any other keeps today's one.
         regions: config.atlas.regions ? topology.deploy : undefined,

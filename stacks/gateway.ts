@@ -23,7 +23,8 @@ import { Service } from "../components/service";
 import { Alarms } from "../components/alarms";
 import { Drills } from "../components/drills";
 import { RotationStep, restoreOutput, tieBreakers } from "./lastUpdate";
-import { awsName, TopologyPlan } from "../lib/regionLoss";
+import { atlasName, awsName, TopologyPlan } from "../lib/regionLoss";
+import { StandbyPeering } from "../lib/peering";
 import { TieBreaker } from "../components/tieBreaker";
 import { alarmsArgs, appKeyUse, adminRouteArgs, connectionSecrets, apiRouteArgs, cacheArgs, databaseArgs, drillsArgs, loadBalancerArgs, networkArgs, serviceArgs } from "./args";
 
@@ -39,9 +40,11 @@ export interface GatewayInputs {
     topology: TopologyPlan;
     /** Each service's release strategy as the last deployment recorded it (lib/release.ts releaseStrategies); none on a first deployment. */
     lastReleases?: Partial<Record<ServiceName, string>>;
+    /** With regionLoss: the warm standby's side of the VPC peering, once it requested one (lib/stackConfig.ts readStandbyStack). Default none. */
+    standbyPeering?: StandbyPeering;
 }
 
-export function gateway({ config, stack, zones, restore, rotation, topology, lastReleases = {} }: GatewayInputs) {
+export function gateway({ config, stack, zones, restore, rotation, topology, lastReleases = {}, standbyPeering }: GatewayInputs) {
     const prefix = `payment-gateway-${stack}`;
     const protect = config.prod; // stateful resources cannot be deleted by accident in prod
 
@@ -53,7 +56,9 @@ export function gateway({ config, stack, zones, restore, rotation, topology, las
     const organization = config.security.organizationChecks ? organizationControls(config.region) : undefined;
 
     // --- Network and the one internet-facing entry point ----------------------------------------
-    const network = new Network("pg", networkArgs(config, prefix, logsKey));
+    // With a warm standby: accept its VPC peering, so that each region's tasks reach the other's Atlas endpoint.
+    const peer = standbyPeering ? { accept: standbyPeering.connectionId, cidrs: standbyPeering.privateSubnetCidrs } : undefined;
+    const network = new Network("pg", networkArgs(config, prefix, logsKey, peer));
     const { lb, routes } = entryPoint(config, prefix, network, logsKey, lastReleases);
 
     // --- Data tier: keys, the Atlas replica set, the cache, and the secrets that reach them --------
@@ -159,6 +164,10 @@ export function gateway({ config, stack, zones, restore, rotation, topology, las
                       domain: config.domain,
                       hostedZoneId: config.loadBalancer.hostedZoneId!,
                       albs: { admin: { dnsName: lb.alb.dnsName, zoneId: lb.alb.zoneId }, api: { dnsName: lb.alb.dnsName, zoneId: lb.alb.zoneId } },
+                      // The standby peers with this VPC (lib/peering.ts), and reads here whether its connection was accepted.
+                      network: { vpcId: network.vpcId, region: config.region, cidr: config.network.cidr, privateSubnetCidrs: network.privateSubnetCidrs },
+                      ...(network.peering ? { peering: { connectionId: network.peering.id, status: network.peering.acceptStatus } } : {}),
+                      next: peeringNext(config, topology, standbyPeering),
                   },
               }
             : {}),
@@ -194,6 +203,15 @@ export function gateway({ config, stack, zones, restore, rotation, topology, las
             services: Object.fromEntries(SERVICE_NAMES.map((name) => [name, { cluster: cluster.arn, service: services[name].service.name, taskDefinition: services[name].taskDefinition.arn }])),
         },
     };
+}
+
+/** What the region-loss pair needs from this primary next, for its peering (the topology's own step is atlasCluster.next). */
+function peeringNext(config: Config, topology: TopologyPlan, standby: StandbyPeering | undefined): string {
+    const loss = config.regionLoss!;
+    if (standby) return `none: this stack accepts ${loss.standbyStack}'s VPC peering (${standby.connectionId}) and routes to its private subnets`;
+    if (!topology.deploy.some((r) => r.region === atlasName(loss.standbyRegion)))
+        return `the VPC peering with ${loss.standbyStack} waits until the replica set grows into ${atlasName(loss.standbyRegion)} (atlasCluster.next); that update accepts the connection ${loss.standbyStack} requested`;
+    return `pulumi up ${loss.standbyStack}: it requests the VPC peering with this stack's VPC; then pulumi up this stack again to accept it`;
 }
 
 /**

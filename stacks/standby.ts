@@ -41,20 +41,25 @@ export interface StandbyInputs {
     rotation: RotationStep;
     /** Each service's release strategy as the last deployment recorded it (lib/release.ts releaseStrategies); none on a first deployment. */
     lastReleases?: Partial<Record<ServiceName, string>>;
+    /** What this stack's last update recorded: its rollout step (`regionLoss.step`) and its peering request (`peering`). Default: nothing (a first deployment). */
+    last?: { step?: string; peering?: { connectionId?: string } };
 }
 
-export function standby({ config, stack, zones, primary, rotation, lastReleases = {} }: StandbyInputs) {
+export function standby({ config, stack, zones, primary, rotation, lastReleases = {}, last = {} }: StandbyInputs) {
     const prefix = `payment-gateway-${stack}`;
     const protect = config.prod;
     const s = config.standby!;
-    const { step, next } = standbyStep(primary, config.region);
+    const { step, next } = standbyStep(primary, config.region, { primaryStack: s.primaryStack, connectionId: last.peering?.connectionId, wasFull: last.step === "full" });
 
     const logsKey = new KmsKey("pg-logs-key", { description: `${prefix}: log groups and the alarm topic`, alias: `${prefix}-logs`, protect });
     logsKey.restrict({ logs: true, cloudwatchAlarms: true }, config.region);
     const organization = config.security.organizationChecks ? organizationControls(config.region) : undefined;
 
     // --- Network and this region's private path into the primary's replica set ----------------------
-    const network = new Network("pg", networkArgs(config, prefix, logsKey));
+    // Requests the VPC peering the primary accepts (lib/peering.ts): a call to this region's EC2 only.
+    const accountId = primary.appKeyReplicaArn.split(":")[4];
+    const peer = { request: { vpcId: primary.network.vpcId, region: primary.primaryRegion, ownerId: accountId }, cidrs: primary.network.privateSubnetCidrs };
+    const network = new Network("pg", networkArgs(config, prefix, logsKey, peer));
     const access = new ClusterAccess("pg", {
         projectId: primary.projectId,
         clusterName: primary.clusterName,
@@ -66,6 +71,7 @@ export function standby({ config, stack, zones, primary, rotation, lastReleases 
         clients: SERVICE_NAMES,
         // Until the cluster has nodes here Atlas lists no private connection string at all.
         connect: step === "full",
+        peerCidrs: network.peerCidrs,
     });
     const common = {
         environment: config.environment,
@@ -74,9 +80,11 @@ export function standby({ config, stack, zones, primary, rotation, lastReleases 
         domain: config.domain,
         vpcId: network.vpcId,
         /** What this stack read from the primary (its `regionLoss` output) at this update. */
-        primary: { stack: s.primaryStack, region: primary.primaryRegion, projectId: primary.projectId, clusterName: primary.clusterName, regions: primary.regions },
+        primary: { stack: s.primaryStack, region: primary.primaryRegion, projectId: primary.projectId, clusterName: primary.clusterName, regions: primary.regions, privateSubnetCidrs: primary.network.privateSubnetCidrs },
         /** The rollout step this update took, and what comes next (README "Region loss"). */
         regionLoss: { role: "standby", step, next, atlasEndpoint: { privateLinkId: access.endpoint.privateLinkId, status: access.endpoint.status } },
+        /** This side of the VPC peering, which the primary reads to accept it (lib/peering.ts). */
+        peering: { connectionId: network.peeringConnectionId!, vpcId: network.vpcId, region: config.region, cidr: config.network.cidr, privateSubnetCidrs: network.privateSubnetCidrs },
         organizationControls: organization ?? {},
         costAssumptions: config.cost.assumptions,
         connectionBudget: config.connections,

@@ -197,6 +197,15 @@ describe("bootstrap: the deploy role against the gateway program", () => {
         assert.equal(allowed(withStandby, "kms:CreateAlias", `arn:aws:kms:us-east-2:${ACCOUNT_ID}:alias/payment-gateway-dev-app-mrk`), false);
         // Without one, nothing in another region.
         assert.equal(allowed(deployStatements(scope), "kms:ScheduleKeyDeletion", replica), false);
+        // The VPC peering: each side on its own VPC and the connection in its own region; no VPC of the standby's region.
+        const ec2 = (region: string, type: string, id: string) => `arn:aws:ec2:${region}:${ACCOUNT_ID}:${type}/${id}`;
+        for (const action of ["ec2:CreateVpcPeeringConnection", "ec2:AcceptVpcPeeringConnection"]) {
+            assert.ok(allowed(withStandby, action, ec2("us-east-1", "vpc", "vpc-0123456789abcdef0")), action);
+            assert.ok(allowed(withStandby, action, ec2("us-east-1", "vpc-peering-connection", "pcx-0123456789abcdef0")), action);
+            assert.equal(allowed(withStandby, action, ec2("us-east-2", "vpc", "vpc-0123456789abcdef0")), false, action);
+            assert.equal(allowed(withStandby, action, ec2("us-east-2", "vpc-peering-connection", "pcx-0123456789abcdef0")), false, action);
+        }
+        for (const action of ["ec2:CreateVpc", "ec2:DeleteVpc"]) assert.equal(allowed(withStandby, action, ec2("us-east-2", "vpc", "vpc-0123456789abcdef0")), false, action);
     });
 
     it("lets a stack with tie-breaker regions write its endpoint-only VPC there, and nothing else there", () => {

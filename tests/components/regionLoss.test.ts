@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { ProgramError, RecordedResource, Run, assembleConfig, baselines, later, runProgram, stackRun } from "../harness";
+import { EXAMPLE_PEERING_ID, ProgramError, RecordedResource, Run, assembleConfig, baselines, exampleReferences, later, runProgram, stackRun } from "../harness";
 import { bomFromConfig, validateConfig } from "../../lib/config";
 import { bomFromResources } from "../../lib/cost";
 import { rawConfigFrom } from "../../lib/stackConfig";
@@ -233,12 +233,76 @@ describe("region loss", () => {
 
     it("publishes what the standby reads, in the shape both stacks use", () => {
         const out = primary.outputs.regionLoss;
-        assert.deepEqual(Object.keys(out).sort(), ["albs", "appKeyReplicaArn", "clusterName", "domain", "hostedZoneId", "primaryRegion", "projectId", "regions"]);
+        assert.deepEqual(Object.keys(out).sort(), ["albs", "appKeyReplicaArn", "clusterName", "domain", "hostedZoneId", "network", "next", "primaryRegion", "projectId", "regions"]);
+        const vpc = primary.one("aws:ec2/vpc:Vpc", "pg");
+        const privateRanges = primary.ofType("aws:ec2/subnet:Subnet").filter((s) => /^pg-private-\d$/.test(s.name)).map((s) => s.inputs.cidrBlock);
+        assert.deepEqual(out.network, { vpcId: vpc.id, region: "us-east-1", cidr: "10.30.0.0/16", privateSubnetCidrs: privateRanges });
         assert.deepEqual([out.clusterName, out.primaryRegion, out.domain, out.hostedZoneId], ["pg-prod-multiregion", "us-east-1", "pay.example.com", "Z0PRODEXAMPLE0000001"]);
         assert.equal(out.projectId, primary.outputs.atlasCluster.projectId);
         const alb = primary.one("aws:lb/loadBalancer:LoadBalancer");
         for (const host of ["admin", "api"]) assert.deepEqual(out.albs[host], { dnsName: alb.outputs.dnsName, zoneId: alb.outputs.zoneId });
         assert.ok(!primary.secretOutputs.includes("regionLoss"));
+    });
+
+    describe("VPC peering with the standby (lib/peering.ts)", () => {
+        const PEERING = "aws:ec2/vpcPeeringConnection:VpcPeeringConnection";
+        const ACCEPTER = "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter";
+        const standbySide = () => (exampleReferences("prod-multiregion")["standby-prod"] as any).peering;
+
+        it("reads the standby only once the replica set grows into its region; that update accepts its connection and routes to its private subnets", async () => {
+            // Before the growth the standby may not exist: no reference is read (one to a missing stack fails the update).
+            const early = await runProgram({ stack: "prod-multiregion", references: {} });
+            assert.equal(early.outputs.atlasCluster.step, "waiting-for-endpoints");
+            assert.equal(early.ofType(ACCEPTER).length, 0);
+            assert.equal(early.outputs.regionLoss.peering, undefined);
+            assert.match(early.outputs.regionLoss.next, /waits until the replica set grows into US_EAST_2/);
+            // The update that grows the replica set reads it: a standby that is not there fails it.
+            await assert.rejects(later(early, { days: 1, references: {}, answers: endpointsIn(["us-east-2", "us-west-2"]) }), /unknown stack .*standby-prod/);
+
+            const grown = await later(early, { days: 1, references: exampleReferences("prod-multiregion"), answers: endpointsIn(["us-east-2", "us-west-2"]) });
+            assert.equal(grown.outputs.atlasCluster.step, "multi-region");
+            const standby = standbySide();
+            const accepter = grown.one(ACCEPTER);
+            assert.deepEqual([accepter.inputs.vpcPeeringConnectionId, accepter.inputs.autoAccept, accepter.provider], [EXAMPLE_PEERING_ID, true, ""]);
+            assert.equal(grown.ofType(PEERING).length, 0, "the primary requests nothing");
+            for (const t of grown.ofType("aws:ec2/routeTable:RouteTable")) {
+                const peered = t.inputs.routes.filter((r: any) => r.vpcPeeringConnectionId).map((r: any) => [r.cidrBlock, r.vpcPeeringConnectionId]);
+                assert.deepEqual(peered, /^pg-private-\d$/.test(t.name) ? standby.privateSubnetCidrs.map((c: string) => [c, EXAMPLE_PEERING_ID]) : [], t.name);
+            }
+            // The Atlas endpoint admits the standby's private ranges on Atlas's ports; the tasks may reach the endpoint there.
+            const rules = (type: string, group: RecordedResource) => grown.ofType(type).filter((r) => r.inputs.securityGroupId === group.id && String(r.inputs.cidrIpv4).startsWith("10.31.")).map((r) => [r.inputs.cidrIpv4, r.inputs.fromPort, r.inputs.toPort]);
+            const expected = standby.privateSubnetCidrs.map((c: string) => [c, 1024, 65535]);
+            assert.deepEqual(rules("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", grown.one("aws:ec2/securityGroup:SecurityGroup", "pg-atlas")), expected);
+            for (const name of ["admin", "main", "worker"])
+                assert.deepEqual(rules("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", grown.one("aws:ec2/securityGroup:SecurityGroup", `pg-${name}-svc`)), expected, name);
+            // What the standby reads to declare its services: the connection accepted, and active.
+            // Over PrivateLink, with or without a peer: no IP access list beside it.
+            for (const run of [early, grown]) assert.equal(run.ofType("mongodbatlas:index/projectIpAccessList:ProjectIpAccessList").length, 0);
+            assert.deepEqual(grown.outputs.regionLoss.peering, { connectionId: EXAMPLE_PEERING_ID, status: "active" });
+            assert.match(grown.outputs.regionLoss.next, /^none: this stack accepts standby-prod's VPC peering/);
+            // The route tables change in place: the same tables, the same VPC (vpc_id is their only
+            // replace-forcing input, terraform-provider-aws vpc_route_table.go; routes are added by
+            // resourceRouteTableUpdate), every route they had kept, and only routes to the connection added.
+            for (const t of early.ofType("aws:ec2/routeTable:RouteTable")) {
+                const now = grown.one("aws:ec2/routeTable:RouteTable", t.name);
+                assert.deepEqual([now.urn, now.inputs.vpcId], [t.urn, t.inputs.vpcId], t.name);
+                assert.deepEqual(now.inputs.routes.filter((r: any) => !r.vpcPeeringConnectionId), t.inputs.routes, t.name);
+            }
+
+            // The next update keeps it, unchanged.
+            const after = await later(grown, { days: 30, references: exampleReferences("prod-multiregion"), answers: endpointsIn([]) });
+            assert.deepEqual([after.one(ACCEPTER).urn, after.one(ACCEPTER).inputs], [accepter.urn, accepter.inputs]);
+        });
+
+        it("waits for a standby that has requested no connection, and refuses one whose range overlaps, naming the key", async () => {
+            const grownTopology = { previous: { ...primary.outputs, atlasCluster: { ...primary.outputs.atlasCluster, regions: REGIONS } } };
+            const older = await runProgram({ ...primary.options, ...grownTopology, references: { "standby-prod": { environment: "prod" } } });
+            assert.equal(older.ofType(ACCEPTER).length, 0);
+            assert.match(older.outputs.regionLoss.next, /^pulumi up standby-prod: it requests the VPC peering/);
+            const overlapping = { "standby-prod": { peering: { ...standbySide(), cidr: "10.30.128.0/17" } } };
+            const error = await runProgram({ ...primary.options, ...grownTopology, references: overlapping }).then(() => assert.fail("accepted"), (e: unknown) => e as ProgramError);
+            assert.match(error.message, /network\.cidr.*must not overlap the standby's network\.cidr 10\.30\.128\.0\/17 \(standby-prod\)/);
+        });
     });
 
     describe("the region drill", () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { ProgramError, RecordedResource, Run, examplePrimaryOutputs, later, runProgram, stackRun } from "../harness";
+import { ACCOUNT_ID, ProgramError, RecordedResource, Run, examplePrimaryOutputs, later, runProgram, stackRun } from "../harness";
 import { promises, regionLoss } from "../../scripts/plan/sections/regionLoss";
 
 const STANDBY = "standby-prod";
@@ -7,6 +7,14 @@ const PRIMARY_REGION = "us-east-1";
 const RECORD = "aws:route53/record:Record";
 const SERVICE = "aws:ecs/service:Service";
 const TARGET = "aws:appautoscaling/target:Target";
+const PEERING = "aws:ec2/vpcPeeringConnection:VpcPeeringConnection";
+const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+
+/** The rules of `group` (a security group record) that name a range, as [range, from, to]. */
+function cidrRules(run: Run, type: string, group: RecordedResource): [string, number, number][] {
+    return run.ofType(type).filter((r) => r.inputs.securityGroupId === group.id && r.inputs.cidrIpv4).map((r) => [r.inputs.cidrIpv4, r.inputs.fromPort, r.inputs.toPort] as [string, number, number]).sort();
+}
 
 /** The example primary's outputs with `edit` applied to a copy. */
 function primary(edit: (p: any) => void = () => {}): Record<string, Record<string, unknown>> {
@@ -73,6 +81,40 @@ describe("warm standby (stacks/standby.ts)", () => {
             assert.deepEqual(reads, [secret.outputs.arn], `${name} reads only its own URI`);
         }
         assert.equal(passwords.size, 3, "three passwords");
+    });
+
+    it("requests VPC peering with the primary's VPC from its own region, routing and admitting only the primary's private subnets", () => {
+        const refs = examplePrimaryOutputs(STANDBY).prod.regionLoss as any;
+        const pcx = standby.one(PEERING);
+        const vpc = standby.one("aws:ec2/vpc:Vpc");
+        assert.deepEqual(
+            { vpcId: pcx.inputs.vpcId, peerVpcId: pcx.inputs.peerVpcId, peerRegion: pcx.inputs.peerRegion, peerOwnerId: pcx.inputs.peerOwnerId, autoAccept: pcx.inputs.autoAccept, provider: pcx.provider },
+            { vpcId: vpc.id, peerVpcId: refs.network.vpcId, peerRegion: "us-east-1", peerOwnerId: ACCOUNT_ID, autoAccept: undefined, provider: "" },
+        );
+        // Nothing accepts here: the primary does, in its own region.
+        assert.equal(standby.ofType("aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter").length, 0);
+        const primaryRanges: string[] = refs.network.privateSubnetCidrs;
+        assert.equal(primaryRanges.length, 3);
+        // Every private route table: the default route, and each of the primary's private ranges through the connection; no other table has one.
+        const tables = standby.ofType("aws:ec2/routeTable:RouteTable");
+        const privateTables = tables.filter((t) => /^pg-private-\d$/.test(t.name));
+        assert.equal(privateTables.length, 3);
+        for (const t of privateTables) {
+            assert.deepEqual(t.inputs.routes.filter((r: any) => r.vpcPeeringConnectionId).map((r: any) => [r.cidrBlock, r.vpcPeeringConnectionId]).sort(), primaryRanges.map((c) => [c, pcx.id]).sort(), t.name);
+            assert.equal(t.inputs.routes.filter((r: any) => r.cidrBlock === "0.0.0.0/0").length, 1, t.name);
+        }
+        for (const t of tables.filter((t) => !privateTables.includes(t))) assert.deepEqual(t.inputs.routes.filter((r: any) => r.vpcPeeringConnectionId), [], t.name);
+        // The Atlas endpoint here admits the primary's private ranges on Atlas's ports; each task may reach them there, and nothing else of the primary.
+        const atlasGroup = standby.one("aws:ec2/securityGroup:SecurityGroup", "pg-atlas");
+        assert.deepEqual(cidrRules(standby, INGRESS, atlasGroup), primaryRanges.map((c) => [c, 1024, 65535]).sort());
+        for (const name of ["admin", "main", "worker"]) {
+            const group = standby.one("aws:ec2/securityGroup:SecurityGroup", `pg-${name}-svc`);
+            const toPrimary = cidrRules(standby, EGRESS, group).filter(([c]) => c.startsWith("10.30."));
+            assert.deepEqual(toPrimary, primaryRanges.map((c) => [c, 1024, 65535]).sort(), name);
+        }
+        // What the primary reads to accept it: this connection, this VPC and its private ranges.
+        const own = standby.ofType("aws:ec2/subnet:Subnet").filter((s) => /^pg-private-\d$/.test(s.name)).map((s) => s.inputs.cidrBlock);
+        assert.deepEqual(standby.outputs.peering, { connectionId: pcx.id, vpcId: vpc.id, region: "us-east-2", cidr: "10.31.0.0/16", privateSubnetCidrs: own });
     });
 
     it("runs the services at the warm floor, scaling up to the primary's ceilings", () => {
@@ -177,6 +219,7 @@ describe("warm standby (stacks/standby.ts)", () => {
         const lines = regionLoss(standby);
         assert.match(lines[0], /^topology: primary prod \(us-east-1\) ──▶ this warm standby \(us-east-2\); the replica set pg-prod has electable nodes in US_EAST_1, US_EAST_2, US_WEST_2$/);
         assert.match(lines[1], /^rollout step: full/);
+        assert.match(lines[2], /^VPC peering: pcx-[0-9a-f]{17} to prod's VPC \(us-east-1\); routes from this stack's private subnets to its private subnets 10\.30\.0\.0\/20, 10\.30\.16\.0\/20, 10\.30\.32\.0\/20/);
         assert.ok(lines.some((l) => /data \(Atlas\): RPO 0 for acknowledged w=majority writes/.test(l)));
         const cost = lines.find((l) => l.startsWith("monthly cost of the standby"))!;
         const [floor, ceiling] = [...cost.matchAll(/\$(\d+\.\d\d)/g)].map((m) => Number(m[1]));
@@ -188,7 +231,7 @@ describe("warm standby (stacks/standby.ts)", () => {
     });
 
     it("declares only its network and private endpoint until the cluster has nodes in its region, then the rest in place", async () => {
-        const first = await runProgram({ stack: STANDBY, references: primary((p) => (p.regionLoss.regions = ["US_EAST_1"])) });
+        const first = await runProgram({ stack: STANDBY, previous: {}, references: primary((p) => ((p.regionLoss.regions = ["US_EAST_1"]), delete p.regionLoss.peering)) });
         assert.equal(first.outputs.regionLoss.step, "endpoint");
         assert.match(first.outputs.regionLoss.next, /add US_EAST_2 to the primary's atlas.regions/);
         assert.equal(first.ofType(SERVICE).length, 0);
@@ -198,12 +241,44 @@ describe("warm standby (stacks/standby.ts)", () => {
         const second = await later(first, { days: 1 });
         const unchanged = (t: string) => assert.deepEqual(second.one(t).inputs, first.one(t).inputs, t);
         assert.equal(second.outputs.regionLoss.step, "endpoint", "the references are the run's: still one region");
-        const grown = await runProgram({ ...first.options, previous: first.outputs, references: primary() });
+        // The primary grew into us-east-2 and, in that update, accepted this stack's connection.
+        assert.match(first.outputs.regionLoss.next, /it also accepts this stack's VPC peering/);
+        const grown = await runProgram({ ...first.options, previous: first.outputs, references: primary((p) => (p.regionLoss.peering = { connectionId: first.outputs.peering.connectionId, status: "active" })) });
         assert.equal(grown.outputs.regionLoss.step, "full");
         for (const t of ["mongodbatlas:index/privateLinkEndpoint:PrivateLinkEndpoint", "mongodbatlas:index/privateLinkEndpointService:PrivateLinkEndpointService"]) {
             unchanged(t);
             assert.equal(grown.one(t).urn, first.one(t).urn, t);
         }
         assert.equal(grown.ofType(SERVICE).length, 3);
+    });
+
+    it("declares its services only once the primary accepted its own peering connection; once full it stays full", async () => {
+        // The cluster has nodes here already, but the primary accepted no connection of this stack.
+        const first = await runProgram({ stack: STANDBY, previous: {}, references: primary((p) => delete p.regionLoss.peering) });
+        const requested = first.outputs.peering.connectionId;
+        assert.match(requested, /^pcx-[0-9a-f]{17}$/);
+        assert.deepEqual([first.outputs.regionLoss.step, first.ofType(SERVICE).length], ["endpoint", 0]);
+        assert.match(first.outputs.regionLoss.next, /^pulumi up prod: it accepts this stack's VPC peering \(requested by this update\)/);
+        // Another connection accepted (one this stack requested before it was recreated), or this one not active: still waiting.
+        for (const peering of [{ connectionId: "pcx-0123456789abcdef0", status: "active" }, { connectionId: requested, status: "pending-acceptance" }]) {
+            const waiting = await runProgram({ ...first.options, previous: first.outputs, references: primary((p) => (p.regionLoss.peering = peering)) });
+            assert.deepEqual([waiting.outputs.regionLoss.step, waiting.ofType(SERVICE).length], ["endpoint", 0], JSON.stringify(peering));
+            assert.match(waiting.outputs.regionLoss.next, new RegExp(`^pulumi up prod: it accepts this stack's VPC peering \\(${requested}\\)`));
+        }
+        const accepted = await runProgram({ ...first.options, previous: first.outputs, references: primary((p) => (p.regionLoss.peering = { connectionId: requested, status: "active" })) });
+        assert.deepEqual([accepted.outputs.regionLoss.step, accepted.ofType(SERVICE).length], ["full", 3]);
+        // The same request, unchanged, on every step.
+        assert.deepEqual([accepted.one(PEERING).urn, accepted.one(PEERING).inputs], [first.one(PEERING).urn, first.one(PEERING).inputs]);
+        // A standby already full (deployed before it peered): no peering accepted does not delete its services; the plan says what is next.
+        const kept = await runProgram({ ...first.options, previous: { ...accepted.outputs, peering: undefined }, references: primary((p) => delete p.regionLoss.peering) });
+        assert.deepEqual([kept.outputs.regionLoss.step, kept.ofType(SERVICE).length], ["full", 3]);
+        assert.match(kept.outputs.regionLoss.next, /^pulumi up prod: it accepts this stack's VPC peering \(requested by this update\)/);
+    });
+
+    it("refuses a primary whose VPC range is not standby.primaryCidr, or whose regionLoss output has no network, naming the key", async () => {
+        const moved = await runProgram({ stack: STANDBY, references: primary((p) => (p.regionLoss.network.cidr = "10.40.0.0/16")) }).then(() => assert.fail("accepted"), (e: unknown) => e as ProgramError);
+        assert.match(moved.message, /standby\.primaryCidr.*must be the primary's network\.cidr \(10\.40\.0\.0\/16 on prod\)/);
+        const older = await runProgram({ stack: STANDBY, references: primary((p) => delete p.regionLoss.network) }).then(() => assert.fail("accepted"), (e: unknown) => e as ProgramError);
+        assert.match(older.message, /regionLoss output lacks network: pulumi up prod with this program's version first/);
     });
 });

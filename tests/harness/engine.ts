@@ -9,7 +9,7 @@ import { AWS_REGION_ZONES } from "../../lib/limits";
 import { setClock } from "../../lib/clock";
 import { ROOT, assembleConfig, readProject } from "./config";
 import { Invocation, ProgramError, RecordedResource, Run, RunOptions } from "./run";
-import { examplePrimaryOutputs } from "./primary";
+import { exampleOwnOutputs, exampleReferences } from "./primary";
 
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -23,6 +23,8 @@ export interface LaterOptions {
     set?: Record<string, unknown>;
     /** What the cloud answers at that moment (RunOptions.answers). Default the last run's. */
     answers?: RunOptions["answers"];
+    /** What other stacks of the project answer at that moment (RunOptions.references). Default the last run's. */
+    references?: RunOptions["references"];
 }
 
 /**
@@ -30,13 +32,14 @@ export interface LaterOptions {
  * recorded read back through the stack's reference to itself, and the clock moved `days` forward.
  * A day-2 sequence is a chain: `const step2 = await later(step1, { days: 1 })`.
  */
-export function later(last: Run, { days = 0, set = {}, answers }: LaterOptions = {}): Promise<Run> {
+export function later(last: Run, { days = 0, set = {}, answers, references }: LaterOptions = {}): Promise<Run> {
     return runProgram({
         ...last.options,
         set: { ...last.options.set, ...set },
         previous: last.outputs,
         now: (last.options.now ?? Date.now()) + days * 86_400_000,
         answers: answers ?? last.options.answers,
+        references: references ?? last.options.references,
     });
 }
 
@@ -56,6 +59,11 @@ function hash(text: string, length: number, alphabet = "abcdefghijklmnopqrstuvwx
     let out = "";
     for (let i = 0; out.length < length; i++) out += alphabet[bytes[i % bytes.length] % alphabet.length];
     return out;
+}
+
+/** The id the mock gives a VPC peering connection of this logical name (a standby's `pg-peer`). */
+export function peeringId(name: string): string {
+    return `pcx-${hash(name, 17, "0123456789abcdef")}`;
 }
 
 /** Pulumi's auto-name: the logical name, a hyphen and 7 random characters. */
@@ -90,6 +98,11 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, a
             const id = `subnet-${hash(name, 17, "0123456789abcdef")}`;
             return { id, state: { ...state, arn: `${arnBase}:subnet/${id}` } };
         }
+        // A cross-region request returns at pending-acceptance; the accepter's create waits until active (lib/peering.ts).
+        case "aws:ec2/vpcPeeringConnection:VpcPeeringConnection":
+            return { id: peeringId(name), state: { ...state, acceptStatus: "pending-acceptance" } };
+        case "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter":
+            return { id: inputs.vpcPeeringConnectionId, state: { ...state, acceptStatus: "active" } };
         case "aws:ec2/securityGroup:SecurityGroup":
             return { id: `sg-${hash(name, 17, "0123456789abcdef")}`, state };
         case "aws:ec2/eip:Eip": {
@@ -459,9 +472,11 @@ export async function runProgram(options: RunOptions): Promise<Run> {
 }
 
 async function runOnce(options: RunOptions): Promise<Run> {
-    const { stack, set = {}, preview = false, project: dir = ROOT, program = path.join(dir, "index.ts"), previous = {}, answers = {}, unavailableZones = [] } = options;
-    // A standby's primary, as its stack file would deploy it, unless the run says otherwise.
-    const references = options.references ?? (dir === ROOT ? examplePrimaryOutputs(stack, set) : {});
+    const { stack, set = {}, preview = false, project: dir = ROOT, program = path.join(dir, "index.ts"), answers = {}, unavailableZones = [] } = options;
+    // The other stack of a region-loss pair, as its stack file would deploy it, unless the run says otherwise;
+    // and a standby's own last update, the complete standby that pair describes.
+    const references = options.references ?? (dir === ROOT ? exampleReferences(stack, set) : {});
+    const previous = options.previous ?? (dir === ROOT ? exampleOwnOutputs(stack, set) : {});
     const project = readProject(dir);
     const config = assembleConfig(stack, set, project, dir);
     const region = config.values["aws:region"] ?? REGION_FALLBACK;
@@ -480,7 +495,9 @@ async function runOnce(options: RunOptions): Promise<Run> {
                     // The stack itself reads its last outputs; another stack of the project, what `references` gives.
                     const name = String(args.inputs.name);
                     const other = name.split("/").pop()!;
-                    const outputs = other === stack ? previous : (references[other] ?? {});
+                    // As the Pulumi engine, a reference to a stack that does not exist fails the update.
+                    if (other !== stack && !(other in references)) throw new Error(`unknown stack ${name}: a stack reference to a stack that does not exist fails the update`);
+                    const outputs = other === stack ? previous : references[other];
                     return { id: name, state: { name, outputs, secretOutputNames: [] } };
                 }
                 const secretInputs: string[] = [];

@@ -21,6 +21,7 @@ function refused(stack: string, set: Record<string, unknown>, last = {}): string
 }
 
 const WANT: StandbyExpectation = {
+    primaryCidr: "10.30.0.0/16",
     primaryStack: "prod",
     primaryRegion: "us-east-1",
     region: "us-east-2",
@@ -139,10 +140,26 @@ describe("warm standby (lib/failover.ts, config)", () => {
             assert.match(readPrimary(f, WANT).problems[0].message, /is not a multi-Region key replica/);
         });
 
-        it("is at the endpoint step until the cluster has nodes in its region", () => {
-            assert.equal(standbyStep({ regions: ["US_EAST_1"] }, "us-east-2").step, "endpoint");
-            assert.match(standbyStep({ regions: ["US_EAST_1"] }, "us-east-2").next, /add US_EAST_2 to the primary's atlas.regions/);
-            assert.equal(standbyStep({ regions: ["US_EAST_1", "US_EAST_2", "US_WEST_2"] }, "us-east-2").step, "full");
+        it("is at the endpoint step until the cluster has nodes in its region and the primary accepted this stack's peering", () => {
+            const own = { primaryStack: "prod", connectionId: "pcx-0123456789abcdef0" };
+            const accepted = { connectionId: own.connectionId, status: "active" };
+            const all = ["US_EAST_1", "US_EAST_2", "US_WEST_2"];
+            assert.equal(standbyStep({ regions: ["US_EAST_1"], peering: accepted }, "us-east-2", own).step, "endpoint");
+            assert.match(standbyStep({ regions: ["US_EAST_1"] }, "us-east-2", own).next, /add US_EAST_2 to the primary's atlas.regions/);
+            assert.equal(standbyStep({ regions: all, peering: accepted }, "us-east-2", own).step, "full");
+            // Nodes here, but no connection accepted, another one, or this one not active yet.
+            for (const peering of [undefined, { ...accepted, connectionId: "pcx-0fedcba9876543210" }, { ...accepted, status: "pending-acceptance" }]) {
+                const s = standbyStep({ regions: all, peering }, "us-east-2", own);
+                assert.equal(s.step, "endpoint", JSON.stringify(peering));
+                assert.match(s.next, /^pulumi up prod: it accepts this stack's VPC peering \(pcx-0123456789abcdef0\).*; then pulumi up this stack again$/);
+                assert.match(s.next, /a request not accepted within 7 days expires: pulumi up --refresh this stack first to request it again/);
+            }
+            // A first deployment has no connection recorded yet.
+            assert.equal(standbyStep({ regions: all, peering: accepted }, "us-east-2", { primaryStack: "prod" }).step, "endpoint");
+            // Once full, it stays full and says what is next.
+            const kept = standbyStep({ regions: all }, "us-east-2", { ...own, wasFull: true });
+            assert.equal(kept.step, "full");
+            assert.match(kept.next, /^pulumi up prod: it accepts/);
         });
     });
 

@@ -31,7 +31,8 @@ export const regionLoss: Section = (run) => {
         const p = o.primary ?? {};
         lines.push(
             `topology: primary ${p.stack} (${p.region}) ──▶ this warm standby (${o.region}); the replica set ${p.clusterName} has electable nodes in ${(p.regions ?? []).join(", ")}`,
-            `rollout step: ${r.step} (${r.step === "endpoint" ? "network and this region's private endpoint only" : "complete"}); next: ${r.next}`,
+            `rollout step: ${r.step} (${r.step === "endpoint" ? "network, its VPC peering request and this region's private endpoint only" : "complete"}); next: ${r.next}`,
+            ...(o.peering ? [`VPC peering: ${o.peering.connectionId} to ${p.stack}'s VPC (${p.region}); routes from this stack's private subnets to its private subnets ${(p.privateSubnetCidrs ?? []).join(", ")}, MongoDB (1024–65535) only`] : []),
             ...promises(p.regions ?? []),
         );
         if (o.failover) lines.push(`failover: fail over \`${o.failover.gate.failOver}\`; fail back \`${o.failover.gate.failBack}\`; records: ${o.failover.records}`);
@@ -54,5 +55,6 @@ export const regionLoss: Section = (run) => {
     }
     // A primary's regionLoss output: the multi-region cluster and where its standby is.
     if (Array.isArray(r.regions)) lines.push(`topology: this primary (${o.region}); the replica set ${r.clusterName} has electable nodes in ${r.regions.join(", ")}`, ...promises(r.regions));
+    if (r.next) lines.push(r.peering ? `VPC peering: accepts ${r.peering.connectionId} (status ${r.peering.status}); ${r.next}` : `VPC peering: not yet; next: ${r.next}`);
     return lines;
 };
