@@ -25,12 +25,13 @@ import { DEPLOY_ACTIONS, Grants } from "./deployActions";
 /** The AWS managed read-only policy both roles carry (see above for why). */
 export const READ_ONLY_ACCESS = "arn:aws:iam::aws:policy/ReadOnlyAccess";
 
-/** Where a role acts: one gateway stack in one account and region. */
+/** Where a role acts: one stack in one account and region (and, for a primary, its standby's and tie-breakers'). */
 export interface Scope {
     partition: string;
     account: string;
+    /** The stack's own region: the bootstrap's aws:region, or the stack's entry in its config `regions` (a warm standby's us-east-2). */
     region: string;
-    /** The gateway stack (dev, staging, prod): the program's names carry it. */
+    /** The stack (dev, staging, prod, standby-prod): the program's names carry it. */
     stack: string;
     /** The stack's warm standby region (bootstrap config standbyRegions), where it keeps its app key's replica and alias. Default none. */
     standbyRegion?: string;
