@@ -230,6 +230,10 @@ describe("bootstrap: the deploy role against the gateway program", () => {
         assert.ok(allowed(withStandby, "kms:CreateAlias", alias));
         assert.ok(allowed(withStandby, "kms:ReplicateKey", `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/mrk-1234abcd12ab34cd56ef1234567890ab`));
         assert.equal(allowed(withStandby, "kms:CreateAlias", `arn:aws:kms:us-east-2:${ACCOUNT_ID}:alias/payment-gateway-dev-app-mrk`), false);
+        // There, multi-Region keys only: not the standby stack's own keys (single-Region ids).
+        for (const action of ["kms:ScheduleKeyDeletion", "kms:PutKeyPolicy", "kms:DisableKey"])
+            assert.equal(allowed(withStandby, action, `arn:aws:kms:us-east-2:${ACCOUNT_ID}:key/98396232-fa62-ccf6-85d3-a7eadc6b0e89`), false, action);
+        assert.ok(allowed(withStandby, "kms:ScheduleKeyDeletion", `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/98396232-fa62-ccf6-85d3-a7eadc6b0e89`));
         // Without one, nothing in another region.
         assert.equal(allowed(deployStatements(scope), "kms:ScheduleKeyDeletion", replica), false);
     });
