@@ -6,7 +6,9 @@ import * as path from "path";
 import { promisify } from "util";
 import { ROOT } from "./harness";
 import { diffRuns, parseArgs, plan as planCommand, renderPlan, rollingServices, typeLikeCli } from "../scripts/plan";
-import { Run, runProgram } from "./harness";
+import { Run, runProgram, stackRun } from "./harness";
+import { cost, estimateRun } from "../scripts/plan/sections/cost";
+import { regionLoss } from "../scripts/plan/sections/regionLoss";
 
 const exec = promisify(execFile);
 
@@ -443,3 +445,30 @@ describe("npm run plan", () => {
     });
 });
 
+describe("npm run plan: the warm standby's cost", () => {
+    let standby: Run;
+    before(async () => (standby = await stackRun("standby-prod")));
+    const money = (line: string) => [...line.matchAll(/\$(\d+\.\d\d)/g)].map((m) => Number(m[1]));
+
+    it("prints its monthly cost at us-east-2 prices in Monthly cost and in Region loss, the same figures", () => {
+        assert.equal(standby.outputs.region, "us-east-2");
+        const table = cost(standby);
+        assert.doesNotMatch(table.join("\n"), /no estimate/);
+        const total = table.find((l) => /^total +\$/.test(l))!;
+        const e = estimateRun(standby);
+        assert.deepEqual(money(total), [e.floor, e.ceiling].map((x) => Number(x.toFixed(2))));
+        assert.ok(e.floor > 1000 && e.ceiling > e.floor, total);
+        const line = regionLoss(standby).find((l) => l.startsWith("monthly cost of the standby"))!;
+        assert.match(line, /^monthly cost of the standby at us-east-2 prices: \$\d+\.\d\d at its warm floor, \$\d+\.\d\d at the primary's ceilings;/);
+        assert.deepEqual(money(line).slice(0, 2), money(total));
+        // What it rests on: estimates are named as such, the us-east-2 figures' own.
+        assert.ok(table.some((l) => /^estimate: .*us-east-2/.test(l)), table.join("\n"));
+    });
+
+    it("estimates a standby in a region without prices at its primary's, and says so", () => {
+        const elsewhere = Object.assign(Object.create(Object.getPrototypeOf(standby)), standby, { outputs: { ...standby.outputs, region: "eu-west-1" } }) as Run;
+        assert.match(cost(elsewhere)[0], /^no estimate: no prices for region eu-west-1/);
+        const line = regionLoss(elsewhere).find((l) => l.startsWith("monthly cost of the standby"))!;
+        assert.match(line, /^monthly cost of the standby at us-east-1 prices \(eu-west-1's are not in lib\/prices\.ts: add them from the pricing pages it cites\): \$\d+\.\d\d/);
+    });
+});

@@ -35,6 +35,26 @@ describe("cost estimate", () => {
         for (const price of [P.atlasClusterHour.M10, P.atlasClusterHour.M30, P.xrayMillionTracesRecorded, P.fisActionMinute, P.customMetricMonth, P.logStorageGbMonth]) assert.ok(price.source && !price.estimate, price.unit);
     });
 
+    it("prices us-east-2 (a warm standby's region) for every price us-east-1 has, each from the same page or as an estimate", () => {
+        const leaves = (v: any, at = ""): [string, any][] => (v && typeof v === "object" && "usd" in v ? [[at, v]] : Object.entries(v ?? {}).flatMap(([k, x]) => leaves(x, `${at}.${k}`)));
+        const east1 = new Map(leaves(PRICES["us-east-1"]));
+        const east2 = new Map(leaves(PRICES["us-east-2"]));
+        assert.deepEqual([...east2.keys()].sort(), [...east1.keys()].sort());
+        for (const [at, price] of east2) {
+            const one = east1.get(at);
+            assert.equal(price.unit, one.unit, at);
+            // A page's price in Ohio comes from the page us-east-1's cites; what is an estimate there is one here.
+            if (price.source) assert.equal(price.source, one.source, at);
+            if (one.estimate) assert.ok(price.estimate, `${at}: an estimate in us-east-1 cannot be sourced in us-east-2`);
+            if (price.estimate) assert.match(price.estimate, /us-east-2/, at);
+        }
+        // Atlas's public prices are us-east-1's: in us-east-2 every tier is an estimate.
+        assert.deepEqual(Object.values(PRICES["us-east-2"].atlasClusterHour).filter((p) => !p.estimate), []);
+        // Cross-checked that day: Fargate (the Price List's us-east-2 entries) and FIS (one price outside GovCloud).
+        const checked = [...east2].filter(([, p]) => p.checked).map(([at]) => at).sort();
+        assert.deepEqual(checked, [".fargateGbHour.ARM64", ".fargateGbHour.X86_64", ".fargateVcpuHour.ARM64", ".fargateVcpuHour.X86_64", ".fisActionMinute"]);
+    });
+
     it("computes prod's floor and ceiling as the price table says, by hand", () => {
         const e = estimate(bomFromConfig(config("prod")));
         const task = (vcpu: number, gb: number) => (vcpu * P.fargateVcpuHour.X86_64.usd + gb * P.fargateGbHour.X86_64.usd) * HOURS_PER_MONTH;
@@ -92,7 +112,7 @@ describe("cost estimate", () => {
     });
 
     it("refuses to price a region or a node type the table lacks, naming it", () => {
-        assert.throws(() => estimate({ ...bomFromConfig(config("dev")), region: "eu-west-1" }), (e: Error) => e instanceof PriceError && /no prices for region eu-west-1 in lib\/prices\.ts \(priced: us-east-1\)/.test(e.message));
+        assert.throws(() => estimate({ ...bomFromConfig(config("dev")), region: "eu-west-1" }), (e: Error) => e instanceof PriceError && /no prices for region eu-west-1 in lib\/prices\.ts \(priced: us-east-1, us-east-2\)/.test(e.message));
         const unpriced = Object.keys(ELASTICACHE_NODE_TYPES).find((t) => !(t in P.cacheNodeHour.valkey) && !ELASTICACHE_NODE_TYPES[t].dataTiering)!;
         assert.throws(() => estimate(bomFromConfig(config("dev", { "cache.nodeType": unpriced }))), new RegExp(`no price for valkey node type ${unpriced.replace(/\./g, "\\.")} in us-east-1`));
     });
