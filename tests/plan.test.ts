@@ -461,6 +461,11 @@ describe("npm run plan: the warm standby's cost", () => {
         const line = regionLoss(standby).find((l) => l.startsWith("monthly cost of the standby"))!;
         assert.match(line, /^monthly cost of the standby at us-east-2 prices: \$\d+\.\d\d at its warm floor, \$\d+\.\d\d at the primary's ceilings;/);
         assert.deepEqual(money(line).slice(0, 2), money(total));
+        // Its own Atlas private endpoint is billed by the hour though the cluster is the primary's.
+        const endpoint = e.lines.find((l) => l.component === "atlas" && l.item === "private endpoint")!;
+        assert.equal(standby.ofType("mongodbatlas:index/privateLinkEndpoint:PrivateLinkEndpoint").length, 1);
+        assert.equal(endpoint.floor, 730 * 0.01);
+        assert.ok(!e.lines.some((l) => l.component === "atlas" && /replica set/.test(l.item)), "no cluster on the standby's bill");
         // What it rests on: estimates are named as such, the us-east-2 figures' own.
         assert.ok(table.some((l) => /^estimate: .*us-east-2/.test(l)), table.join("\n"));
     });
