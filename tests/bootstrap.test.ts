@@ -228,10 +228,16 @@ describe("bootstrap: the deploy role against the gateway program", () => {
         const withStandby = deployStatements({ ...scope, standbyRegion: "us-east-2" });
         for (const action of ["kms:ScheduleKeyDeletion", "kms:PutKeyPolicy", "kms:UpdateKeyDescription"]) assert.ok(allowed(withStandby, action, replica), action);
         assert.ok(allowed(withStandby, "kms:CreateAlias", alias));
+        // KMS authorizes an alias action on the alias and on the key it names (the replica, whose id
+        // is the primary's `mrk-` id: AWS KMS API Reference, ReplicateKey); tags on the replica too.
+        for (const action of ["kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"]) for (const arn of [alias, replica]) assert.ok(allowed(withStandby, action, arn), `${action} ${arn}`);
+        for (const action of ["kms:TagResource", "kms:UntagResource", "kms:EnableKey", "kms:DisableKey", "kms:CancelKeyDeletion"]) assert.ok(allowed(withStandby, action, replica), action);
+        // ReplicateKey needs kms:CreateKey in the replica's region, an action on "*" only.
+        assert.ok(withStandby.some((s) => s.Action.includes("kms:CreateKey") && s.Resource?.length === 1 && s.Resource[0] === "*"));
         assert.ok(allowed(withStandby, "kms:ReplicateKey", `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/mrk-1234abcd12ab34cd56ef1234567890ab`));
         assert.equal(allowed(withStandby, "kms:CreateAlias", `arn:aws:kms:us-east-2:${ACCOUNT_ID}:alias/payment-gateway-dev-app-mrk`), false);
         // There, multi-Region keys only: not the standby stack's own keys (single-Region ids).
-        for (const action of ["kms:ScheduleKeyDeletion", "kms:PutKeyPolicy", "kms:DisableKey"])
+        for (const action of ["kms:ScheduleKeyDeletion", "kms:PutKeyPolicy", "kms:DisableKey", "kms:CreateAlias", "kms:UpdateAlias", "kms:TagResource"])
             assert.equal(allowed(withStandby, action, `arn:aws:kms:us-east-2:${ACCOUNT_ID}:key/98396232-fa62-ccf6-85d3-a7eadc6b0e89`), false, action);
         assert.ok(allowed(withStandby, "kms:ScheduleKeyDeletion", `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/98396232-fa62-ccf6-85d3-a7eadc6b0e89`));
         // Without one, nothing in another region.
