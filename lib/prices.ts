@@ -41,6 +41,15 @@ const S3 = "https://aws.amazon.com/s3/pricing/";
 const XRAY = "https://aws.amazon.com/xray/pricing/";
 /** $0.10 per action-minute outside GovCloud, "rounded to the nearest minute", the same for every action type and target count (read 2026-11-30). */
 const FIS = "https://aws.amazon.com/fis/pricing/";
+/**
+ * Atlas docs, Billing, Additional Services, "Private Endpoints": "Atlas charges hourly for each
+ * region to which you deploy a private endpoint. The hourly cost varies by region", and its table
+ * "AWS PrivateLink Rates by Region" gives the hourly cost per private endpoint ($0.0450 in
+ * us-east-1 and us-east-2, $0.0504 in us-west-1) and the cost per Atlas private endpoint capacity
+ * unit (traffic, not counted here: README "Cost"). Read 2026-11-30 from a copy of the page whose
+ * date it does not state: re-verify first.
+ */
+const ATLAS_PRIVATE_ENDPOINT = "https://www.mongodb.com/docs/atlas/billing/additional-services/";
 /** Per firewall endpoint-hour and per GB the firewall processes (not cross-checked against a copy of the page on 2026-11-30: re-verify first). */
 const NETWORK_FIREWALL = "https://aws.amazon.com/network-firewall/pricing/";
 
@@ -136,8 +145,9 @@ export interface RegionPrices {
  * be reached from here that day (its host did not resolve), and the pricing pages fill in a region's
  * figures in the browser, so their copies show N. Virginia's only; Fargate's were checked against a
  * copy of the Price List's us-east-2 entries (USE2-Fargate-vCPU-Hours:perCPU and kin). Atlas and
- * ElastiCache snapshot storage are estimates here as in us-east-1, Atlas's because its pages show
- * AWS us-east-1 only and "the hourly cost varies by region" (Atlas docs, Billing, Private Endpoints).
+ * ElastiCache snapshot storage are estimates here as in us-east-1, Atlas's cluster, backup and disk
+ * prices because its pages show AWS us-east-1 only and Atlas prices vary by region; its private
+ * endpoint hour is the billing docs' us-east-2 row (ATLAS_PRIVATE_ENDPOINT).
  */
 const OHIO_ATLAS_ESTIMATE =
     "mongodb.com/pricing shows AWS us-east-1 (N. Virginia) only; searched mongodb.com and copies of its pricing page on 2026-11-30 for an AWS us-east-2 (US_EAST_2) price, none states one; us-east-1's figure";
@@ -165,7 +175,8 @@ const US_EAST_2: RegionPrices = {
     atlasClusterHour: Object.fromEntries(Object.entries(ATLAS_CLUSTER_HOUR).map(([tier, usd]) => [tier, estimate(usd, "cluster-hour, 3 nodes", OHIO_ATLAS_ESTIMATE)])),
     atlasBackupGbMonth: ohioEstimate(0.14, "GB-month of cloud backup storage", "Atlas billing"),
     atlasDiskGbMonth: ohioEstimate(0.4, "GB-month of disk beyond the tier's included storage (3 nodes)", "Atlas billing"),
-    atlasPrivateEndpointHour: ohioEstimate(0.01, "private endpoint-hour", "Atlas private endpoint"),
+    // The page's us-east-2 row (ATLAS_PRIVATE_ENDPOINT above): read for Ohio itself, not assumed.
+    atlasPrivateEndpointHour: p(0.045, "private endpoint-hour", ATLAS_PRIVATE_ENDPOINT, undefined, TODAY),
     kmsKeyMonth: ohio(1, "key-month", KMS),
     secretMonth: ohio(0.4, "secret-month", SECRETS),
     wafAclMonth: ohio(5, "web ACL-month", WAF),
@@ -210,8 +221,8 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
         // per GB-month for a 3-node replica set. Check the cluster's price in the Atlas UI.
         atlasDiskGbMonth: estimate(0.4, "GB-month of disk beyond the tier's included storage (3 nodes)",
             "searched mongodb.com docs and pricing copies on 2026-11-30: no price list states a per-GB disk price; derived from the invoice-breakdown example in Atlas's billing docs (a cluster at $0.54/hour becomes $0.65/hour with 200 GB of storage)"),
-        atlasPrivateEndpointHour: estimate(0.01, "private endpoint-hour",
-            "Atlas's private-endpoint docs name no hourly charge; searched mongodb.com docs and pricing copies on 2026-11-30, none states one; the last figure known (the AWS side is priced as an interface endpoint)"),
+        // Atlas's own charge; the AWS side is priced as an interface endpoint (endpointAzHour).
+        atlasPrivateEndpointHour: p(0.045, "private endpoint-hour", ATLAS_PRIVATE_ENDPOINT, undefined, TODAY),
         kmsKeyMonth: p(1, "key-month", KMS),
         secretMonth: p(0.4, "secret-month", SECRETS),
         wafAclMonth: p(5, "web ACL-month", WAF),

@@ -272,12 +272,12 @@ describe("npm run plan", () => {
         }
         assert.match(stdout, /^ {2}observability: X-Ray traces recorded \(requestsPerMonth × sample ratio 0\.05 = 500,000, 100,000 free\): requestsPerMonth = 10,000,000 at \$5 per million traces recorded → \$2\.00$/m);
         assert.match(stdout, /^estimate: atlas: cloud backup storage .* is an estimate, not a quote \(/m);
-        assert.match(stdout, /^estimate: atlas: private endpoint: \$0\.01 per private endpoint-hour is an estimate, not a quote/m);
+        assert.doesNotMatch(stdout, /^estimate: atlas: private endpoint/m);
         assert.match(stdout, /^estimate: cache: snapshot storage .* is an estimate, not a quote/m);
         assert.ok(!/^estimate: .*M30/m.test(stdout), "M30's price is public");
         assert.match(stdout, /^advice: network: the ecr\.api and ecr\.dkr interface endpoints are left out, saving \$43\.80\/month/m);
-        // Atlas backup storage, the private endpoint, cache snapshots and the disk auto-scaling grows.
-        assert.deepEqual(json.cost.estimates.length, 4, json.cost.estimates.join("\n"));
+        // Atlas backup storage, cache snapshots and the disk auto-scaling grows.
+        assert.deepEqual(json.cost.estimates.length, 3, json.cost.estimates.join("\n"));
         assert.match(stdout, /^estimate: atlas: disk grown by disk auto-scaling .* is an estimate, not a quote/m);
         assert.match(stdout, /^not included: .*requests that arrive with a sampled traceparent \(recorded whatever the sample ratio\), the load balancer's health checks if \/health is traced;/m);
         assert.deepEqual(json.cost.drillRuns.map((d: any) => [d.name, d.usd]), [["task-loss", 0.3], ["zone-outage", 2.1]]);
@@ -464,7 +464,8 @@ describe("npm run plan: the warm standby's cost", () => {
         // Its own Atlas private endpoint is billed by the hour though the cluster is the primary's.
         const endpoint = e.lines.find((l) => l.component === "atlas" && l.item === "private endpoint")!;
         assert.equal(standby.ofType("mongodbatlas:index/privateLinkEndpoint:PrivateLinkEndpoint").length, 1);
-        assert.equal(endpoint.floor, 730 * 0.01);
+        assert.equal(endpoint.floor, 730 * 0.045);
+        assert.equal(endpoint.price.source, "https://www.mongodb.com/docs/atlas/billing/additional-services/");
         assert.ok(!e.lines.some((l) => l.component === "atlas" && /replica set/.test(l.item)), "no cluster on the standby's bill");
         // What it rests on: estimates are named as such, the us-east-2 figures' own.
         assert.ok(table.some((l) => /^estimate: .*us-east-2/.test(l)), table.join("\n"));

@@ -28,10 +28,15 @@ describe("cost estimate", () => {
         }
         // Valkey nodes are priced 20% under Redis OSS nodes.
         assert.equal(P.cacheNodeHour.valkey["cache.m7g.large"].usd, cents(0.158 * (1 - VALKEY_DISCOUNT) * 10000) / 10000);
-        // What no public page confirmed is marked so: Atlas backup storage and private endpoints, tiers but M10 and M30, cache snapshots.
+        // What no public page confirmed is marked so: Atlas backup storage, tiers but M10 and M30, cache snapshots.
         const estimated = Object.entries(P.atlasClusterHour).filter(([, p]) => p.estimate).map(([t]) => t);
         assert.deepEqual(estimated, ["M20", "M40", "M50", "M60", "M80", "M140", "M200", "M300"]);
-        for (const price of [P.atlasBackupGbMonth, P.atlasPrivateEndpointHour, P.cacheSnapshotGbMonth]) assert.ok(price.estimate && !price.source, price.unit);
+        for (const price of [P.atlasBackupGbMonth, P.cacheSnapshotGbMonth]) assert.ok(price.estimate && !price.source, price.unit);
+        // Atlas's billing docs state its private endpoint hour per region: $0.045 in us-east-1 and us-east-2.
+        for (const region of ["us-east-1", "us-east-2"]) {
+            const endpoint = PRICES[region].atlasPrivateEndpointHour;
+            assert.deepEqual([endpoint.usd, endpoint.source, endpoint.estimate], [0.045, "https://www.mongodb.com/docs/atlas/billing/additional-services/", undefined], region);
+        }
         for (const price of [P.atlasClusterHour.M10, P.atlasClusterHour.M30, P.xrayMillionTracesRecorded, P.fisActionMinute, P.customMetricMonth, P.logStorageGbMonth]) assert.ok(price.source && !price.estimate, price.unit);
     });
 
@@ -67,7 +72,7 @@ describe("cost estimate", () => {
         // Atlas: a 3-node M30 at its hourly price, 20 GB of backup (10 GB, 13 further snapshots and
         // 7 days of oplog at 5% a day), the private endpoint; cache: 3 valkey m7g.large nodes and 13
         // of its 14 daily 1 GB snapshots (one is free).
-        assert.equal(byComponent.atlas.floor, cents(cents(0.54 * 730) + cents((10 + 0.5 * 13 + 0.5 * 7) * 0.14) + cents(0.01 * 730)));
+        assert.equal(byComponent.atlas.floor, cents(cents(0.54 * 730) + cents((10 + 0.5 * 13 + 0.5 * 7) * 0.14) + cents(0.045 * 730)));
         assert.equal(byComponent.cache.floor, cents(cents(3 * 0.158 * 0.8 * 730) + cents(13 * 1 * 0.085)));
         // Network: 3 NAT gateways and their addresses, 50 GB through them, 4 interface endpoints
         // (kms, logs, secretsmanager, Atlas PrivateLink; no ECR pair: no image comes from ECR) × 3 zones,
@@ -234,9 +239,10 @@ describe("cost estimate", () => {
 
         it("says which lines rest on an estimate, not a quote", () => {
             const staging = estimate(bomFromConfig(config("staging")));
-            for (const what of [/^atlas: 3-node M20 replica set: \$0\.2 per cluster-hour/, /^atlas: cloud backup storage/, /^atlas: private endpoint/, /^cache: snapshot storage/])
+            for (const what of [/^atlas: 3-node M20 replica set: \$0\.2 per cluster-hour/, /^atlas: cloud backup storage/, /^cache: snapshot storage/])
                 assert.ok(staging.estimates.some((x) => what.test(x) && x.includes("is an estimate, not a quote")), `${what}\n${staging.estimates.join("\n")}`);
             assert.ok(!prod().estimates.some((x) => /M30/.test(x)), "M30's price is public");
+            assert.ok(!staging.estimates.some((x) => /private endpoint/.test(x)), "Atlas's private endpoint hour is public");
         });
 
         it("names the largest saving first, the ECR endpoints prod no longer pays for among them", () => {
