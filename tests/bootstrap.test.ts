@@ -330,6 +330,9 @@ describe("bootstrap: the deploy role against the gateway program", () => {
         // Not in the primary's region, and the primary's role (us-east-1) reaches none of it.
         assert.deepEqual(writes("us-east-1").filter(([a, arn]) => allowed(standby, a, arn)), []);
         assert.deepEqual(own.filter(([a, arn]) => allowed(deployStatements(scope), a, arn)), []);
+        // Nor once the primary's role reaches into us-east-2 for its replica and alias (standbyRegions).
+        const primary = deployStatements({ ...scope, standbyRegion: region });
+        assert.deepEqual(own.filter(([a, arn]) => allowed(primary, a, arn)), []);
 
         // The replica key's policy, which the standby declares on the primary's replica in its region
         // (kms:PutKeyPolicy on that key); the replica itself is the primary's to create.
