@@ -129,6 +129,10 @@ export const DEPLOY_ACTIONS: Record<string, Grants> = {
     "aws:route53/record:Record": { "route53:ChangeResourceRecordSets": ["route53:hostedzone"], "route53:GetChange": ["route53:change"] },
     // A warm standby's gate (components/failover.ts): CreateHealthCheck takes only "*"; tags go
     // through ChangeTagsForResource, which AWS authorizes on health checks and hosted zones together.
+    // Route 53 lists no other permission for creating or updating one, the CloudWatch-alarm kind
+    // included (Route 53 Developer Guide, "Amazon Route 53 API permissions: Actions, resources, and
+    // conditions reference": CreateHealthCheck, UpdateHealthCheck, ChangeTagsForResource); a read of
+    // the alarm as the caller (cloudwatch:DescribeAlarms) would be ReadOnlyAccess's.
     "aws:route53/healthCheck:HealthCheck": {
         "route53:CreateHealthCheck": [],
         "route53:UpdateHealthCheck": ["route53:healthcheck"],

@@ -16,8 +16,11 @@ import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, READ_ONLY_ACCESS, Scope, DEPLOY
 
 export = async () => {
     const cfg = new pulumi.Config();
-    const config = parseBootstrapConfig({ repository: cfg.get("repository"), stacks: cfg.get("stacks"), standbyRegions: cfg.get("standbyRegions"), tieBreakerRegions: cfg.get("tieBreakerRegions"), oidcProviderArn: cfg.get("oidcProviderArn") });
     const [identity, partition, region] = await Promise.all([aws.getCallerIdentity(), aws.getPartition(), aws.getRegion()]);
+    const config = parseBootstrapConfig(
+        { repository: cfg.get("repository"), stacks: cfg.get("stacks"), regions: cfg.get("regions"), standbyRegions: cfg.get("standbyRegions"), tieBreakerRegions: cfg.get("tieBreakerRegions"), oidcProviderArn: cfg.get("oidcProviderArn") },
+        region.region,
+    );
 
     // IAM allows one provider per URL in an account: reuse the one the account has, if any.
     // No thumbprint: IAM verifies GitHub's certificate against its own trusted CAs (IAM User Guide,
@@ -29,7 +32,8 @@ export = async () => {
 
     const roles: Record<string, { deploy: pulumi.Output<string>; preview: pulumi.Output<string> }> = {};
     for (const stack of config.stacks) {
-        const scope: Scope = { partition: partition.partition, account: identity.accountId, region: region.region, stack, standbyRegion: config.standbyRegions[stack], tieBreakerRegions: config.tieBreakerRegions[stack] };
+        // A stack in another region than the bootstrap's (a warm standby) has its roles scoped there.
+        const scope: Scope = { partition: partition.partition, account: identity.accountId, region: config.regions[stack] ?? region.region, stack, standbyRegion: config.standbyRegions[stack], tieBreakerRegions: config.tieBreakerRegions[stack] };
         const preview = new aws.iam.Role(`preview-${stack}`, {
             name: `payment-gateway-preview-${stack}`,
             description: `pulumi preview --refresh of the ${stack} stack, from the GitHub environments ${environments(stack).preview.join(" and ")}`,

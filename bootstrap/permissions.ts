@@ -25,12 +25,13 @@ import { DEPLOY_ACTIONS, Grants } from "./deployActions";
 /** The AWS managed read-only policy both roles carry (see above for why). */
 export const READ_ONLY_ACCESS = "arn:aws:iam::aws:policy/ReadOnlyAccess";
 
-/** Where a role acts: one gateway stack in one account and region. */
+/** Where a role acts: one stack in one account and region (and, for a primary, its standby's and tie-breakers'). */
 export interface Scope {
     partition: string;
     account: string;
+    /** The stack's own region: the bootstrap's aws:region, or the stack's entry in its config `regions` (a warm standby's us-east-2). */
     region: string;
-    /** The gateway stack (dev, staging, prod): the program's names carry it. */
+    /** The stack (dev, staging, prod, standby-prod): the program's names carry it. */
     stack: string;
     /** The stack's warm standby region (bootstrap config standbyRegions), where it keeps its app key's replica and alias. Default none. */
     standbyRegion?: string;
@@ -98,8 +99,11 @@ export const RESOURCES: Record<string, (s: Scope) => string | string[]> = {
     "ecs:service": (s) => `${arn(s, "ecs")}:service/payment-gateway-${s.stack}/*`,
     "ecs:task-definition": (s) => `${arn(s, "ecs")}:task-definition/payment-gateway-${s.stack}-*:*`,
     "iam:role": (s) => `arn:${s.partition}:iam::${s.account}:role/pg-*`,
-    // With a standby region, the multi-Region app key's replica and its alias live there too.
-    "kms:key": (s) => inRegions(s, (r) => `${arn(r, "kms")}:key/*`),
+    // With a standby region, the multi-Region app key's replica and its alias live there too. There,
+    // only multi-Region keys: a multi-Region key's id begins with `mrk-` (AWS KMS API Reference,
+    // ReplicateKey, KeyId: "mrk-1234abcd12ab34cd56ef1234567890ab"; a single-Region key's is a bare
+    // UUID), so the primary's role does not reach the standby stack's own single-Region keys.
+    "kms:key": (s) => [`${arn(s, "kms")}:key/*`, ...(s.standbyRegion ? [`${arn({ ...s, region: s.standbyRegion }, "kms")}:key/mrk-*`] : [])],
     "kms:alias": (s) => inRegions(s, (r) => `${arn(r, "kms")}:alias/payment-gateway-${s.stack}-*`),
     "elasticache:replicationgroup": (s) => `${arn(s, "elasticache")}:replicationgroup:pg-${s.stack}-cache`,
     "elasticache:cluster": (s) => `${arn(s, "elasticache")}:cluster:pg-${s.stack}-cache-*`,

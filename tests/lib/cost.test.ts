@@ -28,11 +28,36 @@ describe("cost estimate", () => {
         }
         // Valkey nodes are priced 20% under Redis OSS nodes.
         assert.equal(P.cacheNodeHour.valkey["cache.m7g.large"].usd, cents(0.158 * (1 - VALKEY_DISCOUNT) * 10000) / 10000);
-        // What no public page confirmed is marked so: Atlas backup storage and private endpoints, tiers but M10 and M30, cache snapshots.
+        // What no public page confirmed is marked so: Atlas backup storage, tiers but M10 and M30, cache snapshots.
         const estimated = Object.entries(P.atlasClusterHour).filter(([, p]) => p.estimate).map(([t]) => t);
         assert.deepEqual(estimated, ["M20", "M40", "M50", "M60", "M80", "M140", "M200", "M300"]);
-        for (const price of [P.atlasBackupGbMonth, P.atlasPrivateEndpointHour, P.cacheSnapshotGbMonth]) assert.ok(price.estimate && !price.source, price.unit);
+        for (const price of [P.atlasBackupGbMonth, P.cacheSnapshotGbMonth]) assert.ok(price.estimate && !price.source, price.unit);
+        // Atlas's billing docs state its private endpoint hour per region: $0.045 in us-east-1 and us-east-2.
+        for (const region of ["us-east-1", "us-east-2"]) {
+            const endpoint = PRICES[region].atlasPrivateEndpointHour;
+            assert.deepEqual([endpoint.usd, endpoint.source, endpoint.estimate], [0.045, "https://www.mongodb.com/docs/atlas/billing/additional-services/", undefined], region);
+        }
         for (const price of [P.atlasClusterHour.M10, P.atlasClusterHour.M30, P.xrayMillionTracesRecorded, P.fisActionMinute, P.customMetricMonth, P.logStorageGbMonth]) assert.ok(price.source && !price.estimate, price.unit);
+    });
+
+    it("prices us-east-2 (a warm standby's region) for every price us-east-1 has, each from the same page or as an estimate", () => {
+        const leaves = (v: any, at = ""): [string, any][] => (v && typeof v === "object" && "usd" in v ? [[at, v]] : Object.entries(v ?? {}).flatMap(([k, x]) => leaves(x, `${at}.${k}`)));
+        const east1 = new Map(leaves(PRICES["us-east-1"]));
+        const east2 = new Map(leaves(PRICES["us-east-2"]));
+        assert.deepEqual([...east2.keys()].sort(), [...east1.keys()].sort());
+        for (const [at, price] of east2) {
+            const one = east1.get(at);
+            assert.equal(price.unit, one.unit, at);
+            // A page's price in Ohio comes from the page us-east-1's cites; what is an estimate there is one here.
+            if (price.source) assert.equal(price.source, one.source, at);
+            if (one.estimate) assert.ok(price.estimate, `${at}: an estimate in us-east-1 cannot be sourced in us-east-2`);
+            if (price.estimate) assert.match(price.estimate, /us-east-2/, at);
+        }
+        // Atlas's public prices are us-east-1's: in us-east-2 every tier is an estimate.
+        assert.deepEqual(Object.values(PRICES["us-east-2"].atlasClusterHour).filter((p) => !p.estimate), []);
+        // Cross-checked that day: Fargate (the Price List's us-east-2 entries) and FIS (one price outside GovCloud).
+        const checked = [...east2].filter(([, p]) => p.checked).map(([at]) => at).sort();
+        assert.deepEqual(checked, [".fargateGbHour.ARM64", ".fargateGbHour.X86_64", ".fargateVcpuHour.ARM64", ".fargateVcpuHour.X86_64", ".fisActionMinute"]);
     });
 
     it("computes prod's floor and ceiling as the price table says, by hand", () => {
@@ -47,7 +72,7 @@ describe("cost estimate", () => {
         // Atlas: a 3-node M30 at its hourly price, 20 GB of backup (10 GB, 13 further snapshots and
         // 7 days of oplog at 5% a day), the private endpoint; cache: 3 valkey m7g.large nodes and 13
         // of its 14 daily 1 GB snapshots (one is free).
-        assert.equal(byComponent.atlas.floor, cents(cents(0.54 * 730) + cents((10 + 0.5 * 13 + 0.5 * 7) * 0.14) + cents(0.01 * 730)));
+        assert.equal(byComponent.atlas.floor, cents(cents(0.54 * 730) + cents((10 + 0.5 * 13 + 0.5 * 7) * 0.14) + cents(0.045 * 730)));
         assert.equal(byComponent.cache.floor, cents(cents(3 * 0.158 * 0.8 * 730) + cents(13 * 1 * 0.085)));
         // Network: 3 NAT gateways and their addresses, 50 GB through them, 4 interface endpoints
         // (kms, logs, secretsmanager, Atlas PrivateLink; no ECR pair: no image comes from ECR) × 3 zones,
@@ -92,7 +117,7 @@ describe("cost estimate", () => {
     });
 
     it("refuses to price a region or a node type the table lacks, naming it", () => {
-        assert.throws(() => estimate({ ...bomFromConfig(config("dev")), region: "eu-west-1" }), (e: Error) => e instanceof PriceError && /no prices for region eu-west-1 in lib\/prices\.ts \(priced: us-east-1\)/.test(e.message));
+        assert.throws(() => estimate({ ...bomFromConfig(config("dev")), region: "eu-west-1" }), (e: Error) => e instanceof PriceError && /no prices for region eu-west-1 in lib\/prices\.ts \(priced: us-east-1, us-east-2\)/.test(e.message));
         const unpriced = Object.keys(ELASTICACHE_NODE_TYPES).find((t) => !(t in P.cacheNodeHour.valkey) && !ELASTICACHE_NODE_TYPES[t].dataTiering)!;
         assert.throws(() => estimate(bomFromConfig(config("dev", { "cache.nodeType": unpriced }))), new RegExp(`no price for valkey node type ${unpriced.replace(/\./g, "\\.")} in us-east-1`));
     });
@@ -214,9 +239,10 @@ describe("cost estimate", () => {
 
         it("says which lines rest on an estimate, not a quote", () => {
             const staging = estimate(bomFromConfig(config("staging")));
-            for (const what of [/^atlas: 3-node M20 replica set: \$0\.2 per cluster-hour/, /^atlas: cloud backup storage/, /^atlas: private endpoint/, /^cache: snapshot storage/])
+            for (const what of [/^atlas: 3-node M20 replica set: \$0\.2 per cluster-hour/, /^atlas: cloud backup storage/, /^cache: snapshot storage/])
                 assert.ok(staging.estimates.some((x) => what.test(x) && x.includes("is an estimate, not a quote")), `${what}\n${staging.estimates.join("\n")}`);
             assert.ok(!prod().estimates.some((x) => /M30/.test(x)), "M30's price is public");
+            assert.ok(!staging.estimates.some((x) => /private endpoint/.test(x)), "Atlas's private endpoint hour is public");
         });
 
         it("names the largest saving first, the ECR endpoints prod no longer pays for among them", () => {

@@ -36,16 +36,17 @@ export const regionLoss: Section = (run) => {
             ...promises(p.regions ?? []),
         );
         if (o.failover) lines.push(`failover: fail over \`${o.failover.gate.failOver}\`; fail back \`${o.failover.gate.failBack}\`; records: ${o.failover.records}`);
-        const PRICED_REGION = Object.keys(PRICES)[0];
-        // lib/prices.ts holds one region's prices: a standby elsewhere is estimated at them, and says so.
-        let priced = "";
+        // At the standby's own region's prices; a region lib/prices.ts lacks is estimated at the
+        // primary's (or the first priced region's), and says so.
+        const fallback = [p.region, ...Object.keys(PRICES)].find((region) => region && region in PRICES)!;
+        let priced = ` at ${o.region} prices`;
         let e;
         try {
             e = estimateRun(run);
         } catch (err) {
             if (!(err instanceof PriceError)) throw err;
-            e = estimate(bomFromResources(PRICED_REGION, run.resources), o.costAssumptions ?? DEFAULT_ASSUMPTIONS);
-            priced = ` at ${PRICED_REGION} prices (${o.region}'s are not in lib/prices.ts: check them on the pricing pages it cites)`;
+            e = estimate(bomFromResources(fallback, run.resources), o.costAssumptions ?? DEFAULT_ASSUMPTIONS);
+            priced = ` at ${fallback} prices (${o.region}'s are not in lib/prices.ts: add them from the pricing pages it cites)`;
         }
         lines.push(
             `monthly cost of the standby${priced}: ${usd(e.floor)} at its warm floor, ${usd(e.ceiling)} at the primary's ceilings; ` +
