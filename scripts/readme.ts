@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { ROOT, Run, ciStacks, runProgram } from "../tests/harness";
+import { ROOT, Run, longLivedStacks, runProgram } from "../tests/harness";
 import { renderDiagram } from "./diagram";
 import { estimateRun } from "./plan";
 
@@ -42,7 +42,7 @@ export function costSection(runs: Run[]): string {
 
 async function main(): Promise<void> {
     const runs: Run[] = [];
-    for (const stack of ciStacks()) runs.push(await runProgram({ stack }));
+    for (const stack of longLivedStacks()) runs.push(await runProgram({ stack }));
     let readme = fs.readFileSync(README, "utf8");
     readme = withSection(readme, DIAGRAM, diagramSection(runs.find((r) => r.stack === "prod")!));
     readme = withSection(readme, COSTS, costSection(runs));

