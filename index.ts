@@ -28,7 +28,7 @@ export = async () => {
     // Which step of a credential rotation or a restore this update takes depends on the step the
     // last one took; a restore it already started is not judged against today's clock again, and an
     // atlas.tier edit is judged against the tier it deployed.
-    const last = await previousOutputs(["rotation", "restore", "atlasCluster", "dnsRecords", "releases"]);
+    const last = await previousOutputs(["rotation", "restore", "atlasCluster", "dnsRecords", "releases", "regionLoss"]);
     const lastRestore = last.outputs.restore as RestoreRecord | undefined;
     const lastCluster = last.outputs.atlasCluster as ClusterRecord | undefined;
     const lastReleases = releaseStrategies(last.outputs.releases);
@@ -46,7 +46,8 @@ export = async () => {
     // The zones the region really offers: named zones and the drill zone are checked against them before anything is declared.
     const zones = config.purpose === "gateway" || config.purpose === "standby" ? await loadStackZones(config) : undefined;
     // A standby reads the primary from the Pulumi backend only (never the primary region's APIs), before anything is declared.
-    const primary = config.purpose === "standby" ? await readPrimaryStack(config) : undefined;
+    // Its own last update's cache mode too: moving a deployed cache between cold and global replaces it.
+    const primary = config.purpose === "standby" ? await readPrimaryStack(config, (last.outputs.regionLoss as { cache?: string } | undefined)?.cache) : undefined;
     const stack = pulumi.getStack();
     const restore = await stepOfRestore(config, lastRestore, last.deployed);
     const rotation = await stepOfRotation(config, lastRotation, last.deployed);
