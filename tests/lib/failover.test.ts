@@ -3,7 +3,8 @@ import { ConfigError, validateConfig } from "../../lib/config";
 import { rawConfigFrom } from "../../lib/stackConfig";
 import { cidrsOverlap } from "../../lib/cidr";
 import { fleetsConnected } from "../../lib/pool";
-import { PrimaryFacts, StandbyExpectation, gate, readPrimary, standbyStep } from "../../lib/failover";
+import { PrimaryFacts, StandbyExpectation, cacheFailover, gate, readPrimary, standbyStep } from "../../lib/failover";
+import { ELASTICACHE_NODE_TYPES, isGlobalDatastoreNodeType } from "../../lib/limits";
 import { assembleConfig, examplePrimaryOutputs } from "../harness";
 
 function validate(stack: string, set: Record<string, unknown> = {}, last = {}) {
@@ -96,6 +97,81 @@ describe("warm standby (lib/failover.ts, config)", () => {
             assert.equal(validate("prod", { "loadBalancer.dnsRecords": "standby", "loadBalancer.dnsCutoverAcknowledged": true }, { dnsRecords: "alias" }).loadBalancer.dnsRecords, "standby");
             // Once handed over (or on a stack that never had them), nothing to acknowledge.
             assert.equal(validate("prod", { "loadBalancer.dnsRecords": "standby" }, { dnsRecords: "standby" }).loadBalancer.dnsRecords, "standby");
+        });
+    });
+
+    describe("regionLoss.cache global on the primary (Global Datastore prerequisites)", () => {
+        it("is cold by default, and accepts global with prod-multiregion's cache.m7g.large × 2", () => {
+            assert.equal(validate("prod-multiregion").regionLoss!.cache, "cold");
+            assert.equal(validate("prod-multiregion", { "regionLoss.cache": "global" }).regionLoss!.cache, "global");
+            assert.ok(refused("prod-multiregion", { "regionLoss.cache": "warm" }).some((p) => p.startsWith("regionLoss.cache: ")));
+        });
+
+        it("refuses a burstable or too small node type and a single node, all at once, each by its key", () => {
+            const found = refused("prod-multiregion", { "regionLoss.cache": "global", "cache.nodeType": "cache.t4g.medium", "cache.nodes": 1 });
+            assert.ok(found.some((p) => p.startsWith("cache.nodeType: must be a node type a Global Datastore takes with regionLoss.cache global: families M5, M6g, M7g, R5, R6g, R6gd, R7g, C7gn, size large and above")), found.join("\n"));
+            assert.ok(found.some((p) => p.startsWith("cache.nodes: must be at least 2 with regionLoss.cache global")), found.join("\n"));
+            // The same settings are fine with a cold standby cache.
+            assert.equal(validate("prod-multiregion", { "cache.nodeType": "cache.m7g.large", "cache.nodes": 2 }).regionLoss!.cache, "cold");
+            assert.deepEqual(refused("prod-multiregion", { "regionLoss.cache": "global", "cache.nodeType": "cache.m4.large" }).filter((p) => p.startsWith("cache.")).map((p) => p.split(":")[0]), ["cache.nodeType"]);
+        });
+
+        it("takes exactly the families of the prerequisites page, large and above", () => {
+            const offered = Object.keys(ELASTICACHE_NODE_TYPES);
+            const taken = offered.filter(isGlobalDatastoreNodeType);
+            assert.ok(taken.includes("cache.m7g.large") && taken.includes("cache.r6g.16xlarge") && taken.includes("cache.m5.large"));
+            for (const t of taken) assert.match(t, /^cache\.(m5|m6g|m7g|r5|r6g|r6gd|r7g|c7gn)\./);
+            for (const t of ["cache.t4g.medium", "cache.t3.small", "cache.m4.large", "cache.r4.large", "cache.c7gn.medium", "cache.m7g.medium"]) assert.equal(isGlobalDatastoreNodeType(t), false, t);
+            assert.equal(isGlobalDatastoreNodeType("cache.c7gn.large"), true);
+        });
+    });
+
+    describe("the standby's cache against the primary's (regionLoss.cache)", () => {
+        const global = () => {
+            const f = facts();
+            Object.assign(f.regionLoss as object, { cache: "global", cacheGlobalReplicationGroupId: "ldgnf-pg-prod-cache", cacheEngine: "valkey", cacheNodeType: "cache.m7g.large" });
+            return f;
+        };
+
+        it("reads a primary without the cache output as cold, and a global one with its datastore", () => {
+            assert.equal(readPrimary(facts(), WANT).primary!.cache, "cold");
+            const { primary, problems } = readPrimary(global(), WANT);
+            assert.deepEqual(problems, []);
+            assert.deepEqual([primary!.cache, primary!.cacheGlobalReplicationGroupId], ["global", "ldgnf-pg-prod-cache"]);
+        });
+
+        it("refuses a global primary whose output lacks the datastore, or an unknown mode, naming what is missing", () => {
+            const f = global();
+            delete (f.regionLoss as any).cacheGlobalReplicationGroupId;
+            const { primary, problems } = readPrimary(f, WANT);
+            assert.equal(primary, undefined);
+            assert.equal(problems.length, 1);
+            assert.match(problems[0].message, /says cache global but lacks cacheGlobalReplicationGroupId \(the Global Datastore/);
+            const odd = facts();
+            (odd.regionLoss as any).cache = "warm";
+            assert.match(readPrimary(odd, WANT).problems[0].message, /regionLoss\.cache output is "warm", not cold or global/);
+        });
+
+        it("needs two nodes for a secondary, which inherits automatic failover", () => {
+            assert.deepEqual(readPrimary(global(), { ...WANT, cacheNodes: 1 }).problems.map((p) => p.path), ["cache.nodes"]);
+            assert.deepEqual(readPrimary(facts(), { ...WANT, cacheNodes: 1 }).problems, []);
+        });
+
+        it("refuses moving a deployed cache between cold and global unless acknowledged, and nothing else", () => {
+            const toGlobal = readPrimary(global(), { ...WANT, lastCache: "cold" });
+            assert.deepEqual(toGlobal.problems.map((p) => p.path), ["standby.cacheReplacementAcknowledged"]);
+            assert.match(toGlobal.problems[0].message, /from cold to global \(prod's regionLoss\.cache\): the next pulumi up replaces the cache/);
+            assert.deepEqual(readPrimary(facts(), { ...WANT, lastCache: "global" }).problems.map((p) => p.path), ["standby.cacheReplacementAcknowledged"]);
+            assert.deepEqual(readPrimary(global(), { ...WANT, lastCache: "cold", cacheReplacementAcknowledged: true }).problems, []);
+            // Same mode as deployed, or no cache deployed yet (endpoint step, first update): nothing to acknowledge.
+            assert.deepEqual([readPrimary(global(), { ...WANT, lastCache: "global" }).problems, readPrimary(global(), WANT).problems], [[], []]);
+        });
+
+        it("gives the promotion and the detach as commands against the standby's region only", () => {
+            const c = cacheFailover("ldgnf-pg-prod-cache", "pg-standby-prod-gcache", "us-east-2");
+            assert.equal(c.promote, "aws elasticache failover-global-replication-group --region us-east-2 --global-replication-group-id ldgnf-pg-prod-cache --primary-region us-east-2 --primary-replication-group-id pg-standby-prod-gcache");
+            assert.equal(c.detach, "aws elasticache disassociate-global-replication-group --region us-east-2 --global-replication-group-id ldgnf-pg-prod-cache --replication-group-id pg-standby-prod-gcache --replication-group-region us-east-2");
+            for (const cmd of [c.status, c.promote, c.detach]) assert.doesNotMatch(cmd, /us-east-1/);
         });
     });
 

@@ -122,7 +122,7 @@ function globalDatastoreProblems(c: Resolved): Problem[] {
     const problems: Problem[] = [];
     const add = (path: string, message: string, value: unknown, ...reads: string[]) => problems.push({ path, message, value, reads });
     if (!isGlobalDatastoreNodeType(c.cache.nodeType))
-        add("cache.nodeType", `must be a node type a Global Datastore takes with regionLoss.cache global: families ${GLOBAL_DATASTORE.families.map((f) => f.toUpperCase()).join(", ")}, size large and above (e.g. cache.m7g.large, cache.r7g.large; no burstable t2/t3/t4g)`, c.cache.nodeType, "regionLoss.cache");
+        add("cache.nodeType", `must be a node type a Global Datastore takes with regionLoss.cache global: families ${GLOBAL_DATASTORE.families.map((f) => f[0].toUpperCase() + f.slice(1)).join(", ")}, size large and above (e.g. cache.m7g.large, cache.r7g.large; no burstable t2/t3/t4g)`, c.cache.nodeType, "regionLoss.cache");
     // "Replication must be enabled" for a single-node cluster, and the secondary inherits the
     // primary's automatic failover and Multi-AZ, which need a replica.
     if (c.cache.nodes < GLOBAL_DATASTORE.minNodes)
