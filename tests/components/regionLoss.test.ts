@@ -269,3 +269,47 @@ describe("region loss", () => {
         });
     });
 });
+
+describe("region loss: the cache's Global Datastore on the primary (regionLoss.cache global)", () => {
+    const GRG = "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup";
+    const GROUP = "aws:elasticache/replicationGroup:ReplicationGroup";
+    let cold: Run;
+    let global: Run;
+    before(async () => {
+        cold = await stackRun("prod-multiregion");
+        global = await runProgram({ stack: "prod-multiregion", set: { "regionLoss.cache": "global" } });
+    });
+
+    it("declares no datastore with the default (cold), and says so in the regionLoss output", async () => {
+        assert.equal(cold.ofType(GRG).length, 0);
+        assert.equal(cold.outputs.regionLoss.cache, "cold");
+        assert.equal("cacheGlobalReplicationGroupId" in cold.outputs.regionLoss, false);
+    });
+
+    it("wraps the existing replication group, protected, ignoring a promoted primary, and outputs its id", async () => {
+        const grg = global.one(GRG);
+        const group = global.one(GROUP);
+        assert.equal(grg.inputs.primaryReplicationGroupId, group.id);
+        assert.ok(grg.dependencies.includes(group.urn), "created after the group it wraps");
+        assert.equal(grg.inputs.globalReplicationGroupIdSuffix, "pg-prod-multiregion-cache");
+        // The datastore scales every member: its node type is the config's.
+        assert.equal(grg.inputs.cacheNodeType, "cache.m7g.large");
+        assert.equal(grg.protect, true);
+        assert.deepEqual(grg.ignoreChanges, ["primaryReplicationGroupId"]);
+        assert.deepEqual(
+            [global.outputs.regionLoss.cache, global.outputs.regionLoss.cacheGlobalReplicationGroupId, global.outputs.regionLoss.cacheEngine, global.outputs.regionLoss.cacheNodeType],
+            ["global", grg.outputs.globalReplicationGroupId, "valkey", "cache.m7g.large"],
+        );
+    });
+
+    it("leaves the replication group as it was (additive: no input that replaces it changes); only its node type becomes the datastore's", () => {
+        const before = cold.one(GROUP);
+        const after = global.one(GROUP);
+        assert.deepEqual(after.inputs, before.inputs);
+        assert.deepEqual([before.ignoreChanges, after.ignoreChanges], [[], ["nodeType"]]);
+        assert.equal(after.protect, true);
+        assert.equal(after.inputs.transitEncryptionEnabled, true);
+        assert.equal(after.inputs.atRestEncryptionEnabled, true);
+        assert.equal(after.inputs.globalReplicationGroupId, undefined, "the primary does not join as a secondary");
+    });
+});
