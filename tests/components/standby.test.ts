@@ -264,6 +264,15 @@ describe("warm standby: its cache as a Global Datastore secondary (the primary's
         assert.ok(url!.includes(`:${group.inputs.authToken}@`), "with the token the secondary was created with");
     });
 
+    it("says in the plan's Region loss section what the cache promises and how to promote it", () => {
+        const lines = regionLoss(switched);
+        assert.ok(lines.some((l) => l.startsWith("  cache: ElastiCache Global Datastore (regionLoss.cache global)") && l.includes("RPO typically under a second") && l.includes("about a minute")), lines.join("\n"));
+        assert.ok(lines.some((l) => l.startsWith("cache failover: promote `aws elasticache failover-global-replication-group --region us-east-2")), lines.join("\n"));
+        const coldLines = regionLoss(cold);
+        assert.ok(coldLines.some((l) => l.startsWith("  cache: regional and cold")));
+        assert.equal(coldLines.some((l) => l.startsWith("cache failover:")), false);
+    });
+
     it("keeps the secondary on the next update, with nothing to acknowledge", async () => {
         const next = await runProgram({ ...switched.options, set: { ...cold.options.set }, previous: switched.outputs, references: globalPrimary() });
         assert.deepEqual(next.one(GROUP).inputs, switched.one(GROUP).inputs);
