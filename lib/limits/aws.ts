@@ -212,12 +212,11 @@ export const GLOBAL_DATASTORE = {
     /** Sizes below large (the page: "size large and above"). */
     tooSmall: ["nano", "micro", "small", "medium"],
     /**
-     * Redis OSS 5.0.6 or later (ElastiCache "Using global datastores (console)": "The engine must be
-     * Redis 5.0.6 or later"): every redis version this program offers. Valkey: the API reference
-     * (GlobalReplicationGroup, Engine: "Valkey or Redis OSS") names it; which Valkey versions is not
-     * stated on the prerequisites page, so every offered one is accepted (not verified here).
+     * "Valkey 7.2 or later, or Redis OSS 5.0.6 or later" (ElastiCache "Using global datastores
+     * (console)", https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Redis-Global-Datastores-Console.html):
+     * every version ELASTICACHE_ENGINE_VERSIONS offers meets it (tests/lib/failover.test.ts).
      */
-    minRedis: [5, 0, 6] as const,
+    minVersion: { valkey: [7, 2], redis: [5, 0, 6] } as const,
     minNodes: 2,
 } as const;
 

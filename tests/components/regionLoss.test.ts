@@ -233,7 +233,7 @@ describe("region loss", () => {
 
     it("publishes what the standby reads, in the shape both stacks use", () => {
         const out = primary.outputs.regionLoss;
-        assert.deepEqual(Object.keys(out).sort(), ["albs", "appKeyReplicaArn", "clusterName", "domain", "hostedZoneId", "primaryRegion", "projectId", "regions"]);
+        assert.deepEqual(Object.keys(out).sort(), ["albs", "appKeyReplicaArn", "cache", "clusterName", "domain", "hostedZoneId", "primaryRegion", "projectId", "regions"]);
         assert.deepEqual([out.clusterName, out.primaryRegion, out.domain, out.hostedZoneId], ["pg-prod-multiregion", "us-east-1", "pay.example.com", "Z0PRODEXAMPLE0000001"]);
         assert.equal(out.projectId, primary.outputs.atlasCluster.projectId);
         const alb = primary.one("aws:lb/loadBalancer:LoadBalancer");

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { ProgramError, RecordedResource, Run, examplePrimaryOutputs, later, runProgram, stackRun } from "../harness";
 import { promises, regionLoss } from "../../scripts/plan/sections/regionLoss";
+import { evaluate } from "../../policy/rules";
 
 const STANDBY = "standby-prod";
 const PRIMARY_REGION = "us-east-1";
@@ -250,6 +251,9 @@ describe("warm standby: its cache as a Global Datastore secondary (the primary's
         // What it inherits, as tags the cost estimate reads.
         assert.deepEqual([group.inputs.tags.engine, group.inputs.tags.nodeType], ["valkey", "cache.m7g.large"]);
         assert.equal(switched.outputs.regionLoss.cache, "global");
+        // The policy pack takes the secondary: its encryption is the datastore's, its key this region's.
+        const enc = evaluate(switched.policyResources()).find((r) => r.rule.id === "encryption-at-rest-and-in-transit")!;
+        assert.deepEqual(enc.finding.violations, []);
     });
 
     it("hands the services the secondary's endpoint and gives the promotion commands in this region", () => {

@@ -4,7 +4,7 @@ import { rawConfigFrom } from "../../lib/stackConfig";
 import { cidrsOverlap } from "../../lib/cidr";
 import { fleetsConnected } from "../../lib/pool";
 import { PrimaryFacts, StandbyExpectation, cacheFailover, gate, readPrimary, standbyStep } from "../../lib/failover";
-import { ELASTICACHE_NODE_TYPES, isGlobalDatastoreNodeType } from "../../lib/limits";
+import { ELASTICACHE_ENGINE_VERSIONS, ELASTICACHE_NODE_TYPES, GLOBAL_DATASTORE, isGlobalDatastoreNodeType } from "../../lib/limits";
 import { assembleConfig, examplePrimaryOutputs } from "../harness";
 
 function validate(stack: string, set: Record<string, unknown> = {}, last = {}) {
@@ -123,6 +123,19 @@ describe("warm standby (lib/failover.ts, config)", () => {
             for (const t of taken) assert.match(t, /^cache\.(m5|m6g|m7g|r5|r6g|r6gd|r7g|c7gn)\./);
             for (const t of ["cache.t4g.medium", "cache.t3.small", "cache.m4.large", "cache.r4.large", "cache.c7gn.medium", "cache.m7g.medium"]) assert.equal(isGlobalDatastoreNodeType(t), false, t);
             assert.equal(isGlobalDatastoreNodeType("cache.c7gn.large"), true);
+        });
+
+        it("offers only engine versions a Global Datastore takes (Valkey 7.2+, Redis OSS 5.0.6+), so no version rule is needed", () => {
+            const atLeast = (v: string, min: readonly number[]) => {
+                const parts = v.split(".").map((x) => (x === "x" ? 0 : Number(x)));
+                for (let i = 0; i < min.length; i++) if ((parts[i] ?? 0) !== min[i]) return (parts[i] ?? 0) > min[i];
+                return true;
+            };
+            for (const engine of ["valkey", "redis"] as const)
+                for (const v of ELASTICACHE_ENGINE_VERSIONS[engine]) assert.ok(atLeast(v, GLOBAL_DATASTORE.minVersion[engine]), `${engine} ${v}`);
+            // The comparison itself can fail.
+            assert.equal(atLeast("5.0.5", GLOBAL_DATASTORE.minVersion.redis), false);
+            assert.equal(atLeast("7.1", GLOBAL_DATASTORE.minVersion.valkey), false);
         });
     });
 

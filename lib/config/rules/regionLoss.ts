@@ -115,8 +115,8 @@ export function regionLossProblems(c: Resolved, stack: string | undefined): Prob
  * Datastore (lib/limits/aws.ts GLOBAL_DATASTORE, from "Prerequisites and limitations"). What the
  * program fixes for every cache meets the rest already: cluster mode disabled (numCacheClusters;
  * both modes are supported, shard counts matter only with cluster mode), VPC subnets, IPv4,
- * encryption in transit (required) and at rest under a KMS key, an AUTH token. Every redis version
- * offered (6.0 and up) is past Redis 5.0.6; Valkey's versions are not listed there (not verified).
+ * encryption in transit (required) and at rest under a KMS key, an AUTH token. Every engine version
+ * offered meets "Valkey 7.2 or later, or Redis OSS 5.0.6 or later" (GLOBAL_DATASTORE.minVersion).
  */
 function globalDatastoreProblems(c: Resolved): Problem[] {
     const problems: Problem[] = [];

@@ -51,7 +51,8 @@ export const regionLoss: Section = (run) => {
         }
         lines.push(
             `monthly cost of the standby${priced}: ${usd(e.floor)} at its warm floor, ${usd(e.ceiling)} at the primary's ceilings; ` +
-                "not included: the gate's Route 53 health check, and on the primary's bills the Atlas nodes in other regions and inter-region transfer",
+                "not included: the gate's Route 53 health check, and on the primary's bills the Atlas nodes in other regions and inter-region transfer" +
+                (r.cache === "global" ? " (with the cache's Global Datastore also its replication across regions; the datastore has no price line of its own on ElastiCache's pricing page, its nodes are priced here)" : ""),
         );
         return lines;
     }
