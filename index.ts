@@ -14,6 +14,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { RotationRecord } from "./lib/rotation";
+import { deployedCache } from "./lib/failover";
 import { RestoreRecord } from "./lib/restore";
 import { releaseStrategies } from "./lib/release";
 import { loadConfig, loadStackZones, previousOutputs, readPrimaryStack } from "./lib/stackConfig";
@@ -47,7 +48,7 @@ export = async () => {
     const zones = config.purpose === "gateway" || config.purpose === "standby" ? await loadStackZones(config) : undefined;
     // A standby reads the primary from the Pulumi backend only (never the primary region's APIs), before anything is declared.
     // Its own last update's cache mode too: moving a deployed cache between cold and global replaces it.
-    const primary = config.purpose === "standby" ? await readPrimaryStack(config, (last.outputs.regionLoss as { cache?: string } | undefined)?.cache) : undefined;
+    const primary = config.purpose === "standby" ? await readPrimaryStack(config, deployedCache(last.outputs.regionLoss as { step?: string; cache?: string } | undefined)) : undefined;
     const stack = pulumi.getStack();
     const restore = await stepOfRestore(config, lastRestore, last.deployed);
     const rotation = await stepOfRotation(config, lastRotation, last.deployed);

@@ -162,6 +162,15 @@ export function standbyCacheProblems(p: Pick<PrimaryRegionLoss, "cache">, want: 
     return problems;
 }
 
+/**
+ * The cache mode a standby's last update deployed, from its own `regionLoss` output: the recorded
+ * mode, or cold for a complete standby recorded before the mode was (its cache was cold then);
+ * none while no cache was declared (never deployed, or the endpoint step).
+ */
+export function deployedCache(record: { step?: string; cache?: string } | undefined): string | undefined {
+    return record?.cache ?? (record?.step === "full" ? "cold" : undefined);
+}
+
 /** The replication group id of the standby's cache: a secondary is a new group beside a cold one, never the same id (README "Region loss"). */
 export function standbyCacheId(stack: string, mode: "cold" | "global"): string {
     return mode === "global" ? `pg-${stack}-gcache` : `pg-${stack}-cache`;

@@ -234,6 +234,11 @@ describe("warm standby: its cache as a Global Datastore secondary (the primary's
         assert.ok(error instanceof ProgramError, String(error));
         assert.match(error.message, /payment-gateway:standby\.cacheReplacementAcknowledged must be true to move this deployed standby's cache from cold to global/);
         assert.equal(error.resources.filter((r) => r.custom).length, 0);
+        // A standby last deployed before the mode was recorded had a cold cache: refused the same way.
+        const older = structuredClone(cold.outputs);
+        delete older.regionLoss.cache;
+        const again = await runProgram({ ...cold.options, previous: older, references: globalPrimary() }).then(() => assert.fail("accepted"), (e: unknown) => e as ProgramError);
+        assert.match(again.message, /cacheReplacementAcknowledged must be true to move this deployed standby's cache from cold to global/);
     });
 
     it("joins the primary's datastore as a new group, setting none of the fields the provider refuses beside globalReplicationGroupId", () => {

@@ -3,7 +3,7 @@ import { ConfigError, validateConfig } from "../../lib/config";
 import { rawConfigFrom } from "../../lib/stackConfig";
 import { cidrsOverlap } from "../../lib/cidr";
 import { fleetsConnected } from "../../lib/pool";
-import { PrimaryFacts, StandbyExpectation, cacheFailover, gate, readPrimary, standbyStep } from "../../lib/failover";
+import { PrimaryFacts, StandbyExpectation, cacheFailover, deployedCache, gate, readPrimary, standbyStep } from "../../lib/failover";
 import { ELASTICACHE_ENGINE_VERSIONS, ELASTICACHE_NODE_TYPES, GLOBAL_DATASTORE, isGlobalDatastoreNodeType } from "../../lib/limits";
 import { assembleConfig, examplePrimaryOutputs } from "../harness";
 
@@ -178,6 +178,13 @@ describe("warm standby (lib/failover.ts, config)", () => {
             assert.deepEqual(readPrimary(global(), { ...WANT, lastCache: "cold", cacheReplacementAcknowledged: true }).problems, []);
             // Same mode as deployed, or no cache deployed yet (endpoint step, first update): nothing to acknowledge.
             assert.deepEqual([readPrimary(global(), { ...WANT, lastCache: "global" }).problems, readPrimary(global(), WANT).problems], [[], []]);
+        });
+
+        it("reads the deployed mode back: recorded, cold for a complete standby recorded before it was, none before a cache exists", () => {
+            assert.equal(deployedCache({ step: "full", cache: "global" }), "global");
+            assert.equal(deployedCache({ step: "full" }), "cold");
+            assert.equal(deployedCache({ step: "endpoint" }), undefined);
+            assert.equal(deployedCache(undefined), undefined);
         });
 
         it("gives the promotion and the detach as commands against the standby's region only", () => {
