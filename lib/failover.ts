@@ -57,6 +57,9 @@ export interface StandbyExpectation {
     preview?: boolean;
     /** This stack's cache.nodes (a Global Datastore secondary inherits automatic failover: two nodes or more). Default 2. */
     cacheNodes?: number;
+    /** This stack's cache.engine and cache.nodeType (a secondary runs the primary's; the budget prices the config). Default: not checked. */
+    cacheEngine?: string;
+    cacheNodeType?: string;
     /** The cache mode this standby's last update deployed (its `regionLoss.cache` output); none before its cache exists. */
     lastCache?: string;
     /** standby.cacheReplacementAcknowledged. Default false. */
@@ -147,9 +150,15 @@ export function readPrimary(facts: PrimaryFacts, want: StandbyExpectation): { pr
  * is ForceNew, terraform-provider-aws replication_group.go; an existing cluster cannot be added
  * as a secondary, the same page): refused unless acknowledged, and in prod the cache is protected.
  */
-export function standbyCacheProblems(p: Pick<PrimaryRegionLoss, "cache">, want: Pick<StandbyExpectation, "primaryStack" | "cacheNodes" | "lastCache" | "cacheReplacementAcknowledged">): StandbyProblem[] {
+export function standbyCacheProblems(p: Pick<PrimaryRegionLoss, "cache" | "cacheEngine" | "cacheNodeType">, want: Pick<StandbyExpectation, "primaryStack" | "cacheNodes" | "cacheEngine" | "cacheNodeType" | "lastCache" | "cacheReplacementAcknowledged">): StandbyProblem[] {
     const problems: StandbyProblem[] = [];
     const mode = p.cache ?? "cold";
+    // Every member runs the same node type and engine (prerequisites page); the secondary takes the
+    // primary's whatever this stack's config says, and the cost estimate and budget price the config.
+    if (mode === "global")
+        for (const [key, mine, theirs] of [["cache.engine", want.cacheEngine, p.cacheEngine], ["cache.nodeType", want.cacheNodeType, p.cacheNodeType]] as const)
+            if (mine !== undefined && mine !== theirs)
+                problems.push({ path: key, message: `must be the primary's (${theirs} on ${want.primaryStack}): this stack's cache is a secondary of its Global Datastore, which runs one ${key === "cache.engine" ? "engine" : "node type"} in every member`, value: mine });
     if (mode === "global" && (want.cacheNodes ?? 2) < 2)
         problems.push({ path: "cache.nodes", message: `must be at least 2: ${want.primaryStack}'s regionLoss.cache is global, and this stack's cache, a Global Datastore secondary, inherits automatic failover and Multi-AZ, which need a replica`, value: want.cacheNodes });
     if (want.lastCache !== undefined && want.lastCache !== mode && !want.cacheReplacementAcknowledged)

@@ -152,7 +152,7 @@ export async function readPrimaryStack(config: Config, lastCache?: string): Prom
     const ceilings = Object.fromEntries(SERVICE_NAMES.map((n) => [n, config[n].maxInstances])) as Record<ServiceName, number>;
     const { primary: found, problems, warnings } = readPrimary(
         { regionLoss, capacity: capacity as PrimaryFacts["capacity"], atlasCluster: atlasCluster as PrimaryFacts["atlasCluster"], dnsRecords: dnsRecords as string | undefined },
-        { primaryStack: s.primaryStack, primaryRegion: s.primaryRegion, region: config.region, domain: config.domain, hostedZoneId: config.loadBalancer.hostedZoneId, failoverRecords: s.failoverRecords, atlasTier: config.atlas.tier, ceilings, preview: pulumi.runtime.isDryRun(), cacheNodes: config.cache.nodes, lastCache, cacheReplacementAcknowledged: s.cacheReplacementAcknowledged },
+        { primaryStack: s.primaryStack, primaryRegion: s.primaryRegion, region: config.region, domain: config.domain, hostedZoneId: config.loadBalancer.hostedZoneId, failoverRecords: s.failoverRecords, atlasTier: config.atlas.tier, ceilings, preview: pulumi.runtime.isDryRun(), cacheNodes: config.cache.nodes, cacheEngine: config.cache.engine, cacheNodeType: config.cache.nodeType, lastCache, cacheReplacementAcknowledged: s.cacheReplacementAcknowledged },
     );
     if (!found) throw new StackConfigError(new ConfigError(problems));
     for (const w of warnings) await pulumi.log.warn(w);

@@ -165,6 +165,14 @@ describe("warm standby (lib/failover.ts, config)", () => {
             assert.match(readPrimary(odd, WANT).problems[0].message, /regionLoss\.cache output is "warm", not cold or global/);
         });
 
+        it("needs the primary's engine and node type in this stack's config under a global primary", () => {
+            const found = readPrimary(global(), { ...WANT, cacheEngine: "redis", cacheNodeType: "cache.r7g.large" }).problems;
+            assert.deepEqual(found.map((p) => p.path), ["cache.engine", "cache.nodeType"]);
+            assert.match(found[1].message, /must be the primary's \(cache\.m7g\.large on prod\)/);
+            assert.deepEqual(readPrimary(global(), { ...WANT, cacheEngine: "valkey", cacheNodeType: "cache.m7g.large" }).problems, []);
+            assert.deepEqual(readPrimary(facts(), { ...WANT, cacheEngine: "redis", cacheNodeType: "cache.r7g.large" }).problems, [], "a cold standby sizes its own cache");
+        });
+
         it("needs two nodes for a secondary, which inherits automatic failover", () => {
             assert.deepEqual(readPrimary(global(), { ...WANT, cacheNodes: 1 }).problems.map((p) => p.path), ["cache.nodes"]);
             assert.deepEqual(readPrimary(facts(), { ...WANT, cacheNodes: 1 }).problems, []);
