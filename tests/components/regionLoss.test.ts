@@ -4,6 +4,7 @@ import { bomFromConfig, validateConfig } from "../../lib/config";
 import { bomFromResources } from "../../lib/cost";
 import { rawConfigFrom } from "../../lib/stackConfig";
 import { evaluate } from "../../policy/rules";
+import { regionLoss as regionLossSection } from "../../scripts/plan/sections/regionLoss";
 
 const CLUSTER = "mongodbatlas:index/advancedCluster:AdvancedCluster";
 const SCHEDULE = "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule";
@@ -300,6 +301,9 @@ describe("region loss: the cache's Global Datastore on the primary (regionLoss.c
             [global.outputs.regionLoss.cache, global.outputs.regionLoss.cacheGlobalReplicationGroupId, global.outputs.regionLoss.cacheEngine, global.outputs.regionLoss.cacheNodeType],
             ["global", grg.outputs.globalReplicationGroupId, "valkey", "cache.m7g.large"],
         );
+        // The plan's Region loss section says what the cache promises, by mode.
+        assert.ok(regionLossSection(global).some((l) => l.startsWith("  cache: ElastiCache Global Datastore")));
+        assert.ok(regionLossSection(cold).some((l) => l.startsWith("  cache: regional and cold")));
     });
 
     it("leaves the replication group as it was (additive: no input that replaces it changes); only its node type becomes the datastore's", () => {
