@@ -14,7 +14,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { RotationRecord } from "./lib/rotation";
-import { deployedCache } from "./lib/failover";
+import { deployedCache, deployedDatastore } from "./lib/failover";
 import { RestoreRecord } from "./lib/restore";
 import { releaseStrategies } from "./lib/release";
 import { loadConfig, loadStackZones, previousOutputs, readPrimaryStack } from "./lib/stackConfig";
@@ -43,6 +43,7 @@ export = async () => {
         dnsRecords,
         releaseStrategies: lastReleases,
         databaseUsers: lastRotation?.database?.users,
+        cacheDatastore: deployedDatastore(last.outputs.regionLoss as Parameters<typeof deployedDatastore>[0]),
     });
     // The zones the region really offers: named zones and the drill zone are checked against them before anything is declared.
     const zones = config.purpose === "gateway" || config.purpose === "standby" ? await loadStackZones(config) : undefined;

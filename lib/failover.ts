@@ -31,6 +31,9 @@ export interface PrimaryRegionLoss {
     /** With cache global: the datastore's engine and node type, which its secondary inherits (for the standby's cost estimate and tags). */
     cacheEngine?: string;
     cacheNodeType?: string;
+    /** With cache global: the engine version and eviction policy the primary ran in its datastore, which its own next update reads back (deployedDatastore). */
+    cacheEngineVersion?: string;
+    cacheMaxmemoryPolicy?: string;
 }
 
 export interface AliasTarget {
@@ -178,6 +181,16 @@ export function standbyCacheProblems(p: Pick<PrimaryRegionLoss, "cache" | "cache
  */
 export function deployedCache(record: { step?: string; cache?: string } | undefined): string | undefined {
     return record?.cache ?? (record?.step === "full" ? "cold" : undefined);
+}
+
+/**
+ * What a primary's last update ran in its Global Datastore, from its own `regionLoss` output
+ * (lib/config LastDeployment.cacheDatastore): none unless that output says cache global with the
+ * datastore's id (a cold cache, a standby's output, or a stack never deployed).
+ */
+export function deployedDatastore(record: { cache?: string; cacheGlobalReplicationGroupId?: string; cacheEngine?: string; cacheEngineVersion?: string; cacheMaxmemoryPolicy?: string } | undefined): { engine?: string; engineVersion?: string; maxmemoryPolicy?: string } | undefined {
+    if (record?.cache !== "global" || !record.cacheGlobalReplicationGroupId) return undefined;
+    return { engine: record.cacheEngine, engineVersion: record.cacheEngineVersion, maxmemoryPolicy: record.cacheMaxmemoryPolicy };
 }
 
 /** The replication group id of the standby's cache: a secondary is a new group beside a cold one, never the same id (README "Region loss"). */

@@ -163,7 +163,7 @@ export function gateway({ config, stack, zones, restore, rotation, topology, las
                       hostedZoneId: config.loadBalancer.hostedZoneId!,
                       albs: { admin: { dnsName: lb.alb.dnsName, zoneId: lb.alb.zoneId }, api: { dnsName: lb.alb.dnsName, zoneId: lb.alb.zoneId } },
                       cache: config.regionLoss.cache,
-                      ...(cacheDatastore ? { cacheGlobalReplicationGroupId: cacheDatastore.globalReplicationGroupId, cacheEngine: config.cache.engine, cacheNodeType: config.cache.nodeType } : {}),
+                      ...(cacheDatastore ? { cacheGlobalReplicationGroupId: cacheDatastore.globalReplicationGroupId, cacheEngine: config.cache.engine, cacheNodeType: config.cache.nodeType, cacheEngineVersion: config.cache.engineVersion, cacheMaxmemoryPolicy: config.cache.maxmemoryPolicy } : {}),
                   },
               }
             : {}),

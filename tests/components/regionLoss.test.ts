@@ -297,13 +297,21 @@ describe("region loss: the cache's Global Datastore on the primary (regionLoss.c
         assert.equal(grg.inputs.cacheNodeType, "cache.m7g.large");
         assert.equal(grg.protect, true);
         assert.deepEqual(grg.ignoreChanges, ["primaryReplicationGroupId"]);
+        const out = global.outputs.regionLoss;
         assert.deepEqual(
-            [global.outputs.regionLoss.cache, global.outputs.regionLoss.cacheGlobalReplicationGroupId, global.outputs.regionLoss.cacheEngine, global.outputs.regionLoss.cacheNodeType],
-            ["global", grg.outputs.globalReplicationGroupId, "valkey", "cache.m7g.large"],
+            [out.cache, out.cacheGlobalReplicationGroupId, out.cacheEngine, out.cacheNodeType, out.cacheEngineVersion, out.cacheMaxmemoryPolicy],
+            ["global", grg.outputs.globalReplicationGroupId, "valkey", "cache.m7g.large", "8.0", "volatile-lru"],
         );
         // The plan's Region loss section says what the cache promises, by mode.
         assert.ok(regionLossSection(global).some((l) => l.startsWith("  cache: ElastiCache Global Datastore")));
         assert.ok(regionLossSection(cold).some((l) => l.startsWith("  cache: regional and cold")));
+    });
+
+    it("refuses, on the next update, an engine version the provider would not apply to a member, declaring nothing", async () => {
+        const error = await runProgram({ ...global.options, set: { ...global.options.set, "cache.engineVersion": "8.1" }, previous: global.outputs }).then(() => assert.fail("accepted"), (e: unknown) => e as ProgramError);
+        assert.ok(error instanceof ProgramError, String(error));
+        assert.match(error.message, /payment-gateway:cache\.engineVersion is not applied while this stack's cache is the primary of a Global Datastore \(regionLoss\.cache global; deployed: 8\.0\)/);
+        assert.equal(error.resources.filter((r) => r.custom).length, 0);
     });
 
     it("leaves the replication group as it was (additive: no input that replaces it changes); only its node type becomes the datastore's", () => {

@@ -3,7 +3,7 @@ import { ConfigError, validateConfig } from "../../lib/config";
 import { rawConfigFrom } from "../../lib/stackConfig";
 import { cidrsOverlap } from "../../lib/cidr";
 import { fleetsConnected } from "../../lib/pool";
-import { PrimaryFacts, StandbyExpectation, cacheFailover, deployedCache, gate, readPrimary, standbyStep } from "../../lib/failover";
+import { PrimaryFacts, StandbyExpectation, cacheFailover, deployedCache, deployedDatastore, gate, readPrimary, standbyStep } from "../../lib/failover";
 import { ELASTICACHE_ENGINE_VERSIONS, ELASTICACHE_NODE_TYPES, GLOBAL_DATASTORE, isGlobalDatastoreNodeType } from "../../lib/limits";
 import { assembleConfig, examplePrimaryOutputs } from "../harness";
 
@@ -123,6 +123,29 @@ describe("warm standby (lib/failover.ts, config)", () => {
             for (const t of taken) assert.match(t, /^cache\.(m5|m6g|m7g|r5|r6g|r6gd|r7g|c7gn)\./);
             for (const t of ["cache.t4g.medium", "cache.t3.small", "cache.m4.large", "cache.r4.large", "cache.c7gn.medium", "cache.m7g.medium"]) assert.equal(isGlobalDatastoreNodeType(t), false, t);
             assert.equal(isGlobalDatastoreNodeType("cache.c7gn.large"), true);
+        });
+
+        it("refuses engine, version and eviction-policy edits of a cache in its datastore, judged against what the last update deployed", () => {
+            const ran = { engine: "valkey", engineVersion: "8.0", maxmemoryPolicy: "volatile-lru" };
+            const last = { cacheDatastore: ran };
+            assert.equal(validate("prod-multiregion", { "regionLoss.cache": "global" }, last).cache.engineVersion, "8.0");
+            const found = refused("prod-multiregion", { "regionLoss.cache": "global", "cache.engine": "redis", "cache.engineVersion": "7.1", "cache.maxmemoryPolicy": "volatile-lfu" }, last);
+            assert.deepEqual(found.filter((p) => /is not applied while this stack's cache is the primary of a Global Datastore/.test(p)).map((p) => p.split(":")[0]), ["cache.engine", "cache.engineVersion", "cache.maxmemoryPolicy"]);
+            assert.ok(found.some((p) => p.startsWith("cache.engineVersion: is not applied while this stack's cache is the primary of a Global Datastore (regionLoss.cache global; deployed: 8.0)") && p.includes("keep 8.0")), found.join("\n"));
+            // A version alone, too; and nothing to judge without a record (cold before, or never deployed), or on the way back to cold.
+            assert.deepEqual(refused("prod-multiregion", { "regionLoss.cache": "global", "cache.engineVersion": "8.1" }, last).map((p) => p.split(":")[0]), ["cache.engineVersion"]);
+            assert.equal(validate("prod-multiregion", { "regionLoss.cache": "global", "cache.engineVersion": "8.1" }).cache.engineVersion, "8.1");
+            assert.equal(validate("prod-multiregion", { "cache.engineVersion": "8.1" }, last).cache.engineVersion, "8.1");
+            // A record written before the version was: only what it holds is judged.
+            assert.equal(validate("prod-multiregion", { "regionLoss.cache": "global", "cache.engineVersion": "8.1" }, { cacheDatastore: { engine: "valkey" } }).cache.engineVersion, "8.1");
+        });
+
+        it("reads what the primary ran in its datastore from its own regionLoss output, and nothing from a cold or a standby's", () => {
+            const out = { cache: "global", cacheGlobalReplicationGroupId: "ldgnf-pg-prod-cache", cacheEngine: "valkey", cacheEngineVersion: "8.0", cacheMaxmemoryPolicy: "volatile-lru" };
+            assert.deepEqual(deployedDatastore(out), { engine: "valkey", engineVersion: "8.0", maxmemoryPolicy: "volatile-lru" });
+            assert.equal(deployedDatastore({ ...out, cache: "cold" }), undefined);
+            assert.equal(deployedDatastore({ cache: "global" }), undefined, "a standby's output names no datastore of its own");
+            assert.equal(deployedDatastore(undefined), undefined);
         });
 
         it("offers only engine versions a Global Datastore takes (Valkey 7.2+, Redis OSS 5.0.6+), so no version rule is needed", () => {
