@@ -165,6 +165,13 @@ export class Cache extends pulumi.ComponentResource {
         // CreateReplicationGroup/ModifyReplicationGroup; whether ElastiCache enforces the primary's
         // token on a secondary is not verified here: README "Region loss"), snapshots (only
         // snapshot_arns/snapshot_name conflict). globalReplicationGroupId itself replaces on change.
+        // What AWS took on a real secondary: the provider's acceptance test
+        // (replication_group_test.go, TestAccElastiCacheReplicationGroup_GlobalReplicationGroupID_full)
+        // creates one with a subnet group, num_cache_clusters (then 2 -> 3 in place),
+        // automatic_failover_enabled, multi_az_enabled and port; the provider leaves
+        // AutomaticFailoverEnabled out of CreateReplicationGroup for a member (resourceReplicationGroupCreate)
+        // and reads it back from the group. kmsKeyId, authToken and the snapshot settings are not in
+        // that test: not verified on AWS.
         const own = a.secondaryOf === undefined
             ? {
                   engine: a.engine,
