@@ -14,6 +14,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { RotationRecord } from "./lib/rotation";
+import { deployedCache, deployedDatastore } from "./lib/failover";
 import { RestoreRecord } from "./lib/restore";
 import { releaseStrategies } from "./lib/release";
 import { loadConfig, loadStackZones, previousOutputs, readPrimaryStack, readStandbyStack } from "./lib/stackConfig";
@@ -43,11 +44,13 @@ export = async () => {
         dnsRecords,
         releaseStrategies: lastReleases,
         databaseUsers: lastRotation?.database?.users,
+        cacheDatastore: deployedDatastore(last.outputs.regionLoss as Parameters<typeof deployedDatastore>[0]),
     });
     // The zones the region really offers: named zones and the drill zone are checked against them before anything is declared.
     const zones = config.purpose === "gateway" || config.purpose === "standby" ? await loadStackZones(config) : undefined;
     // A standby reads the primary from the Pulumi backend only (never the primary region's APIs), before anything is declared.
-    const primary = config.purpose === "standby" ? await readPrimaryStack(config) : undefined;
+    // Its own last update's cache mode too: moving a deployed cache between cold and global replaces it.
+    const primary = config.purpose === "standby" ? await readPrimaryStack(config, deployedCache(last.outputs.regionLoss as { step?: string; cache?: string } | undefined)) : undefined;
     const stack = pulumi.getStack();
     const restore = await stepOfRestore(config, lastRestore, last.deployed);
     const rotation = await stepOfRotation(config, lastRotation, last.deployed);

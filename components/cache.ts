@@ -35,6 +35,14 @@ export interface CacheArgs {
      * token stays valid) and then SET (only the new one is). Default: the token generated with the cache.
      */
     rotation?: { label?: string; strategy?: "ROTATE" | "SET" };
+    /**
+     * A secondary member of this ElastiCache Global Datastore (the primary stack's
+     * `regionLoss.cacheGlobalReplicationGroupId`): engine, version, node type, parameter group and
+     * encryption settings are the primary's (see createReplicationGroup). Default: none, a cache of its own.
+     */
+    secondaryOf?: pulumi.Input<string>;
+    /** This cache is (or becomes) the primary of a Global Datastore (Cache.globalDatastore). Default false. */
+    globalPrimary?: boolean;
 }
 
 /**
@@ -58,7 +66,8 @@ export class Cache extends pulumi.ComponentResource {
         this.finalSnapshotSuffix = new random.RandomId(`${name}-final`, { byteLength: 4 }, this.child);
         this.connections = new Connections(`${name}-cache`, { vpcId: args.network.vpcId, description: "Cache: the engine port from the gateway services only" }, this.child);
         const subnetGroup = this.createSubnetGroup();
-        const parameterGroup = this.createParameterGroup();
+        // A secondary gets a global-datastore-… copy of the primary's parameter group from ElastiCache.
+        const parameterGroup = args.secondaryOf === undefined ? this.createParameterGroup() : undefined;
         this.replicationGroup = this.createReplicationGroup(subnetGroup, parameterGroup);
 
         this.registerOutputs({ primaryEndpoint: this.primaryEndpoint });
@@ -120,27 +129,72 @@ export class Cache extends pulumi.ComponentResource {
         }, this.child);
     }
 
-    private createReplicationGroup(subnetGroup: aws.elasticache.SubnetGroup, parameterGroup: aws.elasticache.ParameterGroup): aws.elasticache.ReplicationGroup {
+    /**
+     * An ElastiCache Global Datastore around this cache, which stays its primary: additive, the
+     * replication group is not replaced (CreateGlobalReplicationGroup names an existing group; the
+     * provider reads `global_replication_group_id` back as Computed, and suppresses engine,
+     * engineVersion and parameterGroupName diffs of a member, whose parameter group ElastiCache swaps
+     * for a `global-datastore-…` copy: terraform-provider-aws internal/service/elasticache/
+     * replication_group.go, suppressDiffIfBelongsToGlobalReplicationGroup). From then on the node
+     * type is the datastore's (ModifyGlobalReplicationGroup scales every member), so the member
+     * ignores it; this cache's own parameter group no longer reaches the nodes.
+     *
+     * `primaryReplicationGroupId` replaces the datastore on change (ForceNew; global_replication_group.go
+     * reads it back as the member whose role is PRIMARY): after the standby's member is promoted, the
+     * datastore's primary is no longer this group, and a plan would replace the whole datastore. It
+     * is ignored (README "Region loss": failback).
+     */
+    globalDatastore(suffix: string, protect: boolean): aws.elasticache.GlobalReplicationGroup {
+        return new aws.elasticache.GlobalReplicationGroup(`${this.name}-global`, {
+            globalReplicationGroupIdSuffix: suffix,
+            primaryReplicationGroupId: this.replicationGroup.id,
+            globalReplicationGroupDescription: "Payment gateway cache, replicated to the warm standby's region",
+            cacheNodeType: this.args.nodeType,
+        }, { ...this.child, protect, ignoreChanges: ["primaryReplicationGroupId"] });
+    }
+
+    private createReplicationGroup(subnetGroup: aws.elasticache.SubnetGroup, parameterGroup: aws.elasticache.ParameterGroup | undefined): aws.elasticache.ReplicationGroup {
         const a = this.args;
         const failover = a.nodes >= 2;
+        // A secondary member: the provider refuses engine, engineVersion, nodeType,
+        // parameterGroupName, transitEncryptionEnabled/Mode, atRestEncryptionEnabled, numNodeGroups,
+        // snapshotArns and snapshotName beside globalReplicationGroupId (replication_group.go,
+        // global_replication_group_id ConflictsWith): it inherits them from the primary. Allowed and
+        // set: its own subnet group and security group, the number of nodes (replicas may differ),
+        // a region-local kmsKeyId, its own AUTH token (AuthToken is per replication group:
+        // CreateReplicationGroup/ModifyReplicationGroup; whether ElastiCache enforces the primary's
+        // token on a secondary is not verified here: README "Region loss"), snapshots (only
+        // snapshot_arns/snapshot_name conflict). globalReplicationGroupId itself replaces on change.
+        // What AWS took on a real secondary: the provider's acceptance test
+        // (replication_group_test.go, TestAccElastiCacheReplicationGroup_GlobalReplicationGroupID_full)
+        // creates one with a subnet group, num_cache_clusters (then 2 -> 3 in place),
+        // automatic_failover_enabled, multi_az_enabled and port; the provider leaves
+        // AutomaticFailoverEnabled out of CreateReplicationGroup for a member (resourceReplicationGroupCreate)
+        // and reads it back from the group. kmsKeyId, authToken and the snapshot settings are not in
+        // that test: not verified on AWS.
+        const own = a.secondaryOf === undefined
+            ? {
+                  engine: a.engine,
+                  engineVersion: a.engineVersion,
+                  nodeType: a.nodeType,
+                  parameterGroupName: parameterGroup!.name,
+                  transitEncryptionEnabled: true,
+                  transitEncryptionMode: "required",
+                  atRestEncryptionEnabled: true,
+              }
+            : { globalReplicationGroupId: a.secondaryOf };
         return new aws.elasticache.ReplicationGroup(this.name, {
             replicationGroupId: a.replicationGroupId,
             description: "Payment gateway cache: DEKs, sessions, rate limits",
-            engine: a.engine,
-            engineVersion: a.engineVersion,
-            nodeType: a.nodeType,
+            ...own,
             numCacheClusters: a.nodes,
             automaticFailoverEnabled: failover,
             multiAzEnabled: failover,
             port: a.port,
             subnetGroupName: subnetGroup.name,
             securityGroupIds: [this.connections.id],
-            parameterGroupName: parameterGroup.name,
-            transitEncryptionEnabled: true,
-            transitEncryptionMode: "required",
             authToken: this.authToken.result,
             authTokenUpdateStrategy: a.rotation?.strategy,
-            atRestEncryptionEnabled: true,
             kmsKeyId: a.key.arn,
             snapshotRetentionLimit: a.snapshotRetentionDays,
             snapshotWindow: "03:00-04:00",
@@ -151,6 +205,6 @@ export class Cache extends pulumi.ComponentResource {
             // window while `pulumi up` reports success; the old parameter group then cannot go.
             applyImmediately: true,
             tags: a.tags,
-        }, { ...this.child, protect: a.protect });
+        }, { ...this.child, protect: a.protect, ...(a.globalPrimary ? { ignoreChanges: ["nodeType"] } : {}) });
     }
 }

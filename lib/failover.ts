@@ -29,6 +29,16 @@ export interface PrimaryRegionLoss {
     network: PeerNetwork;
     /** The standby's peering connection as the primary accepted it; none before it has. */
     peering?: AcceptedPeering;
+    /** The primary's regionLoss.cache (absent from outputs written before it existed: cold). */
+    cache?: "cold" | "global";
+    /** With cache global: the Global Datastore's id (ElastiCache prefixes the suffix), which the standby's cache joins. */
+    cacheGlobalReplicationGroupId?: string;
+    /** With cache global: the datastore's engine and node type, which its secondary inherits (for the standby's cost estimate and tags). */
+    cacheEngine?: string;
+    cacheNodeType?: string;
+    /** With cache global: the engine version and eviction policy the primary ran in its datastore, which its own next update reads back (deployedDatastore). */
+    cacheEngineVersion?: string;
+    cacheMaxmemoryPolicy?: string;
 }
 
 export interface AliasTarget {
@@ -55,6 +65,15 @@ export interface StandbyExpectation {
      * before its first opens the window. Default false.
      */
     preview?: boolean;
+    /** This stack's cache.nodes (a Global Datastore secondary inherits automatic failover: two nodes or more). Default 2. */
+    cacheNodes?: number;
+    /** This stack's cache.engine and cache.nodeType (a secondary runs the primary's; the budget prices the config). Default: not checked. */
+    cacheEngine?: string;
+    cacheNodeType?: string;
+    /** The cache mode this standby's last update deployed (its `regionLoss.cache` output); none before its cache exists. */
+    lastCache?: string;
+    /** standby.cacheReplacementAcknowledged. Default false. */
+    cacheReplacementAcknowledged?: boolean;
 }
 
 /** Other outputs of the primary the standby checks itself against (they exist on every gateway stack). */
@@ -98,7 +117,17 @@ export function readPrimary(facts: PrimaryFacts, want: StandbyExpectation): { pr
         add("standby.primaryStack", `names a stack whose regionLoss output lacks ${missing.join(", ")}: pulumi up ${want.primaryStack} with this program's version first`, want.primaryStack);
         return { problems, warnings };
     }
-    const p = r as PrimaryRegionLoss;
+    const cache = r.cache ?? "cold";
+    if (cache !== "cold" && cache !== "global") {
+        add("standby.primaryStack", `names a stack whose regionLoss.cache output is ${JSON.stringify(r.cache)}, not cold or global: pulumi up ${want.primaryStack} with this program's version first`, want.primaryStack);
+        return { problems, warnings };
+    }
+    const lacking = cache === "global" ? (["cacheGlobalReplicationGroupId", "cacheEngine", "cacheNodeType"] as const).filter((k) => !text(r[k])) : [];
+    if (lacking.length) {
+        add("standby.primaryStack", `names a stack whose regionLoss output says cache global but lacks ${lacking.join(", ")} (the Global Datastore this stack's cache joins, and what it inherits): pulumi up ${want.primaryStack} first`, want.primaryStack);
+        return { problems, warnings };
+    }
+    const p = { ...r, cache } as PrimaryRegionLoss;
     if (p.primaryRegion !== want.primaryRegion) add("standby.primaryRegion", `must be the primary's region: ${want.primaryStack} runs in ${p.primaryRegion}`, want.primaryRegion);
     if (p.network.cidr !== want.primaryCidr) add("standby.primaryCidr", `must be the primary's network.cidr (${p.network.cidr} on ${want.primaryStack}): this stack's range is kept apart from it, and routes to its subnets`, want.primaryCidr);
     if (p.network.region !== p.primaryRegion) add("standby.primaryStack", `names a stack whose regionLoss.network is in ${p.network.region}, not its region ${p.primaryRegion}: pulumi up ${want.primaryStack} with this program's version first`, want.primaryStack);
@@ -123,7 +152,93 @@ export function readPrimary(facts: PrimaryFacts, want: StandbyExpectation): { pr
         if (want.preview) warnings.push(`standby.failoverRecords: previewed only; pulumi up needs ${handOver}`);
         else add("standby.failoverRecords", `needs ${handOver}`, true);
     }
+    problems.push(...standbyCacheProblems(p, want));
     return { primary: problems.length ? undefined : p, problems, warnings };
+}
+
+/**
+ * The standby's cache against the primary's regionLoss.cache. A secondary inherits automatic
+ * failover and Multi-AZ (ElastiCache "Global datastore prerequisites and limitations"): two nodes
+ * or more. Moving a deployed cache between cold and global replaces it (globalReplicationGroupId
+ * is ForceNew, terraform-provider-aws replication_group.go; an existing cluster cannot be added
+ * as a secondary, the same page): refused unless acknowledged, and in prod the cache is protected.
+ */
+export function standbyCacheProblems(p: Pick<PrimaryRegionLoss, "cache" | "cacheEngine" | "cacheNodeType">, want: Pick<StandbyExpectation, "primaryStack" | "cacheNodes" | "cacheEngine" | "cacheNodeType" | "lastCache" | "cacheReplacementAcknowledged">): StandbyProblem[] {
+    const problems: StandbyProblem[] = [];
+    const mode = p.cache ?? "cold";
+    // Every member runs the same node type and engine (prerequisites page); the secondary takes the
+    // primary's whatever this stack's config says, and the cost estimate and budget price the config.
+    if (mode === "global")
+        for (const [key, mine, theirs] of [["cache.engine", want.cacheEngine, p.cacheEngine], ["cache.nodeType", want.cacheNodeType, p.cacheNodeType]] as const)
+            if (mine !== undefined && mine !== theirs)
+                problems.push({ path: key, message: `must be the primary's (${theirs} on ${want.primaryStack}): this stack's cache is a secondary of its Global Datastore, which runs one ${key === "cache.engine" ? "engine" : "node type"} in every member`, value: mine });
+    if (mode === "global" && (want.cacheNodes ?? 2) < 2)
+        problems.push({ path: "cache.nodes", message: `must be at least 2: ${want.primaryStack}'s regionLoss.cache is global, and this stack's cache, a Global Datastore secondary, inherits automatic failover and Multi-AZ, which need a replica`, value: want.cacheNodes });
+    if (want.lastCache !== undefined && want.lastCache !== mode && !want.cacheReplacementAcknowledged)
+        problems.push({
+            path: "standby.cacheReplacementAcknowledged",
+            message:
+                `must be true to move this deployed standby's cache from ${want.lastCache} to ${mode} (${want.primaryStack}'s regionLoss.cache): the next pulumi up replaces the cache (a new replication group, ${mode === "global" ? "a read-only secondary of the primary's Global Datastore" : "a cold cache of its own"}) and deletes the old one with what it holds; in prod first pulumi state unprotect it (README "Region loss": switching the standby's cache). Or set regionLoss.cache back to ${want.lastCache} on ${want.primaryStack}`,
+            value: false,
+        });
+    return problems;
+}
+
+/**
+ * The cache mode a standby's last update deployed, from its own `regionLoss` output: the recorded
+ * mode, or cold for a complete standby recorded before the mode was (its cache was cold then);
+ * none while no cache was declared (never deployed, or the endpoint step).
+ */
+export function deployedCache(record: { step?: string; cache?: string } | undefined): string | undefined {
+    return record?.cache ?? (record?.step === "full" ? "cold" : undefined);
+}
+
+/**
+ * What a primary's last update ran in its Global Datastore, from its own `regionLoss` output
+ * (lib/config LastDeployment.cacheDatastore): none unless that output says cache global with the
+ * datastore's id (a cold cache, a standby's output, or a stack never deployed).
+ */
+export function deployedDatastore(record: { cache?: string; cacheGlobalReplicationGroupId?: string; cacheEngine?: string; cacheEngineVersion?: string; cacheMaxmemoryPolicy?: string } | undefined): { engine?: string; engineVersion?: string; maxmemoryPolicy?: string } | undefined {
+    if (record?.cache !== "global" || !record.cacheGlobalReplicationGroupId) return undefined;
+    return { engine: record.cacheEngine, engineVersion: record.cacheEngineVersion, maxmemoryPolicy: record.cacheMaxmemoryPolicy };
+}
+
+/** The replication group id of the standby's cache: a secondary is a new group beside a cold one, never the same id (README "Region loss"). */
+export function standbyCacheId(stack: string, mode: "cold" | "global"): string {
+    return mode === "global" ? `pg-${stack}-gcache` : `pg-${stack}-cache`;
+}
+
+/** The operator's commands for the standby's Global Datastore secondary, all against the standby's region. */
+export interface CacheFailover {
+    mode: "global";
+    globalReplicationGroupId: string;
+    replicationGroupId: string;
+    /** The datastore's members and their roles (run before choosing). */
+    status: string;
+    /** Switch the primary role to this region while the datastore is available (both regions reachable). */
+    promote: string;
+    /** During a region loss: leave the datastore; this member becomes a standalone read/write group. */
+    detach: string;
+}
+
+/**
+ * The cache failover commands. FailoverGlobalReplicationGroup names the member to promote and its
+ * region (API reference: PrimaryRegion, PrimaryReplicationGroupId) and fails with
+ * InvalidGlobalReplicationGroupState when the datastore "is not available or in primary-only
+ * state"; DisassociateGlobalReplicationGroup removes a secondary, which "will remain as a standalone
+ * cluster in that AWS region" (API reference). Both are sent to the standby's region here; whether
+ * either completes while the primary's region is down is not verified (README "Region loss").
+ */
+export function cacheFailover(globalReplicationGroupId: string, replicationGroupId: string, region: string): CacheFailover {
+    const g = `--region ${region} --global-replication-group-id ${globalReplicationGroupId}`;
+    return {
+        mode: "global",
+        globalReplicationGroupId,
+        replicationGroupId,
+        status: `aws elasticache describe-global-replication-groups ${g} --show-member-info --query 'GlobalReplicationGroups[0].[Status,Members]'`,
+        promote: `aws elasticache failover-global-replication-group ${g} --primary-region ${region} --primary-replication-group-id ${replicationGroupId}`,
+        detach: `aws elasticache disassociate-global-replication-group ${g} --replication-group-id ${replicationGroupId} --replication-group-region ${region}`,
+    };
 }
 
 /**

@@ -140,8 +140,9 @@ export async function checkRestoreSource(config: Config, restore: AtlasRestore):
  * The primary stack's outputs a standby reads (lib/failover.ts), through a stack reference: the
  * Pulumi backend answers it, not an API of the primary's region, so a standby previews and deploys
  * while that region is down. Every problem names the standby key to fix; nothing is declared before.
+ * `lastCache`: the cache mode this standby's last update deployed (its own `regionLoss.cache` output).
  */
-export async function readPrimaryStack(config: Config): Promise<PrimaryRegionLoss> {
+export async function readPrimaryStack(config: Config, lastCache?: string): Promise<PrimaryRegionLoss> {
     const s = config.standby!;
     const primary = new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${s.primaryStack}`);
     const read = async (name: string) => {
@@ -152,7 +153,7 @@ export async function readPrimaryStack(config: Config): Promise<PrimaryRegionLos
     const ceilings = Object.fromEntries(SERVICE_NAMES.map((n) => [n, config[n].maxInstances])) as Record<ServiceName, number>;
     const { primary: found, problems, warnings } = readPrimary(
         { regionLoss, capacity: capacity as PrimaryFacts["capacity"], atlasCluster: atlasCluster as PrimaryFacts["atlasCluster"], dnsRecords: dnsRecords as string | undefined },
-        { primaryStack: s.primaryStack, primaryRegion: s.primaryRegion, primaryCidr: s.primaryCidr, region: config.region, domain: config.domain, hostedZoneId: config.loadBalancer.hostedZoneId, failoverRecords: s.failoverRecords, atlasTier: config.atlas.tier, ceilings, preview: pulumi.runtime.isDryRun() },
+        { primaryStack: s.primaryStack, primaryRegion: s.primaryRegion, primaryCidr: s.primaryCidr, region: config.region, domain: config.domain, hostedZoneId: config.loadBalancer.hostedZoneId, failoverRecords: s.failoverRecords, atlasTier: config.atlas.tier, ceilings, preview: pulumi.runtime.isDryRun(), cacheNodes: config.cache.nodes, cacheEngine: config.cache.engine, cacheNodeType: config.cache.nodeType, lastCache, cacheReplacementAcknowledged: s.cacheReplacementAcknowledged },
     );
     if (!found) throw new StackConfigError(new ConfigError(problems));
     for (const w of warnings) await pulumi.log.warn(w);

@@ -89,7 +89,10 @@ export function gateway({ config, stack, zones, restore, rotation, topology, las
     database.alertOnDiskUsed(config.observability.alarms.databaseDiskPercent, config.observability.alarmEmails);
     database.alertOnCpu(config.observability.alarms.databaseCpuPercent, config.observability.alarmEmails);
 
-    const cache = new Cache("pg", cacheArgs(config, stack, network, dataKey, rotation));
+    const globalCache = config.regionLoss?.cache === "global";
+    const cache = new Cache("pg", { ...cacheArgs(config, stack, network, dataKey, rotation), globalPrimary: globalCache });
+    // regionLoss.cache global: a Global Datastore around the cache, the standby's cache its secondary.
+    const cacheDatastore = globalCache ? cache.globalDatastore(`pg-${stack}-cache`, protect) : undefined;
 
     const secrets = connectionSecrets(config, stack, { database, cache, dataKey, protect });
     // The URI secret the services shared before each had its own user: running tasks and any task
@@ -164,6 +167,8 @@ export function gateway({ config, stack, zones, restore, rotation, topology, las
                       domain: config.domain,
                       hostedZoneId: config.loadBalancer.hostedZoneId!,
                       albs: { admin: { dnsName: lb.alb.dnsName, zoneId: lb.alb.zoneId }, api: { dnsName: lb.alb.dnsName, zoneId: lb.alb.zoneId } },
+                      cache: config.regionLoss.cache,
+                      ...(cacheDatastore ? { cacheGlobalReplicationGroupId: cacheDatastore.globalReplicationGroupId, cacheEngine: config.cache.engine, cacheNodeType: config.cache.nodeType, cacheEngineVersion: config.cache.engineVersion, cacheMaxmemoryPolicy: config.cache.maxmemoryPolicy } : {}),
                       // The standby peers with this VPC (lib/peering.ts), and reads here whether its connection was accepted.
                       network: { vpcId: network.vpcId, region: config.region, cidr: config.network.cidr, privateSubnetCidrs: network.privateSubnetCidrs },
                       ...(network.peering ? { peering: { connectionId: network.peering.id, status: network.peering.acceptStatus } } : {}),

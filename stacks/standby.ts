@@ -18,7 +18,7 @@ import * as aws from "@pulumi/aws";
 import { Config, SERVICE_NAMES, ServiceName } from "../lib/config";
 import { loadStackZones } from "../lib/stackConfig";
 import { defaultDrillZone } from "../lib/drills";
-import { PrimaryRegionLoss, gate as gateOf, standbyStep } from "../lib/failover";
+import { PrimaryRegionLoss, cacheFailover, gate as gateOf, standbyCacheId, standbyStep } from "../lib/failover";
 import { fleetsConnected } from "../lib/pool";
 import { Network } from "../components/network";
 import { KmsKey, keyPolicyDocument } from "../components/kmsKey";
@@ -102,8 +102,17 @@ export function standby({ config, stack, zones, primary, rotation, lastReleases 
     // multi-Region keys: the primary creates the replica administrable but unusable and ignores its
     // policy thereafter; this stack declares who uses it here (below, once the task roles exist).
     const appKey = { encryptDecryptStatements: () => [{ Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: primary.appKeyReplicaArn }] };
-    // Cold by design: rebuilt after a failover (README "Region loss": what is not protected).
-    const cache = new Cache("pg", cacheArgs(config, stack, network, dataKey, rotation));
+    // Cold (rebuilt after a failover), or with the primary's regionLoss.cache global a read-only
+    // secondary of its Global Datastore under this region's data key (README "Region loss").
+    const cacheMode = primary.cache ?? "cold";
+    const cacheId = standbyCacheId(stack, cacheMode);
+    const own = cacheArgs(config, stack, network, dataKey, rotation);
+    const cache = new Cache("pg", {
+        ...own,
+        replicationGroupId: cacheId,
+        // What the secondary inherits, as the primary says it, in its tags (the cost estimate reads them).
+        ...(cacheMode === "global" ? { secondaryOf: primary.cacheGlobalReplicationGroupId!, tags: { ...own.tags, engine: primary.cacheEngine!, nodeType: primary.cacheNodeType! } } : {}),
+    });
     // As on the primary: with passwords each service's own user and URI, in a secret only its tasks read.
     const secrets = connectionSecrets(config, stack, { database: access, cache, dataKey, protect });
 
@@ -146,6 +155,8 @@ export function standby({ config, stack, zones, primary, rotation, lastReleases 
 
     return {
         ...common,
+        // The cache mode deployed, read back by the next update (a switch replaces the cache).
+        regionLoss: { ...common.regionLoss, cache: cacheMode },
         albDnsName: lb.dnsName,
         adminUrl: routes.admin!.url,
         apiUrl: routes.main!.url,
@@ -165,6 +176,8 @@ export function standby({ config, stack, zones, primary, rotation, lastReleases 
             healthCheckId: failover.healthCheck.id,
             records: s.failoverRecords ? "admin and api: PRIMARY (primary's load balancer, gated) and SECONDARY (this stack's)" : "none yet: the primary still answers the names (standby.failoverRecords)",
             scaleUp: Object.fromEntries(SERVICE_NAMES.map((name) => [name, scaleTo(name)])),
+            /** The cache's failover commands (global), or what a cold cache needs: nothing. */
+            cache: cacheMode === "global" ? cacheFailover(primary.cacheGlobalReplicationGroupId!, cacheId, config.region) : { mode: "cold", note: "rebuilt after a failover: nothing to promote" },
         },
         rotation: {
             cache: { label: rotation.cache.label, step: rotation.cache.step, now: rotation.cache.now, next: rotation.cache.next, ...(rotation.cache.held ? { held: rotation.cache.held } : {}) },

@@ -425,6 +425,13 @@ const StandbySchema = section({
      * answers no longer (its loadBalancer.dnsRecords standby). Default false.
      */
     failoverRecords: bool().default(false),
+    /**
+     * Let the next `pulumi up` replace this deployed standby's cache when the primary's
+     * regionLoss.cache moved between cold and global since the last one (a cold cache cannot join a
+     * Global Datastore, and a secondary cannot leave one through the program): the old cache and
+     * what it holds are gone. Default false: such an update is refused.
+     */
+    cacheReplacementAcknowledged: bool().default(false),
 });
 
 /** The raw `payment-gateway:*` keys, before defaults that depend on the environment. */
@@ -458,6 +465,12 @@ export const ConfigSchema = section({
         standbyRegion: z.string({ error: "must be an AWS region such as us-east-2" }).refine((r) => AWS_REGIONS.includes(r), { error: `must be an AWS commercial region Atlas serves (${AWS_REGIONS.join(", ")})` }),
         /** The standby's stack name in this project (standby-prod). */
         standbyStack: z.string({ error: "must be a stack name such as standby-prod" }).regex(STACK_NAME, { error: "must be a stack name of 1–20 lower-case letters, digits and hyphens, starting with a letter" }),
+        /**
+         * The standby's cache: "cold" (its own, empty, rebuilt after a failover) or "global" (an
+         * ElastiCache Global Datastore around this stack's cache, the standby's cache a read-only
+         * secondary that the failover runbook promotes; README "Region loss"). Default cold.
+         */
+        cache: oneOf(["cold", "global"]).default("cold"),
     }).optional(),
     /** region-drill only: Atlas's simulated outage of regions of a multi-region cluster (stacks/regionDrill.ts). */
     regionDrill: section({

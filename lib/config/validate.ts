@@ -34,6 +34,13 @@ export interface LastDeployment {
      * shared one password user, which do not say which authentication they used.
      */
     databaseUsers?: "per-service" | "iam";
+    /**
+     * What the cache ran as the primary of an ElastiCache Global Datastore (the `regionLoss` output
+     * with cache global: cacheEngine, cacheEngineVersion, cacheMaxmemoryPolicy; lib/failover.ts
+     * deployedDatastore). Absent while the cache is cold, and a field is absent from records written
+     * before it was.
+     */
+    cacheDatastore?: { engine?: string; engineVersion?: string; maxmemoryPolicy?: string };
 }
 
 /** What validation needs besides the config: where build contexts resolve, and what the last deployment recorded. */

@@ -52,7 +52,8 @@ export function bomFromResources(region: string, resources: PricedResource[]): B
         firewallEndpoints: of("aws:networkfirewall/firewall:Firewall").reduce((n, f) => n + (f.inputs.subnetMappings?.length ?? 0), 0),
         endpointServices: interfaces.filter(ownService).map((e) => String(e.inputs.serviceName).slice(`com.amazonaws.${region}.`.length)).sort(),
         atlasPrivateEndpoints: of("mongodbatlas:index/privateLinkEndpoint:PrivateLinkEndpoint").length,
-        cache: group ? { engine: group.engine, nodeType: group.nodeType, nodes: group.numCacheClusters, snapshotRetentionDays: group.snapshotRetentionLimit ?? 0 } : undefined,
+        // A Global Datastore secondary sets no engine or node type (the primary's apply): its tags say which.
+        cache: group ? { engine: group.engine ?? group.tags?.engine, nodeType: group.nodeType ?? group.tags?.nodeType, nodes: group.numCacheClusters, snapshotRetentionDays: group.snapshotRetentionLimit ?? 0 } : undefined,
         atlas: rc
             ? {
                   tier: rc.electableSpecs.instanceSize,

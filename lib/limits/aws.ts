@@ -198,6 +198,35 @@ export const ELASTICACHE_ENGINE_VERSIONS: Readonly<Record<"valkey" | "redis", re
 };
 
 /**
+ * ElastiCache Global Datastore ("Prerequisites and limitations",
+ * https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Redis-Global-Datastores-Getting-Started.html):
+ * node families M5, M6g, M7g, R5, R6g, R6gd, R7g and C7gn, size large and above (no burstable
+ * t2/t3/t4g, no previous generation m4/r4); every member the same node type, engine version and
+ * number of primaries (replica counts may differ); up to two secondary Regions; VPC only; no IPv6;
+ * encryption in transit, at rest and AUTH supported; "Replication must be enabled if you plan to use
+ * an existing single-node cluster", and a secondary inherits the primary's Multi-AZ and automatic
+ * failover, which need two nodes or more. Regions: every region of AWS_REGIONS is on the page's list.
+ */
+export const GLOBAL_DATASTORE = {
+    families: ["m5", "m6g", "m7g", "r5", "r6g", "r6gd", "r7g", "c7gn"],
+    /** Sizes below large (the page: "size large and above"). */
+    tooSmall: ["nano", "micro", "small", "medium"],
+    /**
+     * "Valkey 7.2 or later, or Redis OSS 5.0.6 or later" (ElastiCache "Using global datastores
+     * (console)", https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Redis-Global-Datastores-Console.html):
+     * every version ELASTICACHE_ENGINE_VERSIONS offers meets it (tests/lib/failover.test.ts).
+     */
+    minVersion: { valkey: [7, 2], redis: [5, 0, 6] } as const,
+    minNodes: 2,
+} as const;
+
+/** Whether a node type can be a Global Datastore member (GLOBAL_DATASTORE). */
+export function isGlobalDatastoreNodeType(nodeType: string): boolean {
+    const m = /^cache\.([a-z0-9]+)\.([a-z0-9]+)$/.exec(nodeType);
+    return !!m && (GLOBAL_DATASTORE.families as readonly string[]).includes(m[1]) && !(GLOBAL_DATASTORE.tooSmall as readonly string[]).includes(m[2]);
+}
+
+/**
  * ElastiCache node types for Valkey and Redis OSS (ElastiCache "Supported node types", current
  * and previous generation still offered; read 2026-11-29). `dataTiering` types (r6gd) need data
  * tiering enabled, which this program does not do.

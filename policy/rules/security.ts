@@ -29,6 +29,13 @@ const encryption: Rule = {
         const v: string[] = [];
         for (const g of ofType(rs, T.cache)) {
             const p = g.props;
+            // A Global Datastore secondary sets no encryption flags: the provider refuses them beside
+            // globalReplicationGroupId and ElastiCache takes the datastore's (checked on the primary's
+            // stack). Its at-rest key is its own region's.
+            if (p.globalReplicationGroupId) {
+                if (!p.kmsKeyId) v.push(`${p.replicationGroupId}: a Global Datastore secondary without a customer-managed key of its region`);
+                continue;
+            }
             if (p.atRestEncryptionEnabled !== true) v.push(`${p.replicationGroupId}: not encrypted at rest`);
             if (p.transitEncryptionEnabled !== true || (p.transitEncryptionMode && p.transitEncryptionMode !== "required")) v.push(`${p.replicationGroupId}: TLS not required`);
         }

@@ -4,6 +4,7 @@ import { bomFromConfig, validateConfig } from "../../lib/config";
 import { bomFromResources } from "../../lib/cost";
 import { rawConfigFrom } from "../../lib/stackConfig";
 import { evaluate } from "../../policy/rules";
+import { regionLoss as regionLossSection } from "../../scripts/plan/sections/regionLoss";
 
 const CLUSTER = "mongodbatlas:index/advancedCluster:AdvancedCluster";
 const SCHEDULE = "mongodbatlas:index/cloudBackupSchedule:CloudBackupSchedule";
@@ -233,7 +234,7 @@ describe("region loss", () => {
 
     it("publishes what the standby reads, in the shape both stacks use", () => {
         const out = primary.outputs.regionLoss;
-        assert.deepEqual(Object.keys(out).sort(), ["albs", "appKeyReplicaArn", "clusterName", "domain", "hostedZoneId", "network", "next", "primaryRegion", "projectId", "regions"]);
+        assert.deepEqual(Object.keys(out).sort(), ["albs", "appKeyReplicaArn", "cache", "clusterName", "domain", "hostedZoneId", "network", "next", "primaryRegion", "projectId", "regions"]);
         const vpc = primary.one("aws:ec2/vpc:Vpc", "pg");
         const privateRanges = primary.ofType("aws:ec2/subnet:Subnet").filter((s) => /^pg-private-\d$/.test(s.name)).map((s) => s.inputs.cidrBlock);
         assert.deepEqual(out.network, { vpcId: vpc.id, region: "us-east-1", cidr: "10.30.0.0/16", privateSubnetCidrs: privateRanges });
@@ -331,5 +332,60 @@ describe("region loss", () => {
                 assert.deepEqual(error.resources.filter((r) => r.custom), []);
             }
         });
+    });
+});
+
+describe("region loss: the cache's Global Datastore on the primary (regionLoss.cache global)", () => {
+    const GRG = "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup";
+    const GROUP = "aws:elasticache/replicationGroup:ReplicationGroup";
+    let cold: Run;
+    let global: Run;
+    before(async () => {
+        cold = await stackRun("prod-multiregion");
+        global = await runProgram({ stack: "prod-multiregion", set: { "regionLoss.cache": "global" } });
+    });
+
+    it("declares no datastore with the default (cold), and says so in the regionLoss output", async () => {
+        assert.equal(cold.ofType(GRG).length, 0);
+        assert.equal(cold.outputs.regionLoss.cache, "cold");
+        assert.equal("cacheGlobalReplicationGroupId" in cold.outputs.regionLoss, false);
+    });
+
+    it("wraps the existing replication group, protected, ignoring a promoted primary, and outputs its id", async () => {
+        const grg = global.one(GRG);
+        const group = global.one(GROUP);
+        assert.equal(grg.inputs.primaryReplicationGroupId, group.id);
+        assert.ok(grg.dependencies.includes(group.urn), "created after the group it wraps");
+        assert.equal(grg.inputs.globalReplicationGroupIdSuffix, "pg-prod-multiregion-cache");
+        // The datastore scales every member: its node type is the config's.
+        assert.equal(grg.inputs.cacheNodeType, "cache.m7g.large");
+        assert.equal(grg.protect, true);
+        assert.deepEqual(grg.ignoreChanges, ["primaryReplicationGroupId"]);
+        const out = global.outputs.regionLoss;
+        assert.deepEqual(
+            [out.cache, out.cacheGlobalReplicationGroupId, out.cacheEngine, out.cacheNodeType, out.cacheEngineVersion, out.cacheMaxmemoryPolicy],
+            ["global", grg.outputs.globalReplicationGroupId, "valkey", "cache.m7g.large", "8.0", "volatile-lru"],
+        );
+        // The plan's Region loss section says what the cache promises, by mode.
+        assert.ok(regionLossSection(global).some((l) => l.startsWith("  cache: ElastiCache Global Datastore")));
+        assert.ok(regionLossSection(cold).some((l) => l.startsWith("  cache: regional and cold")));
+    });
+
+    it("refuses, on the next update, an engine version the provider would not apply to a member, declaring nothing", async () => {
+        const error = await runProgram({ ...global.options, set: { ...global.options.set, "cache.engineVersion": "8.1" }, previous: global.outputs }).then(() => assert.fail("accepted"), (e: unknown) => e as ProgramError);
+        assert.ok(error instanceof ProgramError, String(error));
+        assert.match(error.message, /payment-gateway:cache\.engineVersion is not applied while this stack's cache is the primary of a Global Datastore \(regionLoss\.cache global; deployed: 8\.0\)/);
+        assert.equal(error.resources.filter((r) => r.custom).length, 0);
+    });
+
+    it("leaves the replication group as it was (additive: no input that replaces it changes); only its node type becomes the datastore's", () => {
+        const before = cold.one(GROUP);
+        const after = global.one(GROUP);
+        assert.deepEqual(after.inputs, before.inputs);
+        assert.deepEqual([before.ignoreChanges, after.ignoreChanges], [[], ["nodeType"]]);
+        assert.equal(after.protect, true);
+        assert.equal(after.inputs.transitEncryptionEnabled, true);
+        assert.equal(after.inputs.atRestEncryptionEnabled, true);
+        assert.equal(after.inputs.globalReplicationGroupId, undefined, "the primary does not join as a secondary");
     });
 });

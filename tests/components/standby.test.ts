@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { ACCOUNT_ID, ProgramError, RecordedResource, Run, examplePrimaryOutputs, later, runProgram, stackRun } from "../harness";
 import { promises, regionLoss } from "../../scripts/plan/sections/regionLoss";
+import { evaluate } from "../../policy/rules";
 
 const STANDBY = "standby-prod";
 const PRIMARY_REGION = "us-east-1";
@@ -280,5 +281,84 @@ describe("warm standby (stacks/standby.ts)", () => {
         assert.match(moved.message, /standby\.primaryCidr.*must be the primary's network\.cidr \(10\.40\.0\.0\/16 on prod\)/);
         const older = await runProgram({ stack: STANDBY, references: primary((p) => delete p.regionLoss.network) }).then(() => assert.fail("accepted"), (e: unknown) => e as ProgramError);
         assert.match(older.message, /regionLoss output lacks network: pulumi up prod with this program's version first/);
+    });
+});
+
+describe("warm standby: its cache as a Global Datastore secondary (the primary's regionLoss.cache global)", () => {
+    const GROUP = "aws:elasticache/replicationGroup:ReplicationGroup";
+    const DATASTORE = "ldgnf-pg-prod-cache";
+    const globalPrimary = () => primary((p) => Object.assign(p.regionLoss, { cache: "global", cacheGlobalReplicationGroupId: DATASTORE, cacheEngine: "valkey", cacheNodeType: "cache.m7g.large" }));
+    let cold: Run;
+    let switched: Run;
+    before(async () => {
+        cold = await stackRun(STANDBY);
+        switched = await runProgram({ ...cold.options, set: { ...cold.options.set, "standby.cacheReplacementAcknowledged": true }, previous: cold.outputs, references: globalPrimary() });
+    });
+
+    it("is cold with a cold primary: a cache of its own, recorded, and nothing to promote", () => {
+        const group = cold.one(GROUP);
+        assert.equal(group.inputs.globalReplicationGroupId, undefined);
+        assert.deepEqual([group.inputs.replicationGroupId, group.inputs.engine, group.inputs.nodeType], ["pg-standby-prod-cache", "valkey", "cache.m7g.large"]);
+        assert.equal(cold.ofType("aws:elasticache/parameterGroup:ParameterGroup").length, 1);
+        assert.equal(cold.outputs.regionLoss.cache, "cold");
+        assert.equal(cold.outputs.failover.cache.mode, "cold");
+    });
+
+    it("refuses to move the deployed cold cache into the datastore without the acknowledgement, declaring nothing", async () => {
+        const error = await runProgram({ ...cold.options, previous: cold.outputs, references: globalPrimary() }).then(() => assert.fail("accepted"), (e: unknown) => e as ProgramError);
+        assert.ok(error instanceof ProgramError, String(error));
+        assert.match(error.message, /payment-gateway:standby\.cacheReplacementAcknowledged must be true to move this deployed standby's cache from cold to global/);
+        assert.equal(error.resources.filter((r) => r.custom).length, 0);
+        // A standby last deployed before the mode was recorded had a cold cache: refused the same way.
+        const older = structuredClone(cold.outputs);
+        delete older.regionLoss.cache;
+        const again = await runProgram({ ...cold.options, previous: older, references: globalPrimary() }).then(() => assert.fail("accepted"), (e: unknown) => e as ProgramError);
+        assert.match(again.message, /cacheReplacementAcknowledged must be true to move this deployed standby's cache from cold to global/);
+    });
+
+    it("joins the primary's datastore as a new group, setting none of the fields the provider refuses beside globalReplicationGroupId", () => {
+        const group = switched.one(GROUP);
+        assert.equal(group.inputs.globalReplicationGroupId, DATASTORE);
+        assert.equal(group.inputs.replicationGroupId, "pg-standby-prod-gcache", "a new group beside the cold one: created before the old one is deleted");
+        for (const field of ["engine", "engineVersion", "nodeType", "parameterGroupName", "transitEncryptionEnabled", "transitEncryptionMode", "atRestEncryptionEnabled", "numNodeGroups", "snapshotArns", "snapshotName"])
+            assert.equal(group.inputs[field], undefined, field);
+        assert.equal(switched.ofType("aws:elasticache/parameterGroup:ParameterGroup").length, 0);
+        // This region's own data key, token, subnets and security group; as many nodes as configured.
+        assert.equal(group.inputs.kmsKeyId, switched.one("aws:kms/key:Key", "pg-data-key").outputs.arn);
+        assert.match(group.inputs.authToken, /^[A-Za-z0-9]{64}$/);
+        assert.equal(group.inputs.numCacheClusters, cold.one(GROUP).inputs.numCacheClusters);
+        assert.ok(group.inputs.snapshotRetentionLimit >= 1, "snapshots, which only snapshotArns/snapshotName would conflict with");
+        // What it inherits, as tags the cost estimate reads.
+        assert.deepEqual([group.inputs.tags.engine, group.inputs.tags.nodeType], ["valkey", "cache.m7g.large"]);
+        assert.equal(switched.outputs.regionLoss.cache, "global");
+        // The policy pack takes the secondary: its encryption is the datastore's, its key this region's.
+        const enc = evaluate(switched.policyResources()).find((r) => r.rule.id === "encryption-at-rest-and-in-transit")!;
+        assert.deepEqual(enc.finding.violations, []);
+    });
+
+    it("hands the services the secondary's endpoint and gives the promotion commands in this region", () => {
+        const group = switched.one(GROUP);
+        const c = switched.outputs.failover.cache;
+        assert.deepEqual([c.mode, c.globalReplicationGroupId, c.replicationGroupId], ["global", DATASTORE, "pg-standby-prod-gcache"]);
+        assert.match(c.promote, /^aws elasticache failover-global-replication-group --region us-east-2 --global-replication-group-id ldgnf-pg-prod-cache --primary-region us-east-2 --primary-replication-group-id pg-standby-prod-gcache$/);
+        assert.match(c.detach, /^aws elasticache disassociate-global-replication-group --region us-east-2 /);
+        const url = switched.ofType("aws:secretsmanager/secretVersion:SecretVersion").map((v) => String(v.inputs.secretString)).find((v) => v.startsWith("rediss://"));
+        assert.ok(url, "a cache URL secret");
+        assert.ok(url!.includes(`@${group.outputs.primaryEndpointAddress}:6379/`), "MPG_GARNET_URL names the secondary's endpoint");
+        assert.ok(url!.includes(`:${group.inputs.authToken}@`), "with the token the secondary was created with");
+    });
+
+    it("says in the plan's Region loss section what the cache promises and how to promote it", () => {
+        const lines = regionLoss(switched);
+        assert.ok(lines.some((l) => l.startsWith("  cache: ElastiCache Global Datastore (regionLoss.cache global)") && l.includes("RPO typically under a second") && l.includes("about a minute")), lines.join("\n"));
+        assert.ok(lines.some((l) => l.startsWith("cache failover: promote `aws elasticache failover-global-replication-group --region us-east-2")), lines.join("\n"));
+        const coldLines = regionLoss(cold);
+        assert.ok(coldLines.some((l) => l.startsWith("  cache: regional and cold")));
+        assert.equal(coldLines.some((l) => l.startsWith("cache failover:")), false);
+    });
+
+    it("keeps the secondary on the next update, with nothing to acknowledge", async () => {
+        const next = await runProgram({ ...switched.options, set: { ...cold.options.set }, previous: switched.outputs, references: globalPrimary() });
+        assert.deepEqual(next.one(GROUP).inputs, switched.one(GROUP).inputs);
     });
 });

@@ -201,6 +201,11 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, a
                     readerEndpointAddress: `replica.${inputs.replicationGroupId}.${hash(name, 6)}.use1.cache.amazonaws.com`,
                 },
             };
+        case "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup": {
+            // ElastiCache prefixes the suffix with five letters of its own (provider: GlobalReplicationGroupRegionPrefixFormat).
+            const id = `ldgnf-${inputs.globalReplicationGroupIdSuffix}`;
+            return { id, state: { ...state, globalReplicationGroupId: id, arn: `arn:aws:elasticache::${ACCOUNT_ID}:globalreplicationgroup:${id}` } };
+        }
         case "aws:route53/record:Record":
             return { id: `${inputs.zoneId}_${inputs.name}_${inputs.type}`, state: { ...state, fqdn: String(inputs.name).replace(/\.$/, "") } };
         case "aws:cloudwatch/metricAlarm:MetricAlarm":

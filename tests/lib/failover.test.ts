@@ -3,7 +3,8 @@ import { ConfigError, validateConfig } from "../../lib/config";
 import { rawConfigFrom } from "../../lib/stackConfig";
 import { cidrsOverlap } from "../../lib/cidr";
 import { fleetsConnected } from "../../lib/pool";
-import { PrimaryFacts, StandbyExpectation, gate, readPrimary, standbyStep } from "../../lib/failover";
+import { PrimaryFacts, StandbyExpectation, cacheFailover, deployedCache, deployedDatastore, gate, readPrimary, standbyStep } from "../../lib/failover";
+import { ELASTICACHE_ENGINE_VERSIONS, ELASTICACHE_NODE_TYPES, GLOBAL_DATASTORE, isGlobalDatastoreNodeType } from "../../lib/limits";
 import { assembleConfig, examplePrimaryOutputs } from "../harness";
 
 function validate(stack: string, set: Record<string, unknown> = {}, last = {}) {
@@ -97,6 +98,132 @@ describe("warm standby (lib/failover.ts, config)", () => {
             assert.equal(validate("prod", { "loadBalancer.dnsRecords": "standby", "loadBalancer.dnsCutoverAcknowledged": true }, { dnsRecords: "alias" }).loadBalancer.dnsRecords, "standby");
             // Once handed over (or on a stack that never had them), nothing to acknowledge.
             assert.equal(validate("prod", { "loadBalancer.dnsRecords": "standby" }, { dnsRecords: "standby" }).loadBalancer.dnsRecords, "standby");
+        });
+    });
+
+    describe("regionLoss.cache global on the primary (Global Datastore prerequisites)", () => {
+        it("is cold by default, and accepts global with prod-multiregion's cache.m7g.large × 2", () => {
+            assert.equal(validate("prod-multiregion").regionLoss!.cache, "cold");
+            assert.equal(validate("prod-multiregion", { "regionLoss.cache": "global" }).regionLoss!.cache, "global");
+            assert.ok(refused("prod-multiregion", { "regionLoss.cache": "warm" }).some((p) => p.startsWith("regionLoss.cache: ")));
+        });
+
+        it("refuses a burstable or too small node type and a single node, all at once, each by its key", () => {
+            const found = refused("prod-multiregion", { "regionLoss.cache": "global", "cache.nodeType": "cache.t4g.medium", "cache.nodes": 1 });
+            assert.ok(found.some((p) => p.startsWith("cache.nodeType: must be a node type a Global Datastore takes with regionLoss.cache global: families M5, M6g, M7g, R5, R6g, R6gd, R7g, C7gn, size large and above")), found.join("\n"));
+            assert.ok(found.some((p) => p.startsWith("cache.nodes: must be at least 2 with regionLoss.cache global")), found.join("\n"));
+            // The same settings are fine with a cold standby cache.
+            assert.equal(validate("prod-multiregion", { "cache.nodeType": "cache.m7g.large", "cache.nodes": 2 }).regionLoss!.cache, "cold");
+            assert.deepEqual(refused("prod-multiregion", { "regionLoss.cache": "global", "cache.nodeType": "cache.m4.large" }).filter((p) => p.startsWith("cache.")).map((p) => p.split(":")[0]), ["cache.nodeType"]);
+        });
+
+        it("takes exactly the families of the prerequisites page, large and above", () => {
+            const offered = Object.keys(ELASTICACHE_NODE_TYPES);
+            const taken = offered.filter(isGlobalDatastoreNodeType);
+            assert.ok(taken.includes("cache.m7g.large") && taken.includes("cache.r6g.16xlarge") && taken.includes("cache.m5.large"));
+            for (const t of taken) assert.match(t, /^cache\.(m5|m6g|m7g|r5|r6g|r6gd|r7g|c7gn)\./);
+            for (const t of ["cache.t4g.medium", "cache.t3.small", "cache.m4.large", "cache.r4.large", "cache.c7gn.medium", "cache.m7g.medium"]) assert.equal(isGlobalDatastoreNodeType(t), false, t);
+            assert.equal(isGlobalDatastoreNodeType("cache.c7gn.large"), true);
+        });
+
+        it("refuses engine, version and eviction-policy edits of a cache in its datastore, judged against what the last update deployed", () => {
+            const ran = { engine: "valkey", engineVersion: "8.0", maxmemoryPolicy: "volatile-lru" };
+            const last = { cacheDatastore: ran };
+            assert.equal(validate("prod-multiregion", { "regionLoss.cache": "global" }, last).cache.engineVersion, "8.0");
+            const found = refused("prod-multiregion", { "regionLoss.cache": "global", "cache.engine": "redis", "cache.engineVersion": "7.1", "cache.maxmemoryPolicy": "volatile-lfu" }, last);
+            assert.deepEqual(found.filter((p) => /is not applied while this stack's cache is the primary of a Global Datastore/.test(p)).map((p) => p.split(":")[0]), ["cache.engine", "cache.engineVersion", "cache.maxmemoryPolicy"]);
+            assert.ok(found.some((p) => p.startsWith("cache.engineVersion: is not applied while this stack's cache is the primary of a Global Datastore (regionLoss.cache global; deployed: 8.0)") && p.includes("keep 8.0")), found.join("\n"));
+            // A version alone, too; and nothing to judge without a record (cold before, or never deployed), or on the way back to cold.
+            assert.deepEqual(refused("prod-multiregion", { "regionLoss.cache": "global", "cache.engineVersion": "8.1" }, last).map((p) => p.split(":")[0]), ["cache.engineVersion"]);
+            assert.equal(validate("prod-multiregion", { "regionLoss.cache": "global", "cache.engineVersion": "8.1" }).cache.engineVersion, "8.1");
+            assert.equal(validate("prod-multiregion", { "cache.engineVersion": "8.1" }, last).cache.engineVersion, "8.1");
+            // A record written before the version was: only what it holds is judged.
+            assert.equal(validate("prod-multiregion", { "regionLoss.cache": "global", "cache.engineVersion": "8.1" }, { cacheDatastore: { engine: "valkey" } }).cache.engineVersion, "8.1");
+        });
+
+        it("reads what the primary ran in its datastore from its own regionLoss output, and nothing from a cold or a standby's", () => {
+            const out = { cache: "global", cacheGlobalReplicationGroupId: "ldgnf-pg-prod-cache", cacheEngine: "valkey", cacheEngineVersion: "8.0", cacheMaxmemoryPolicy: "volatile-lru" };
+            assert.deepEqual(deployedDatastore(out), { engine: "valkey", engineVersion: "8.0", maxmemoryPolicy: "volatile-lru" });
+            assert.equal(deployedDatastore({ ...out, cache: "cold" }), undefined);
+            assert.equal(deployedDatastore({ cache: "global" }), undefined, "a standby's output names no datastore of its own");
+            assert.equal(deployedDatastore(undefined), undefined);
+        });
+
+        it("offers only engine versions a Global Datastore takes (Valkey 7.2+, Redis OSS 5.0.6+), so no version rule is needed", () => {
+            const atLeast = (v: string, min: readonly number[]) => {
+                const parts = v.split(".").map((x) => (x === "x" ? 0 : Number(x)));
+                for (let i = 0; i < min.length; i++) if ((parts[i] ?? 0) !== min[i]) return (parts[i] ?? 0) > min[i];
+                return true;
+            };
+            for (const engine of ["valkey", "redis"] as const)
+                for (const v of ELASTICACHE_ENGINE_VERSIONS[engine]) assert.ok(atLeast(v, GLOBAL_DATASTORE.minVersion[engine]), `${engine} ${v}`);
+            // The comparison itself can fail.
+            assert.equal(atLeast("5.0.5", GLOBAL_DATASTORE.minVersion.redis), false);
+            assert.equal(atLeast("7.1", GLOBAL_DATASTORE.minVersion.valkey), false);
+        });
+    });
+
+    describe("the standby's cache against the primary's (regionLoss.cache)", () => {
+        const global = () => {
+            const f = facts();
+            Object.assign(f.regionLoss as object, { cache: "global", cacheGlobalReplicationGroupId: "ldgnf-pg-prod-cache", cacheEngine: "valkey", cacheNodeType: "cache.m7g.large" });
+            return f;
+        };
+
+        it("reads a primary without the cache output as cold, and a global one with its datastore", () => {
+            assert.equal(readPrimary(facts(), WANT).primary!.cache, "cold");
+            const { primary, problems } = readPrimary(global(), WANT);
+            assert.deepEqual(problems, []);
+            assert.deepEqual([primary!.cache, primary!.cacheGlobalReplicationGroupId], ["global", "ldgnf-pg-prod-cache"]);
+        });
+
+        it("refuses a global primary whose output lacks the datastore, or an unknown mode, naming what is missing", () => {
+            const f = global();
+            delete (f.regionLoss as any).cacheGlobalReplicationGroupId;
+            const { primary, problems } = readPrimary(f, WANT);
+            assert.equal(primary, undefined);
+            assert.equal(problems.length, 1);
+            assert.match(problems[0].message, /says cache global but lacks cacheGlobalReplicationGroupId \(the Global Datastore/);
+            const odd = facts();
+            (odd.regionLoss as any).cache = "warm";
+            assert.match(readPrimary(odd, WANT).problems[0].message, /regionLoss\.cache output is "warm", not cold or global/);
+        });
+
+        it("needs the primary's engine and node type in this stack's config under a global primary", () => {
+            const found = readPrimary(global(), { ...WANT, cacheEngine: "redis", cacheNodeType: "cache.r7g.large" }).problems;
+            assert.deepEqual(found.map((p) => p.path), ["cache.engine", "cache.nodeType"]);
+            assert.match(found[1].message, /must be the primary's \(cache\.m7g\.large on prod\)/);
+            assert.deepEqual(readPrimary(global(), { ...WANT, cacheEngine: "valkey", cacheNodeType: "cache.m7g.large" }).problems, []);
+            assert.deepEqual(readPrimary(facts(), { ...WANT, cacheEngine: "redis", cacheNodeType: "cache.r7g.large" }).problems, [], "a cold standby sizes its own cache");
+        });
+
+        it("needs two nodes for a secondary, which inherits automatic failover", () => {
+            assert.deepEqual(readPrimary(global(), { ...WANT, cacheNodes: 1 }).problems.map((p) => p.path), ["cache.nodes"]);
+            assert.deepEqual(readPrimary(facts(), { ...WANT, cacheNodes: 1 }).problems, []);
+        });
+
+        it("refuses moving a deployed cache between cold and global unless acknowledged, and nothing else", () => {
+            const toGlobal = readPrimary(global(), { ...WANT, lastCache: "cold" });
+            assert.deepEqual(toGlobal.problems.map((p) => p.path), ["standby.cacheReplacementAcknowledged"]);
+            assert.match(toGlobal.problems[0].message, /from cold to global \(prod's regionLoss\.cache\): the next pulumi up replaces the cache/);
+            assert.deepEqual(readPrimary(facts(), { ...WANT, lastCache: "global" }).problems.map((p) => p.path), ["standby.cacheReplacementAcknowledged"]);
+            assert.deepEqual(readPrimary(global(), { ...WANT, lastCache: "cold", cacheReplacementAcknowledged: true }).problems, []);
+            // Same mode as deployed, or no cache deployed yet (endpoint step, first update): nothing to acknowledge.
+            assert.deepEqual([readPrimary(global(), { ...WANT, lastCache: "global" }).problems, readPrimary(global(), WANT).problems], [[], []]);
+        });
+
+        it("reads the deployed mode back: recorded, cold for a complete standby recorded before it was, none before a cache exists", () => {
+            assert.equal(deployedCache({ step: "full", cache: "global" }), "global");
+            assert.equal(deployedCache({ step: "full" }), "cold");
+            assert.equal(deployedCache({ step: "endpoint" }), undefined);
+            assert.equal(deployedCache(undefined), undefined);
+        });
+
+        it("gives the promotion and the detach as commands against the standby's region only", () => {
+            const c = cacheFailover("ldgnf-pg-prod-cache", "pg-standby-prod-gcache", "us-east-2");
+            assert.equal(c.promote, "aws elasticache failover-global-replication-group --region us-east-2 --global-replication-group-id ldgnf-pg-prod-cache --primary-region us-east-2 --primary-replication-group-id pg-standby-prod-gcache");
+            assert.equal(c.detach, "aws elasticache disassociate-global-replication-group --region us-east-2 --global-replication-group-id ldgnf-pg-prod-cache --replication-group-id pg-standby-prod-gcache --replication-group-region us-east-2");
+            for (const cmd of [c.status, c.promote, c.detach]) assert.doesNotMatch(cmd, /us-east-1/);
         });
     });
 

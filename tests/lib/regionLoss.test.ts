@@ -122,7 +122,7 @@ describe("region loss", () => {
         it("accepts the example primary, counting the standby's fleet in the budget", () => {
             const config = validate("prod-multiregion", {});
             assert.deepEqual(config.atlas.regions, REGIONS);
-            assert.deepEqual(config.regionLoss, { standbyRegion: "us-east-2", standbyStack: "standby-prod" });
+            assert.deepEqual(config.regionLoss, { standbyRegion: "us-east-2", standbyStack: "standby-prod", cache: "cold" });
             assert.equal(config.connections.fleets, 2);
             const single = validate("prod", {});
             assert.equal(single.connections.fleets, undefined);

@@ -109,6 +109,8 @@ describe("policy rules", () => {
         ["only-load-balancer-public", (rs) => change(rs, "pg-alb-443", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", (p) => Object.assign(p, { fromPort: 0, toPort: 65535 })), /load balancer open on 0-65535/],
         ["only-load-balancer-public", (rs) => change(rs, "pg-main", "aws:ecs/service:Service", (p) => (p.networkConfiguration.assignPublicIp = true)), /tasks get public IPs/],
         ["encryption-at-rest-and-in-transit", (rs) => change(rs, "pg", "aws:elasticache/replicationGroup:ReplicationGroup", (p) => (p.transitEncryptionMode = "preferred")), /TLS not required/],
+        // A Global Datastore secondary inherits the flags, but keeps a key of its own region.
+        ["encryption-at-rest-and-in-transit", (rs) => change(rs, "pg", "aws:elasticache/replicationGroup:ReplicationGroup", (p) => (Object.assign(p, { globalReplicationGroupId: "ldgnf-pg-prod-cache", atRestEncryptionEnabled: undefined, transitEncryptionEnabled: undefined, transitEncryptionMode: undefined }))), /pg-prod-cache: a Global Datastore secondary without a customer-managed key of its region/],
         ["encryption-at-rest-and-in-transit", (rs) => change(rs, "pg-https", "aws:lb/listener:Listener", (p) => (p.sslPolicy = "ELBSecurityPolicy-2016-08")), /allows less than TLS 1\.3/],
         ["encryption-at-rest-and-in-transit", (rs) => change(rs, "data", "aws:kms/key:Key", (p) => (p.enableKeyRotation = false)), /key rotation off/],
         ["no-credentials-in-task-definitions", (rs) => change(rs, "pg-main", "aws:ecs/taskDefinition:TaskDefinition", (p) => (p.containerDefinitions = container({ ...appEnv, MPG_DATABASE_URI: "mongodb+srv://app:pw@host/db" }, [{ name: "otel-collector" }]))), /MPG_DATABASE_URI holds a credential/],

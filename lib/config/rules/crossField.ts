@@ -123,7 +123,7 @@ export function crossFieldProblems(c: Resolved, stack: string | undefined, now: 
             : "each task role's IAM user and the shared MPG_DATABASE_URI secret (payment-gateway/<stack>/database-uri, protected in prod)";
         add("atlas.authentication", `cannot change on a deployed stack, which uses ${deployedAuthentication}: the update would delete ${lost} while running tasks still use them; allowed: ${deployedAuthentication} (deploy a new stack for ${c.atlas.authentication})`, c.atlas.authentication);
     }
-    problems.push(...restoreProblems(c, now, last.restoreKey), ...standbyProblems(c, last), ...regionLossProblems(c, stack));
+    problems.push(...restoreProblems(c, now, last.restoreKey), ...standbyProblems(c, last), ...regionLossProblems(c, stack, last));
     problems.push(...releaseProblems(c, last.releaseStrategies));
     if (c.purpose === "restore-drill" && !c.atlas.restore)
         add("atlas.restore", "is required when purpose is restore-drill: a restore drill restores a backup", undefined, "purpose");

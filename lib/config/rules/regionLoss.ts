@@ -2,13 +2,14 @@
  * Region-loss rules: a replica set across regions (atlas.regions), the warm standby it serves
  * (regionLoss) and the region drill (purpose region-drill).
  */
-import { atlasRegionName, ATLAS_ELECTABLE_NODES } from "../../limits";
+import { atlasRegionName, ATLAS_ELECTABLE_NODES, GLOBAL_DATASTORE, isGlobalDatastoreNodeType } from "../../limits";
 import { Resolved } from "../resolve";
 import { formatPath, Problem } from "../problems";
 import { cidrsOverlap, parseCidr } from "../../cidr";
 import { tieBreakerRegions } from "../../regionLoss";
+import { LastDeployment } from "../validate";
 
-export function regionLossProblems(c: Resolved, stack: string | undefined): Problem[] {
+export function regionLossProblems(c: Resolved, stack: string | undefined, last: LastDeployment = {}): Problem[] {
     const problems: Problem[] = [];
     const add = (path: string, message: string, value: unknown, ...reads: string[]) => problems.push({ path, message, value, reads });
     const regions = c.atlas.regions;
@@ -67,6 +68,7 @@ export function regionLossProblems(c: Resolved, stack: string | undefined): Prob
             add("regionLoss", "needs atlas.regions: a standby in another region is only as good as the data there, so the replica set must have electable nodes in the standby's region", loss, "atlas.regions");
         else if (!regions.some((r) => r.region === standby))
             add("regionLoss.standbyRegion", `must be a region of atlas.regions (${regions.map((r) => r.region).join(", ")}): the replica set needs electable nodes in the standby's region (${standby})`, loss.standbyRegion, "atlas.regions");
+        if (loss.cache === "global") problems.push(...globalDatastoreProblems(c, last.cacheDatastore));
     }
 
     // The tie-breakers' endpoint-only VPCs (components/tieBreaker.ts): one range per region, each
@@ -106,5 +108,40 @@ export function regionLossProblems(c: Resolved, stack: string | undefined): Prob
     outage.forEach((r, i) => {
         if (outage.indexOf(r) !== i) add(formatPath(["regionDrill", "outageRegions", i]), "is listed twice", r);
     });
+    return problems;
+}
+
+/**
+ * regionLoss.cache global: this stack's cache becomes the primary of an ElastiCache Global
+ * Datastore (lib/limits/aws.ts GLOBAL_DATASTORE, from "Prerequisites and limitations"). What the
+ * program fixes for every cache meets the rest already: cluster mode disabled (numCacheClusters;
+ * both modes are supported, shard counts matter only with cluster mode), VPC subnets, IPv4,
+ * encryption in transit (required) and at rest under a KMS key, an AUTH token. Every engine version
+ * offered meets "Valkey 7.2 or later, or Redis OSS 5.0.6 or later" (GLOBAL_DATASTORE.minVersion).
+ */
+function globalDatastoreProblems(c: Resolved, deployed: LastDeployment["cacheDatastore"]): Problem[] {
+    const problems: Problem[] = [];
+    const add = (path: string, message: string, value: unknown, ...reads: string[]) => problems.push({ path, message, value, reads });
+    // Once the group is a member, the provider suppresses every diff of its engine, engineVersion
+    // and parameterGroupName (terraform-provider-aws internal/service/elasticache/replication_group.go,
+    // suppressDiffIfBelongsToGlobalReplicationGroup), and the nodes run the datastore's
+    // global-datastore-… parameter group, which ModifyGlobalReplicationGroup changes only with a major
+    // engine upgrade (global_replication_group.go paramGroupNameRequiresMajorVersionUpgrade). An edit of
+    // these keys would report success and change nothing on the nodes: refused, against what the last
+    // update deployed (README "Region loss": what a global cache does not change).
+    if (deployed)
+        for (const [key, was, now] of [
+            ["cache.engine", deployed.engine, c.cache.engine],
+            ["cache.engineVersion", deployed.engineVersion, c.cache.engineVersion],
+            ["cache.maxmemoryPolicy", deployed.maxmemoryPolicy, c.cache.maxmemoryPolicy],
+        ] as const)
+            if (was !== undefined && was !== now)
+                add(key, `is not applied while this stack's cache is the primary of a Global Datastore (regionLoss.cache global; deployed: ${was}): the provider ignores a member's engine, version and parameter group, and the nodes keep the datastore's; keep ${was} (README "Region loss": what a global cache does not change)`, now, "regionLoss.cache");
+    if (!isGlobalDatastoreNodeType(c.cache.nodeType))
+        add("cache.nodeType", `must be a node type a Global Datastore takes with regionLoss.cache global: families ${GLOBAL_DATASTORE.families.map((f) => f[0].toUpperCase() + f.slice(1)).join(", ")}, size large and above (e.g. cache.m7g.large, cache.r7g.large; no burstable t2/t3/t4g)`, c.cache.nodeType, "regionLoss.cache");
+    // "Replication must be enabled" for a single-node cluster, and the secondary inherits the
+    // primary's automatic failover and Multi-AZ, which need a replica.
+    if (c.cache.nodes < GLOBAL_DATASTORE.minNodes)
+        add("cache.nodes", `must be at least ${GLOBAL_DATASTORE.minNodes} with regionLoss.cache global: a Global Datastore's primary needs replication, and its secondary inherits automatic failover and Multi-AZ, which need a replica`, c.cache.nodes, "regionLoss.cache");
     return problems;
 }
