@@ -59,7 +59,7 @@ export = async () => {
     // A primary reads its standby's VPC peering request (the Pulumi backend) once the replica set has,
     // or this update gives it, nodes in the standby's region: the standby stack exists by then.
     const standbyPeering = config.purpose === "gateway" && config.regionLoss && topology!.deploy.some((r) => r.region === atlasName(config.regionLoss!.standbyRegion))
-        ? await readStandbyStack(config)
+        ? await readStandbyStack(config, (last.outputs.regionLoss as { peering?: { connectionId?: string } } | undefined)?.peering?.connectionId)
         : undefined;
 
     switch (config.purpose) {
@@ -72,6 +72,6 @@ export = async () => {
         case "local":
             return local({ config, stack });
         case "standby":
-            return standby({ config, stack, zones: zones!, primary: primary!, rotation, lastReleases, last: { step: (last.outputs.regionLoss as { step?: string } | undefined)?.step, peering: last.outputs.peering as { connectionId?: string } | undefined } });
+            return standby({ config, stack, zones: zones!, primary: primary!, rotation, lastReleases, last: { step: (last.outputs.regionLoss as { step?: string } | undefined)?.step, peering: last.outputs.peering as { connectionId?: string; requestedAt?: string } | undefined } });
     }
 };

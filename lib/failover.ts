@@ -9,7 +9,8 @@
  */
 import { atlasRegionName } from "./limits";
 import { SERVICE_NAMES, ServiceName } from "./config";
-import { AcceptedPeering, PeerNetwork, isPeerNetwork, peeringAccepted } from "./peering";
+import { AcceptedPeering, PEERING_REQUEST_EXPIRY_DAYS, PeerNetwork, expiredAdvice, isPeerNetwork, peeringAccepted, requestExpired } from "./peering";
+import { now } from "./clock";
 
 /** The primary stack's `regionLoss` output, as the primary declares it (both sides use exactly this shape). */
 export interface PrimaryRegionLoss {
@@ -259,7 +260,7 @@ export function cacheFailover(globalReplicationGroupId: string, replicationGroup
 export function standbyStep(
     primary: Pick<PrimaryRegionLoss, "regions" | "peering">,
     region: string,
-    own: { primaryStack: string; connectionId?: string; wasFull?: boolean } = { primaryStack: "the primary" },
+    own: { primaryStack: string; stack?: string; connectionId?: string; requestedAt?: string; wasFull?: boolean; now?: number } = { primaryStack: "the primary" },
 ): { step: "endpoint" | "full"; next: string } {
     const atlas = atlasRegionName(region);
     if (!primary.regions.includes(atlas))
@@ -270,7 +271,10 @@ export function standbyStep(
     // (terraform-provider-aws internal/service/ec2 findVPCPeeringConnectionByID): the accepter's
     // create then fails, and only a refresh of this stack (resourceVPCPeeringConnectionRead drops
     // it from the state) lets the next update request a new one.
-    const accept = `pulumi up ${own.primaryStack}: it accepts this stack's VPC peering${own.connectionId ? ` (${own.connectionId})` : " (requested by this update)"} and routes to it, without which these tasks cannot reach a primary node in ${own.primaryStack}'s region; a request not accepted within 7 days expires: pulumi up --refresh this stack first to request it again`;
+    const expired = !accepted && !!own.connectionId && requestExpired(own.requestedAt, own.now ?? now());
+    const accept = expired
+        ? expiredAdvice(own.connectionId!, own.requestedAt!, own.stack ?? "<this stack>", own.primaryStack)
+        : `pulumi up ${own.primaryStack}: it accepts this stack's VPC peering${own.connectionId ? ` (${own.connectionId})` : " (requested by this update)"} and routes to it, without which these tasks cannot reach a primary node in ${own.primaryStack}'s region; a request not accepted within ${PEERING_REQUEST_EXPIRY_DAYS} days expires: pulumi up --refresh this stack first to request it again`;
     if (!accepted && !own.wasFull) return { step: "endpoint", next: `${accept}; then pulumi up this stack again` };
     if (!accepted) return { step: "full", next: accept };
     return { step: "full", next: "none: the standby is complete; run the region drill (README \"Region loss\")" };

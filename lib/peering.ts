@@ -43,6 +43,30 @@ export interface PeerNetwork {
 /** The standby's `peering` output: its side, and the connection it requested. */
 export interface StandbyPeering extends PeerNetwork {
     connectionId: string;
+    /** When the standby requested this connection (ISO 8601); absent from outputs written before it was recorded. */
+    requestedAt?: string;
+    /** Set by the primary's read: the request expired before this primary accepted it (requestExpired). */
+    expired?: boolean;
+}
+
+/**
+ * "By default, requests expire after 7 days" (Amazon VPC Peering Guide, "Accept or reject a VPC
+ * peering connection"): an expired request cannot be accepted, and the provider reads it as gone
+ * (terraform-provider-aws internal/service/ec2 findVPCPeeringConnectionByID), so the accepter's
+ * create fails. Only a refresh of the standby (resourceVPCPeeringConnectionRead drops it from the
+ * state) lets its next update request a new one.
+ */
+export const PEERING_REQUEST_EXPIRY_DAYS = 7;
+
+/** Whether a request made at `requestedAt` (ISO 8601) and not accepted has expired by `at` (ms). Unknown times never count as expired. */
+export function requestExpired(requestedAt: string | undefined, at: number): boolean {
+    const t = requestedAt ? Date.parse(requestedAt) : NaN;
+    return Number.isFinite(t) && at - t >= PEERING_REQUEST_EXPIRY_DAYS * 86_400_000;
+}
+
+/** What the standby does about an expired request, in a sentence. */
+export function expiredAdvice(connectionId: string, requestedAt: string, standbyStack: string, primaryStack: string): string {
+    return `the VPC peering request ${connectionId} of ${requestedAt.slice(0, 10)} expired unaccepted (requests expire after ${PEERING_REQUEST_EXPIRY_DAYS} days): pulumi up --refresh --stack ${standbyStack} (the refresh forgets it, the update requests a new one), then pulumi up --stack ${primaryStack} within ${PEERING_REQUEST_EXPIRY_DAYS} days`;
 }
 
 /** The primary's record of the connection it accepted (`regionLoss.peering`). */
@@ -73,7 +97,10 @@ export function isPeerNetwork(v: unknown): v is PeerNetwork {
  * config; undefined (and no problem) when the standby has not requested a connection yet (a
  * standby deployed by an earlier version). Every problem names the primary's key to fix.
  */
-export function readStandbyPeering(value: unknown, want: { standbyStack: string; standbyRegion: string; cidr: string; tieBreakerCidrs: string[] }): { peering?: StandbyPeering; problems: Problem[] } {
+export function readStandbyPeering(
+    value: unknown,
+    want: { standbyStack: string; standbyRegion: string; cidr: string; tieBreakerCidrs: string[]; acceptedBefore?: string; now?: number },
+): { peering?: StandbyPeering; problems: Problem[] } {
     if (value === undefined || value === null) return { problems: [] };
     const p = value as Partial<StandbyPeering>;
     const id = p.connectionId;
@@ -85,7 +112,11 @@ export function readStandbyPeering(value: unknown, want: { standbyStack: string;
     // AWS refuses a peering of overlapping ranges ("Amazon VPC peering: limitations": the CIDR blocks may not overlap), and routes could not tell them apart.
     for (const [path, own] of [["network.cidr", want.cidr], ...want.tieBreakerCidrs.map((c) => ["atlas.tieBreakerCidrs", c])] as const)
         if (cidrsOverlap(own, p.cidr)) problems.push({ path, message: `must not overlap the standby's network.cidr ${p.cidr} (${want.standbyStack}): AWS refuses to peer overlapping ranges`, value: own });
-    return problems.length ? { problems } : { peering: p as StandbyPeering, problems };
+    if (problems.length) return { problems };
+    // Not accepted by this primary yet and older than a request lives: accepting it would fail.
+    const side = p as StandbyPeering;
+    const expired = side.connectionId !== want.acceptedBefore && requestExpired(side.requestedAt, want.now ?? Date.now());
+    return { peering: { ...side, ...(expired ? { expired } : {}) }, problems };
 }
 
 /**

@@ -10,7 +10,7 @@ import * as mongodbatlas from "@pulumi/mongodbatlas";
 import { AtlasRestore, Config, ConfigError, LastDeployment, PROJECT, Problem, SERVICE_NAMES, ServiceName, offeredZoneProblems, parseConfigJson, validateConfig } from "./config";
 import { PrimaryFacts, PrimaryRegionLoss, readPrimary } from "./failover";
 import { JobState, SourceFacts, TargetFacts, sourceProblems } from "./restore";
-import { StandbyPeering, readStandbyPeering } from "./peering";
+import { StandbyPeering, expiredAdvice, readStandbyPeering } from "./peering";
 
 /** The project directory, against which build contexts resolve (as index.ts gives the services). */
 const ROOT = path.resolve(__dirname, "..");
@@ -168,13 +168,14 @@ export async function readPrimaryStack(config: Config, lastCache?: string): Prom
  * region, which needs the standby's private endpoint (lib/regionLoss.ts). Undefined while the
  * standby has requested no connection; problems name the primary's keys.
  */
-export async function readStandbyStack(config: Config): Promise<StandbyPeering | undefined> {
+export async function readStandbyStack(config: Config, acceptedBefore?: string): Promise<StandbyPeering | undefined> {
     const loss = config.regionLoss!;
     const standby = new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${loss.standbyStack}`);
     const value = (await standby.getOutputDetails("peering")).value;
     const tieBreakerCidrs = Object.values(config.atlas.tieBreakerCidrs ?? {}) as string[];
-    const { peering, problems } = readStandbyPeering(value, { standbyStack: loss.standbyStack, standbyRegion: loss.standbyRegion, cidr: config.network.cidr, tieBreakerCidrs });
+    const { peering, problems } = readStandbyPeering(value, { standbyStack: loss.standbyStack, standbyRegion: loss.standbyRegion, cidr: config.network.cidr, tieBreakerCidrs, acceptedBefore, now: now() });
     if (problems.length) throw new StackConfigError(new ConfigError(problems));
+    if (peering?.expired) await pulumi.log.warn(`regionLoss: ${expiredAdvice(peering.connectionId, peering.requestedAt!, loss.standbyStack, pulumi.getStack())}; this update does not accept it`);
     return peering;
 }
 

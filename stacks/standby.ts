@@ -20,6 +20,7 @@ import { loadStackZones } from "../lib/stackConfig";
 import { defaultDrillZone } from "../lib/drills";
 import { PrimaryRegionLoss, cacheFailover, gate as gateOf, standbyCacheId, standbyStep } from "../lib/failover";
 import { fleetsConnected } from "../lib/pool";
+import { now } from "../lib/clock";
 import { Network } from "../components/network";
 import { KmsKey, keyPolicyDocument } from "../components/kmsKey";
 import { ClusterAccess } from "../components/clusterAccess";
@@ -42,14 +43,14 @@ export interface StandbyInputs {
     /** Each service's release strategy as the last deployment recorded it (lib/release.ts releaseStrategies); none on a first deployment. */
     lastReleases?: Partial<Record<ServiceName, string>>;
     /** What this stack's last update recorded: its rollout step (`regionLoss.step`) and its peering request (`peering`). Default: nothing (a first deployment). */
-    last?: { step?: string; peering?: { connectionId?: string } };
+    last?: { step?: string; peering?: { connectionId?: string; requestedAt?: string } };
 }
 
 export function standby({ config, stack, zones, primary, rotation, lastReleases = {}, last = {} }: StandbyInputs) {
     const prefix = `payment-gateway-${stack}`;
     const protect = config.prod;
     const s = config.standby!;
-    const { step, next } = standbyStep(primary, config.region, { primaryStack: s.primaryStack, connectionId: last.peering?.connectionId, wasFull: last.step === "full" });
+    const { step, next } = standbyStep(primary, config.region, { primaryStack: s.primaryStack, stack, connectionId: last.peering?.connectionId, requestedAt: last.peering?.requestedAt, wasFull: last.step === "full" });
 
     const logsKey = new KmsKey("pg-logs-key", { description: `${prefix}: log groups and the alarm topic`, alias: `${prefix}-logs`, protect });
     logsKey.restrict({ logs: true, cloudwatchAlarms: true }, config.region);
@@ -84,7 +85,16 @@ export function standby({ config, stack, zones, primary, rotation, lastReleases 
         /** The rollout step this update took, and what comes next (README "Region loss"). */
         regionLoss: { role: "standby", step, next, atlasEndpoint: { privateLinkId: access.endpoint.privateLinkId, status: access.endpoint.status } },
         /** This side of the VPC peering, which the primary reads to accept it (lib/peering.ts). */
-        peering: { connectionId: network.peeringConnectionId!, vpcId: network.vpcId, region: config.region, cidr: config.network.cidr, privateSubnetCidrs: network.privateSubnetCidrs },
+        peering: {
+            connectionId: network.peeringConnectionId!,
+            vpcId: network.vpcId,
+            region: config.region,
+            cidr: config.network.cidr,
+            privateSubnetCidrs: network.privateSubnetCidrs,
+            // When this connection was requested: kept while it is the one the last update recorded,
+            // now for a new one (a request expires unaccepted after 7 days: lib/peering.ts).
+            requestedAt: network.peeringConnectionId!.apply((id) => (id === last.peering?.connectionId && last.peering?.requestedAt ? last.peering.requestedAt : new Date(now()).toISOString())),
+        },
         organizationControls: organization ?? {},
         costAssumptions: config.cost.assumptions,
         connectionBudget: config.connections,

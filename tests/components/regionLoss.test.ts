@@ -304,6 +304,22 @@ describe("region loss", () => {
             const error = await runProgram({ ...primary.options, ...grownTopology, references: overlapping }).then(() => assert.fail("accepted"), (e: unknown) => e as ProgramError);
             assert.match(error.message, /network\.cidr.*must not overlap the standby's network\.cidr 10\.30\.128\.0\/17 \(standby-prod\)/);
         });
+        it("does not accept a request that expired unaccepted (7 days), and keeps one it accepted however old", async () => {
+            const at = Date.parse("2026-11-30T12:00:00Z");
+            const grownTopology = { now: at, previous: { ...primary.outputs, atlasCluster: { ...primary.outputs.atlasCluster, regions: REGIONS } } };
+            const requested = (days: number) => ({ "standby-prod": { peering: { ...standbySide(), requestedAt: new Date(at - days * 86_400_000).toISOString() } } });
+            // Six days old: accepted.
+            const fresh = await runProgram({ ...primary.options, ...grownTopology, references: requested(6) });
+            assert.equal(fresh.one(ACCEPTER).inputs.vpcPeeringConnectionId, EXAMPLE_PEERING_ID);
+            // Seven days old and never accepted here: not declared (its create would fail), and the plan says what to do.
+            const expired = await runProgram({ ...primary.options, ...grownTopology, references: requested(7) });
+            assert.equal(expired.ofType(ACCEPTER).length, 0);
+            assert.equal(expired.outputs.regionLoss.peering, undefined);
+            assert.match(expired.outputs.regionLoss.next, new RegExp(`^the VPC peering request ${EXAMPLE_PEERING_ID} of 2026-11-23 expired unaccepted \\(requests expire after 7 days\\): pulumi up --refresh --stack standby-prod`));
+            // Accepted by the last update (the primary's own record): an old request is no reason to drop it.
+            const kept = await runProgram({ ...fresh.options, now: at + 30 * 86_400_000, previous: fresh.outputs, references: requested(6) });
+            assert.deepEqual([kept.one(ACCEPTER).urn, kept.one(ACCEPTER).inputs], [fresh.one(ACCEPTER).urn, fresh.one(ACCEPTER).inputs]);
+        });
     });
 
     describe("the region drill", () => {

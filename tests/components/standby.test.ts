@@ -115,7 +115,9 @@ describe("warm standby (stacks/standby.ts)", () => {
         }
         // What the primary reads to accept it: this connection, this VPC and its private ranges.
         const own = standby.ofType("aws:ec2/subnet:Subnet").filter((s) => /^pg-private-\d$/.test(s.name)).map((s) => s.inputs.cidrBlock);
-        assert.deepEqual(standby.outputs.peering, { connectionId: pcx.id, vpcId: vpc.id, region: "us-east-2", cidr: "10.31.0.0/16", privateSubnetCidrs: own });
+        const { requestedAt, ...side } = standby.outputs.peering;
+        assert.deepEqual(side, { connectionId: pcx.id, vpcId: vpc.id, region: "us-east-2", cidr: "10.31.0.0/16", privateSubnetCidrs: own });
+        assert.match(requestedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     });
 
     it("runs the services at the warm floor, scaling up to the primary's ceilings", () => {
@@ -360,5 +362,22 @@ describe("warm standby: its cache as a Global Datastore secondary (the primary's
     it("keeps the secondary on the next update, with nothing to acknowledge", async () => {
         const next = await runProgram({ ...switched.options, set: { ...cold.options.set }, previous: switched.outputs, references: globalPrimary() });
         assert.deepEqual(next.one(GROUP).inputs, switched.one(GROUP).inputs);
+    });
+
+    it("records when it requested its peering connection, and says so once the request has expired unaccepted", async () => {
+        const at = Date.parse("2026-11-30T12:00:00Z");
+        const first = await runProgram({ stack: STANDBY, now: at, previous: {}, references: primary((p) => delete p.regionLoss.peering) });
+        assert.equal(first.outputs.peering.requestedAt, "2026-11-30T12:00:00.000Z");
+        // Six days on, the same request keeps its time and is still waiting to be accepted.
+        const waiting = await later(first, { days: 6 });
+        assert.equal(waiting.outputs.peering.requestedAt, "2026-11-30T12:00:00.000Z");
+        assert.match(waiting.outputs.regionLoss.next, /^pulumi up prod: it accepts this stack's VPC peering \(pcx-/);
+        // Seven days on, it has expired: still waiting, and the next step is a refresh of this stack.
+        const expired = await later(first, { days: 7 });
+        assert.equal(expired.outputs.regionLoss.step, "endpoint");
+        assert.match(expired.outputs.regionLoss.next, new RegExp(`^the VPC peering request ${first.outputs.peering.connectionId} of 2026-11-30 expired unaccepted \\(requests expire after 7 days\\): pulumi up --refresh --stack standby-prod .*then pulumi up --stack prod within 7 days`));
+        // Accepted in time, the age of the request no longer matters.
+        const accepted = await runProgram({ ...first.options, now: at + 30 * 86_400_000, previous: waiting.outputs, references: primary((p) => (p.regionLoss.peering = { connectionId: first.outputs.peering.connectionId, status: "active" })) });
+        assert.match(accepted.outputs.regionLoss.next, /^none: the standby is complete/);
     });
 });
