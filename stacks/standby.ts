@@ -50,7 +50,8 @@ export function standby({ config, stack, zones, primary, rotation, lastReleases 
     const prefix = `payment-gateway-${stack}`;
     const protect = config.prod;
     const s = config.standby!;
-    const { step, next } = standbyStep(primary, config.region, { primaryStack: s.primaryStack, stack, connectionId: last.peering?.connectionId, requestedAt: last.peering?.requestedAt, wasFull: last.step === "full" });
+    const stepOf = { primaryStack: s.primaryStack, stack, connectionId: last.peering?.connectionId, requestedAt: last.peering?.requestedAt, wasFull: last.step === "full" };
+    const { step } = standbyStep(primary, config.region, stepOf);
 
     const logsKey = new KmsKey("pg-logs-key", { description: `${prefix}: log groups and the alarm topic`, alias: `${prefix}-logs`, protect });
     logsKey.restrict({ logs: true, cloudwatchAlarms: true }, config.region);
@@ -83,7 +84,9 @@ export function standby({ config, stack, zones, primary, rotation, lastReleases 
         /** What this stack read from the primary (its `regionLoss` output) at this update. */
         primary: { stack: s.primaryStack, region: primary.primaryRegion, projectId: primary.projectId, clusterName: primary.clusterName, regions: primary.regions, privateSubnetCidrs: primary.network.privateSubnetCidrs },
         /** The rollout step this update took, and what comes next (README "Region loss"). */
-        regionLoss: { role: "standby", step, next, atlasEndpoint: { privateLinkId: access.endpoint.privateLinkId, status: access.endpoint.status } },
+        // What comes next is said of the connection this update leaves: after `pulumi up --refresh`
+        // forgot an expired request, this update requests a new one, which has not expired.
+        regionLoss: { role: "standby", step, next: network.peeringConnectionId!.apply((id) => standbyStep(primary, config.region, id === stepOf.connectionId ? stepOf : { ...stepOf, connectionId: undefined, requestedAt: undefined }).next), atlasEndpoint: { privateLinkId: access.endpoint.privateLinkId, status: access.endpoint.status } },
         /** This side of the VPC peering, which the primary reads to accept it (lib/peering.ts). */
         peering: {
             connectionId: network.peeringConnectionId!,

@@ -376,6 +376,11 @@ describe("warm standby: its cache as a Global Datastore secondary (the primary's
         const expired = await later(first, { days: 7 });
         assert.equal(expired.outputs.regionLoss.step, "endpoint");
         assert.match(expired.outputs.regionLoss.next, new RegExp(`^the VPC peering request ${first.outputs.peering.connectionId} of 2026-11-30 expired unaccepted \\(requests expire after 7 days\\): pulumi up --refresh --stack standby-prod .*then pulumi up --stack prod within 7 days`));
+        // `pulumi up --refresh` forgot the expired request (the provider reads it as gone) and this update requested a new one: a fresh request, not the expired one, is what comes next.
+        const forgotten = { ...expired.outputs, peering: { ...expired.outputs.peering, connectionId: "pcx-0ffffffffffffffff" } };
+        const renewed = await runProgram({ ...first.options, now: at + 7 * 86_400_000, previous: forgotten, references: primary((p) => delete p.regionLoss.peering) });
+        assert.equal(renewed.outputs.peering.requestedAt, "2026-12-07T12:00:00.000Z");
+        assert.match(renewed.outputs.regionLoss.next, /^pulumi up prod: it accepts this stack's VPC peering \(requested by this update\)/);
         // Accepted in time, the age of the request no longer matters.
         const accepted = await runProgram({ ...first.options, now: at + 30 * 86_400_000, previous: waiting.outputs, references: primary((p) => (p.regionLoss.peering = { connectionId: first.outputs.peering.connectionId, status: "active" })) });
         assert.match(accepted.outputs.regionLoss.next, /^none: the standby is complete/);
