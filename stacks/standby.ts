@@ -95,7 +95,8 @@ export function standby({ config, stack, zones, primary, rotation, lastReleases 
             cidr: config.network.cidr,
             privateSubnetCidrs: network.privateSubnetCidrs,
             // When this connection was requested: kept while it is the one the last update recorded,
-            // now for a new one (a request expires unaccepted after 7 days: lib/peering.ts).
+            // now for a new one (a request expires unaccepted after 7 days: lib/peering.ts). A connection
+            // recorded without a time (by an earlier version) gets now: its age is undercounted, never overcounted.
             requestedAt: network.peeringConnectionId!.apply((id) => (id === last.peering?.connectionId && last.peering?.requestedAt ? last.peering.requestedAt : new Date(now()).toISOString())),
         },
         organizationControls: organization ?? {},
