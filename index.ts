@@ -59,7 +59,7 @@ export = async () => {
     // A primary reads its standby's VPC peering request (the Pulumi backend) once the replica set has,
     // or this update gives it, nodes in the standby's region: the standby stack exists by then.
     const standbyPeering = config.purpose === "gateway" && config.regionLoss && topology!.deploy.some((r) => r.region === atlasName(config.regionLoss!.standbyRegion))
-        ? await readStandbyStack(config, (last.outputs.regionLoss as { peering?: { connectionId?: string } } | undefined)?.peering?.connectionId)
+        ? await readStandbyStack(config)
         : undefined;
 
     switch (config.purpose) {

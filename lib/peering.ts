@@ -45,8 +45,10 @@ export interface StandbyPeering extends PeerNetwork {
     connectionId: string;
     /** When the standby requested this connection (ISO 8601); absent from outputs written before it was recorded. */
     requestedAt?: string;
-    /** Set by the primary's read: the request expired before this primary accepted it (requestExpired). */
+    /** Set by the primary's read: EC2 reports the connection in a status no accepter holds (expired, rejected, failed, deleted) or not at all. */
     expired?: boolean;
+    /** Set by the primary's read: the connection's status as EC2 reports it in the primary's region. */
+    status?: string;
 }
 
 /**
@@ -62,6 +64,26 @@ export const PEERING_REQUEST_EXPIRY_DAYS = 7;
 export function requestExpired(requestedAt: string | undefined, at: number): boolean {
     const t = requestedAt ? Date.parse(requestedAt) : NaN;
     return Number.isFinite(t) && at - t >= PEERING_REQUEST_EXPIRY_DAYS * 86_400_000;
+}
+
+/**
+ * The statuses of a connection an accepter can hold: one waiting for acceptance (the accepter's
+ * create accepts it), one being provisioned or active (already accepted). The others
+ * (initiating-request, expired, rejected, failed, deleted, deleting: EC2 API Reference,
+ * VpcPeeringConnectionStateReasonCode) cannot be accepted, and the provider reads them as gone
+ * (terraform-provider-aws internal/service/ec2 findVPCPeeringConnectionByID), so an accepter's
+ * create or refresh fails or forgets them.
+ */
+export const ACCEPTABLE_STATUSES = ["pending-acceptance", "provisioning", "active"] as const;
+
+export function acceptable(status: string | undefined): boolean {
+    return (ACCEPTABLE_STATUSES as readonly string[]).includes(status ?? "");
+}
+
+/** The primary's advice for a connection it cannot accept (`status` as EC2 reports it there). */
+export function unacceptableAdvice(p: StandbyPeering, status: string, standbyStack: string, primaryStack: string): string {
+    const when = p.requestedAt ? ` (requested ${p.requestedAt.slice(0, 10)}; a request expires unaccepted after ${PEERING_REQUEST_EXPIRY_DAYS} days)` : "";
+    return `the VPC peering request ${p.connectionId} is ${status} in this region${when} and cannot be accepted: pulumi up --refresh --stack ${standbyStack} (the refresh forgets it, the update requests a new one), then pulumi up --stack ${primaryStack} within ${PEERING_REQUEST_EXPIRY_DAYS} days`;
 }
 
 /** What the standby does about an expired request, in a sentence. */
@@ -97,10 +119,7 @@ export function isPeerNetwork(v: unknown): v is PeerNetwork {
  * config; undefined (and no problem) when the standby has not requested a connection yet (a
  * standby deployed by an earlier version). Every problem names the primary's key to fix.
  */
-export function readStandbyPeering(
-    value: unknown,
-    want: { standbyStack: string; standbyRegion: string; cidr: string; tieBreakerCidrs: string[]; acceptedBefore?: string; now?: number },
-): { peering?: StandbyPeering; problems: Problem[] } {
+export function readStandbyPeering(value: unknown, want: { standbyStack: string; standbyRegion: string; cidr: string; tieBreakerCidrs: string[] }): { peering?: StandbyPeering; problems: Problem[] } {
     if (value === undefined || value === null) return { problems: [] };
     const p = value as Partial<StandbyPeering>;
     const id = p.connectionId;
@@ -112,11 +131,7 @@ export function readStandbyPeering(
     // AWS refuses a peering of overlapping ranges ("Amazon VPC peering: limitations": the CIDR blocks may not overlap), and routes could not tell them apart.
     for (const [path, own] of [["network.cidr", want.cidr], ...want.tieBreakerCidrs.map((c) => ["atlas.tieBreakerCidrs", c])] as const)
         if (cidrsOverlap(own, p.cidr)) problems.push({ path, message: `must not overlap the standby's network.cidr ${p.cidr} (${want.standbyStack}): AWS refuses to peer overlapping ranges`, value: own });
-    if (problems.length) return { problems };
-    // Not accepted by this primary yet and older than a request lives: accepting it would fail.
-    const side = p as StandbyPeering;
-    const expired = side.connectionId !== want.acceptedBefore && requestExpired(side.requestedAt, want.now ?? Date.now());
-    return { peering: { ...side, ...(expired ? { expired } : {}) }, problems };
+    return problems.length ? { problems } : { peering: p as StandbyPeering, problems };
 }
 
 /**

@@ -10,7 +10,7 @@ import * as mongodbatlas from "@pulumi/mongodbatlas";
 import { AtlasRestore, Config, ConfigError, LastDeployment, PROJECT, Problem, SERVICE_NAMES, ServiceName, offeredZoneProblems, parseConfigJson, validateConfig } from "./config";
 import { PrimaryFacts, PrimaryRegionLoss, readPrimary } from "./failover";
 import { JobState, SourceFacts, TargetFacts, sourceProblems } from "./restore";
-import { StandbyPeering, expiredAdvice, readStandbyPeering } from "./peering";
+import { StandbyPeering, acceptable, readStandbyPeering, unacceptableAdvice } from "./peering";
 
 /** The project directory, against which build contexts resolve (as index.ts gives the services). */
 const ROOT = path.resolve(__dirname, "..");
@@ -168,15 +168,39 @@ export async function readPrimaryStack(config: Config, lastCache?: string): Prom
  * region, which needs the standby's private endpoint (lib/regionLoss.ts). Undefined while the
  * standby has requested no connection; problems name the primary's keys.
  */
-export async function readStandbyStack(config: Config, acceptedBefore?: string): Promise<StandbyPeering | undefined> {
+export async function readStandbyStack(config: Config): Promise<StandbyPeering | undefined> {
     const loss = config.regionLoss!;
     const standby = new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${loss.standbyStack}`);
     const value = (await standby.getOutputDetails("peering")).value;
     const tieBreakerCidrs = Object.values(config.atlas.tieBreakerCidrs ?? {}) as string[];
-    const { peering, problems } = readStandbyPeering(value, { standbyStack: loss.standbyStack, standbyRegion: loss.standbyRegion, cidr: config.network.cidr, tieBreakerCidrs, acceptedBefore, now: now() });
+    const { peering, problems } = readStandbyPeering(value, { standbyStack: loss.standbyStack, standbyRegion: loss.standbyRegion, cidr: config.network.cidr, tieBreakerCidrs });
     if (problems.length) throw new StackConfigError(new ConfigError(problems));
-    if (peering?.expired) await pulumi.log.warn(`regionLoss: ${expiredAdvice(peering.connectionId, peering.requestedAt!, loss.standbyStack, pulumi.getStack())}; this update does not accept it`);
-    return peering;
+    if (!peering) return undefined;
+    // What EC2 says of the connection here, in this stack's region (the accepter's side): the
+    // authority on whether it can still be accepted, beside the standby's recorded time.
+    const status = await peeringStatus(peering.connectionId);
+    if (acceptable(status)) return { ...peering, status };
+    const found = { ...peering, expired: true, status: status ?? "not found" };
+    await pulumi.log.warn(`regionLoss: ${unacceptableAdvice(found, found.status, loss.standbyStack, pulumi.getStack())}; this update declares no accepter for it`);
+    return found;
+}
+
+/**
+ * A VPC peering connection's status as EC2 reports it in this stack's region
+ * (aws.ec2.getVpcPeeringConnection: DescribeVpcPeeringConnections without a status filter,
+ * terraform-provider-aws vpc_peering_connection_data_source.go), or undefined when EC2 lists no
+ * such connection (the data source's "no matching EC2 VPC Peering Connection found"). Any other
+ * failure (credentials, throttling) fails the run: it must not read as a connection gone, which
+ * would remove an accepted peering's routes.
+ */
+export async function peeringStatus(id: string): Promise<string | undefined> {
+    try {
+        return (await aws.ec2.getVpcPeeringConnection({ id })).status;
+    } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        if (/no matching EC2 VPC Peering Connection found/i.test(message)) return undefined;
+        throw e;
+    }
 }
 
 /** The restore job as Atlas reports it now (getCloudBackupSnapshotRestoreJob). */

@@ -304,20 +304,27 @@ describe("region loss", () => {
             const error = await runProgram({ ...primary.options, ...grownTopology, references: overlapping }).then(() => assert.fail("accepted"), (e: unknown) => e as ProgramError);
             assert.match(error.message, /network\.cidr.*must not overlap the standby's network\.cidr 10\.30\.128\.0\/17 \(standby-prod\)/);
         });
-        it("does not accept a request that expired unaccepted (7 days), and keeps one it accepted however old", async () => {
+        it("accepts only a connection EC2 still holds for acceptance in its region, and keeps one it accepted however old", async () => {
             const at = Date.parse("2026-11-30T12:00:00Z");
+            const PEERING_STATUS = "aws:ec2/getVpcPeeringConnection:getVpcPeeringConnection";
             const grownTopology = { now: at, previous: { ...primary.outputs, atlasCluster: { ...primary.outputs.atlasCluster, regions: REGIONS } } };
-            const requested = (days: number) => ({ "standby-prod": { peering: { ...standbySide(), requestedAt: new Date(at - days * 86_400_000).toISOString() } } });
-            // Six days old: accepted.
-            const fresh = await runProgram({ ...primary.options, ...grownTopology, references: requested(6) });
+            const requested = { "standby-prod": { peering: { ...standbySide(), requestedAt: new Date(at - 8 * 86_400_000).toISOString() } } };
+            const ec2Says = (status: string | Error) => ({ ...endpointsIn([]), [PEERING_STATUS]: (inputs: Record<string, any>) => { if (status instanceof Error) throw status; return { id: inputs.id, status }; } });
+            // Pending acceptance in EC2: accepted, whatever the standby's recorded time says (EC2 is the authority).
+            const fresh = await runProgram({ ...primary.options, ...grownTopology, references: requested, answers: ec2Says("pending-acceptance") });
             assert.equal(fresh.one(ACCEPTER).inputs.vpcPeeringConnectionId, EXAMPLE_PEERING_ID);
-            // Seven days old and never accepted here: not declared (its create would fail), and the plan says what to do.
-            const expired = await runProgram({ ...primary.options, ...grownTopology, references: requested(7) });
-            assert.equal(expired.ofType(ACCEPTER).length, 0);
-            assert.equal(expired.outputs.regionLoss.peering, undefined);
-            assert.match(expired.outputs.regionLoss.next, new RegExp(`^the VPC peering request ${EXAMPLE_PEERING_ID} of 2026-11-23 expired unaccepted \\(requests expire after 7 days\\): pulumi up --refresh --stack standby-prod`));
-            // Accepted by the last update (the primary's own record): an old request is no reason to drop it.
-            const kept = await runProgram({ ...fresh.options, now: at + 30 * 86_400_000, previous: fresh.outputs, references: requested(6) });
+            assert.deepEqual(fresh.invokes.filter((i) => i.token === PEERING_STATUS).map((i) => [i.inputs.id, i.provider]), [[EXAMPLE_PEERING_ID, ""]]);
+            // Expired, rejected or gone: no accepter (its create would fail), and the plan says what to do.
+            for (const status of ["expired", "rejected", new Error("reading EC2 VPC Peering Connection: no matching EC2 VPC Peering Connection found")]) {
+                const run = await runProgram({ ...primary.options, ...grownTopology, references: requested, answers: ec2Says(status) });
+                assert.equal(run.ofType(ACCEPTER).length, 0, String(status));
+                assert.equal(run.outputs.regionLoss.peering, undefined);
+                assert.match(run.outputs.regionLoss.next, new RegExp(`^the VPC peering request ${EXAMPLE_PEERING_ID} is ${status instanceof Error ? "not found" : status} in this region \\(requested 2026-11-22; a request expires unaccepted after 7 days\\) and cannot be accepted: pulumi up --refresh --stack standby-prod`));
+            }
+            // Any other failure to read it fails the run: it must not read as a connection gone.
+            await assert.rejects(runProgram({ ...primary.options, ...grownTopology, references: requested, answers: ec2Says(new Error("UnauthorizedOperation")) }), /UnauthorizedOperation/);
+            // Accepted (active), a month on: kept, unchanged.
+            const kept = await runProgram({ ...fresh.options, now: at + 30 * 86_400_000, previous: fresh.outputs, answers: ec2Says("active") });
             assert.deepEqual([kept.one(ACCEPTER).urn, kept.one(ACCEPTER).inputs], [fresh.one(ACCEPTER).urn, fresh.one(ACCEPTER).inputs]);
         });
     });

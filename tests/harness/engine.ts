@@ -322,6 +322,12 @@ function mockInvoke(token: string, inputs: Record<string, any>, region: string, 
             const listed = inputs.state === "available" ? zones.filter((z) => !unavailableZones.includes(z.name)) : zones;
             return { names: listed.map((z) => z.name), zoneIds: listed.map((z) => z.zoneId), id: region };
         }
+        case "aws:ec2/getVpcPeeringConnection:getVpcPeeringConnection": {
+            // The connection as EC2 reports it in the accepter's region: active once this stack's
+            // last update accepted it (its regionLoss.peering), pending acceptance otherwise.
+            const accepted = previous.regionLoss?.peering?.connectionId === inputs.id;
+            return { id: inputs.id, status: accepted ? "active" : "pending-acceptance", peerRegion: region };
+        }
         case "aws:index/getRegion:getRegion":
             return { name: region, region, id: region };
         case "aws:index/getCallerIdentity:getCallerIdentity":
@@ -526,7 +532,14 @@ async function runOnce(options: RunOptions): Promise<Run> {
                 const answer = answers[args.token];
                 // An invoke through an explicit aws provider (another region's) answers for that provider's region.
                 const through = args.provider ? resources.find((r) => r.type === "pulumi:providers:aws" && args.provider!.startsWith(`${r.urn}::`))?.inputs.region : undefined;
-                return answer ? answer(inputs) : mockInvoke(args.token, inputs, through ?? region, resources, previous, unavailableZones);
+                try {
+                    return answer ? answer(inputs) : mockInvoke(args.token, inputs, through ?? region, resources, previous, unavailableZones);
+                } catch (e) {
+                    // As the engine answers a failed invoke: a gRPC error whose details the SDK
+                    // raises as the message (runtime/invoke.js, `new Error(err.details)`).
+                    const error = e instanceof Error ? e : new Error(String(e));
+                    throw Object.assign(error, { details: error.message });
+                }
             },
         },
         project.name,

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { isPeerNetwork, peeringAccepted, readStandbyPeering, requestExpired } from "../../lib/peering";
+import { acceptable, isPeerNetwork, peeringAccepted, readStandbyPeering, requestExpired } from "../../lib/peering";
 
 const STANDBY = { connectionId: "pcx-0123456789abcdef0", vpcId: "vpc-0123456789abcdef0", region: "us-east-2", cidr: "10.31.0.0/16", privateSubnetCidrs: ["10.31.0.0/20", "10.31.16.0/20", "10.31.32.0/20"] };
 const WANT = { standbyStack: "standby-prod", standbyRegion: "us-east-2", cidr: "10.30.0.0/16", tieBreakerCidrs: ["10.32.0.0/24"] };
@@ -31,15 +31,14 @@ describe("VPC peering (lib/peering.ts)", () => {
         assert.equal(isPeerNetwork({ ...STANDBY, privateSubnetCidrs: ["10.31.0.0/20", "300.1.0.0/20"] }), false);
     });
 
-    it("counts a request expired after 7 days unaccepted, and never one this primary accepted", () => {
+    it("counts a request expired after 7 days, and holds only a connection waiting for acceptance, provisioning or active", () => {
         const at = Date.parse("2026-11-30T12:00:00Z");
         const daysAgo = (d: number) => new Date(at - d * 86_400_000).toISOString();
         assert.equal(requestExpired(daysAgo(7), at), true);
         assert.equal(requestExpired(daysAgo(6.99), at), false);
         assert.equal(requestExpired(undefined, at), false);
         assert.equal(requestExpired("yesterday", at), false);
-        assert.equal(readStandbyPeering({ ...STANDBY, requestedAt: daysAgo(8) }, { ...WANT, now: at }).peering!.expired, true);
-        assert.equal(readStandbyPeering({ ...STANDBY, requestedAt: daysAgo(8) }, { ...WANT, now: at, acceptedBefore: STANDBY.connectionId }).peering!.expired, undefined);
-        assert.equal(readStandbyPeering({ ...STANDBY, requestedAt: daysAgo(2) }, { ...WANT, now: at }).peering!.expired, undefined);
+        for (const status of ["pending-acceptance", "provisioning", "active"]) assert.equal(acceptable(status), true, status);
+        for (const status of ["initiating-request", "expired", "rejected", "failed", "deleted", "deleting", undefined]) assert.equal(acceptable(status), false, String(status));
     });
 });
