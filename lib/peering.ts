@@ -45,7 +45,7 @@ export interface StandbyPeering extends PeerNetwork {
     connectionId: string;
     /** When the standby requested this connection (ISO 8601); absent from outputs written before it was recorded. */
     requestedAt?: string;
-    /** Set by the primary's read: EC2 reports the connection in a status no accepter holds (expired, rejected, failed, deleted) or not at all. */
+    /** Set by the primary's read: EC2 reports the connection in a status no accepter holds (initiating-request, expired, rejected, failed, deleted, deleting) or not at all. */
     expired?: boolean;
     /** Set by the primary's read: the connection's status as EC2 reports it in the primary's region. */
     status?: string;
@@ -68,11 +68,12 @@ export function requestExpired(requestedAt: string | undefined, at: number): boo
 
 /**
  * The statuses of a connection an accepter can hold: one waiting for acceptance (the accepter's
- * create accepts it), one being provisioned or active (already accepted). The others
- * (initiating-request, expired, rejected, failed, deleted, deleting: EC2 API Reference,
- * VpcPeeringConnectionStateReasonCode) cannot be accepted, and the provider reads them as gone
- * (terraform-provider-aws internal/service/ec2 findVPCPeeringConnectionByID), so an accepter's
- * create or refresh fails or forgets them.
+ * create accepts it), one being provisioned or active (already accepted). The others (EC2 API
+ * Reference, VpcPeeringConnectionStateReason: initiating-request, expired, rejected, failed,
+ * deleted, deleting) cannot be accepted. The provider reads expired, rejected, failed and deleted
+ * as gone (terraform-provider-aws internal/service/ec2 findVPCPeeringConnectionByID), so the
+ * accepter's create fails and the standby's refresh forgets the request; initiating-request and
+ * deleting it does not, they pass by themselves.
  */
 export const ACCEPTABLE_STATUSES = ["pending-acceptance", "provisioning", "active"] as const;
 
@@ -82,8 +83,15 @@ export function acceptable(status: string | undefined): boolean {
 
 /** The primary's advice for a connection it cannot accept (`status` as EC2 reports it there). */
 export function unacceptableAdvice(p: StandbyPeering, status: string, standbyStack: string, primaryStack: string): string {
+    // A request on its way to this region: it turns pending-acceptance (or failed) by itself
+    // ("VPC peering connection lifecycle", Amazon VPC Peering Guide), and a refresh of the standby
+    // would not forget it (findVPCPeeringConnectionByID keeps it): only running this stack again helps.
+    if (status === "initiating-request")
+        return `the VPC peering request ${p.connectionId} is initiating-request in this region (still being set up; it turns pending-acceptance or failed by itself): pulumi up --stack ${primaryStack} again in a few minutes`;
     const when = p.requestedAt ? ` (requested ${p.requestedAt.slice(0, 10)}; a request expires unaccepted after ${PEERING_REQUEST_EXPIRY_DAYS} days)` : "";
-    return `the VPC peering request ${p.connectionId} is ${status} in this region${when} and cannot be accepted: pulumi up --refresh --stack ${standbyStack} (the refresh forgets it, the update requests a new one), then pulumi up --stack ${primaryStack} within ${PEERING_REQUEST_EXPIRY_DAYS} days`;
+    // Deleting turns deleted by itself; until then the standby's refresh keeps it.
+    const first = status === "deleting" ? "once it is deleted, " : "";
+    return `the VPC peering request ${p.connectionId} is ${status} in this region${when} and cannot be accepted: ${first}pulumi up --refresh --stack ${standbyStack} (the refresh forgets it, the update requests a new one), then pulumi up --stack ${primaryStack} within ${PEERING_REQUEST_EXPIRY_DAYS} days`;
 }
 
 /** What the standby does about an expired request, in a sentence. */

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { acceptable, isPeerNetwork, peeringAccepted, readStandbyPeering, requestExpired } from "../../lib/peering";
+import { acceptable, isPeerNetwork, peeringAccepted, readStandbyPeering, requestExpired, unacceptableAdvice } from "../../lib/peering";
 
 const STANDBY = { connectionId: "pcx-0123456789abcdef0", vpcId: "vpc-0123456789abcdef0", region: "us-east-2", cidr: "10.31.0.0/16", privateSubnetCidrs: ["10.31.0.0/20", "10.31.16.0/20", "10.31.32.0/20"] };
 const WANT = { standbyStack: "standby-prod", standbyRegion: "us-east-2", cidr: "10.30.0.0/16", tieBreakerCidrs: ["10.32.0.0/24"] };
@@ -40,5 +40,15 @@ describe("VPC peering (lib/peering.ts)", () => {
         assert.equal(requestExpired("yesterday", at), false);
         for (const status of ["pending-acceptance", "provisioning", "active"]) assert.equal(acceptable(status), true, status);
         for (const status of ["initiating-request", "expired", "rejected", "failed", "deleted", "deleting", undefined]) assert.equal(acceptable(status), false, String(status));
+    });
+
+    it("tells the operator to refresh the standby only for a connection its refresh forgets, and to wait out one still being set up or deleted", () => {
+        const p = { ...STANDBY, requestedAt: "2026-11-22T12:00:00.000Z" };
+        const advice = (status: string) => unacceptableAdvice(p, status, "standby-prod", "prod");
+        for (const status of ["expired", "rejected", "failed", "deleted", "not found"])
+            assert.match(advice(status), new RegExp(`^the VPC peering request ${p.connectionId} is ${status} in this region \\(requested 2026-11-22; .*cannot be accepted: pulumi up --refresh --stack standby-prod `), status);
+        // Still on its way to this region: the standby's refresh keeps it; running the primary again accepts it.
+        assert.equal(advice("initiating-request"), `the VPC peering request ${p.connectionId} is initiating-request in this region (still being set up; it turns pending-acceptance or failed by itself): pulumi up --stack prod again in a few minutes`);
+        assert.match(advice("deleting"), /cannot be accepted: once it is deleted, pulumi up --refresh --stack standby-prod /);
     });
 });
