@@ -315,14 +315,22 @@ describe("region loss", () => {
             assert.equal(fresh.one(ACCEPTER).inputs.vpcPeeringConnectionId, EXAMPLE_PEERING_ID);
             assert.deepEqual(fresh.invokes.filter((i) => i.token === PEERING_STATUS).map((i) => [i.inputs.id, i.provider]), [[EXAMPLE_PEERING_ID, ""]]);
             // Expired, rejected or gone: no accepter (its create would fail), and the plan says what to do.
-            for (const status of ["expired", "rejected", new Error("reading EC2 VPC Peering Connection: no matching EC2 VPC Peering Connection found")]) {
+            // A failed read as the engine reports it: "invocation of <token> returned an error: " (pulumi
+            // ResourceMonitor.Invoke), "invoking <token>: " (pulumi-terraform-bridge pkg/tfbridge
+            // provider.go Invoke), then the data source's diagnostic: "no matching EC2 VPC Peering
+            // Connection found" when EC2 lists none (tfresource.SingularDataSourceFindError on a
+            // NotFound: InvalidVpcPeeringConnectionID.NotFound or an empty list), "reading EC2 VPC
+            // Peering Connection: <cause>" for any other failure.
+            const failed = (diagnostic: string) => new Error(`invocation of ${PEERING_STATUS} returned an error: invoking ${PEERING_STATUS}: ${diagnostic}`);
+            for (const status of ["expired", "rejected", failed("no matching EC2 VPC Peering Connection found")]) {
                 const run = await runProgram({ ...primary.options, ...grownTopology, references: requested, answers: ec2Says(status) });
                 assert.equal(run.ofType(ACCEPTER).length, 0, String(status));
                 assert.equal(run.outputs.regionLoss.peering, undefined);
                 assert.match(run.outputs.regionLoss.next, new RegExp(`^the VPC peering request ${EXAMPLE_PEERING_ID} is ${status instanceof Error ? "not found" : status} in this region \\(requested 2026-11-22; a request expires unaccepted after 7 days\\) and cannot be accepted: pulumi up --refresh --stack standby-prod`));
             }
             // Any other failure to read it fails the run: it must not read as a connection gone.
-            await assert.rejects(runProgram({ ...primary.options, ...grownTopology, references: requested, answers: ec2Says(new Error("UnauthorizedOperation")) }), /UnauthorizedOperation/);
+            const denied = failed("reading EC2 VPC Peering Connection: operation error EC2: DescribeVpcPeeringConnections, https response error StatusCode: 403, api error UnauthorizedOperation: You are not authorized to perform this operation.");
+            await assert.rejects(runProgram({ ...primary.options, ...grownTopology, references: requested, answers: ec2Says(denied) }), /reading EC2 VPC Peering Connection: .*UnauthorizedOperation/);
             // Accepted (active), a month on: kept, unchanged.
             const kept = await runProgram({ ...fresh.options, now: at + 30 * 86_400_000, previous: fresh.outputs, answers: ec2Says("active") });
             assert.deepEqual([kept.one(ACCEPTER).urn, kept.one(ACCEPTER).inputs], [fresh.one(ACCEPTER).urn, fresh.one(ACCEPTER).inputs]);
