@@ -178,24 +178,31 @@ export async function readStandbyStack(config: Config): Promise<StandbyPeering |
     if (!peering) return undefined;
     // What EC2 says of the connection here, in this stack's region (the accepter's side): the
     // authority on whether it can still be accepted, beside the standby's recorded time.
-    const status = await peeringStatus(peering.connectionId);
+    const found = await peeringStatus(peering.connectionId);
+    const status = found?.status;
+    // The connection must be the standby's own request: from its VPC, in its region. Accepting
+    // another (a mistyped or stale output) would route this VPC's subnets into a stranger's.
+    if (found && (found.vpcId !== peering.vpcId || found.region !== peering.region))
+        throw new StackConfigError(new ConfigError([{ path: "regionLoss.standbyStack", message: `names a stack whose peering connection ${peering.connectionId} is, in EC2, a request from ${found.vpcId} in ${found.region}, not from its VPC ${peering.vpcId} in ${peering.region}: pulumi up --refresh --stack ${loss.standbyStack} and check its peering output`, value: loss.standbyStack }]));
     if (acceptable(status)) return { ...peering, status };
-    const found = { ...peering, expired: true, status: status ?? "not found" };
-    await pulumi.log.warn(`regionLoss: ${unacceptableAdvice(found, found.status, loss.standbyStack, pulumi.getStack())}; this update declares no accepter for it`);
-    return found;
+    const gone = { ...peering, expired: true, status: status ?? "not found" };
+    await pulumi.log.warn(`regionLoss: ${unacceptableAdvice(gone, gone.status, loss.standbyStack, pulumi.getStack())}; this update declares no accepter for it`);
+    return gone;
 }
 
 /**
- * A VPC peering connection's status as EC2 reports it in this stack's region
+ * A VPC peering connection's status and requester (VPC, region) as EC2 reports it in this stack's region
  * (aws.ec2.getVpcPeeringConnection: DescribeVpcPeeringConnections without a status filter,
  * terraform-provider-aws vpc_peering_connection_data_source.go), or undefined when EC2 lists no
  * such connection (the data source's "no matching EC2 VPC Peering Connection found"). Any other
  * failure (credentials, throttling) fails the run: it must not read as a connection gone, which
  * would remove an accepted peering's routes.
  */
-export async function peeringStatus(id: string): Promise<string | undefined> {
+export async function peeringStatus(id: string): Promise<{ status: string; vpcId: string; region: string } | undefined> {
     try {
-        return (await aws.ec2.getVpcPeeringConnection({ id })).status;
+        // vpcId and region are the requester's (the data source sets them from RequesterVpcInfo).
+        const c = await aws.ec2.getVpcPeeringConnection({ id });
+        return { status: c.status, vpcId: c.vpcId, region: c.region };
     } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
         if (/no matching EC2 VPC Peering Connection found/i.test(message)) return undefined;

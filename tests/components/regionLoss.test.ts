@@ -309,7 +309,14 @@ describe("region loss", () => {
             const PEERING_STATUS = "aws:ec2/getVpcPeeringConnection:getVpcPeeringConnection";
             const grownTopology = { now: at, previous: { ...primary.outputs, atlasCluster: { ...primary.outputs.atlasCluster, regions: REGIONS } } };
             const requested = { "standby-prod": { peering: { ...standbySide(), requestedAt: new Date(at - 8 * 86_400_000).toISOString() } } };
-            const ec2Says = (status: string | Error) => ({ ...endpointsIn([]), [PEERING_STATUS]: (inputs: Record<string, any>) => { if (status instanceof Error) throw status; return { id: inputs.id, status }; } });
+            // EC2's answer in the primary's region: the status, and the requester (the standby's VPC and region unless `from` says otherwise).
+            const ec2Says = (status: string | Error, from: { vpcId?: string; region?: string } = {}) => ({
+                ...endpointsIn([]),
+                [PEERING_STATUS]: (inputs: Record<string, any>) => {
+                    if (status instanceof Error) throw status;
+                    return { id: inputs.id, status, vpcId: from.vpcId ?? standbySide().vpcId, region: from.region ?? "us-east-2" };
+                },
+            });
             // Pending acceptance in EC2: accepted, whatever the standby's recorded time says (EC2 is the authority).
             const fresh = await runProgram({ ...primary.options, ...grownTopology, references: requested, answers: ec2Says("pending-acceptance") });
             assert.equal(fresh.one(ACCEPTER).inputs.vpcPeeringConnectionId, EXAMPLE_PEERING_ID);
@@ -331,6 +338,11 @@ describe("region loss", () => {
             // Any other failure to read it fails the run: it must not read as a connection gone.
             const denied = failed("reading EC2 VPC Peering Connection: operation error EC2: DescribeVpcPeeringConnections, https response error StatusCode: 403, api error UnauthorizedOperation: You are not authorized to perform this operation.");
             await assert.rejects(runProgram({ ...primary.options, ...grownTopology, references: requested, answers: ec2Says(denied) }), /reading EC2 VPC Peering Connection: .*UnauthorizedOperation/);
+            // A connection that is not the standby's own request (another VPC, another region) is refused, naming the key.
+            for (const from of [{ vpcId: "vpc-0fedcba9876543210" }, { region: "us-west-2" }]) {
+                const error = await runProgram({ ...primary.options, ...grownTopology, references: requested, answers: ec2Says("pending-acceptance", from) }).then(() => assert.fail("accepted"), (e: unknown) => e as ProgramError);
+                assert.match(error.message, new RegExp(`regionLoss\\.standbyStack.*names a stack whose peering connection ${EXAMPLE_PEERING_ID} is, in EC2, a request from ${from.vpcId ?? standbySide().vpcId} in ${from.region ?? "us-east-2"}, not from its VPC ${standbySide().vpcId} in us-east-2`));
+            }
             // Accepted (active), a month on: kept, unchanged.
             const kept = await runProgram({ ...fresh.options, now: at + 30 * 86_400_000, previous: fresh.outputs, answers: ec2Says("active") });
             assert.deepEqual([kept.one(ACCEPTER).urn, kept.one(ACCEPTER).inputs], [fresh.one(ACCEPTER).urn, fresh.one(ACCEPTER).inputs]);

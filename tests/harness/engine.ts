@@ -265,7 +265,7 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, a
     }
 }
 
-function mockInvoke(token: string, inputs: Record<string, any>, region: string, resources: RecordedResource[], previous: Record<string, any>, unavailableZones: string[] = []): Record<string, any> {
+function mockInvoke(token: string, inputs: Record<string, any>, region: string, resources: RecordedResource[], previous: Record<string, any>, unavailableZones: string[] = [], references: Record<string, Record<string, unknown>> = {}): Record<string, any> {
     switch (token) {
         case "aws:ecs/getService:getService": {
             // A steady stack: each service runs, alone, the task definition its last deployment recorded.
@@ -325,8 +325,11 @@ function mockInvoke(token: string, inputs: Record<string, any>, region: string, 
         case "aws:ec2/getVpcPeeringConnection:getVpcPeeringConnection": {
             // The connection as EC2 reports it in the accepter's region: active once this stack's
             // last update accepted it (its regionLoss.peering), pending acceptance otherwise.
+            // Its requester as the standby that recorded it says (the run's references).
             const accepted = previous.regionLoss?.peering?.connectionId === inputs.id;
-            return { id: inputs.id, status: accepted ? "active" : "pending-acceptance", peerRegion: region };
+            const requester = Object.values(references).map((o: any) => o?.peering).find((p: any) => p?.connectionId === inputs.id);
+            if (!requester) throw new Error("no matching EC2 VPC Peering Connection found");
+            return { id: inputs.id, status: accepted ? "active" : "pending-acceptance", vpcId: requester.vpcId, region: requester.region, peerRegion: region };
         }
         case "aws:index/getRegion:getRegion":
             return { name: region, region, id: region };
@@ -533,7 +536,7 @@ async function runOnce(options: RunOptions): Promise<Run> {
                 // An invoke through an explicit aws provider (another region's) answers for that provider's region.
                 const through = args.provider ? resources.find((r) => r.type === "pulumi:providers:aws" && args.provider!.startsWith(`${r.urn}::`))?.inputs.region : undefined;
                 try {
-                    return answer ? answer(inputs) : mockInvoke(args.token, inputs, through ?? region, resources, previous, unavailableZones);
+                    return answer ? answer(inputs) : mockInvoke(args.token, inputs, through ?? region, resources, previous, unavailableZones, references);
                 } catch (e) {
                     // As the engine answers a failed invoke: a gRPC error whose details the SDK
                     // raises as the message (runtime/invoke.js, `new Error(err.details)`).
