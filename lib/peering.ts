@@ -45,9 +45,10 @@ export interface StandbyPeering extends PeerNetwork {
     connectionId: string;
     /** When the standby requested this connection (ISO 8601); absent from outputs written before it was recorded. */
     requestedAt?: string;
-    /** Set by the primary's read: EC2 reports the connection in a status no accepter holds (initiating-request, expired, rejected, failed, deleted, deleting) or not at all. */
-    expired?: boolean;
-    /** Set by the primary's read: the connection's status as EC2 reports it in the primary's region. */
+    /**
+     * Set by the primary's read: the connection's status as EC2 reports it in the primary's region
+     * ("not found" when EC2 lists none); the primary accepts it only when `acceptable`.
+     */
     status?: string;
 }
 

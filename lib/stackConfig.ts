@@ -177,17 +177,16 @@ export async function readStandbyStack(config: Config): Promise<StandbyPeering |
     if (problems.length) throw new StackConfigError(new ConfigError(problems));
     if (!peering) return undefined;
     // What EC2 says of the connection here, in this stack's region (the accepter's side): the
-    // authority on whether it can still be accepted, beside the standby's recorded time.
+    // authority on whether it can still be accepted.
     const found = await peeringStatus(peering.connectionId);
     const status = found?.status;
     // The connection must be the standby's own request: from its VPC, in its region. Accepting
     // another (a mistyped or stale output) would route this VPC's subnets into a stranger's.
     if (found && (found.vpcId !== peering.vpcId || found.region !== peering.region))
         throw new StackConfigError(new ConfigError([{ path: "regionLoss.standbyStack", message: `names a stack whose peering connection ${peering.connectionId} is, in EC2, a request from ${found.vpcId} in ${found.region}, not from its VPC ${peering.vpcId} in ${peering.region}: pulumi up --refresh --stack ${loss.standbyStack} and check its peering output`, value: loss.standbyStack }]));
-    if (acceptable(status)) return { ...peering, status };
-    const gone = { ...peering, expired: true, status: status ?? "not found" };
-    await pulumi.log.warn(`regionLoss: ${unacceptableAdvice(gone, gone.status, loss.standbyStack, pulumi.getStack())}; this update declares no accepter for it`);
-    return gone;
+    const read = { ...peering, status: status ?? "not found" };
+    if (!acceptable(read.status)) await pulumi.log.warn(`regionLoss: ${unacceptableAdvice(read, read.status, loss.standbyStack, pulumi.getStack())}; this update declares no accepter for it`);
+    return read;
 }
 
 /**

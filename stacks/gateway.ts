@@ -24,7 +24,7 @@ import { Alarms } from "../components/alarms";
 import { Drills } from "../components/drills";
 import { RotationStep, restoreOutput, tieBreakers } from "./lastUpdate";
 import { atlasName, awsName, TopologyPlan } from "../lib/regionLoss";
-import { StandbyPeering, unacceptableAdvice } from "../lib/peering";
+import { StandbyPeering, acceptable, unacceptableAdvice } from "../lib/peering";
 import { TieBreaker } from "../components/tieBreaker";
 import { alarmsArgs, appKeyUse, adminRouteArgs, connectionSecrets, apiRouteArgs, cacheArgs, databaseArgs, drillsArgs, loadBalancerArgs, networkArgs, serviceArgs } from "./args";
 
@@ -58,7 +58,7 @@ export function gateway({ config, stack, zones, restore, rotation, topology, las
     // --- Network and the one internet-facing entry point ----------------------------------------
     // With a warm standby: accept its VPC peering, so that each region's tasks reach the other's Atlas endpoint.
     // A connection EC2 no longer holds for acceptance is not accepted (lib/peering.ts acceptable): the accepter's create would fail.
-    const peer = standbyPeering && !standbyPeering.expired ? { accept: standbyPeering.connectionId, cidrs: standbyPeering.privateSubnetCidrs } : undefined;
+    const peer = standbyPeering && acceptable(standbyPeering.status) ? { accept: standbyPeering.connectionId, cidrs: standbyPeering.privateSubnetCidrs } : undefined;
     const network = new Network("pg", networkArgs(config, prefix, logsKey, peer));
     const { lb, routes } = entryPoint(config, prefix, network, logsKey, lastReleases);
 
@@ -214,7 +214,7 @@ export function gateway({ config, stack, zones, restore, rotation, topology, las
 /** What the region-loss pair needs from this primary next, for its peering (the topology's own step is atlasCluster.next). */
 function peeringNext(config: Config, topology: TopologyPlan, standby: StandbyPeering | undefined): string {
     const loss = config.regionLoss!;
-    if (standby?.expired) return unacceptableAdvice(standby, standby.status!, loss.standbyStack, pulumi.getStack());
+    if (standby && !acceptable(standby.status)) return unacceptableAdvice(standby, standby.status ?? "not found", loss.standbyStack, pulumi.getStack());
     if (standby) return `none: this stack accepts ${loss.standbyStack}'s VPC peering (${standby.connectionId}) and routes to its private subnets`;
     if (!topology.deploy.some((r) => r.region === atlasName(loss.standbyRegion)))
         return `the VPC peering with ${loss.standbyStack} waits until the replica set grows into ${atlasName(loss.standbyRegion)} (atlasCluster.next); that update accepts the connection ${loss.standbyStack} requested`;
