@@ -19,6 +19,8 @@ export const REFERENCE_GAPS = ["elasticloadbalancing:AddTags on elasticloadbalan
 export type Grants = Record<string, string[]>;
 
 const tags = (service: string, keys: string[]): Grants => ({ [`${service}:CreateTags`]: keys, [`${service}:DeleteTags`]: keys });
+/** The same for the services that tag with TagResource and UntagResource. */
+const tagResource = (service: string, keys: string[]): Grants => ({ [`${service}:TagResource`]: keys, [`${service}:UntagResource`]: keys });
 
 /**
  * The writes `pulumi up` makes for each resource type the program declares: create, update in
@@ -143,8 +145,7 @@ export const DEPLOY_ACTIONS: Record<string, Grants> = {
         "wafv2:CreateWebACL": ["wafv2:webacl", "wafv2:managedruleset"],
         "wafv2:UpdateWebACL": ["wafv2:webacl", "wafv2:managedruleset"],
         "wafv2:DeleteWebACL": ["wafv2:webacl"],
-        "wafv2:TagResource": ["wafv2:webacl"],
-        "wafv2:UntagResource": ["wafv2:webacl"],
+        ...tagResource("wafv2", ["wafv2:webacl"]),
     },
     "aws:wafv2/webAclAssociation:WebAclAssociation": {
         "wafv2:AssociateWebACL": ["wafv2:webacl", "wafv2:loadbalancer/app/"],
@@ -181,15 +182,13 @@ export const DEPLOY_ACTIONS: Record<string, Grants> = {
         "network-firewall:CreateRuleGroup": ["network-firewall:StatefulRuleGroup"],
         "network-firewall:UpdateRuleGroup": ["network-firewall:StatefulRuleGroup"],
         "network-firewall:DeleteRuleGroup": ["network-firewall:StatefulRuleGroup"],
-        "network-firewall:TagResource": ["network-firewall:StatefulRuleGroup"],
-        "network-firewall:UntagResource": ["network-firewall:StatefulRuleGroup"],
+        ...tagResource("network-firewall", ["network-firewall:StatefulRuleGroup"]),
     },
     "aws:networkfirewall/firewallPolicy:FirewallPolicy": {
         "network-firewall:CreateFirewallPolicy": ["network-firewall:FirewallPolicy", "network-firewall:StatefulRuleGroup"],
         "network-firewall:UpdateFirewallPolicy": ["network-firewall:FirewallPolicy", "network-firewall:StatefulRuleGroup"],
         "network-firewall:DeleteFirewallPolicy": ["network-firewall:FirewallPolicy"],
-        "network-firewall:TagResource": ["network-firewall:FirewallPolicy"],
-        "network-firewall:UntagResource": ["network-firewall:FirewallPolicy"],
+        ...tagResource("network-firewall", ["network-firewall:FirewallPolicy"]),
     },
     "aws:networkfirewall/firewall:Firewall": {
         "network-firewall:CreateFirewall": ["network-firewall:Firewall", "network-firewall:FirewallPolicy"],
@@ -201,8 +200,7 @@ export const DEPLOY_ACTIONS: Record<string, Grants> = {
         "network-firewall:UpdateFirewallDeleteProtection": ["network-firewall:Firewall"],
         "network-firewall:UpdateSubnetChangeProtection": ["network-firewall:Firewall"],
         "network-firewall:UpdateFirewallPolicyChangeProtection": ["network-firewall:Firewall"],
-        "network-firewall:TagResource": ["network-firewall:Firewall"],
-        "network-firewall:UntagResource": ["network-firewall:Firewall"],
+        ...tagResource("network-firewall", ["network-firewall:Firewall"]),
     },
     // UpdateLoggingConfiguration, one destination per call (logging_configuration.go
     // addLoggingConfigurations, removeLoggingConfiguration), and the vended-log delivery to CloudWatch
@@ -228,8 +226,7 @@ export const DEPLOY_ACTIONS: Record<string, Grants> = {
         "ecs:UpdateClusterSettings": ["ecs:cluster"],
         "ecs:PutClusterCapacityProviders": ["ecs:cluster"],
         "ecs:DeleteCluster": ["ecs:cluster"],
-        "ecs:TagResource": ["ecs:cluster", "ecs:service", "ecs:task-definition"],
-        "ecs:UntagResource": ["ecs:cluster", "ecs:service", "ecs:task-definition"],
+        ...tagResource("ecs", ["ecs:cluster", "ecs:service", "ecs:task-definition"]),
     },
     "aws:ecs/taskDefinition:TaskDefinition": {
         "ecs:RegisterTaskDefinition": ["ecs:task-definition"],
@@ -245,8 +242,7 @@ export const DEPLOY_ACTIONS: Record<string, Grants> = {
     "aws:appautoscaling/target:Target": {
         "application-autoscaling:RegisterScalableTarget": ["application-autoscaling:ScalableTarget"],
         "application-autoscaling:DeregisterScalableTarget": ["application-autoscaling:ScalableTarget"],
-        "application-autoscaling:TagResource": ["application-autoscaling:ScalableTarget"],
-        "application-autoscaling:UntagResource": ["application-autoscaling:ScalableTarget"],
+        ...tagResource("application-autoscaling", ["application-autoscaling:ScalableTarget"]),
     },
     "aws:appautoscaling/policy:Policy": {
         "application-autoscaling:PutScalingPolicy": ["application-autoscaling:ScalableTarget"],
@@ -275,8 +271,7 @@ export const DEPLOY_ACTIONS: Record<string, Grants> = {
         "kms:DisableKey": ["kms:key"],
         "kms:ScheduleKeyDeletion": ["kms:key"],
         "kms:CancelKeyDeletion": ["kms:key"],
-        "kms:TagResource": ["kms:key"],
-        "kms:UntagResource": ["kms:key"],
+        ...tagResource("kms", ["kms:key"]),
     },
     // A multi-Region key's replica: create calls ReplicateKey on the primary key, in the primary's
     // region, with the replica's policy and description; update changes its description, policy and
@@ -293,8 +288,7 @@ export const DEPLOY_ACTIONS: Record<string, Grants> = {
         "kms:DisableKey": ["kms:key"],
         "kms:ScheduleKeyDeletion": ["kms:key"],
         "kms:CancelKeyDeletion": ["kms:key"],
-        "kms:TagResource": ["kms:key"],
-        "kms:UntagResource": ["kms:key"],
+        ...tagResource("kms", ["kms:key"]),
     },
     // Create and update put the document; delete puts the default key policy back (resourceKeyPolicyCreate,
     // …Update, …Delete: updateKeyPolicy, internal/service/kms/key_policy.go in hashicorp/terraform-provider-aws).
@@ -305,8 +299,7 @@ export const DEPLOY_ACTIONS: Record<string, Grants> = {
         "secretsmanager:CreateSecret": ["secretsmanager:Secret"],
         "secretsmanager:UpdateSecret": ["secretsmanager:Secret"],
         "secretsmanager:DeleteSecret": ["secretsmanager:Secret"],
-        "secretsmanager:TagResource": ["secretsmanager:Secret"],
-        "secretsmanager:UntagResource": ["secretsmanager:Secret"],
+        ...tagResource("secretsmanager", ["secretsmanager:Secret"]),
     },
     "aws:secretsmanager/secretVersion:SecretVersion": {
         "secretsmanager:PutSecretValue": ["secretsmanager:Secret"],
@@ -340,8 +333,7 @@ export const DEPLOY_ACTIONS: Record<string, Grants> = {
         "logs:DeleteRetentionPolicy": ["logs:log-group"],
         "logs:AssociateKmsKey": ["logs:log-group"],
         "logs:DisassociateKmsKey": ["logs:log-group"],
-        "logs:TagResource": ["logs:log-group"],
-        "logs:UntagResource": ["logs:log-group"],
+        ...tagResource("logs", ["logs:log-group"]),
     },
     // An account-scoped policy by name (the program sets policy_name): PutResourcePolicy on create and
     // update, DeleteResourcePolicy on delete (resourceResourcePolicyPut, …Delete,
@@ -350,16 +342,14 @@ export const DEPLOY_ACTIONS: Record<string, Grants> = {
     "aws:cloudwatch/metricAlarm:MetricAlarm": {
         "cloudwatch:PutMetricAlarm": ["cloudwatch:alarm"],
         "cloudwatch:DeleteAlarms": ["cloudwatch:alarm"],
-        "cloudwatch:TagResource": ["cloudwatch:alarm", "cloudwatch:dashboard"],
-        "cloudwatch:UntagResource": ["cloudwatch:alarm", "cloudwatch:dashboard"],
+        ...tagResource("cloudwatch", ["cloudwatch:alarm", "cloudwatch:dashboard"]),
     },
     "aws:cloudwatch/dashboard:Dashboard": { "cloudwatch:PutDashboard": ["cloudwatch:dashboard"], "cloudwatch:DeleteDashboards": ["cloudwatch:dashboard"] },
     "aws:sns/topic:Topic": {
         "sns:CreateTopic": ["sns:topic"],
         "sns:SetTopicAttributes": ["sns:topic"],
         "sns:DeleteTopic": ["sns:topic"],
-        "sns:TagResource": ["sns:topic"],
-        "sns:UntagResource": ["sns:topic"],
+        ...tagResource("sns", ["sns:topic"]),
     },
     "aws:sns/topicSubscription:TopicSubscription": { "sns:Subscribe": ["sns:topic"], "sns:Unsubscribe": ["sns:topic"], "sns:SetSubscriptionAttributes": ["sns:topic"] },
     "aws:s3/bucket:Bucket": { "s3:CreateBucket": ["s3:bucket"], "s3:DeleteBucket": ["s3:bucket"], "s3:PutBucketTagging": ["s3:bucket"] },
@@ -380,8 +370,7 @@ export const DEPLOY_ACTIONS: Record<string, Grants> = {
         "ecr:DeleteRepository": ["ecr:repository"],
         "ecr:PutImageScanningConfiguration": ["ecr:repository"],
         "ecr:PutImageTagMutability": ["ecr:repository"],
-        "ecr:TagResource": ["ecr:repository"],
-        "ecr:UntagResource": ["ecr:repository"],
+        ...tagResource("ecr", ["ecr:repository"]),
         // The build pushes its image to the repository (docker.Image in build mode).
         "ecr:GetAuthorizationToken": [],
         "ecr:BatchCheckLayerAvailability": ["ecr:repository"],
@@ -395,8 +384,7 @@ export const DEPLOY_ACTIONS: Record<string, Grants> = {
         "fis:CreateExperimentTemplate": ["fis:experiment-template", "fis:action"],
         "fis:UpdateExperimentTemplate": ["fis:experiment-template", "fis:action"],
         "fis:DeleteExperimentTemplate": ["fis:experiment-template"],
-        "fis:TagResource": ["fis:experiment-template"],
-        "fis:UntagResource": ["fis:experiment-template"],
+        ...tagResource("fis", ["fis:experiment-template"]),
         // A template that logs to CloudWatch Logs sets up a vended-log delivery as the caller
         // (AWS FIS User Guide, "Experiment logging permissions"); these take only "*".
         "logs:CreateLogDelivery": [],
