@@ -85,7 +85,7 @@ export class Network extends pulumi.ComponentResource {
         this.vpc = this.createVpc(name);
         if (args.peer) this.peering = this.createPeering(name, args.peer);
         this.internetGateway = this.createInternetGateway(name);
-        this.createPublicSubnets(name);
+        this.createPublicSubnets();
         this.createNatGateways(name);
         if (args.egressFirewall) {
             this.createIngressSubnets(name);
@@ -244,15 +244,15 @@ export class Network extends pulumi.ComponentResource {
         return new aws.ec2.InternetGateway(name, { vpcId: this.vpc.id, tags: { Name: name } }, this.child);
     }
 
-    private createPublicSubnets(name: string): void {
+    /** Zone `i`'s subnet of `tier`, named and tagged `<network>-<tier>-<i>`; `options` as given (public, ingress and firewall subnets never map public addresses). */
+    private createSubnet(tier: string, i: number, cidrBlock: string, options: { mapPublicIpOnLaunch?: false } = {}): aws.ec2.Subnet {
+        const name = `${this.name}-${tier}-${i}`;
+        return new aws.ec2.Subnet(name, { vpcId: this.vpc.id, cidrBlock, availabilityZone: this.zones[i], ...options, tags: { Name: name, tier } }, this.child);
+    }
+
+    private createPublicSubnets(): void {
         this.layout.public.forEach((cidrBlock, i) => {
-            const subnet = new aws.ec2.Subnet(`${name}-public-${i}`, {
-                vpcId: this.vpc.id,
-                cidrBlock,
-                availabilityZone: this.zones[i],
-                mapPublicIpOnLaunch: false,
-                tags: { Name: `${name}-public-${i}`, tier: "public" },
-            }, this.child);
+            const subnet = this.createSubnet("public", i, cidrBlock, { mapPublicIpOnLaunch: false });
             this.publicSubnets.push(subnet);
         });
     }
@@ -277,13 +277,7 @@ export class Network extends pulumi.ComponentResource {
             tags: { Name: `${name}-ingress` },
         }, this.child);
         this.layout.ingress.forEach((cidrBlock, i) => {
-            const subnet = new aws.ec2.Subnet(`${name}-ingress-${i}`, {
-                vpcId: this.vpc.id,
-                cidrBlock,
-                availabilityZone: this.zones[i],
-                mapPublicIpOnLaunch: false,
-                tags: { Name: `${name}-ingress-${i}`, tier: "ingress" },
-            }, this.child);
+            const subnet = this.createSubnet("ingress", i, cidrBlock, { mapPublicIpOnLaunch: false });
             this.ingressAssociations.push(new aws.ec2.RouteTableAssociation(`${name}-ingress-${i}`, { subnetId: subnet.id, routeTableId: routes.id }, this.child));
             this.ingressSubnets.push(subnet);
         });
@@ -295,13 +289,7 @@ export class Network extends pulumi.ComponentResource {
      */
     private createFirewall(name: string, egress: NonNullable<NetworkArgs["egressFirewall"]>): EgressFirewall {
         this.layout.firewall.forEach((cidrBlock, i) => {
-            const subnet = new aws.ec2.Subnet(`${name}-firewall-${i}`, {
-                vpcId: this.vpc.id,
-                cidrBlock,
-                availabilityZone: this.zones[i],
-                mapPublicIpOnLaunch: false,
-                tags: { Name: `${name}-firewall-${i}`, tier: "firewall" },
-            }, this.child);
+            const subnet = this.createSubnet("firewall", i, cidrBlock, { mapPublicIpOnLaunch: false });
             const routes = new aws.ec2.RouteTable(`${name}-firewall-${i}`, {
                 vpcId: this.vpc.id,
                 routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: this.natFor(i).id }],
@@ -342,12 +330,7 @@ export class Network extends pulumi.ComponentResource {
 
     private createPrivateSubnets(name: string): void {
         this.layout.private.forEach((cidrBlock, i) => {
-            const subnet = new aws.ec2.Subnet(`${name}-private-${i}`, {
-                vpcId: this.vpc.id,
-                cidrBlock,
-                availabilityZone: this.zones[i],
-                tags: { Name: `${name}-private-${i}`, tier: "private" },
-            }, this.child);
+            const subnet = this.createSubnet("private", i, cidrBlock);
             this.privateSubnets.push(subnet);
         });
         if (!this.args.egressFirewall) this.routePrivateSubnets(name);
